@@ -1,0 +1,31 @@
+/** Grant and token-type identifiers that cross the wire. */
+export const grantTypes = {
+  password: 'password',
+  oob: 'oob',
+  mfaOob: 'mfa_oob',
+  continuationToken: 'continuation_token',
+  refreshToken: 'refresh_token',
+  authorizationCode: 'authorization_code',
+  clientCredentials: 'client_credentials',
+  tokenExchange: 'urn:ietf:params:oauth:grant-type:token-exchange',
+} as const;
+
+export const tokenTypes = {
+  accessToken: 'urn:ietf:params:oauth:token-type:access_token',
+  refreshToken: 'urn:ietf:params:oauth:token-type:refresh_token',
+  idToken: 'urn:ietf:params:oauth:token-type:id_token',
+  sessionTransferToken: 'urn:baton:params:oauth:token-type:session_transfer_token',
+} as const;
+
+/** The successful answer of the token endpoint. */
+export interface TokenResponse {
+  token_type: 'Bearer' | 'DPoP';
+  access_token: string;
+  expires_in: number;
+  ext_expires_in?: number;
+  scope: string;
+  refresh_token?: string;
+  id_token?: string;
+  client_info?: string;
+  issued_token_type?: string;
+}

@@ -1,0 +1,40 @@
+import { Option, type Command } from 'commander';
+import type { ChallengeType } from '../../core/model.js';
+import { withRuntime } from '../context.js';
+import type { RunCommand } from '../output.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function appCommands(program: Command, run: RunCommand) {
+  const app = program.command('app').description('manage app registrations');
+  run(app.command('create').description('register an app (client)')
+    .requiredOption('--tenant <tenant>', 'tenant name')
+    .requiredOption('--name <name>', 'app name')
+    .addOption(new Option('--type <type>', 'client type').choices(['public', 'confidential']).default('public'))
+    .option('--challenge-types <list>', 'comma-separated: oob,password,redirect', 'oob,password,redirect')
+    .option('--redirect-uri <uri>', 'allowed redirect URI (repeatable)', collect, [])
+    .option('--allowed-origin <origin>', 'browser origin allowed to call the API (repeatable)', collect, [])
+    .option('--require-mfa', 'require a second factor at sign-in', false)
+    .option('--allow-refresh-token-export', 'let the SDK export raw refresh tokens', false)
+    .option('--allow-session-transfer', 'let this app ask for session transfer tokens', false)
+    .option('--accept-session-transfer', 'let this app redeem session transfer tokens', false)
+    .option('--access-token-ttl <seconds>', 'access token lifetime')
+    .option('--refresh-retry-window <seconds>', 'how long a rotated refresh token gets the same successor')
+    .option('--session-idle-ttl <seconds>', 'session idle lifetime')
+    .option('--session-absolute-ttl <seconds>', 'session absolute lifetime'), async (out, o) => {
+    const lifetimes = Object.fromEntries(Object.entries({
+      accessTokenTtl: o.accessTokenTtl, idTokenTtl: o.accessTokenTtl, refreshRetryWindow: o.refreshRetryWindow, sessionIdleTtl: o.sessionIdleTtl, sessionAbsoluteTtl: o.sessionAbsoluteTtl,
+    }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, Number(v)]));
+    const registered = await withRuntime(async (rt) => rt.services.apps.register(await rt.services.tenants.require(o.tenant), {
+      name: o.name, type: o.type, challengeTypes: String(o.challengeTypes).split(',').map((t) => t.trim()).filter(Boolean) as ChallengeType[],
+      redirectUris: o.redirectUri, allowedOrigins: o.allowedOrigin, requireMfa: o.requireMfa, allowRefreshTokenExport: o.allowRefreshTokenExport,
+      allowSessionTransfer: o.allowSessionTransfer, acceptSessionTransfer: o.acceptSessionTransfer, lifetimes,
+    }));
+    const result = { client_id: registered.app.clientId, ...(registered.clientSecret ? { client_secret: registered.clientSecret } : {}) };
+    out.result(result, () => [
+      `Registered ${registered.app.type} app "${registered.app.name}"`,
+      `  client_id:     ${result.client_id}`,
+      ...(result.client_secret ? [`  client_secret: ${result.client_secret}  (shown once; store it now)`] : []),
+    ].join('\n'));
+  });
+}

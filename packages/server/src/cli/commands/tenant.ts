@@ -1,0 +1,16 @@
+import { Option, type Command } from 'commander';
+import { withRuntime } from '../context.js';
+import type { RunCommand } from '../output.js';
+
+export function tenantCommands(program: Command, run: RunCommand) {
+  const tenant = program.command('tenant').description('manage tenants');
+  run(tenant.command('create').argument('<name>', 'tenant name (lower-case letters, digits, hyphens)').description('create a tenant and its first signing key')
+    .option('--display-name <name>', 'name shown to users')
+    .addOption(new Option('--signing-alg <alg>', 'signing algorithm').choices(['ES256', 'RS256']).default('ES256'))
+    .option('--code-length <n>', 'one-time code length (6-8)', '8'), async (out, options, [name]) => {
+    const created = await withRuntime((rt) => rt.services.tenants.create({
+      name: name!, displayName: options.displayName, signingAlg: options.signingAlg, codeLength: Number(options.codeLength),
+    }));
+    out.result({ id: created.id, name: created.name }, () => `Created tenant "${created.name}" (${created.id})`);
+  });
+}

@@ -1,0 +1,17 @@
+import type { Command } from 'commander';
+import { withRuntime } from '../context.js';
+import type { RunCommand } from '../output.js';
+
+export function userCommands(program: Command, run: RunCommand) {
+  const user = program.command('user').description('manage user accounts');
+  run(user.command('create').description('create a user (email verified)')
+    .requiredOption('--tenant <tenant>', 'tenant name')
+    .requiredOption('--email <email>', 'email address, the username')
+    .option('--password <password>', 'password (omit for a code-only account)')
+    .option('--name <name>', 'display name'), async (out, o) => {
+    const created = await withRuntime(async (rt) => rt.services.accounts.create(await rt.services.tenants.require(o.tenant), {
+      email: o.email, password: o.password, displayName: o.name, emailVerified: true,
+    }));
+    out.result({ id: created.id }, () => `Created user ${created.email} (${created.id})`);
+  });
+}

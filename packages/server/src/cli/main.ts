@@ -1,0 +1,37 @@
+import { Command } from 'commander';
+import { appCommands } from './commands/app.js';
+import { keyCommands } from './commands/keys.js';
+import { migrateCommand } from './commands/migrate.js';
+import { serveCommand } from './commands/serve.js';
+import { sessionCommands } from './commands/sessions.js';
+import { tenantCommands } from './commands/tenant.js';
+import { userCommands } from './commands/user.js';
+import { output, reportFailure, type RunCommand } from './output.js';
+
+const program = new Command('baton')
+  .description('Baton: self-hosted customer identity. Configuration comes from BATON_* environment variables (docs/configuration.md).')
+  .showHelpAfterError()
+  .exitOverride();
+
+/** Gives a command its --json flag and runs it with failures reported in the same voice. */
+const run: RunCommand = (command, work) => {
+  return command.option('--json', 'print exactly one JSON value on stdout').action(async (...received: unknown[]) => {
+    const cmd = received[received.length - 1] as Command;
+    const options = cmd.opts();
+    try {
+      await work(output(Boolean(options.json)), options, cmd.args);
+    } catch (error) {
+      reportFailure(error, Boolean(options.json));
+    }
+  });
+};
+
+for (const register of [serveCommand, migrateCommand, tenantCommands, appCommands, userCommands, sessionCommands, keyCommands]) register(program, run);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  const code = (error as { code?: string }).code;
+  if (code === 'commander.helpDisplayed' || code === 'commander.help' || code === 'commander.version') process.exitCode = 0;
+  else process.exitCode = (error as { exitCode?: number }).exitCode || 1;
+}

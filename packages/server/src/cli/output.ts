@@ -1,0 +1,31 @@
+import { BatonError } from '../core/errors.js';
+import { ConfigError } from '../config/config.js';
+
+/** How a command reports: one JSON value with --json, readable lines otherwise. */
+export interface Output {
+  json: boolean;
+  result(value: unknown, human: () => string): void;
+}
+
+export function output(json: boolean): Output {
+  return {
+    json,
+    result(value, human) {
+      process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+    },
+  };
+}
+
+/** Prints a failure the way the command was asked to speak, and sets a non-zero exit code. */
+export function reportFailure(error: unknown, json: boolean): void {
+  const known = error instanceof BatonError || error instanceof ConfigError || (error as { code?: string })?.code === 'commander.invalidArgument';
+  const code = error instanceof BatonError ? error.code : error instanceof ConfigError ? 'configuration_error' : 'error';
+  const message = error instanceof BatonError ? error.description : error instanceof Error ? error.message : String(error);
+  if (json) process.stdout.write(`${JSON.stringify({ error: code, error_description: message })}\n`);
+  process.stderr.write(`baton: ${message}\n`);
+  if (!known && process.env.BATON_LOG_LEVEL === 'debug' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  process.exitCode = 1;
+}
+
+/** Registers a command's action; see cli/main.ts. */
+export type RunCommand = (command: import('commander').Command, work: (out: Output, options: any, args: string[]) => Promise<void>) => import('commander').Command;

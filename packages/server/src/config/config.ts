@@ -1,0 +1,58 @@
+import { defaults } from './defaults.js';
+
+export interface Config {
+  databaseUrl: string;
+  port: number;
+  host: string;
+  publicUrl: string;
+  masterKey: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  logLevel: string;
+  adminToken: string | undefined;
+  dataDir: string;
+  bodyLimit: number;
+  production: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads the environment once; insecure development defaults are refused in production. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const port = overrides.port ?? parsePort(env.BATON_PORT);
+  const production = overrides.production ?? env.NODE_ENV === 'production';
+  const dataDir = overrides.dataDir ?? env.BATON_DATA_DIR ?? defaults.dataDir;
+  const config: Config = {
+    databaseUrl: env.BATON_DATABASE_URL ?? `${dataDir}/baton.db`,
+    port,
+    host: env.BATON_HOST ?? defaults.host,
+    publicUrl: trimSlash(env.BATON_PUBLIC_URL ?? `http://localhost:${port}`),
+    masterKey: env.BATON_MASTER_KEY,
+    smtpUrl: env.BATON_SMTP_URL,
+    mailFrom: env.BATON_MAIL_FROM ?? defaults.mailFrom,
+    logLevel: env.BATON_LOG_LEVEL ?? defaults.logLevel,
+    adminToken: env.BATON_ADMIN_TOKEN,
+    dataDir,
+    bodyLimit: defaults.bodyLimit,
+    production,
+    ...overrides,
+  };
+  if (config.production) {
+    if (!config.masterKey) throw new ConfigError('BATON_MASTER_KEY is required when NODE_ENV=production');
+    if (!config.publicUrl.startsWith('https://')) throw new ConfigError('BATON_PUBLIC_URL must be an https:// URL when NODE_ENV=production');
+  }
+  return config;
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value === '') return defaults.port;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`BATON_PORT must be a port number, got "${value}"`);
+  return port;
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}

@@ -1,0 +1,49 @@
+/**
+ * Every setting Baton reads, with its default. docs/configuration.md is written from
+ * these comments; keep the two in step.
+ */
+export const defaults = {
+  /** `BATON_DATABASE_URL`: an SQLite file path, or a `postgres://` URL. */
+  databaseUrl: './data/baton.db',
+  /** `BATON_PORT`: the HTTP port. */
+  port: 8080,
+  /** `BATON_HOST`: the address to listen on. */
+  host: '127.0.0.1',
+  /** `BATON_PUBLIC_URL`: base of every issuer and link; defaults to `http://localhost:{port}`. */
+  publicUrl: undefined as string | undefined,
+  /** `BATON_MASTER_KEY`: 32 bytes (base64 or hex) that encrypt signing keys at rest; generated into `./data/master.key` outside production. */
+  masterKey: undefined as string | undefined,
+  /** `BATON_SMTP_URL`: `smtp://host:port`; without it, outside production, one-time codes go to the log. */
+  smtpUrl: undefined as string | undefined,
+  /** `BATON_MAIL_FROM`: the sender address of every message. */
+  mailFrom: 'no-reply@baton.localhost',
+  /** `BATON_LOG_LEVEL`: pino level (`fatal` ... `trace`, or `silent`). */
+  logLevel: 'info',
+  /** `BATON_ADMIN_TOKEN`: bearer token for the admin API; none means the admin API is off. */
+  adminToken: undefined as string | undefined,
+  /** `BATON_DATA_DIR`: where the development master key and the default database live. */
+  dataDir: './data',
+  /** Largest request body accepted, in bytes. */
+  bodyLimit: 64 * 1024,
+} as const;
+
+/** Lifetimes and windows an app registration starts with (seconds). */
+export const appDefaults = {
+  accessTokenTtl: 3600,
+  idTokenTtl: 3600,
+  /** How long a rotated refresh token may be presented again and get the same successor. */
+  refreshRetryWindow: 10,
+  /** A session not refreshed for this long ends. */
+  sessionIdleTtl: 14 * 24 * 3600,
+  /** A session ends this long after sign-in, however active. */
+  sessionAbsoluteTtl: 90 * 24 * 3600,
+} as const;
+
+/** Tenant-wide settings. */
+export const tenantDefaults = {
+  signingAlgorithm: 'ES256' as const,
+  /** How long a retired signing key stays in the JWKS after a rotation, so tokens it signed still verify. */
+  keyRetirementOverlap: 24 * 3600,
+  /** Lifetime of a native-auth continuation token. */
+  continuationTokenTtl: 10 * 60,
+};

@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { assertThat, BatonError } from '../errors.js';
+import type { Tenant, User } from '../model.js';
+import type { Repositories } from '../ports.js';
+import { hashPassword } from '../credentials/password-hasher.js';
+import { assertPasswordAcceptable } from '../credentials/password-policy.js';
+
+export interface CreateUserInput {
+  email: string;
+  password?: string | undefined;
+  displayName?: string | undefined;
+  emailVerified?: boolean;
+  attributes?: Record<string, unknown>;
+}
+
+/** Lower-cases and trims an email address; refuses what is not one. */
+export function normalizeEmail(value: string | undefined): string {
+  const email = (value ?? '').trim().toLowerCase();
+  assertThat(email.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email), 'invalid_request',
+    'The username parameter is empty or not valid', { errorCodes: [90100] });
+  return email;
+}
+
+export class AccountService {
+  constructor(private readonly repos: Repositories, private readonly clock: Clock) {}
+
+  async create(tenant: Tenant, input: CreateUserInput): Promise<User> {
+    const email = normalizeEmail(input.email);
+    if (input.password !== undefined) assertPasswordAcceptable(input.password, { email });
+    const user: User = {
+      id: randomUUID(), tenantId: tenant.id, email, emailVerified: input.emailVerified ?? false,
+      displayName: input.displayName ?? null, attributes: input.attributes ?? {}, createdAt: this.clock.now(),
+    };
+    const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
+    if (!(await this.repos.users.create(user, passwordHash))) {
+      throw new BatonError('user_already_exists', 'An account with this username already exists', { errorCodes: [1003037] });
+    }
+    return user;
+  }
+
+  findByEmail(tenant: Tenant, email: string): Promise<User | null> {
+    return this.repos.users.findByEmail(tenant.id, email);
+  }
+
+  async requireByEmail(tenant: Tenant, email: string): Promise<User> {
+    const user = await this.findByEmail(tenant, normalizeEmail(email));
+    if (!user) throw new BatonError('user_not_found', 'No account matches the username', { errorCodes: [50034] });
+    return user;
+  }
+}

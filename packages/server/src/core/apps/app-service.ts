@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { appDefaults } from '../../config/defaults.js';
+import { digest, randomToken, safeEqual } from '../../crypto/digest.js';
+import type { Clock } from '../clock.js';
+import { assertThat, BatonError } from '../errors.js';
+import type { App, AppType, ChallengeType, Tenant } from '../model.js';
+import type { Repositories } from '../ports.js';
+
+export interface RegisterAppInput {
+  name: string;
+  type?: AppType;
+  challengeTypes?: ChallengeType[];
+  redirectUris?: string[];
+  allowedOrigins?: string[];
+  requireMfa?: boolean;
+  allowRefreshTokenExport?: boolean;
+  allowSessionTransfer?: boolean;
+  acceptSessionTransfer?: boolean;
+  lifetimes?: Partial<Pick<App, 'accessTokenTtl' | 'idTokenTtl' | 'refreshRetryWindow' | 'sessionIdleTtl' | 'sessionAbsoluteTtl'>>;
+}
+
+export interface RegisteredApp {
+  app: App;
+  /** Shown once, for confidential apps; only its digest is kept. */
+  clientSecret?: string;
+}
+
+/** How a client proved who it is at an endpoint. */
+export interface ClientCredentials {
+  clientId: string | undefined;
+  clientSecret?: string | undefined;
+}
+
+const challengeTypeNames: readonly ChallengeType[] = ['password', 'oob', 'redirect'];
+
+export class AppService {
+  constructor(private readonly repos: Repositories, private readonly clock: Clock) {}
+
+  async register(tenant: Tenant, input: RegisterAppInput): Promise<RegisteredApp> {
+    const type = input.type ?? 'public';
+    assertThat(input.name.trim().length > 0 && input.name.length <= 200, 'invalid_request', 'An app needs a name of 1-200 characters');
+    assertThat(type === 'public' || type === 'confidential', 'invalid_request', 'An app type is "public" or "confidential"');
+    const challengeTypes = input.challengeTypes ?? ['oob', 'password', 'redirect'];
+    for (const t of challengeTypes) assertThat(challengeTypeNames.includes(t), 'invalid_request', `Unknown challenge type "${t}" (use oob, password, redirect)`);
+    for (const uri of input.redirectUris ?? []) assertThat(isAbsoluteUrl(uri) && !uri.includes('#'), 'invalid_request', `Redirect URI "${uri}" must be an absolute URL without a fragment`);
+    for (const origin of input.allowedOrigins ?? []) assertThat(isOrigin(origin), 'invalid_request', `Allowed origin "${origin}" must be scheme://host[:port] with no path`);
+    const lifetimes = { ...appDefaults, ...input.lifetimes };
+    for (const [name, value] of Object.entries(lifetimes)) assertThat(Number.isInteger(value) && value > 0, 'invalid_request', `${name} must be a positive whole number of seconds`);
+
+    const clientSecret = type === 'confidential' ? randomToken() : undefined;
+    const app: App = {
+      clientId: randomUUID(),
+      tenantId: tenant.id,
+      name: input.name.trim(),
+      type,
+      secretDigest: clientSecret ? digest(clientSecret) : null,
+      challengeTypes: [...new Set(challengeTypes)],
+      redirectUris: input.redirectUris ?? [],
+      allowedOrigins: input.allowedOrigins ?? [],
+      requireMfa: input.requireMfa ?? false,
+      allowRefreshTokenExport: input.allowRefreshTokenExport ?? false,
+      allowSessionTransfer: input.allowSessionTransfer ?? false,
+      acceptSessionTransfer: input.acceptSessionTransfer ?? false,
+      ...lifetimes,
+      createdAt: this.clock.now(),
+    };
+    await this.repos.apps.create(app);
+    return clientSecret ? { app, clientSecret } : { app };
+  }
+
+  /**
+   * The app a request names. Public apps identify themselves with `client_id`; a
+   * confidential app must also present its secret, compared in constant time.
+   */
+  async authenticate(tenant: Tenant, credentials: ClientCredentials, options: { requireSecret?: boolean } = {}): Promise<App> {
+    assertThat(credentials.clientId, 'invalid_request', 'client_id is required');
+    const app = await this.repos.apps.find(tenant.id, credentials.clientId);
+    if (!app) throw new BatonError('invalid_client', `Application "${credentials.clientId}" was not found in tenant "${tenant.name}"`, { errorCodes: [700016] });
+    if (app.type === 'confidential' || options.requireSecret) {
+      const ok = app.secretDigest !== null && credentials.clientSecret !== undefined && safeEqual(digest(credentials.clientSecret), app.secretDigest);
+      if (!ok) throw new BatonError('invalid_client', 'Client authentication failed');
+    } else if (credentials.clientSecret !== undefined) {
+      throw new BatonError('invalid_client', 'A public client has no secret');
+    }
+    return app;
+  }
+}
+
+function isAbsoluteUrl(value: string): boolean {
+  try {
+    return Boolean(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,20 @@
+import type { Clock } from '../clock.js';
+import type { AuditEvent, RequestContext } from '../model.js';
+import type { AuditRepository } from '../ports.js';
+
+export type AuditInput = Omit<AuditEvent, 'createdAt' | 'ip' | 'userAgent' | 'correlationId'>;
+
+/** Records who did what, when, from where: one line per security-relevant event. */
+export class AuditLog {
+  constructor(private readonly events: AuditRepository, private readonly clock: Clock) {}
+
+  record(event: AuditInput, context?: RequestContext): Promise<void> {
+    return this.events.record({
+      ...event,
+      ip: context?.ip ?? null,
+      userAgent: context?.userAgent ?? null,
+      correlationId: context?.correlationId ?? null,
+      createdAt: this.clock.now(),
+    });
+  }
+}

@@ -1,0 +1,52 @@
+import { tenantDefaults } from '../../config/defaults.js';
+import { digest, randomToken } from '../../crypto/digest.js';
+import type { Clock } from '../clock.js';
+import { BatonError } from '../errors.js';
+import type { App, ContinuationRecord, Tenant } from '../model.js';
+import type { ContinuationRepository } from '../ports.js';
+
+/** The native-auth flows a continuation token can belong to; a token never crosses flows. */
+export type FlowName = 'sign-in' | 'sign-up' | 'reset-password' | 'mfa' | 'register';
+
+export interface Continuation<S> {
+  token: string;
+  record: ContinuationRecord;
+  state: S;
+}
+
+/**
+ * Opaque, expiring continuation tokens bound to tenant, client and flow, stored as
+ * digests. A failed credential attempt leaves the token usable (MSAL retries with it);
+ * finishing a step consumes it.
+ */
+export class ContinuationTokens {
+  constructor(private readonly store: ContinuationRepository, private readonly clock: Clock) {}
+
+  async issue<S extends object>(tenant: Tenant, app: App, flow: FlowName, userId: string | null, state: S, ttlSeconds = tenantDefaults.continuationTokenTtl): Promise<string> {
+    const token = randomToken();
+    const now = this.clock.now();
+    await this.store.insert({
+      digest: digest(token), tenantId: tenant.id, clientId: app.clientId, flow, userId,
+      state: state as Record<string, unknown>, createdAt: now, expiresAt: now + ttlSeconds * 1000,
+    });
+    return token;
+  }
+
+  /** The continuation a token names, if it belongs to this tenant, client and one of `flows`. */
+  async read<S>(tenant: Tenant, app: App, flows: FlowName[], token: string | undefined): Promise<Continuation<S>> {
+    if (!token) throw new BatonError('invalid_request', 'continuation_token is required');
+    const record = await this.store.find(digest(token));
+    if (!record || record.tenantId !== tenant.id || record.clientId !== app.clientId || !flows.includes(record.flow as FlowName)) {
+      throw new BatonError('invalid_grant', 'The continuation token is not valid for this request', { errorCodes: [55200] });
+    }
+    if (record.expiresAt <= this.clock.now()) {
+      throw new BatonError('expired_token', 'The continuation token has expired; start the flow again', { errorCodes: [552003] });
+    }
+    return { token, record, state: record.state as S };
+  }
+
+  /** Ends a continuation; false when another request already did (it lost a race). */
+  consume(continuation: Continuation<unknown>): Promise<boolean> {
+    return this.store.consume(continuation.record.digest);
+  }
+}

@@ -1,0 +1,136 @@
+/** The domain's records: what the rules reason about, free of storage and wire details. */
+
+export type SigningAlgorithm = 'ES256' | 'RS256';
+export type AppType = 'public' | 'confidential';
+export type ChallengeType = 'password' | 'oob' | 'redirect';
+export type DeviceKind = 'primary' | 'companion' | 'browser' | 'service';
+
+export interface Tenant {
+  id: string;
+  name: string;
+  displayName: string;
+  signingAlg: SigningAlgorithm;
+  codeLength: number;
+  createdAt: number;
+}
+
+export interface App {
+  clientId: string;
+  tenantId: string;
+  name: string;
+  type: AppType;
+  /** SHA-256 digest of the client secret; confidential apps only. */
+  secretDigest: string | null;
+  challengeTypes: ChallengeType[];
+  redirectUris: string[];
+  allowedOrigins: string[];
+  requireMfa: boolean;
+  allowRefreshTokenExport: boolean;
+  allowSessionTransfer: boolean;
+  acceptSessionTransfer: boolean;
+  /** Seconds. */
+  accessTokenTtl: number;
+  idTokenTtl: number;
+  refreshRetryWindow: number;
+  sessionIdleTtl: number;
+  sessionAbsoluteTtl: number;
+  createdAt: number;
+}
+
+export interface User {
+  id: string;
+  tenantId: string;
+  email: string;
+  emailVerified: boolean;
+  displayName: string | null;
+  attributes: Record<string, unknown>;
+  createdAt: number;
+}
+
+export interface Device {
+  id: string;
+  tenantId: string;
+  userId: string;
+  name: string;
+  platform: string;
+  kind: DeviceKind;
+  createdAt: number;
+}
+
+export interface Session {
+  id: string;
+  tenantId: string;
+  userId: string;
+  clientId: string;
+  deviceId: string;
+  parentId: string | null;
+  authTime: number;
+  /** Authentication methods references (RFC 8176): `pwd`, `otp`, `mfa`... */
+  amr: string[];
+  createdAt: number;
+  lastUsedAt: number;
+  /** Seconds without a refresh after which the session ends. */
+  idleTtl: number;
+  absoluteExpiresAt: number;
+  revokedAt: number | null;
+  revokedReason: string | null;
+}
+
+export interface RefreshTokenRecord {
+  digest: string;
+  sessionId: string;
+  tenantId: string;
+  clientId: string;
+  /** 0 for the token issued at sign-in, +1 per rotation. */
+  generation: number;
+  scope: string;
+  /** RFC 7638 thumbprint of the DPoP key the token is bound to. */
+  dpopJkt: string | null;
+  issuedAt: number;
+  expiresAt: number;
+  consumedAt: number | null;
+}
+
+export interface SigningKey {
+  kid: string;
+  tenantId: string;
+  alg: SigningAlgorithm;
+  publicJwk: Record<string, unknown>;
+  /** The private JWK, sealed with the master key. */
+  privateJwkSealed: string;
+  status: 'active' | 'retired';
+  createdAt: number;
+  retiredAt: number | null;
+  expiresAt: number | null;
+}
+
+export interface ContinuationRecord {
+  digest: string;
+  tenantId: string;
+  clientId: string;
+  flow: string;
+  userId: string | null;
+  state: Record<string, unknown>;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface AuditEvent {
+  tenantId: string | null;
+  type: string;
+  userId?: string | null;
+  clientId?: string | null;
+  sessionId?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  correlationId?: string | null;
+  data?: Record<string, unknown>;
+  createdAt: number;
+}
+
+/** Who is asking and from where, for audit events and rate limits. */
+export interface RequestContext {
+  ip: string | null;
+  userAgent: string | null;
+  correlationId: string;
+}

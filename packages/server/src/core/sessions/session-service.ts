@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { digest } from '../../crypto/digest.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Clock } from '../clock.js';
+import { BatonError } from '../errors.js';
+import type { App, Device, DeviceKind, RequestContext, Session, Tenant, User } from '../model.js';
+import type { Repositories } from '../ports.js';
+import { newRefreshToken, refreshTokenRecord, sessionEndReason, successorOf } from './refresh-tokens.js';
+
+export interface OpenSessionInput {
+  tenant: Tenant;
+  app: App;
+  user: User;
+  amr: string[];
+  scope: string;
+  device: { name: string; platform: string; kind: DeviceKind };
+  parentId?: string | null;
+  dpopJkt?: string | null;
+  /** When the user proved who they are; a child session inherits its parent's. */
+  authTime?: number;
+}
+
+export interface RefreshInput {
+  tenant: Tenant;
+  app: App;
+  presented: string;
+  dpopJkt?: string | null;
+  context?: RequestContext;
+}
+
+export interface ActiveSession {
+  session: Session;
+  user: User;
+  refreshToken: string;
+  /** The scope granted to the session. */
+  scope: string;
+}
+
+/**
+ * Sessions and their refresh tokens: open at sign-in, rotate on every refresh, detect
+ * reuse, revoke a whole tree.
+ */
+export class SessionService {
+  constructor(
+    private readonly repos: Repositories,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+    private readonly successorKey: Buffer,
+  ) {}
+
+  async open(input: OpenSessionInput): Promise<ActiveSession> {
+    const now = this.clock.now();
+    const device: Device = { id: randomUUID(), tenantId: input.tenant.id, userId: input.user.id, createdAt: now, ...input.device };
+    const session: Session = {
+      id: randomUUID(), tenantId: input.tenant.id, userId: input.user.id, clientId: input.app.clientId, deviceId: device.id,
+      parentId: input.parentId ?? null, authTime: input.authTime ?? now, amr: input.amr, createdAt: now, lastUsedAt: now,
+      idleTtl: input.app.sessionIdleTtl, absoluteExpiresAt: now + input.app.sessionAbsoluteTtl * 1000, revokedAt: null, revokedReason: null,
+    };
+    const refreshToken = newRefreshToken();
+    await this.repos.sessions.open(device, session, refreshTokenRecord(refreshToken, session, { scope: input.scope, generation: 0, dpopJkt: input.dpopJkt ?? null, now }));
+    return { session, user: input.user, refreshToken, scope: input.scope };
+  }
+
+  /**
+   * Rotates a refresh token. The first presentation consumes it and stores its successor
+   * (compare-and-set in the database); a repeat within the app's retry window gets the
+   * same successor; a repeat after it is reuse and revokes the session tree.
+   */
+  async refresh(input: RefreshInput): Promise<ActiveSession> {
+    const { tenant, app, presented } = input;
+    const found = await this.repos.sessions.findRefreshToken(digest(presented));
+    if (!found || found.token.tenantId !== tenant.id) throw new BatonError('invalid_grant', 'The refresh token is invalid, expired or revoked');
+    let { token } = found;
+    const { session } = found;
+    if (token.clientId !== app.clientId) throw new BatonError('invalid_grant', 'The refresh token was issued to another client');
+    const now = this.clock.now();
+    const ended = sessionEndReason(session, now) ?? (now >= token.expiresAt ? 'The refresh token has expired' : null);
+    if (ended) throw new BatonError('invalid_grant', ended);
+    if (token.dpopJkt !== null && token.dpopJkt !== input.dpopJkt) {
+      throw new BatonError('invalid_grant', 'The refresh token is bound to a DPoP key; present a proof signed with that key');
+    }
+    const user = await this.repos.users.findById(tenant.id, session.userId);
+    if (!user) {
+      await this.revoke(session.id, 'user_deleted', input.context);
+      throw new BatonError('invalid_grant', 'The account no longer exists');
+    }
+
+    const successor = successorOf(presented, this.successorKey);
+    if (token.consumedAt === null) {
+      const record = refreshTokenRecord(successor, session, { scope: token.scope, generation: token.generation + 1, dpopJkt: token.dpopJkt, now });
+      const { rotated } = await this.repos.sessions.rotate(token.digest, record, now);
+      if (rotated) return { session: { ...session, lastUsedAt: now }, user, refreshToken: successor, scope: token.scope };
+      token = (await this.repos.sessions.findRefreshToken(token.digest))?.token ?? token;
+    }
+
+    const next = await this.repos.sessions.findRefreshToken(digest(successor));
+    const withinWindow = token.consumedAt !== null && now - token.consumedAt <= app.refreshRetryWindow * 1000;
+    if (withinWindow && next && next.token.consumedAt === null && next.session.revokedAt === null) {
+      return { session: next.session, user, refreshToken: successor, scope: token.scope };
+    }
+    await this.revoke(session.id, 'refresh_token_reuse', input.context, { generation: token.generation });
+    throw new BatonError('invalid_grant', 'The refresh token was already used; the session has been revoked');
+  }
+
+  /** Ends a session and every session descended from it; returns the ids ended. */
+  async revoke(sessionId: string, reason: string, context?: RequestContext, data: Record<string, unknown> = {}): Promise<string[]> {
+    const session = await this.repos.sessions.find(sessionId);
+    if (!session) return [];
+    const ended = await this.repos.sessions.revokeTree(sessionId, reason, this.clock.now());
+    await this.audit.record({
+      tenantId: session.tenantId, type: reason === 'refresh_token_reuse' ? 'refresh_token.reuse_detected' : 'session.revoked',
+      userId: session.userId, clientId: session.clientId, sessionId, data: { reason, sessions: ended, ...data },
+    }, context);
+    return ended;
+  }
+
+  async revokeUser(tenant: Tenant, user: User, reason: string, context?: RequestContext): Promise<string[]> {
+    const ended = await this.repos.sessions.revokeUser(tenant.id, user.id, reason, this.clock.now());
+    await this.audit.record({ tenantId: tenant.id, type: 'session.revoked', userId: user.id, data: { reason, sessions: ended } }, context);
+    return ended;
+  }
+
+  list(tenant: Tenant, user: User) {
+    return this.repos.sessions.listByUser(tenant.id, user.id);
+  }
+
+  /** The session a refresh token belongs to, if it is still in use (for introspection and revocation). */
+  async findByRefreshToken(tenant: Tenant, token: string) {
+    const found = await this.repos.sessions.findRefreshToken(digest(token));
+    return found && found.token.tenantId === tenant.id ? found : null;
+  }
+
+  async find(id: string): Promise<Session | null> {
+    return this.repos.sessions.find(id);
+  }
+}

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { tenantDefaults } from '../../config/defaults.js';
+import { generateSigningKey } from '../../crypto/signing-keys.js';
+import type { MasterKey } from '../../crypto/master-key.js';
+import type { Clock } from '../clock.js';
+import { assertThat, BatonError } from '../errors.js';
+import type { SigningAlgorithm, Tenant } from '../model.js';
+import type { Repositories } from '../ports.js';
+
+/** Names that would shadow a route of their own under `{public_url}/`. */
+const reservedNames = new Set(['admin', 'api', 'health', 'healthz', 'static', 'assets', 'well-known', '.well-known', 'v2.0', 'oauth2']);
+
+export interface CreateTenantInput {
+  name: string;
+  displayName?: string;
+  signingAlg?: SigningAlgorithm;
+  codeLength?: number;
+}
+
+export class TenantService {
+  constructor(private readonly repos: Repositories, private readonly masterKey: MasterKey, private readonly clock: Clock) {}
+
+  async create(input: CreateTenantInput): Promise<Tenant> {
+    assertThat(/^[a-z0-9][a-z0-9-]{0,62}$/.test(input.name) && !reservedNames.has(input.name), 'invalid_request',
+      'A tenant name is 1-63 lower-case letters, digits or hyphens, starting with a letter or digit, and not a reserved word');
+    const codeLength = input.codeLength ?? 8;
+    assertThat(Number.isInteger(codeLength) && codeLength >= 6 && codeLength <= 8, 'invalid_request', 'The one-time code length must be 6, 7 or 8');
+    const now = this.clock.now();
+    const tenant: Tenant = {
+      id: randomUUID(),
+      name: input.name,
+      displayName: input.displayName ?? input.name,
+      signingAlg: input.signingAlg ?? tenantDefaults.signingAlgorithm,
+      codeLength,
+      createdAt: now,
+    };
+    if (!(await this.repos.tenants.create(tenant))) throw new BatonError('invalid_request', `A tenant named "${input.name}" already exists`);
+    await this.rotateKeys(tenant);
+    return tenant;
+  }
+
+  async require(name: string): Promise<Tenant> {
+    const tenant = await this.repos.tenants.findByName(name);
+    if (!tenant) throw new BatonError('invalid_tenant', `Tenant "${name}" not found`, { errorCodes: [90002] });
+    return tenant;
+  }
+
+  /** A new key signs from now on; the previous one still verifies until the overlap ends. */
+  async rotateKeys(tenant: Tenant, alg: SigningAlgorithm = tenant.signingAlg): Promise<{ kid: string; alg: SigningAlgorithm }> {
+    const now = this.clock.now();
+    const key = await generateSigningKey(tenant.id, alg, this.masterKey, now);
+    await this.repos.signingKeys.activate(key, now, now + tenantDefaults.keyRetirementOverlap * 1000);
+    return { kid: key.kid, alg };
+  }
+}

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import formBody from '@fastify/formbody';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Services } from '../core/services.js';
+import { BatonError } from '../core/errors.js';
+import { toWireError } from './errors.js';
+import { signInRoutes } from './native-auth/sign-in-routes.js';
+import { introspectRoute } from './oauth/introspect-route.js';
+import { revokeRoute } from './oauth/revoke-route.js';
+import { tokenRoute } from './oauth/token-route.js';
+import { discoveryRoutes } from './oidc/discovery-route.js';
+import { userinfoRoute } from './oidc/userinfo-route.js';
+import type { RouteDeps } from './route-options.js';
+
+export interface HttpOptions {
+  services: Services;
+  publicUrl: string;
+  bodyLimit: number;
+  logger: Logger;
+  /** Trust X-Forwarded-* from a proxy in front of Baton. */
+  trustProxy?: boolean;
+}
+
+/** A correlation id the client chose (MSAL's `client-request-id`), when it looks like one. */
+function correlationId(header: string | string[] | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value && /^[A-Za-z0-9-]{8,64}$/.test(value) ? value : randomUUID();
+}
+
+export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimit,
+    trustProxy: options.trustProxy ?? false,
+    genReqId: (request) => correlationId(request.headers['client-request-id']),
+    logController: new LogController({ requestIdLogLabel: 'correlation_id' }),
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  await app.register(formBody, { bodyLimit: options.bodyLimit });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-ms-request-id', request.id).header('client-request-id', request.id);
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const wire = toWireError(error, request.routeOptions.config?.wire ?? 'oauth', request.id);
+    if (wire.unexpected) request.log.error({ err: error }, 'unexpected error');
+    else request.log.info({ error: wire.body.error, description: (error as BatonError).description ?? undefined }, 'request refused');
+    reply.code(wire.status).headers(wire.headers).send(wire.body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const wire = toWireError(new BatonError('not_found', `No endpoint ${request.method} ${request.url.split('?')[0]}`), 'oauth', request.id);
+    reply.code(wire.status).send(wire.body);
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  const deps: RouteDeps = { services: options.services, publicUrl: options.publicUrl };
+  for (const routes of [discoveryRoutes, userinfoRoute, tokenRoute, revokeRoute, introspectRoute, signInRoutes]) routes(app, deps);
+  return app;
+}

@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import { BatonError } from '../../core/errors.js';
+import { findGrant } from '../../oauth/grants/registry.js';
+import { param, readParams } from '../../oauth/params.js';
+import { clientCredentials } from '../client-auth.js';
+import { deviceHint, formBody, requestContext } from '../request-context.js';
+import { nativeAuth, tenantOf, type RouteDeps } from '../route-options.js';
+
+/**
+ * The token endpoint: parse, authenticate the client, check the grant is allowed, hand
+ * over to the grant's own module. It speaks native-auth JSON errors, a superset of OAuth's.
+ */
+export function tokenRoute(app: FastifyInstance, { services }: RouteDeps) {
+  app.post('/:tenant/oauth2/v2.0/token', nativeAuth, async (request, reply) => {
+    const tenant = await tenantOf(services, request);
+    const params = formBody(request);
+    const p = readParams({ grant_type: param().optional(), client_id: param().optional(), client_secret: param().optional() }, params);
+    const grant = findGrant(p.grant_type);
+    const client = await services.apps.authenticate(tenant, clientCredentials(request, p));
+    const refusal = grant.refuse?.(client);
+    if (refusal) throw new BatonError('unauthorized_client', refusal);
+    const response = await grant.handle({
+      services, tenant, app: client, params, context: requestContext(request), device: deviceHint(request), dpopJkt: null,
+    });
+    reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    return response;
+  });
+}

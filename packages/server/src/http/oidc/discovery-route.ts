@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import { supportedGrantTypes } from '../../oauth/grants/registry.js';
+import { tenantOf, type RouteDeps } from '../route-options.js';
+
+/** OpenID Provider metadata for a tenant, listing the endpoints that exist. */
+export function discoveryRoutes(app: FastifyInstance, { services, publicUrl }: RouteDeps) {
+  app.get('/:tenant/v2.0/.well-known/openid-configuration', async (request, reply) => {
+    const tenant = await tenantOf(services, request);
+    const base = `${publicUrl}/${tenant.name}`;
+    reply.header('cache-control', 'public, max-age=300');
+    return {
+      issuer: services.tokens.issuer(tenant),
+      token_endpoint: `${base}/oauth2/v2.0/token`,
+      jwks_uri: `${base}/discovery/v2.0/keys`,
+      userinfo_endpoint: `${base}/oidc/userinfo`,
+      revocation_endpoint: `${base}/oauth2/v2.0/revoke`,
+      introspection_endpoint: `${base}/oauth2/v2.0/token/introspect`,
+      grant_types_supported: supportedGrantTypes(),
+      response_types_supported: [],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['ES256', 'RS256'],
+      token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+      revocation_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+      claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'auth_time', 'oid', 'tid', 'sid', 'amr', 'preferred_username', 'email', 'email_verified', 'name'],
+      tenant_region_scope: null,
+      native_auth_base_url: base,
+    };
+  });
+
+  app.get('/:tenant/discovery/v2.0/keys', async (request, reply) => {
+    const tenant = await tenantOf(services, request);
+    reply.header('cache-control', 'public, max-age=60');
+    return services.keys.jwks(tenant.id);
+  });
+}

@@ -1,0 +1,29 @@
+import type { FastifyRequest } from 'fastify';
+import type { DeviceHint } from '../core/flows/sign-in-completion.js';
+import type { RequestContext } from '../core/model.js';
+import { BatonError } from '../core/errors.js';
+
+export function requestContext(request: FastifyRequest): RequestContext {
+  return { ip: request.ip ?? null, userAgent: header(request, 'user-agent') ?? null, correlationId: request.id };
+}
+
+/** The device a sign-in comes from, as MSAL's headers (or the user agent) describe it. */
+export function deviceHint(request: FastifyRequest): DeviceHint {
+  const sku = header(request, 'x-client-sku');
+  const name = sku ? `${sku} ${header(request, 'x-client-ver') ?? ''}`.trim() : header(request, 'user-agent') ?? 'unknown device';
+  return { name: name.slice(0, 200), platform: (header(request, 'x-client-os') || 'unknown').slice(0, 100) };
+}
+
+/** The parameters of a form POST; any other body is refused (RFC 6749 §3.2). */
+export function formBody(request: FastifyRequest): Record<string, unknown> {
+  const type = header(request, 'content-type') ?? '';
+  if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+    throw new BatonError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded');
+  }
+  return (request.body ?? {}) as Record<string, unknown>;
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

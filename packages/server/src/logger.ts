@@ -1,0 +1,22 @@
+import pino, { type Logger } from 'pino';
+
+/**
+ * Structured JSON logs on stderr (stdout is for command output). Credentials never reach
+ * a log line: headers that carry them are redacted, bodies are not logged, and query
+ * parameters that could hold a secret are masked.
+ */
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers.dpop', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+    serializers: {
+      req: (req: { method: string; url: string; headers?: Record<string, unknown> }) => ({ method: req.method, url: maskQuery(req.url) }),
+    },
+  }, pino.destination(2));
+}
+
+const secretParams = /([?&](?:code|session_transfer_token|refresh_token|access_token|id_token|token|client_secret|password|continuation_token)=)[^&]*/gi;
+
+export function maskQuery(url: string): string {
+  return url.replace(secretParams, '$1[redacted]');
+}

@@ -1,0 +1,24 @@
+import type { TokenResponse } from '@baton/protocol';
+import type { DeviceHint } from '../../core/flows/sign-in-completion.js';
+import type { App, RequestContext, Tenant } from '../../core/model.js';
+import type { Services } from '../../core/services.js';
+
+/** Everything a grant handler gets: the authenticated app and the raw token-request parameters. */
+export interface GrantContext {
+  services: Services;
+  tenant: Tenant;
+  app: App;
+  params: Record<string, unknown>;
+  context: RequestContext;
+  device: DeviceHint;
+  /** Thumbprint of a verified DPoP proof's key, when the request carried one. */
+  dpopJkt: string | null;
+}
+
+/** One grant type at the token endpoint: its name, who may use it, and its handler. */
+export interface Grant {
+  type: string;
+  /** Why `app` may not use this grant, or null when it may. */
+  refuse?(app: App): string | null;
+  handle(ctx: GrantContext): Promise<TokenResponse>;
+}

@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config/config.js';
+import type { Clock } from './core/clock.js';
+import { systemClock } from './core/clock.js';
+import { createServices, type Services } from './core/services.js';
+import { MasterKey } from './crypto/master-key.js';
+import { buildHttpApp } from './http/app.js';
+import { createLogger } from './logger.js';
+import { migrate, openDatabase, type DatabaseHandle } from './storage/database.js';
+import { createRepositories } from './storage/repositories/index.js';
+
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  database: DatabaseHandle;
+  services: Services;
+  close(): Promise<void>;
+}
+
+/** Opens the database (migrating it), loads the master key and wires the services. */
+export async function openRuntime(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<Runtime> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const masterKey = MasterKey.load(config, (message) => logger.warn(message));
+  const database = openDatabase(config.databaseUrl);
+  try {
+    await migrate(database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const services = createServices({ repos: createRepositories(database.db), masterKey, clock: options.clock ?? systemClock, publicUrl: config.publicUrl });
+  return { config, logger, database, services, close: () => database.close() };
+}
+
+export interface RunningServer {
+  runtime: Runtime;
+  http: FastifyInstance;
+  /** The base URL the server listens on. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the HTTP server on an opened runtime. */
+export async function startServer(runtime: Runtime): Promise<RunningServer> {
+  const http = await buildHttpApp({ services: runtime.services, publicUrl: runtime.config.publicUrl, bodyLimit: runtime.config.bodyLimit, logger: runtime.logger });
+  const address = await http.listen({ port: runtime.config.port, host: runtime.config.host });
+  return {
+    runtime,
+    http,
+    url: address,
+    async close() {
+      await http.close();
+      await runtime.close();
+    },
+  };
+}

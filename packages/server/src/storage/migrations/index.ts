@@ -1,0 +1,11 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import type { Engine } from '../engine.js';
+import { initial } from './0001-initial.js';
+
+/** Migrations in order; names sort, and a released one never changes. */
+export function migrationProvider(engine: Engine): MigrationProvider {
+  const migrations: Record<string, Migration> = {
+    '0001-initial': initial(engine),
+  };
+  return { getMigrations: async () => migrations };
+}

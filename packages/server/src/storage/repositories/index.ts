@@ -1,0 +1,22 @@
+import type { Kysely } from 'kysely';
+import type { Repositories } from '../../core/ports.js';
+import type { Database } from '../schema.js';
+import { appRepository } from './app-repository.js';
+import { auditRepository } from './audit-repository.js';
+import { continuationRepository } from './continuation-repository.js';
+import { sessionRepository } from './session-repository.js';
+import { signingKeyRepository } from './signing-key-repository.js';
+import { tenantRepository } from './tenant-repository.js';
+import { userRepository } from './user-repository.js';
+
+export function createRepositories(db: Kysely<Database>): Repositories {
+  return {
+    tenants: tenantRepository(db),
+    apps: appRepository(db),
+    users: userRepository(db),
+    sessions: sessionRepository(db),
+    signingKeys: signingKeyRepository(db),
+    continuations: continuationRepository(db),
+    audit: auditRepository(db),
+  };
+}

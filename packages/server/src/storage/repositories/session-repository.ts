@@ -1,0 +1,134 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Device, DeviceKind, RefreshTokenRecord, Session } from '../../core/model.js';
+import type { SessionRepository } from '../../core/ports.js';
+import type { Database, DevicesTable, RefreshTokensTable, SessionsTable } from '../schema.js';
+import { json, parse } from './rows.js';
+
+export function sessionRepository(db: Kysely<Database>): SessionRepository {
+  return {
+    async open(device, session, token) {
+      await db.transaction().execute(async (tx) => {
+        if (device) await tx.insertInto('devices').values(deviceRow(device)).execute();
+        await tx.insertInto('sessions').values(sessionRow(session)).execute();
+        await tx.insertInto('refresh_tokens').values(tokenRow(token)).execute();
+      });
+    },
+
+    async find(id) {
+      const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toSession(row) : null;
+    },
+
+    async findRefreshToken(digest) {
+      const row = await db.selectFrom('refresh_tokens as t')
+        .innerJoin('sessions as s', 's.id', 't.session_id')
+        .selectAll('t')
+        .select([
+          's.tenant_id as s_tenant_id', 's.user_id as s_user_id', 's.client_id as s_client_id', 's.device_id as s_device_id',
+          's.parent_id as s_parent_id', 's.auth_time as s_auth_time', 's.amr as s_amr', 's.created_at as s_created_at',
+          's.last_used_at as s_last_used_at', 's.idle_ttl as s_idle_ttl', 's.absolute_expires_at as s_absolute_expires_at',
+          's.revoked_at as s_revoked_at', 's.revoked_reason as s_revoked_reason',
+        ])
+        .where('t.digest', '=', digest)
+        .executeTakeFirst();
+      if (!row) return null;
+      return {
+        token: toToken(row),
+        session: toSession({
+          id: row.session_id, tenant_id: row.s_tenant_id, user_id: row.s_user_id, client_id: row.s_client_id, device_id: row.s_device_id,
+          parent_id: row.s_parent_id, auth_time: row.s_auth_time, amr: row.s_amr, created_at: row.s_created_at,
+          last_used_at: row.s_last_used_at, idle_ttl: row.s_idle_ttl, absolute_expires_at: row.s_absolute_expires_at,
+          revoked_at: row.s_revoked_at, revoked_reason: row.s_revoked_reason,
+        }),
+      };
+    },
+
+    async rotate(presentedDigest, successor, now) {
+      return db.transaction().execute(async (tx) => {
+        const claimed = await tx.updateTable('refresh_tokens')
+          .set({ consumed_at: now })
+          .where('digest', '=', presentedDigest)
+          .where('consumed_at', 'is', null)
+          .executeTakeFirst();
+        if (Number(claimed.numUpdatedRows) !== 1) return { rotated: false };
+        await tx.insertInto('refresh_tokens').values(tokenRow(successor)).execute();
+        await tx.updateTable('sessions').set({ last_used_at: now }).where('id', '=', successor.sessionId).execute();
+        return { rotated: true };
+      });
+    },
+
+    async revokeTree(sessionId, reason, now) {
+      const result = await sql<{ id: string }>`
+        WITH RECURSIVE tree(id) AS (
+          SELECT id FROM sessions WHERE id = ${sessionId}
+          UNION
+          SELECT s.id FROM sessions s JOIN tree ON s.parent_id = tree.id
+        )
+        UPDATE sessions SET revoked_at = ${now}, revoked_reason = ${reason}
+        WHERE id IN (SELECT id FROM tree) AND revoked_at IS NULL
+        RETURNING id`.execute(db);
+      return result.rows.map((r) => r.id);
+    },
+
+    async revokeUser(tenantId, userId, reason, now) {
+      const rows = await db.updateTable('sessions')
+        .set({ revoked_at: now, revoked_reason: reason })
+        .where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('revoked_at', 'is', null)
+        .returning('id')
+        .execute();
+      return rows.map((r) => r.id);
+    },
+
+    async listByUser(tenantId, userId) {
+      const rows = await db.selectFrom('sessions as s')
+        .innerJoin('devices as d', 'd.id', 's.device_id')
+        .selectAll('s')
+        .select(['d.name as d_name', 'd.platform as d_platform', 'd.kind as d_kind', 'd.created_at as d_created_at'])
+        .where('s.tenant_id', '=', tenantId).where('s.user_id', '=', userId)
+        .orderBy('s.created_at').orderBy('s.id')
+        .execute();
+      return rows.map((row) => ({
+        ...toSession(row),
+        device: toDevice({ id: row.device_id, tenant_id: row.tenant_id, user_id: row.user_id, name: row.d_name, platform: row.d_platform, kind: row.d_kind, created_at: row.d_created_at }),
+      }));
+    },
+  };
+}
+
+function deviceRow(d: Device): Selectable<DevicesTable> {
+  return { id: d.id, tenant_id: d.tenantId, user_id: d.userId, name: d.name, platform: d.platform, kind: d.kind, created_at: d.createdAt };
+}
+
+function toDevice(row: Selectable<DevicesTable>): Device {
+  return { id: row.id, tenantId: row.tenant_id, userId: row.user_id, name: row.name, platform: row.platform, kind: row.kind as DeviceKind, createdAt: row.created_at };
+}
+
+function sessionRow(s: Session): Selectable<SessionsTable> {
+  return {
+    id: s.id, tenant_id: s.tenantId, user_id: s.userId, client_id: s.clientId, device_id: s.deviceId, parent_id: s.parentId,
+    auth_time: s.authTime, amr: json(s.amr), created_at: s.createdAt, last_used_at: s.lastUsedAt, idle_ttl: s.idleTtl,
+    absolute_expires_at: s.absoluteExpiresAt, revoked_at: s.revokedAt, revoked_reason: s.revokedReason,
+  };
+}
+
+function toSession(row: Selectable<SessionsTable>): Session {
+  return {
+    id: row.id, tenantId: row.tenant_id, userId: row.user_id, clientId: row.client_id, deviceId: row.device_id, parentId: row.parent_id,
+    authTime: row.auth_time, amr: parse<string[]>(row.amr), createdAt: row.created_at, lastUsedAt: row.last_used_at,
+    idleTtl: row.idle_ttl, absoluteExpiresAt: row.absolute_expires_at, revokedAt: row.revoked_at, revokedReason: row.revoked_reason,
+  };
+}
+
+function tokenRow(t: RefreshTokenRecord): Selectable<RefreshTokensTable> {
+  return {
+    digest: t.digest, session_id: t.sessionId, tenant_id: t.tenantId, client_id: t.clientId, generation: t.generation, scope: t.scope,
+    dpop_jkt: t.dpopJkt, issued_at: t.issuedAt, expires_at: t.expiresAt, consumed_at: t.consumedAt,
+  };
+}
+
+function toToken(row: Selectable<RefreshTokensTable>): RefreshTokenRecord {
+  return {
+    digest: row.digest, sessionId: row.session_id, tenantId: row.tenant_id, clientId: row.client_id, generation: row.generation,
+    scope: row.scope, dpopJkt: row.dpop_jkt, issuedAt: row.issued_at, expiresAt: row.expires_at, consumedAt: row.consumed_at,
+  };
+}

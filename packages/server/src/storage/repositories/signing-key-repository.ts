@@ -1,0 +1,38 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { SigningAlgorithm, SigningKey } from '../../core/model.js';
+import type { SigningKeyRepository } from '../../core/ports.js';
+import type { Database, SigningKeysTable } from '../schema.js';
+import { json, parse } from './rows.js';
+
+export function signingKeyRepository(db: Kysely<Database>): SigningKeyRepository {
+  return {
+    async listPublished(tenantId, now) {
+      const rows = await db.selectFrom('signing_keys').selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where((eb) => eb.or([eb('status', '=', 'active'), eb('expires_at', '>', now)]))
+        .orderBy('created_at', 'desc')
+        .execute();
+      return rows.map(toKey);
+    },
+    async activate(key, now, retiredExpiresAt) {
+      await db.transaction().execute(async (tx) => {
+        await tx.updateTable('signing_keys')
+          .set({ status: 'retired', retired_at: now, expires_at: retiredExpiresAt })
+          .where('tenant_id', '=', key.tenantId).where('status', '=', 'active')
+          .execute();
+        await tx.insertInto('signing_keys').values({
+          kid: key.kid, tenant_id: key.tenantId, alg: key.alg, public_jwk: json(key.publicJwk), private_jwk_sealed: key.privateJwkSealed,
+          status: 'active', created_at: key.createdAt, retired_at: null, expires_at: null,
+        }).execute();
+      });
+    },
+  };
+}
+
+function toKey(row: Selectable<SigningKeysTable>): SigningKey {
+  return {
+    kid: row.kid, tenantId: row.tenant_id, alg: row.alg as SigningAlgorithm, publicJwk: parse<Record<string, unknown>>(row.public_jwk),
+    privateJwkSealed: row.private_jwk_sealed, status: row.status as 'active' | 'retired', createdAt: row.created_at,
+    retiredAt: row.retired_at, expiresAt: row.expires_at,
+  };
+}

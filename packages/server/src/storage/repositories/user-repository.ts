@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { User } from '../../core/model.js';
+import type { UserRepository } from '../../core/ports.js';
+import type { Database, UsersTable } from '../schema.js';
+import { isUniqueViolation } from './unique-violation.js';
+import { flag, isSet, json, parse } from './rows.js';
+
+export function userRepository(db: Kysely<Database>): UserRepository {
+  return {
+    async create(u, passwordHash) {
+      try {
+        await db.transaction().execute(async (tx) => {
+          await tx.insertInto('users').values({
+            id: u.id, tenant_id: u.tenantId, email: u.email, email_verified: flag(u.emailVerified), display_name: u.displayName,
+            attributes: json(u.attributes), created_at: u.createdAt,
+          }).execute();
+          if (passwordHash !== null) {
+            await tx.insertInto('credentials').values({ id: randomUUID(), user_id: u.id, type: 'password', secret: passwordHash, created_at: u.createdAt }).execute();
+          }
+        });
+        return true;
+      } catch (error) {
+        if (isUniqueViolation(error)) return false;
+        throw error;
+      }
+    },
+    async findByEmail(tenantId, email) {
+      const row = await db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('email', '=', email).executeTakeFirst();
+      return row ? toUser(row) : null;
+    },
+    async findById(tenantId, id) {
+      const row = await db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+      return row ? toUser(row) : null;
+    },
+    async findPasswordHash(userId) {
+      const row = await db.selectFrom('credentials').select('secret').where('user_id', '=', userId).where('type', '=', 'password').executeTakeFirst();
+      return row?.secret ?? null;
+    },
+  };
+}
+
+export function toUser(row: Selectable<UsersTable>): User {
+  return {
+    id: row.id, tenantId: row.tenant_id, email: row.email, emailVerified: isSet(row.email_verified), displayName: row.display_name,
+    attributes: parse<Record<string, unknown>>(row.attributes), createdAt: row.created_at,
+  };
+}

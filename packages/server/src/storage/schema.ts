@@ -1,0 +1,144 @@
+/**
+ * Table shapes as Kysely sees them. One schema serves SQLite and PostgreSQL: times are
+ * epoch milliseconds (bigint), flags are 0/1 integers, lists and maps are JSON text.
+ */
+import type { Generated } from 'kysely';
+
+export interface TenantsTable {
+  id: string;
+  name: string;
+  display_name: string;
+  signing_alg: string;
+  code_length: number;
+  created_at: number;
+}
+
+export interface AppsTable {
+  client_id: string;
+  tenant_id: string;
+  name: string;
+  type: string;
+  secret_digest: string | null;
+  challenge_types: string;
+  redirect_uris: string;
+  allowed_origins: string;
+  require_mfa: number;
+  allow_refresh_token_export: number;
+  allow_session_transfer: number;
+  accept_session_transfer: number;
+  access_token_ttl: number;
+  id_token_ttl: number;
+  refresh_retry_window: number;
+  session_idle_ttl: number;
+  session_absolute_ttl: number;
+  created_at: number;
+}
+
+export interface UsersTable {
+  id: string;
+  tenant_id: string;
+  email: string;
+  email_verified: number;
+  display_name: string | null;
+  attributes: string;
+  created_at: number;
+}
+
+export interface CredentialsTable {
+  id: string;
+  user_id: string;
+  type: string;
+  secret: string;
+  created_at: number;
+}
+
+export interface DevicesTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  name: string;
+  platform: string;
+  kind: string;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  client_id: string;
+  device_id: string;
+  parent_id: string | null;
+  auth_time: number;
+  amr: string;
+  created_at: number;
+  last_used_at: number;
+  idle_ttl: number;
+  absolute_expires_at: number;
+  revoked_at: number | null;
+  revoked_reason: string | null;
+}
+
+export interface RefreshTokensTable {
+  digest: string;
+  session_id: string;
+  tenant_id: string;
+  client_id: string;
+  generation: number;
+  scope: string;
+  dpop_jkt: string | null;
+  issued_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  tenant_id: string;
+  alg: string;
+  public_jwk: string;
+  private_jwk_sealed: string;
+  status: string;
+  created_at: number;
+  retired_at: number | null;
+  /** When a retired key leaves the JWKS. */
+  expires_at: number | null;
+}
+
+export interface ContinuationTokensTable {
+  digest: string;
+  tenant_id: string;
+  client_id: string;
+  flow: string;
+  user_id: string | null;
+  state: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  tenant_id: string | null;
+  type: string;
+  user_id: string | null;
+  client_id: string | null;
+  session_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  correlation_id: string | null;
+  data: string;
+  created_at: number;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  apps: AppsTable;
+  users: UsersTable;
+  credentials: CredentialsTable;
+  devices: DevicesTable;
+  sessions: SessionsTable;
+  refresh_tokens: RefreshTokensTable;
+  signing_keys: SigningKeysTable;
+  continuation_tokens: ContinuationTokensTable;
+  audit_events: AuditEventsTable;
+}

@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engines } from '../support/databases.js';
+import { postForm, signInWithPassword } from '../support/http.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+describe.each(engines)('refresh-token rotation on %s', (engine) => {
+  let t: TestServer;
+  beforeAll(async () => { t = await startTestServer({ engine, manualClock: true }); });
+  afterAll(async () => { await t?.close(); });
+
+  const refresh = (refreshToken: string, clientId = t.app.clientId) =>
+    postForm(`${t.base}/oauth2/v2.0/token`, { client_id: clientId, grant_type: 'refresh_token', refresh_token: refreshToken });
+
+  it('rotates on every use and answers a retry inside the window with the same successor', async () => {
+    const signIn = await signInWithPassword(t.base, t.app.clientId, t.user.email, t.userPassword);
+    expect(signIn.status).toBe(200);
+    const first = await refresh(signIn.body.refresh_token);
+    expect(first.status).toBe(200);
+    expect(first.body.refresh_token).not.toBe(signIn.body.refresh_token);
+    t.clock.advance!(5_000);
+    const retry = await refresh(signIn.body.refresh_token);
+    expect(retry.status).toBe(200);
+    expect(retry.body.refresh_token).toBe(first.body.refresh_token);
+    const second = await refresh(first.body.refresh_token);
+    expect(second.status).toBe(200);
+  });
+
+  it('revokes the whole session when a rotated token comes back after the window', async () => {
+    const signIn = await signInWithPassword(t.base, t.app.clientId, t.user.email, t.userPassword);
+    const first = await refresh(signIn.body.refresh_token);
+    t.clock.advance!(11_000);
+    const reuse = await refresh(signIn.body.refresh_token);
+    expect(reuse.status).toBe(400);
+    expect(reuse.body.error).toBe('invalid_grant');
+    const successorAfterReuse = await refresh(first.body.refresh_token);
+    expect(successorAfterReuse.status).toBe(400);
+    expect(successorAfterReuse.body.error).toBe('invalid_grant');
+    const events = await t.services.repos.audit.list({ tenantId: t.tenant.id, type: 'refresh_token.reuse_detected' });
+    expect(events.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('gives twenty concurrent refreshes of one token a single successor', async () => {
+    const signIn = await signInWithPassword(t.base, t.app.clientId, t.user.email, t.userPassword);
+    const results = await Promise.all(Array.from({ length: 20 }, () => refresh(signIn.body.refresh_token)));
+    const successors = new Set(results.map((r) => r.body.refresh_token));
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    expect(successors.size).toBe(1);
+  });
+});

@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../../src/config/config.js';
+import { fixedClock, systemClock, type Clock } from '../../src/core/clock.js';
+import type { App, Tenant, User } from '../../src/core/model.js';
+import type { RegisterAppInput } from '../../src/core/apps/app-service.js';
+import { openRuntime, startServer, type RunningServer } from '../../src/runtime.js';
+import { freshDatabaseUrl, type EngineName } from './databases.js';
+
+export interface TestServer {
+  /** Base URL, also the public URL: `${url}/${tenant.name}` is the tenant base. */
+  url: string;
+  server: RunningServer;
+  services: RunningServer['runtime']['services'];
+  clock: Clock & { advance?(ms: number): void };
+  tenant: Tenant;
+  /** A public app allowing every challenge type. */
+  app: App;
+  /** A user with the password `userPassword`. */
+  user: User;
+  userPassword: string;
+  base: string;
+  registerApp(input?: Partial<RegisterAppInput>): Promise<{ app: App; clientSecret?: string }>;
+  close(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A real Baton server on 127.0.0.1 over a fresh database of `engine`, with a tenant, a
+ * public app and a user. Pass `manualClock` to move time by hand.
+ */
+export async function startTestServer(options: { engine?: EngineName; manualClock?: boolean } = {}): Promise<TestServer> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const config = loadConfig({}, {
+    databaseUrl: await freshDatabaseUrl(options.engine ?? 'sqlite'),
+    dataDir: mkdtempSync(join(tmpdir(), 'baton-data-')),
+    masterKey: randomBytes(32).toString('base64'),
+    port,
+    host: '127.0.0.1',
+    publicUrl: url,
+    logLevel: 'silent',
+    production: false,
+  });
+  const clock = options.manualClock ? fixedClock(Date.now()) : systemClock;
+  const runtime = await openRuntime(config, { clock, logger: pino({ level: process.env.BATON_TEST_LOG ?? 'silent' }) });
+  const server = await startServer(runtime);
+  const services = runtime.services;
+  const tenant = await services.tenants.create({ name: 'acme' });
+  const registerApp = (input: Partial<RegisterAppInput> = {}) => services.apps.register(tenant, { name: 'Test app', ...input });
+  const { app } = await registerApp();
+  const userPassword = 'correct horse battery staple';
+  const user = await services.accounts.create(tenant, { email: 'ada@example.com', password: userPassword, displayName: 'Ada Lovelace', emailVerified: true });
+  return { url, server, services, clock, tenant, app, user, userPassword, base: `${url}/${tenant.name}`, registerApp, close: () => server.close() };
+}
