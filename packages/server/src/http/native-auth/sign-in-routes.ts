@@ -15,14 +15,14 @@ export function stepBody(result: StepResult) {
 export function signInRoutes(app: FastifyInstance, { services }: RouteDeps) {
   app.post('/:tenant/oauth2/v2.0/initiate', nativeAuth, async (request) => {
     const tenant = await tenantOf(services, request);
-    const p = readParams({ client_id: param().optional(), username: param().optional(), challenge_type: param().optional() }, formBody(request));
+    const p = readParams({ client_id: param().optional(), client_secret: param().optional(), username: param().optional(), challenge_type: param().optional() }, formBody(request));
     const client = await services.apps.authenticate(tenant, clientCredentials(request, p));
     return stepBody(await services.nativeSignIn.initiate(tenant, client, { username: p.username, challengeType: p.challenge_type }));
   });
 
   app.post('/:tenant/oauth2/v2.0/challenge', nativeAuth, async (request) => {
     const tenant = await tenantOf(services, request);
-    const p = readParams({ client_id: param().optional(), continuation_token: param().optional(), challenge_type: param().optional() }, formBody(request));
+    const p = readParams({ client_id: param().optional(), client_secret: param().optional(), continuation_token: param().optional(), challenge_type: param().optional() }, formBody(request));
     const client = await services.apps.authenticate(tenant, clientCredentials(request, p));
     return stepBody(await services.nativeSignIn.challenge(tenant, client, { continuationToken: p.continuation_token, challengeType: p.challenge_type }));
   });
