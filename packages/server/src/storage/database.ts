@@ -6,6 +6,7 @@ import pg from 'pg';
 import { engineOf, type Engine } from './engine.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { withSqliteWriteLock } from './sqlite-write-lock.js';
 
 export interface DatabaseHandle {
   db: Kysely<Database>;
@@ -25,20 +26,29 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine, close: () => db.destroy() };
   }
-  if (url !== ':memory:') mkdirSync(dirname(url), { recursive: true });
-  const sqlite = new BetterSqlite3(url);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(url) }) });
+  return { db, engine, close: () => db.destroy() };
+}
+
+/** An SQLite connection as Baton uses it (the benchmark's floor opens its file the same way). */
+export function openSqlite(path: string): BetterSqlite3.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new BetterSqlite3(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, engine, close: () => db.destroy() };
+  return sqlite;
 }
 
 /** Brings the schema up to date; safe to run on every start and from several instances. */
 export async function migrate(handle: DatabaseHandle): Promise<string[]> {
   const migrator = new Migrator({ db: handle.db, provider: migrationProvider(handle.engine) });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  const run = async () => {
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  };
+  // PostgreSQL runs under Kysely's own advisory lock; SQLite needs one of ours.
+  return handle.engine === 'sqlite' ? withSqliteWriteLock(handle.db, run) : run();
 }

@@ -1,0 +1,44 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { migrate, openDatabase } from '../../src/storage/database.js';
+import { migrationProvider } from '../../src/storage/migrations/index.js';
+import { engines, freshDatabaseUrl } from '../support/databases.js';
+
+describe.each(engines)('migrations on %s', (engine) => {
+  const allMigrations = async () => Object.keys(await migrationProvider(engine).getMigrations()).sort();
+
+  it('applies every migration once; a second run applies nothing', async () => {
+    const handle = openDatabase(await freshDatabaseUrl(engine));
+    try {
+      expect(await migrate(handle)).toEqual(await allMigrations());
+      expect(await migrate(handle)).toEqual([]);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('lets two instances migrate one database at the same time', async () => {
+    const url = await freshDatabaseUrl(engine);
+    const handles = [openDatabase(url), openDatabase(url)];
+    try {
+      const applied = await Promise.all(handles.map((h) => migrate(h)));
+      expect(applied.flat().sort()).toEqual(await allMigrations());
+    } finally {
+      await Promise.all(handles.map((h) => h.close()));
+    }
+  });
+});
+
+describe('SQLite', () => {
+  it('opens the database in WAL mode with foreign keys enforced', async () => {
+    const handle = openDatabase(await freshDatabaseUrl('sqlite'));
+    try {
+      const journal = await sql<{ journal_mode: string }>`PRAGMA journal_mode`.execute(handle.db);
+      const foreignKeys = await sql<{ foreign_keys: number }>`PRAGMA foreign_keys`.execute(handle.db);
+      expect(journal.rows[0]?.journal_mode).toBe('wal');
+      expect(foreignKeys.rows[0]?.foreign_keys).toBe(1);
+    } finally {
+      await handle.close();
+    }
+  });
+});
