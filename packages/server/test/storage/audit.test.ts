@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { engines } from '../support/databases.js';
+import { anEvent, t0, useStore } from './store.js';
+
+describe.each(engines)('audit repository on %s', (engine) => {
+  const store = useStore(engine);
+
+  it('lists events newest first, with every field as recorded', async () => {
+    const { audit } = store().repos;
+    const first = anEvent('tenant-a', { type: 'session.revoked', createdAt: t0 + 1 });
+    const second = anEvent('tenant-a', {
+      type: 'sign_in.succeeded', userId: 'u1', clientId: 'c1', sessionId: 's1', ip: '127.0.0.1', userAgent: 'test', correlationId: 'corr',
+      data: { amr: ['pwd'], nested: { ok: true } }, createdAt: t0 + 2,
+    });
+    await audit.record(first);
+    await audit.record(second);
+    const listed = await audit.list({ tenantId: 'tenant-a' });
+    expect(listed.map(({ id, ...event }) => event)).toEqual([second, first]);
+    expect(listed[0]!.id).toBeGreaterThan(listed[1]!.id);
+  });
+
+  it('stores absent optional fields as null and absent data as an empty object', async () => {
+    const { audit } = store().repos;
+    await audit.record({ tenantId: 'tenant-b', type: 'key.rotated', createdAt: t0 });
+    expect(await audit.list({ tenantId: 'tenant-b' })).toEqual([{
+      id: expect.any(Number), tenantId: 'tenant-b', type: 'key.rotated', userId: null, clientId: null, sessionId: null, ip: null,
+      userAgent: null, correlationId: null, data: {}, createdAt: t0,
+    }]);
+  });
+
+  it('filters by tenant, type and user, and honours the limit', async () => {
+    const { audit } = store().repos;
+    const events = [
+      anEvent('tenant-c', { type: 'sign_in.failed', userId: 'u1' }),
+      anEvent('tenant-c', { type: 'sign_in.succeeded', userId: 'u1' }),
+      anEvent('tenant-c', { type: 'sign_in.failed', userId: 'u2' }),
+      anEvent('tenant-d', { type: 'sign_in.failed', userId: 'u1' }),
+    ];
+    for (const event of events) await audit.record(event);
+    const pick = async (filter: { type?: string; userId?: string; limit?: number }) =>
+      (await audit.list({ tenantId: 'tenant-c', ...filter })).map((e) => `${e.type}/${e.userId}`);
+    expect(await pick({})).toEqual(['sign_in.failed/u2', 'sign_in.succeeded/u1', 'sign_in.failed/u1']);
+    expect(await pick({ type: 'sign_in.failed' })).toEqual(['sign_in.failed/u2', 'sign_in.failed/u1']);
+    expect(await pick({ userId: 'u1' })).toEqual(['sign_in.succeeded/u1', 'sign_in.failed/u1']);
+    expect(await pick({ type: 'sign_in.failed', userId: 'u1' })).toEqual(['sign_in.failed/u1']);
+    expect(await pick({ limit: 1 })).toEqual(['sign_in.failed/u2']);
+    expect(await audit.list({ tenantId: 'tenant-none' })).toEqual([]);
+  });
+});

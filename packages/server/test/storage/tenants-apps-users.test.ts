@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { engines } from '../support/databases.js';
+import { aTenant, anApp, aUser, storedTenant, t0, useStore } from './store.js';
+
+describe.each(engines)('tenant, app and user repositories on %s', (engine) => {
+  const store = useStore(engine);
+
+  describe('tenants', () => {
+    it('creates, finds by name and id, and lists in creation order', async () => {
+      const { tenants } = store().repos;
+      const first = aTenant({ createdAt: t0 + 1 });
+      const second = aTenant({ createdAt: t0 + 2, signingAlg: 'RS256', codeLength: 6 });
+      expect(await tenants.create(second)).toBe(true);
+      expect(await tenants.create(first)).toBe(true);
+      expect(await tenants.findByName(second.name)).toEqual(second);
+      expect(await tenants.findById(first.id)).toEqual(first);
+      const listed = (await tenants.list()).filter((t) => t.id === first.id || t.id === second.id);
+      expect(listed).toEqual([first, second]);
+    });
+
+    it('answers false for a taken name and keeps the first tenant', async () => {
+      const { tenants } = store().repos;
+      const original = aTenant();
+      await tenants.create(original);
+      expect(await tenants.create(aTenant({ name: original.name, displayName: 'Impostor' }))).toBe(false);
+      expect(await tenants.findByName(original.name)).toEqual(original);
+    });
+
+    it('answers null for an unknown name or id', async () => {
+      const { tenants } = store().repos;
+      expect(await tenants.findByName('no-such-tenant')).toBeNull();
+      expect(await tenants.findById('no-such-id')).toBeNull();
+    });
+  });
+
+  describe('apps', () => {
+    it('round-trips every flag set and every list filled, and every flag clear and every list empty', async () => {
+      const { repos } = store();
+      const { apps } = repos;
+      const tenant = await storedTenant(repos);
+      const full = anApp(tenant.id, {
+        type: 'confidential', secretDigest: 'c2VjcmV0', challengeTypes: ['oob', 'password', 'redirect'],
+        redirectUris: ['https://app.example/cb', 'com.example.app://auth'], allowedOrigins: ['https://app.example'],
+        requireMfa: true, allowRefreshTokenExport: true, allowSessionTransfer: true, acceptSessionTransfer: true,
+        accessTokenTtl: 600, idTokenTtl: 300, refreshRetryWindow: 5, sessionIdleTtl: 7200, sessionAbsoluteTtl: 172_800,
+        userAttributes: [{ name: 'country', type: 'string', required: true, options: ['FR', 'GB'] }, { name: 'age', type: 'number', required: false }],
+        createdAt: t0 + 1,
+      });
+      const bare = anApp(tenant.id, { challengeTypes: [], createdAt: t0 + 2 });
+      await apps.create(full);
+      await apps.create(bare);
+      expect(await apps.find(tenant.id, full.clientId)).toEqual(full);
+      expect(await apps.find(tenant.id, bare.clientId)).toEqual(bare);
+      expect(await apps.list(tenant.id)).toEqual([full, bare]);
+    });
+
+    it('finds an app only within its own tenant', async () => {
+      const { repos } = store();
+      const { apps } = repos;
+      const [mine, other] = [await storedTenant(repos), await storedTenant(repos)];
+      const app = anApp(mine.id);
+      await apps.create(app);
+      expect(await apps.find(other.id, app.clientId)).toBeNull();
+      expect(await apps.list(other.id)).toEqual([]);
+      expect(await apps.find(mine.id, 'no-such-client')).toBeNull();
+    });
+  });
+
+  describe('users', () => {
+    it('stores a user with a password hash, and one without', async () => {
+      const { repos } = store();
+      const { users } = repos;
+      const tenant = await storedTenant(repos);
+      const withPassword = aUser(tenant.id, { displayName: 'Ada', attributes: { city: 'London', tags: ['a', 'b'] } });
+      const codeOnly = aUser(tenant.id, { emailVerified: false });
+      expect(await users.create(withPassword, '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA')).toBe(true);
+      expect(await users.create(codeOnly, null)).toBe(true);
+      expect(await users.findByEmail(tenant.id, withPassword.email)).toEqual(withPassword);
+      expect(await users.findById(tenant.id, codeOnly.id)).toEqual(codeOnly);
+      expect(await users.findPasswordHash(withPassword.id)).toBe('$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA');
+      expect(await users.findPasswordHash(codeOnly.id)).toBeNull();
+    });
+
+    it('refuses a second account with the same email in a tenant, but not in another tenant', async () => {
+      const { repos } = store();
+      const { users } = repos;
+      const [first, second] = [await storedTenant(repos), await storedTenant(repos)];
+      const original = aUser(first.id, { email: 'grace@example.com' });
+      await users.create(original, 'hash-1');
+      const duplicate = aUser(first.id, { email: 'grace@example.com' });
+      expect(await users.create(duplicate, 'hash-2')).toBe(false);
+      expect(await users.findById(first.id, duplicate.id)).toBeNull();
+      expect(await users.findPasswordHash(duplicate.id)).toBeNull();
+      expect(await users.findByEmail(first.id, 'grace@example.com')).toEqual(original);
+      expect(await users.findPasswordHash(original.id)).toBe('hash-1');
+
+      const elsewhere = aUser(second.id, { email: 'grace@example.com' });
+      expect(await users.create(elsewhere, null)).toBe(true);
+      expect(await users.findByEmail(second.id, 'grace@example.com')).toEqual(elsewhere);
+    });
+
+    it('finds a user only within its own tenant', async () => {
+      const { repos } = store();
+      const { users } = repos;
+      const [mine, other] = [await storedTenant(repos), await storedTenant(repos)];
+      const user = aUser(mine.id);
+      await users.create(user, null);
+      expect(await users.findById(other.id, user.id)).toBeNull();
+      expect(await users.findByEmail(other.id, user.email)).toBeNull();
+      expect(await users.findByEmail(mine.id, 'nobody@example.com')).toBeNull();
+    });
+  });
+});
