@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { appCommands } from './commands/app.js';
 import { keyCommands } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -10,7 +10,8 @@ import { output, reportFailure, type RunCommand } from './output.js';
 
 const program = new Command('baton')
   .description('Baton: self-hosted customer identity. Configuration comes from BATON_* environment variables (docs/configuration.md).')
-  .showHelpAfterError()
+  // Usage errors are reported by reportFailure like any other failure: one line on stderr, one JSON value with --json.
+  .configureOutput({ outputError: () => {} })
   .exitOverride();
 
 /** Gives a command its --json flag and runs it with failures reported in the same voice. */
@@ -33,5 +34,6 @@ try {
 } catch (error) {
   const code = (error as { code?: string }).code;
   if (code === 'commander.helpDisplayed' || code === 'commander.help' || code === 'commander.version') process.exitCode = 0;
-  else process.exitCode = (error as { exitCode?: number }).exitCode || 1;
+  else if (error instanceof CommanderError) reportFailure(error, process.argv.includes('--json'));
+  else throw error;
 }

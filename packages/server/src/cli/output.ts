@@ -1,3 +1,4 @@
+import { CommanderError } from 'commander';
 import { BatonError } from '../core/errors.js';
 import { ConfigError } from '../config/config.js';
 
@@ -18,13 +19,18 @@ export function output(json: boolean): Output {
 
 /** Prints a failure the way the command was asked to speak, and sets a non-zero exit code. */
 export function reportFailure(error: unknown, json: boolean): void {
-  const known = error instanceof BatonError || error instanceof ConfigError || (error as { code?: string })?.code === 'commander.invalidArgument';
-  const code = error instanceof BatonError ? error.code : error instanceof ConfigError ? 'configuration_error' : 'error';
-  const message = error instanceof BatonError ? error.description : error instanceof Error ? error.message : String(error);
+  const known = error instanceof BatonError || error instanceof ConfigError || error instanceof CommanderError;
+  const code = error instanceof BatonError ? error.code : error instanceof ConfigError ? 'configuration_error' : error instanceof CommanderError ? 'usage_error' : 'error';
+  const message = error instanceof BatonError ? error.description : error instanceof CommanderError ? usageMessage(error) : error instanceof Error ? error.message : String(error);
   if (json) process.stdout.write(`${JSON.stringify({ error: code, error_description: message })}\n`);
   process.stderr.write(`baton: ${message}\n`);
   if (!known && process.env.BATON_LOG_LEVEL === 'debug' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   process.exitCode = 1;
+}
+
+/** Commander's "error: unknown option '--x'\n(Did you mean --y?)" as one line with a pointer to the help. */
+function usageMessage(error: CommanderError): string {
+  return `${error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (see baton --help)`;
 }
 
 /** Registers a command's action; see cli/main.ts. */
