@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isolatedBatonEnv } from './support/baton-env.js';
+import { repoRoot, runBaton, runBatonJson, runToEnd, spawnProcess, stopAllProcesses } from './support/baton-process.js';
+import { readStored } from './support/stored-state.js';
+
+/**
+ * The `baton` command as a user runs it, one process per command, on one SQLite
+ * installation. No BATON_MASTER_KEY is set, so the first command generates one into
+ * BATON_DATA_DIR, and logs at info level: neither may reach stdout.
+ */
+describe('the baton CLI with --json', () => {
+  let env: Record<string, string>;
+  let databaseUrl: string;
+  const baton = (...args: string[]) => runBatonJson(args, { env });
+
+  beforeAll(async () => {
+    const { BATON_MASTER_KEY: _generatedInstead, ...isolated } = await isolatedBatonEnv('sqlite');
+    env = { ...isolated, BATON_LOG_LEVEL: 'info' };
+    databaseUrl = env.BATON_DATABASE_URL!;
+  });
+  afterAll(stopAllProcesses);
+
+  it('`npx baton --help` works from the repository root', async () => {
+    const exit = await runToEnd(spawnProcess('npx', ['baton', '--help'], { cwd: repoRoot }), 30_000);
+    expect(exit.code).toBe(0);
+    expect(exit.stdout).toMatch(/^Usage: baton /);
+    for (const command of ['serve', 'migrate', 'tenant', 'app', 'user', 'sessions', 'keys']) expect(exit.stdout).toContain(`  ${command}`);
+  });
+
+  it('migrate applies the schema once and reports it', async () => {
+    const first = await baton('migrate');
+    expect(first.code).toBe(0);
+    expect(first.json).toEqual({ engine: 'sqlite', applied: expect.arrayContaining([expect.any(String)]) });
+    const again = await baton('migrate');
+    expect(again.json).toEqual({ engine: 'sqlite', applied: [] });
+  });
+
+  it('tenant create prints {id, name}; the master-key warning goes to stderr', async () => {
+    const created = await baton('tenant', 'create', 'acme');
+    expect(created.code).toBe(0);
+    expect(created.json).toEqual({ id: expect.any(String), name: 'acme' });
+    expect(created.stderr).toContain('Generated a development master key');
+  });
+
+  it('app create --type public prints a client_id and no secret, with every flag of the contract stored', async () => {
+    const created = await baton('app', 'create', '--tenant', 'acme', '--name', 'Phone app', '--type', 'public',
+      '--challenge-types', 'oob,password',
+      '--redirect-uri', 'com.example.phone://auth', '--redirect-uri', 'https://app.example.com/callback',
+      '--allowed-origin', 'https://app.example.com', '--allowed-origin', 'https://admin.example.com',
+      '--require-mfa', '--allow-refresh-token-export', '--allow-session-transfer', '--accept-session-transfer');
+    expect(created.code).toBe(0);
+    expect(created.json).toEqual({ client_id: expect.any(String) });
+    const stored = await readStored(databaseUrl, async (repos) => repos.apps.find((await repos.tenants.findByName('acme'))!.id, created.json.client_id));
+    expect(stored).toMatchObject({
+      name: 'Phone app', type: 'public', secretDigest: null, challengeTypes: ['oob', 'password'],
+      redirectUris: ['com.example.phone://auth', 'https://app.example.com/callback'],
+      allowedOrigins: ['https://app.example.com', 'https://admin.example.com'],
+      requireMfa: true, allowRefreshTokenExport: true, allowSessionTransfer: true, acceptSessionTransfer: true,
+    });
+  });
+
+  it('app create --type confidential prints a client_id and a client_secret; the flags default to off', async () => {
+    const created = await baton('app', 'create', '--tenant', 'acme', '--name', 'Backend', '--type', 'confidential');
+    expect(created.code).toBe(0);
+    expect(created.json).toEqual({ client_id: expect.any(String), client_secret: expect.stringMatching(/^[\w-]{32,}$/) });
+    const stored = await readStored(databaseUrl, async (repos) => repos.apps.find((await repos.tenants.findByName('acme'))!.id, created.json.client_id));
+    expect(stored).toMatchObject({ type: 'confidential', requireMfa: false, allowRefreshTokenExport: false, allowSessionTransfer: false, acceptSessionTransfer: false });
+    expect(stored!.secretDigest).not.toContain(created.json.client_secret);
+  });
+
+  it('user create prints {id}; sessions list and revoke --user answer for a user without sessions; keys rotate prints the new key', async () => {
+    const user = await baton('user', 'create', '--tenant', 'acme', '--email', 'grace@example.com', '--password', 'correct horse battery staple');
+    expect(user.code).toBe(0);
+    expect(user.json).toEqual({ id: expect.any(String) });
+    const [listed, revoked, rotated] = await Promise.all([
+      baton('sessions', 'list', '--tenant', 'acme', '--user', 'grace@example.com'),
+      baton('sessions', 'revoke', '--tenant', 'acme', '--user', 'grace@example.com'),
+      baton('keys', 'rotate', '--tenant', 'acme'),
+    ]);
+    expect([listed.code, revoked.code, rotated.code]).toEqual([0, 0, 0]);
+    expect(listed.json).toEqual([]);
+    expect(revoked.json).toEqual({ revoked: [] });
+    expect(rotated.json).toEqual({ kid: expect.any(String), alg: 'ES256' });
+  });
+
+  describe.concurrent('failures: non-zero exit, one line on stderr, one JSON error object on stdout', () => {
+    it.each([
+      ['a bad tenant name', ['tenant', 'create', 'Not A Name'], /tenant name is 1-63 lower-case letters/],
+      ['a duplicate tenant', ['tenant', 'create', 'acme'], /tenant named "acme" already exists/],
+      ['an unknown tenant', ['app', 'create', '--tenant', 'nowhere', '--name', 'x'], /Tenant "nowhere" not found/],
+      ['a weak password', ['user', 'create', '--tenant', 'acme', '--email', 'weak@example.com', '--password', 'password'], /password is too common/],
+      ['sessions revoke with neither --session nor --user', ['sessions', 'revoke', '--tenant', 'acme'], /exactly one of --session <id> or --user <email>/],
+      ['sessions revoke with both --session and --user', ['sessions', 'revoke', '--tenant', 'acme', '--session', 'x', '--user', 'grace@example.com'], /exactly one of --session <id> or --user <email>/],
+      ['an unknown command', ['frobnicate'], /unknown command 'frobnicate'/],
+      ['an unknown option', ['tenant', 'create', 'beta', '--colour', 'blue'], /unknown option '--colour'/],
+      ['a missing required option', ['user', 'create', '--tenant', 'acme'], /required option '--email <email>' not specified/],
+    ])('%s', async (_case, args, message) => {
+      const failed = await baton(...args);
+      expect(failed.code).not.toBe(0);
+      expect(failed.json).toEqual({ error: expect.any(String), error_description: expect.stringMatching(message) });
+      expect(failed.stderr).toMatch(/^baton: [^\n]+\n$/);
+      expect(failed.stderr).toMatch(message);
+    });
+
+    it('without --json, a failure prints its one line on stderr and nothing on stdout', async () => {
+      const failed = await runBaton(['tenant', 'create', 'acme'], { env });
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).toBe('');
+      expect(failed.stderr).toBe('baton: A tenant named "acme" already exists\n');
+    });
+  });
+});
