@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../support/databases.js';
+import { expectNativeAuthError } from '../support/assertions.js';
 import { postForm, signInWithPassword } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -8,8 +9,8 @@ describe.each(engines)('refresh-token rotation on %s', (engine) => {
   beforeAll(async () => { t = await startTestServer({ engine, manualClock: true }); });
   afterAll(async () => { await t?.close(); });
 
-  const refresh = (refreshToken: string, clientId = t.app.clientId) =>
-    postForm(`${t.base}/oauth2/v2.0/token`, { client_id: clientId, grant_type: 'refresh_token', refresh_token: refreshToken });
+  const refresh = (refreshToken: string, clientId = t.app.clientId, scope?: string) =>
+    postForm(`${t.base}/oauth2/v2.0/token`, { client_id: clientId, grant_type: 'refresh_token', refresh_token: refreshToken, scope });
 
   it('rotates on every use and answers a retry inside the window with the same successor', async () => {
     const signIn = await signInWithPassword(t.base, t.app.clientId, t.user.email, t.userPassword);
@@ -45,5 +46,25 @@ describe.each(engines)('refresh-token rotation on %s', (engine) => {
     const successors = new Set(results.map((r) => r.body.refresh_token));
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(successors.size).toBe(1);
+  });
+
+  it('refuses a refresh token presented by another client, and leaves it usable by its own', async () => {
+    const signIn = await signInWithPassword(t.base, t.app.clientId, t.user.email, t.userPassword);
+    const { app: other } = await t.registerApp({ name: 'Other app' });
+    expectNativeAuthError(await refresh(signIn.body.refresh_token, other.clientId), 400, 'invalid_grant');
+    expect((await refresh(signIn.body.refresh_token)).status).toBe(200);
+  });
+
+  it('lets a refresh narrow the scope but not widen it', async () => {
+    const signIn = await signInWithPassword(t.base, t.app.clientId, t.user.email, t.userPassword, 'openid profile offline_access api://orders/read');
+    expectNativeAuthError(await refresh(signIn.body.refresh_token, t.app.clientId, 'openid api://orders/write'), 400, 'invalid_scope');
+    // A refused refresh must not consume the token: after the retry window it is still the current one.
+    t.clock.advance!(11_000);
+    const narrowed = await refresh(signIn.body.refresh_token, t.app.clientId, 'openid profile offline_access');
+    expect(narrowed.status).toBe(200);
+    expect(narrowed.body.scope.split(' ')).not.toContain('api://orders/read');
+    const again = await refresh(narrowed.body.refresh_token, t.app.clientId, 'api://orders/read');
+    expect(again.status).toBe(200);
+    expect(again.body.scope.split(' ')).toContain('api://orders/read');
   });
 });

@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import { BatonError } from '../errors.js';
 import type { App, Device, DeviceKind, RequestContext, Session, Tenant, User } from '../model.js';
 import type { Repositories } from '../ports.js';
+import { narrowScope } from '../tokens/scopes.js';
 import { newRefreshToken, refreshTokenRecord, sessionEndReason, successorOf } from './refresh-tokens.js';
 
 export interface OpenSessionInput {
@@ -24,6 +25,8 @@ export interface RefreshInput {
   tenant: Tenant;
   app: App;
   presented: string;
+  /** The scope the client asks for; refused before the token is consumed when it widens the grant. */
+  requestedScope?: string[];
   dpopJkt?: string | null;
   context?: RequestContext;
 }
@@ -87,6 +90,8 @@ export class SessionService {
 
     const successor = successorOf(presented, this.successorKey);
     if (token.consumedAt === null) {
+      // A refused request must leave the token current, or the client's next try would count as reuse.
+      if (input.requestedScope) narrowScope(token.scope, input.requestedScope);
       const record = refreshTokenRecord(successor, session, { scope: token.scope, generation: token.generation + 1, dpopJkt: token.dpopJkt, now });
       const { rotated } = await this.repos.sessions.rotate(token.digest, record, now);
       if (rotated) return { session: { ...session, lastUsedAt: now }, user, refreshToken: successor, scope: token.scope };

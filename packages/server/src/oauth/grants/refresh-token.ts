@@ -10,7 +10,7 @@ export const refreshTokenGrant: Grant = {
     const p = readParams({ refresh_token: param().optional(), scope: param().optional() }, params);
     if (!p.refresh_token) throw new BatonError('invalid_request', 'refresh_token is required');
     const requested = parseScope(p.scope);
-    const active = await services.sessions.refresh({ tenant, app, presented: p.refresh_token, dpopJkt, context });
+    const active = await services.sessions.refresh({ tenant, app, presented: p.refresh_token, requestedScope: requested, dpopJkt, context });
     return services.tokens.forUser({
       tenant, app, user: active.user, session: active.session, scope: narrowScope(active.scope, requested),
       refreshToken: active.refreshToken, dpopJkt: dpopJkt ?? null,
