@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/core/model.js';
+import { expectError, expectNativeAuthError } from '../support/assertions.js';
+import { engines } from '../support/databases.js';
+import { getJson, postForm, signInWithPassword } from '../support/http.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+describe.each(engines)('session lifetimes on %s', (engine) => {
+  let t: TestServer;
+  let app: App;
+  beforeAll(async () => {
+    t = await startTestServer({ engine, manualClock: true });
+    ({ app } = await t.registerApp({ name: 'Short sessions', lifetimes: { sessionIdleTtl: 60, sessionAbsoluteTtl: 300 } }));
+  });
+  afterAll(async () => { await t?.close(); });
+
+  const signIn = () => signInWithPassword(t.base, app.clientId, t.user.email, t.userPassword);
+  const refresh = (refreshToken: string) =>
+    postForm(`${t.base}/oauth2/v2.0/token`, { client_id: app.clientId, grant_type: 'refresh_token', refresh_token: refreshToken });
+  const seconds = (n: number) => t.clock.advance!(n * 1000);
+
+  it('ends a session left idle longer than the app allows', async () => {
+    const first = await signIn();
+    seconds(59);
+    const kept = await refresh(first.body.refresh_token);
+    expect(kept.status).toBe(200);
+    seconds(61);
+    expectNativeAuthError(await refresh(kept.body.refresh_token), 400, 'invalid_grant', { description: 'inactivity' });
+    expectError(await getJson(`${t.base}/oidc/userinfo`, { authorization: `Bearer ${kept.body.access_token}` }), 401, 'invalid_token');
+  });
+
+  it('ends a session at its absolute lifetime however often it is refreshed', async () => {
+    let current = (await signIn()).body.refresh_token as string;
+    for (let elapsed = 50; elapsed < 300; elapsed += 50) {
+      seconds(50);
+      const res = await refresh(current);
+      expect(res.status, `refresh after ${elapsed} s`).toBe(200);
+      current = res.body.refresh_token;
+    }
+    seconds(51);
+    expectNativeAuthError(await refresh(current), 400, 'invalid_grant', { description: 'maximum lifetime' });
+  });
+});
