@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+import { defaults } from './defaults.js';
+
+const productionEnv = {
+  NODE_ENV: 'production', BATON_MASTER_KEY: 'a'.repeat(64), BATON_PUBLIC_URL: 'https://id.example.com', BATON_SMTP_URL: 'smtp://127.0.0.1:2525',
+};
+
+describe('loadConfig', () => {
+  it('runs on the embedded defaults with an empty environment', () => {
+    expect(loadConfig({})).toMatchObject({
+      databaseUrl: './data/baton.db', port: 8080, host: '127.0.0.1', publicUrl: 'http://localhost:8080', masterKey: undefined,
+      smtpUrl: undefined, mailFrom: defaults.mailFrom, logLevel: 'info', adminToken: undefined, dataDir: './data',
+      bodyLimit: defaults.bodyLimit, production: false,
+    });
+  });
+
+  it('reads every variable it documents', () => {
+    const config = loadConfig({
+      BATON_DATABASE_URL: 'postgres://baton@db/baton', BATON_PORT: '9090', BATON_HOST: '0.0.0.0', BATON_PUBLIC_URL: 'https://id.example.com//',
+      BATON_MASTER_KEY: 'key', BATON_SMTP_URL: 'smtp://127.0.0.1:2525', BATON_MAIL_FROM: 'id@example.com', BATON_LOG_LEVEL: 'warn',
+      BATON_ADMIN_TOKEN: 'admin', BATON_DATA_DIR: '/var/lib/baton',
+    });
+    expect(config).toMatchObject({
+      databaseUrl: 'postgres://baton@db/baton', port: 9090, host: '0.0.0.0', publicUrl: 'https://id.example.com', masterKey: 'key',
+      smtpUrl: 'smtp://127.0.0.1:2525', mailFrom: 'id@example.com', logLevel: 'warn', adminToken: 'admin', dataDir: '/var/lib/baton',
+    });
+  });
+
+  it('derives the database file and the public URL from the data folder and the port', () => {
+    expect(loadConfig({ BATON_DATA_DIR: '/srv/baton', BATON_PORT: '3000' })).toMatchObject({ databaseUrl: '/srv/baton/baton.db', publicUrl: 'http://localhost:3000' });
+  });
+
+  it.each(['80', '65535', '0', ''])('accepts BATON_PORT=%j', (value) => {
+    expect(loadConfig({ BATON_PORT: value }).port).toBe(value === '' ? 8080 : Number(value));
+  });
+
+  it.each(['http', '-1', '65536', '80.5', '8080abc'])('refuses BATON_PORT=%j', (value) => {
+    expect(() => loadConfig({ BATON_PORT: value })).toThrow(ConfigError);
+  });
+
+  it('lets overrides win over the environment', () => {
+    expect(loadConfig({ BATON_PORT: '9090' }, { port: 1234, publicUrl: 'http://127.0.0.1:1234' })).toMatchObject({ port: 1234, publicUrl: 'http://127.0.0.1:1234' });
+  });
+
+  describe('in production', () => {
+    it('starts with a master key and an https public URL', () => {
+      expect(loadConfig(productionEnv)).toMatchObject({ production: true, masterKey: productionEnv.BATON_MASTER_KEY, publicUrl: 'https://id.example.com' });
+    });
+
+    it('refuses to start without BATON_MASTER_KEY', () => {
+      expect(() => loadConfig({ ...productionEnv, BATON_MASTER_KEY: undefined })).toThrow(/BATON_MASTER_KEY/);
+      expect(() => loadConfig({ ...productionEnv, BATON_MASTER_KEY: '' })).toThrow(ConfigError);
+    });
+
+    it('refuses to start without an https public URL', () => {
+      expect(() => loadConfig({ ...productionEnv, BATON_PUBLIC_URL: 'http://id.example.com' })).toThrow(/BATON_PUBLIC_URL/);
+      expect(() => loadConfig({ ...productionEnv, BATON_PUBLIC_URL: undefined })).toThrow(ConfigError);
+    });
+
+    it('applies the same checks when production is set by override', () => {
+      expect(() => loadConfig({}, { production: true })).toThrow(ConfigError);
+    });
+  });
+});
