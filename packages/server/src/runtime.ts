@@ -7,6 +7,7 @@ import { createServices, type Services } from './core/services.js';
 import { MasterKey } from './crypto/master-key.js';
 import { buildHttpApp } from './http/app.js';
 import { createLogger } from './logger.js';
+import { createCodeMailer } from './mail/code-mailer.js';
 import { migrate, openDatabase, type DatabaseHandle } from './storage/database.js';
 import { createRepositories } from './storage/repositories/index.js';
 
@@ -29,7 +30,10 @@ export async function openRuntime(config: Config, options: { clock?: Clock; logg
     await database.close();
     throw error;
   }
-  const services = createServices({ repos: createRepositories(database.db), masterKey, clock: options.clock ?? systemClock, publicUrl: config.publicUrl });
+  const services = createServices({
+    repos: createRepositories(database.db), masterKey, clock: options.clock ?? systemClock, publicUrl: config.publicUrl,
+    mailer: createCodeMailer(config, logger),
+  });
   return { config, logger, database, services, close: () => database.close() };
 }
 

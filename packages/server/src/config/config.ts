@@ -42,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (config.production) {
     if (!config.masterKey) throw new ConfigError('BATON_MASTER_KEY is required when NODE_ENV=production');
     if (!config.publicUrl.startsWith('https://')) throw new ConfigError('BATON_PUBLIC_URL must be an https:// URL when NODE_ENV=production');
+    if (!config.smtpUrl) throw new ConfigError('BATON_SMTP_URL is required when NODE_ENV=production: one-time codes must be mailed, not logged');
   }
   return config;
 }

@@ -5,6 +5,8 @@ export interface BatonErrorDetails {
   /** AADSTS-style numbers for native-auth clients. */
   errorCodes?: number[];
   continuationToken?: string;
+  /** Seconds before trying again makes sense (sent as `Retry-After`). */
+  retryAfter?: number;
   /** Extra body fields a wire format may carry (e.g. `invalid_attributes`). */
   extra?: Record<string, unknown>;
 }

@@ -34,7 +34,19 @@ export interface App {
   refreshRetryWindow: number;
   sessionIdleTtl: number;
   sessionAbsoluteTtl: number;
+  /** Attributes sign-up collects for this app, beyond the built-in optional ones. */
+  userAttributes: AttributeDefinition[];
   createdAt: number;
+}
+
+export interface AttributeDefinition {
+  name: string;
+  type: 'string' | 'boolean' | 'number';
+  required: boolean;
+  /** A regular expression a string value must match. */
+  regex?: string;
+  /** The values allowed, when the attribute is a choice. */
+  options?: string[];
 }
 
 export interface User {
@@ -125,6 +137,27 @@ export interface AuditEvent {
   userAgent?: string | null;
   correlationId?: string | null;
   data?: Record<string, unknown>;
+  createdAt: number;
+}
+
+export interface OneTimeCode {
+  id: string;
+  tenantId: string;
+  flowId: string;
+  target: string;
+  codeDigest: string;
+  attempts: number;
+  createdAt: number;
+  expiresAt: number;
+  consumedAt: number | null;
+}
+
+export interface MfaMethod {
+  id: string;
+  tenantId: string;
+  userId: string;
+  type: 'email';
+  target: string;
   createdAt: number;
 }
 

@@ -2,7 +2,7 @@
  * What the domain needs from storage. storage/repositories implements these for SQLite
  * and PostgreSQL; methods that must be atomic say so and are one transaction there.
  */
-import type { App, AuditEvent, ContinuationRecord, Device, RefreshTokenRecord, Session, SigningKey, Tenant, User } from './model.js';
+import type { App, AuditEvent, ContinuationRecord, Device, MfaMethod, OneTimeCode, RefreshTokenRecord, Session, SigningKey, Tenant, User } from './model.js';
 
 export interface TenantRepository {
   /** False when the name is taken. */
@@ -24,6 +24,8 @@ export interface UserRepository {
   findByEmail(tenantId: string, email: string): Promise<User | null>;
   findById(tenantId: string, id: string): Promise<User | null>;
   findPasswordHash(userId: string): Promise<string | null>;
+  /** Sets (or replaces) the user's password hash. */
+  setPasswordHash(userId: string, hash: string, now: number): Promise<void>;
 }
 
 export interface RotationResult {
@@ -74,6 +76,54 @@ export interface AuditRepository {
   list(filter: { tenantId: string; type?: string; userId?: string; limit?: number }): Promise<Array<AuditEvent & { id: number }>>;
 }
 
+export interface OneTimeCodeRepository {
+  insert(code: OneTimeCode): Promise<void>;
+  /** The newest code of a flow, whatever its state. */
+  latest(flowId: string): Promise<OneTimeCode | null>;
+  /** Counts a wrong attempt; false when the code had no attempts left. */
+  recordFailure(id: string, maxAttempts: number): Promise<boolean>;
+  /** Marks the code used; true for exactly one of any concurrent callers, and only while attempts remain. */
+  consume(id: string, now: number, maxAttempts: number): Promise<boolean>;
+}
+
+export interface MfaMethodRepository {
+  /** False when the user already has this method. */
+  add(method: MfaMethod): Promise<boolean>;
+  list(userId: string): Promise<MfaMethod[]>;
+}
+
+export interface RateLimitState {
+  failures: number;
+  lockedUntil: number;
+}
+
+export interface RateLimitRepository {
+  get(key: string): Promise<RateLimitState | null>;
+  /**
+   * Atomically counts one failure for `key` (restarting the count when the last failure is
+   * older than `windowMs`) and applies the lockout `lockFor(failures)` gives, in ms.
+   */
+  fail(key: string, now: number, policy: { windowMs: number; lockFor: (failures: number) => number }): Promise<RateLimitState>;
+  clear(key: string): Promise<void>;
+}
+
+/** Why a one-time code is sent; it picks the wording of the message. */
+export type CodePurpose = 'sign-up' | 'sign-in' | 'reset-password' | 'mfa' | 'register';
+
+export interface CodeMessage {
+  to: string;
+  code: string;
+  purpose: CodePurpose;
+  /** The tenant's display name, shown as the sender and in the text. */
+  senderName: string;
+  expiresInMinutes: number;
+}
+
+/** Delivers one-time codes (SMTP, or the log in development). */
+export interface CodeMailer {
+  sendCode(message: CodeMessage): Promise<void>;
+}
+
 export interface Repositories {
   tenants: TenantRepository;
   apps: AppRepository;
@@ -82,4 +132,7 @@ export interface Repositories {
   signingKeys: SigningKeyRepository;
   continuations: ContinuationRepository;
   audit: AuditRepository;
+  codes: OneTimeCodeRepository;
+  mfaMethods: MfaMethodRepository;
+  rateLimits: RateLimitRepository;
 }

@@ -1,13 +1,19 @@
 import { KeyRing } from '../crypto/signing-keys.js';
 import type { MasterKey } from '../crypto/master-key.js';
+import { AttemptLimiter } from './abuse/attempt-limiter.js';
 import { AccountService } from './accounts/account-service.js';
 import { AppService } from './apps/app-service.js';
 import { AuditLog } from './audit/audit-log.js';
 import type { Clock } from './clock.js';
 import { ContinuationTokens } from './flows/continuation-tokens.js';
+import { SecondFactor } from './flows/mfa.js';
 import { NativeSignIn } from './flows/native-sign-in.js';
+import { PasswordReset } from './flows/password-reset.js';
 import { SignInCompletion } from './flows/sign-in-completion.js';
-import type { Repositories } from './ports.js';
+import { SignUp } from './flows/sign-up.js';
+import { CodeCheck } from './otp/code-check.js';
+import { OneTimeCodes } from './otp/one-time-codes.js';
+import type { CodeMailer, Repositories } from './ports.js';
 import { SessionService } from './sessions/session-service.js';
 import { TenantService } from './tenants/tenant-service.js';
 import { AccessTokenVerifier } from './tokens/access-token-verifier.js';
@@ -18,17 +24,22 @@ export interface ServiceOptions {
   masterKey: MasterKey;
   clock: Clock;
   publicUrl: string;
+  mailer: CodeMailer;
 }
 
 /** Wires the domain together; the HTTP layer and the CLI both start from here. */
-export function createServices({ repos, masterKey, clock, publicUrl }: ServiceOptions) {
+export function createServices({ repos, masterKey, clock, publicUrl, mailer }: ServiceOptions) {
   const audit = new AuditLog(repos.audit, clock);
   const keys = new KeyRing(repos.signingKeys, masterKey, clock);
   const tokens = new TokenIssuer(keys, clock, publicUrl);
   const accounts = new AccountService(repos, clock);
   const sessions = new SessionService(repos, audit, clock, masterKey.derive('refresh-successor'));
   const continuations = new ContinuationTokens(repos.continuations, clock);
-  const completion = new SignInCompletion(sessions, tokens, audit);
+  const completion = new SignInCompletion(sessions, tokens, audit, continuations, repos.mfaMethods);
+  const codes = new OneTimeCodes(repos.codes, mailer, clock, masterKey.derive('one-time-code'));
+  const limiter = new AttemptLimiter(repos.rateLimits, clock);
+  const codeCheck = new CodeCheck(codes, limiter, audit);
+  const nativeSignIn = new NativeSignIn(repos, accounts, continuations, completion, codes, codeCheck, limiter, audit);
   return {
     clock,
     repos,
@@ -41,7 +52,10 @@ export function createServices({ repos, masterKey, clock, publicUrl }: ServiceOp
     accessTokens: new AccessTokenVerifier(keys, tokens, sessions, clock),
     tenants: new TenantService(repos, masterKey, clock),
     apps: new AppService(repos, clock),
-    nativeSignIn: new NativeSignIn(repos, accounts, continuations, completion, audit),
+    nativeSignIn,
+    signUp: new SignUp(accounts, continuations, codes, codeCheck, nativeSignIn, audit),
+    passwordReset: new PasswordReset(repos, accounts, continuations, codes, codeCheck, sessions, nativeSignIn, audit, clock),
+    secondFactor: new SecondFactor(repos, continuations, codes, codeCheck, completion, nativeSignIn, audit, clock),
   };
 }
 

@@ -5,7 +5,10 @@ import type { Logger } from 'pino';
 import type { Services } from '../core/services.js';
 import { BatonError } from '../core/errors.js';
 import { toWireError } from './errors.js';
+import { registerRoutes } from './native-auth/register-routes.js';
+import { resetPasswordRoutes } from './native-auth/reset-password-routes.js';
 import { signInRoutes } from './native-auth/sign-in-routes.js';
+import { signUpRoutes } from './native-auth/sign-up-routes.js';
 import { introspectRoute } from './oauth/introspect-route.js';
 import { revokeRoute } from './oauth/revoke-route.js';
 import { tokenRoute } from './oauth/token-route.js';
@@ -57,6 +60,8 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   const deps: RouteDeps = { services: options.services, publicUrl: options.publicUrl };
-  for (const routes of [discoveryRoutes, userinfoRoute, tokenRoute, revokeRoute, introspectRoute, signInRoutes]) routes(app, deps);
+  for (const routes of [
+    discoveryRoutes, userinfoRoute, tokenRoute, revokeRoute, introspectRoute, signInRoutes, signUpRoutes, resetPasswordRoutes, registerRoutes,
+  ]) routes(app, deps);
   return app;
 }

@@ -22,8 +22,10 @@ export function clientCredentials(request: FastifyRequest, body: { client_id?: s
 
 function safeDecode(value: string): string {
   try {
-    return decodeURIComponent(value.replace(/\+/g, ' '));
+    const decoded = decodeURIComponent(value.replace(/\+/g, ' '));
+    if (!decoded.includes('\0')) return decoded;
   } catch {
-    throw new BatonError('invalid_client', 'Malformed Basic credentials');
+    // Not percent-encoding: refused below, like a NUL character, which names no client.
   }
+  throw new BatonError('invalid_client', 'Malformed Basic credentials');
 }

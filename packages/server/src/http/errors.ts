@@ -25,6 +25,7 @@ export function toWireError(error: unknown, format: WireFormat, correlationId: s
   const headers: Record<string, string> = {};
   if (code === 'invalid_token') headers['www-authenticate'] = `Bearer error="invalid_token", error_description="${description.replace(/"/g, "'")}"`;
   if (code === 'invalid_client') headers['www-authenticate'] = 'Basic realm="baton"';
+  if (details.retryAfter !== undefined) headers['retry-after'] = String(details.retryAfter);
 
   if (format === 'oauth') {
     return { status, headers, unexpected: !known, body: { error: code, error_description: description, ...details.extra } };

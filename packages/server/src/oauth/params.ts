@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { BatonError } from '../core/errors.js';
 
-/** A form or query parameter: one string. Repeating a parameter is refused (RFC 6749 §3.1). */
-export const param = () => z.string({ error: (issue) => (Array.isArray(issue.input) ? 'was sent more than once' : 'must be a single string') }).max(8192, 'is too long');
+/**
+ * A form or query parameter: one string. Repeating a parameter is refused (RFC 6749 §3.1);
+ * so is a NUL character, which no OAuth value has and PostgreSQL cannot store.
+ */
+export const param = () => z.string({ error: (issue) => (Array.isArray(issue.input) ? 'was sent more than once' : 'must be a single string') })
+  .max(8192, 'is too long').regex(/^[^\0]*$/, 'contains a NUL character');
 
 /**
  * Reads the declared parameters of a request body or query; unknown parameters are

@@ -31,6 +31,7 @@ export interface AppsTable {
   refresh_retry_window: number;
   session_idle_ttl: number;
   session_absolute_ttl: number;
+  user_attributes: string;
   created_at: number;
 }
 
@@ -130,6 +131,36 @@ export interface AuditEventsTable {
   created_at: number;
 }
 
+export interface OneTimeCodesTable {
+  id: string;
+  tenant_id: string;
+  /** The native-auth flow the code was sent for; a code is only good in its own flow. */
+  flow_id: string;
+  target: string;
+  /** Keyed HMAC of the code: a 6-8 digit code is too short for a bare hash. */
+  code_digest: string;
+  attempts: number;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
+export interface MfaMethodsTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  type: string;
+  target: string;
+  created_at: number;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  failures: number;
+  locked_until: number;
+  updated_at: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   apps: AppsTable;
@@ -141,4 +172,7 @@ export interface Database {
   signing_keys: SigningKeysTable;
   continuation_tokens: ContinuationTokensTable;
   audit_events: AuditEventsTable;
+  one_time_codes: OneTimeCodesTable;
+  mfa_methods: MfaMethodsTable;
+  rate_limits: RateLimitsTable;
 }

@@ -10,6 +10,7 @@ import type { App, Tenant, User } from '../../src/core/model.js';
 import type { RegisterAppInput } from '../../src/core/apps/app-service.js';
 import { openRuntime, startServer, type RunningServer } from '../../src/runtime.js';
 import { freshDatabaseUrl, type EngineName } from './databases.js';
+import { startMailSink, type MailSink } from './mail-sink.js';
 
 export interface TestServer {
   /** Base URL, also the public URL: `${url}/${tenant.name}` is the tenant base. */
@@ -25,6 +26,8 @@ export interface TestServer {
   userPassword: string;
   base: string;
   registerApp(input?: Partial<RegisterAppInput>): Promise<{ app: App; clientSecret?: string }>;
+  /** Every one-time code Baton sends lands here. */
+  mail: MailSink;
   close(): Promise<void>;
 }
 
@@ -45,6 +48,7 @@ export async function freePort(): Promise<number> {
  */
 export async function startTestServer(options: { engine?: EngineName; manualClock?: boolean } = {}): Promise<TestServer> {
   const port = await freePort();
+  const mail = await startMailSink();
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({}, {
     databaseUrl: await freshDatabaseUrl(options.engine ?? 'sqlite'),
@@ -54,6 +58,7 @@ export async function startTestServer(options: { engine?: EngineName; manualCloc
     host: '127.0.0.1',
     publicUrl: url,
     logLevel: 'silent',
+    smtpUrl: mail.url,
     production: false,
   });
   const clock = options.manualClock ? fixedClock(Date.now()) : systemClock;
@@ -65,5 +70,10 @@ export async function startTestServer(options: { engine?: EngineName; manualCloc
   const { app } = await registerApp();
   const userPassword = 'correct horse battery staple';
   const user = await services.accounts.create(tenant, { email: 'ada@example.com', password: userPassword, displayName: 'Ada Lovelace', emailVerified: true });
-  return { url, server, services, clock, tenant, app, user, userPassword, base: `${url}/${tenant.name}`, registerApp, close: () => server.close() };
+  return { url, server, services, clock, tenant, app, user, userPassword, base: `${url}/${tenant.name}`, registerApp, mail,
+    async close() {
+      await server.close();
+      await mail.close();
+    },
+  };
 }

@@ -28,11 +28,15 @@ export class AccountService {
   async create(tenant: Tenant, input: CreateUserInput): Promise<User> {
     const email = normalizeEmail(input.email);
     if (input.password !== undefined) assertPasswordAcceptable(input.password, { email });
+    return this.createWithHash(tenant, { ...input, email }, input.password === undefined ? null : await hashPassword(input.password));
+  }
+
+  /** Creates an account whose password (if any) was checked and hashed earlier in a flow. */
+  async createWithHash(tenant: Tenant, input: Omit<CreateUserInput, 'password'>, passwordHash: string | null): Promise<User> {
     const user: User = {
-      id: randomUUID(), tenantId: tenant.id, email, emailVerified: input.emailVerified ?? false,
+      id: randomUUID(), tenantId: tenant.id, email: normalizeEmail(input.email), emailVerified: input.emailVerified ?? false,
       displayName: input.displayName ?? null, attributes: input.attributes ?? {}, createdAt: this.clock.now(),
     };
-    const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
     if (!(await this.repos.users.create(user, passwordHash))) {
       throw new BatonError('user_already_exists', 'An account with this username already exists', { errorCodes: [1003037] });
     }

@@ -3,7 +3,7 @@ import { appDefaults } from '../../config/defaults.js';
 import { digest, randomToken, safeEqual } from '../../crypto/digest.js';
 import type { Clock } from '../clock.js';
 import { assertThat, BatonError } from '../errors.js';
-import type { App, AppType, ChallengeType, Tenant } from '../model.js';
+import type { App, AppType, AttributeDefinition, ChallengeType, Tenant } from '../model.js';
 import type { Repositories } from '../ports.js';
 
 export interface RegisterAppInput {
@@ -16,6 +16,7 @@ export interface RegisterAppInput {
   allowRefreshTokenExport?: boolean;
   allowSessionTransfer?: boolean;
   acceptSessionTransfer?: boolean;
+  userAttributes?: AttributeDefinition[];
   lifetimes?: Partial<Pick<App, 'accessTokenTtl' | 'idTokenTtl' | 'refreshRetryWindow' | 'sessionIdleTtl' | 'sessionAbsoluteTtl'>>;
 }
 
@@ -62,6 +63,7 @@ export class AppService {
       allowSessionTransfer: input.allowSessionTransfer ?? false,
       acceptSessionTransfer: input.acceptSessionTransfer ?? false,
       ...lifetimes,
+      userAttributes: input.userAttributes ?? [],
       createdAt: this.clock.now(),
     };
     await this.repos.apps.create(app);

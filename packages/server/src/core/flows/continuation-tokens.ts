@@ -45,6 +45,12 @@ export class ContinuationTokens {
     return { token, record, state: record.state as S };
   }
 
+  /** The flow a continuation token belongs to, for endpoints several flows share. */
+  async flowOf(tenant: Tenant, app: App, token: string | undefined): Promise<FlowName> {
+    const flows: FlowName[] = ['sign-in', 'sign-up', 'reset-password', 'mfa', 'register'];
+    return (await this.read(tenant, app, flows, token)).record.flow as FlowName;
+  }
+
   /** Ends a continuation; false when another request already did (it lost a race). */
   consume(continuation: Continuation<unknown>): Promise<boolean> {
     return this.store.consume(continuation.record.digest);

@@ -1,40 +1,47 @@
-import type { TokenResponse } from '@baton/protocol';
+import { randomUUID } from 'node:crypto';
+import type { AttemptLimiter } from '../abuse/attempt-limiter.js';
 import type { AccountService } from '../accounts/account-service.js';
 import { normalizeEmail } from '../accounts/account-service.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { verifyPassword } from '../credentials/password-hasher.js';
 import { BatonError } from '../errors.js';
-import type { App, ChallengeType, RequestContext, Tenant } from '../model.js';
+import type { App, RequestContext, Tenant, User } from '../model.js';
+import type { CodeCheck } from '../otp/code-check.js';
+import { maskEmail, type OneTimeCodes } from '../otp/one-time-codes.js';
 import type { Repositories } from '../ports.js';
-import type { ContinuationTokens } from './continuation-tokens.js';
+import type { Continuation, ContinuationTokens } from './continuation-tokens.js';
 import type { DeviceHint, SignInCompletion } from './sign-in-completion.js';
+import { parseCapabilities, redirect, usableChallengeTypes, type SignInResult, type StepResult } from './steps.js';
 
-/** A step's answer: carry on with a continuation token, or send the user to the browser. */
-export type StepResult =
-  | { kind: 'continue'; continuationToken: string; challengeType?: ChallengeType }
-  | { kind: 'redirect'; reason: string };
-
-interface SignInState {
-  stage: 'initiated' | 'password';
-  challengeTypes: ChallengeType[];
+/**
+ * Sign-in state carried by continuation tokens. `continuation` is the hand-over from a
+ * finished sign-up, password reset or method registration to `grant_type=continuation_token`.
+ */
+export interface SignInState {
+  flowId: string;
+  stage: 'initiated' | 'password' | 'oob' | 'continuation';
+  capabilities: string[];
+  amr?: string[];
+  secondFactorDone?: boolean;
 }
 
-/** The challenge types both the client offered and the app allows, in the client's order. */
-export function usableChallengeTypes(offered: string | undefined, app: App): ChallengeType[] {
-  const types = (offered ?? '').split(' ').filter(Boolean);
-  if (types.length === 0) throw new BatonError('invalid_request', 'challenge_type is required');
-  return types.filter((t): t is ChallengeType => (app.challengeTypes as string[]).includes(t));
+export interface TokenStepInput {
+  continuationToken: string | undefined;
+  scope: string[];
+  device: DeviceHint;
+  context: RequestContext;
 }
 
-const redirect = (reason: string): StepResult => ({ kind: 'redirect', reason });
-
-/** Native-auth sign-in (`initiate`, `challenge`, `token` with a credential), as Entra shapes it. */
+/** Native-auth sign-in (`initiate`, `challenge`, and `token` with a credential), as Entra shapes it. */
 export class NativeSignIn {
   constructor(
     private readonly repos: Repositories,
     private readonly accounts: AccountService,
     private readonly continuations: ContinuationTokens,
     private readonly completion: SignInCompletion,
+    private readonly codes: OneTimeCodes,
+    private readonly codeCheck: CodeCheck,
+    private readonly limiter: AttemptLimiter,
     private readonly audit: AuditLog,
   ) {}
 
@@ -42,45 +49,97 @@ export class NativeSignIn {
    * Starts a sign-in. An unknown username answers `user_not_found`: Entra's wire shape
    * reveals it here and MSAL depends on it (docs/security.md explains the trade-off).
    */
-  async initiate(tenant: Tenant, app: App, input: { username: string | undefined; challengeType: string | undefined }): Promise<StepResult> {
+  async initiate(tenant: Tenant, app: App, input: { username: string | undefined; challengeType: string | undefined; capabilities: string | undefined }): Promise<StepResult> {
     const challengeTypes = usableChallengeTypes(input.challengeType, app);
     const user = await this.accounts.requireByEmail(tenant, normalizeEmail(input.username));
     if (!challengeTypes.some((t) => t !== 'redirect')) return redirect('None of the offered challenge types can be used for this app');
-    const state: SignInState = { stage: 'initiated', challengeTypes };
+    const state: SignInState = { flowId: randomUUID(), stage: 'initiated', capabilities: parseCapabilities(input.capabilities) };
     return { kind: 'continue', continuationToken: await this.continuations.issue(tenant, app, 'sign-in', user.id, state) };
   }
 
-  /** Chooses how the user proves who they are: a password when they have one and the client can ask for it. */
+  /**
+   * Chooses how the user proves who they are: a password when they have one and the client
+   * can ask for it, else an email code. Called again, it resends the code.
+   */
   async challenge(tenant: Tenant, app: App, input: { continuationToken: string | undefined; challengeType: string | undefined }): Promise<StepResult> {
     const continuation = await this.continuations.read<SignInState>(tenant, app, ['sign-in'], input.continuationToken);
+    if (continuation.state.stage === 'continuation') throw new BatonError('invalid_grant', 'This continuation token is for the token endpoint', { errorCodes: [55200] });
     const offered = usableChallengeTypes(input.challengeType, app);
-    const userId = continuation.record.userId;
-    const hasPassword = userId !== null && (await this.repos.users.findPasswordHash(userId)) !== null;
-    if (offered.includes('password') && hasPassword) {
-      const state: SignInState = { stage: 'password', challengeTypes: offered };
-      return { kind: 'continue', challengeType: 'password', continuationToken: await this.continuations.issue(tenant, app, 'sign-in', userId, state) };
+    const user = await this.userOf(tenant, continuation);
+    const hasPassword = (await this.repos.users.findPasswordHash(user.id)) !== null;
+    const next = (stage: SignInState['stage']) => this.continuations.issue(tenant, app, 'sign-in', user.id, { ...continuation.state, stage });
+    if (offered.includes('password') && hasPassword && continuation.state.stage !== 'oob') {
+      return { kind: 'continue', challengeType: 'password', continuationToken: await next('password') };
+    }
+    if (offered.includes('oob')) {
+      const sent = await this.codes.send(tenant, continuation.state.flowId, user.email, 'sign-in');
+      return { kind: 'continue', challengeType: 'oob', continuationToken: await next('oob'), code: { channel: 'email', targetLabel: maskEmail(user.email), ...sent } };
     }
     return redirect('This account cannot sign in with the challenge types offered');
   }
 
-  /**
-   * `grant_type=password`: checks the password against the account the continuation
-   * token names. A wrong password leaves the token usable for a retry.
-   */
-  async signInWithPassword(tenant: Tenant, app: App, input: {
-    continuationToken: string | undefined; password: string | undefined; scope: string[]; device: DeviceHint; context: RequestContext;
-  }): Promise<TokenResponse> {
-    const continuation = await this.continuations.read<SignInState>(tenant, app, ['sign-in'], input.continuationToken);
-    if (continuation.state.stage !== 'password') throw new BatonError('invalid_grant', 'This continuation token is not for a password', { errorCodes: [55200] });
+  /** `grant_type=password`. A wrong password leaves the continuation token usable for a retry. */
+  async signInWithPassword(tenant: Tenant, app: App, input: TokenStepInput & { password: string | undefined }): Promise<SignInResult> {
+    const continuation = await this.stage(tenant, app, input.continuationToken, 'password');
     if (!input.password) throw new BatonError('invalid_request', 'password is required');
-    const userId = continuation.record.userId;
-    const user = userId ? await this.repos.users.findById(tenant.id, userId) : null;
-    const valid = await verifyPassword(user ? await this.repos.users.findPasswordHash(user.id) : null, input.password);
-    if (!user || !valid) {
-      await this.audit.record({ tenantId: tenant.id, type: 'sign_in.failed', userId, clientId: app.clientId, data: { reason: 'invalid_password' } }, input.context);
+    const user = await this.userOf(tenant, continuation);
+    const subject = { tenantId: tenant.id, account: user.id, ip: input.context.ip };
+    await this.limiter.assertAllowed(subject);
+    if (!(await verifyPassword(await this.repos.users.findPasswordHash(user.id), input.password))) {
+      const locked = await this.limiter.recordFailure(subject);
+      await this.audit.record({ tenantId: tenant.id, type: locked ? 'account.locked' : 'sign_in.failed', userId: user.id, clientId: app.clientId, data: { reason: 'invalid_password' } }, input.context);
       throw new BatonError('invalid_grant', 'Error validating credentials due to invalid username or password', { errorCodes: [50126] });
     }
+    await this.limiter.recordSuccess(subject);
+    return this.finish(tenant, app, continuation, user, ['pwd'], input);
+  }
+
+  /** `grant_type=oob`: the email code sent by `challenge`. */
+  async signInWithCode(tenant: Tenant, app: App, input: TokenStepInput & { code: string | undefined }): Promise<SignInResult> {
+    const continuation = await this.stage(tenant, app, input.continuationToken, 'oob');
+    const user = await this.userOf(tenant, continuation);
+    await this.codeCheck.require({
+      app, subject: { tenantId: tenant.id, account: user.id, ip: input.context.ip }, userId: user.id, flowId: continuation.state.flowId,
+      code: input.code, context: input.context, flow: 'sign_in',
+    });
+    return this.finish(tenant, app, continuation, user, ['otp'], input);
+  }
+
+  /** `grant_type=continuation_token`: sign-in after sign-up, password reset or method registration. */
+  async signInWithContinuation(tenant: Tenant, app: App, input: TokenStepInput & { username: string | undefined }): Promise<SignInResult> {
+    const continuation = await this.stage(tenant, app, input.continuationToken, 'continuation');
+    const user = await this.userOf(tenant, continuation);
+    if (input.username !== undefined && normalizeEmail(input.username) !== user.email) {
+      throw new BatonError('invalid_grant', 'The username does not match the continuation token', { errorCodes: [55200] });
+    }
+    return this.finish(tenant, app, continuation, user, continuation.state.amr ?? [], input);
+  }
+
+  /** Hands a finished flow over to `grant_type=continuation_token`. */
+  continueToSignIn(tenant: Tenant, app: App, user: User, state: Omit<SignInState, 'stage'>): Promise<string> {
+    return this.continuations.issue(tenant, app, 'sign-in', user.id, { ...state, stage: 'continuation' });
+  }
+
+  private async stage(tenant: Tenant, app: App, token: string | undefined, stage: SignInState['stage']): Promise<Continuation<SignInState>> {
+    const continuation = await this.continuations.read<SignInState>(tenant, app, ['sign-in'], token);
+    if (continuation.state.stage !== stage) {
+      throw new BatonError('invalid_grant', `This continuation token is not for this grant (its step is "${continuation.state.stage}")`, { errorCodes: [55200] });
+    }
+    return continuation;
+  }
+
+  private async userOf(tenant: Tenant, continuation: Continuation<SignInState>): Promise<User> {
+    const user = continuation.record.userId ? await this.repos.users.findById(tenant.id, continuation.record.userId) : null;
+    if (!user) throw new BatonError('invalid_grant', 'The account no longer exists', { errorCodes: [55200] });
+    return user;
+  }
+
+  private async finish(tenant: Tenant, app: App, continuation: Continuation<SignInState>, user: User, amr: string[], input: TokenStepInput): Promise<SignInResult> {
     if (!(await this.continuations.consume(continuation))) throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
-    return this.completion.complete({ tenant, app, user, amr: ['pwd'], requestedScope: input.scope, device: input.device, context: input.context });
+    return this.completion.complete({
+      tenant, app, user, amr, secondFactorDone: continuation.state.secondFactorDone, capabilities: continuation.state.capabilities,
+      requestedScope: input.scope, device: input.device, context: input.context,
+    });
   }
 }
+

@@ -7,6 +7,8 @@ import { assertThat, BatonError } from '../errors.js';
 import type { SigningAlgorithm, Tenant } from '../model.js';
 import type { Repositories } from '../ports.js';
 
+const tenantName = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
 /** Names that would shadow a route of their own under `{public_url}/`. */
 const reservedNames = new Set(['admin', 'api', 'health', 'healthz', 'static', 'assets', 'well-known', '.well-known', 'v2.0', 'oauth2']);
 
@@ -21,7 +23,7 @@ export class TenantService {
   constructor(private readonly repos: Repositories, private readonly masterKey: MasterKey, private readonly clock: Clock) {}
 
   async create(input: CreateTenantInput): Promise<Tenant> {
-    assertThat(/^[a-z0-9][a-z0-9-]{0,62}$/.test(input.name) && !reservedNames.has(input.name), 'invalid_request',
+    assertThat(tenantName.test(input.name) && !reservedNames.has(input.name), 'invalid_request',
       'A tenant name is 1-63 lower-case letters, digits or hyphens, starting with a letter or digit, and not a reserved word');
     const codeLength = input.codeLength ?? 8;
     assertThat(Number.isInteger(codeLength) && codeLength >= 6 && codeLength <= 8, 'invalid_request', 'The one-time code length must be 6, 7 or 8');
@@ -40,7 +42,8 @@ export class TenantService {
   }
 
   async require(name: string): Promise<Tenant> {
-    const tenant = await this.repos.tenants.findByName(name);
+    // A URL segment that cannot be a tenant name is not looked up (PostgreSQL refuses NUL bytes, for one).
+    const tenant = tenantName.test(name) ? await this.repos.tenants.findByName(name) : null;
     if (!tenant) throw new BatonError('invalid_tenant', `Tenant "${name}" not found`, { errorCodes: [90002] });
     return tenant;
   }

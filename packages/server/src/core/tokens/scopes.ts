@@ -2,7 +2,7 @@ import { assertThat } from '../errors.js';
 
 /** Scopes every user sign-in is granted: the client always gets an ID and a refresh token (MSAL needs both). */
 export const oidcScopes = ['openid', 'profile', 'offline_access'] as const;
-const oidcScopeSet = new Set<string>([...oidcScopes, 'email']);
+const oidcScopeSet = new Set<string>(oidcScopes);
 
 /** Parses a space-separated scope parameter (RFC 6749 §3.3 syntax). */
 export function parseScope(value: string | undefined): string[] {

@@ -1,29 +1,35 @@
 import type { FastifyInstance } from 'fastify';
-import type { StepResult } from '../../core/flows/native-sign-in.js';
-import { param, readParams } from '../../oauth/params.js';
-import { clientCredentials } from '../client-auth.js';
-import { formBody } from '../request-context.js';
-import { nativeAuth, tenantOf, type RouteDeps } from '../route-options.js';
+import { param } from '../../oauth/params.js';
+import { nativeAuth, type RouteDeps } from '../route-options.js';
+import { nativeRequest } from './native-request.js';
+import { stepBody } from './step-body.js';
 
-/** Entra's answer for a step: a continuation token, or `challenge_type: redirect`. */
-export function stepBody(result: StepResult) {
-  if (result.kind === 'redirect') return { challenge_type: 'redirect', redirect_reason: result.reason };
-  return { continuation_token: result.continuationToken, ...(result.challengeType ? { challenge_type: result.challengeType } : {}) };
-}
-
-/** Native-auth sign-in: `/oauth2/v2.0/initiate` and `/oauth2/v2.0/challenge`. */
+/**
+ * Native-auth sign-in: `initiate`, `challenge` (which also sends MFA codes when given an
+ * MFA continuation token and a method `id`) and `introspect` (the registered MFA methods).
+ */
 export function signInRoutes(app: FastifyInstance, { services }: RouteDeps) {
   app.post('/:tenant/oauth2/v2.0/initiate', nativeAuth, async (request) => {
-    const tenant = await tenantOf(services, request);
-    const p = readParams({ client_id: param().optional(), client_secret: param().optional(), username: param().optional(), challenge_type: param().optional() }, formBody(request));
-    const client = await services.apps.authenticate(tenant, clientCredentials(request, p));
-    return stepBody(await services.nativeSignIn.initiate(tenant, client, { username: p.username, challengeType: p.challenge_type }));
+    const { tenant, app: client, p } = await nativeRequest(services, request, {
+      username: param().optional(), challenge_type: param().optional(), capabilities: param().optional(), capability: param().optional(),
+    });
+    return stepBody(await services.nativeSignIn.initiate(tenant, client, { username: p.username, challengeType: p.challenge_type, capabilities: p.capabilities ?? p.capability }));
   });
 
   app.post('/:tenant/oauth2/v2.0/challenge', nativeAuth, async (request) => {
-    const tenant = await tenantOf(services, request);
-    const p = readParams({ client_id: param().optional(), client_secret: param().optional(), continuation_token: param().optional(), challenge_type: param().optional() }, formBody(request));
-    const client = await services.apps.authenticate(tenant, clientCredentials(request, p));
-    return stepBody(await services.nativeSignIn.challenge(tenant, client, { continuationToken: p.continuation_token, challengeType: p.challenge_type }));
+    const { tenant, app: client, p } = await nativeRequest(services, request, {
+      continuation_token: param().optional(), challenge_type: param().optional(), id: param().optional(),
+    });
+    const flow = await services.continuations.flowOf(tenant, client, p.continuation_token);
+    const input = { continuationToken: p.continuation_token, challengeType: p.challenge_type };
+    return stepBody(flow === 'mfa'
+      ? await services.secondFactor.challenge(tenant, client, { ...input, methodId: p.id })
+      : await services.nativeSignIn.challenge(tenant, client, input));
+  });
+
+  app.post('/:tenant/oauth2/v2.0/introspect', nativeAuth, async (request) => {
+    const { tenant, app: client, p } = await nativeRequest(services, request, { continuation_token: param().optional() });
+    const { continuationToken, methods } = await services.secondFactor.introspect(tenant, client, p.continuation_token);
+    return { continuation_token: continuationToken, methods };
   });
 }

@@ -5,6 +5,7 @@ import { param, readParams } from '../../oauth/params.js';
 import { clientCredentials } from '../client-auth.js';
 import { deviceHint, formBody, requestContext } from '../request-context.js';
 import { nativeAuth, tenantOf, type RouteDeps } from '../route-options.js';
+import { redirectBody } from '../native-auth/step-body.js';
 
 /**
  * The token endpoint: parse, authenticate the client, check the grant is allowed, hand
@@ -19,10 +20,10 @@ export function tokenRoute(app: FastifyInstance, { services }: RouteDeps) {
     const client = await services.apps.authenticate(tenant, clientCredentials(request, p));
     const refusal = grant.refuse?.(client);
     if (refusal) throw new BatonError('unauthorized_client', refusal);
-    const response = await grant.handle({
+    const result = await grant.handle({
       services, tenant, app: client, params, context: requestContext(request), device: deviceHint(request), dpopJkt: null,
     });
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-    return response;
+    return 'kind' in result ? redirectBody(result) : result;
   });
 }

@@ -1,4 +1,4 @@
-import type { TokenResponse } from '@baton/protocol';
+import type { SignInResult } from '../../core/flows/steps.js';
 import type { DeviceHint } from '../../core/flows/sign-in-completion.js';
 import type { App, RequestContext, Tenant } from '../../core/model.js';
 import type { Services } from '../../core/services.js';
@@ -20,5 +20,6 @@ export interface Grant {
   type: string;
   /** Why `app` may not use this grant, or null when it may. */
   refuse?(app: App): string | null;
-  handle(ctx: GrantContext): Promise<TokenResponse>;
+  /** Tokens, or (native-auth grants only) Entra's redirect answer. */
+  handle(ctx: GrantContext): Promise<SignInResult>;
 }

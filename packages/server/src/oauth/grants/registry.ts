@@ -1,11 +1,15 @@
 import { BatonError } from '../../core/errors.js';
 import { clientCredentialsGrant } from './client-credentials.js';
 import type { Grant } from './grant.js';
+import { continuationTokenGrant } from './continuation-token.js';
+import { mfaOobGrant, oobGrant } from './oob.js';
 import { passwordGrant } from './password.js';
 import { refreshTokenGrant } from './refresh-token.js';
 
 /** Every grant the token endpoint serves, by `grant_type`. Adding a grant is adding a file and a line here. */
-const grants = new Map<string, Grant>([passwordGrant, refreshTokenGrant, clientCredentialsGrant].map((g) => [g.type, g]));
+const grants = new Map<string, Grant>([
+  passwordGrant, oobGrant, mfaOobGrant, continuationTokenGrant, refreshTokenGrant, clientCredentialsGrant,
+].map((g) => [g.type, g]));
 
 export function findGrant(type: string | undefined): Grant {
   if (!type) throw new BatonError('invalid_request', 'grant_type is required');

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { App, AppType, ChallengeType } from '../../core/model.js';
+import type { App, AppType, AttributeDefinition, ChallengeType } from '../../core/model.js';
 import type { AppRepository } from '../../core/ports.js';
 import type { AppsTable, Database } from '../schema.js';
 import { flag, isSet, json, parse } from './rows.js';
@@ -13,7 +13,7 @@ export function appRepository(db: Kysely<Database>): AppRepository {
         require_mfa: flag(a.requireMfa), allow_refresh_token_export: flag(a.allowRefreshTokenExport),
         allow_session_transfer: flag(a.allowSessionTransfer), accept_session_transfer: flag(a.acceptSessionTransfer),
         access_token_ttl: a.accessTokenTtl, id_token_ttl: a.idTokenTtl, refresh_retry_window: a.refreshRetryWindow,
-        session_idle_ttl: a.sessionIdleTtl, session_absolute_ttl: a.sessionAbsoluteTtl, created_at: a.createdAt,
+        session_idle_ttl: a.sessionIdleTtl, session_absolute_ttl: a.sessionAbsoluteTtl, user_attributes: json(a.userAttributes), created_at: a.createdAt,
       }).execute();
     },
     async find(tenantId, clientId) {
@@ -35,6 +35,6 @@ function toApp(row: Selectable<AppsTable>): App {
     allowRefreshTokenExport: isSet(row.allow_refresh_token_export), allowSessionTransfer: isSet(row.allow_session_transfer),
     acceptSessionTransfer: isSet(row.accept_session_transfer), accessTokenTtl: row.access_token_ttl, idTokenTtl: row.id_token_ttl,
     refreshRetryWindow: row.refresh_retry_window, sessionIdleTtl: row.session_idle_ttl, sessionAbsoluteTtl: row.session_absolute_ttl,
-    createdAt: row.created_at,
+    userAttributes: parse<AttributeDefinition[]>(row.user_attributes), createdAt: row.created_at,
   };
 }

@@ -8,6 +8,9 @@ import { sessionRepository } from './session-repository.js';
 import { signingKeyRepository } from './signing-key-repository.js';
 import { tenantRepository } from './tenant-repository.js';
 import { userRepository } from './user-repository.js';
+import { mfaMethodRepository } from './mfa-method-repository.js';
+import { oneTimeCodeRepository } from './one-time-code-repository.js';
+import { rateLimitRepository } from './rate-limit-repository.js';
 
 export function createRepositories(db: Kysely<Database>): Repositories {
   return {
@@ -18,5 +21,8 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     signingKeys: signingKeyRepository(db),
     continuations: continuationRepository(db),
     audit: auditRepository(db),
+    codes: oneTimeCodeRepository(db),
+    mfaMethods: mfaMethodRepository(db),
+    rateLimits: rateLimitRepository(db),
   };
 }

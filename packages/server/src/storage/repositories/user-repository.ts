@@ -37,6 +37,11 @@ export function userRepository(db: Kysely<Database>): UserRepository {
       const row = await db.selectFrom('credentials').select('secret').where('user_id', '=', userId).where('type', '=', 'password').executeTakeFirst();
       return row?.secret ?? null;
     },
+    async setPasswordHash(userId, hash, now) {
+      await db.insertInto('credentials').values({ id: randomUUID(), user_id: userId, type: 'password', secret: hash, created_at: now })
+        .onConflict((oc) => oc.columns(['user_id', 'type']).doUpdateSet({ secret: hash, created_at: now }))
+        .execute();
+    },
   };
 }
 

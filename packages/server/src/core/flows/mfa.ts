@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Clock } from '../clock.js';
+import { normalizeEmail } from '../accounts/account-service.js';
+import { BatonError } from '../errors.js';
+import type { App, MfaMethod, RequestContext, Tenant, User } from '../model.js';
+import type { CodeCheck } from '../otp/code-check.js';
+import { maskEmail, type OneTimeCodes } from '../otp/one-time-codes.js';
+import type { Repositories } from '../ports.js';
+import type { Continuation, ContinuationTokens } from './continuation-tokens.js';
+import type { NativeSignIn, TokenStepInput } from './native-sign-in.js';
+import type { SecondFactorState, SignInCompletion } from './sign-in-completion.js';
+import { usableChallengeTypes, type SignInResult, type StepResult } from './steps.js';
+
+/** A method as `introspect` lists it. */
+export interface MethodView {
+  id: string;
+  challenge_type: 'oob';
+  challenge_channel: 'email';
+  login_hint: string;
+}
+
+interface MfaState extends SecondFactorState {
+  /** The method a code was last sent to. */
+  methodId?: string;
+}
+
+interface RegistrationState extends SecondFactorState {
+  stage?: 'code-sent' | 'verified';
+  target?: string;
+}
+
+/**
+ * The second factor: `mfa_required` leads here (introspect, challenge by method id,
+ * `grant_type=mfa_oob`), and so does `registration_required` (register/introspect,
+ * challenge, continue), where verifying a new method also completes the second factor.
+ */
+export class SecondFactor {
+  constructor(
+    private readonly repos: Repositories,
+    private readonly continuations: ContinuationTokens,
+    private readonly codes: OneTimeCodes,
+    private readonly codeCheck: CodeCheck,
+    private readonly completion: SignInCompletion,
+    private readonly signIn: NativeSignIn,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  async introspect(tenant: Tenant, app: App, token: string | undefined): Promise<{ continuationToken: string; methods: MethodView[] }> {
+    const c = await this.continuations.read<MfaState>(tenant, app, ['mfa'], token);
+    const methods = await this.repos.mfaMethods.list(await this.userId(c));
+    return { continuationToken: await this.reissue(tenant, app, c, 'mfa', c.state), methods: methods.map(view) };
+  }
+
+  /** Sends a code to the registered method `id`. */
+  async challenge(tenant: Tenant, app: App, input: { continuationToken: string | undefined; challengeType: string | undefined; methodId: string | undefined }): Promise<StepResult> {
+    const c = await this.continuations.read<MfaState>(tenant, app, ['mfa'], input.continuationToken);
+    if (!usableChallengeTypes(input.challengeType, app).length) throw new BatonError('unsupported_challenge_type', 'None of the offered challenge types can be used');
+    const methods = await this.repos.mfaMethods.list(await this.userId(c));
+    const method = input.methodId ? methods.find((m) => m.id === input.methodId) : undefined;
+    if (!method) throw new BatonError('invalid_request', 'id must name one of the methods introspect returned', { errorCodes: [901001] });
+    const sent = await this.codes.send(tenant, c.state.flowId, method.target, 'mfa');
+    return {
+      kind: 'continue', challengeType: 'oob', continuationToken: await this.reissue(tenant, app, c, 'mfa', { ...c.state, methodId: method.id }),
+      code: { channel: 'email', targetLabel: maskEmail(method.target), ...sent },
+    };
+  }
+
+  /** `grant_type=mfa_oob` (or `oob` on an MFA continuation token): the code, then tokens. */
+  async verify(tenant: Tenant, app: App, input: TokenStepInput & { code: string | undefined }): Promise<SignInResult> {
+    const c = await this.continuations.read<MfaState>(tenant, app, ['mfa'], input.continuationToken);
+    const user = await this.user(tenant, c);
+    await this.codeCheck.require({
+      app, subject: { tenantId: tenant.id, account: user.id, ip: input.context.ip }, userId: user.id, flowId: c.state.flowId,
+      code: input.code, context: input.context, flow: 'mfa',
+    });
+    if (!(await this.continuations.consume(c))) throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
+    await this.audit.record({ tenantId: tenant.id, type: 'mfa.succeeded', userId: user.id, clientId: app.clientId }, input.context);
+    return this.completion.complete({
+      tenant, app, user, amr: [...c.state.amr, 'otp', 'mfa'], secondFactorDone: true, capabilities: c.state.capabilities,
+      requestedScope: input.scope, device: input.device, context: input.context,
+    });
+  }
+
+  /** register/introspect: the kinds of method the user can register. */
+  async registrationMethods(tenant: Tenant, app: App, token: string | undefined): Promise<{ continuationToken: string; methods: MethodView[] }> {
+    const c = await this.continuations.read<RegistrationState>(tenant, app, ['register'], token);
+    const user = await this.user(tenant, c);
+    return { continuationToken: await this.reissue(tenant, app, c, 'register', c.state), methods: [{ id: 'email', challenge_type: 'oob', challenge_channel: 'email', login_hint: user.email }] };
+  }
+
+  /**
+   * register/challenge: the address to register. The user's own verified sign-in address
+   * is `preverified` (no code); any other address gets a code.
+   */
+  async registrationChallenge(tenant: Tenant, app: App, input: { continuationToken: string | undefined; challengeType: string | undefined; target: string | undefined; channel: string | undefined }): Promise<StepResult> {
+    const c = await this.continuations.read<RegistrationState>(tenant, app, ['register'], input.continuationToken);
+    if (input.challengeType !== undefined && input.challengeType !== 'oob') throw new BatonError('unsupported_challenge_type', 'Only email (oob) methods can be registered');
+    if (input.channel !== undefined && input.channel !== 'email') throw new BatonError('invalid_request', 'Only the email channel can be registered', { errorCodes: [901001] });
+    const user = await this.user(tenant, c);
+    const target = normalizeTarget(input.target);
+    if (user.emailVerified && target === user.email) {
+      return { kind: 'continue', challengeType: 'preverified', continuationToken: await this.reissue(tenant, app, c, 'register', { ...c.state, stage: 'verified', target }) };
+    }
+    const sent = await this.codes.send(tenant, c.state.flowId, target, 'register');
+    return {
+      kind: 'continue', challengeType: 'oob', continuationToken: await this.reissue(tenant, app, c, 'register', { ...c.state, stage: 'code-sent', target }),
+      code: { channel: 'email', target, ...sent },
+    };
+  }
+
+  /** register/continue: the code (or nothing, after `preverified`); the method is stored and the sign-in goes on. */
+  async registrationContinue(tenant: Tenant, app: App, input: { continuationToken: string | undefined; grantType: string | undefined; code: string | undefined; context: RequestContext }): Promise<string> {
+    const c = await this.continuations.read<RegistrationState>(tenant, app, ['register'], input.continuationToken);
+    const user = await this.user(tenant, c);
+    let target = c.state.target;
+    if (input.grantType === 'continuation_token') {
+      if (c.state.stage !== 'verified') throw new BatonError('invalid_grant', 'The method is not verified yet: send the code', { errorCodes: [55200] });
+    } else if (input.grantType === 'oob') {
+      if (c.state.stage !== 'code-sent') throw new BatonError('invalid_grant', 'No code was sent in this registration', { errorCodes: [55200] });
+      target = await this.codeCheck.require({
+        app, subject: { tenantId: tenant.id, account: user.id, ip: input.context.ip }, userId: user.id, flowId: c.state.flowId,
+        code: input.code, context: input.context, flow: 'registration',
+      });
+    } else {
+      throw new BatonError('invalid_request', 'grant_type must be oob or continuation_token');
+    }
+    if (!target || !(await this.continuations.consume(c))) throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
+    await this.repos.mfaMethods.add({ id: randomUUID(), tenantId: tenant.id, userId: user.id, type: 'email', target, createdAt: this.clock.now() });
+    await this.audit.record({ tenantId: tenant.id, type: 'mfa.method_registered', userId: user.id, clientId: app.clientId, data: { type: 'email', target: maskEmail(target) } }, input.context);
+    return this.signIn.continueToSignIn(tenant, app, user, { flowId: c.state.flowId, capabilities: c.state.capabilities, amr: [...c.state.amr, 'otp', 'mfa'], secondFactorDone: true });
+  }
+
+  private reissue<S extends object>(tenant: Tenant, app: App, c: Continuation<unknown>, flow: 'mfa' | 'register', state: S): Promise<string> {
+    return this.continuations.issue(tenant, app, flow, c.record.userId, state);
+  }
+
+  private async userId(c: Continuation<unknown>): Promise<string> {
+    if (!c.record.userId) throw new BatonError('invalid_grant', 'The continuation token names no account', { errorCodes: [55200] });
+    return c.record.userId;
+  }
+
+  private async user(tenant: Tenant, c: Continuation<unknown>): Promise<User> {
+    const user = await this.repos.users.findById(tenant.id, await this.userId(c));
+    if (!user) throw new BatonError('invalid_grant', 'The account no longer exists', { errorCodes: [55200] });
+    return user;
+  }
+}
+
+function view(m: MfaMethod): MethodView {
+  return { id: m.id, challenge_type: 'oob', challenge_channel: 'email', login_hint: maskEmail(m.target) };
+}
+
+function normalizeTarget(value: string | undefined): string {
+  try {
+    return normalizeEmail(value);
+  } catch {
+    throw new BatonError('invalid_request', 'challenge_target must be an email address', { errorCodes: [901001] });
+  }
+}

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import type { AccountService } from '../accounts/account-service.js';
+import { normalizeEmail } from '../accounts/account-service.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Clock } from '../clock.js';
+import { hashPassword, verifyPassword } from '../credentials/password-hasher.js';
+import { assertPasswordAcceptable } from '../credentials/password-policy.js';
+import { BatonError } from '../errors.js';
+import type { App, RequestContext, Tenant, User } from '../model.js';
+import type { CodeCheck } from '../otp/code-check.js';
+import { maskEmail, type OneTimeCodes } from '../otp/one-time-codes.js';
+import type { Repositories } from '../ports.js';
+import type { SessionService } from '../sessions/session-service.js';
+import type { Continuation, ContinuationTokens } from './continuation-tokens.js';
+import type { NativeSignIn } from './native-sign-in.js';
+import { parseCapabilities, redirect, usableChallengeTypes, type StepResult } from './steps.js';
+
+interface ResetState {
+  flowId: string;
+  capabilities: string[];
+  stage: 'started' | 'code-sent' | 'verified' | 'submitted';
+}
+
+/** Seconds MSAL waits between polls; the reset is done by the time of the first one. */
+const pollInterval = 1;
+
+/**
+ * Self-service password reset: an email code proves the mailbox, the new password must
+ * pass the policy and differ from the current one, and every existing session of the
+ * account is revoked (whoever knew the old password is signed out everywhere).
+ */
+export class PasswordReset {
+  constructor(
+    private readonly repos: Repositories,
+    private readonly accounts: AccountService,
+    private readonly continuations: ContinuationTokens,
+    private readonly codes: OneTimeCodes,
+    private readonly codeCheck: CodeCheck,
+    private readonly sessions: SessionService,
+    private readonly signIn: NativeSignIn,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  async start(tenant: Tenant, app: App, input: { username: string | undefined; challengeType: string | undefined; capabilities: string | undefined }): Promise<StepResult> {
+    const offered = usableChallengeTypes(input.challengeType, app);
+    const user = await this.accounts.requireByEmail(tenant, normalizeEmail(input.username));
+    if (!offered.includes('oob')) return redirect('Password reset verifies the email address with a code: offer the oob challenge type');
+    const state: ResetState = { flowId: randomUUID(), capabilities: parseCapabilities(input.capabilities), stage: 'started' };
+    return { kind: 'continue', continuationToken: await this.continuations.issue(tenant, app, 'reset-password', user.id, state) };
+  }
+
+  /** Sends (or resends) the code to the account's address. */
+  async challenge(tenant: Tenant, app: App, input: { continuationToken: string | undefined; challengeType: string | undefined }): Promise<StepResult> {
+    const c = await this.read(tenant, app, input.continuationToken, ['started', 'code-sent']);
+    if (!usableChallengeTypes(input.challengeType, app).includes('oob')) return redirect('Password reset needs the oob challenge type');
+    const user = await this.user(tenant, c);
+    const sent = await this.codes.send(tenant, c.state.flowId, user.email, 'reset-password');
+    return {
+      kind: 'continue', challengeType: 'oob', continuationToken: await this.next(tenant, app, c, 'code-sent'),
+      code: { channel: 'email', targetLabel: maskEmail(user.email), ...sent },
+    };
+  }
+
+  /** `continue` with `grant_type=oob`: the code. */
+  async continue(tenant: Tenant, app: App, input: { continuationToken: string | undefined; grantType: string | undefined; code: string | undefined; context: RequestContext }): Promise<string> {
+    if (input.grantType !== 'oob') throw new BatonError('invalid_request', 'grant_type must be oob');
+    const c = await this.read(tenant, app, input.continuationToken, ['code-sent']);
+    const user = await this.user(tenant, c);
+    await this.codeCheck.require({
+      app, subject: { tenantId: tenant.id, account: user.id, ip: input.context.ip }, userId: user.id, flowId: c.state.flowId,
+      code: input.code, context: input.context, flow: 'password_reset',
+    });
+    return this.next(tenant, app, c, 'verified');
+  }
+
+  /** `submit`: the new password. The change is done when this answers; polling only reports it. */
+  async submit(tenant: Tenant, app: App, input: { continuationToken: string | undefined; newPassword: string | undefined; context: RequestContext }): Promise<{ continuationToken: string; pollInterval: number }> {
+    const c = await this.read(tenant, app, input.continuationToken, ['verified']);
+    if (!input.newPassword) throw new BatonError('invalid_request', 'new_password is required');
+    const user = await this.user(tenant, c);
+    const current = await this.repos.users.findPasswordHash(user.id);
+    assertPasswordAcceptable(input.newPassword, { email: user.email, currentHashMatches: current !== null && (await verifyPassword(current, input.newPassword)) });
+    if (!(await this.continuations.consume(c))) throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
+    await this.repos.users.setPasswordHash(user.id, await hashPassword(input.newPassword), this.clock.now());
+    const revoked = await this.sessions.revokeUser(tenant, user, 'password_reset', input.context);
+    await this.audit.record({ tenantId: tenant.id, type: 'password_reset.succeeded', userId: user.id, clientId: app.clientId, data: { sessionsRevoked: revoked.length } }, input.context);
+    return { continuationToken: await this.next(tenant, app, c, 'submitted'), pollInterval };
+  }
+
+  /** `poll_completion`, called with the same `submit` token each time: succeeded, with a token for sign-in. */
+  async poll(tenant: Tenant, app: App, token: string | undefined): Promise<{ status: 'succeeded'; continuationToken: string }> {
+    const c = await this.read(tenant, app, token, ['submitted']);
+    const user = await this.user(tenant, c);
+    return { status: 'succeeded', continuationToken: await this.signIn.continueToSignIn(tenant, app, user, { flowId: c.state.flowId, capabilities: c.state.capabilities, amr: ['otp', 'pwd'] }) };
+  }
+
+  private async read(tenant: Tenant, app: App, token: string | undefined, stages: ResetState['stage'][]): Promise<Continuation<ResetState>> {
+    const c = await this.continuations.read<ResetState>(tenant, app, ['reset-password'], token);
+    if (!stages.includes(c.state.stage)) throw new BatonError('invalid_grant', `This continuation token is not for this step (its step is "${c.state.stage}")`, { errorCodes: [55200] });
+    return c;
+  }
+
+  private next(tenant: Tenant, app: App, c: Continuation<ResetState>, stage: ResetState['stage']): Promise<string> {
+    return this.continuations.issue(tenant, app, 'reset-password', c.record.userId, { ...c.state, stage });
+  }
+
+  private async user(tenant: Tenant, c: Continuation<ResetState>): Promise<User> {
+    const user = c.record.userId ? await this.repos.users.findById(tenant.id, c.record.userId) : null;
+    if (!user) throw new BatonError('invalid_grant', 'The account no longer exists', { errorCodes: [55200] });
+    return user;
+  }
+}

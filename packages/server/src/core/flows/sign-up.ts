@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import type { AccountService } from '../accounts/account-service.js';
+import { normalizeEmail } from '../accounts/account-service.js';
+import { assertAttributesValid, missingRequiredAttributes, parseAttributes } from '../accounts/attributes.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { hashPassword } from '../credentials/password-hasher.js';
+import { assertPasswordAcceptable } from '../credentials/password-policy.js';
+import { BatonError } from '../errors.js';
+import type { App, RequestContext, Tenant } from '../model.js';
+import type { CodeCheck } from '../otp/code-check.js';
+import { maskEmail, type OneTimeCodes } from '../otp/one-time-codes.js';
+import type { Continuation, ContinuationTokens } from './continuation-tokens.js';
+import type { NativeSignIn } from './native-sign-in.js';
+import { parseCapabilities, redirect, usableChallengeTypes, type StepResult } from './steps.js';
+
+interface SignUpState {
+  flowId: string;
+  email: string;
+  capabilities: string[];
+  /** argon2id hash of the chosen password; the password itself is never kept. */
+  passwordHash: string | null;
+  attributes: Record<string, unknown>;
+  verified: boolean;
+  stage: 'started' | 'code-sent' | 'password-required' | 'attributes-required';
+}
+
+/**
+ * Native-auth sign-up, in the order MSAL's state machine needs: the email code first,
+ * then the password if the app makes password accounts and none was given
+ * (`credential_required`), then missing required attributes (`attributes_required`).
+ * An app whose challenge types include `password` makes password accounts; an app with
+ * `oob` alone makes code-only accounts.
+ */
+export class SignUp {
+  constructor(
+    private readonly accounts: AccountService,
+    private readonly continuations: ContinuationTokens,
+    private readonly codes: OneTimeCodes,
+    private readonly codeCheck: CodeCheck,
+    private readonly signIn: NativeSignIn,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async start(tenant: Tenant, app: App, input: {
+    username: string | undefined; password: string | undefined; attributes: string | undefined; challengeType: string | undefined; capabilities: string | undefined;
+  }): Promise<StepResult> {
+    const email = normalizeEmail(input.username);
+    const offered = usableChallengeTypes(input.challengeType, app);
+    if (!offered.includes('oob')) return redirect('Sign-up verifies the email address with a code: offer the oob challenge type');
+    if (input.password !== undefined && !makesPasswordAccounts(app)) {
+      throw new BatonError('invalid_request', 'This app creates code-only accounts: sign-up takes no password');
+    }
+    if (await this.accounts.findByEmail(tenant, email)) throw userExists();
+    if (input.password !== undefined) assertPasswordAcceptable(input.password, { email });
+    const attributes = parseAttributes(input.attributes);
+    assertAttributesValid(app, attributes);
+    const state: SignUpState = {
+      flowId: randomUUID(), email, capabilities: parseCapabilities(input.capabilities),
+      passwordHash: input.password === undefined ? null : await hashPassword(input.password), attributes, verified: false, stage: 'started',
+    };
+    return { kind: 'continue', continuationToken: await this.continuations.issue(tenant, app, 'sign-up', null, state) };
+  }
+
+  /** Sends (or resends) the email code; after `credential_required`, asks for the password. */
+  async challenge(tenant: Tenant, app: App, input: { continuationToken: string | undefined; challengeType: string | undefined }): Promise<StepResult> {
+    const c = await this.continuations.read<SignUpState>(tenant, app, ['sign-up'], input.continuationToken);
+    const offered = usableChallengeTypes(input.challengeType, app);
+    if (c.state.stage === 'password-required') {
+      if (!offered.includes('password')) return redirect('This sign-up needs a password: offer the password challenge type');
+      return { kind: 'continue', challengeType: 'password', continuationToken: await this.next(tenant, app, c, {}) };
+    }
+    if (c.state.verified) throw new BatonError('invalid_request', 'The email address is already verified: continue the sign-up');
+    if (!offered.includes('oob')) return redirect('Sign-up verifies the email address with a code: offer the oob challenge type');
+    const sent = await this.codes.send(tenant, c.state.flowId, c.state.email, 'sign-up');
+    return {
+      kind: 'continue', challengeType: 'oob', continuationToken: await this.next(tenant, app, c, { stage: 'code-sent' }),
+      code: { channel: 'email', targetLabel: maskEmail(c.state.email), ...sent },
+    };
+  }
+
+  /**
+   * `continue` with the code, the password or the attributes. Answers with the next thing
+   * missing as an error carrying a continuation token, or, when nothing is, creates the
+   * account and hands over to `grant_type=continuation_token`.
+   */
+  async continue(tenant: Tenant, app: App, input: {
+    continuationToken: string | undefined; grantType: string | undefined; code: string | undefined; password: string | undefined; attributes: string | undefined; context: RequestContext;
+  }): Promise<string> {
+    const c = await this.continuations.read<SignUpState>(tenant, app, ['sign-up'], input.continuationToken);
+    const state = { ...c.state };
+    if (input.grantType === 'oob') {
+      if (state.verified) throw new BatonError('invalid_request', 'The email address is already verified');
+      await this.codeCheck.require({
+        app, subject: { tenantId: tenant.id, account: state.email, ip: input.context.ip }, userId: null, flowId: state.flowId,
+        code: input.code, context: input.context, flow: 'sign_up',
+      });
+      state.verified = true;
+    } else if (input.grantType === 'password') {
+      if (!state.verified) throw notVerified();
+      if (!makesPasswordAccounts(app)) throw new BatonError('invalid_request', 'This app creates code-only accounts: sign-up takes no password');
+      if (!input.password) throw new BatonError('invalid_request', 'password is required');
+      assertPasswordAcceptable(input.password, { email: state.email });
+      state.passwordHash = await hashPassword(input.password);
+    } else if (input.grantType === 'attributes') {
+      if (!state.verified) throw notVerified();
+      const attributes = parseAttributes(input.attributes);
+      assertAttributesValid(app, attributes);
+      state.attributes = { ...state.attributes, ...attributes };
+    } else {
+      throw new BatonError('invalid_request', 'grant_type must be oob, password or attributes');
+    }
+
+    if (makesPasswordAccounts(app) && state.passwordHash === null) {
+      throw new BatonError('credential_required', 'A password is required to finish creating the account', {
+        errorCodes: [55103], continuationToken: await this.next(tenant, app, c, { ...state, stage: 'password-required' }),
+      });
+    }
+    const missing = missingRequiredAttributes(app, state.attributes);
+    if (missing.length) {
+      throw new BatonError('attributes_required', `Required attributes are missing: ${missing.map((m) => m.name).join(', ')}`, {
+        errorCodes: [55106], continuationToken: await this.next(tenant, app, c, { ...state, stage: 'attributes-required' }),
+        extra: { required_attributes: missing },
+      });
+    }
+    if (!(await this.continuations.consume(c))) throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
+    const displayName = typeof state.attributes.displayName === 'string' ? state.attributes.displayName : undefined;
+    const user = await this.accounts.createWithHash(tenant, { email: state.email, emailVerified: true, displayName, attributes: state.attributes }, state.passwordHash);
+    await this.audit.record({ tenantId: tenant.id, type: 'sign_up.succeeded', userId: user.id, clientId: app.clientId, data: { password: state.passwordHash !== null } }, input.context);
+    return this.signIn.continueToSignIn(tenant, app, user, {
+      flowId: state.flowId, capabilities: state.capabilities, amr: state.passwordHash !== null ? ['otp', 'pwd'] : ['otp'],
+    });
+  }
+
+  private next(tenant: Tenant, app: App, c: Continuation<SignUpState>, changes: Partial<SignUpState>): Promise<string> {
+    return this.continuations.issue(tenant, app, 'sign-up', null, { ...c.state, ...changes });
+  }
+}
+
+const makesPasswordAccounts = (app: App) => app.challengeTypes.includes('password');
+const userExists = () => new BatonError('user_already_exists', 'An account with this username already exists', { errorCodes: [1003037] });
+const notVerified = () => new BatonError('invalid_grant', 'Verify the email address with the code first', { errorCodes: [55200] });

@@ -1,0 +1,44 @@
+import type { TokenResponse } from '@baton/protocol';
+import { BatonError } from '../errors.js';
+import type { App, ChallengeType } from '../model.js';
+
+/** A code was sent: what the client shows and checks (`code_length`, resend `interval`). */
+export interface CodeSent {
+  channel: 'email';
+  /** Masked address, for sign-in, sign-up and reset. */
+  targetLabel?: string;
+  /** The address as the user typed it, for method registration. */
+  target?: string;
+  codeLength: number;
+  interval: number;
+}
+
+/** A step's answer: carry on with a continuation token, or send the user to the browser. */
+export type StepResult =
+  | { kind: 'continue'; continuationToken: string; challengeType?: ChallengeType | 'preverified'; code?: CodeSent }
+  | Redirect;
+
+export interface Redirect {
+  kind: 'redirect';
+  reason: string;
+}
+
+/** The end of a sign-in: tokens, or Entra's `challenge_type: redirect` when the client cannot go on natively. */
+export type SignInResult = TokenResponse | Redirect;
+
+export const redirect = (reason: string): Redirect => ({ kind: 'redirect', reason });
+
+/** The challenge types both the client offered and the app allows, in the client's order. */
+export function usableChallengeTypes(offered: string | undefined, app: App): ChallengeType[] {
+  const types = (offered ?? '').split(/[\s,]+/).filter(Boolean);
+  if (types.length === 0) throw new BatonError('invalid_request', 'challenge_type is required');
+  return types.filter((t): t is ChallengeType => (app.challengeTypes as string[]).includes(t));
+}
+
+/**
+ * What the client can handle beyond the basics: `mfa_required`, `registration_required`.
+ * MSAL sends `capabilities` space-separated; Entra's docs show `capability`, sometimes with commas.
+ */
+export function parseCapabilities(value: string | undefined): string[] {
+  return (value ?? '').split(/[\s,]+/).filter(Boolean);
+}

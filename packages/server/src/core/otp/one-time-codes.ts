@@ -1,0 +1,81 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { hmac, safeEqual } from '../../crypto/digest.js';
+import type { Clock } from '../clock.js';
+import type { Tenant } from '../model.js';
+import type { CodeMailer, CodePurpose, OneTimeCodeRepository } from '../ports.js';
+
+export const codePolicy = {
+  /** Minutes a code stays valid. */
+  lifetimeMinutes: 10,
+  /** Wrong attempts a code survives; the next one kills it. */
+  maxAttempts: 5,
+  /** Seconds before a new code can be sent in the same flow. */
+  resendInterval: 30,
+} as const;
+
+export interface CodeChallenge {
+  codeLength: number;
+  /** Seconds before a new code can be asked for. */
+  interval: number;
+}
+
+export type CodeCheck = 'accepted' | 'wrong' | 'expired';
+
+/**
+ * Email one-time codes: random digits of the tenant's length, stored only as a keyed
+ * HMAC, valid for 10 minutes, dead after 5 wrong attempts, single-use once accepted. A code
+ * belongs to one flow; resending within the interval keeps the code already sent.
+ */
+export class OneTimeCodes {
+  constructor(
+    private readonly codes: OneTimeCodeRepository,
+    private readonly mailer: CodeMailer,
+    private readonly clock: Clock,
+    private readonly key: Buffer,
+  ) {}
+
+  async send(tenant: Tenant, flowId: string, target: string, purpose: CodePurpose): Promise<CodeChallenge> {
+    const now = this.clock.now();
+    const challenge = { codeLength: tenant.codeLength, interval: codePolicy.resendInterval };
+    const latest = await this.codes.latest(flowId);
+    const stillFresh = latest && latest.target === target && latest.consumedAt === null && latest.attempts < codePolicy.maxAttempts
+      && now - latest.createdAt < codePolicy.resendInterval * 1000;
+    if (stillFresh) return challenge;
+    const code = randomDigits(tenant.codeLength);
+    await this.codes.insert({
+      id: randomUUID(), tenantId: tenant.id, flowId, target, codeDigest: this.digest(flowId, code), attempts: 0,
+      createdAt: now, expiresAt: now + codePolicy.lifetimeMinutes * 60_000, consumedAt: null,
+    });
+    await this.mailer.sendCode({ to: target, code, purpose, senderName: tenant.displayName, expiresInMinutes: codePolicy.lifetimeMinutes });
+    return challenge;
+  }
+
+  /** Checks `code` against the flow's newest code; the target it was sent to comes back on success. */
+  async verify(flowId: string, code: string | undefined): Promise<{ result: CodeCheck; target?: string }> {
+    const latest = await this.codes.latest(flowId);
+    const now = this.clock.now();
+    if (!latest || latest.consumedAt !== null) return { result: 'wrong' };
+    if (now >= latest.expiresAt) return { result: 'expired' };
+    if (!code || !safeEqual(this.digest(flowId, code.trim()), latest.codeDigest)) {
+      await this.codes.recordFailure(latest.id, codePolicy.maxAttempts);
+      return { result: 'wrong' };
+    }
+    return (await this.codes.consume(latest.id, now, codePolicy.maxAttempts)) ? { result: 'accepted', target: latest.target } : { result: 'wrong' };
+  }
+
+  private digest(flowId: string, code: string): string {
+    return hmac(this.key, `${flowId}:${code}`);
+  }
+}
+
+function randomDigits(length: number): string {
+  let code = '';
+  for (let i = 0; i < length; i++) code += String(randomInt(10));
+  return code;
+}
+
+/** `a***@example.com`: enough for the user to recognise the address, not enough to harvest it. */
+export function maskEmail(email: string): string {
+  const [local = '', domain = ''] = email.split('@');
+  return `${local.slice(0, 1)}${'*'.repeat(Math.max(3, local.length - 1))}@${domain}`;
+}
