@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import formBody from '@fastify/formbody';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Services } from '../core/services.js';
 import { BatonError } from '../core/errors.js';
-import { toWireError } from './errors.js';
+import { registerCors } from './cors.js';
+import { toWireError, type WireFormat } from './errors.js';
 import { registerRoutes } from './native-auth/register-routes.js';
 import { resetPasswordRoutes } from './native-auth/reset-password-routes.js';
 import { signInRoutes } from './native-auth/sign-in-routes.js';
@@ -31,6 +32,14 @@ function correlationId(header: string | string[] | undefined): string {
   return value && /^[A-Za-z0-9-]{8,64}$/.test(value) ? value : randomUUID();
 }
 
+/** Answers with `error` in the wire format, logging in full what the caller was not meant to see. */
+function replyWithError(error: unknown, request: FastifyRequest, reply: FastifyReply, format: WireFormat): void {
+  const wire = toWireError(error, format, request.id);
+  if (wire.unexpected) request.log.error({ err: error }, 'unexpected error');
+  else request.log.info({ error: wire.body.error, description: (error as BatonError).description ?? undefined }, 'request refused');
+  reply.code(wire.status).headers(wire.headers).send(wire.body);
+}
+
 export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
@@ -39,6 +48,8 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     genReqId: (request) => correlationId(request.headers['client-request-id']),
     logController: new LogController({ requestIdLogLabel: 'correlation_id' }),
     routerOptions: { ignoreTrailingSlash: true },
+    // A URL the router cannot read (bad percent-encoding, an overlong segment) reaches no route; it still gets an OAuth error.
+    frameworkErrors: (error, request, reply) => replyWithError(error, request, reply, 'oauth'),
   });
   await app.register(formBody, { bodyLimit: options.bodyLimit });
 
@@ -46,17 +57,13 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     reply.header('x-ms-request-id', request.id).header('client-request-id', request.id);
   });
 
-  app.setErrorHandler((error, request, reply) => {
-    const wire = toWireError(error, request.routeOptions.config?.wire ?? 'oauth', request.id);
-    if (wire.unexpected) request.log.error({ err: error }, 'unexpected error');
-    else request.log.info({ error: wire.body.error, description: (error as BatonError).description ?? undefined }, 'request refused');
-    reply.code(wire.status).headers(wire.headers).send(wire.body);
-  });
+  app.setErrorHandler((error, request, reply) => replyWithError(error, request, reply, request.routeOptions.config?.wire ?? 'oauth'));
   app.setNotFoundHandler((request, reply) => {
     const wire = toWireError(new BatonError('not_found', `No endpoint ${request.method} ${request.url.split('?')[0]}`), 'oauth', request.id);
     reply.code(wire.status).send(wire.body);
   });
 
+  registerCors(app, options.services, options.publicUrl);
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   const deps: RouteDeps = { services: options.services, publicUrl: options.publicUrl };

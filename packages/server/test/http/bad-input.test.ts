@@ -81,6 +81,34 @@ describe.each(engines)('bad input on %s', (engine) => {
     expectError(res, 401, 'invalid_client');
   });
 
+  it.each([
+    ['/a%00b', 'GET', '/v2.0/.well-known/openid-configuration'],
+    ['/a%00b', 'POST', '/oauth2/v2.0/token'],
+    ['/ACME', 'GET', '/discovery/v2.0/keys'],
+  ])('answers a tenant segment %s that cannot be a name with 404 invalid_tenant (%s %s)', async (segment, method, path) => {
+    const url = `${t.url}${segment}${path}`;
+    expectError(method === 'GET' ? await getJson(url) : await postForm(url, { client_id: t.app.clientId, grant_type: 'refresh_token' }), 404, 'invalid_tenant');
+  });
+
+  it('refuses a NUL character in a parameter or in Basic credentials without reaching the database', async () => {
+    expectNativeAuthError(await postForm(token(), { grant_type: 'refresh_token', client_id: 'a\0b', refresh_token: 'x' }), 400, 'invalid_request');
+    expectNativeAuthError(await postForm(`${t.base}/oauth2/v2.0/initiate`, { client_id: t.app.clientId, username: 'a\0b@example.com', challenge_type: 'password' }), 400, 'invalid_request');
+    expectError(await postForm(token(), { grant_type: 'client_credentials' }, { authorization: `Basic ${Buffer.from('a%00b:secret').toString('base64')}` }), 401, 'invalid_client');
+  });
+
+  it.each([
+    ['a URL segment that is not percent-encoding', '/%E0%A4%A/v2.0/.well-known/openid-configuration', 400],
+    ['an overlong URL segment', `/${'a'.repeat(5000)}/v2.0/.well-known/openid-configuration`, 400],
+  ])('answers %s with an OAuth error', async (_, path, status) => {
+    expectError(await getJson(`${t.url}${path}`), status, 'invalid_request');
+  });
+
+  it('echoes the client-request-id as the correlation id, as MSAL reads it', async () => {
+    const res = await postForm(token(), { client_id: t.app.clientId }, { 'client-request-id': 'c0ffee00-1234-4abc-8def-0123456789ab' });
+    expect(res.headers.get('x-ms-request-id')).toBe('c0ffee00-1234-4abc-8def-0123456789ab');
+    expect(res.body.correlation_id).toBe('c0ffee00-1234-4abc-8def-0123456789ab');
+  });
+
   it('asks for client_id', async () => {
     expectNativeAuthError(await postForm(token(), { grant_type: 'refresh_token', refresh_token: 'x' }), 400, 'invalid_request');
   });
