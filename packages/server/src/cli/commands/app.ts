@@ -1,9 +1,20 @@
 import { Option, type Command } from 'commander';
-import type { ChallengeType } from '../../core/model.js';
+import { BatonError } from '../../core/errors.js';
+import type { AttributeDefinition, ChallengeType } from '../../core/model.js';
 import { withRuntime } from '../context.js';
 import type { RunCommand } from '../output.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** `name[:string|boolean|number][:required][:regex=<expression>]`; the expression is the rest of the spec. */
+export function parseAttributeSpec(spec: string): AttributeDefinition {
+  const [head, regex] = spec.includes(':regex=') ? [spec.slice(0, spec.indexOf(':regex=')), spec.slice(spec.indexOf(':regex=') + 7)] : [spec, undefined];
+  const [name = '', ...flags] = head.split(':');
+  const type = flags.find((f) => f === 'string' || f === 'boolean' || f === 'number') ?? 'string';
+  const unknown = flags.filter((f) => f !== type && f !== 'required' && f !== 'optional');
+  if (unknown.length) throw new BatonError('invalid_request', `Unknown attribute option "${unknown[0]}" in "${spec}" (use name[:type][:required][:regex=...])`);
+  return { name, type: type as AttributeDefinition['type'], required: flags.includes('required'), ...(regex !== undefined ? { regex } : {}) };
+}
 
 export function appCommands(program: Command, run: RunCommand) {
   const app = program.command('app').description('manage app registrations');
@@ -18,6 +29,7 @@ export function appCommands(program: Command, run: RunCommand) {
     .option('--allow-refresh-token-export', 'let the SDK export raw refresh tokens', false)
     .option('--allow-session-transfer', 'let this app ask for session transfer tokens', false)
     .option('--accept-session-transfer', 'let this app redeem session transfer tokens', false)
+    .option('--attribute <spec>', 'a user attribute sign-up collects: name[:string|boolean|number][:required][:regex=<expression>] (repeatable)', collect, [])
     .option('--access-token-ttl <seconds>', 'access token lifetime')
     .option('--refresh-retry-window <seconds>', 'how long a rotated refresh token gets the same successor')
     .option('--session-idle-ttl <seconds>', 'session idle lifetime')
@@ -29,6 +41,7 @@ export function appCommands(program: Command, run: RunCommand) {
       name: o.name, type: o.type, challengeTypes: String(o.challengeTypes).split(',').map((t) => t.trim()).filter(Boolean) as ChallengeType[],
       redirectUris: o.redirectUri, allowedOrigins: o.allowedOrigin, requireMfa: o.requireMfa, allowRefreshTokenExport: o.allowRefreshTokenExport,
       allowSessionTransfer: o.allowSessionTransfer, acceptSessionTransfer: o.acceptSessionTransfer, lifetimes,
+      userAttributes: (o.attribute as string[]).map(parseAttributeSpec),
     }));
     const result = { client_id: registered.app.clientId, ...(registered.clientSecret ? { client_secret: registered.clientSecret } : {}) };
     out.result(result, () => [

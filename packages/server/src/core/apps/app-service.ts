@@ -45,6 +45,7 @@ export class AppService {
     for (const t of challengeTypes) assertThat(challengeTypeNames.includes(t), 'invalid_request', `Unknown challenge type "${t}" (use oob, password, redirect)`);
     for (const uri of input.redirectUris ?? []) assertThat(isAbsoluteUrl(uri) && !uri.includes('#'), 'invalid_request', `Redirect URI "${uri}" must be an absolute URL without a fragment`);
     for (const origin of input.allowedOrigins ?? []) assertThat(isOrigin(origin), 'invalid_request', `Allowed origin "${origin}" must be scheme://host[:port] with no path`);
+    for (const attribute of input.userAttributes ?? []) assertAttributeDefinition(attribute);
     const lifetimes = { ...appDefaults, ...input.lifetimes };
     for (const [name, value] of Object.entries(lifetimes)) assertThat(Number.isInteger(value) && value > 0, 'invalid_request', `${name} must be a positive whole number of seconds`);
 
@@ -85,6 +86,18 @@ export class AppService {
       throw new BatonError('invalid_client', 'A public client has no secret');
     }
     return app;
+  }
+}
+
+function assertAttributeDefinition(d: AttributeDefinition): void {
+  assertThat(/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(d.name), 'invalid_request', `Attribute name "${d.name}" must be a letter then letters, digits or underscores`);
+  assertThat(['string', 'boolean', 'number'].includes(d.type), 'invalid_request', `Attribute "${d.name}" has an unknown type "${d.type}" (string, boolean, number)`);
+  if (d.regex !== undefined) {
+    try {
+      new RegExp(d.regex, 'u');
+    } catch {
+      throw new BatonError('invalid_request', `Attribute "${d.name}" has an invalid regular expression`);
+    }
   }
 }
 

@@ -1,0 +1,88 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { BatonError } from '../core/errors.js';
+import type { Services } from '../core/services.js';
+import { clientCredentials } from './client-auth.js';
+
+/** Headers MSAL's browser client sends (x-client-*, client-request-id) plus what OAuth clients add. */
+const allowedHeaders = [
+  'content-type', 'authorization', 'dpop', 'client-request-id', 'return-client-request-id', 'x-client-sku', 'x-client-ver', 'x-client-os',
+  'x-client-cpu', 'x-client-current-telemetry', 'x-client-last-telemetry', 'x-ms-lib-capability', 'x-app-name', 'x-app-ver',
+];
+/** Discovery and keys are public: any page may read them. */
+const publicMetadata = /^\/[^/]+\/(v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys)$/;
+
+/**
+ * CORS for browser apps. A page may call a tenant's API only from an origin one of its
+ * apps registered (`--allowed-origin`); a request naming a client is held to that app's
+ * own origins, and refused (`access_denied`) from any other before anything runs.
+ * Requests without an Origin (native apps, servers) are not affected.
+ */
+export function registerCors(app: FastifyInstance, services: Services, publicUrl: string) {
+  const ownOrigin = new URL(publicUrl).origin;
+
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = originOf(request);
+    if (!origin || request.method !== 'OPTIONS' || !request.headers['access-control-request-method']) return;
+    const path = request.url.split('?')[0] ?? '';
+    if (!publicMetadata.test(path) && !(await tenantAllows(path, origin))) {
+      reply.code(403).header('vary', 'Origin').send({ error: 'access_denied', error_description: `Origin ${origin} is not allowed to call this tenant` });
+      return reply;
+    }
+    allow(reply, publicMetadata.test(path) ? '*' : origin)
+      .header('access-control-allow-methods', 'GET, POST, PUT, OPTIONS')
+      .header('access-control-allow-headers', allowedHeaders.join(', '))
+      .header('access-control-max-age', '600')
+      .code(204).send();
+    return reply;
+  });
+
+  app.addHook('preHandler', async (request, reply) => {
+    const origin = originOf(request);
+    if (!origin) return;
+    const path = request.url.split('?')[0] ?? '';
+    if (publicMetadata.test(path)) {
+      allow(reply, '*');
+      return;
+    }
+    const clientId = clientIdOf(request);
+    const permitted = clientId ? await appAllows(path, clientId, origin) : await tenantAllows(path, origin);
+    if (permitted === false) throw new BatonError('access_denied', `Origin ${origin} is not allowed for this app; register it with --allowed-origin`);
+    if (permitted) allow(reply, origin);
+  });
+
+  function originOf(request: FastifyRequest): string | null {
+    const origin = request.headers.origin;
+    return origin && origin !== 'null' && origin !== ownOrigin ? origin : null;
+  }
+
+  async function tenantOfPath(path: string) {
+    const name = path.split('/')[1] ?? '';
+    return services.repos.tenants.findByName(name).catch(() => null);
+  }
+
+  async function tenantAllows(path: string, origin: string): Promise<boolean> {
+    const tenant = await tenantOfPath(path);
+    return tenant !== null && (await services.repos.apps.list(tenant.id)).some((a) => a.allowedOrigins.includes(origin));
+  }
+
+  /** True or false for a known app; null when the app is unknown (the route reports that). */
+  async function appAllows(path: string, clientId: string, origin: string): Promise<boolean | null> {
+    const tenant = await tenantOfPath(path);
+    const client = tenant ? await services.repos.apps.find(tenant.id, clientId) : null;
+    return client ? client.allowedOrigins.includes(origin) : null;
+  }
+}
+
+function allow(reply: FastifyReply, origin: string): FastifyReply {
+  return reply.header('access-control-allow-origin', origin).header('vary', 'Origin').header('access-control-expose-headers', 'x-ms-request-id, client-request-id, www-authenticate, dpop-nonce');
+}
+
+function clientIdOf(request: FastifyRequest): string | undefined {
+  try {
+    const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
+    const clientId = typeof body.client_id === 'string' ? body.client_id : undefined;
+    return clientCredentials(request, { client_id: clientId }).clientId;
+  } catch {
+    return undefined;
+  }
+}
