@@ -73,6 +73,13 @@ describe.each(engines)('native-auth password sign-in on %s', (engine) => {
     expect(failures.length).toBeGreaterThanOrEqual(1);
   });
 
+  it('lets only one of two concurrent password grants with one continuation token through', async () => {
+    const continuationToken = await passwordContinuation();
+    const results = await Promise.all([passwordGrant(continuationToken, t.userPassword), passwordGrant(continuationToken, t.userPassword)]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 400]);
+    expectNativeAuthError(results.find((r) => r.status === 400)!, 400, 'invalid_grant');
+  });
+
   it('refuses a continuation token presented by another client', async () => {
     const { app: other } = await t.registerApp({ name: 'Other app' });
     const started = await initiate(t.user.email);

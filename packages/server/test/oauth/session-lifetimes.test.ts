@@ -29,6 +29,19 @@ describe.each(engines)('session lifetimes on %s', (engine) => {
     expectError(await getJson(`${t.base}/oidc/userinfo`, { authorization: `Bearer ${kept.body.access_token}` }), 401, 'invalid_token');
   });
 
+  it('stops accepting an access token after expires_in, while its session lives on', async () => {
+    const { app: shortTokens } = await t.registerApp({ name: 'Short tokens', lifetimes: { accessTokenTtl: 60 } });
+    const tokens = (await signInWithPassword(t.base, shortTokens.clientId, t.user.email, t.userPassword)).body;
+    expect(tokens.expires_in).toBe(60);
+    const userinfo = () => getJson(`${t.base}/oidc/userinfo`, { authorization: `Bearer ${tokens.access_token}` });
+    seconds(59);
+    expect((await userinfo()).status).toBe(200);
+    seconds(2);
+    expectError(await userinfo(), 401, 'invalid_token');
+    const refreshed = await postForm(`${t.base}/oauth2/v2.0/token`, { client_id: shortTokens.clientId, grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
+    expect(refreshed.status).toBe(200);
+  });
+
   it('ends a session at its absolute lifetime however often it is refreshed', async () => {
     let current = (await signIn()).body.refresh_token as string;
     for (let elapsed = 50; elapsed < 300; elapsed += 50) {
