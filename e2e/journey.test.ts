@@ -29,13 +29,15 @@ describe.each(engines)('a user journey across the CLI and the server on %s', (en
     env = { ...(await isolatedBatonEnv(engine)), BATON_PORT: String(port), BATON_PUBLIC_URL: `http://127.0.0.1:${port}` };
     const tenant = await baton('tenant', 'create', 'acme');
     if (tenant.code !== 0) throw new Error(tenant.stderr);
-    const [app, user] = await Promise.all([
+    // The server reads apps and users from the database on each request, so it may start while the CLI adds them.
+    const [app, user, served] = await Promise.all([
       baton('app', 'create', '--tenant', 'acme', '--name', 'Phone app', '--challenge-types', 'password,redirect'),
       baton('user', 'create', '--tenant', 'acme', '--email', email, '--password', password),
+      serveBaton(['--json'], { env }),
     ]);
     if (app.code !== 0 || user.code !== 0) throw new Error(app.stderr + user.stderr);
     clientId = app.json.client_id;
-    server = await serveBaton(['--json'], { env });
+    server = served;
     base = `${server.url}/acme`;
   });
   afterAll(stopAllProcesses);

@@ -37,7 +37,7 @@ function userEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...inherited, ...env };
 }
 
-/** Starts a command as its own process (`file` defaults to `node <bin/baton.js>`). */
+/** Starts `file args` as a child process, tracked until it exits; see spawnBaton for `baton` itself. */
 export function spawnProcess(file: string, args: string[], options: SpawnOptions = {}): BatonProcess {
   const child = spawn(file, args, { cwd: options.cwd ?? repoRoot, env: userEnv(options.env ?? {}), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
