@@ -12,6 +12,7 @@ export const errorCatalog = {
   invalid_scope: { status: 400, description: 'The requested scope is invalid or exceeds what was granted.' },
   invalid_target: { status: 400, description: 'The requested audience or resource is not acceptable.' },
   unsupported_token_type: { status: 400, description: 'The server does not support revoking this token type.' },
+  invalid_dpop_proof: { status: 400, description: 'The DPoP proof is missing, malformed, replayed, or for another key, method or URL.' },
   invalid_token: { status: 401, description: 'The access token is missing, malformed, expired or revoked.' },
   invalid_tenant: { status: 404, description: 'No tenant with this name exists.' },
   not_found: { status: 404, description: 'No such endpoint.' },

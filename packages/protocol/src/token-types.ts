@@ -19,11 +19,12 @@ export const tokenTypes = {
 
 /** The successful answer of the token endpoint. */
 export interface TokenResponse {
-  token_type: 'Bearer' | 'DPoP';
+  /** `N_A` for a token that is not an access token (RFC 8693), such as a session transfer token. */
+  token_type: 'Bearer' | 'DPoP' | 'N_A';
   access_token: string;
   expires_in: number;
   ext_expires_in?: number;
-  scope: string;
+  scope?: string;
   refresh_token?: string;
   id_token?: string;
   client_info?: string;

@@ -66,6 +66,8 @@ export interface Device {
   name: string;
   platform: string;
   kind: DeviceKind;
+  /** The client's own id for its installation, when it sends one. */
+  installationId: string | null;
   createdAt: number;
 }
 
@@ -159,6 +161,17 @@ export interface MfaMethod {
   type: 'email';
   target: string;
   createdAt: number;
+}
+
+export interface TransferTokenRecord {
+  digest: string;
+  tenantId: string;
+  sessionId: string;
+  clientId: string;
+  audience: string;
+  createdAt: number;
+  expiresAt: number;
+  consumedAt: number | null;
 }
 
 /** Who is asking and from where, for audit events and rate limits. */

@@ -2,7 +2,7 @@
  * What the domain needs from storage. storage/repositories implements these for SQLite
  * and PostgreSQL; methods that must be atomic say so and are one transaction there.
  */
-import type { App, AuditEvent, ContinuationRecord, Device, MfaMethod, OneTimeCode, RefreshTokenRecord, Session, SigningKey, Tenant, User } from './model.js';
+import type { App, AuditEvent, ContinuationRecord, Device, MfaMethod, OneTimeCode, RefreshTokenRecord, Session, SigningKey, Tenant, TransferTokenRecord, User } from './model.js';
 
 export interface TenantRepository {
   /** False when the name is taken. */
@@ -43,6 +43,7 @@ export interface SessionRepository {
   /** Atomically: the device (if new), the session and its first refresh token. */
   open(device: Device | null, session: Session, token: RefreshTokenRecord): Promise<void>;
   find(id: string): Promise<Session | null>;
+  findDevice(id: string): Promise<Device | null>;
   findRefreshToken(digest: string): Promise<RefreshTokenWithSession | null>;
   /**
    * Compare-and-set: marks `presentedDigest` consumed only if it is not yet, and in the
@@ -107,6 +108,18 @@ export interface RateLimitRepository {
   clear(key: string): Promise<void>;
 }
 
+export interface TransferTokenRepository {
+  insert(record: TransferTokenRecord): Promise<void>;
+  find(digest: string): Promise<TransferTokenRecord | null>;
+  /** Marks the token used; true for exactly one of any concurrent callers, on any instance. */
+  consume(digest: string, now: number): Promise<boolean>;
+}
+
+export interface DpopReplayRepository {
+  /** Remembers a proof until `expiresAt`; false when it was seen before (a replay). */
+  remember(key: string, expiresAt: number, now: number): Promise<boolean>;
+}
+
 /** Why a one-time code is sent; it picks the wording of the message. */
 export type CodePurpose = 'sign-up' | 'sign-in' | 'reset-password' | 'mfa' | 'register';
 
@@ -135,4 +148,6 @@ export interface Repositories {
   codes: OneTimeCodeRepository;
   mfaMethods: MfaMethodRepository;
   rateLimits: RateLimitRepository;
+  transferTokens: TransferTokenRepository;
+  dpopProofs: DpopReplayRepository;
 }

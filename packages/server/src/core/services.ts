@@ -15,6 +15,8 @@ import { CodeCheck } from './otp/code-check.js';
 import { OneTimeCodes } from './otp/one-time-codes.js';
 import type { CodeMailer, Repositories } from './ports.js';
 import { SessionService } from './sessions/session-service.js';
+import { SessionTransfer } from './handoff/session-transfer.js';
+import { DpopProofVerifier } from './dpop/dpop-proof-verifier.js';
 import { TenantService } from './tenants/tenant-service.js';
 import { AccessTokenVerifier } from './tokens/access-token-verifier.js';
 import { TokenIssuer } from './tokens/token-issuer.js';
@@ -55,6 +57,8 @@ export function createServices({ repos, masterKey, clock, publicUrl, mailer }: S
     nativeSignIn,
     signUp: new SignUp(accounts, continuations, codes, codeCheck, nativeSignIn, audit),
     passwordReset: new PasswordReset(repos, accounts, continuations, codes, codeCheck, sessions, nativeSignIn, audit, clock),
+    sessionTransfer: new SessionTransfer(repos, sessions, audit, clock),
+    dpop: new DpopProofVerifier(repos.dpopProofs, clock),
     secondFactor: new SecondFactor(repos, continuations, codes, codeCheck, completion, nativeSignIn, audit, clock),
   };
 }

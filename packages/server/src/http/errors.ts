@@ -21,9 +21,13 @@ export function toWireError(error: unknown, format: WireFormat, correlationId: s
   const known = asBatonError(error);
   const batonError = known ?? new BatonError('server_error', 'An unexpected error occurred; quote the correlation id when reporting it');
   const { code, description, details } = batonError;
-  const status = (known && requestErrorStatus(error)) || errorCatalog[code].status;
+  // At a resource (OAuth format) a bad proof is an authentication failure (RFC 9449 §7.1); at the token endpoint, a bad request.
+  const resourceDpopError = code === 'invalid_dpop_proof' && format === 'oauth';
+  const status = (known && requestErrorStatus(error)) || (resourceDpopError ? 401 : errorCatalog[code].status);
   const headers: Record<string, string> = {};
-  if (code === 'invalid_token') headers['www-authenticate'] = `Bearer error="invalid_token", error_description="${description.replace(/"/g, "'")}"`;
+  const quoted = description.replace(/"/g, "'");
+  if (code === 'invalid_token') headers['www-authenticate'] = `Bearer error="invalid_token", error_description="${quoted}"`;
+  if (resourceDpopError) headers['www-authenticate'] = `DPoP error="invalid_dpop_proof", error_description="${quoted}", algs="ES256 RS256"`;
   if (code === 'invalid_client') headers['www-authenticate'] = 'Basic realm="baton"';
   if (details.retryAfter !== undefined) headers['retry-after'] = String(details.retryAfter);
 

@@ -2,16 +2,23 @@ import type { FastifyRequest } from 'fastify';
 import type { DeviceHint } from '../core/flows/sign-in-completion.js';
 import type { RequestContext } from '../core/model.js';
 import { BatonError } from '../core/errors.js';
+import { param, readParams } from '../oauth/params.js';
 
 export function requestContext(request: FastifyRequest): RequestContext {
   return { ip: request.ip ?? null, userAgent: header(request, 'user-agent') ?? null, correlationId: request.id };
 }
 
-/** The device a sign-in comes from, as MSAL's headers (or the user agent) describe it. */
-export function deviceHint(request: FastifyRequest): DeviceHint {
+/**
+ * The device a request comes from: as Baton's SDK names it (`device_name`,
+ * `device_platform`, `installation_id` form parameters), else as MSAL's headers or the
+ * user agent describe it.
+ */
+export function deviceHint(request: FastifyRequest, params: Record<string, unknown> = {}): DeviceHint {
+  const p = readParams({ device_name: param().optional(), device_platform: param().optional(), installation_id: param().optional() }, params);
   const sku = header(request, 'x-client-sku');
-  const name = sku ? `${sku} ${header(request, 'x-client-ver') ?? ''}`.trim() : header(request, 'user-agent') ?? 'unknown device';
-  return { name: name.slice(0, 200), platform: (header(request, 'x-client-os') || 'unknown').slice(0, 100) };
+  const name = p.device_name || (sku ? `${sku} ${header(request, 'x-client-ver') ?? ''}`.trim() : header(request, 'user-agent') ?? 'unknown device');
+  const platform = p.device_platform || header(request, 'x-client-os') || 'unknown';
+  return { name: name.slice(0, 200), platform: platform.slice(0, 100), installationId: p.installation_id?.slice(0, 200) || null };
 }
 
 /** The parameters of a form POST; any other body is refused (RFC 6749 §3.2). */

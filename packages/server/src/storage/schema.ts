@@ -60,6 +60,8 @@ export interface DevicesTable {
   name: string;
   platform: string;
   kind: string;
+  /** The client's own id for its installation, when it sends one (Baton's SDK does). */
+  installation_id: string | null;
   created_at: number;
 }
 
@@ -161,6 +163,24 @@ export interface RateLimitsTable {
   updated_at: number;
 }
 
+export interface SessionTransferTokensTable {
+  digest: string;
+  tenant_id: string;
+  /** The session being handed off; the redeemer's session becomes its child. */
+  session_id: string;
+  client_id: string;
+  audience: string;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
+export interface DpopProofsTable {
+  /** Digest of the proof key's thumbprint and the proof's jti. */
+  key: string;
+  expires_at: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   apps: AppsTable;
@@ -175,4 +195,6 @@ export interface Database {
   one_time_codes: OneTimeCodesTable;
   mfa_methods: MfaMethodsTable;
   rate_limits: RateLimitsTable;
+  session_transfer_tokens: SessionTransferTokensTable;
+  dpop_proofs: DpopProofsTable;
 }

@@ -44,7 +44,7 @@ export const aUser = (tenantId: string, fields: Partial<User> = {}): User => ({
 });
 
 export const aDevice = (user: User, fields: Partial<Device> = {}): Device => ({
-  id: randomUUID(), tenantId: user.tenantId, userId: user.id, name: 'Phone', platform: 'android', kind: 'primary', createdAt: t0, ...fields,
+  id: randomUUID(), tenantId: user.tenantId, userId: user.id, name: 'Phone', platform: 'android', kind: 'primary', installationId: null, createdAt: t0, ...fields,
 });
 
 export const aSession = (user: User, deviceId: string, fields: Partial<Session> = {}): Session => ({

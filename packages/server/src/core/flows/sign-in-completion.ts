@@ -13,6 +13,7 @@ import { redirect, type SignInResult } from './steps.js';
 export interface DeviceHint {
   name: string;
   platform: string;
+  installationId?: string | null;
 }
 
 export interface VerifiedFactor {

@@ -3,7 +3,7 @@ import { digest } from '../../crypto/digest.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import { BatonError } from '../errors.js';
-import type { App, Device, DeviceKind, RequestContext, Session, Tenant, User } from '../model.js';
+import type { App, Device, DeviceKind, RefreshTokenRecord, RequestContext, Session, Tenant, User } from '../model.js';
 import type { Repositories } from '../ports.js';
 import { narrowScope } from '../tokens/scopes.js';
 import { newRefreshToken, refreshTokenRecord, sessionEndReason, successorOf } from './refresh-tokens.js';
@@ -14,7 +14,7 @@ export interface OpenSessionInput {
   user: User;
   amr: string[];
   scope: string;
-  device: { name: string; platform: string; kind: DeviceKind };
+  device: { name: string; platform: string; kind: DeviceKind; installationId?: string | null };
   parentId?: string | null;
   dpopJkt?: string | null;
   /** When the user proved who they are; a child session inherits its parent's. */
@@ -28,6 +28,8 @@ export interface RefreshInput {
   /** The scope the client asks for; refused before the token is consumed when it widens the grant. */
   requestedScope?: string[];
   dpopJkt?: string | null;
+  /** The installation the request comes from, when the client names it. */
+  installationId?: string | undefined;
   context?: RequestContext;
 }
 
@@ -53,7 +55,7 @@ export class SessionService {
 
   async open(input: OpenSessionInput): Promise<ActiveSession> {
     const now = this.clock.now();
-    const device: Device = { id: randomUUID(), tenantId: input.tenant.id, userId: input.user.id, createdAt: now, ...input.device };
+    const device: Device = { id: randomUUID(), tenantId: input.tenant.id, userId: input.user.id, createdAt: now, installationId: null, ...input.device };
     const session: Session = {
       id: randomUUID(), tenantId: input.tenant.id, userId: input.user.id, clientId: input.app.clientId, deviceId: device.id,
       parentId: input.parentId ?? null, authTime: input.authTime ?? now, amr: input.amr, createdAt: now, lastUsedAt: now,
@@ -70,24 +72,9 @@ export class SessionService {
    * same successor; a repeat after it is reuse and revokes the session tree.
    */
   async refresh(input: RefreshInput): Promise<ActiveSession> {
-    const { tenant, app, presented } = input;
-    const found = await this.repos.sessions.findRefreshToken(digest(presented));
-    if (!found || found.token.tenantId !== tenant.id) throw new BatonError('invalid_grant', 'The refresh token is invalid, expired or revoked');
-    let { token } = found;
-    const { session } = found;
-    if (token.clientId !== app.clientId) throw new BatonError('invalid_grant', 'The refresh token was issued to another client');
+    const { app, presented } = input;
+    let { token, session, user } = await this.usable(input);
     const now = this.clock.now();
-    const ended = sessionEndReason(session, now) ?? (now >= token.expiresAt ? 'The refresh token has expired' : null);
-    if (ended) throw new BatonError('invalid_grant', ended);
-    if (token.dpopJkt !== null && token.dpopJkt !== input.dpopJkt) {
-      throw new BatonError('invalid_grant', 'The refresh token is bound to a DPoP key; present a proof signed with that key');
-    }
-    const user = await this.repos.users.findById(tenant.id, session.userId);
-    if (!user) {
-      await this.revoke(session.id, 'user_deleted', input.context);
-      throw new BatonError('invalid_grant', 'The account no longer exists');
-    }
-
     const successor = successorOf(presented, this.successorKey);
     if (token.consumedAt === null) {
       // A refused request must leave the token current, or the client's next try would count as reuse.
@@ -97,13 +84,65 @@ export class SessionService {
       if (rotated) return { session: { ...session, lastUsedAt: now }, user, refreshToken: successor, scope: token.scope };
       token = (await this.repos.sessions.findRefreshToken(token.digest))?.token ?? token;
     }
+    session = await this.retryOrRevoke(token, session, app, successor, input.context);
+    return { session, user, refreshToken: successor, scope: token.scope };
+  }
 
-    const next = await this.repos.sessions.findRefreshToken(digest(successor));
-    const withinWindow = token.consumedAt !== null && now - token.consumedAt <= app.refreshRetryWindow * 1000;
-    if (withinWindow && next && next.token.consumedAt === null && next.session.revokedAt === null) {
-      return { session: next.session, user, refreshToken: successor, scope: token.scope };
+  /**
+   * The session a refresh token stands for, checked as a refresh would check it but
+   * without rotating (a session transfer must not consume the phone's token). A rotated
+   * token is accepted only inside the retry window; after it, it is reuse.
+   */
+  async inspect(input: RefreshInput): Promise<{ session: Session; user: User }> {
+    const { token, session, user } = await this.usable(input);
+    if (token.consumedAt === null) return { session, user };
+    return { session: await this.retryOrRevoke(token, session, input.app, successorOf(input.presented, this.successorKey), input.context), user };
+  }
+
+  /** Every check a refresh token must pass before it is used: owner, lifetime, DPoP key, device, account. */
+  private async usable(input: RefreshInput): Promise<{ token: RefreshTokenRecord; session: Session; user: User }> {
+    const { tenant, app } = input;
+    const found = await this.repos.sessions.findRefreshToken(digest(input.presented));
+    if (!found || found.token.tenantId !== tenant.id) throw new BatonError('invalid_grant', 'The refresh token is invalid, expired or revoked');
+    const { token, session } = found;
+    if (token.clientId !== app.clientId) throw new BatonError('invalid_grant', 'The refresh token was issued to another client');
+    const now = this.clock.now();
+    const ended = sessionEndReason(session, now) ?? (now >= token.expiresAt ? 'The refresh token has expired' : null);
+    if (ended) throw new BatonError('invalid_grant', ended);
+    if (token.dpopJkt !== null && token.dpopJkt !== input.dpopJkt) {
+      throw new BatonError('invalid_grant', 'The refresh token is bound to a DPoP key; present a proof signed with that key');
     }
-    await this.revoke(session.id, 'refresh_token_reuse', input.context, { generation: token.generation });
+    if (input.installationId) await this.checkDevice(app, session, input.installationId, input.context);
+    const user = await this.repos.users.findById(tenant.id, session.userId);
+    if (!user) {
+      await this.revoke(session.id, 'user_deleted', input.context);
+      throw new BatonError('invalid_grant', 'The account no longer exists');
+    }
+    return { token, session, user };
+  }
+
+  /**
+   * A client that names its installation (Baton's SDK does) and presents a token issued
+   * to another installation is using an exported token: refused unless the app allows
+   * export, and audited when it does.
+   */
+  private async checkDevice(app: App, session: Session, installationId: string, context?: RequestContext): Promise<void> {
+    const device = await this.repos.sessions.findDevice(session.deviceId);
+    if (!device?.installationId || device.installationId === installationId) return;
+    const event = { tenantId: session.tenantId, userId: session.userId, clientId: app.clientId, sessionId: session.id, data: { deviceId: device.id, installationId } };
+    if (!app.allowRefreshTokenExport) {
+      await this.audit.record({ ...event, type: 'refresh_token.foreign_device_refused' }, context);
+      throw new BatonError('invalid_grant', 'This refresh token belongs to another device and the app does not allow exporting refresh tokens');
+    }
+    await this.audit.record({ ...event, type: 'refresh_token.exported_use' }, context);
+  }
+
+  /** A rotated token again: the same successor inside the retry window, else the session tree is revoked. */
+  private async retryOrRevoke(token: RefreshTokenRecord, session: Session, app: App, successor: string, context?: RequestContext): Promise<Session> {
+    const next = await this.repos.sessions.findRefreshToken(digest(successor));
+    const withinWindow = token.consumedAt !== null && this.clock.now() - token.consumedAt <= app.refreshRetryWindow * 1000;
+    if (withinWindow && next && next.token.consumedAt === null && next.session.revokedAt === null) return next.session;
+    await this.revoke(session.id, 'refresh_token_reuse', context, { generation: token.generation });
     throw new BatonError('invalid_grant', 'The refresh token was already used; the session has been revoked');
   }
 

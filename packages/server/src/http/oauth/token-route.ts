@@ -6,12 +6,13 @@ import { clientCredentials } from '../client-auth.js';
 import { deviceHint, formBody, requestContext } from '../request-context.js';
 import { nativeAuth, tenantOf, type RouteDeps } from '../route-options.js';
 import { redirectBody } from '../native-auth/step-body.js';
+import { dpopKeyOf } from '../dpop.js';
 
 /**
  * The token endpoint: parse, authenticate the client, check the grant is allowed, hand
  * over to the grant's own module. It speaks native-auth JSON errors, a superset of OAuth's.
  */
-export function tokenRoute(app: FastifyInstance, { services }: RouteDeps) {
+export function tokenRoute(app: FastifyInstance, { services, publicUrl }: RouteDeps) {
   app.post('/:tenant/oauth2/v2.0/token', nativeAuth, async (request, reply) => {
     const tenant = await tenantOf(services, request);
     const params = formBody(request);
@@ -20,8 +21,9 @@ export function tokenRoute(app: FastifyInstance, { services }: RouteDeps) {
     const client = await services.apps.authenticate(tenant, clientCredentials(request, p));
     const refusal = grant.refuse?.(client);
     if (refusal) throw new BatonError('unauthorized_client', refusal);
+    const dpopJkt = await dpopKeyOf(services, request, publicUrl);
     const result = await grant.handle({
-      services, tenant, app: client, params, context: requestContext(request), device: deviceHint(request), dpopJkt: null,
+      services, tenant, app: client, params, context: requestContext(request), device: deviceHint(request, params), dpopJkt,
     });
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     return 'kind' in result ? redirectBody(result) : result;

@@ -5,10 +5,11 @@ import { continuationTokenGrant } from './continuation-token.js';
 import { mfaOobGrant, oobGrant } from './oob.js';
 import { passwordGrant } from './password.js';
 import { refreshTokenGrant } from './refresh-token.js';
+import { tokenExchangeGrant } from './token-exchange.js';
 
 /** Every grant the token endpoint serves, by `grant_type`. Adding a grant is adding a file and a line here. */
 const grants = new Map<string, Grant>([
-  passwordGrant, oobGrant, mfaOobGrant, continuationTokenGrant, refreshTokenGrant, clientCredentialsGrant,
+  passwordGrant, oobGrant, mfaOobGrant, continuationTokenGrant, refreshTokenGrant, clientCredentialsGrant, tokenExchangeGrant,
 ].map((g) => [g.type, g]));
 
 export function findGrant(type: string | undefined): Grant {

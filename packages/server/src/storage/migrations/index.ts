@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { Engine } from '../engine.js';
 import { initial } from './0001-initial.js';
 import { nativeAuth } from './0002-native-auth.js';
+import { handoff } from './0003-handoff.js';
 
 /** Migrations in order; names sort, and a released one never changes. */
 export function migrationProvider(engine: Engine): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001-initial': initial(engine),
     '0002-native-auth': nativeAuth,
+    '0003-handoff': handoff,
   };
   return { getMigrations: async () => migrations };
 }

@@ -11,6 +11,8 @@ import { userRepository } from './user-repository.js';
 import { mfaMethodRepository } from './mfa-method-repository.js';
 import { oneTimeCodeRepository } from './one-time-code-repository.js';
 import { rateLimitRepository } from './rate-limit-repository.js';
+import { dpopReplayRepository } from './dpop-replay-repository.js';
+import { transferTokenRepository } from './transfer-token-repository.js';
 
 export function createRepositories(db: Kysely<Database>): Repositories {
   return {
@@ -24,5 +26,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     codes: oneTimeCodeRepository(db),
     mfaMethods: mfaMethodRepository(db),
     rateLimits: rateLimitRepository(db),
+    transferTokens: transferTokenRepository(db),
+    dpopProofs: dpopReplayRepository(db),
   };
 }

@@ -19,6 +19,11 @@ export function sessionRepository(db: Kysely<Database>): SessionRepository {
       return row ? toSession(row) : null;
     },
 
+    async findDevice(id) {
+      const row = await db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toDevice(row) : null;
+    },
+
     async findRefreshToken(digest) {
       const row = await db.selectFrom('refresh_tokens as t')
         .innerJoin('sessions as s', 's.id', 't.session_id')
@@ -83,24 +88,30 @@ export function sessionRepository(db: Kysely<Database>): SessionRepository {
       const rows = await db.selectFrom('sessions as s')
         .innerJoin('devices as d', 'd.id', 's.device_id')
         .selectAll('s')
-        .select(['d.name as d_name', 'd.platform as d_platform', 'd.kind as d_kind', 'd.created_at as d_created_at'])
+        .select(['d.name as d_name', 'd.platform as d_platform', 'd.kind as d_kind', 'd.installation_id as d_installation_id', 'd.created_at as d_created_at'])
         .where('s.tenant_id', '=', tenantId).where('s.user_id', '=', userId)
         .orderBy('s.created_at').orderBy('s.id')
         .execute();
       return rows.map((row) => ({
         ...toSession(row),
-        device: toDevice({ id: row.device_id, tenant_id: row.tenant_id, user_id: row.user_id, name: row.d_name, platform: row.d_platform, kind: row.d_kind, created_at: row.d_created_at }),
+        device: toDevice({
+          id: row.device_id, tenant_id: row.tenant_id, user_id: row.user_id, name: row.d_name, platform: row.d_platform, kind: row.d_kind,
+          installation_id: row.d_installation_id, created_at: row.d_created_at,
+        }),
       }));
     },
   };
 }
 
 function deviceRow(d: Device): Selectable<DevicesTable> {
-  return { id: d.id, tenant_id: d.tenantId, user_id: d.userId, name: d.name, platform: d.platform, kind: d.kind, created_at: d.createdAt };
+  return { id: d.id, tenant_id: d.tenantId, user_id: d.userId, name: d.name, platform: d.platform, kind: d.kind, installation_id: d.installationId, created_at: d.createdAt };
 }
 
 function toDevice(row: Selectable<DevicesTable>): Device {
-  return { id: row.id, tenantId: row.tenant_id, userId: row.user_id, name: row.name, platform: row.platform, kind: row.kind as DeviceKind, createdAt: row.created_at };
+  return {
+    id: row.id, tenantId: row.tenant_id, userId: row.user_id, name: row.name, platform: row.platform, kind: row.kind as DeviceKind,
+    installationId: row.installation_id, createdAt: row.created_at,
+  };
 }
 
 function sessionRow(s: Session): Selectable<SessionsTable> {

@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { calculateJwkThumbprint, decodeProtectedHeader, EmbeddedJWK, jwtVerify, type JWK } from 'jose';
+import { digest } from '../../crypto/digest.js';
+import type { Clock } from '../clock.js';
+import { BatonError } from '../errors.js';
+import type { DpopReplayRepository } from '../ports.js';
+
+export const dpopPolicy = {
+  /** How old a proof may be; watches and cars drift, so this is generous but bounded. */
+  maxAgeSeconds: 120,
+  /** How far in the future a proof's `iat` may be. */
+  futureSkewSeconds: 60,
+  algorithms: ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'],
+} as const;
+
+export interface DpopRequest {
+  method: string;
+  /** The request URL without query or fragment, as the client addressed it. */
+  url: string;
+  /** For requests at a resource: the access token the proof must be bound to (`ath`). */
+  accessToken?: string;
+}
+
+const refuse = (description: string) => new BatonError('invalid_dpop_proof', description);
+
+/**
+ * RFC 9449 proof checks: a `dpop+jwt` signed by the public key in its own header, for this
+ * method and URL, recent, and never seen before on any instance (`jti` recorded in the
+ * database). Returns the key's RFC 7638 thumbprint, which tokens are bound to.
+ */
+export class DpopProofVerifier {
+  constructor(private readonly replay: DpopReplayRepository, private readonly clock: Clock) {}
+
+  async verify(proof: string, request: DpopRequest): Promise<string> {
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    try {
+      header = decodeProtectedHeader(proof);
+    } catch {
+      throw refuse('The DPoP proof is not a JWT');
+    }
+    const jwk = header.jwk as JWK | undefined;
+    if (header.typ !== 'dpop+jwt') throw refuse('The DPoP proof must have typ "dpop+jwt"');
+    if (!jwk || typeof jwk !== 'object' || 'd' in jwk || 'k' in jwk) throw refuse('The DPoP proof must carry its public key (jwk) and no private key');
+    const now = this.clock.now();
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(proof, EmbeddedJWK, {
+        typ: 'dpop+jwt', algorithms: [...dpopPolicy.algorithms], currentDate: new Date(now),
+        maxTokenAge: dpopPolicy.maxAgeSeconds, clockTolerance: dpopPolicy.futureSkewSeconds,
+      }));
+    } catch {
+      throw refuse('The DPoP proof signature, algorithm or age is not acceptable');
+    }
+    if (typeof payload.iat !== 'number' || payload.iat * 1000 > now + dpopPolicy.futureSkewSeconds * 1000) throw refuse('The DPoP proof is issued in the future');
+    if (payload.htm !== request.method) throw refuse(`The DPoP proof is for ${String(payload.htm)}, not ${request.method}`);
+    if (typeof payload.htu !== 'string' || normalize(payload.htu) !== normalize(request.url)) throw refuse('The DPoP proof is for another URL (htu)');
+    if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 256) throw refuse('The DPoP proof needs a jti');
+    if (request.accessToken !== undefined && payload.ath !== createHash('sha256').update(request.accessToken).digest('base64url')) {
+      throw refuse('The DPoP proof is not bound to this access token (ath)');
+    }
+    const jkt = await calculateJwkThumbprint(jwk);
+    const fresh = await this.replay.remember(digest(`${jkt}:${payload.jti}`), (payload.iat + dpopPolicy.maxAgeSeconds + dpopPolicy.futureSkewSeconds) * 1000, now);
+    if (!fresh) throw refuse('The DPoP proof was already used (replayed jti)');
+    return jkt;
+  }
+}
+
+function normalize(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '';
+  }
+}

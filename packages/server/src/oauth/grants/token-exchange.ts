@@ -1,0 +1,43 @@
+import { grantTypes, tokenTypes } from '@baton/protocol';
+import { BatonError } from '../../core/errors.js';
+import { param, readParams } from '../params.js';
+import type { Grant } from './grant.js';
+
+/**
+ * RFC 8693 token exchange, Baton's handoff:
+ * - a refresh token for a session transfer token (the phone asks; nothing is rotated);
+ * - a session transfer token for tokens of a new child session (the companion redeems,
+ *   with a DPoP proof: its refresh token then works only with that key).
+ */
+export const tokenExchangeGrant: Grant = {
+  type: grantTypes.tokenExchange,
+  async handle(ctx) {
+    const p = readParams({
+      subject_token: param().optional(), subject_token_type: param().optional(), requested_token_type: param().optional(), audience: param().optional(),
+    }, ctx.params);
+    if (!p.subject_token) throw new BatonError('invalid_request', 'subject_token is required');
+
+    if (p.subject_token_type === tokenTypes.refreshToken) {
+      if (p.requested_token_type !== tokenTypes.sessionTransferToken) {
+        throw new BatonError('invalid_request', `requested_token_type must be ${tokenTypes.sessionTransferToken}`);
+      }
+      const transfer = await ctx.services.sessionTransfer.issue(ctx.tenant, ctx.app, {
+        subjectToken: p.subject_token, audience: p.audience, dpopJkt: ctx.dpopJkt, context: ctx.context,
+      });
+      return { access_token: transfer.token, issued_token_type: tokenTypes.sessionTransferToken, token_type: 'N_A', expires_in: transfer.expiresIn };
+    }
+
+    if (p.subject_token_type === tokenTypes.sessionTransferToken) {
+      if (!ctx.dpopJkt) throw new BatonError('invalid_dpop_proof', 'Redeeming a session transfer token needs a DPoP proof: the new refresh token is bound to its key');
+      const active = await ctx.services.sessionTransfer.redeem(ctx.tenant, ctx.app, {
+        transferToken: p.subject_token, dpopJkt: ctx.dpopJkt, device: { ...ctx.device, kind: 'companion' }, context: ctx.context,
+      });
+      const tokens = await ctx.services.tokens.forUser({
+        tenant: ctx.tenant, app: ctx.app, user: active.user, session: active.session, scope: active.scope, refreshToken: active.refreshToken, dpopJkt: ctx.dpopJkt,
+      });
+      return { ...tokens, issued_token_type: tokenTypes.accessToken };
+    }
+
+    throw new BatonError('invalid_request', `subject_token_type must be ${tokenTypes.refreshToken} or ${tokenTypes.sessionTransferToken}`);
+  },
+};

@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import type { TransferTokenRepository } from '../../core/ports.js';
+import type { Database } from '../schema.js';
+
+export function transferTokenRepository(db: Kysely<Database>): TransferTokenRepository {
+  return {
+    async insert(t) {
+      await db.insertInto('session_transfer_tokens').values({
+        digest: t.digest, tenant_id: t.tenantId, session_id: t.sessionId, client_id: t.clientId, audience: t.audience,
+        created_at: t.createdAt, expires_at: t.expiresAt, consumed_at: t.consumedAt,
+      }).execute();
+    },
+    async find(digest) {
+      const row = await db.selectFrom('session_transfer_tokens').selectAll().where('digest', '=', digest).executeTakeFirst();
+      return row ? {
+        digest: row.digest, tenantId: row.tenant_id, sessionId: row.session_id, clientId: row.client_id, audience: row.audience,
+        createdAt: row.created_at, expiresAt: row.expires_at, consumedAt: row.consumed_at,
+      } : null;
+    },
+    async consume(digest, now) {
+      const result = await db.updateTable('session_transfer_tokens').set({ consumed_at: now })
+        .where('digest', '=', digest).where('consumed_at', 'is', null).executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+  };
+}
