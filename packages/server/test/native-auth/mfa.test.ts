@@ -1,0 +1,136 @@
+import { decodeJwt } from 'jose';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { User } from '../../src/core/model.js';
+import { expectNativeAuthError } from '../support/assertions.js';
+import { engines } from '../support/databases.js';
+import type { HttpResult } from '../support/http.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import {
+  codeSignInStep, createUser, ctOf, expectCodeSent, expectOk, expectTokens, forgetEarlierFailures, nativeClient, passwordSignIn, registerOwnAddress,
+  type NativeClient,
+} from './native-client.js';
+
+describe.each(engines)('native-auth MFA on %s', (engine) => {
+  let t: TestServer;
+  /** MSAL configured with both MFA capabilities. */
+  let mfa: NativeClient;
+  /** MSAL configured without capabilities. */
+  let plain: NativeClient;
+  beforeAll(async () => {
+    t = await startTestServer({ engine, manualClock: true });
+    const { app } = await t.registerApp({ name: 'MFA app', requireMfa: true });
+    mfa = nativeClient(t.base, app.clientId, { capabilities: 'mfa_required registration_required' });
+    plain = nativeClient(t.base, app.clientId);
+  });
+  afterAll(async () => { await t?.close(); });
+  beforeEach(() => forgetEarlierFailures(t));
+
+  /** A user of the MFA app with their own address registered as the second factor. */
+  async function enrolledUser(): Promise<User> {
+    const user = await createUser(t);
+    expectTokens(await registerOwnAddress(mfa, user.email, t.userPassword));
+    return user;
+  }
+
+  /** A password sign-in that stops at mfa_required: the MFA continuation token. */
+  async function mfaRequired(user: User): Promise<string> {
+    const res = await passwordSignIn(mfa, user.email, t.userPassword);
+    expectNativeAuthError(res, 400, 'invalid_grant', { suberror: 'mfa_required', errorCode: 50076 });
+    expect(res.body.continuation_token).toEqual(expect.any(String));
+    return res.body.continuation_token;
+  }
+
+  /** introspect, then challenge the first method: the token for the code grant. */
+  async function challengeFirstMethod(user: User, ct: string): Promise<{ challenged: HttpResult; code: string }> {
+    const introspected = await mfa.introspect(ct);
+    const challenged = await mfa.challenge(ctOf(introspected), { id: introspected.body.methods[0].id });
+    return { challenged, code: await t.mail.nextCode(user.email) };
+  }
+
+  it('asks a user without a second factor to register one (registration_required 50079) when the client can', async () => {
+    const user = await createUser(t);
+    const res = await passwordSignIn(mfa, user.email, t.userPassword);
+    expectNativeAuthError(res, 400, 'invalid_grant', { suberror: 'registration_required', errorCode: 50079 });
+    expect(res.body.continuation_token).toEqual(expect.any(String));
+    expect(await t.services.repos.sessions.listByUser(t.tenant.id, user.id)).toEqual([]);
+  });
+
+  it('redirects, with no tokens, a client that declared no capabilities', async () => {
+    const newcomer = await createUser(t);
+    const enrolled = await enrolledUser();
+    for (const user of [newcomer, enrolled]) {
+      const res = await passwordSignIn(plain, user.email, t.userPassword);
+      expectOk(res);
+      expect(res.body).toMatchObject({ challenge_type: 'redirect', redirect_reason: expect.any(String) });
+      expect(res.body.access_token).toBeUndefined();
+    }
+    const onlyRegistration = nativeClient(t.base, plain.clientId, { capabilities: 'registration_required' });
+    expect((await passwordSignIn(onlyRegistration, enrolled.email, t.userPassword)).body.challenge_type).toBe('redirect');
+  });
+
+  it('asks an enrolled user for the second factor: introspect, challenge by id, mfa_oob', async () => {
+    const user = await enrolledUser();
+    const ct = await mfaRequired(user);
+    const introspected = await mfa.introspect(ct);
+    expectOk(introspected);
+    expect(introspected.body.continuation_token).toEqual(expect.any(String));
+    const [method] = await t.services.repos.mfaMethods.list(user.id);
+    expect(introspected.body.methods).toEqual([{ id: method!.id, challenge_type: 'oob', challenge_channel: 'email', login_hint: expect.stringMatching(/^.\*+@example\.com$/) }]);
+
+    const challenged = await mfa.challenge(introspected.body.continuation_token, { id: method!.id });
+    expectCodeSent(challenged, t.tenant.codeLength, user.email);
+    const code = await t.mail.nextCode(user.email);
+    const wrong = await mfa.token('mfa_oob', challenged.body.continuation_token, { oob: code.replace(/\d$/, (d) => String((Number(d) + 1) % 10)) });
+    expectNativeAuthError(wrong, 400, 'invalid_grant', { suberror: 'invalid_oob_value' });
+    const signedIn = await mfa.token('mfa_oob', challenged.body.continuation_token, { oob: code });
+    expectTokens(signedIn);
+    expect(decodeJwt(signedIn.body.id_token).amr).toEqual(expect.arrayContaining(['pwd', 'mfa']));
+    expectNativeAuthError(await mfa.token('mfa_oob', challenged.body.continuation_token, { oob: code }), 400, 'invalid_grant');
+  });
+
+  it('accepts the second factor code with grant_type=oob too, as Entra documents it', async () => {
+    const user = await enrolledUser();
+    const { challenged, code } = await challengeFirstMethod(user, await mfaRequired(user));
+    expectTokens(await mfa.token('oob', ctOf(challenged), { oob: code }));
+  });
+
+  it('requires the second factor after an email-code sign-in too', async () => {
+    const user = await enrolledUser();
+    const { ct, code } = await codeSignInStep(t, mfa, user.email);
+    const res = await mfa.token('oob', ct, { oob: code });
+    expectNativeAuthError(res, 400, 'invalid_grant', { suberror: 'mfa_required', errorCode: 50076 });
+    const second = await challengeFirstMethod(user, res.body.continuation_token);
+    expectTokens(await mfa.token('mfa_oob', ctOf(second.challenged), { oob: second.code }));
+  });
+
+  it('answers invalid_request 901001 for a method id that is not the user\'s', async () => {
+    const user = await enrolledUser();
+    const other = await enrolledUser();
+    const [othersMethod] = await t.services.repos.mfaMethods.list(other.id);
+    const ct = ctOf(await mfa.introspect(await mfaRequired(user)));
+    for (const id of ['no-such-method', othersMethod!.id, undefined]) {
+      expectNativeAuthError(await mfa.challenge(ct, { id }), 400, 'invalid_request', { errorCode: 901001 });
+    }
+  });
+
+  it('does not let the MFA continuation token stand in for anything else', async () => {
+    const user = await enrolledUser();
+    const ct = await mfaRequired(user);
+    for (const res of [
+      await mfa.token('password', ct, { password: t.userPassword }),
+      await mfa.token('continuation_token', ct),
+      await mfa.signUpChallenge(ct),
+      await mfa.signUpContinue(ct, 'oob', { oob: '12345678' }),
+      await mfa.resetSubmit(ct, 'a brand new passphrase'),
+      await mfa.registerIntrospect(ct),
+    ]) expectNativeAuthError(res, 400, 'invalid_grant', { errorCode: 55200 });
+    const { ct: signInCt } = await codeSignInStep(t, mfa, user.email);
+    expectNativeAuthError(await mfa.token('mfa_oob', signInCt, { oob: '12345678' }), 400, 'invalid_grant', { errorCode: 55200 });
+    expectNativeAuthError(await mfa.introspect(signInCt), 400, 'invalid_grant', { errorCode: 55200 });
+  });
+
+  it('does not ask a user of an app without the requirement for a second factor', async () => {
+    const user = await enrolledUser();
+    expectTokens(await passwordSignIn(nativeClient(t.base, t.app.clientId, { capabilities: 'mfa_required registration_required' }), user.email, t.userPassword));
+  });
+});
