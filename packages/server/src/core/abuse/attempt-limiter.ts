@@ -3,7 +3,7 @@ import { BatonError } from '../errors.js';
 import type { RateLimitRepository } from '../ports.js';
 
 interface LockPolicy {
-  /** Failures allowed before the first lockout. */
+  /** Failures allowed: the one that reaches this count locks, so the next attempt is refused. */
   freeFailures: number;
   /** The first lockout; each further failure doubles it, up to `maxLockMs`. */
   baseLockMs: number;
@@ -18,7 +18,7 @@ export const attemptPolicies = {
 } as const satisfies Record<string, LockPolicy>;
 
 const lockFor = (p: LockPolicy) => (failures: number) =>
-  failures <= p.freeFailures ? 0 : Math.min(p.maxLockMs, p.baseLockMs * 2 ** (failures - p.freeFailures - 1));
+  failures < p.freeFailures ? 0 : Math.min(p.maxLockMs, p.baseLockMs * 2 ** (failures - p.freeFailures));
 
 /** Whose attempts are counted: the account (or address) being guessed, and the caller's IP. */
 export interface AttemptSubject {
