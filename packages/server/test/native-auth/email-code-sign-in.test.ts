@@ -5,13 +5,11 @@ import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import {
-  codeSignInStep, createUser, ctOf, expectCodeSent, expectOk, expectTokens, forgetEarlierFailures, nativeClient, otherTenant, passwordStep, type NativeClient,
+  codeSignInStep, createUser, ctOf, expectCodeSent, expectOk, expectTokens, forgetEarlierFailures, nativeClient, otherTenant, passwordStep,
+  wrongCode, type NativeClient,
 } from './native-client.js';
 
 const codeOffered = { challenge_type: 'oob redirect' };
-
-/** A wrong code of the same length as `code`. */
-const wrongCode = (code: string) => code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
 
 describe.each(engines)('native-auth email-code sign-in on %s', (engine) => {
   let t: TestServer;

@@ -7,7 +7,7 @@ import type { HttpResult } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import {
   codeSignInStep, createUser, ctOf, expectCodeSent, expectOk, expectTokens, forgetEarlierFailures, nativeClient, passwordSignIn, registerOwnAddress,
-  type NativeClient,
+  wrongCode, type NativeClient,
 } from './native-client.js';
 
 describe.each(engines)('native-auth MFA on %s', (engine) => {
@@ -80,7 +80,7 @@ describe.each(engines)('native-auth MFA on %s', (engine) => {
     const challenged = await mfa.challenge(introspected.body.continuation_token, { id: method!.id });
     expectCodeSent(challenged, t.tenant.codeLength, user.email);
     const code = await t.mail.nextCode(user.email);
-    const wrong = await mfa.token('mfa_oob', challenged.body.continuation_token, { oob: code.replace(/\d$/, (d) => String((Number(d) + 1) % 10)) });
+    const wrong = await mfa.token('mfa_oob', challenged.body.continuation_token, { oob: wrongCode(code) });
     expectNativeAuthError(wrong, 400, 'invalid_grant', { suberror: 'invalid_oob_value' });
     const signedIn = await mfa.token('mfa_oob', challenged.body.continuation_token, { oob: code });
     expectTokens(signedIn);

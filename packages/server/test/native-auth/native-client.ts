@@ -86,6 +86,9 @@ export function expectCodeSent(res: HttpResult, codeLength: number, target: stri
   expect(res.body.challenge_target_label).toMatch(new RegExp(`^${local!.slice(0, 1)}\\*+@${domain!.replace(/\./g, '\\.')}$`));
 }
 
+/** A wrong code of the same length as `code` (its last digit moved on by one). */
+export const wrongCode = (code: string) => code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
+
 /** An address nobody has used yet in this run. */
 export const freshEmail = (label = 'user') => `${label}-${randomUUID().slice(0, 8)}@example.com`;
 

@@ -4,15 +4,10 @@ import { codePolicy } from '../../src/core/otp/one-time-codes.js';
 import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-import {
-  codeSignInStep, createUser, ctOf, expectOk, expectTokens, forgetEarlierFailures, freshEmail, nativeClient, otherTenant, type NativeClient,
-} from './native-client.js';
+import { codeSignInStep, createUser, ctOf, expectOk, expectTokens, forgetEarlierFailures, freshEmail, nativeClient, otherTenant, wrongCode, type NativeClient } from './native-client.js';
 
 const codeOffered = { challenge_type: 'oob redirect' };
 const minute = 60_000;
-
-/** A wrong code of the same length as `code`. */
-const wrongCode = (code: string) => code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
 
 describe.each(engines)('one-time codes on %s', (engine) => {
   let t: TestServer;

@@ -3,7 +3,8 @@ import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import {
-  createUser, ctOf, expectCodeSent, expectOk, expectTokens, forgetEarlierFailures, nativeClient, passwordSignIn, resetThroughCode, type NativeClient,
+  createUser, ctOf, expectCodeSent, expectOk, expectTokens, forgetEarlierFailures, nativeClient, passwordSignIn, resetThroughCode, wrongCode,
+  type NativeClient,
 } from './native-client.js';
 
 const newPassword = 'a brand new passphrase';
@@ -24,7 +25,7 @@ describe.each(engines)('native-auth password reset on %s', (engine) => {
     expectCodeSent(challenged, t.tenant.codeLength, user.email);
     const code = await t.mail.nextCode(user.email);
 
-    const wrong = await client.resetContinue(challenged.body.continuation_token, code.replace(/^\d/, (d) => String((Number(d) + 1) % 10)));
+    const wrong = await client.resetContinue(challenged.body.continuation_token, wrongCode(code));
     expectNativeAuthError(wrong, 400, 'invalid_grant', { suberror: 'invalid_oob_value' });
     const verified = await client.resetContinue(challenged.body.continuation_token, code);
     expect(verified.body.expires_in).toBeGreaterThan(0);

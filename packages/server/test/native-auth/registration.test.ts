@@ -4,9 +4,7 @@ import type { User } from '../../src/core/model.js';
 import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-import {
-  createUser, ctOf, expectOk, expectTokens, forgetEarlierFailures, freshEmail, nativeClient, passwordSignIn, type NativeClient,
-} from './native-client.js';
+import { createUser, ctOf, expectOk, expectTokens, forgetEarlierFailures, freshEmail, nativeClient, passwordSignIn, wrongCode, type NativeClient } from './native-client.js';
 
 describe.each(engines)('native-auth second-factor registration on %s', (engine) => {
   let t: TestServer;
@@ -62,7 +60,7 @@ describe.each(engines)('native-auth second-factor registration on %s', (engine) 
     const code = await t.mail.nextCode(backup);
     const ct = challenged.body.continuation_token;
     expectNativeAuthError(await mfa.registerContinue(ct, 'continuation_token'), 400, 'invalid_grant', { errorCode: 55200 });
-    const wrong = await mfa.registerContinue(ct, 'oob', { oob: code.replace(/\d$/, (d) => String((Number(d) + 1) % 10)) });
+    const wrong = await mfa.registerContinue(ct, 'oob', { oob: wrongCode(code) });
     expectNativeAuthError(wrong, 400, 'invalid_grant', { suberror: 'invalid_oob_value' });
     expect(await t.services.repos.mfaMethods.list(user.id)).toEqual([]);
 

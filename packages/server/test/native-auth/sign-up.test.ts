@@ -5,7 +5,8 @@ import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import {
-  ctOf, expectCodeSent, expectOk, expectTokens, forgetEarlierFailures, freshEmail, nativeClient, passwordSignIn, signUpThroughCode, type NativeClient,
+  ctOf, expectCodeSent, expectOk, expectTokens, forgetEarlierFailures, freshEmail, nativeClient, passwordSignIn, signUpThroughCode, wrongCode,
+  type NativeClient,
 } from './native-client.js';
 
 const strongPassword = 'a long and unusual passphrase';
@@ -94,7 +95,7 @@ describe.each(engines)('native-auth sign-up on %s', (engine) => {
     const email = freshEmail('wrongcode');
     const challenged = ctOf(await client.signUpChallenge(ctOf(await client.signUpStart(email, { password: strongPassword }))));
     const code = await t.mail.nextCode(email);
-    const wrong = await client.signUpContinue(challenged, 'oob', { oob: code === '00000000' ? '11111111' : '00000000' });
+    const wrong = await client.signUpContinue(challenged, 'oob', { oob: wrongCode(code) });
     expectNativeAuthError(wrong, 400, 'invalid_grant', { suberror: 'invalid_oob_value' });
     expect(wrong.body.continuation_token).toBeUndefined();
     ctOf(await client.signUpContinue(challenged, 'oob', { oob: code }));
