@@ -51,15 +51,15 @@ describe('@azure/msal-browser custom-auth against Baton in headless Chromium', {
   });
 
   /** The configuration docs/msal.md gives app developers: only authApiProxyUrl points at Baton. */
-  const msalConfig = (app: App) => ({
+  const msalConfig = (app: App, customAuth: Record<string, unknown> = { challengeTypes: ['password', 'oob'], capabilities: ['mfa_required', 'registration_required'] }) => ({
     auth: { clientId: app.clientId, authority: 'https://baton.test/' },
-    customAuth: { authApiProxyUrl: t.base, challengeTypes: ['password', 'oob'], capabilities: ['mfa_required', 'registration_required'] },
+    customAuth: { authApiProxyUrl: t.base, ...customAuth },
     cache: { cacheLocation: 'sessionStorage' },
   });
 
-  async function open(app: App, origin = pageServer.origin): Promise<MsalPage> {
+  async function open(app: App, origin = pageServer.origin, config = msalConfig(app)): Promise<MsalPage> {
     pageOrigins.add(origin);
-    const page = await MsalPage.open(browser, origin, msalConfig(app));
+    const page = await MsalPage.open(browser, origin, config);
     opened.push(page);
     return page;
   }
@@ -288,6 +288,16 @@ describe('@azure/msal-browser custom-auth against Baton in headless Chromium', {
     } finally {
       await stranger.close();
     }
+  });
+
+  it('answers redirect (isRedirectRequired) when the client cannot serve the app: no challenge types, or MFA without the capabilities', async () => {
+    const email = 'lise@example.com';
+    await createUser(email, password);
+    const withoutChallengeTypes = await (await open(web, pageServer.origin, msalConfig(web, {}))).start('signIn', { username: email });
+    expect(withoutChallengeTypes.error?.checks).toContain('isRedirectRequired');
+    const withoutCapabilities = await (await open(bank, pageServer.origin, msalConfig(bank, { challengeTypes: ['password'] }))).start('signIn', { username: email, password });
+    expect(withoutCapabilities.error?.checks).toContain('isRedirectRequired');
+    expect(await t.services.repos.mfaMethods.list((await t.services.repos.users.findByEmail(t.tenant.id, email))!.id)).toEqual([]);
   });
 
   it('sends nothing to the authority: every request goes to the page or to Baton', () => {
