@@ -68,6 +68,14 @@ describe.each(engines)('native-auth MFA on %s', (engine) => {
     expect((await passwordSignIn(onlyRegistration, enrolled.email, t.userPassword)).body.challenge_type).toBe('redirect');
   });
 
+  it('reads the capabilities as Entra\'s docs write them too: `capability`, comma-separated', async () => {
+    const user = await createUser(t);
+    const offered = { challenge_type: 'password redirect' };
+    const started = ctOf(await plain.initiate(user.email, { ...offered, capability: 'mfa_required,registration_required' }));
+    const res = await plain.token('password', ctOf(await plain.challenge(started, offered)), { password: t.userPassword });
+    expectNativeAuthError(res, 400, 'invalid_grant', { suberror: 'registration_required' });
+  });
+
   it('asks an enrolled user for the second factor: introspect, challenge by id, mfa_oob', async () => {
     const user = await enrolledUser();
     const ct = await mfaRequired(user);

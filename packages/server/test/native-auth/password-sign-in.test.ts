@@ -124,6 +124,37 @@ describe.each(engines)('native-auth password sign-in on %s', (engine) => {
     expectNativeAuthError(await postForm(`${t.base}/oauth2/v2.0/initiate`, { client_id: t.app.clientId, username: t.user.email }), 400, 'invalid_request');
   });
 
+  it('tolerates the headers and extra fields MSAL sends, empty x-client-OS and x-client-CPU included', async () => {
+    const headers = {
+      'x-client-SKU': 'msal.browser', 'x-client-VER': '5.30.0', 'x-client-OS': '', 'x-client-CPU': '',
+      'x-client-current-telemetry': '5|100001,0,,,|,', 'x-client-last-telemetry': '5|0|||0,0', 'client-request-id': '3f2c1a9e-8b7d-4c6e-a5f4-1e2d3c4b5a69',
+    };
+    const extra = { claims: '{"access_token":{"xms_cc":{"values":["cp1"]}}}', client_info: '1', 'X-AnchorMailbox': `Oid:${t.user.id}@${t.tenant.id}`, unknown_field: 'x' };
+    const body = (fields: Record<string, string>) => ({ client_id: t.app.clientId, ...fields, ...extra });
+    const started = await postForm(`${t.base}/oauth2/v2.0/initiate`, body({ username: t.user.email, challenge_type: offered, capabilities: 'mfa_required registration_required' }), headers);
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    const challenged = await postForm(`${t.base}/oauth2/v2.0/challenge`, body({ continuation_token: started.body.continuation_token, challenge_type: offered }), headers);
+    expect(challenged.body.challenge_type).toBe('password');
+    const res = await postForm(`${t.base}/oauth2/v2.0/token`, body({
+      continuation_token: challenged.body.continuation_token, grant_type: 'password', password: t.userPassword, scope: 'openid profile offline_access',
+    }), headers);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.headers.get('x-ms-request-id')).toBe(headers['client-request-id']);
+  });
+
+  it('issues an ID token and a refresh token even when the app asks for its own scopes only', async () => {
+    const res = await signInWithPassword(t.base, t.app.clientId, t.user.email, t.userPassword, 'api://orders/read');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ id_token: expect.any(String), refresh_token: expect.any(String) });
+    expect(res.body.scope.split(' ')).toEqual(expect.arrayContaining(['api://orders/read', 'openid', 'offline_access']));
+  });
+
+  it('reads the challenge types comma-separated too, as some of Entra\'s examples write them', async () => {
+    const started = await initiate(t.user.email, t.app.clientId, 'password,redirect');
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    expect((await challenge(started.body.continuation_token, t.app.clientId, 'password,redirect')).body.challenge_type).toBe('password');
+  });
+
   it('refuses the continuation token of initiate at the token endpoint', async () => {
     const started = await initiate(t.user.email);
     expectNativeAuthError(await passwordGrant(started.body.continuation_token, t.userPassword), 400, 'invalid_grant');
