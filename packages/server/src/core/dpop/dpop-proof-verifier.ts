@@ -44,14 +44,14 @@ export class DpopProofVerifier {
     const now = this.clock.now();
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(proof, EmbeddedJWK, {
-        typ: 'dpop+jwt', algorithms: [...dpopPolicy.algorithms], currentDate: new Date(now),
-        maxTokenAge: dpopPolicy.maxAgeSeconds, clockTolerance: dpopPolicy.futureSkewSeconds,
-      }));
+      ({ payload } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: [...dpopPolicy.algorithms], currentDate: new Date(now) }));
     } catch {
-      throw refuse('The DPoP proof signature, algorithm or age is not acceptable');
+      throw refuse('The DPoP proof signature or algorithm is not acceptable');
     }
-    if (typeof payload.iat !== 'number' || payload.iat * 1000 > now + dpopPolicy.futureSkewSeconds * 1000) throw refuse('The DPoP proof is issued in the future');
+    // Age is checked here, not by jose: its clockTolerance would stretch maxTokenAge by the future skew too.
+    if (typeof payload.iat !== 'number') throw refuse('The DPoP proof needs an iat');
+    if (payload.iat * 1000 > now + dpopPolicy.futureSkewSeconds * 1000) throw refuse('The DPoP proof is issued in the future');
+    if (payload.iat * 1000 < now - dpopPolicy.maxAgeSeconds * 1000) throw refuse(`The DPoP proof is older than ${dpopPolicy.maxAgeSeconds} seconds`);
     if (payload.htm !== request.method) throw refuse(`The DPoP proof is for ${String(payload.htm)}, not ${request.method}`);
     if (typeof payload.htu !== 'string' || normalize(payload.htu) !== normalize(request.url)) throw refuse('The DPoP proof is for another URL (htu)');
     if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 256) throw refuse('The DPoP proof needs a jti');
