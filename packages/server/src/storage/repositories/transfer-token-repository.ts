@@ -5,6 +5,8 @@ import type { Database } from '../schema.js';
 export function transferTokenRepository(db: Kysely<Database>): TransferTokenRepository {
   return {
     async insert(t) {
+      // Expired tokens can never be redeemed; clearing them here keeps the table as small as the traffic of a minute.
+      await db.deleteFrom('session_transfer_tokens').where('expires_at', '<', t.createdAt).execute();
       await db.insertInto('session_transfer_tokens').values({
         digest: t.digest, tenant_id: t.tenantId, session_id: t.sessionId, client_id: t.clientId, audience: t.audience,
         created_at: t.createdAt, expires_at: t.expiresAt, consumed_at: t.consumedAt,
