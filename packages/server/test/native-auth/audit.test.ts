@@ -134,7 +134,7 @@ describe.each(engines)('audit events of native auth on %s', (engine) => {
   });
 
   it('uses a generated correlation id when the client sends none or a malformed one, and reports it back', async () => {
-    for (const headers of [{}, { 'client-request-id': 'not a correlation id!' }]) {
+    for (const headers of [{}, { 'client-request-id': 'not a correlation id!' }] as Array<Record<string, string>>) {
       const res = await nativeClient(t.base, t.app.clientId, { headers }).initiate('nobody@example.com');
       expectNativeAuthError(res, 400, 'user_not_found');
       expect(res.body.correlation_id).toMatch(/^[0-9a-f-]{36}$/);
