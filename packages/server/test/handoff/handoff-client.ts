@@ -49,9 +49,12 @@ export function handoffClient(t: TestServer, apps: HandoffApps) {
       });
     },
 
-    /** The companion redeems a transfer token, with a proof from `proof` (a fresh one when a key is given). */
-    async redeem(transferToken: string, proof: ProofChoice, options: { app?: App; extra?: Record<string, string> } = {}): Promise<HttpResult> {
-      return postForm(tokenUrl, {
+    /**
+     * The companion redeems a transfer token, with a proof from `proof` (a fresh one when a
+     * key is given); `instanceUrl` sends it to another server instance behind the same public URL.
+     */
+    async redeem(transferToken: string, proof: ProofChoice, options: { app?: App; extra?: Record<string, string>; instanceUrl?: string } = {}): Promise<HttpResult> {
+      return postForm(options.instanceUrl ? tokenUrl.replace(t.url, options.instanceUrl) : tokenUrl, {
         grant_type: tokenExchange, client_id: (options.app ?? apps.watch).clientId, subject_token: transferToken,
         subject_token_type: tokenTypes.sessionTransferToken, device_name: 'Ada’s Watch', device_platform: 'watchOS', ...options.extra,
       }, await dpopHeader(proof));

@@ -1,11 +1,13 @@
 import { tokenTypes } from '@baton/protocol';
 import { decodeJwt } from 'jose';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBatonJson } from '../../../../e2e/support/baton-process.js';
+import { openRuntime, startServer } from '../../src/runtime.js';
 import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
 import { newDpopKey } from '../support/dpop.js';
-import type { TestServer } from '../support/test-server.js';
+import { freePort, type TestServer } from '../support/test-server.js';
 import { verifyTenantJwt } from '../support/tokens.js';
 import { startHandoffServer, type HandoffApps, type HandoffClient } from './handoff-client.js';
 
@@ -156,6 +158,20 @@ describe.each(engines)('session transfer (RFC 8693 token exchange) on %s', (engi
       for (const refused of results.filter((r) => r.status !== 200)) expectNativeAuthError(refused, 400, 'invalid_grant');
       const children = (await t.services.sessions.list(t.tenant, t.user)).filter((s) => s.parentId === phone.sessionId);
       expect(children).toHaveLength(1);
+    });
+
+    it('lets exactly one redemption win across two server instances over one database', async () => {
+      const second = await startServer(await openRuntime({ ...t.server.runtime.config, port: await freePort() }, { clock: t.clock, logger: pino({ level: 'silent' }) }));
+      try {
+        const phone = await client.signIn();
+        const transfer = await client.transferToken(phone.refreshToken);
+        const keys = await Promise.all(Array.from({ length: 10 }, () => newDpopKey()));
+        const results = await Promise.all(keys.map((key, i) => client.redeem(transfer, key, i % 2 ? { instanceUrl: second.url } : {})));
+        expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+        expect(results.filter((r) => r.body.error === 'invalid_grant')).toHaveLength(9);
+      } finally {
+        await second.close();
+      }
     });
 
     it('accepts a transfer token for 60 seconds and not after', async () => {
