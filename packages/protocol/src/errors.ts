@@ -8,6 +8,8 @@ export const errorCatalog = {
   invalid_client: { status: 401, description: 'Client authentication failed: unknown client, wrong secret or unsupported authentication method.' },
   invalid_grant: { status: 400, description: 'The grant or token presented is invalid, expired, revoked or was issued to another client.' },
   unauthorized_client: { status: 400, description: 'The client is not allowed to use this grant or feature.' },
+  unsupported_response_type: { status: 400, description: 'The authorization endpoint supports only response_type=code.' },
+  login_required: { status: 400, description: 'prompt=none was asked but the user is not signed in.' },
   unsupported_grant_type: { status: 400, description: 'The grant type is not supported by this server.' },
   invalid_scope: { status: 400, description: 'The requested scope is invalid or exceeds what was granted.' },
   invalid_target: { status: 400, description: 'The requested audience or resource is not acceptable.' },

@@ -11,7 +11,15 @@ export interface Tenant {
   displayName: string;
   signingAlg: SigningAlgorithm;
   codeLength: number;
+  /** How the hosted pages look for this tenant. */
+  theme: TenantTheme;
   createdAt: number;
+}
+
+export interface TenantTheme {
+  logoUrl?: string;
+  /** A CSS colour for buttons and links, e.g. `#2f6fed`. */
+  color?: string;
 }
 
 export interface App {
@@ -36,6 +44,8 @@ export interface App {
   sessionAbsoluteTtl: number;
   /** Attributes sign-up collects for this app, beyond the built-in optional ones. */
   userAttributes: AttributeDefinition[];
+  /** Where `/oauth2/v2.0/logout` may send the browser afterwards (exact match). */
+  postLogoutRedirectUris: string[];
   createdAt: number;
 }
 
@@ -172,6 +182,21 @@ export interface TransferTokenRecord {
   createdAt: number;
   expiresAt: number;
   consumedAt: number | null;
+}
+
+export interface AuthorizationCode {
+  digest: string;
+  tenantId: string;
+  clientId: string;
+  redirectUri: string;
+  codeChallenge: string;
+  scope: string;
+  nonce: string | null;
+  browserSessionId: string;
+  createdAt: number;
+  expiresAt: number;
+  consumedAt: number | null;
+  issuedSessionId: string | null;
 }
 
 /** Who is asking and from where, for audit events and rate limits. */

@@ -2,7 +2,7 @@
  * What the domain needs from storage. storage/repositories implements these for SQLite
  * and PostgreSQL; methods that must be atomic say so and are one transaction there.
  */
-import type { App, AuditEvent, ContinuationRecord, Device, MfaMethod, OneTimeCode, RefreshTokenRecord, Session, SigningKey, Tenant, TransferTokenRecord, User } from './model.js';
+import type { App, AuditEvent, AuthorizationCode, ContinuationRecord, Device, MfaMethod, OneTimeCode, RefreshTokenRecord, Session, SigningKey, Tenant, TransferTokenRecord, User } from './model.js';
 
 export interface TenantRepository {
   /** False when the name is taken. */
@@ -44,6 +44,8 @@ export interface SessionRepository {
   open(device: Device | null, session: Session, token: RefreshTokenRecord): Promise<void>;
   find(id: string): Promise<Session | null>;
   findDevice(id: string): Promise<Device | null>;
+  /** Records activity on a session that has no refresh token of its own in use (a browser SSO session). */
+  touch(id: string, now: number): Promise<void>;
   findRefreshToken(digest: string): Promise<RefreshTokenWithSession | null>;
   /**
    * Compare-and-set: marks `presentedDigest` consumed only if it is not yet, and in the
@@ -101,8 +103,9 @@ export interface RateLimitState {
 export interface RateLimitRepository {
   get(key: string): Promise<RateLimitState | null>;
   /**
-   * Atomically counts one failure for `key` (restarting the count when the last failure is
-   * older than `windowMs`) and applies the lockout `lockFor(failures)` gives, in ms.
+   * Atomically counts one failure for `key` (restarting the count when both the last failure
+   * and the end of the last lockout are older than `windowMs`, so lockouts longer than the
+   * window keep growing) and applies the lockout `lockFor(failures)` gives, in ms.
    */
   fail(key: string, now: number, policy: { windowMs: number; lockFor: (failures: number) => number }): Promise<RateLimitState>;
   clear(key: string): Promise<void>;
@@ -118,6 +121,22 @@ export interface TransferTokenRepository {
 export interface DpopReplayRepository {
   /** Remembers a proof until `expiresAt`; false when it was seen before (a replay). */
   remember(key: string, expiresAt: number, now: number): Promise<boolean>;
+}
+
+export interface AuthorizationCodeRepository {
+  insert(code: AuthorizationCode): Promise<void>;
+  find(digest: string): Promise<AuthorizationCode | null>;
+  /** Marks the code used; true for exactly one of any concurrent callers. */
+  consume(digest: string, now: number): Promise<boolean>;
+  /** Remembers the session the exchange opened, so a replay can revoke it. */
+  setIssuedSession(digest: string, sessionId: string): Promise<void>;
+}
+
+export interface BrowserSessionRepository {
+  insert(digest: string, tenantId: string, sessionId: string, now: number): Promise<void>;
+  /** The session an SSO cookie stands for. */
+  find(digest: string, tenantId: string): Promise<string | null>;
+  delete(digest: string): Promise<void>;
 }
 
 /** Why a one-time code is sent; it picks the wording of the message. */
@@ -150,4 +169,6 @@ export interface Repositories {
   rateLimits: RateLimitRepository;
   transferTokens: TransferTokenRepository;
   dpopProofs: DpopReplayRepository;
+  authorizationCodes: AuthorizationCodeRepository;
+  browserSessions: BrowserSessionRepository;
 }

@@ -16,6 +16,8 @@ import { OneTimeCodes } from './otp/one-time-codes.js';
 import type { CodeMailer, Repositories } from './ports.js';
 import { SessionService } from './sessions/session-service.js';
 import { SessionTransfer } from './handoff/session-transfer.js';
+import { Authorization } from './browser/authorization.js';
+import { BrowserSessions } from './browser/browser-sessions.js';
 import { DpopProofVerifier } from './dpop/dpop-proof-verifier.js';
 import { TenantService } from './tenants/tenant-service.js';
 import { AccessTokenVerifier } from './tokens/access-token-verifier.js';
@@ -37,7 +39,9 @@ export function createServices({ repos, masterKey, clock, publicUrl, mailer }: S
   const accounts = new AccountService(repos, clock);
   const sessions = new SessionService(repos, audit, clock, masterKey.derive('refresh-successor'));
   const continuations = new ContinuationTokens(repos.continuations, clock);
-  const completion = new SignInCompletion(sessions, tokens, audit, continuations, repos.mfaMethods);
+  const sessionTransfer = new SessionTransfer(repos, sessions, audit, clock);
+  const browserSessions = new BrowserSessions(repos, sessions, sessionTransfer, audit, clock);
+  const completion = new SignInCompletion(sessions, tokens, audit, continuations, repos.mfaMethods, browserSessions);
   const codes = new OneTimeCodes(repos.codes, mailer, clock, masterKey.derive('one-time-code'));
   const limiter = new AttemptLimiter(repos.rateLimits, clock);
   const codeCheck = new CodeCheck(codes, limiter, audit);
@@ -45,6 +49,8 @@ export function createServices({ repos, masterKey, clock, publicUrl, mailer }: S
   return {
     clock,
     repos,
+    /** Keys the hosted pages' CSRF tokens. */
+    csrfKey: masterKey.derive('csrf'),
     audit,
     keys,
     tokens,
@@ -57,7 +63,9 @@ export function createServices({ repos, masterKey, clock, publicUrl, mailer }: S
     nativeSignIn,
     signUp: new SignUp(accounts, continuations, codes, codeCheck, nativeSignIn, audit),
     passwordReset: new PasswordReset(repos, accounts, continuations, codes, codeCheck, sessions, nativeSignIn, audit, clock),
-    sessionTransfer: new SessionTransfer(repos, sessions, audit, clock),
+    sessionTransfer,
+    browserSessions,
+    authorization: new Authorization(repos, sessions, tokens, audit, clock),
     dpop: new DpopProofVerifier(repos.dpopProofs, clock),
     secondFactor: new SecondFactor(repos, continuations, codes, codeCheck, completion, nativeSignIn, audit, clock),
   };

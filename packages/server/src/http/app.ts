@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Services } from '../core/services.js';
 import { BatonError } from '../core/errors.js';
 import { registerCors } from './cors.js';
+import { registerWeb } from './web/index.js';
 import { toWireError, type WireFormat } from './errors.js';
 import { registerRoutes } from './native-auth/register-routes.js';
 import { resetPasswordRoutes } from './native-auth/reset-password-routes.js';
@@ -66,6 +67,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   registerCors(app, options.services, options.publicUrl);
   app.get('/healthz', async () => ({ status: 'ok' }));
 
+  await registerWeb(app, options.services, options.publicUrl, options.services.csrfKey);
   const deps: RouteDeps = { services: options.services, publicUrl: options.publicUrl };
   for (const routes of [
     discoveryRoutes, userinfoRoute, tokenRoute, revokeRoute, introspectRoute, signInRoutes, signUpRoutes, resetPasswordRoutes, registerRoutes,

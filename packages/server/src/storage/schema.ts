@@ -10,6 +10,8 @@ export interface TenantsTable {
   display_name: string;
   signing_alg: string;
   code_length: number;
+  /** JSON: `{ logoUrl?, color? }` for the hosted pages. */
+  theme: string;
   created_at: number;
 }
 
@@ -32,6 +34,7 @@ export interface AppsTable {
   session_idle_ttl: number;
   session_absolute_ttl: number;
   user_attributes: string;
+  post_logout_redirect_uris: string;
   created_at: number;
 }
 
@@ -181,6 +184,32 @@ export interface DpopProofsTable {
   expires_at: number;
 }
 
+export interface AuthorizationCodesTable {
+  digest: string;
+  tenant_id: string;
+  client_id: string;
+  redirect_uri: string;
+  /** PKCE S256 challenge. */
+  code_challenge: string;
+  scope: string;
+  nonce: string | null;
+  /** The browser SSO session the code was issued from; the app's session becomes its child. */
+  browser_session_id: string;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+  /** The session the code's exchange opened, revoked if the code is replayed. */
+  issued_session_id: string | null;
+}
+
+export interface BrowserSessionsTable {
+  /** Digest of the SSO cookie's value. */
+  digest: string;
+  tenant_id: string;
+  session_id: string;
+  created_at: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   apps: AppsTable;
@@ -197,4 +226,6 @@ export interface Database {
   rate_limits: RateLimitsTable;
   session_transfer_tokens: SessionTransferTokensTable;
   dpop_proofs: DpopProofsTable;
+  authorization_codes: AuthorizationCodesTable;
+  browser_sessions: BrowserSessionsTable;
 }

@@ -17,6 +17,7 @@ export interface RegisterAppInput {
   allowSessionTransfer?: boolean;
   acceptSessionTransfer?: boolean;
   userAttributes?: AttributeDefinition[];
+  postLogoutRedirectUris?: string[];
   lifetimes?: Partial<Pick<App, 'accessTokenTtl' | 'idTokenTtl' | 'refreshRetryWindow' | 'sessionIdleTtl' | 'sessionAbsoluteTtl'>>;
 }
 
@@ -43,7 +44,7 @@ export class AppService {
     assertThat(type === 'public' || type === 'confidential', 'invalid_request', 'An app type is "public" or "confidential"');
     const challengeTypes = input.challengeTypes ?? ['oob', 'password', 'redirect'];
     for (const t of challengeTypes) assertThat(challengeTypeNames.includes(t), 'invalid_request', `Unknown challenge type "${t}" (use oob, password, redirect)`);
-    for (const uri of input.redirectUris ?? []) assertThat(isAbsoluteUrl(uri) && !uri.includes('#'), 'invalid_request', `Redirect URI "${uri}" must be an absolute URL without a fragment`);
+    for (const uri of [...(input.redirectUris ?? []), ...(input.postLogoutRedirectUris ?? [])]) assertThat(isAbsoluteUrl(uri) && !uri.includes('#'), 'invalid_request', `Redirect URI "${uri}" must be an absolute URL without a fragment`);
     for (const origin of input.allowedOrigins ?? []) assertThat(isOrigin(origin), 'invalid_request', `Allowed origin "${origin}" must be scheme://host[:port] with no path`);
     for (const attribute of input.userAttributes ?? []) assertAttributeDefinition(attribute);
     const lifetimes = { ...appDefaults, ...input.lifetimes };
@@ -65,6 +66,7 @@ export class AppService {
       acceptSessionTransfer: input.acceptSessionTransfer ?? false,
       ...lifetimes,
       userAttributes: input.userAttributes ?? [],
+      postLogoutRedirectUris: input.postLogoutRedirectUris ?? [],
       createdAt: this.clock.now(),
     };
     await this.repos.apps.create(app);

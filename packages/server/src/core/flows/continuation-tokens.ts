@@ -6,7 +6,7 @@ import type { App, ContinuationRecord, Tenant } from '../model.js';
 import type { ContinuationRepository } from '../ports.js';
 
 /** The native-auth flows a continuation token can belong to; a token never crosses flows. */
-export type FlowName = 'sign-in' | 'sign-up' | 'reset-password' | 'mfa' | 'register';
+export type FlowName = 'sign-in' | 'sign-up' | 'reset-password' | 'mfa' | 'register' | 'authorize';
 
 export interface Continuation<S> {
   token: string;
@@ -33,10 +33,22 @@ export class ContinuationTokens {
   }
 
   /** The continuation a token names, if it belongs to this tenant, client and one of `flows`. */
-  async read<S>(tenant: Tenant, app: App, flows: FlowName[], token: string | undefined): Promise<Continuation<S>> {
+  read<S>(tenant: Tenant, app: App, flows: FlowName[], token: string | undefined): Promise<Continuation<S>> {
+    return this.readFor(tenant, app.clientId, flows, token);
+  }
+
+  /**
+   * The same, for a caller that learns the client from the token itself (the hosted pages
+   * carry an authorization request's token; its client is the app to go back to).
+   */
+  readAnyClient<S>(tenant: Tenant, flows: FlowName[], token: string | undefined): Promise<Continuation<S>> {
+    return this.readFor(tenant, null, flows, token);
+  }
+
+  private async readFor<S>(tenant: Tenant, clientId: string | null, flows: FlowName[], token: string | undefined): Promise<Continuation<S>> {
     if (!token) throw new BatonError('invalid_request', 'continuation_token is required');
     const record = await this.store.find(digest(token));
-    if (!record || record.tenantId !== tenant.id || record.clientId !== app.clientId || !flows.includes(record.flow as FlowName)) {
+    if (!record || record.tenantId !== tenant.id || (clientId !== null && record.clientId !== clientId) || !flows.includes(record.flow as FlowName)) {
       throw new BatonError('invalid_grant', 'The continuation token is not valid for this request', { errorCodes: [55200] });
     }
     if (record.expiresAt <= this.clock.now()) {

@@ -79,7 +79,7 @@ export class SecondFactor {
     await this.audit.record({ tenantId: tenant.id, type: 'mfa.succeeded', userId: user.id, clientId: app.clientId }, input.context);
     return this.completion.complete({
       tenant, app, user, amr: [...c.state.amr, 'otp', 'mfa'], secondFactorDone: true, capabilities: c.state.capabilities,
-      requestedScope: input.scope, device: input.device, context: input.context,
+      requestedScope: input.scope, device: input.device, context: input.context, ...(input.into ? { into: input.into } : {}),
     });
   }
 

@@ -30,6 +30,7 @@ export interface TokenStepInput {
   scope: string[];
   device: DeviceHint;
   context: RequestContext;
+  into?: 'tokens' | 'browser';
 }
 
 /** Native-auth sign-in (`initiate`, `challenge`, and `token` with a credential), as Entra shapes it. */
@@ -138,7 +139,7 @@ export class NativeSignIn {
     if (!(await this.continuations.consume(continuation))) throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
     return this.completion.complete({
       tenant, app, user, amr, secondFactorDone: continuation.state.secondFactorDone, capabilities: continuation.state.capabilities,
-      requestedScope: input.scope, device: input.device, context: input.context,
+      requestedScope: input.scope, device: input.device, context: input.context, ...(input.into ? { into: input.into } : {}),
     });
   }
 }

@@ -7,6 +7,7 @@ import type { SessionService } from '../sessions/session-service.js';
 import { grantedUserScope } from '../tokens/scopes.js';
 import type { TokenIssuer } from '../tokens/token-issuer.js';
 import type { ContinuationTokens } from './continuation-tokens.js';
+import type { BrowserSessions } from '../browser/browser-sessions.js';
 import { redirect, type SignInResult } from './steps.js';
 
 /** What the client told us about the device it runs on. */
@@ -28,6 +29,8 @@ export interface VerifiedFactor {
   requestedScope: string[];
   device: DeviceHint;
   context: RequestContext;
+  /** What a finished sign-in becomes: tokens for an app (the default), or a browser SSO session for the hosted pages. */
+  into?: 'tokens' | 'browser';
 }
 
 /** State of the MFA and registration flows: who signed in and with what, so far. */
@@ -50,10 +53,16 @@ export class SignInCompletion {
     private readonly audit: AuditLog,
     private readonly continuations: ContinuationTokens,
     private readonly mfaMethods: MfaMethodRepository,
+    private readonly browserSessions: BrowserSessions,
   ) {}
 
   async complete(s: VerifiedFactor): Promise<SignInResult> {
     if (s.app.requireMfa && !s.secondFactorDone) return this.requireSecondFactor(s);
+    if (s.into === 'browser') {
+      const browser = await this.browserSessions.start(s.tenant, s.app, s.user, { amr: s.amr, userAgent: s.context.userAgent, context: s.context });
+      await this.audit.record({ tenantId: s.tenant.id, type: 'sign_in.succeeded', userId: s.user.id, clientId: s.app.clientId, sessionId: browser.session.id, data: { amr: s.amr, via: 'hosted_page' } }, s.context);
+      return browser;
+    }
     const active = await this.sessions.open({
       tenant: s.tenant, app: s.app, user: s.user, amr: s.amr, scope: grantedUserScope(s.requestedScope),
       device: { ...s.device, kind: 'primary' },

@@ -1,4 +1,5 @@
 import type { TokenResponse } from '@baton/protocol';
+import type { BrowserSignIn } from '../browser/browser-sessions.js';
 import { BatonError } from '../errors.js';
 import type { App, ChallengeType } from '../model.js';
 
@@ -23,8 +24,11 @@ export interface Redirect {
   reason: string;
 }
 
-/** The end of a sign-in: tokens, or Entra's `challenge_type: redirect` when the client cannot go on natively. */
-export type SignInResult = TokenResponse | Redirect;
+/**
+ * The end of a sign-in: tokens, Entra's `challenge_type: redirect` when the client cannot
+ * go on natively, or (on the hosted pages) a browser SSO session.
+ */
+export type SignInResult = TokenResponse | Redirect | BrowserSignIn;
 
 export const redirect = (reason: string): Redirect => ({ kind: 'redirect', reason });
 

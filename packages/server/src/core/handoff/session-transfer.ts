@@ -69,7 +69,8 @@ export class SessionTransfer {
     return active;
   }
 
-  private async consume(tenant: Tenant, app: App, token: string, context: RequestContext): Promise<{ parent: Session; user: User }> {
+  /** Uses up a transfer token for `app` and returns the session it hands off; the caller makes the new session. */
+  async consume(tenant: Tenant, app: App, token: string, context: RequestContext): Promise<{ parent: Session; user: User }> {
     const invalid = new BatonError('invalid_grant', 'The session transfer token is invalid, expired, already used or meant for another app');
     const record = await this.repos.transferTokens.find(digest(token));
     const now = this.clock.now();

@@ -15,6 +15,8 @@ export interface OpenSessionInput {
   amr: string[];
   scope: string;
   device: { name: string; platform: string; kind: DeviceKind; installationId?: string | null };
+  /** Opens the session on a device already recorded (a web app's session in the browser of its SSO session). */
+  existingDeviceId?: string;
   parentId?: string | null;
   dpopJkt?: string | null;
   /** When the user proved who they are; a child session inherits its parent's. */
@@ -55,9 +57,12 @@ export class SessionService {
 
   async open(input: OpenSessionInput): Promise<ActiveSession> {
     const now = this.clock.now();
-    const device: Device = { id: randomUUID(), tenantId: input.tenant.id, userId: input.user.id, createdAt: now, installationId: null, ...input.device };
+    const deviceId = input.existingDeviceId ?? randomUUID();
+    const device: Device | null = input.existingDeviceId
+      ? null
+      : { id: deviceId, tenantId: input.tenant.id, userId: input.user.id, createdAt: now, installationId: null, ...input.device };
     const session: Session = {
-      id: randomUUID(), tenantId: input.tenant.id, userId: input.user.id, clientId: input.app.clientId, deviceId: device.id,
+      id: randomUUID(), tenantId: input.tenant.id, userId: input.user.id, clientId: input.app.clientId, deviceId,
       parentId: input.parentId ?? null, authTime: input.authTime ?? now, amr: input.amr, createdAt: now, lastUsedAt: now,
       idleTtl: input.app.sessionIdleTtl, absoluteExpiresAt: now + input.app.sessionAbsoluteTtl * 1000, revokedAt: null, revokedReason: null,
     };

@@ -4,7 +4,7 @@ import { generateSigningKey } from '../../crypto/signing-keys.js';
 import type { MasterKey } from '../../crypto/master-key.js';
 import type { Clock } from '../clock.js';
 import { assertThat, BatonError } from '../errors.js';
-import type { SigningAlgorithm, Tenant } from '../model.js';
+import type { SigningAlgorithm, Tenant, TenantTheme } from '../model.js';
 import type { Repositories } from '../ports.js';
 
 const tenantName = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -17,6 +17,7 @@ export interface CreateTenantInput {
   displayName?: string;
   signingAlg?: SigningAlgorithm;
   codeLength?: number;
+  theme?: TenantTheme;
 }
 
 export class TenantService {
@@ -26,6 +27,8 @@ export class TenantService {
     assertThat(tenantName.test(input.name) && !reservedNames.has(input.name), 'invalid_request',
       'A tenant name is 1-63 lower-case letters, digits or hyphens, starting with a letter or digit, and not a reserved word');
     const codeLength = input.codeLength ?? 8;
+    assertThat(input.theme?.color === undefined || /^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20})$/.test(input.theme.color), 'invalid_request', 'The theme colour must be #rgb, #rrggbb or a colour name');
+    assertThat(input.theme?.logoUrl === undefined || /^https:\/\/[^\s"'<>]+$/.test(input.theme.logoUrl), 'invalid_request', 'The logo URL must be an https:// URL');
     assertThat(Number.isInteger(codeLength) && codeLength >= 6 && codeLength <= 8, 'invalid_request', 'The one-time code length must be 6, 7 or 8');
     const now = this.clock.now();
     const tenant: Tenant = {
@@ -34,6 +37,7 @@ export class TenantService {
       displayName: input.displayName ?? input.name,
       signingAlg: input.signingAlg ?? tenantDefaults.signingAlgorithm,
       codeLength,
+      theme: input.theme ?? {},
       createdAt: now,
     };
     if (!(await this.repos.tenants.create(tenant))) throw new BatonError('invalid_request', `A tenant named "${input.name}" already exists`);

@@ -26,6 +26,8 @@ export function tokenRoute(app: FastifyInstance, { services, publicUrl }: RouteD
       services, tenant, app: client, params, context: requestContext(request), device: deviceHint(request, params), dpopJkt,
     });
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-    return 'kind' in result ? redirectBody(result) : result;
+    if (!('kind' in result)) return result;
+    if (result.kind === 'redirect') return redirectBody(result);
+    throw new Error('A token grant ended in a browser session');
   });
 }

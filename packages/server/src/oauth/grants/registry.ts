@@ -1,4 +1,5 @@
 import { BatonError } from '../../core/errors.js';
+import { authorizationCodeGrant } from './authorization-code.js';
 import { clientCredentialsGrant } from './client-credentials.js';
 import type { Grant } from './grant.js';
 import { continuationTokenGrant } from './continuation-token.js';
@@ -9,7 +10,7 @@ import { tokenExchangeGrant } from './token-exchange.js';
 
 /** Every grant the token endpoint serves, by `grant_type`. Adding a grant is adding a file and a line here. */
 const grants = new Map<string, Grant>([
-  passwordGrant, oobGrant, mfaOobGrant, continuationTokenGrant, refreshTokenGrant, clientCredentialsGrant, tokenExchangeGrant,
+  passwordGrant, oobGrant, mfaOobGrant, continuationTokenGrant, refreshTokenGrant, authorizationCodeGrant, clientCredentialsGrant, tokenExchangeGrant,
 ].map((g) => [g.type, g]));
 
 export function findGrant(type: string | undefined): Grant {

@@ -3,6 +3,7 @@ import type { Engine } from '../engine.js';
 import { initial } from './0001-initial.js';
 import { nativeAuth } from './0002-native-auth.js';
 import { handoff } from './0003-handoff.js';
+import { webSso } from './0004-web-sso.js';
 
 /** Migrations in order; names sort, and a released one never changes. */
 export function migrationProvider(engine: Engine): MigrationProvider {
@@ -10,6 +11,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '0001-initial': initial(engine),
     '0002-native-auth': nativeAuth,
     '0003-handoff': handoff,
+    '0004-web-sso': webSso,
   };
   return { getMigrations: async () => migrations };
 }

@@ -13,6 +13,8 @@ import { oneTimeCodeRepository } from './one-time-code-repository.js';
 import { rateLimitRepository } from './rate-limit-repository.js';
 import { dpopReplayRepository } from './dpop-replay-repository.js';
 import { transferTokenRepository } from './transfer-token-repository.js';
+import { authorizationCodeRepository } from './authorization-code-repository.js';
+import { browserSessionRepository } from './browser-session-repository.js';
 
 export function createRepositories(db: Kysely<Database>): Repositories {
   return {
@@ -28,5 +30,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     rateLimits: rateLimitRepository(db),
     transferTokens: transferTokenRepository(db),
     dpopProofs: dpopReplayRepository(db),
+    authorizationCodes: authorizationCodeRepository(db),
+    browserSessions: browserSessionRepository(db),
   };
 }

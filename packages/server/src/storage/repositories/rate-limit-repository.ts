@@ -12,7 +12,7 @@ export function rateLimitRepository(db: Kysely<Database>): RateLimitRepository {
       const counted = await db.insertInto('rate_limits')
         .values({ key, failures: 1, locked_until: 0, updated_at: now })
         .onConflict((oc) => oc.column('key').doUpdateSet({
-          failures: sql<number>`CASE WHEN rate_limits.updated_at < ${now - windowMs} THEN 1 ELSE rate_limits.failures + 1 END`,
+          failures: sql<number>`CASE WHEN rate_limits.updated_at < ${now - windowMs} AND rate_limits.locked_until < ${now - windowMs} THEN 1 ELSE rate_limits.failures + 1 END`,
           updated_at: now,
         }))
         .returning(['failures', 'locked_until'])

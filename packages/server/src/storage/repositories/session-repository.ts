@@ -24,6 +24,10 @@ export function sessionRepository(db: Kysely<Database>): SessionRepository {
       return row ? toDevice(row) : null;
     },
 
+    async touch(id, now) {
+      await db.updateTable('sessions').set({ last_used_at: now }).where('id', '=', id).execute();
+    },
+
     async findRefreshToken(digest) {
       const row = await db.selectFrom('refresh_tokens as t')
         .innerJoin('sessions as s', 's.id', 't.session_id')

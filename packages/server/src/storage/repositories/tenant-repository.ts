@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Tenant, SigningAlgorithm } from '../../core/model.js';
+import type { SigningAlgorithm, Tenant, TenantTheme } from '../../core/model.js';
+import { json, parse } from './rows.js';
 import type { TenantRepository } from '../../core/ports.js';
 import type { Database, TenantsTable } from '../schema.js';
 import { isUniqueViolation } from './unique-violation.js';
@@ -9,7 +10,7 @@ export function tenantRepository(db: Kysely<Database>): TenantRepository {
     async create(t) {
       try {
         await db.insertInto('tenants').values({
-          id: t.id, name: t.name, display_name: t.displayName, signing_alg: t.signingAlg, code_length: t.codeLength, created_at: t.createdAt,
+          id: t.id, name: t.name, display_name: t.displayName, signing_alg: t.signingAlg, code_length: t.codeLength, theme: json(t.theme), created_at: t.createdAt,
         }).execute();
         return true;
       } catch (error) {
@@ -35,6 +36,6 @@ export function tenantRepository(db: Kysely<Database>): TenantRepository {
 function toTenant(row: Selectable<TenantsTable>): Tenant {
   return {
     id: row.id, name: row.name, displayName: row.display_name, signingAlg: row.signing_alg as SigningAlgorithm,
-    codeLength: row.code_length, createdAt: row.created_at,
+    codeLength: row.code_length, theme: parse<TenantTheme>(row.theme), createdAt: row.created_at,
   };
 }

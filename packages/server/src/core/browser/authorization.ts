@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import type { TokenResponse } from '@baton/protocol';
+import { digest, randomToken, safeEqual } from '../../crypto/digest.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Clock } from '../clock.js';
+import { assertThat, BatonError } from '../errors.js';
+import type { App, RequestContext, Session, Tenant } from '../model.js';
+import type { Repositories } from '../ports.js';
+import { sessionEndReason } from '../sessions/refresh-tokens.js';
+import type { SessionService } from '../sessions/session-service.js';
+import { grantedUserScope, parseScope } from '../tokens/scopes.js';
+import type { TokenIssuer } from '../tokens/token-issuer.js';
+
+/** Seconds an authorization code lives (RFC 6749 recommends at most 10 minutes; a redirect takes one). */
+export const authorizationCodeTtl = 60;
+
+/** A validated authorization request: what the app asked for and where the answer goes. */
+export interface AuthorizationRequest {
+  clientId: string;
+  redirectUri: string;
+  scope: string[];
+  state?: string;
+  nonce?: string;
+  codeChallenge: string;
+  prompt?: 'none' | 'login';
+  loginHint?: string;
+}
+
+export interface AuthorizationParams {
+  client_id?: string | undefined;
+  redirect_uri?: string | undefined;
+  response_type?: string | undefined;
+  scope?: string | undefined;
+  state?: string | undefined;
+  nonce?: string | undefined;
+  code_challenge?: string | undefined;
+  code_challenge_method?: string | undefined;
+  prompt?: string | undefined;
+  login_hint?: string | undefined;
+}
+
+const pkceValue = /^[A-Za-z0-9._~-]{43,128}$/;
+
+/**
+ * The authorization code flow with PKCE (S256 only) and exact redirect-URI matching. Codes
+ * are single-use (compare-and-set); a replayed code revokes the session its first use opened.
+ */
+export class Authorization {
+  constructor(
+    private readonly repos: Repositories,
+    private readonly sessions: SessionService,
+    private readonly tokens: TokenIssuer,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * The app and redirect URI a request names. Failing here must not redirect anywhere
+   * (the redirect URI is not trusted yet): the caller shows an error page.
+   */
+  async client(tenant: Tenant, params: AuthorizationParams): Promise<{ app: App; redirectUri: string }> {
+    const app = params.client_id ? await this.repos.apps.find(tenant.id, params.client_id) : null;
+    if (!app) throw new BatonError('invalid_client', 'The application is unknown: check client_id');
+    if (!params.redirect_uri || !app.redirectUris.includes(params.redirect_uri)) {
+      throw new BatonError('invalid_request', 'The redirect_uri is not registered for this application (it must match exactly)');
+    }
+    return { app, redirectUri: params.redirect_uri };
+  }
+
+  /** The rest of the request; failing here redirects the error to the app (RFC 6749 §4.1.2.1). */
+  parse(app: App, redirectUri: string, params: AuthorizationParams): AuthorizationRequest {
+    assertThat(params.response_type === 'code', 'unsupported_response_type', 'Only response_type=code is supported');
+    assertThat(params.code_challenge !== undefined, 'invalid_request', 'PKCE is required: send code_challenge and code_challenge_method=S256');
+    assertThat(params.code_challenge_method === 'S256', 'invalid_request', 'code_challenge_method must be S256');
+    assertThat(pkceValue.test(params.code_challenge), 'invalid_request', 'code_challenge must be 43-128 characters of base64url');
+    assertThat(params.prompt === undefined || ['none', 'login', 'consent', 'select_account'].includes(params.prompt), 'invalid_request', `prompt "${params.prompt}" is not supported`);
+    for (const [name, value] of Object.entries({ state: params.state, nonce: params.nonce, login_hint: params.login_hint })) {
+      assertThat(value === undefined || value.length <= 2048, 'invalid_request', `${name} is too long`);
+    }
+    return {
+      clientId: app.clientId, redirectUri, scope: parseScope(params.scope), codeChallenge: params.code_challenge,
+      ...(params.state !== undefined ? { state: params.state } : {}),
+      ...(params.nonce !== undefined ? { nonce: params.nonce } : {}),
+      ...(params.prompt === 'none' || params.prompt === 'login' ? { prompt: params.prompt } : {}),
+      ...(params.login_hint !== undefined ? { loginHint: params.login_hint } : {}),
+    };
+  }
+
+  /** A code for `request`, issued from the browser session. */
+  async issueCode(tenant: Tenant, request: AuthorizationRequest, browserSession: Session): Promise<string> {
+    const code = randomToken();
+    const now = this.clock.now();
+    await this.repos.authorizationCodes.insert({
+      digest: digest(code), tenantId: tenant.id, clientId: request.clientId, redirectUri: request.redirectUri, codeChallenge: request.codeChallenge,
+      scope: grantedUserScope(request.scope), nonce: request.nonce ?? null, browserSessionId: browserSession.id,
+      createdAt: now, expiresAt: now + authorizationCodeTtl * 1000, consumedAt: null, issuedSessionId: null,
+    });
+    return code;
+  }
+
+  /** `grant_type=authorization_code`: checks redirect URI and PKCE, uses the code once, opens the app's session. */
+  async exchange(tenant: Tenant, app: App, input: { code: string | undefined; redirectUri: string | undefined; codeVerifier: string | undefined; dpopJkt: string | null; context: RequestContext }): Promise<TokenResponse> {
+    const invalid = (description: string) => new BatonError('invalid_grant', description);
+    if (!input.code) throw new BatonError('invalid_request', 'code is required');
+    const record = await this.repos.authorizationCodes.find(digest(input.code));
+    if (!record || record.tenantId !== tenant.id || record.clientId !== app.clientId) throw invalid('The authorization code is invalid');
+    if (record.consumedAt !== null) return this.replayed(record.digest, record.issuedSessionId, tenant, app, input.context);
+    const now = this.clock.now();
+    if (now >= record.expiresAt) throw invalid('The authorization code has expired');
+    if (input.redirectUri !== record.redirectUri) throw invalid('redirect_uri does not match the authorization request');
+    if (!input.codeVerifier || !pkceValue.test(input.codeVerifier)) throw invalid('code_verifier is missing or malformed (PKCE)');
+    const challenge = createHash('sha256').update(input.codeVerifier).digest('base64url');
+    if (!safeEqual(challenge, record.codeChallenge)) throw invalid('code_verifier does not match the code_challenge (PKCE)');
+    if (!(await this.repos.authorizationCodes.consume(record.digest, now))) return this.replayed(record.digest, null, tenant, app, input.context);
+
+    const browser = await this.sessions.find(record.browserSessionId);
+    const user = browser ? await this.repos.users.findById(tenant.id, browser.userId) : null;
+    if (!browser || !user || sessionEndReason(browser, now)) throw invalid('The browser session behind this code has ended');
+    const active = await this.sessions.open({
+      tenant, app, user, amr: browser.amr, scope: record.scope, parentId: browser.id, authTime: browser.authTime,
+      device: { name: 'browser', platform: 'web', kind: 'browser' }, existingDeviceId: browser.deviceId, dpopJkt: input.dpopJkt,
+    });
+    await this.repos.authorizationCodes.setIssuedSession(record.digest, active.session.id);
+    await this.audit.record({ tenantId: tenant.id, type: 'sign_in.succeeded', userId: user.id, clientId: app.clientId, sessionId: active.session.id, data: { amr: browser.amr, via: 'authorization_code' } }, input.context);
+    return this.tokens.forUser({
+      tenant, app, user, session: active.session, scope: active.scope, refreshToken: active.refreshToken, dpopJkt: input.dpopJkt,
+      ...(record.nonce ? { nonce: record.nonce } : {}),
+    });
+  }
+
+  /** A second use of a code: whoever has it now, the session its first use opened is no longer trusted. */
+  private async replayed(codeDigest: string, issuedSessionId: string | null, tenant: Tenant, app: App, context: RequestContext): Promise<never> {
+    const sessionId = issuedSessionId ?? (await this.repos.authorizationCodes.find(codeDigest))?.issuedSessionId ?? null;
+    if (sessionId) await this.sessions.revoke(sessionId, 'authorization_code_replay', context);
+    await this.audit.record({ tenantId: tenant.id, type: 'authorization_code.replayed', clientId: app.clientId, sessionId }, context);
+    throw new BatonError('invalid_grant', 'The authorization code was already used; the tokens it issued have been revoked');
+  }
+}

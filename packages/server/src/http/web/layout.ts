@@ -1,0 +1,59 @@
+import type { Tenant } from '../../core/model.js';
+import { html, type SafeHtml } from './html.js';
+
+export interface PageOptions {
+  tenant: Tenant;
+  title: string;
+  /** Per-response CSP nonce for the theme's style element. */
+  nonce: string;
+}
+
+const defaultColor = '#2f5fd0';
+
+/** The frame of every hosted page: the tenant's name, logo and colour, one main landmark. */
+export function layout({ tenant, title, nonce }: PageOptions, body: SafeHtml): string {
+  const color = tenant.theme.color ?? defaultColor;
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${title} · ${tenant.displayName}</title>
+<link rel="stylesheet" href="/assets/baton.css">
+<style nonce="${nonce}">:root { --accent: ${color}; }</style>
+</head>
+<body>
+<main class="card">
+<header>
+${tenant.theme.logoUrl ? html`<img class="logo" src="${tenant.theme.logoUrl}" alt="${tenant.displayName}">` : html`<p class="brand">${tenant.displayName}</p>`}
+<h1>${title}</h1>
+</header>
+${body}
+</main>
+</body>
+</html>`.value;
+}
+
+/** The stylesheet of the hosted pages: small, readable, high contrast, no external fonts. */
+export const stylesheet = `
+*{box-sizing:border-box}
+body{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;background:#f3f4f6;color:#111827;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+.card{width:100%;max-width:24rem;margin:1rem;padding:2rem;background:#fff;border-radius:.75rem;box-shadow:0 1px 3px rgba(0,0,0,.12)}
+.brand{margin:0;font-weight:600;color:var(--accent)}
+.logo{max-height:3rem;max-width:100%}
+h1{font-size:1.5rem;margin:.5rem 0 1.5rem}
+label{display:block;font-weight:600;margin-bottom:.25rem}
+input{width:100%;padding:.625rem .75rem;border:1px solid #9ca3af;border-radius:.375rem;font:inherit}
+input:focus{outline:3px solid var(--accent);outline-offset:1px;border-color:var(--accent)}
+input[aria-invalid=true]{border-color:#b91c1c}
+.field{margin-bottom:1rem}
+.hint{font-size:.875rem;color:#4b5563;margin:.25rem 0 0}
+.error{font-size:.875rem;color:#b91c1c;margin:.25rem 0 0}
+.alert{padding:.75rem;border-radius:.375rem;background:#fef2f2;color:#991b1b;margin-bottom:1rem}
+button{width:100%;padding:.625rem;border:0;border-radius:.375rem;background:var(--accent);color:#fff;font:inherit;font-weight:600;cursor:pointer}
+button:focus{outline:3px solid #111827;outline-offset:2px}
+.links{display:flex;gap:1rem;justify-content:space-between;margin-top:1rem}
+.links form{display:inline}
+.link{background:none;color:var(--accent);padding:0;width:auto;font-weight:400;text-decoration:underline}
+`;

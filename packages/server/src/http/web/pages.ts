@@ -1,0 +1,71 @@
+import type { Tenant } from '../../core/model.js';
+import { html, type SafeHtml } from './html.js';
+import { layout } from './layout.js';
+
+export interface Field {
+  name: string;
+  label: string;
+  type: 'email' | 'password' | 'text';
+  autocomplete: string;
+  value?: string;
+  error?: string;
+  hint?: string;
+  numeric?: boolean;
+}
+
+export interface FormPage {
+  tenant: Tenant;
+  nonce: string;
+  title: string;
+  action: string;
+  /** Hidden state every step carries: the CSRF token, the authorization request, the flow's continuation token. */
+  hidden: Record<string, string | undefined>;
+  fields: Field[];
+  submit: string;
+  /** A message about the whole form (not one field). */
+  alert?: string;
+  intro?: string;
+  links?: SafeHtml;
+}
+
+/**
+ * One accessible form: every input has a label; an error sits next to its field, is tied
+ * to it with aria-describedby and takes the focus; a form-wide message is an alert.
+ */
+export function formPage(p: FormPage): string {
+  const focus = p.fields.find((f) => f.error) ?? p.fields[0];
+  const fields = p.fields.map((f) => {
+    const described = [f.hint ? `${f.name}-hint` : '', f.error ? `${f.name}-error` : ''].filter(Boolean).join(' ');
+    return html`<div class="field">
+<label for="${f.name}">${f.label}</label>
+<input id="${f.name}" name="${f.name}" type="${f.type}" autocomplete="${f.autocomplete}" required
+${f.value !== undefined ? html` value="${f.value}"` : ''}${f.numeric ? html` inputmode="numeric" pattern="[0-9]*"` : ''}
+${described ? html` aria-describedby="${described}"` : ''}${f.error ? html` aria-invalid="true"` : ''}${f === focus ? html` autofocus` : ''}>
+${f.hint ? html`<p class="hint" id="${f.name}-hint">${f.hint}</p>` : ''}
+${f.error ? html`<p class="error" id="${f.name}-error">${f.error}</p>` : ''}
+</div>`;
+  });
+  return layout({ tenant: p.tenant, title: p.title, nonce: p.nonce }, html`
+${p.alert ? html`<div class="alert" role="alert">${p.alert}</div>` : ''}
+${p.intro ? html`<p>${p.intro}</p>` : ''}
+<form method="post" action="${p.action}" novalidate>
+${hiddenFields(p.hidden)}
+${fields}
+<button type="submit">${p.submit}</button>
+</form>
+${p.links ?? ''}`);
+}
+
+/** A small form that looks like a link: moves to another flow carrying the hidden state. */
+export function linkButton(action: string, label: string, hidden: Record<string, string | undefined>): SafeHtml {
+  return html`<form method="post" action="${action}">${hiddenFields(hidden)}<button type="submit" class="link">${label}</button></form>`;
+}
+
+/** A page with a message and no form (errors that cannot go back to the app, signed out). */
+export function messagePage(tenant: Tenant, nonce: string, title: string, message: string): string {
+  return layout({ tenant, title, nonce }, html`<p role="status">${message}</p>`);
+}
+
+function hiddenFields(hidden: Record<string, string | undefined>): SafeHtml[] {
+  return Object.entries(hidden).filter(([, v]) => v !== undefined).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`);
+}
