@@ -68,18 +68,21 @@ describe.each(engines)('lockout on %s', (engine) => {
     expect(await counted(user.id)).toBeUndefined();
   });
 
-  it('doubles the lockout with each further failure', async () => {
+  it('doubles the lockout with each further failure up to its maximum, even once lockouts outlast the counting window', async () => {
     const user = await createUser(t);
-    let ct = await failPasswords(user, account.freeFailures);
+    const ct = await failPasswords(user, account.freeFailures);
     let seconds = expectAccountLocked(await client.token('password', ct, { password: wrongPassword }));
-    for (const expected of [2, 4, 8].map((factor) => (factor * account.baseLockMs) / 1000)) {
+    const doubled = [2, 4, 8, 16, 32, 64, 128].map((factor) => Math.min(factor * account.baseLockMs, account.maxLockMs) / 1000);
+    expect(doubled.filter((s) => s * 1000 > account.windowMs).length).toBeGreaterThan(1);
+    expect(doubled.at(-1)).toBe(account.maxLockMs / 1000);
+    for (const expected of doubled) {
       t.clock.advance!(seconds * 1000);
-      ct = await failPasswords(user, 1);
-      seconds = expectAccountLocked(await client.token('password', ct, { password: t.userPassword }));
+      const retried = await failPasswords(user, 1);
+      seconds = expectAccountLocked(await client.token('password', retried, { password: t.userPassword }));
       expect(seconds).toBe(expected);
     }
     t.clock.advance!(seconds * 1000);
-    expectTokens(await client.token('password', ct, { password: t.userPassword }));
+    expectTokens(await passwordSignIn(client, user.email, t.userPassword));
   });
 
   it('counts wrong codes towards the same lockout', async () => {

@@ -99,6 +99,24 @@ describe.each(engines)('tenant, app and user repositories on %s', (engine) => {
       expect(await users.findByEmail(second.id, 'grace@example.com')).toEqual(elsewhere);
     });
 
+    it('sets a first password hash, replaces it, and touches no other account', async () => {
+      const { repos } = store();
+      const { users } = repos;
+      const tenant = await storedTenant(repos);
+      const [codeOnly, withPassword, bystander] = [aUser(tenant.id), aUser(tenant.id), aUser(tenant.id)];
+      await users.create(codeOnly, null);
+      await users.create(withPassword, 'hash-old');
+      await users.create(bystander, 'hash-bystander');
+      await users.setPasswordHash(codeOnly.id, 'hash-first', t0 + 1);
+      await users.setPasswordHash(withPassword.id, 'hash-new', t0 + 2);
+      await users.setPasswordHash(withPassword.id, 'hash-newer', t0 + 3);
+      expect(await users.findPasswordHash(codeOnly.id)).toBe('hash-first');
+      expect(await users.findPasswordHash(withPassword.id)).toBe('hash-newer');
+      expect(await users.findPasswordHash(bystander.id)).toBe('hash-bystander');
+      const rows = await store().handle.db.selectFrom('credentials').select(['user_id', 'created_at']).where('user_id', '=', withPassword.id).execute();
+      expect(rows).toEqual([{ user_id: withPassword.id, created_at: t0 + 3 }]);
+    });
+
     it('finds a user only within its own tenant', async () => {
       const { repos } = store();
       const { users } = repos;
