@@ -6,8 +6,8 @@ import { engines } from '../support/databases.js';
 import type { HttpResult } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import {
-  codeSignInStep, createUser, ctOf, expectCodeSent, expectOk, expectTokens, forgetEarlierFailures, nativeClient, passwordSignIn, registerOwnAddress,
-  wrongCode, type NativeClient,
+  codeSignInStep, createUser, ctOf, expectCodeSent, expectOk, expectTokens, forgetEarlierFailures, freshEmail, nativeClient, passwordSignIn,
+  registerOwnAddress, resetThroughCode, signUpThroughCode, wrongCode, type NativeClient,
 } from './native-client.js';
 
 describe.each(engines)('native-auth MFA on %s', (engine) => {
@@ -135,6 +135,28 @@ describe.each(engines)('native-auth MFA on %s', (engine) => {
     const { ct: signInCt } = await codeSignInStep(t, mfa, user.email);
     expectNativeAuthError(await mfa.token('mfa_oob', signInCt, { oob: '12345678' }), 400, 'invalid_grant', { errorCode: 55200 });
     expectNativeAuthError(await mfa.introspect(signInCt), 400, 'invalid_grant', { errorCode: 55200 });
+  });
+
+  it('answers unsupported_challenge_type when the client offers nothing the app can challenge with', async () => {
+    const user = await enrolledUser();
+    const ct = ctOf(await mfa.introspect(await mfaRequired(user)));
+    const [method] = await t.services.repos.mfaMethods.list(user.id);
+    expectNativeAuthError(await mfa.challenge(ct, { id: method!.id, challenge_type: 'sms' }), 400, 'unsupported_challenge_type');
+  });
+
+  it('carries the capabilities given at sign-up and reset start through to the sign-in that ends those flows', async () => {
+    const email = freshEmail('mfa-signup');
+    const signedUp = ctOf(await signUpThroughCode(t, mfa, email, { password: t.userPassword }));
+    expectNativeAuthError(await mfa.token('continuation_token', signedUp), 400, 'invalid_grant', { suberror: 'registration_required' });
+    const plainSignUp = ctOf(await signUpThroughCode(t, plain, freshEmail('plain-signup'), { password: t.userPassword }));
+    expect((await plain.token('continuation_token', plainSignUp)).body.challenge_type).toBe('redirect');
+
+    const user = await enrolledUser();
+    for (const [client, expected] of [[mfa, 'mfa_required'], [plain, 'redirect']] as const) {
+      const submitted = ctOf(await client.resetSubmit(await resetThroughCode(t, client, user.email), `a brand new passphrase ${expected}`));
+      const res = await client.token('continuation_token', ctOf(await client.resetPoll(submitted)));
+      expect(res.body.suberror ?? res.body.challenge_type).toBe(expected);
+    }
   });
 
   it('does not ask a user of an app without the requirement for a second factor', async () => {
