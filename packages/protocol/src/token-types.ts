@@ -29,4 +29,6 @@ export interface TokenResponse {
   id_token?: string;
   client_info?: string;
   issued_token_type?: string;
+  /** Present on user tokens of apps registered with --allow-refresh-token-export. */
+  refresh_token_export?: 'allowed';
 }

@@ -48,6 +48,8 @@ export class TokenIssuer {
       refresh_token: r.refreshToken,
       id_token: idToken,
       client_info: clientInfo(r.user.id, r.tenant.id),
+      // Tells Baton's SDK the registration allows exportRefreshToken() (its own opt-in is still needed).
+      ...(r.app.allowRefreshTokenExport ? { refresh_token_export: 'allowed' as const } : {}),
     };
   }
 

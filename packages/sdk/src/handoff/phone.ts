@@ -1,0 +1,71 @@
+import { CompactEncrypt, importJWK } from 'jose';
+import type { SdkContext } from '../context.js';
+import { BatonSdkError, isSdkError } from '../errors.js';
+import type { Account } from '../tokens/account.js';
+import { nextMessage } from '../transport/next-message.js';
+import type { Transport } from '../transport/transport.js';
+import { errorMessage, handoffVersion, isPublicP256, messageOf, transferContentType, type HandoffError, type Paired, type PairRequest, type SessionTransfer, type TransferPayload } from './messages.js';
+import { pairingCode } from './pairing-code.js';
+
+export interface HandOffOptions {
+  /** The companion app's client_id (registered with --accept-session-transfer). */
+  audience: string;
+  /** How long to wait for the companion's pairing request; 120 s by default. */
+  pairingTimeoutMs?: number;
+  /** How long to wait for the companion to confirm it redeemed the token; 30 s by default. */
+  redeemTimeoutMs?: number;
+  /**
+   * Called with the pairing request and its six-digit code before anything is sent;
+   * return false to refuse (e.g. the user says the code on the watch differs).
+   */
+  confirm?(request: { deviceName: string; platform: string; code: string }): boolean | Promise<boolean>;
+}
+
+export interface HandOffResult {
+  pairingId: string;
+  deviceName: string;
+  platform: string;
+}
+
+/**
+ * The phone's half of the brokered handoff: wait for the companion's pairing request,
+ * get a session transfer token for its app, encrypt it to the companion's key, send it,
+ * and wait for the companion to say it redeemed it. Only the 60-second single-use token
+ * crosses the transport, and only encrypted.
+ */
+export async function handOff(account: Account, ctx: SdkContext, transport: Transport, options: HandOffOptions): Promise<HandOffResult> {
+  const request = await nextMessage(transport, (m) => messageOf<PairRequest>(m, ['baton.pair'], null), options.pairingTimeoutMs ?? 120_000, 'pairing request');
+  const fail = async (error: BatonSdkError): Promise<never> => {
+    await transport.send({ ...errorMessage(request.pairing_id, error.code, error.message) }).catch(() => undefined);
+    throw error;
+  };
+  if (!isPublicP256(request.encryption_jwk)) return fail(new BatonSdkError('handoff_failed', 'The pairing request has no public P-256 encryption key'));
+  if (request.client_id !== options.audience) {
+    return fail(new BatonSdkError('handoff_failed', `The companion is app ${String(request.client_id)}, not ${options.audience}`));
+  }
+  const result = { pairingId: request.pairing_id, deviceName: String(request.device_name ?? ''), platform: String(request.platform ?? '') };
+  if (options.confirm && !(await options.confirm({ deviceName: result.deviceName, platform: result.platform, code: await pairingCode(request.encryption_jwk) }))) {
+    return fail(new BatonSdkError('handoff_failed', 'The user refused the pairing'));
+  }
+
+  let transfer: { token: string; expiresIn: number };
+  try {
+    transfer = await account.requestSessionTransfer(options.audience);
+  } catch (error) {
+    return fail(isSdkError(error) ? error : new BatonSdkError('handoff_failed', 'Could not get a session transfer token', { cause: error }));
+  }
+  const payload: TransferPayload = { session_transfer_token: transfer.token, pairing_id: request.pairing_id, base_url: ctx.http.baseUrl, audience: options.audience };
+  const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(payload)))
+    .setProtectedHeader({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', cty: transferContentType })
+    .encrypt(await importJWK(request.encryption_jwk, 'ECDH-ES+A256KW'));
+  const message: SessionTransfer = {
+    type: 'baton.session_transfer', version: handoffVersion, pairing_id: request.pairing_id, jwe,
+    base_url: ctx.http.baseUrl, client_id: ctx.config.clientId, audience: options.audience, expires_in: transfer.expiresIn,
+  };
+  await transport.send({ ...message });
+
+  const answer = await nextMessage(transport, (m) => messageOf<Paired | HandoffError>(m, ['baton.paired', 'baton.error'], request.pairing_id),
+    options.redeemTimeoutMs ?? 30_000, 'confirmation from the companion');
+  if (answer.type === 'baton.error') throw new BatonSdkError('handoff_failed', `The companion could not sign in: ${answer.error_description} (${answer.error})`);
+  return result;
+}

@@ -1,0 +1,94 @@
+import { grantTypes } from '@baton/protocol';
+import { BatonSdkError } from '../errors.js';
+import { CodeStep, codeChallengeOf, continuationOf, post, step, type CodeChallenge, type FlowContext } from './flow.js';
+import { credentialToken, type SignInResult } from './sign-in-states.js';
+
+export interface AuthMethod {
+  id: string;
+  challengeType: string;
+  channel: string;
+  /** The masked address (MFA), or a hint of what to register. */
+  loginHint: string | undefined;
+}
+
+export function mfaMethodsOf(body: Record<string, unknown>): AuthMethod[] {
+  if (!Array.isArray(body.methods) || body.methods.length === 0) throw new BatonSdkError('invalid_response', 'The server listed no authentication methods');
+  return body.methods.map((m: Record<string, unknown>) => ({
+    id: String(m.id), challengeType: String(m.challenge_type ?? 'oob'), channel: String(m.challenge_channel ?? 'email'),
+    loginHint: typeof m.login_hint === 'string' ? m.login_hint : undefined,
+  }));
+}
+
+/** The app requires a second factor: pick a registered method to get a code. */
+export class MfaRequired {
+  readonly kind = 'mfa_required' as const;
+  constructor(private readonly ctx: FlowContext, private readonly continuationToken: string, readonly methods: AuthMethod[]) {}
+
+  requestChallenge(methodId: string): Promise<MfaVerificationRequired | BatonSdkError> {
+    return step(async () => {
+      const body = await post(this.ctx, 'oauth2/v2.0/challenge', { continuation_token: this.continuationToken, challenge_type: this.ctx.challengeType, id: methodId });
+      return new MfaVerificationRequired(this.ctx, continuationOf(body), codeChallengeOf(body), this, methodId);
+    });
+  }
+}
+
+/** The second-factor code was sent; submit it (again after `invalid_code`) or request another. */
+export class MfaVerificationRequired extends CodeStep {
+  readonly kind = 'mfa_verification_required' as const;
+  constructor(private readonly ctx: FlowContext, private readonly continuationToken: string, challenge: CodeChallenge,
+    private readonly origin: MfaRequired, private readonly methodId: string) {
+    super(challenge);
+  }
+
+  submitChallenge(code: string): Promise<SignInResult> {
+    return step(async () => {
+      return credentialToken(this.ctx, { grant_type: grantTypes.mfaOob, continuation_token: this.continuationToken, oob: this.checked(code) });
+    });
+  }
+
+  resendChallenge(): Promise<MfaVerificationRequired | BatonSdkError> {
+    return this.origin.requestChallenge(this.methodId);
+  }
+}
+
+/** The app requires a second factor and the user has none: register one (an email address). */
+export class RegistrationRequired {
+  readonly kind = 'registration_required' as const;
+  constructor(private readonly ctx: FlowContext, private readonly continuationToken: string, readonly methods: AuthMethod[]) {}
+
+  /**
+   * Registers `target` (the address the user typed) with a method. An address already
+   * verified is registered at once (signed in); otherwise a code is sent to it.
+   */
+  challenge(target: string, methodId = this.methods[0]?.id): Promise<RegistrationVerificationRequired | SignInResult> {
+    return step(async () => {
+      const method = this.methods.find((m) => m.id === methodId) ?? this.methods[0]!;
+      const body = await post(this.ctx, 'register/v1.0/challenge', {
+        continuation_token: this.continuationToken, challenge_type: method.challengeType, challenge_target: target, challenge_channel: method.channel,
+      });
+      if (body.challenge_type === 'preverified') return finishRegistration(this.ctx, continuationOf(body), undefined);
+      return new RegistrationVerificationRequired(this.ctx, continuationOf(body), codeChallengeOf(body));
+    });
+  }
+}
+
+/** A code went to the address being registered. */
+export class RegistrationVerificationRequired extends CodeStep {
+  readonly kind = 'registration_verification_required' as const;
+  constructor(private readonly ctx: FlowContext, private readonly continuationToken: string, challenge: CodeChallenge) {
+    super(challenge);
+  }
+
+  submitCode(code: string): Promise<SignInResult> {
+    return step(async () => {
+      return finishRegistration(this.ctx, this.continuationToken, this.checked(code));
+    });
+  }
+}
+
+async function finishRegistration(ctx: FlowContext, continuationToken: string, code: string | undefined): Promise<SignInResult> {
+  const body = await post(ctx, 'register/v1.0/continue', code === undefined
+    ? { continuation_token: continuationToken, grant_type: grantTypes.continuationToken }
+    : { continuation_token: continuationToken, grant_type: grantTypes.oob, oob: code });
+  return credentialToken(ctx, { grant_type: grantTypes.continuationToken, continuation_token: continuationOf(body) });
+}

@@ -1,0 +1,118 @@
+import { tokenTypes, grantTypes } from '@baton/protocol';
+import type { SdkContext } from '../context.js';
+import { BatonSdkError } from '../errors.js';
+import { errorFromAnswer } from '../http/wire-errors.js';
+import type { Transport } from '../transport/transport.js';
+import { handOff, type HandOffOptions, type HandOffResult } from '../handoff/phone.js';
+import type { AccountClaims } from './session-record.js';
+import type { TokenCache } from './token-cache.js';
+import { postToken } from './token-endpoint.js';
+
+export interface SignOutOptions {
+  /**
+   * Also end the session on the server (RFC 7009 revocation of the refresh token), which
+   * ends its companions' sessions too. Without it only this device forgets the tokens.
+   */
+  revoke?: boolean;
+}
+
+/** A signed-in user on this device: tokens on demand, authorized requests, export, handoff, sign-out. */
+export class Account {
+  constructor(private readonly ctx: SdkContext, private readonly cache: TokenCache) {}
+
+  get claims(): AccountClaims {
+    return this.cache.record.claims;
+  }
+
+  get username(): string {
+    return this.claims.username;
+  }
+
+  get idToken(): string {
+    return this.cache.record.idToken;
+  }
+
+  /** True when the session's tokens are bound to this device's DPoP key (companions). */
+  get dpopBound(): boolean {
+    return this.cache.record.dpopBound;
+  }
+
+  /**
+   * A valid access token: the cached one while fresh, else a silent refresh (one at a
+   * time). Throws `session_ended` when the server has ended the session, `network` when
+   * it cannot be reached (the session is kept; try again later).
+   */
+  getAccessToken(options: { forceRefresh?: boolean } = {}): Promise<string> {
+    return this.cache.accessToken(options.forceRefresh);
+  }
+
+  /** `fetch` with the access token: `Authorization: DPoP` plus a proof for a bound session, else `Bearer`. */
+  async fetch(url: string, init: RequestInit = {}): Promise<Response> {
+    const token = await this.getAccessToken();
+    const headers = new Headers(init.headers);
+    if (this.cache.dpop) {
+      headers.set('authorization', `DPoP ${token}`);
+      headers.set('dpop', await this.cache.dpop.proof({ method: init.method ?? 'GET', url, accessToken: token }));
+    } else {
+      headers.set('authorization', `Bearer ${token}`);
+    }
+    return this.ctx.platform.fetch(url, { ...init, headers });
+  }
+
+  /**
+   * The raw refresh token, for apps that must copy it to another device themselves
+   * (parity with MSAL's opt-in). Refused unless the SDK is configured with
+   * `allowRefreshTokenExport: true` AND the app is registered with
+   * `--allow-refresh-token-export`. The server records `refresh_token.exported_use` when
+   * another installation uses it. Encrypt it for the receiving device, send it over an
+   * authenticated channel, keep it in secure storage there, and revoke the session when
+   * the device is lost. Prefer `handOff()`, which moves no long-lived credential.
+   */
+  exportRefreshToken(): string {
+    const record = this.cache.record;
+    if (!this.ctx.config.allowRefreshTokenExport) {
+      throw new BatonSdkError('export_disabled', 'Refresh-token export is off in this SDK configuration (set allowRefreshTokenExport: true to opt in; prefer account.handOff())');
+    }
+    if (record.dpopBound) throw new BatonSdkError('export_not_allowed', 'This session is bound to this device\'s DPoP key; its refresh token is useless elsewhere');
+    if (!record.refreshTokenExport) {
+      throw new BatonSdkError('export_not_allowed', 'The app registration does not allow refresh-token export (baton app create --allow-refresh-token-export)');
+    }
+    return record.refreshToken;
+  }
+
+  /**
+   * A single-use, 60-second session transfer token for the app `audience` (RFC 8693
+   * token exchange). The phone's refresh token is presented but neither consumed nor rotated.
+   */
+  async requestSessionTransfer(audience: string): Promise<{ token: string; expiresIn: number }> {
+    const record = this.cache.record;
+    const answer = await postToken(this.ctx, {
+      grant_type: grantTypes.tokenExchange, subject_token: record.refreshToken, subject_token_type: tokenTypes.refreshToken,
+      requested_token_type: tokenTypes.sessionTransferToken, audience,
+    }, this.cache.dpop);
+    if (!answer.ok) throw errorFromAnswer(answer);
+    const { access_token, expires_in } = answer.body;
+    if (typeof access_token !== 'string') throw new BatonSdkError('invalid_response', 'The token exchange answered no transfer token');
+    return { token: access_token, expiresIn: typeof expires_in === 'number' ? expires_in : 60 };
+  }
+
+  /** Brokered handoff to a companion waiting on `transport` (see docs/handoff-protocol.md). */
+  handOff(transport: Transport, options: HandOffOptions): Promise<HandOffResult> {
+    return handOff(this, this.ctx, transport, options);
+  }
+
+  /**
+   * Signs out on this device. With `revoke`, first ends the session on the server; the
+   * local tokens are forgotten even when that request fails, and the failure is thrown.
+   */
+  async signOut(options: SignOutOptions = {}): Promise<void> {
+    const record = this.cache.record;
+    const revoked = options.revoke
+      ? this.ctx.http.post('oauth2/v2.0/revoke', { token: record.refreshToken, token_type_hint: 'refresh_token' })
+      : null;
+    const answer = await revoked?.catch((error: unknown) => error as BatonSdkError);
+    await this.cache.forget();
+    if (answer instanceof BatonSdkError) throw answer;
+    if (answer && !answer.ok) throw errorFromAnswer(answer);
+  }
+}

@@ -1,0 +1,78 @@
+import { dpopKeyName, type SdkContext } from '../context.js';
+import { DpopSigner } from '../dpop/dpop-proof.js';
+import { BatonSdkError } from '../errors.js';
+import { errorFromAnswer } from '../http/wire-errors.js';
+import { recordFrom, type SessionRecord } from './session-record.js';
+import { singleFlight } from './single-flight.js';
+import { postToken } from './token-endpoint.js';
+
+/** Refresh this long before expiry at most; short-lived tokens refresh when a quarter of their life is left. */
+const maxRefreshMarginMs = 60_000;
+
+/**
+ * The signed-in session's tokens: serves the cached access token while it is fresh and
+ * refreshes it otherwise, one refresh at a time (callers arriving meanwhile share it).
+ * Each refresh stores the rotated refresh token before anyone sees the new access token.
+ * If that write fails, the next refresh presents the previous token again, which the
+ * server answers with the same successor inside its retry window.
+ */
+export class TokenCache {
+  private ended = false;
+  readonly refresh = singleFlight(() => this.rotate());
+
+  private constructor(private readonly ctx: SdkContext, private current: SessionRecord, readonly dpop: DpopSigner | null) {}
+
+  /** The cache for a new session: stores it first. */
+  static async save(ctx: SdkContext, record: SessionRecord, dpop: DpopSigner | null): Promise<TokenCache> {
+    await ctx.store.set(ctx.sessionKey, JSON.stringify(record));
+    return new TokenCache(ctx, record, dpop);
+  }
+
+  /** The cache for the session in the store, or null when there is none. */
+  static async load(ctx: SdkContext): Promise<TokenCache | null> {
+    const text = await ctx.store.get(ctx.sessionKey);
+    if (!text) return null;
+    const record = JSON.parse(text) as SessionRecord;
+    return new TokenCache(ctx, record, record.dpopBound ? await dpopSigner(ctx) : null);
+  }
+
+  get record(): SessionRecord {
+    if (this.ended) throw new BatonSdkError('session_ended', 'This session has ended: sign in again');
+    return this.current;
+  }
+
+  async accessToken(forceRefresh = false): Promise<string> {
+    const r = this.record;
+    const margin = Math.min(maxRefreshMarginMs, r.lifetimeMs / 4);
+    if (!forceRefresh && this.ctx.platform.now() < r.expiresAt - margin) return r.accessToken;
+    return (await this.refresh()).accessToken;
+  }
+
+  /** Forgets the session locally: its tokens and, for a DPoP-bound one, the key. */
+  async forget(): Promise<void> {
+    this.ended = true;
+    await this.ctx.store.delete(this.ctx.sessionKey);
+    if (this.dpop) await this.ctx.store.deleteKeyPair(dpopKeyName);
+  }
+
+  private async rotate(): Promise<SessionRecord> {
+    const previous = this.record;
+    const answer = await postToken(this.ctx, { grant_type: 'refresh_token', refresh_token: previous.refreshToken }, this.dpop);
+    if (!answer.ok) {
+      const error = errorFromAnswer(answer);
+      if (error.serverError !== 'invalid_grant') throw error;
+      await this.forget();
+      throw new BatonSdkError('session_ended', `The session has ended (${error.message}): sign in again`, { serverError: 'invalid_grant', status: answer.status });
+    }
+    const next = recordFrom(answer.body, this.ctx.platform.now());
+    if (this.ended) throw new BatonSdkError('session_ended', 'This session was signed out during the refresh');
+    await this.ctx.store.set(this.ctx.sessionKey, JSON.stringify(next));
+    this.current = next;
+    return next;
+  }
+}
+
+/** The store's DPoP signer (one ECDSA P-256 key per store). */
+export async function dpopSigner(ctx: SdkContext): Promise<DpopSigner> {
+  return DpopSigner.create(await ctx.store.keyPair(dpopKeyName, 'ECDSA'), ctx.platform.now);
+}
