@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { attemptPolicies } from '../../src/core/abuse/attempt-limiter.js';
 import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import type { TestServer } from '../support/test-server.js';
 import {
-  codeSignInStep, createUser, ctOf, expectTokens, forgetEarlierFailures, freshEmail, nativeClient, passwordSignIn, passwordStep, registerOwnAddress,
+  codeSignInStep, createUser, ctOf, expectTokens, freshEmail, nativeClient, passwordSignIn, passwordStep, registerOwnAddress, useNativeAuthServer,
   wrongCode, type NativeClient,
 } from './native-client.js';
 
@@ -16,12 +16,10 @@ interface Expected {
 describe.each(engines)('audit events of native auth on %s', (engine) => {
   let t: TestServer;
   let mfaClientId: string;
-  beforeAll(async () => {
-    t = await startTestServer({ engine, manualClock: true });
+  useNativeAuthServer(engine, async (server) => {
+    t = server;
     mfaClientId = (await t.registerApp({ name: 'MFA app', requireMfa: true })).app.clientId;
   });
-  afterAll(async () => { await t?.close(); });
-  beforeEach(() => forgetEarlierFailures(t));
 
   /**
    * A client whose every request carries one correlation id (`client-request-id`, as MSAL

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tenantDefaults } from '../../src/config/defaults.js';
 import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
 import type { HttpResult } from '../support/http.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import type { TestServer } from '../support/test-server.js';
 import {
-  createUser, ctOf, expectOk, forgetEarlierFailures, freshEmail, nativeClient, otherTenant, passwordSignIn, passwordStep, type NativeClient,
+  createUser, ctOf, expectOk, freshEmail, nativeClient, otherTenant, passwordSignIn, passwordStep, useNativeAuthServer, type NativeClient,
 } from './native-client.js';
 
 const ttlMs = tenantDefaults.continuationTokenTtl * 1000;
@@ -14,14 +14,12 @@ describe.each(engines)('native-auth continuation tokens on %s', (engine) => {
   let t: TestServer;
   let client: NativeClient;
   let mfa: NativeClient;
-  beforeAll(async () => {
-    t = await startTestServer({ engine, manualClock: true });
+  useNativeAuthServer(engine, async (server) => {
+    t = server;
     client = nativeClient(t.base, t.app.clientId);
     const { app } = await t.registerApp({ name: 'MFA app', requireMfa: true });
     mfa = nativeClient(t.base, app.clientId, { capabilities: 'mfa_required registration_required' });
   });
-  afterAll(async () => { await t?.close(); });
-  beforeEach(() => forgetEarlierFailures(t));
 
   const signUpCt = async () => ctOf(await client.signUpStart(freshEmail('ct'), { password: 'a long and unusual passphrase' }));
   const resetCt = async () => ctOf(await client.resetStart(t.user.email));

@@ -1,12 +1,12 @@
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { codePolicy } from '../../src/core/otp/one-time-codes.js';
 import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import type { TestServer } from '../support/test-server.js';
 import {
-  codeSignInStep, createUser, ctOf, expectCodeSent, expectOk, expectTokens, forgetEarlierFailures, nativeClient, otherTenant, passwordStep,
-  wrongCode, type NativeClient,
+  codeSignInStep, createUser, ctOf, expectCodeSent, expectOk, expectTokens, nativeClient, otherTenant, passwordStep, useNativeAuthServer, wrongCode,
+  type NativeClient,
 } from './native-client.js';
 
 const codeOffered = { challenge_type: 'oob redirect' };
@@ -14,12 +14,10 @@ const codeOffered = { challenge_type: 'oob redirect' };
 describe.each(engines)('native-auth email-code sign-in on %s', (engine) => {
   let t: TestServer;
   let client: NativeClient;
-  beforeAll(async () => {
-    t = await startTestServer({ engine, manualClock: true });
+  useNativeAuthServer(engine, (server) => {
+    t = server;
     client = nativeClient(t.base, t.app.clientId);
   });
-  afterAll(async () => { await t?.close(); });
-  beforeEach(() => forgetEarlierFailures(t));
 
   const mailsTo = (email: string) => t.mail.messages.filter((m) => m.to.includes(email)).length;
 

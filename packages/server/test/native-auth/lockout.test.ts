@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { attemptPolicies } from '../../src/core/abuse/attempt-limiter.js';
 import { fixedClock } from '../../src/core/clock.js';
 import type { User } from '../../src/core/model.js';
@@ -7,8 +7,10 @@ import { openRuntime, startServer } from '../../src/runtime.js';
 import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
 import type { HttpResult } from '../support/http.js';
-import { freePort, startTestServer, type TestServer } from '../support/test-server.js';
-import { codeSignInStep, createUser, expectTokens, forgetEarlierFailures, nativeClient, passwordSignIn, passwordStep, wrongCode, type NativeClient } from './native-client.js';
+import { freePort, type TestServer } from '../support/test-server.js';
+import {
+  codeSignInStep, createUser, expectTokens, nativeClient, passwordSignIn, passwordStep, useNativeAuthServer, wrongCode, type NativeClient,
+} from './native-client.js';
 
 const wrongPassword = 'not the right password';
 const { account, ip } = attemptPolicies;
@@ -33,12 +35,10 @@ function expectIpSlowedDown(res: HttpResult): number {
 describe.each(engines)('lockout on %s', (engine) => {
   let t: TestServer;
   let client: NativeClient;
-  beforeAll(async () => {
-    t = await startTestServer({ engine, manualClock: true });
+  useNativeAuthServer(engine, (server) => {
+    t = server;
     client = nativeClient(t.base, t.app.clientId);
   });
-  afterAll(async () => { await t?.close(); });
-  beforeEach(() => forgetEarlierFailures(t));
 
   /** The rate_limits row counting failures against `subject` (a user id or an IP). */
   const counted = async (subject: string) =>

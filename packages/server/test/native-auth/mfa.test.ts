@@ -1,13 +1,13 @@
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { User } from '../../src/core/model.js';
 import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
 import type { HttpResult } from '../support/http.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import type { TestServer } from '../support/test-server.js';
 import {
-  codeSignInStep, createUser, ctOf, expectCodeSent, expectOk, expectTokens, forgetEarlierFailures, freshEmail, nativeClient, passwordSignIn,
-  registerOwnAddress, resetThroughCode, signUpThroughCode, wrongCode, type NativeClient,
+  codeSignInStep, createUser, ctOf, expectCodeSent, expectOk, expectTokens, freshEmail, nativeClient, passwordSignIn, registerOwnAddress,
+  resetThroughCode, signUpThroughCode, useNativeAuthServer, wrongCode, type NativeClient,
 } from './native-client.js';
 
 describe.each(engines)('native-auth MFA on %s', (engine) => {
@@ -16,14 +16,12 @@ describe.each(engines)('native-auth MFA on %s', (engine) => {
   let mfa: NativeClient;
   /** MSAL configured without capabilities. */
   let plain: NativeClient;
-  beforeAll(async () => {
-    t = await startTestServer({ engine, manualClock: true });
+  useNativeAuthServer(engine, async (server) => {
+    t = server;
     const { app } = await t.registerApp({ name: 'MFA app', requireMfa: true });
     mfa = nativeClient(t.base, app.clientId, { capabilities: 'mfa_required registration_required' });
     plain = nativeClient(t.base, app.clientId);
   });
-  afterAll(async () => { await t?.close(); });
-  beforeEach(() => forgetEarlierFailures(t));
 
   /** A user of the MFA app with their own address registered as the second factor. */
   async function enrolledUser(): Promise<User> {

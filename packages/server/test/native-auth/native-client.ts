@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { attemptPolicies } from '../../src/core/abuse/attempt-limiter.js';
 import type { Tenant, User } from '../../src/core/model.js';
+import type { EngineName } from '../support/databases.js';
 import { postForm, type HttpResult } from '../support/http.js';
-import type { TestServer } from '../support/test-server.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
 
 type Params = Record<string, string | undefined>;
 
@@ -104,8 +105,23 @@ export async function createUser(t: TestServer, options: { password?: string | n
  * Moves the clock past the window in which failed attempts count, so a test starts with no
  * earlier failure from 127.0.0.1 counting towards the per-IP limit.
  */
-export function forgetEarlierFailures(t: TestServer): void {
+function forgetEarlierFailures(t: TestServer): void {
   t.clock.advance!(Math.max(attemptPolicies.account.windowMs, attemptPolicies.ip.windowMs) + 1000);
+}
+
+/**
+ * One server for a describe block, on a manual clock: started before its tests (`ready`
+ * receives it, to keep it and register apps) and closed after them. Each test starts with
+ * no earlier failure from 127.0.0.1 counting towards a limit.
+ */
+export function useNativeAuthServer(engine: EngineName, ready: (t: TestServer) => void | Promise<void>): void {
+  let t: TestServer | undefined;
+  beforeAll(async () => {
+    t = await startTestServer({ engine, manualClock: true });
+    await ready(t);
+  });
+  afterAll(async () => { await t?.close(); });
+  beforeEach(() => forgetEarlierFailures(t!));
 }
 
 /** Initiate and challenge with only `oob` offered: the continuation token for `grant_type=oob`, and the mailed code. */

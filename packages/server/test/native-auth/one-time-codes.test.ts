@@ -1,10 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { attemptPolicies } from '../../src/core/abuse/attempt-limiter.js';
 import { codePolicy } from '../../src/core/otp/one-time-codes.js';
 import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { codeSignInStep, createUser, ctOf, expectOk, expectTokens, forgetEarlierFailures, freshEmail, nativeClient, otherTenant, wrongCode, type NativeClient } from './native-client.js';
+import type { TestServer } from '../support/test-server.js';
+import {
+  codeSignInStep, createUser, ctOf, expectOk, expectTokens, freshEmail, nativeClient, otherTenant, useNativeAuthServer, wrongCode, type NativeClient,
+} from './native-client.js';
 
 const codeOffered = { challenge_type: 'oob redirect' };
 const minute = 60_000;
@@ -12,12 +14,10 @@ const minute = 60_000;
 describe.each(engines)('one-time codes on %s', (engine) => {
   let t: TestServer;
   let client: NativeClient;
-  beforeAll(async () => {
-    t = await startTestServer({ engine, manualClock: true });
+  useNativeAuthServer(engine, (server) => {
+    t = server;
     client = nativeClient(t.base, t.app.clientId);
   });
-  afterAll(async () => { await t?.close(); });
-  beforeEach(() => forgetEarlierFailures(t));
 
   /**
    * A code sent at the current time, with a continuation token re-issued just after (a

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import type { TestServer } from '../support/test-server.js';
 import {
-  createUser, ctOf, expectCodeSent, expectOk, expectTokens, forgetEarlierFailures, nativeClient, passwordSignIn, resetThroughCode, wrongCode,
+  createUser, ctOf, expectCodeSent, expectOk, expectTokens, nativeClient, passwordSignIn, resetThroughCode, useNativeAuthServer, wrongCode,
   type NativeClient,
 } from './native-client.js';
 
@@ -12,12 +12,10 @@ const newPassword = 'a brand new passphrase';
 describe.each(engines)('native-auth password reset on %s', (engine) => {
   let t: TestServer;
   let client: NativeClient;
-  beforeAll(async () => {
-    t = await startTestServer({ engine, manualClock: true });
+  useNativeAuthServer(engine, (server) => {
+    t = server;
     client = nativeClient(t.base, t.app.clientId);
   });
-  afterAll(async () => { await t?.close(); });
-  beforeEach(() => forgetEarlierFailures(t));
 
   it('resets the password: code, new password, polling, then sign-in with the continuation token', async () => {
     const user = await createUser(t);

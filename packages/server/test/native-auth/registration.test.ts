@@ -1,21 +1,21 @@
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { User } from '../../src/core/model.js';
 import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { createUser, ctOf, expectOk, expectTokens, forgetEarlierFailures, freshEmail, nativeClient, passwordSignIn, wrongCode, type NativeClient } from './native-client.js';
+import type { TestServer } from '../support/test-server.js';
+import {
+  createUser, ctOf, expectOk, expectTokens, freshEmail, nativeClient, passwordSignIn, useNativeAuthServer, wrongCode, type NativeClient,
+} from './native-client.js';
 
 describe.each(engines)('native-auth second-factor registration on %s', (engine) => {
   let t: TestServer;
   let mfa: NativeClient;
-  beforeAll(async () => {
-    t = await startTestServer({ engine, manualClock: true });
+  useNativeAuthServer(engine, async (server) => {
+    t = server;
     const { app } = await t.registerApp({ name: 'MFA app', requireMfa: true });
     mfa = nativeClient(t.base, app.clientId, { capabilities: 'mfa_required registration_required' });
   });
-  afterAll(async () => { await t?.close(); });
-  beforeEach(() => forgetEarlierFailures(t));
 
   /** A password sign-in that stops at registration_required: the registration continuation token. */
   async function registrationRequired(user: User): Promise<string> {

@@ -1,11 +1,11 @@
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AttributeDefinition } from '../../src/core/model.js';
 import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import type { TestServer } from '../support/test-server.js';
 import {
-  ctOf, expectCodeSent, expectOk, expectTokens, forgetEarlierFailures, freshEmail, nativeClient, passwordSignIn, signUpThroughCode, wrongCode,
+  ctOf, expectCodeSent, expectOk, expectTokens, freshEmail, nativeClient, passwordSignIn, signUpThroughCode, useNativeAuthServer, wrongCode,
   type NativeClient,
 } from './native-client.js';
 
@@ -24,14 +24,12 @@ describe.each(engines)('native-auth sign-up on %s', (engine) => {
   let client: NativeClient;
   let codeOnly: NativeClient;
   let loyalty: NativeClient;
-  beforeAll(async () => {
-    t = await startTestServer({ engine, manualClock: true });
+  useNativeAuthServer(engine, async (server) => {
+    t = server;
     client = nativeClient(t.base, t.app.clientId);
     codeOnly = nativeClient(t.base, (await t.registerApp({ name: 'Code-only app', challengeTypes: ['oob', 'redirect'] })).app.clientId, { challengeType: 'oob redirect' });
     loyalty = nativeClient(t.base, (await t.registerApp({ name: 'Loyalty app', userAttributes: loyaltyAttributes })).app.clientId);
   });
-  afterAll(async () => { await t?.close(); });
-  beforeEach(() => forgetEarlierFailures(t));
 
   const userOf = (email: string) => t.services.repos.users.findByEmail(t.tenant.id, email);
 
