@@ -6,6 +6,7 @@ import { errorFromAnswer } from '../http/wire-errors.js';
 import { randomId } from '../platform.js';
 import { exportJwk } from '../storage/secure-store.js';
 import { Account } from '../tokens/account.js';
+import { AccountSlot } from '../tokens/account-slot.js';
 import { recordFrom } from '../tokens/session-record.js';
 import { dpopSigner, TokenCache } from '../tokens/token-cache.js';
 import { postToken } from '../tokens/token-endpoint.js';
@@ -31,16 +32,16 @@ export interface PairOptions {
  */
 export class Companion {
   private readonly ctx: SdkContext;
-  private account: Promise<Account | null> | null = null;
+  private readonly slot: AccountSlot;
 
   constructor(config: ClientConfig) {
     this.ctx = createContext(config);
+    this.slot = new AccountSlot(this.ctx);
   }
 
   /** The session a previous pairing left in the store, or null. */
   getAccount(): Promise<Account | null> {
-    this.account ??= TokenCache.load(this.ctx).then((cache) => (cache ? new Account(this.ctx, cache) : null));
-    return this.account;
+    return this.slot.get();
   }
 
   /**
@@ -100,9 +101,7 @@ export class Companion {
     }, dpop);
     if (!answer.ok) throw errorFromAnswer(answer);
     const cache = await TokenCache.save(this.ctx, recordFrom(answer.body, this.ctx.platform.now()), dpop);
-    const account = new Account(this.ctx, cache);
-    this.account = Promise.resolve(account);
-    return account;
+    return this.slot.set(new Account(this.ctx, cache));
   }
 }
 

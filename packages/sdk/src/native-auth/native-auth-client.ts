@@ -2,6 +2,7 @@ import { createContext, type ClientConfig } from '../context.js';
 import { BatonSdkError } from '../errors.js';
 import { errorFromAnswer } from '../http/wire-errors.js';
 import { Account } from '../tokens/account.js';
+import { AccountSlot } from '../tokens/account-slot.js';
 import { recordFrom } from '../tokens/session-record.js';
 import { TokenCache } from '../tokens/token-cache.js';
 import { postToken } from '../tokens/token-endpoint.js';
@@ -24,15 +25,16 @@ export interface NativeAuthConfig extends ClientConfig {
  */
 export class NativeAuthClient {
   private readonly ctx: FlowContext;
-  private account: Promise<Account | null> | null = null;
+  private readonly slot: AccountSlot;
 
   constructor(config: NativeAuthConfig) {
     const base = createContext(config);
+    this.slot = new AccountSlot(base);
     this.ctx = {
       ...base,
       challengeType: [...new Set([...config.challengeTypes, 'redirect'])].join(' '),
       capabilities: (config.capabilities ?? ['mfa_required', 'registration_required']).join(' '),
-      openAccount: async (body) => this.remember(new Account(base, await TokenCache.save(base, recordFrom(body, base.platform.now()), null))),
+      openAccount: async (body) => this.slot.set(new Account(base, await TokenCache.save(base, recordFrom(body, base.platform.now()), null))),
     };
   }
 
@@ -50,8 +52,7 @@ export class NativeAuthClient {
 
   /** The signed-in account in the store, or null. Always the same object, so its refreshes are single-flight. */
   getAccount(): Promise<Account | null> {
-    this.account ??= TokenCache.load(this.ctx).then((cache) => (cache ? new Account(this.ctx, cache) : null));
-    return this.account;
+    return this.slot.get();
   }
 
   /**
@@ -66,10 +67,5 @@ export class NativeAuthClient {
       throw error.serverError === 'invalid_grant' ? new BatonSdkError('session_ended', error.message, { serverError: 'invalid_grant', status: answer.status }) : error;
     }
     return this.ctx.openAccount(answer.body);
-  }
-
-  private remember(account: Account): Account {
-    this.account = Promise.resolve(account);
-    return account;
   }
 }

@@ -21,7 +21,7 @@ export class Account {
   constructor(private readonly ctx: SdkContext, private readonly cache: TokenCache) {}
 
   get claims(): AccountClaims {
-    return this.cache.record.claims;
+    return this.cache.claims;
   }
 
   get username(): string {
@@ -30,6 +30,11 @@ export class Account {
 
   get idToken(): string {
     return this.cache.record.idToken;
+  }
+
+  /** True once signed out on this device or ended by the server: sign in again. */
+  get signedOut(): boolean {
+    return this.cache.ended;
   }
 
   /** True when the session's tokens are bound to this device's DPoP key (companions). */

@@ -2,7 +2,7 @@ import { dpopKeyName, type SdkContext } from '../context.js';
 import { DpopSigner } from '../dpop/dpop-proof.js';
 import { BatonSdkError } from '../errors.js';
 import { errorFromAnswer } from '../http/wire-errors.js';
-import { recordFrom, type SessionRecord } from './session-record.js';
+import { recordFrom, type AccountClaims, type SessionRecord } from './session-record.js';
 import { singleFlight } from './single-flight.js';
 import { postToken } from './token-endpoint.js';
 
@@ -17,7 +17,7 @@ const maxRefreshMarginMs = 60_000;
  * server answers with the same successor inside its retry window.
  */
 export class TokenCache {
-  private ended = false;
+  private isEnded = false;
   readonly refresh = singleFlight(() => this.rotate());
 
   private constructor(private readonly ctx: SdkContext, private current: SessionRecord, readonly dpop: DpopSigner | null) {}
@@ -36,8 +36,18 @@ export class TokenCache {
     return new TokenCache(ctx, record, record.dpopBound ? await dpopSigner(ctx) : null);
   }
 
+  /** Signed out here, or ended by the server (seen at a refresh). */
+  get ended(): boolean {
+    return this.isEnded;
+  }
+
+  /** Who the session is (was) for; readable after sign-out, unlike the tokens. */
+  get claims(): AccountClaims {
+    return this.current.claims;
+  }
+
   get record(): SessionRecord {
-    if (this.ended) throw new BatonSdkError('session_ended', 'This session has ended: sign in again');
+    if (this.isEnded) throw new BatonSdkError('session_ended', 'This session has ended: sign in again');
     return this.current;
   }
 
@@ -50,7 +60,7 @@ export class TokenCache {
 
   /** Forgets the session locally: its tokens and, for a DPoP-bound one, the key. */
   async forget(): Promise<void> {
-    this.ended = true;
+    this.isEnded = true;
     await this.ctx.store.delete(this.ctx.sessionKey);
     if (this.dpop) await this.ctx.store.deleteKeyPair(dpopKeyName);
   }
@@ -65,7 +75,7 @@ export class TokenCache {
       throw new BatonSdkError('session_ended', `The session has ended (${error.message}): sign in again`, { serverError: 'invalid_grant', status: answer.status });
     }
     const next = recordFrom(answer.body, this.ctx.platform.now());
-    if (this.ended) throw new BatonSdkError('session_ended', 'This session was signed out during the refresh');
+    if (this.isEnded) throw new BatonSdkError('session_ended', 'This session was signed out during the refresh');
     await this.ctx.store.set(this.ctx.sessionKey, JSON.stringify(next));
     this.current = next;
     return next;
