@@ -2,17 +2,21 @@ import cookie from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../core/services.js';
 import { authorizeRoute } from './authorize-route.js';
+import { webErrorHandler } from './error-handler.js';
 import { stylesheet } from './layout.js';
 import { logoutRoute } from './logout-route.js';
 import { Csrf } from './security.js';
+import { resetPages } from './reset-pages.js';
 import { signInPages } from './sign-in-pages.js';
+import { signUpPages } from './sign-up-pages.js';
 
 /** The browser surface: authorization endpoint, hosted pages, logout, and their stylesheet. */
 export async function registerWeb(app: FastifyInstance, services: Services, publicUrl: string, csrfKey: Buffer) {
   await app.register(cookie);
   const deps = { services, publicUrl, csrf: new Csrf(csrfKey) };
   app.get('/assets/baton.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(stylesheet));
-  authorizeRoute(app, deps);
-  signInPages(app, deps);
-  logoutRoute(app, deps);
+  await app.register(async (web) => {
+    web.setErrorHandler(webErrorHandler(services));
+    for (const routes of [authorizeRoute, signInPages, signUpPages, resetPages, logoutRoute]) routes(web, deps);
+  });
 }

@@ -1,8 +1,11 @@
 import type { Tenant } from '../../core/model.js';
 import { html, type SafeHtml } from './html.js';
 
+/** What a page shows of its tenant; an unknown tenant's error page uses Baton's own. */
+export type PageTenant = Pick<Tenant, 'displayName' | 'theme'>;
+
 export interface PageOptions {
-  tenant: Tenant;
+  tenant: PageTenant;
   title: string;
   /** Per-response CSP nonce for the theme's style element. */
   nonce: string;
@@ -48,6 +51,10 @@ input{width:100%;padding:.625rem .75rem;border:1px solid #9ca3af;border-radius:.
 input:focus{outline:3px solid var(--accent);outline-offset:1px;border-color:var(--accent)}
 input[aria-invalid=true]{border-color:#b91c1c}
 .field{margin-bottom:1rem}
+.check{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem}
+.check input{width:auto;margin:0}
+.check label{margin:0;font-weight:400}
+.check p{flex-basis:100%}
 .hint{font-size:.875rem;color:#4b5563;margin:.25rem 0 0}
 .error{font-size:.875rem;color:#b91c1c;margin:.25rem 0 0}
 .alert{padding:.75rem;border-radius:.375rem;background:#fef2f2;color:#991b1b;margin-bottom:1rem}

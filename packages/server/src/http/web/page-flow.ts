@@ -7,6 +7,7 @@ import type { Services } from '../../core/services.js';
 import { param, readParams } from '../../oauth/params.js';
 import { formBody } from '../request-context.js';
 import { tenantOf } from '../route-options.js';
+import type { PageTenant } from './layout.js';
 import { messagePage } from './pages.js';
 import { cookieOptions, Csrf, securePage, ssoCookie } from './security.js';
 
@@ -59,9 +60,9 @@ export function redirectError(reply: FastifyReply, request: Pick<AuthorizationRe
 }
 
 /** A page for errors that cannot go back to the app (unknown client, bad redirect URI, expired request). */
-export function errorPage(reply: FastifyReply, tenant: Tenant, status: number, message: string) {
+export function errorPage(reply: FastifyReply, tenant: PageTenant, status: number, message: string) {
   const nonce = securePage(reply);
-  return reply.code(status).send(messagePage(tenant, nonce, 'Something went wrong', message));
+  return reply.code(status).send(messagePage(tenant, nonce, 'Something went wrong', message, 'alert'));
 }
 
 export function isBrowserSignIn(result: unknown): result is BrowserSignIn {

@@ -1,12 +1,13 @@
 import type { Tenant } from '../../core/model.js';
 import { html, type SafeHtml } from './html.js';
-import { layout } from './layout.js';
+import { layout, type PageTenant } from './layout.js';
 
 export interface Field {
   name: string;
   label: string;
-  type: 'email' | 'password' | 'text';
-  autocomplete: string;
+  /** A checkbox sends `true` when ticked and nothing otherwise; a required one must be ticked. */
+  type: 'email' | 'password' | 'text' | 'checkbox';
+  autocomplete?: string;
   value?: string;
   error?: string;
   hint?: string;
@@ -36,11 +37,12 @@ export function formPage(p: FormPage): string {
   const focus = p.fields.find((f) => f.error) ?? p.fields[0];
   const fields = p.fields.map((f) => {
     const described = [f.hint ? `${f.name}-hint` : '', f.error ? `${f.name}-error` : ''].filter(Boolean).join(' ');
-    return html`<div class="field">
-<label for="${f.name}">${f.label}</label>
-<input id="${f.name}" name="${f.name}" type="${f.type}" autocomplete="${f.autocomplete}" required
-${f.value !== undefined ? html` value="${f.value}"` : ''}${f.numeric ? html` inputmode="numeric" pattern="[0-9]*"` : ''}
-${described ? html` aria-describedby="${described}"` : ''}${f.error ? html` aria-invalid="true"` : ''}${f === focus ? html` autofocus` : ''}>
+    const label = html`<label for="${f.name}">${f.label}</label>`;
+    const input = html`<input id="${f.name}" name="${f.name}" type="${f.type}" required
+${f.autocomplete ? html` autocomplete="${f.autocomplete}"` : ''}${f.type === 'checkbox' ? html` value="true"${f.value === 'true' ? ' checked' : ''}` : f.value !== undefined ? html` value="${f.value}"` : ''}${f.numeric ? html` inputmode="numeric" pattern="[0-9]*"` : ''}
+${described ? html` aria-describedby="${described}"` : ''}${f.error ? html` aria-invalid="true"` : ''}${f === focus ? html` autofocus` : ''}>`;
+    return html`<div class="field${f.type === 'checkbox' ? ' check' : ''}">
+${f.type === 'checkbox' ? html`${input}${label}` : html`${label}${input}`}
 ${f.hint ? html`<p class="hint" id="${f.name}-hint">${f.hint}</p>` : ''}
 ${f.error ? html`<p class="error" id="${f.name}-error">${f.error}</p>` : ''}
 </div>`;
@@ -62,8 +64,8 @@ export function linkButton(action: string, label: string, hidden: Record<string,
 }
 
 /** A page with a message and no form (errors that cannot go back to the app, signed out). */
-export function messagePage(tenant: Tenant, nonce: string, title: string, message: string): string {
-  return layout({ tenant, title, nonce }, html`<p role="status">${message}</p>`);
+export function messagePage(tenant: PageTenant, nonce: string, title: string, message: string, role: 'status' | 'alert' = 'status'): string {
+  return layout({ tenant, title, nonce }, html`<p role="${role}">${message}</p>`);
 }
 
 function hiddenFields(hidden: Record<string, string | undefined>): SafeHtml[] {

@@ -1,20 +1,28 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BatonError } from '../../core/errors.js';
+import type { SignInResult } from '../../core/flows/steps.js';
 import type { App, Tenant } from '../../core/model.js';
 import { param, readParams } from '../../oauth/params.js';
 import { deviceHint, requestContext } from '../request-context.js';
-import { html } from './html.js';
+import { html, type SafeHtml } from './html.js';
 import { finishAuthorization, isBrowserSignIn, pageStep, type PageContext, type WebDeps } from './page-flow.js';
 import { formPage, linkButton } from './pages.js';
 
-interface PageBase {
+export interface PageBase {
   tenant: Tenant;
   app: App;
   nonce: string;
   hidden: Record<string, string | undefined>;
 }
 
-const offered = (app: App) => ['password', 'oob', 'redirect'].filter((t) => app.challengeTypes.includes(t as never)).join(' ');
+/** What a refused step says to a person: next to `field`, or as an alert about the whole form. */
+export interface Refusal {
+  field?: string;
+  message: string;
+}
+
+/** Every challenge type the app allows, offered in the order the hosted pages prefer. */
+export const offered = (app: App) => ['password', 'oob', 'redirect'].filter((t) => app.challengeTypes.includes(t as never)).join(' ');
 
 /** The first page: who are you. Links to sign-up and password reset carry the request along. */
 export function identifyPage(p: PageBase & { email?: string | undefined; error?: string }): string {
@@ -32,7 +40,7 @@ export function passwordPage(p: PageBase & { email: string; error?: string; aler
     tenant: p.tenant, nonce: p.nonce, title: 'Enter your password', action: `/${p.tenant.name}/login/password`, hidden: p.hidden, submit: 'Sign in',
     intro: `Signing in as ${p.email}`, ...(p.alert ? { alert: p.alert } : {}),
     fields: [{ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', ...(p.error ? { error: p.error } : {}) }],
-    links: html`<div class="links">${linkButton(`/${p.tenant.name}/reset/start`, 'Forgot your password?', { csrf: p.hidden.csrf, request: p.hidden.request })}</div>`,
+    links: html`<div class="links">${linkButton(`/${p.tenant.name}/reset/start`, 'Forgot your password?', { csrf: p.hidden.csrf, request: p.hidden.request, email: p.email })}</div>`,
   });
 }
 
@@ -43,13 +51,13 @@ export function codePage(p: PageBase & { action: string; title: string; sentTo: 
     ...(p.alert ? { alert: p.alert } : {}),
     fields: [{
       name: 'code', label: 'Verification code', type: 'text', autocomplete: 'one-time-code', numeric: true,
-      hint: `We sent a ${p.codeLength}-digit code to ${p.sentTo}. It expires in 10 minutes.`, ...(p.error ? { error: p.error } : {}),
+      hint: `We sent ${p.codeLength === 8 ? 'an' : 'a'} ${p.codeLength}-digit code to ${p.sentTo}. It expires in 10 minutes.`, ...(p.error ? { error: p.error } : {}),
     }],
   });
 }
 
 /** What a refused step says to a person, next to the field it is about or as an alert. */
-export function describeRefusal(error: BatonError): { field?: string; message: string } {
+export function describeRefusal(error: BatonError): Refusal {
   if (error.code === 'user_not_found') return { field: 'email', message: 'No account uses this email address.' };
   if (error.details.errorCodes?.includes(90100)) return { field: 'email', message: 'Enter a valid email address.' };
   if (error.details.errorCodes?.includes(50126)) return { field: 'password', message: 'That password is not right.' };
@@ -60,8 +68,14 @@ export function describeRefusal(error: BatonError): { field?: string; message: s
   return { message: `${error.description}.` };
 }
 
+/** A refusal shown on a page: as the error of `field` when it is about that field, else as an alert. */
+export function refusalOn(refused: Refusal | undefined, field: string): { error?: string; alert?: string } {
+  if (!refused) return {};
+  return refused.field === field ? { error: refused.message } : { alert: refused.message };
+}
+
 /** Runs a step; a refusal comes back as a message for the page instead of an error response. */
-export async function attempt<T>(work: () => Promise<T>): Promise<{ ok: T } | { refused: { field?: string; message: string }; error: BatonError }> {
+export async function attempt<T>(work: () => Promise<T>): Promise<{ ok: T } | { refused: Refusal; error: BatonError }> {
   try {
     return { ok: await work() };
   } catch (error) {
@@ -73,7 +87,13 @@ export async function attempt<T>(work: () => Promise<T>): Promise<{ ok: T } | { 
 /** The hosted sign-in: email, then password or emailed code (and a second factor when the app requires one). */
 export function signInPages(app: FastifyInstance, deps: WebDeps) {
   const { services } = deps;
-  const base = (c: PageContext, extra: Record<string, string | undefined> = {}) => ({ tenant: c.tenant, app: c.app, nonce: c.nonce, hidden: { ...c.hidden, ...extra } });
+
+  // Back to the first page from sign-up or password reset ("Sign in instead").
+  app.post('/:tenant/login/start', async (request, reply) => {
+    const c = await pageStep(deps, request, reply);
+    const { email } = readParams({ email: param().optional() }, c.body);
+    return reply.send(identifyPage({ ...pageBase(c), email }));
+  });
 
   app.post('/:tenant/login/identify', async (request, reply) => {
     const c = await pageStep(deps, request, reply);
@@ -83,50 +103,83 @@ export function signInPages(app: FastifyInstance, deps: WebDeps) {
       if (initiated.kind === 'redirect') throw new BatonError('invalid_request', initiated.reason);
       return services.nativeSignIn.challenge(c.tenant, c.app, { continuationToken: initiated.continuationToken, challengeType: offered(c.app) });
     });
-    if ('refused' in started) return reply.send(identifyPage({ ...base(c), email, error: started.refused.message }));
+    if ('refused' in started) return reply.send(identifyPage({ ...pageBase(c), email, error: started.refused.message }));
     const step = started.ok;
-    if (step.kind === 'redirect') return reply.send(identifyPage({ ...base(c), email, error: step.reason }));
+    if (step.kind === 'redirect') return reply.send(identifyPage({ ...pageBase(c), email, error: step.reason }));
     const hidden = { ct: step.continuationToken, email };
-    if (step.challengeType === 'password') return reply.send(passwordPage({ ...base(c, hidden), email: email ?? '' }));
-    return reply.send(codePage({ ...base(c, hidden), action: `/${c.tenant.name}/login/code`, title: 'Check your email', sentTo: step.code?.targetLabel ?? '', codeLength: step.code?.codeLength ?? c.tenant.codeLength }));
+    if (step.challengeType === 'password') return reply.send(passwordPage({ ...pageBase(c, hidden), email: email ?? '' }));
+    return reply.send(codePage({ ...pageBase(c, hidden), action: `/${c.tenant.name}/login/code`, title: 'Check your email', sentTo: step.code?.targetLabel ?? '', codeLength: step.code?.codeLength ?? c.tenant.codeLength }));
   });
 
   app.post('/:tenant/login/password', async (request, reply) => {
     const c = await pageStep(deps, request, reply);
     const p = readParams({ ct: param().optional(), email: param().optional(), password: param().optional() }, c.body);
-    const result = await attempt(() => services.nativeSignIn.signInWithPassword(c.tenant, c.app, {
+    return completeSignIn(deps, reply, c, () => services.nativeSignIn.signInWithPassword(c.tenant, c.app, {
       continuationToken: p.ct, password: p.password, scope: c.request.scope, device: deviceHint(request), context: requestContext(request), into: 'browser',
+    }), (refused) => passwordPage({
+      ...pageBase(c, { ct: p.ct, email: p.email }), email: p.email ?? '', ...refusalOn(refused, 'password'),
     }));
-    if ('refused' in result) {
-      if (result.error.details.suberror === 'mfa_required') return secondFactorPage(c, result.error.details.continuationToken);
-      return reply.send(passwordPage({ ...base(c, { ct: p.ct, email: p.email }), email: p.email ?? '', ...(result.refused.field === 'password' ? { error: result.refused.message } : { alert: result.refused.message }) }));
-    }
-    if (!isBrowserSignIn(result.ok)) throw new BatonError('server_error', 'Sign-in did not open a browser session');
-    return finishAuthorization(deps, reply, c.tenant, c.request, result.ok);
-
-    async function secondFactorPage(ctx: PageContext, token: string | undefined) {
-      const methods = await services.secondFactor.introspect(ctx.tenant, ctx.app, token);
-      const step = await services.secondFactor.challenge(ctx.tenant, ctx.app, { continuationToken: methods.continuationToken, challengeType: 'oob', methodId: methods.methods[0]?.id });
-      if (step.kind === 'redirect') throw new BatonError('invalid_request', step.reason);
-      return reply.send(codePage({ ...base(ctx, { ct: step.continuationToken, mfa: '1' }), action: `/${ctx.tenant.name}/login/code`, title: 'Confirm it is you', sentTo: step.code?.targetLabel ?? '', codeLength: step.code?.codeLength ?? ctx.tenant.codeLength }));
-    }
   });
 
   app.post('/:tenant/login/code', async (request, reply) => {
     const c = await pageStep(deps, request, reply);
     const p = readParams({ ct: param().optional(), email: param().optional(), code: param().optional(), mfa: param().optional() }, c.body);
     const input = { continuationToken: p.ct, code: p.code, scope: c.request.scope, device: deviceHint(request), context: requestContext(request), into: 'browser' as const };
-    const result = await attempt(() => (p.mfa ? services.secondFactor.verify(c.tenant, c.app, input) : services.nativeSignIn.signInWithCode(c.tenant, c.app, input)));
-    if ('refused' in result) {
-      if (result.error.details.suberror === 'registration_required') {
-        return reply.send(identifyPage({ ...base(c), email: p.email, error: 'This app needs a second verification method: set one up in the app first.' }));
-      }
-      return reply.send(codePage({
-        ...base(c, { ct: p.ct, email: p.email, mfa: p.mfa }), action: `/${c.tenant.name}/login/code`, title: 'Check your email', sentTo: 'your email address',
-        codeLength: c.tenant.codeLength, ...(result.refused.field === 'code' ? { error: result.refused.message } : { alert: result.refused.message }),
+    return completeSignIn(deps, reply, c, () => (p.mfa ? services.secondFactor.verify(c.tenant, c.app, input) : services.nativeSignIn.signInWithCode(c.tenant, c.app, input)),
+      (refused) => codePage({
+        ...pageBase(c, { ct: p.ct, email: p.email, mfa: p.mfa }), action: `/${c.tenant.name}/login/code`, title: p.mfa ? 'Confirm it is you' : 'Check your email',
+        sentTo: 'your email address', codeLength: c.tenant.codeLength, ...refusalOn(refused, 'code'),
       }));
-    }
-    if (!isBrowserSignIn(result.ok)) throw new BatonError('server_error', 'Sign-in did not open a browser session');
-    return finishAuthorization(deps, reply, c.tenant, c.request, result.ok);
   });
+}
+
+/** The fields every page of a hosted flow starts from; `extra` adds the step's own hidden state. */
+export const pageBase = (c: PageContext, extra: Record<string, string | undefined> = {}): PageBase => ({
+  tenant: c.tenant, app: c.app, nonce: c.nonce, hidden: { ...c.hidden, ...extra },
+});
+
+/**
+ * The last step of any hosted flow (sign-in, sign-up, password reset): back to the app with
+ * a code; or on to the second-factor code page when the account has a method registered;
+ * or, when the app requires a method this account has not registered (the hosted pages
+ * cannot register one), back to the first page saying so. Any other refusal is shown by
+ * `refusedPage`, the step's own page.
+ */
+export async function completeSignIn(deps: WebDeps, reply: FastifyReply, c: PageContext, work: () => Promise<SignInResult>, refusedPage: (refused: Refusal) => string) {
+  const result = await attempt(work);
+  if ('refused' in result) {
+    if (result.error.details.suberror === 'mfa_required') return secondFactorPage(deps, reply, c, result.error.details.continuationToken);
+    return reply.send(refusedPage(result.refused));
+  }
+  if (isBrowserSignIn(result.ok)) return finishAuthorization(deps, reply, c.tenant, c.request, result.ok);
+  if ('kind' in result.ok && result.ok.kind === 'redirect') {
+    return reply.send(identifyPage({ ...pageBase(c), error: 'This app needs a second verification method: set one up in the app first.' }));
+  }
+  throw new BatonError('server_error', 'Sign-in did not open a browser session');
+}
+
+/**
+ * Signs the browser in at the end of sign-up or password reset, with the continuation
+ * token the flow handed over: the same `grant_type=continuation_token` step as native auth.
+ */
+export function continueToSignIn(deps: WebDeps, request: FastifyRequest, reply: FastifyReply, c: PageContext, continuationToken: string, email: string | undefined) {
+  return completeSignIn(deps, reply, c, () => deps.services.nativeSignIn.signInWithContinuation(c.tenant, c.app, {
+    continuationToken, username: email, scope: c.request.scope, device: deviceHint(request), context: requestContext(request), into: 'browser',
+  }), (refused) => identifyPage({ ...pageBase(c), email, error: refused.message }));
+}
+
+/** A "Sign in instead" link back to the first page, for sign-up and password reset. */
+export function signInInstead(p: PageBase, email: string | undefined): SafeHtml {
+  return html`<div class="links">${linkButton(`/${p.tenant.name}/login/start`, 'Sign in instead', { csrf: p.hidden.csrf, request: p.hidden.request, email })}</div>`;
+}
+
+/** Sends a code to the account's first registered method and asks for it (verified at /login/code). */
+async function secondFactorPage({ services }: WebDeps, reply: FastifyReply, c: PageContext, token: string | undefined) {
+  const methods = await services.secondFactor.introspect(c.tenant, c.app, token);
+  const step = await services.secondFactor.challenge(c.tenant, c.app, { continuationToken: methods.continuationToken, challengeType: 'oob', methodId: methods.methods[0]?.id });
+  if (step.kind === 'redirect') throw new BatonError('invalid_request', step.reason);
+  return reply.send(codePage({
+    ...pageBase(c, { ct: step.continuationToken, mfa: '1' }), action: `/${c.tenant.name}/login/code`, title: 'Confirm it is you',
+    sentTo: step.code?.targetLabel ?? '', codeLength: step.code?.codeLength ?? c.tenant.codeLength,
+  }));
 }
