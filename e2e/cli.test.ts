@@ -42,10 +42,18 @@ describe('the baton CLI with --json', () => {
     expect(created.stderr).toContain('Generated a development master key');
   });
 
+  it('tenant create --logo-url --color stores the theme of the hosted pages', async () => {
+    const created = await baton('tenant', 'create', 'themed', '--logo-url', 'https://cdn.example.com/logo.svg', '--color', '#0a7d4f');
+    expect(created.code).toBe(0);
+    const stored = await readStored(databaseUrl, (repos) => repos.tenants.findByName('themed'));
+    expect(stored?.theme).toEqual({ logoUrl: 'https://cdn.example.com/logo.svg', color: '#0a7d4f' });
+  });
+
   it('app create --type public prints a client_id and no secret, with every flag of the contract stored', async () => {
     const created = await baton('app', 'create', '--tenant', 'acme', '--name', 'Phone app', '--type', 'public',
       '--challenge-types', 'oob,password',
       '--redirect-uri', 'com.example.phone://auth', '--redirect-uri', 'https://app.example.com/callback',
+      '--post-logout-redirect-uri', 'https://app.example.com/', '--post-logout-redirect-uri', 'https://app.example.com/bye',
       '--allowed-origin', 'https://app.example.com', '--allowed-origin', 'https://admin.example.com',
       '--require-mfa', '--allow-refresh-token-export', '--allow-session-transfer', '--accept-session-transfer');
     expect(created.code).toBe(0);
@@ -54,6 +62,7 @@ describe('the baton CLI with --json', () => {
     expect(stored).toMatchObject({
       name: 'Phone app', type: 'public', secretDigest: null, challengeTypes: ['oob', 'password'],
       redirectUris: ['com.example.phone://auth', 'https://app.example.com/callback'],
+      postLogoutRedirectUris: ['https://app.example.com/', 'https://app.example.com/bye'],
       allowedOrigins: ['https://app.example.com', 'https://admin.example.com'],
       requireMfa: true, allowRefreshTokenExport: true, allowSessionTransfer: true, acceptSessionTransfer: true,
     });
@@ -93,6 +102,8 @@ describe('the baton CLI with --json', () => {
       ['sessions revoke with both --session and --user', ['sessions', 'revoke', '--tenant', 'acme', '--session', 'x', '--user', 'grace@example.com'], /exactly one of --session <id> or --user <email>/],
       ['an unknown command', ['frobnicate'], /unknown command 'frobnicate'/],
       ['an unknown option', ['tenant', 'create', 'beta', '--colour', 'blue'], /unknown option '--colour'/],
+      ['a logo URL that is not https', ['tenant', 'create', 'gamma', '--logo-url', 'http://cdn.example.com/logo.svg'], /logo URL must be an https:\/\/ URL/],
+      ['a colour that is not one', ['tenant', 'create', 'delta', '--color', 'red;}body{display:none'], /theme colour must be/],
       ['a missing required option', ['user', 'create', '--tenant', 'acme'], /required option '--email <email>' not specified/],
     ])('%s', async (_case, args, message) => {
       const failed = await baton(...args);

@@ -24,6 +24,7 @@ export function appCommands(program: Command, run: RunCommand) {
     .addOption(new Option('--type <type>', 'client type').choices(['public', 'confidential']).default('public'))
     .option('--challenge-types <list>', 'comma-separated: oob,password,redirect', 'oob,password,redirect')
     .option('--redirect-uri <uri>', 'allowed redirect URI (repeatable)', collect, [])
+    .option('--post-logout-redirect-uri <uri>', 'where logout may send the browser back to (repeatable)', collect, [])
     .option('--allowed-origin <origin>', 'browser origin allowed to call the API (repeatable)', collect, [])
     .option('--require-mfa', 'require a second factor at sign-in', false)
     .option('--allow-refresh-token-export', 'let the SDK export raw refresh tokens', false)
@@ -39,7 +40,7 @@ export function appCommands(program: Command, run: RunCommand) {
     }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, Number(v)]));
     const registered = await withRuntime(async (rt) => rt.services.apps.register(await rt.services.tenants.require(o.tenant), {
       name: o.name, type: o.type, challengeTypes: String(o.challengeTypes).split(',').map((t) => t.trim()).filter(Boolean) as ChallengeType[],
-      redirectUris: o.redirectUri, allowedOrigins: o.allowedOrigin, requireMfa: o.requireMfa, allowRefreshTokenExport: o.allowRefreshTokenExport,
+      redirectUris: o.redirectUri, postLogoutRedirectUris: o.postLogoutRedirectUri, allowedOrigins: o.allowedOrigin, requireMfa: o.requireMfa, allowRefreshTokenExport: o.allowRefreshTokenExport,
       allowSessionTransfer: o.allowSessionTransfer, acceptSessionTransfer: o.acceptSessionTransfer, lifetimes,
       userAttributes: (o.attribute as string[]).map(parseAttributeSpec),
     }));

@@ -7,9 +7,12 @@ export function tenantCommands(program: Command, run: RunCommand) {
   run(tenant.command('create').argument('<name>', 'tenant name (lower-case letters, digits, hyphens)').description('create a tenant and its first signing key')
     .option('--display-name <name>', 'name shown to users')
     .addOption(new Option('--signing-alg <alg>', 'signing algorithm').choices(['ES256', 'RS256']).default('ES256'))
-    .option('--code-length <n>', 'one-time code length (6-8)', '8'), async (out, options, [name]) => {
+    .option('--code-length <n>', 'one-time code length (6-8)', '8')
+    .option('--logo-url <url>', 'https URL of the logo the hosted pages show')
+    .option('--color <colour>', 'CSS colour of the hosted pages\' buttons and links (#rgb, #rrggbb or a name)'), async (out, options, [name]) => {
+    const theme = { ...(options.logoUrl ? { logoUrl: options.logoUrl } : {}), ...(options.color ? { color: options.color } : {}) };
     const created = await withRuntime((rt) => rt.services.tenants.create({
-      name: name!, displayName: options.displayName, signingAlg: options.signingAlg, codeLength: Number(options.codeLength),
+      name: name!, displayName: options.displayName, signingAlg: options.signingAlg, codeLength: Number(options.codeLength), theme,
     }));
     out.result({ id: created.id, name: created.name }, () => `Created tenant "${created.name}" (${created.id})`);
   });
