@@ -99,7 +99,11 @@ export class Companion {
     const answer = await postToken(this.ctx, {
       grant_type: grantTypes.tokenExchange, subject_token: transferToken, subject_token_type: tokenTypes.sessionTransferToken,
     }, dpop);
-    if (!answer.ok) throw errorFromAnswer(answer);
+    if (!answer.ok) {
+      const error = errorFromAnswer(answer);
+      if (error.serverError !== 'invalid_grant') throw error;
+      throw new BatonSdkError('handoff_failed', `The server refused the session transfer token (expired, already used or for another app): ${error.message}`, { serverError: 'invalid_grant', status: answer.status });
+    }
     const cache = await TokenCache.save(this.ctx, recordFrom(answer.body, this.ctx.platform.now()), dpop);
     return this.slot.set(new Account(this.ctx, cache));
   }
