@@ -44,9 +44,9 @@ export async function freePort(): Promise<number> {
 
 /**
  * A real Baton server on 127.0.0.1 over a fresh database of `engine`, with a tenant, a
- * public app and a user. Pass `manualClock` to move time by hand.
+ * public app and a user. Pass `manualClock` to move time by hand, `publicUrl` to serve behind another one.
  */
-export async function startTestServer(options: { engine?: EngineName; manualClock?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(options: { engine?: EngineName; manualClock?: boolean; publicUrl?: string } = {}): Promise<TestServer> {
   const port = await freePort();
   const mail = await startMailSink();
   const url = `http://127.0.0.1:${port}`;
@@ -56,7 +56,8 @@ export async function startTestServer(options: { engine?: EngineName; manualCloc
     masterKey: randomBytes(32).toString('base64'),
     port,
     host: '127.0.0.1',
-    publicUrl: url,
+    // Another public URL (https, say) changes issuers and cookie flags; requests still go to `url`.
+    publicUrl: options.publicUrl ?? url,
     logLevel: 'silent',
     smtpUrl: mail.url,
     production: false,

@@ -1,0 +1,168 @@
+import { decodeJwt } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/core/model.js';
+import { expectError } from '../support/assertions.js';
+import { engines } from '../support/databases.js';
+import { postForm, signInWithPassword } from '../support/http.js';
+import type { TestServer } from '../support/test-server.js';
+import { handoffClient, startHandoffServer, type HandoffApps, type HandoffClient } from '../handoff/handoff-client.js';
+import { authorizeUrl, exchangeCode, newPkce, redirectParams, titleOf, WebClient, type Page } from './web-client.js';
+
+/** The page without what changes per response (hidden tokens, CSP nonces): what a person reads. */
+const visible = (page: Page) => page.html.replace(/value="[^"]*"/g, 'value=""').replace(/nonce="[^"]*"/g, 'nonce=""');
+
+describe.each(engines)('web-view sign-in with a session transfer token on %s', (engine) => {
+  let t: TestServer;
+  let apps: HandoffApps;
+  let client: HandoffClient;
+  /** The web app the view shows: it accepts session transfers. */
+  let web: App;
+  /** The plain sign-in page, to compare refused transfers with. */
+  let signInPage: string;
+  beforeAll(async () => {
+    ({ t, apps, client } = await startHandoffServer(engine, {
+      name: 'Web shop', redirectUris: ['https://shop.example/callback'], postLogoutRedirectUris: ['https://shop.example/bye'],
+    }));
+    web = apps.watch;
+    signInPage = visible(await new WebClient(t.url).get(authorizeUrl(t, web, newPkce())));
+  });
+  afterAll(async () => { await t?.close(); });
+
+  /** The phone signs in natively and asks for a transfer token for the web app. */
+  async function phoneWithTransfer() {
+    const phone = await client.signIn();
+    return { phone, transfer: await client.transferToken(phone.refreshToken) };
+  }
+  /** The web view opens the authorize URL with the token; the web app exchanges the code. */
+  async function openWebView(transfer: string, browser = new WebClient(t.url)) {
+    const pkce = newPkce();
+    const landed = await browser.get(authorizeUrl(t, web, pkce, { session_transfer_token: transfer }));
+    return { browser, landed, pkce };
+  }
+  async function signedInView() {
+    const { phone, transfer } = await phoneWithTransfer();
+    const { browser, landed, pkce } = await openWebView(transfer);
+    const tokens = await exchangeCode(t, web, redirectParams(landed).code!, pkce.verifier);
+    expect(tokens.status, JSON.stringify(tokens.body)).toBe(200);
+    return { phone, browser, tokens: tokens.body as Record<string, string> };
+  }
+  const refresh = (app: App, refreshToken: string) => postForm(`${t.base}/oauth2/v2.0/token`, { grant_type: 'refresh_token', client_id: app.clientId, refresh_token: refreshToken });
+  const silent = (browser: WebClient) => browser.get(authorizeUrl(t, web, newPkce(), { prompt: 'none' }));
+
+  it('lands signed in with no prompt: a browser session below the phone session, and the web app below it', async () => {
+    const { phone, browser, tokens } = await signedInView();
+    const webSession = await t.services.sessions.find(decodeJwt(tokens.id_token!).sid as string);
+    const browserSession = await t.services.sessions.find(webSession!.parentId!);
+    expect(browserSession).toMatchObject({ parentId: phone.sessionId, userId: t.user.id, amr: ['pwd'] });
+    expect(decodeJwt(tokens.id_token!)).toMatchObject({ sub: t.user.id, nonce: 'nonce-456' });
+    // The cookie the view got keeps it signed in: the next authorization is silent.
+    expect(redirectParams(await silent(browser)).code).toEqual(expect.any(String));
+  });
+
+  it('a replayed transfer URL in a fresh browser shows the sign-in page, saying nothing of why', async () => {
+    const { transfer } = await phoneWithTransfer();
+    expect(redirectParams((await openWebView(transfer)).landed).code).toBeDefined();
+    const replayed = (await openWebView(transfer)).landed;
+    expect(replayed.status).toBe(200);
+    expect(titleOf(replayed)).toBe('Sign in');
+    expect(visible(replayed)).toBe(signInPage);
+    expect(replayed.setCookies.some((c) => c.startsWith('baton_sso='))).toBe(false);
+    const replays = await t.services.repos.audit.list({ tenantId: t.tenant.id, type: 'session_transfer.replayed' });
+    expect(replays.length).toBeGreaterThan(0);
+  });
+
+  it('an expired transfer token (61 s) shows the sign-in page', async () => {
+    const { transfer } = await phoneWithTransfer();
+    t.clock.advance!(61_000);
+    const landed = (await openWebView(transfer)).landed;
+    expect(landed.status).toBe(200);
+    expect(visible(landed)).toBe(signInPage);
+  });
+
+  it('a token for another web app shows the sign-in page, and is not used up by the attempt', async () => {
+    const { app: otherWeb } = await t.registerApp({ name: 'Help centre', acceptSessionTransfer: true, redirectUris: ['https://help.example/callback'] });
+    const phone = await client.signIn();
+    const forOther = (await client.requestTransfer(phone.refreshToken, { audience: otherWeb.clientId })).body.access_token as string;
+    const landed = (await openWebView(forOther)).landed;
+    expect(landed.status).toBe(200);
+    expect(visible(landed)).toBe(signInPage);
+    const pkce = newPkce();
+    const right = await new WebClient(t.url).get(authorizeUrl(t, otherWeb, pkce, { session_transfer_token: forOther }));
+    expect(redirectParams(right).code).toBeDefined();
+  });
+
+  it("a token of another tenant shows the sign-in page", async () => {
+    const globex = await t.services.tenants.create({ name: `globex-${engine}` });
+    const { app: globexPhone } = await t.services.apps.register(globex, { name: 'Globex phone', allowSessionTransfer: true });
+    const { app: globexWeb } = await t.services.apps.register(globex, { name: 'Globex web', acceptSessionTransfer: true, redirectUris: web.redirectUris });
+    await t.services.accounts.create(globex, { email: t.user.email, password: t.userPassword, emailVerified: true });
+    const globexClient = handoffClient({ ...t, base: `${t.url}/${globex.name}` }, { phone: globexPhone, watch: globexWeb });
+    const signedIn = await signInWithPassword(`${t.url}/${globex.name}`, globexPhone.clientId, t.user.email, t.userPassword);
+    const foreign = await globexClient.transferToken(signedIn.body.refresh_token);
+    const landed = (await openWebView(foreign)).landed;
+    expect(landed.status).toBe(200);
+    expect(visible(landed)).toBe(signInPage);
+  });
+
+  it('a made-up token shows the sign-in page', async () => {
+    const landed = (await openWebView('not-a-transfer-token')).landed;
+    expect(landed.status).toBe(200);
+    expect(visible(landed)).toBe(signInPage);
+  });
+
+  describe('revoking the phone session signs the web view out at its next request to Baton', () => {
+    it('through the session service', async () => {
+      const { phone, browser, tokens } = await signedInView();
+      await t.services.sessions.revoke(phone.sessionId, 'test');
+      expect(redirectParams(await silent(browser))).toMatchObject({ error: 'login_required' });
+      expectError(await refresh(web, tokens.refresh_token!), 400, 'invalid_grant');
+    });
+
+    it('through RFC 7009 revocation of the phone refresh token', async () => {
+      const { phone, browser, tokens } = await signedInView();
+      const revoked = await postForm(`${t.base}/oauth2/v2.0/revoke`, { client_id: apps.phone.clientId, token: phone.refreshToken, token_type_hint: 'refresh_token' });
+      expect(revoked.status).toBe(200);
+      expect(redirectParams(await silent(browser))).toMatchObject({ error: 'login_required' });
+      expectError(await refresh(web, tokens.refresh_token!), 400, 'invalid_grant');
+    });
+  });
+
+  describe('logout', () => {
+    it('goes back to a registered post_logout_redirect_uri with the state, and ends the view and its web-app session but not the phone', async () => {
+      const { phone, browser, tokens } = await signedInView();
+      const out = await browser.get(`${t.base}/oauth2/v2.0/logout?${new URLSearchParams({
+        post_logout_redirect_uri: 'https://shop.example/bye', id_token_hint: tokens.id_token!, state: 'after-logout',
+      })}`);
+      expect(out.status).toBe(303);
+      expect(out.location).toBe('https://shop.example/bye?state=after-logout');
+      expect(redirectParams(await silent(browser))).toMatchObject({ error: 'login_required' });
+      expectError(await refresh(web, tokens.refresh_token!), 400, 'invalid_grant');
+      expect((await refresh(apps.phone, phone.refreshToken)).status).toBe(200);
+    });
+
+    it('keeps an old copy of the SSO cookie from working after logout', async () => {
+      const { browser } = await signedInView();
+      const cookie = browser.cookie('baton_sso')!;
+      await browser.post('/acme/oauth2/v2.0/logout', { client_id: web.clientId });
+      expect(browser.cookie('baton_sso')).toBeUndefined();
+      const stolen = new WebClient(t.url);
+      stolen.setCookie('baton_sso', cookie, '/acme');
+      expect(redirectParams(await silent(stolen))).toMatchObject({ error: 'login_required' });
+    });
+
+    it.each([
+      ['an unregistered URI', 'https://evil.example/'],
+      ["another app's registered URI", 'https://other.example/bye'],
+      ['a registered URI with a suffix', 'https://shop.example/bye/evil'],
+    ])('shows the signed-out page for %s, and still signs out', async (_case, uri) => {
+      await t.registerApp({ name: 'Other', postLogoutRedirectUris: ['https://other.example/bye'] });
+      const { browser } = await signedInView();
+      const out = await browser.get(`${t.base}/oauth2/v2.0/logout?${new URLSearchParams({ post_logout_redirect_uri: uri, client_id: web.clientId })}`);
+      expect(out.status).toBe(200);
+      expect(out.location).toBeNull();
+      expect(titleOf(out)).toBe('Signed out');
+      expect(out.html).not.toContain(uri);
+      expect(redirectParams(await silent(browser))).toMatchObject({ error: 'login_required' });
+    });
+  });
+});
