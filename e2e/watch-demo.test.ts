@@ -1,0 +1,36 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot, runToEnd, spawnProcess, stopAllProcesses } from './support/baton-process.js';
+
+/**
+ * `npm run demo:watch` as a newcomer runs it: Baton, the phone and the watch in their own
+ * processes; the phone exits after the handoff, the watch refreshes on its own until the
+ * CLI revokes the session, and everything stops by itself.
+ */
+describe('npm run demo:watch', () => {
+  afterAll(stopAllProcesses);
+
+  it('signs in on the phone, hands off, keeps the watch working across refreshes, and ends on revocation', async () => {
+    const exit = await runToEnd(spawnProcess('npm', ['run', '--silent', 'demo:watch'], { cwd: repoRoot }), 90_000);
+    expect(exit.code, exit.stdout + exit.stderr).toBe(0);
+    const lines = exit.stdout.split('\n');
+    const at = (pattern: RegExp) => {
+      const index = lines.findIndex((l) => pattern.test(l));
+      expect(index, `no line matching ${pattern} in:\n${exit.stdout}`).toBeGreaterThanOrEqual(0);
+      return index;
+    };
+    const steps = [
+      at(/\[baton\].*one-time code for ada@example\.com: \d{6,8}/),
+      at(/\[phone\].*signed in/),
+      at(/\[phone\].*phone switched off/),
+      at(/\[watch\].*refresh #3: new access token/),
+      at(/\[demo\].*baton sessions revoke/),
+      at(/\[watch\].*signed out: sign in again on your phone/),
+    ];
+    expect([...steps].sort((a, b) => a - b)).toEqual(steps);
+    const paired = at(/\[watch\].*paired: own DPoP-bound session/);
+    expect(paired).toBeGreaterThan(steps[1]!);
+    expect(paired).toBeLessThan(steps[3]!);
+    // The watch works after the phone has gone: API calls between the phone's exit and the revocation.
+    expect(lines.slice(steps[2], steps[4]).filter((l) => /\[watch\].*GET \/api\/me -> 200 .*dpop: true/.test(l)).length).toBeGreaterThanOrEqual(3);
+  }, 100_000);
+});
