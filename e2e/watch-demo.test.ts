@@ -22,7 +22,7 @@ describe('npm run demo:watch', () => {
       at(/\[baton\].*one-time code for ada@example\.com: \d{6,8}/),
       at(/\[phone\].*signed in/),
       at(/\[phone\].*phone switched off/),
-      at(/\[watch\].*refresh #3: new access token/),
+      at(/\[watch\].*refresh #5: new access token/),
       at(/\[demo\].*baton sessions revoke/),
       at(/\[watch\].*signed out: sign in again on your phone/),
     ];

@@ -12,7 +12,7 @@ import { baton, exited, say, start } from './processes.js';
  * watch keeps calling a protected API across several 5-second access tokens; then the
  * session is revoked with `baton sessions revoke` and the watch says so.
  */
-const refreshesBeforeRevoke = 3;
+const refreshesBeforeRevoke = 5;
 const tenant = 'wearables';
 const user = 'ada@example.com';
 

@@ -139,6 +139,19 @@ describe('brokered handoff over the in-memory transport, against a real Baton', 
       expect((await t.services.repos.audit.list({ tenantId: t.tenant.id, type: 'session_transfer.replayed' })).length).toBeGreaterThanOrEqual(1);
     });
 
+    it('two companions racing to redeem one transfer token: exactly one gets a session', async () => {
+      const { token } = await (await phoneSignIn()).requestSessionTransfer(watchApp.clientId);
+      const [phoneA, watchA] = memoryTransportPair();
+      const [phoneB, watchB] = memoryTransportPair();
+      const outcomes = await Promise.all([
+        companion().pair(watchA).catch((e: unknown) => e), companion().pair(watchB).catch((e: unknown) => e),
+        answerPairing(phoneA, token), answerPairing(phoneB, token),
+      ]);
+      const accounts = outcomes.slice(0, 2).filter((o) => (o as Account).dpopBound === true);
+      expect(accounts).toHaveLength(1);
+      expect(outcomes.slice(0, 2).find((o) => !accounts.includes(o))).toMatchObject({ code: 'handoff_failed', serverError: 'invalid_grant' });
+    });
+
     it('a JWE made for one companion\'s key cannot be opened by another companion', async () => {
       const phone = await phoneSignIn();
       const { token } = await phone.requestSessionTransfer(watchApp.clientId);
@@ -174,5 +187,31 @@ describe('brokered handoff over the in-memory transport, against a real Baton', 
     await phone.signOut({ revoke: true });
     await expect(watchAccount.getAccessToken({ forceRefresh: true })).rejects.toMatchObject({ code: 'session_ended' });
     expect(watchAccount.signedOut).toBe(true);
+  });
+
+  it('an expired transfer token (61 s on the server clock) is refused', async () => {
+    const clocked = await startTestServer({ manualClock: true });
+    try {
+      const phoneApp2 = (await clocked.registerApp({ name: 'Phone', allowSessionTransfer: true })).app;
+      const watchApp2 = (await clocked.registerApp({ name: 'Watch', acceptSessionTransfer: true })).app;
+      const phone = expectKind(await sdkClient(clocked, { app: phoneApp2 }).signIn({ username: clocked.user.email, password: clocked.userPassword }), 'signed_in').account;
+      const [phoneSide, watchSide] = memoryTransportPair();
+      const watch = new Companion({ baseUrl: clocked.base, clientId: watchApp2.clientId, store: new MemoryStore() });
+      const slowPhone: Transport = {
+        ...phoneSide,
+        // The transfer message takes 61 s to cross (the server's clock moves; nobody sleeps).
+        send: async (message) => {
+          if (message.type === 'baton.session_transfer') clocked.clock.advance!(61_000);
+          return phoneSide.send(message);
+        },
+      };
+      const [outcome, phoneOutcome] = await Promise.all([
+        watch.pair(watchSide).catch((e: unknown) => e), phone.handOff(slowPhone, { audience: watchApp2.clientId }).catch((e: unknown) => e),
+      ]);
+      expect(outcome).toMatchObject({ code: 'handoff_failed', serverError: 'invalid_grant' });
+      expect(phoneOutcome).toMatchObject({ code: 'handoff_failed', message: expect.stringContaining('could not sign in') });
+    } finally {
+      await clocked.close();
+    }
   });
 });
