@@ -32,6 +32,8 @@ export function authorizeUrl(t: TestServer, app: App, pkce: Pkce, params: Record
 }
 
 export interface Page {
+  /** The address this page was answered from: its forms' relative actions resolve against it. */
+  url: string;
   status: number;
   headers: Headers;
   /** Where a redirect goes, resolved. */
@@ -70,7 +72,7 @@ export class WebClient {
   /** Posts the page's form named by its action (its only main form when omitted), with `values` over its hidden fields. */
   submit(page: Page, values: Record<string, string | undefined> = {}, action?: string): Promise<Page> {
     const form = formOf(page, action);
-    return this.post(form.action, { ...form.fields, ...values });
+    return this.post(new URL(form.action, page.url).toString(), { ...form.fields, ...values });
   }
 
   cookie(name: string): string | undefined {
@@ -87,7 +89,8 @@ export class WebClient {
 
   private cookieHeader(url: string): Record<string, string> {
     const path = new URL(url).pathname;
-    const sent = [...this.cookies].filter(([, c]) => path === c.path || path.startsWith(`${c.path}/`)).map(([name, c]) => `${name}=${c.value}`);
+    const within = (c: { path: string }) => path === c.path || path.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`);
+    const sent = [...this.cookies].filter(([, c]) => within(c)).map(([name, c]) => `${name}=${c.value}`);
     return sent.length ? { cookie: sent.join('; ') } : {};
   }
 
@@ -103,7 +106,7 @@ export class WebClient {
       else this.cookies.set(name, { value, path });
     }
     const location = response.headers.get('location');
-    return { status: response.status, headers: response.headers, location: location ? new URL(location, response.url).toString() : null, html: await response.text(), setCookies };
+    return { url: response.url, status: response.status, headers: response.headers, location: location ? new URL(location, response.url).toString() : null, html: await response.text(), setCookies };
   }
 }
 

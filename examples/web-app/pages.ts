@@ -1,0 +1,47 @@
+const escape = (value: unknown) => String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** Who the page is for, however the web app learnt it. */
+export interface Viewer {
+  via: 'session' | 'bearer';
+  sub: string;
+  name?: string | undefined;
+  email?: string | undefined;
+  /** The Baton session behind it (`sid`). */
+  sid?: string | undefined;
+  /** With a bearer token: the native app it was issued to. */
+  clientId?: string | undefined;
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(title)} · Example web app</title></head>
+<body>
+<main>
+<h1>${escape(title)}</h1>
+${body}
+</main>
+</body>
+</html>`;
+}
+
+export function homePage(viewer: Viewer | null, notice?: string): string {
+  const alert = notice ? `<p role="alert">${escape(notice)}</p>` : '';
+  if (!viewer) return page('Not signed in', `${alert}<p><a href="/login">Sign in with Baton</a></p>`);
+  const rows: Array<[string, string | undefined]> = [
+    ['Name', viewer.name], ['Email', viewer.email], ['Subject', viewer.sub], ['Baton session', viewer.sid], ['Token issued to', viewer.clientId],
+  ];
+  const how = viewer.via === 'session'
+    ? `<p id="via">Signed in with this web app's own session (authorization code flow).</p>
+<form method="post" action="/refresh"><button type="submit">Refresh tokens</button></form>
+<p><a href="/logout">Sign out</a></p>`
+    : `<p id="via">Signed in by the access token on this request (Authorization: Bearer). This web app has no session of its own: the next page needs the token again.</p>`;
+  return page(`Signed in as ${viewer.name ?? viewer.email ?? viewer.sub}`, `${alert}
+<dl>${rows.filter(([, v]) => v).map(([k, v]) => `<dt>${escape(k)}</dt><dd>${escape(v)}</dd>`).join('')}</dl>
+${how}`);
+}
+
+/** A sign-in that came back with an error (`login_required` after `prompt=none`, say) or failed its checks. */
+export function errorPage(error: string, description: string | undefined): string {
+  return page('Sign-in did not complete', `<p role="alert"><strong id="error">${escape(error)}</strong> ${escape(description)}</p><p><a href="/login">Try again</a></p>`);
+}
