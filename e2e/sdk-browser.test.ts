@@ -1,0 +1,96 @@
+import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../packages/server/src/core/model.js';
+import { startTestServer, type TestServer } from '../packages/server/test/support/test-server.js';
+import { launchChromium } from './msal/support/browser.js';
+
+const entry = fileURLToPath(new URL('../packages/sdk/src/index.ts', import.meta.url));
+
+/**
+ * @baton/sdk's browser entry, bundled for the browser (a Node import would fail the build),
+ * in headless Chromium on its own origin against a real Baton: sign-in, the IndexedDB store
+ * across page loads (non-extractable keys included), a silent refresh, and a handoff to a
+ * companion living in the same page whose DPoP-bound session calls userinfo.
+ */
+describe('@baton/sdk in headless Chromium', { timeout: 120_000 }, () => {
+  let t: TestServer;
+  let browser: Browser;
+  let pageServer: Server;
+  let origin: string;
+  let phoneApp: App;
+  let watchApp: App;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    const bundle = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent' });
+    const sdk = bundle.outputFiles[0]!.text;
+    pageServer = createServer((request, response) => {
+      if (request.url === '/sdk.js') return void response.writeHead(200, { 'content-type': 'text/javascript' }).end(sdk);
+      response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>sdk</title>');
+    });
+    await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(pageServer.address() as { port: number }).port}`;
+    t = await startTestServer();
+    phoneApp = (await t.registerApp({ name: 'Web phone', allowedOrigins: [origin], allowSessionTransfer: true })).app;
+    watchApp = (await t.registerApp({ name: 'Web widget', allowedOrigins: [origin], acceptSessionTransfer: true })).app;
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => pageServer?.close(resolve));
+    await t?.close();
+  });
+
+  /** Runs `script` in the page with `sdk` (the bundle) and `args` in scope; a string, so the test runner does not rewrite its import. */
+  const inPage = <T>(page: Page, script: string, args: Record<string, unknown>) =>
+    page.evaluate(`(async () => { const sdk = await import('/sdk.js'); const args = ${JSON.stringify(args)}; ${script} })()`) as Promise<T>;
+
+  it('signs in, keeps the session and non-extractable keys in IndexedDB across page loads, refreshes, and hands off with DPoP', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(origin);
+    const args = { base: t.base, phone: phoneApp.clientId, watch: watchApp.clientId, username: t.user.email, password: t.userPassword };
+
+    const first = await inPage<{ kind: string; username: string; extractable: boolean; jwk: unknown }>(page, `
+      const client = new sdk.NativeAuthClient({ baseUrl: args.base, clientId: args.phone, challengeTypes: ['password'], store: new sdk.IndexedDbStore() });
+      const state = await client.signIn({ username: args.username });
+      const wrong = await state.submitPassword('not the password');
+      if (wrong.code !== 'invalid_password') throw new Error('expected invalid_password, got ' + wrong.code);
+      const result = await state.submitPassword(args.password);
+      const keys = await new sdk.IndexedDbStore().keyPair('test-key', 'ECDSA');
+      return { kind: result.kind, username: result.account.username, extractable: keys.privateKey.extractable,
+        jwk: await crypto.subtle.exportKey('jwk', keys.publicKey) };
+    `, args);
+    expect(first).toMatchObject({ kind: 'signed_in', username: t.user.email, extractable: false });
+
+    await page.reload();
+    const second = await inPage<{ username: string; refreshed: boolean; jwk: unknown; exportRefused: boolean }>(page, `
+      const store = new sdk.IndexedDbStore();
+      const client = new sdk.NativeAuthClient({ baseUrl: args.base, clientId: args.phone, challengeTypes: ['password'], store });
+      const account = await client.getAccount();
+      const before = await account.getAccessToken();
+      const after = await account.getAccessToken({ forceRefresh: true });
+      const keys = await store.keyPair('test-key', 'ECDSA');
+      let exportRefused = false;
+      try { account.exportRefreshToken(); } catch (e) { exportRefused = e.code === 'export_disabled'; }
+      return { username: account.username, refreshed: before !== after, jwk: await crypto.subtle.exportKey('jwk', keys.publicKey), exportRefused };
+    `, args);
+    expect(second).toEqual({ username: t.user.email, refreshed: true, jwk: first.jwk, exportRefused: true });
+
+    const handoff = await inPage<{ dpopBound: boolean; status: number; sub: string }>(page, `
+      const phone = await new sdk.NativeAuthClient({ baseUrl: args.base, clientId: args.phone, challengeTypes: ['password'], store: new sdk.IndexedDbStore() }).getAccount();
+      const [phoneSide, widgetSide] = sdk.memoryTransportPair();
+      const widget = new sdk.Companion({ baseUrl: args.base, clientId: args.watch, store: new sdk.IndexedDbStore({ name: 'widget' }) });
+      const [account] = await Promise.all([widget.pair(widgetSide), phone.handOff(phoneSide, { audience: args.watch })]);
+      await account.getAccessToken({ forceRefresh: true });
+      const response = await account.fetch(args.base + '/oidc/userinfo');
+      return { dpopBound: account.dpopBound, status: response.status, sub: (await response.json()).sub };
+    `, args);
+    expect(handoff).toEqual({ dpopBound: true, status: 200, sub: t.user.id });
+    const sessions = await t.services.sessions.list(t.tenant, t.user);
+    expect(sessions.filter((s) => s.clientId === watchApp.clientId && s.device.kind === 'companion')).toHaveLength(1);
+    await context.close();
+  });
+});
