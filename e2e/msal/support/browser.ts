@@ -6,7 +6,7 @@ const executablePath = '/usr/bin/chromium';
 /** Headless Debian Chromium, quiet: no background traffic, no QUIC, no first-run work. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(executablePath)) {
-    throw new Error(`Chromium is not installed at ${executablePath}: run \`apt-get install -y chromium\` (as root) to run the MSAL browser tests`);
+    throw new Error(`Chromium is not installed at ${executablePath}: run \`apt-get install -y chromium\` (as root) to run the browser tests`);
   }
   return chromium.launch({
     executablePath,

@@ -1,0 +1,43 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+
+/** Where the committed screenshots live, shown in docs/hosted-pages.md. */
+export const docsScreenshots = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+
+/**
+ * Screenshots of the hosted pages. A normal run writes them to a temporary folder (so a
+ * test run leaves the tree clean); `UPDATE_SCREENSHOTS=1` writes them over the committed
+ * ones in docs/screenshots.
+ */
+export class Screenshots {
+  private readonly updating = process.env.UPDATE_SCREENSHOTS === '1';
+  readonly dir = this.updating ? docsScreenshots : mkdtempSync(join(tmpdir(), 'baton-screenshots-'));
+  readonly taken: string[] = [];
+
+  constructor() {
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  /** The whole page as `<name>.png`. */
+  async take(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: join(this.dir, `${name}.png`), fullPage: true, animations: 'disabled', caret: 'hide' });
+    this.taken.push(name);
+  }
+
+  read(name: string): Buffer {
+    return readFileSync(join(this.dir, `${name}.png`));
+  }
+
+  /** Removes the temporary folder of a normal run. */
+  dispose(): void {
+    if (!this.updating) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The PNGs committed under docs/screenshots, by name without the extension. */
+export function committedScreenshots(): string[] {
+  return readdirSync(docsScreenshots).filter((f) => f.endsWith('.png')).map((f) => f.slice(0, -4)).sort();
+}
