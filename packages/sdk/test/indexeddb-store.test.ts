@@ -2,7 +2,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { IndexedDbStore } from '../src/index.js';
 
-/** The IndexedDB logic on fake-indexeddb (structured clone keeps CryptoKey objects, as browsers do). Not a browser run. */
+/** The IndexedDB logic on fake-indexeddb (structured clone keeps CryptoKey objects, as browsers do); e2e/sdk-browser.test.ts runs it in Chromium. */
 describe('IndexedDbStore', () => {
   it('stores values encrypted under a non-extractable AES key kept in IndexedDB, across reopenings', async () => {
     const indexedDB = new IDBFactory();
