@@ -22,6 +22,7 @@ export { IndexedDbStore, type IndexedDbStoreOptions } from './storage/indexeddb-
 export { DpopSigner, type ProofRequest } from './dpop/dpop-proof.js';
 export { Companion, type PairOptions } from './handoff/companion.js';
 export type { HandOffOptions, HandOffResult } from './handoff/phone.js';
+export type { WebViewAuthorizeParams } from './handoff/web-view.js';
 export { pairingCode } from './handoff/pairing-code.js';
 export type { HandoffMessage, PairRequest, SessionTransfer, Paired, HandoffError, TransferPayload } from './handoff/messages.js';
 export type { Transport, TransportMessage } from './transport/transport.js';

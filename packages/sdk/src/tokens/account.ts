@@ -4,6 +4,7 @@ import { BatonSdkError } from '../errors.js';
 import { errorFromAnswer } from '../http/wire-errors.js';
 import type { Transport } from '../transport/transport.js';
 import { handOff, type HandOffOptions, type HandOffResult } from '../handoff/phone.js';
+import { webViewUrl, type WebViewAuthorizeParams } from '../handoff/web-view.js';
 import type { AccountClaims } from './session-record.js';
 import type { TokenCache } from './token-cache.js';
 import { postToken } from './token-endpoint.js';
@@ -104,6 +105,20 @@ export class Account {
   /** Brokered handoff to a companion waiting on `transport` (see docs/handoff-protocol.md). */
   handOff(transport: Transport, options: HandOffOptions): Promise<HandOffResult> {
     return handOff(this, this.ctx, transport, options);
+  }
+
+  /**
+   * The URL to open in an embedded web view showing the web app `webClientId` (registered
+   * with --accept-session-transfer): Baton's authorization endpoint with the web app's own
+   * `authorizeParams` (redirect_uri, PKCE challenge, state, nonce) and a fresh session
+   * transfer token, so the view lands signed in with no prompt, in a session below this
+   * one that ends when this one does.
+   *
+   * The URL signs in whoever opens it first: open it once, immediately (the token lives
+   * 60 s and works once), and never log it, store it or send it anywhere else.
+   */
+  getWebViewUrl(webClientId: string, authorizeParams: WebViewAuthorizeParams): Promise<string> {
+    return webViewUrl(this, this.ctx, webClientId, authorizeParams);
   }
 
   /**
