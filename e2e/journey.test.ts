@@ -2,7 +2,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../packages/server/test/support/databases.js';
 import { getJson, postForm, signInWithPassword } from '../packages/server/test/support/http.js';
-import { freePort } from '../packages/server/test/support/test-server.js';
+import { freePort } from '../packages/server/test/support/free-port.js';
 import { isolatedBatonEnv } from './support/baton-env.js';
 import { runBatonJson, stopAllProcesses } from './support/baton-process.js';
 import { serveBaton, type ServedBaton } from './support/baton-server.js';

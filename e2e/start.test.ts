@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, postForm, signInWithPassword } from '../packages/server/test/support/http.js';
-import { freePort } from '../packages/server/test/support/test-server.js';
+import { freePort } from '../packages/server/test/support/free-port.js';
 import { emptyFolder } from './support/baton-env.js';
 import { runBaton, runBatonJson, stopAllProcesses } from './support/baton-process.js';
 import { serveBaton, type ServedBaton } from './support/baton-server.js';

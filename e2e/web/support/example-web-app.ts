@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { createWebApp } from '../../../examples/web-app/web-app.js';
 import type { RegisterAppInput } from '../../../packages/server/src/core/apps/app-service.js';
 import type { App, Tenant } from '../../../packages/server/src/core/model.js';
-import { freePort, type TestServer } from '../../../packages/server/test/support/test-server.js';
+import { freePort } from '../../../packages/server/test/support/free-port.js';
+import type { TestServer } from '../../../packages/server/test/support/test-server.js';
 
 export interface RunningWebApp {
   /** Its registration at Baton: redirect URI `{origin}/callback`, logout back to `{origin}/`, accepts session transfers. */

@@ -7,7 +7,8 @@ import { openRuntime, startServer } from '../../src/runtime.js';
 import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
 import { newDpopKey } from '../support/dpop.js';
-import { freePort, type TestServer } from '../support/test-server.js';
+import { freePort } from '../support/free-port.js';
+import type { TestServer } from '../support/test-server.js';
 import { verifyTenantJwt } from '../support/tokens.js';
 import { startHandoffServer, type HandoffApps, type HandoffClient } from './handoff-client.js';
 

@@ -7,7 +7,8 @@ import { openRuntime, startServer } from '../../src/runtime.js';
 import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
 import type { HttpResult } from '../support/http.js';
-import { freePort, type TestServer } from '../support/test-server.js';
+import { freePort } from '../support/free-port.js';
+import type { TestServer } from '../support/test-server.js';
 import {
   codeSignInStep, createUser, expectTokens, nativeClient, passwordSignIn, passwordStep, useNativeAuthServer, wrongCode, type NativeClient,
 } from './native-client.js';
