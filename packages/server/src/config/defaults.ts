@@ -44,6 +44,8 @@ export const tenantDefaults = {
   signingAlgorithm: 'ES256' as const,
   /** How long a retired signing key stays in the JWKS after a rotation, so tokens it signed still verify. */
   keyRetirementOverlap: 24 * 3600,
-  /** Lifetime of a native-auth continuation token. */
+  /** Lifetime of a native-auth continuation token (each step gets a new one). */
   continuationTokenTtl: 10 * 60,
+  /** How long a whole native-auth flow (sign-up, reset, sign-in with MFA...) may take from its first step. */
+  maxFlowLifetime: 30 * 60,
 };

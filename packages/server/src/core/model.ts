@@ -137,6 +137,8 @@ export interface ContinuationRecord {
   state: Record<string, unknown>;
   createdAt: number;
   expiresAt: number;
+  /** The deadline of the whole flow this token is a step of. */
+  flowExpiresAt: number | null;
 }
 
 export interface AuditEvent {

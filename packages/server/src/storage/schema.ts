@@ -120,6 +120,8 @@ export interface ContinuationTokensTable {
   state: string;
   created_at: number;
   expires_at: number;
+  /** Deadline of the whole flow; null for tokens stored before flows had one. */
+  flow_expires_at: number | null;
 }
 
 export interface AuditEventsTable {

@@ -123,6 +123,17 @@ describe.each(engines)('native-auth continuation tokens on %s', (engine) => {
     expectOk(await client.signUpChallenge(signUpCodeCt));
   });
 
+  it('cannot be kept alive past the flow deadline by stepping through the flow', async () => {
+    let ct = ctOf(await client.initiate(t.user.email));
+    const step = ttlMs - 60_000;
+    for (let elapsed = 0; elapsed + step < tenantDefaults.maxFlowLifetime * 1000; elapsed += step) {
+      t.clock.advance!(step);
+      ct = ctOf(await client.challenge(ct));
+    }
+    t.clock.advance!(step);
+    expectNativeAuthError(await client.challenge(ct), 400, 'expired_token', { errorCode: 552003 });
+  });
+
   it('is stored only as a digest', async () => {
     const ct = await signUpCt();
     const rows = await t.server.runtime.database.db.selectFrom('continuation_tokens').selectAll().execute();

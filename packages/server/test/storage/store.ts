@@ -63,7 +63,7 @@ export const aSigningKey = (tenantId: string, fields: Partial<SigningKey> = {}):
 });
 
 export const aContinuation = (tenantId: string, fields: Partial<ContinuationRecord> = {}): ContinuationRecord => ({
-  digest: randomUUID(), tenantId, clientId: 'client', flow: 'sign-in', userId: null, state: {}, createdAt: t0, expiresAt: t0 + 600_000, ...fields,
+  digest: randomUUID(), tenantId, clientId: 'client', flow: 'sign-in', userId: null, state: {}, createdAt: t0, expiresAt: t0 + 600_000, flowExpiresAt: null, ...fields,
 });
 
 export const anEvent = (tenantId: string, fields: Partial<AuditEvent> = {}): AuditEvent => ({

@@ -22,12 +22,28 @@ export interface Continuation<S> {
 export class ContinuationTokens {
   constructor(private readonly store: ContinuationRepository, private readonly clock: Clock) {}
 
-  async issue<S extends object>(tenant: Tenant, app: App, flow: FlowName, userId: string | null, state: S, ttlSeconds = tenantDefaults.continuationTokenTtl): Promise<string> {
+  /** The first token of a flow; the flow as a whole must end within `maxFlowLifetime`. */
+  issue<S extends object>(tenant: Tenant, app: App, flow: FlowName, userId: string | null, state: S): Promise<string> {
+    return this.save(tenant.id, app.clientId, flow, userId, state, this.clock.now() + tenantDefaults.maxFlowLifetime * 1000);
+  }
+
+  /**
+   * The next token of the same flow (tenant, client, flow and account carried over). Each
+   * step gets a fresh lifetime, but never past the flow's deadline, so a flow cannot be
+   * kept open forever by stepping through it.
+   */
+  next<S extends object>(previous: Continuation<unknown>, state: S): Promise<string> {
+    const { tenantId, clientId, flow, userId, flowExpiresAt } = previous.record;
+    return this.save(tenantId, clientId, flow, userId, state, flowExpiresAt);
+  }
+
+  private async save(tenantId: string, clientId: string, flow: string, userId: string | null, state: object, flowExpiresAt: number | null): Promise<string> {
     const token = randomToken();
     const now = this.clock.now();
+    const stepExpiry = now + tenantDefaults.continuationTokenTtl * 1000;
     await this.store.insert({
-      digest: digest(token), tenantId: tenant.id, clientId: app.clientId, flow, userId,
-      state: state as Record<string, unknown>, createdAt: now, expiresAt: now + ttlSeconds * 1000,
+      digest: digest(token), tenantId, clientId, flow, userId, state: state as Record<string, unknown>, createdAt: now,
+      expiresAt: flowExpiresAt === null ? stepExpiry : Math.min(stepExpiry, flowExpiresAt), flowExpiresAt,
     });
     return token;
   }

@@ -133,7 +133,7 @@ export class SecondFactor {
   }
 
   private reissue<S extends object>(tenant: Tenant, app: App, c: Continuation<unknown>, flow: 'mfa' | 'register', state: S): Promise<string> {
-    return this.continuations.issue(tenant, app, flow, c.record.userId, state);
+    return this.continuations.next(c, state);
   }
 
   private async userId(c: Continuation<unknown>): Promise<string> {

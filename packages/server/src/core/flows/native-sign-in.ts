@@ -68,7 +68,7 @@ export class NativeSignIn {
     const offered = usableChallengeTypes(input.challengeType, app);
     const user = await this.userOf(tenant, continuation);
     const hasPassword = (await this.repos.users.findPasswordHash(user.id)) !== null;
-    const next = (stage: SignInState['stage']) => this.continuations.issue(tenant, app, 'sign-in', user.id, { ...continuation.state, stage });
+    const next = (stage: SignInState['stage']) => this.continuations.next(continuation, { ...continuation.state, stage });
     if (offered.includes('password') && hasPassword && continuation.state.stage !== 'oob') {
       return { kind: 'continue', challengeType: 'password', continuationToken: await next('password') };
     }

@@ -102,7 +102,7 @@ export class PasswordReset {
   }
 
   private next(tenant: Tenant, app: App, c: Continuation<ResetState>, stage: ResetState['stage']): Promise<string> {
-    return this.continuations.issue(tenant, app, 'reset-password', c.record.userId, { ...c.state, stage });
+    return this.continuations.next(c, { ...c.state, stage });
   }
 
   private async user(tenant: Tenant, c: Continuation<ResetState>): Promise<User> {

@@ -132,7 +132,7 @@ export class SignUp {
   }
 
   private next(tenant: Tenant, app: App, c: Continuation<SignUpState>, changes: Partial<SignUpState>): Promise<string> {
-    return this.continuations.issue(tenant, app, 'sign-up', null, { ...c.state, ...changes });
+    return this.continuations.next(c, { ...c.state, ...changes });
   }
 }
 

@@ -4,6 +4,7 @@ import { initial } from './0001-initial.js';
 import { nativeAuth } from './0002-native-auth.js';
 import { handoff } from './0003-handoff.js';
 import { webSso } from './0004-web-sso.js';
+import { flowDeadline } from './0005-flow-deadline.js';
 
 /** Migrations in order; names sort, and a released one never changes. */
 export function migrationProvider(engine: Engine): MigrationProvider {
@@ -12,6 +13,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '0002-native-auth': nativeAuth,
     '0003-handoff': handoff,
     '0004-web-sso': webSso,
+    '0005-flow-deadline': flowDeadline,
   };
   return { getMigrations: async () => migrations };
 }

@@ -8,7 +8,7 @@ export function continuationRepository(db: Kysely<Database>): ContinuationReposi
     async insert(c) {
       await db.insertInto('continuation_tokens').values({
         digest: c.digest, tenant_id: c.tenantId, client_id: c.clientId, flow: c.flow, user_id: c.userId, state: json(c.state),
-        created_at: c.createdAt, expires_at: c.expiresAt,
+        created_at: c.createdAt, expires_at: c.expiresAt, flow_expires_at: c.flowExpiresAt,
       }).execute();
     },
     async find(digest) {
@@ -17,6 +17,7 @@ export function continuationRepository(db: Kysely<Database>): ContinuationReposi
       return {
         digest: row.digest, tenantId: row.tenant_id, clientId: row.client_id, flow: row.flow, userId: row.user_id,
         state: parse<Record<string, unknown>>(row.state), createdAt: row.created_at, expiresAt: row.expires_at,
+        flowExpiresAt: row.flow_expires_at,
       };
     },
     async consume(digest) {
