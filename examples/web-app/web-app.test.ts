@@ -4,7 +4,7 @@ import type { App } from '../../packages/server/src/core/model.js';
 import { handoffClient, startHandoffServer, type HandoffClient } from '../../packages/server/test/handoff/handoff-client.js';
 import { postForm, signInWithPassword } from '../../packages/server/test/support/http.js';
 import type { TestServer } from '../../packages/server/test/support/test-server.js';
-import { formOf, titleOf, WebClient, type Page } from '../../packages/server/test/web/web-client.js';
+import { titleOf, WebClient, type Page } from '../../packages/server/test/web/web-client.js';
 
 /**
  * The example web app in front of a real Baton, driven over HTTP with a cookie jar (the

@@ -5,16 +5,15 @@ import { engines } from '../support/databases.js';
 import { dpopProof, type DpopKey } from '../support/dpop.js';
 import { getJson, postForm } from '../support/http.js';
 import type { TestServer } from '../support/test-server.js';
-import { startHandoffServer, type HandoffApps, type HandoffClient, type HandedOff } from './handoff-client.js';
+import { startHandoffServer, type HandoffClient, type HandedOff } from './handoff-client.js';
 
 /** The demo's setting: access tokens that expire within a minute, so the companion refreshes often. */
 const accessTokenTtl = 60;
 
 describe.each(engines)('companion sessions on %s', (engine) => {
   let t: TestServer;
-  let apps: HandoffApps;
   let client: HandoffClient;
-  beforeAll(async () => { ({ t, apps, client } = await startHandoffServer(engine, { lifetimes: { accessTokenTtl } })); });
+  beforeAll(async () => { ({ t, client } = await startHandoffServer(engine, { lifetimes: { accessTokenTtl } })); });
   afterAll(async () => { await t?.close(); });
 
   const userinfo = async (key: DpopKey, accessToken: string) => {
