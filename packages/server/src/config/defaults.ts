@@ -19,7 +19,7 @@ export const defaults = {
   mailFrom: 'no-reply@baton.localhost',
   /** `BATON_LOG_LEVEL`: pino level (`fatal` ... `trace`, or `silent`). */
   logLevel: 'info',
-  /** `BATON_ADMIN_TOKEN`: bearer token for the admin API; none means the admin API is off. */
+  /** `BATON_ADMIN_TOKEN`: reserved for the admin API (roadmap); read but not used yet. */
   adminToken: undefined as string | undefined,
   /** `BATON_DATA_DIR`: where the development master key and the default database live. */
   dataDir: './data',
