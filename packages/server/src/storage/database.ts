@@ -6,6 +6,7 @@ import pg from 'pg';
 import { engineOf, type Engine } from './engine.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { withStatementCache } from './sqlite-statement-cache.js';
 import { withSqliteWriteLock } from './sqlite-write-lock.js';
 
 export interface DatabaseHandle {
@@ -26,7 +27,7 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine, close: () => db.destroy() };
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(url) }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(openSqlite(url)) }) });
   return { db, engine, close: () => db.destroy() };
 }
 
