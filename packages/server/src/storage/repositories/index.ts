@@ -15,11 +15,12 @@ import { dpopReplayRepository } from './dpop-replay-repository.js';
 import { transferTokenRepository } from './transfer-token-repository.js';
 import { authorizationCodeRepository } from './authorization-code-repository.js';
 import { browserSessionRepository } from './browser-session-repository.js';
+import { cachedApps, cachedTenants } from './lookup-cache.js';
 
 export function createRepositories(db: Kysely<Database>): Repositories {
   return {
-    tenants: tenantRepository(db),
-    apps: appRepository(db),
+    tenants: cachedTenants(tenantRepository(db)),
+    apps: cachedApps(appRepository(db)),
     users: userRepository(db),
     sessions: sessionRepository(db),
     signingKeys: signingKeyRepository(db),
