@@ -2,9 +2,21 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Device, DeviceKind, RefreshTokenRecord, Session } from '../../core/model.js';
 import type { SessionRepository } from '../../core/ports.js';
 import type { Database, DevicesTable, RefreshTokensTable, SessionsTable } from '../schema.js';
+import { precompiled } from './precompiled.js';
 import { json, parse } from './rows.js';
 
 export function sessionRepository(db: Kysely<Database>): SessionRepository {
+  // on the path of every refresh: compiled once (see precompiled.ts)
+  const findRefreshTokenRow = precompiled(db, db.selectFrom('refresh_tokens as t')
+    .innerJoin('sessions as s', 's.id', 't.session_id')
+    .selectAll('t')
+    .select([
+      's.tenant_id as s_tenant_id', 's.user_id as s_user_id', 's.client_id as s_client_id', 's.device_id as s_device_id',
+      's.parent_id as s_parent_id', 's.auth_time as s_auth_time', 's.amr as s_amr', 's.created_at as s_created_at',
+      's.last_used_at as s_last_used_at', 's.idle_ttl as s_idle_ttl', 's.absolute_expires_at as s_absolute_expires_at',
+      's.revoked_at as s_revoked_at', 's.revoked_reason as s_revoked_reason',
+    ])
+    .where('t.digest', '=', ''));
   return {
     async open(device, session, token) {
       await db.transaction().execute(async (tx) => {
@@ -29,17 +41,7 @@ export function sessionRepository(db: Kysely<Database>): SessionRepository {
     },
 
     async findRefreshToken(digest) {
-      const row = await db.selectFrom('refresh_tokens as t')
-        .innerJoin('sessions as s', 's.id', 't.session_id')
-        .selectAll('t')
-        .select([
-          's.tenant_id as s_tenant_id', 's.user_id as s_user_id', 's.client_id as s_client_id', 's.device_id as s_device_id',
-          's.parent_id as s_parent_id', 's.auth_time as s_auth_time', 's.amr as s_amr', 's.created_at as s_created_at',
-          's.last_used_at as s_last_used_at', 's.idle_ttl as s_idle_ttl', 's.absolute_expires_at as s_absolute_expires_at',
-          's.revoked_at as s_revoked_at', 's.revoked_reason as s_revoked_reason',
-        ])
-        .where('t.digest', '=', digest)
-        .executeTakeFirst();
+      const [row] = await findRefreshTokenRow(digest);
       if (!row) return null;
       return {
         token: toToken(row),
