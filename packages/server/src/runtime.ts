@@ -49,6 +49,7 @@ export interface RunningServer {
 export async function startServer(runtime: Runtime): Promise<RunningServer> {
   const http = await buildHttpApp({ services: runtime.services, publicUrl: runtime.config.publicUrl, bodyLimit: runtime.config.bodyLimit, logger: runtime.logger });
   const address = await http.listen({ port: runtime.config.port, host: runtime.config.host });
+  runtime.database.checkpointInBackground();
   return {
     runtime,
     http,

@@ -6,12 +6,15 @@ import pg from 'pg';
 import { engineOf, type Engine } from './engine.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { checkpointInBackground } from './sqlite-checkpointer.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
 import { withSqliteWriteLock } from './sqlite-write-lock.js';
 
 export interface DatabaseHandle {
   db: Kysely<Database>;
   engine: Engine;
+  /** SQLite: checkpoint the WAL on a worker thread from now on (see sqlite-checkpointer.ts); nothing on PostgreSQL. */
+  checkpointInBackground(): void;
   close(): Promise<void>;
 }
 
@@ -25,20 +28,32 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     };
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: types as pg.CustomTypesConfig });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, engine, close: () => db.destroy() };
+    return { db, engine, checkpointInBackground: () => {}, close: () => db.destroy() };
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(openSqlite(url)) }) });
-  return { db, engine, close: () => db.destroy() };
+  const sqlite = openSqlite(url);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  let stopCheckpoints: (() => Promise<void>) | undefined;
+  return {
+    db,
+    engine,
+    checkpointInBackground() {
+      if (url !== ':memory:') stopCheckpoints ??= checkpointInBackground(sqlite, url, sqlitePragmas);
+    },
+    async close() {
+      await stopCheckpoints?.();
+      await db.destroy();
+    },
+  };
 }
+
+/** How Baton opens every SQLite connection. */
+const sqlitePragmas = ['journal_mode = WAL', 'synchronous = NORMAL', 'foreign_keys = ON', 'busy_timeout = 5000'] as const;
 
 /** An SQLite connection as Baton uses it (the benchmark's floor opens its file the same way). */
 export function openSqlite(path: string): BetterSqlite3.Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new BetterSqlite3(path);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  for (const pragma of sqlitePragmas) sqlite.pragma(pragma);
   return sqlite;
 }
 
