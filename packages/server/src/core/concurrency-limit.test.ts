@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { concurrencyLimit } from './concurrency-limit.js';
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+describe('concurrencyLimit', () => {
+  it('runs at most `slots` tasks at once, the others in arrival order', async () => {
+    const limited = concurrencyLimit(2);
+    let running = 0;
+    let most = 0;
+    const started: number[] = [];
+    await Promise.all([0, 1, 2, 3, 4].map((n) => limited(async () => {
+      started.push(n);
+      running += 1;
+      most = Math.max(most, running);
+      await tick();
+      running -= 1;
+      return n;
+    })));
+    expect(most).toBe(2);
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('frees the slot of a task that fails, and passes its error on', async () => {
+    const limited = concurrencyLimit(1);
+    const failing = limited(async () => {
+      await tick();
+      throw new Error('boom');
+    });
+    const next = limited(async () => 'ran');
+    await expect(failing).rejects.toThrow('boom');
+    await expect(next).resolves.toBe('ran');
+  });
+});
