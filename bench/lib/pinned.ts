@@ -1,0 +1,59 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+/** The core every server under test runs on, and the one the load generator runs on. */
+export const serverCore = 0;
+export const loadCore = 1;
+
+/** Stops the run with an install hint when `taskset` (util-linux) or a second core is missing. */
+export function assertPinningAvailable(cores: number): void {
+  const probe = spawnSync('taskset', ['-c', String(loadCore), 'true']);
+  if (probe.error) {
+    throw new Error('The benchmark pins processes to cores with `taskset`, which is missing. Install util-linux (Debian/Ubuntu: `sudo apt-get install util-linux`).');
+  }
+  if (probe.status !== 0 || cores < 2) throw new Error(`The benchmark needs two cores (server on ${serverCore}, load on ${loadCore}); this machine offers ${cores}.`);
+}
+
+export interface PinnedProcess {
+  child: ChildProcess;
+  /** The first JSON line the process printed on stdout: its "ready" message. */
+  ready: Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `node <args>` pinned to `core` with `taskset`. The child announces itself with
+ * one JSON line on stdout; its stderr goes to `stderr` (a file descriptor, or ignored).
+ */
+export function spawnPinned(core: number, args: string[], options: { env?: NodeJS.ProcessEnv; stderr?: number | 'inherit' | 'ignore' } = {}): PinnedProcess {
+  const child = spawn('taskset', ['-c', String(core), process.execPath, ...args], {
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', options.stderr ?? 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ready = new Promise<unknown>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    let text = '';
+    lines.on('line', (line) => {
+      text += `${line}\n`;
+      try {
+        const value: unknown = JSON.parse(text);
+        lines.close();
+        child.stdout!.resume();
+        resolve(value);
+      } catch {
+        // a pretty-printed JSON value spans several lines; keep reading
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}) before it was ready`)));
+    child.once('error', reject);
+  });
+  return {
+    child,
+    ready,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, openSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { serverCore, spawnPinned } from '../lib/pinned.js';
+
+const batonBin = join(import.meta.dirname, '..', '..', 'packages', 'server', 'bin', 'baton.js');
+const run = promisify(execFile);
+
+export interface BatonUnderTest {
+  url: string;
+  pid: number;
+  /** `/{tenant}`: the prefix of the tenant's endpoints. */
+  tenantPath: string;
+  /** A public native-auth app (password sign-in, refresh). */
+  publicClientId: string;
+  /** A confidential app for client_credentials. */
+  service: { clientId: string; secret: string };
+  username: string;
+  password: string;
+  /** Signs in `count` times over HTTP and returns the refresh tokens. */
+  refreshTokens(count: number): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * The real `baton serve` on a fresh SQLite file, pinned to the server core. The tenant,
+ * apps and user are made with the CLI, as an operator would. `env` adds settings;
+ * `nodeArgs` go to the server's node (e.g. `--cpu-prof`).
+ */
+export async function startBaton(options: { env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<BatonUnderTest> {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-bench-'));
+  const port = await freePort();
+  const fullEnv = {
+    ...process.env, BATON_DATABASE_URL: join(dir, 'baton.db'), BATON_DATA_DIR: dir, BATON_MASTER_KEY: randomBytes(32).toString('base64'),
+    BATON_PORT: String(port), BATON_HOST: '127.0.0.1', BATON_PUBLIC_URL: `http://127.0.0.1:${port}`, ...options.env,
+  };
+  const cli = async (...args: string[]) => JSON.parse((await run(process.execPath, [batonBin, ...args, '--json'], { env: fullEnv })).stdout) as Record<string, string>;
+
+  const tenant = 'bench';
+  const username = 'bench-user@example.com';
+  const password = `bench ${randomBytes(9).toString('base64url')}`;
+  await cli('tenant', 'create', tenant);
+  const [publicApp, serviceApp] = await Promise.all([
+    cli('app', 'create', '--tenant', tenant, '--name', 'Bench native app', '--challenge-types', 'password,redirect'),
+    cli('app', 'create', '--tenant', tenant, '--name', 'Bench service', '--type', 'confidential'),
+    cli('user', 'create', '--tenant', tenant, '--email', username, '--password', password),
+  ]);
+
+  const server = spawnPinned(serverCore, [...(options.nodeArgs ?? []), batonBin, 'serve', '--json'], { env: fullEnv, stderr: openSync(join(dir, 'baton.log'), 'a') });
+  const { url } = (await server.ready) as { url: string };
+  const tenantPath = `/${tenant}`;
+  const publicClientId = publicApp!.client_id!;
+
+  async function post(step: string, fields: Record<string, string>): Promise<Record<string, string>> {
+    const response = await fetch(`${url}${tenantPath}/oauth2/v2.0/${step}`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ client_id: publicClientId, ...fields }),
+    });
+    const body = (await response.json()) as Record<string, string>;
+    if (response.status !== 200) throw new Error(`Baton ${step} answered ${response.status}: ${JSON.stringify(body)}`);
+    return body;
+  }
+  async function signIn(): Promise<string> {
+    const initiated = await post('initiate', { username, challenge_type: 'password redirect' });
+    const challenged = await post('challenge', { continuation_token: initiated.continuation_token!, challenge_type: 'password redirect' });
+    const tokens = await post('token', { continuation_token: challenged.continuation_token!, grant_type: 'password', password, scope: 'openid profile offline_access' });
+    return tokens.refresh_token!;
+  }
+
+  return {
+    url, pid: server.child.pid!, tenantPath, publicClientId, username, password,
+    service: { clientId: serviceApp!.client_id!, secret: serviceApp!.client_secret! },
+    async refreshTokens(count) {
+      const tokens: string[] = [];
+      await Promise.all(Array.from({ length: 4 }, async () => {
+        while (tokens.length < count) tokens.push(await signIn());
+      }));
+      return tokens.slice(0, count);
+    },
+    async stop() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
