@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -15,7 +15,8 @@ const until = async (condition: () => boolean, timeoutMs = 5000) => {
 
 describe('checkpointInBackground', () => {
   it('copies committed pages into the database file while the serving connection writes, and stops on close', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'baton-checkpoint-')), 'db.sqlite');
+    const dir = mkdtempSync(join(tmpdir(), 'baton-checkpoint-'));
+    const path = join(dir, 'db.sqlite');
     const handle = openDatabase(path);
     await sql`CREATE TABLE blobs (data BLOB)`.execute(handle.db);
     const before = statSync(path).size;
@@ -24,5 +25,6 @@ describe('checkpointInBackground', () => {
     for (let i = 0; i < 50; i += 1) await sql`INSERT INTO blobs VALUES (randomblob(16000))`.execute(handle.db);
     await until(() => statSync(path).size > before + 700_000);
     await handle.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
