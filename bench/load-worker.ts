@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import autocannon, { type Request } from 'autocannon';
 import { cpuBetween, snapshot } from './lib/cpu.js';
+import { dpopProver } from './lib/dpop-proof.js';
 import { percentiles, type LoadResult, type LoadSpec, type Scenario } from './lib/load-spec.js';
 
 const spec = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as LoadSpec;
@@ -29,7 +30,8 @@ function requestsFor(scenario: Scenario, tally: Tally): Request[] {
   switch (scenario.kind) {
     case 'fixed':
       return [{ method: 'POST', path: scenario.path, headers: formHeaders(scenario.headers), body: form(scenario.form) }];
-    case 'refresh':
+    case 'refresh': {
+      const proof = scenario.dpop ? dpopProver(scenario.dpop.key, scenario.dpop.htu) : undefined;
       return [{
         method: 'POST',
         path: scenario.path,
@@ -37,13 +39,15 @@ function requestsFor(scenario: Scenario, tally: Tally): Request[] {
         setupRequest(request) {
           const token = pool.shift();
           if (token === undefined) throw new Error('The refresh-token pool ran dry: too many rotations failed');
-          return { ...request, body: form({ ...scenario.form, refresh_token: token }) };
+          const body = form({ ...scenario.form, refresh_token: token });
+          return proof ? { ...request, headers: { ...request.headers, dpop: proof() }, body } : { ...request, body };
         },
         onResponse(status, body) {
           if (status === 200) pool.push((JSON.parse(body) as { refresh_token: string }).refresh_token);
           else noteFailure(status, body);
         },
       }];
+    }
     case 'sign-in': {
       const path = (step: string) => `${scenario.tenantPath}/oauth2/v2.0/${step}`;
       const headers = formHeaders({});

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: Baton against the certified `oidc-provider` and against the floor of
- * its own stack, on 127.0.0.1, each server pinned to core 0 and autocannon to core 1.
+ * its own stack, and Baton's DPoP-bound refresh against its plain one, on 127.0.0.1, each
+ * server pinned to core 0 and autocannon to core 1.
  * `npm run bench -- --write` also puts the output into bench/RESULTS.md.
  * Options: --seconds N (measured run, default 12), --warmup N (default 3), --attempts N
  * (runs of a measurement other processes disturbed, default 3), --profile DIR (Baton's
@@ -87,12 +88,17 @@ const peerClientCredentials = await measure('(b) oidc-provider client_credential
 });
 await peer.stop();
 
-progress('Baton (CLI setup, baton serve, sign-ins for the refresh pool)');
+progress('Baton (CLI setup, baton serve, sign-ins and handoffs for the refresh pools)');
 const baton = await startBaton(flags.profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${flags.profile}`] } : {});
 try {
   const tokenPath = `${baton.tenantPath}/oauth2/v2.0/token`;
+  const [plainTokens, dpopBound] = [await baton.refreshTokens(refreshLineages), await baton.dpopRefreshTokens(refreshLineages)];
   const batonRefresh = await measure('(a) Baton refresh', baton, {
-    kind: 'refresh', path: tokenPath, headers: {}, form: { grant_type: 'refresh_token', client_id: baton.publicClientId }, tokens: await baton.refreshTokens(refreshLineages),
+    kind: 'refresh', path: tokenPath, headers: {}, form: { grant_type: 'refresh_token', client_id: baton.publicClientId }, tokens: plainTokens,
+  });
+  const batonDpopRefresh = await measure('(e) Baton DPoP-bound refresh', baton, {
+    kind: 'refresh', path: tokenPath, headers: {}, form: { grant_type: 'refresh_token', client_id: baton.companionClientId },
+    tokens: dpopBound.tokens, dpop: { key: dpopBound.key, htu: baton.tokenUrl },
   });
   const batonClientCredentials = await measure('(b) Baton client_credentials', baton, {
     kind: 'fixed', path: tokenPath, headers: basic(baton.service.clientId, baton.service.secret), form: { grant_type: 'client_credentials', scope: 'api:read' },
@@ -106,7 +112,7 @@ try {
   progress('(d) argon2id hashes/s on one core');
   const argon2 = spawnPinned(serverCore, [...tsxArgs('argon2-rate.ts'), String(Math.min(setup.seconds, 8)), '1,4']);
   const measurements: Measurements = {
-    batonRefresh, peerRefresh, batonClientCredentials, peerClientCredentials, floor: floorResult, signIns,
+    batonRefresh, batonDpopRefresh, peerRefresh, batonClientCredentials, peerClientCredentials, floor: floorResult, signIns,
     argon2: (await argon2.ready) as Measurements['argon2'],
   };
 

@@ -1,3 +1,5 @@
+import type { JsonWebKey } from 'node:crypto';
+
 /** What one load run sends, handed from the orchestrator to the pinned load worker as JSON. */
 export type Scenario =
   /** The same request over and over. */
@@ -5,8 +7,9 @@ export type Scenario =
   /**
    * Refresh grants with rotation: every request presents a token no request has presented
    * before, taken from a shared pool; each answer's successor goes back into the pool.
+   * With `dpop`, the tokens are bound to that key and every request carries a fresh proof for `htu`.
    */
-  | { kind: 'refresh'; path: string; headers: Record<string, string>; form: Record<string, string>; tokens: string[] }
+  | { kind: 'refresh'; path: string; headers: Record<string, string>; form: Record<string, string>; tokens: string[]; dpop?: { key: JsonWebKey; htu: string } }
   /** A complete native-auth password sign-in: initiate, challenge, token. */
   | { kind: 'sign-in'; tenantPath: string; clientId: string; username: string; password: string };
 

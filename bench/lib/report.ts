@@ -2,6 +2,7 @@ import type { LoadResult } from './load-spec.js';
 
 export interface Measurements {
   batonRefresh: LoadResult;
+  batonDpopRefresh: LoadResult;
   peerRefresh: LoadResult;
   batonClientCredentials: LoadResult;
   peerClientCredentials: LoadResult;
@@ -28,6 +29,7 @@ export function formatReport(m: Measurements, setup: { connections: number; seco
   const ratios = {
     refreshVsPeer: m.batonRefresh.rps / m.peerRefresh.rps,
     refreshVsFloor: m.batonRefresh.rps / m.floor.rps,
+    dpopVsPlainRefresh: m.batonDpopRefresh.rps / m.batonRefresh.rps,
     clientCredentialsVsPeer: m.batonClientCredentials.rps / m.peerClientCredentials.rps,
     signInsVsArgon2: flows.rps / m.argon2.hashesPerSecond,
   };
@@ -44,6 +46,7 @@ export function formatReport(m: Measurements, setup: { connections: number; seco
     row('(c) floor: Fastify + 1 ES256 signature + 1 SQLite write', num(m.floor.rps), m.floor.p50, m.floor.p99, m.floor),
     row('(d) Baton password sign-ins, whole flows (3 requests each)', `${num(flows.rps, 1)} sign-ins/s`, flows.p50, flows.p99, m.signIns),
     `| (d) argon2id hashes, Baton's parameters, one core | ${num(m.argon2.hashesPerSecond, 1)} hashes/s | | | | ${num(m.argon2.others * 100)}% | ${argon2Detail} |`,
+    row('(e) Baton refresh, rotating, DPoP-bound (fresh ES256 proof each)', num(m.batonDpopRefresh.rps), m.batonDpopRefresh.p50, m.batonDpopRefresh.p99, m.batonDpopRefresh),
     '',
     'Server CPU: share of its core the server used; other CPU: what every other process on the machine used meanwhile (near 0% means an undisturbed run).',
     `Sign-in requests: ${num(m.signIns.rps)} req/s, p50 ${ms(m.signIns.p50)} ms, p99 ${ms(m.signIns.p99)} ms per request.`,
@@ -55,5 +58,6 @@ export function formatReport(m: Measurements, setup: { connections: number; seco
     `| Baton refresh p99 at ${setup.connections} connections | ${ms(m.batonRefresh.p99)} ms | < ${targets.refreshP99Ms} ms | ${verdict(m.batonRefresh.p99 < targets.refreshP99Ms)} |`,
     `| Baton client_credentials / oidc-provider | ${num(ratios.clientCredentialsVsPeer, 2)}x | (reported) | |`,
     `| sign-ins/s / argon2id hashes/s | ${num(ratios.signInsVsArgon2 * 100, 1)}% | >= ${targets.signInsVsArgon2 * 100}% | ${verdict(ratios.signInsVsArgon2 >= targets.signInsVsArgon2)} |`,
+    `| DPoP-bound refresh / plain refresh | ${num(ratios.dpopVsPlainRefresh, 2)}x | (reported) | |`,
   ].join('\n');
 }

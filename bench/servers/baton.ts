@@ -1,10 +1,12 @@
+import { grantTypes, tokenTypes } from '@baton/protocol';
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type JsonWebKey } from 'node:crypto';
 import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { dpopProver, newDpopKey } from '../lib/dpop-proof.js';
 import { serverCore, spawnPinned } from '../lib/pinned.js';
 
 const batonBin = join(import.meta.dirname, '..', '..', 'packages', 'server', 'bin', 'baton.js');
@@ -15,14 +17,23 @@ export interface BatonUnderTest {
   pid: number;
   /** `/{tenant}`: the prefix of the tenant's endpoints. */
   tenantPath: string;
-  /** A public native-auth app (password sign-in, refresh). */
+  /** A public native-auth app (password sign-in, refresh); it may hand sessions off (the phone). */
   publicClientId: string;
+  /** A public app that accepts session transfers (the companion): its refresh tokens are DPoP-bound. */
+  companionClientId: string;
+  /** The token endpoint as the server's discovery document names it: what DPoP proofs put in `htu`. */
+  tokenUrl: string;
   /** A confidential app for client_credentials. */
   service: { clientId: string; secret: string };
   username: string;
   password: string;
   /** Signs in `count` times over HTTP and returns the refresh tokens. */
   refreshTokens(count: number): Promise<string[]>;
+  /**
+   * `count` companion lineages, one key for all: each signs in on the phone app, asks for
+   * a session transfer token and redeems it as the companion with a DPoP proof.
+   */
+  dpopRefreshTokens(count: number): Promise<{ key: JsonWebKey; tokens: string[] }>;
   stop(): Promise<void>;
 }
 
@@ -52,9 +63,10 @@ export async function startBaton(options: { env?: Record<string, string>; nodeAr
   const username = 'bench-user@example.com';
   const password = `bench ${randomBytes(9).toString('base64url')}`;
   await cli('tenant', 'create', tenant);
-  const [publicApp, serviceApp] = await Promise.all([
-    cli('app', 'create', '--tenant', tenant, '--name', 'Bench native app', '--challenge-types', 'password,redirect'),
+  const [publicApp, serviceApp, companionApp] = await Promise.all([
+    cli('app', 'create', '--tenant', tenant, '--name', 'Bench native app', '--challenge-types', 'password,redirect', '--allow-session-transfer'),
     cli('app', 'create', '--tenant', tenant, '--name', 'Bench service', '--type', 'confidential'),
+    cli('app', 'create', '--tenant', tenant, '--name', 'Bench companion app', '--accept-session-transfer'),
     cli('user', 'create', '--tenant', tenant, '--email', username, '--password', password),
   ]);
 
@@ -62,10 +74,12 @@ export async function startBaton(options: { env?: Record<string, string>; nodeAr
   const { url } = (await server.ready) as { url: string };
   const tenantPath = `/${tenant}`;
   const publicClientId = publicApp!.client_id!;
+  const companionClientId = companionApp!.client_id!;
+  const { token_endpoint: tokenUrl } = (await (await fetch(`${url}${tenantPath}/v2.0/.well-known/openid-configuration`)).json()) as { token_endpoint: string };
 
-  async function post(step: string, fields: Record<string, string>): Promise<Record<string, string>> {
+  async function post(step: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Record<string, string>> {
     const response = await fetch(`${url}${tenantPath}/oauth2/v2.0/${step}`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ client_id: publicClientId, ...fields }),
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams({ client_id: publicClientId, ...fields }),
     });
     const body = (await response.json()) as Record<string, string>;
     if (response.status !== 200) throw new Error(`Baton ${step} answered ${response.status}: ${JSON.stringify(body)}`);
@@ -77,16 +91,34 @@ export async function startBaton(options: { env?: Record<string, string>; nodeAr
     const tokens = await post('token', { continuation_token: challenged.continuation_token!, grant_type: 'password', password, scope: 'openid profile offline_access' });
     return tokens.refresh_token!;
   }
+  /** `count` results of `make`, four in flight at a time. */
+  async function collect(count: number, make: () => Promise<string>): Promise<string[]> {
+    const made: string[] = [];
+    await Promise.all(Array.from({ length: 4 }, async () => {
+      while (made.length < count) made.push(await make());
+    }));
+    return made.slice(0, count);
+  }
 
   return {
-    url, pid: server.child.pid!, tenantPath, publicClientId, username, password,
+    url, pid: server.child.pid!, tenantPath, publicClientId, companionClientId, tokenUrl, username, password,
     service: { clientId: serviceApp!.client_id!, secret: serviceApp!.client_secret! },
-    async refreshTokens(count) {
-      const tokens: string[] = [];
-      await Promise.all(Array.from({ length: 4 }, async () => {
-        while (tokens.length < count) tokens.push(await signIn());
-      }));
-      return tokens.slice(0, count);
+    refreshTokens: (count) => collect(count, signIn),
+    async dpopRefreshTokens(count) {
+      const key = newDpopKey();
+      const proof = dpopProver(key, tokenUrl);
+      const tokens = await collect(count, async () => {
+        const transfer = await post('token', {
+          grant_type: grantTypes.tokenExchange, subject_token: await signIn(), subject_token_type: tokenTypes.refreshToken,
+          requested_token_type: tokenTypes.sessionTransferToken, audience: companionClientId,
+        });
+        const redeemed = await post('token', {
+          grant_type: grantTypes.tokenExchange, client_id: companionClientId, subject_token: transfer.access_token!, subject_token_type: tokenTypes.sessionTransferToken,
+        }, { dpop: proof() });
+        if (redeemed.token_type !== 'DPoP') throw new Error(`The handoff answered token_type ${redeemed.token_type}, not DPoP`);
+        return redeemed.refresh_token!;
+      });
+      return { key, tokens };
     },
     async stop() {
       await server.stop();
