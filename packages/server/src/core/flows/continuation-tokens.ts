@@ -2,8 +2,8 @@ import { tenantDefaults } from '../../config/defaults.js';
 import { digest, randomToken } from '../../crypto/digest.js';
 import type { Clock } from '../clock.js';
 import { BatonError } from '../errors.js';
-import type { App, ContinuationRecord, Tenant } from '../model.js';
-import type { ContinuationRepository } from '../ports.js';
+import type { App, ContinuationRecord, Tenant, User } from '../model.js';
+import type { ContinuationRepository, UserRepository } from '../ports.js';
 
 /** The native-auth flows a continuation token can belong to; a token never crosses flows. */
 export type FlowName = 'sign-in' | 'sign-up' | 'reset-password' | 'mfa' | 'register' | 'authorize';
@@ -83,4 +83,12 @@ export class ContinuationTokens {
   consume(continuation: Continuation<unknown>): Promise<boolean> {
     return this.store.consume(continuation.record.digest);
   }
+}
+
+/** The account a continuation token was issued for; a flow whose account is gone cannot go on. */
+export async function accountOf(users: UserRepository, tenant: Tenant, continuation: Continuation<unknown>): Promise<User> {
+  const { userId } = continuation.record;
+  const user = userId ? await users.findById(tenant.id, userId) : null;
+  if (!user) throw new BatonError('invalid_grant', 'The account no longer exists', { errorCodes: [55200] });
+  return user;
 }

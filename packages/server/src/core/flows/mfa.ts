@@ -3,11 +3,11 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import { normalizeEmail } from '../accounts/account-service.js';
 import { BatonError } from '../errors.js';
-import type { App, MfaMethod, RequestContext, Tenant, User } from '../model.js';
+import type { App, MfaMethod, RequestContext, Tenant } from '../model.js';
 import type { CodeCheck } from '../otp/code-check.js';
 import { maskEmail, type OneTimeCodes } from '../otp/one-time-codes.js';
 import type { Repositories } from '../ports.js';
-import type { Continuation, ContinuationTokens } from './continuation-tokens.js';
+import { accountOf, type Continuation, type ContinuationTokens } from './continuation-tokens.js';
 import type { NativeSignIn, TokenStepInput } from './native-sign-in.js';
 import type { SecondFactorState, SignInCompletion } from './sign-in-completion.js';
 import { usableChallengeTypes, type SignInResult, type StepResult } from './steps.js';
@@ -70,7 +70,7 @@ export class SecondFactor {
   /** `grant_type=mfa_oob` (or `oob` on an MFA continuation token): the code, then tokens. */
   async verify(tenant: Tenant, app: App, input: TokenStepInput & { code: string | undefined }): Promise<SignInResult> {
     const c = await this.continuations.read<MfaState>(tenant, app, ['mfa'], input.continuationToken);
-    const user = await this.user(tenant, c);
+    const user = await accountOf(this.repos.users, tenant, c);
     await this.codeCheck.require({
       app, subject: { tenantId: tenant.id, account: user.id, ip: input.context.ip }, userId: user.id, flowId: c.state.flowId,
       code: input.code, context: input.context, flow: 'mfa',
@@ -86,7 +86,7 @@ export class SecondFactor {
   /** register/introspect: the kinds of method the user can register. */
   async registrationMethods(tenant: Tenant, app: App, token: string | undefined): Promise<{ continuationToken: string; methods: MethodView[] }> {
     const c = await this.continuations.read<RegistrationState>(tenant, app, ['register'], token);
-    const user = await this.user(tenant, c);
+    const user = await accountOf(this.repos.users, tenant, c);
     return { continuationToken: await this.reissue(tenant, app, c, 'register', c.state), methods: [{ id: 'email', challenge_type: 'oob', challenge_channel: 'email', login_hint: user.email }] };
   }
 
@@ -98,7 +98,7 @@ export class SecondFactor {
     const c = await this.continuations.read<RegistrationState>(tenant, app, ['register'], input.continuationToken);
     if (input.challengeType !== undefined && input.challengeType !== 'oob') throw new BatonError('unsupported_challenge_type', 'Only email (oob) methods can be registered');
     if (input.channel !== undefined && input.channel !== 'email') throw new BatonError('invalid_request', 'Only the email channel can be registered', { errorCodes: [901001] });
-    const user = await this.user(tenant, c);
+    const user = await accountOf(this.repos.users, tenant, c);
     const target = normalizeTarget(input.target);
     if (user.emailVerified && target === user.email) {
       return { kind: 'continue', challengeType: 'preverified', continuationToken: await this.reissue(tenant, app, c, 'register', { ...c.state, stage: 'verified', target }) };
@@ -113,7 +113,7 @@ export class SecondFactor {
   /** register/continue: the code (or nothing, after `preverified`); the method is stored and the sign-in goes on. */
   async registrationContinue(tenant: Tenant, app: App, input: { continuationToken: string | undefined; grantType: string | undefined; code: string | undefined; context: RequestContext }): Promise<string> {
     const c = await this.continuations.read<RegistrationState>(tenant, app, ['register'], input.continuationToken);
-    const user = await this.user(tenant, c);
+    const user = await accountOf(this.repos.users, tenant, c);
     let target = c.state.target;
     if (input.grantType === 'continuation_token') {
       if (c.state.stage !== 'verified') throw new BatonError('invalid_grant', 'The method is not verified yet: send the code', { errorCodes: [55200] });
@@ -141,11 +141,6 @@ export class SecondFactor {
     return c.record.userId;
   }
 
-  private async user(tenant: Tenant, c: Continuation<unknown>): Promise<User> {
-    const user = await this.repos.users.findById(tenant.id, await this.userId(c));
-    if (!user) throw new BatonError('invalid_grant', 'The account no longer exists', { errorCodes: [55200] });
-    return user;
-  }
 }
 
 function view(m: MfaMethod): MethodView {

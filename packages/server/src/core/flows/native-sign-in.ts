@@ -9,7 +9,7 @@ import type { App, RequestContext, Tenant, User } from '../model.js';
 import type { CodeCheck } from '../otp/code-check.js';
 import { maskEmail, type OneTimeCodes } from '../otp/one-time-codes.js';
 import type { Repositories } from '../ports.js';
-import type { Continuation, ContinuationTokens } from './continuation-tokens.js';
+import { accountOf, type Continuation, type ContinuationTokens } from './continuation-tokens.js';
 import type { DeviceHint, SignInCompletion } from './sign-in-completion.js';
 import { parseCapabilities, redirect, usableChallengeTypes, type SignInResult, type StepResult } from './steps.js';
 
@@ -66,7 +66,7 @@ export class NativeSignIn {
     const continuation = await this.continuations.read<SignInState>(tenant, app, ['sign-in'], input.continuationToken);
     if (continuation.state.stage === 'continuation') throw new BatonError('invalid_grant', 'This continuation token is for the token endpoint', { errorCodes: [55200] });
     const offered = usableChallengeTypes(input.challengeType, app);
-    const user = await this.userOf(tenant, continuation);
+    const user = await accountOf(this.repos.users, tenant, continuation);
     const hasPassword = (await this.repos.users.findPasswordHash(user.id)) !== null;
     const next = (stage: SignInState['stage']) => this.continuations.next(continuation, { ...continuation.state, stage });
     if (offered.includes('password') && hasPassword && continuation.state.stage !== 'oob') {
@@ -83,7 +83,7 @@ export class NativeSignIn {
   async signInWithPassword(tenant: Tenant, app: App, input: TokenStepInput & { password: string | undefined }): Promise<SignInResult> {
     const continuation = await this.stage(tenant, app, input.continuationToken, 'password');
     if (!input.password) throw new BatonError('invalid_request', 'password is required');
-    const user = await this.userOf(tenant, continuation);
+    const user = await accountOf(this.repos.users, tenant, continuation);
     const subject = { tenantId: tenant.id, account: user.id, ip: input.context.ip };
     await this.limiter.assertAllowed(subject);
     if (!(await verifyPassword(await this.repos.users.findPasswordHash(user.id), input.password))) {
@@ -98,7 +98,7 @@ export class NativeSignIn {
   /** `grant_type=oob`: the email code sent by `challenge`. */
   async signInWithCode(tenant: Tenant, app: App, input: TokenStepInput & { code: string | undefined }): Promise<SignInResult> {
     const continuation = await this.stage(tenant, app, input.continuationToken, 'oob');
-    const user = await this.userOf(tenant, continuation);
+    const user = await accountOf(this.repos.users, tenant, continuation);
     await this.codeCheck.require({
       app, subject: { tenantId: tenant.id, account: user.id, ip: input.context.ip }, userId: user.id, flowId: continuation.state.flowId,
       code: input.code, context: input.context, flow: 'sign_in',
@@ -109,7 +109,7 @@ export class NativeSignIn {
   /** `grant_type=continuation_token`: sign-in after sign-up, password reset or method registration. */
   async signInWithContinuation(tenant: Tenant, app: App, input: TokenStepInput & { username: string | undefined }): Promise<SignInResult> {
     const continuation = await this.stage(tenant, app, input.continuationToken, 'continuation');
-    const user = await this.userOf(tenant, continuation);
+    const user = await accountOf(this.repos.users, tenant, continuation);
     if (input.username !== undefined && normalizeEmail(input.username) !== user.email) {
       throw new BatonError('invalid_grant', 'The username does not match the continuation token', { errorCodes: [55200] });
     }
@@ -129,11 +129,6 @@ export class NativeSignIn {
     return continuation;
   }
 
-  private async userOf(tenant: Tenant, continuation: Continuation<SignInState>): Promise<User> {
-    const user = continuation.record.userId ? await this.repos.users.findById(tenant.id, continuation.record.userId) : null;
-    if (!user) throw new BatonError('invalid_grant', 'The account no longer exists', { errorCodes: [55200] });
-    return user;
-  }
 
   private async finish(tenant: Tenant, app: App, continuation: Continuation<SignInState>, user: User, amr: string[], input: TokenStepInput): Promise<SignInResult> {
     if (!(await this.continuations.consume(continuation))) throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });

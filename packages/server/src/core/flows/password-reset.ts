@@ -6,12 +6,12 @@ import type { Clock } from '../clock.js';
 import { hashPassword, verifyPassword } from '../credentials/password-hasher.js';
 import { assertPasswordAcceptable } from '../credentials/password-policy.js';
 import { BatonError } from '../errors.js';
-import type { App, RequestContext, Tenant, User } from '../model.js';
+import type { App, RequestContext, Tenant } from '../model.js';
 import type { CodeCheck } from '../otp/code-check.js';
 import { maskEmail, type OneTimeCodes } from '../otp/one-time-codes.js';
 import type { Repositories } from '../ports.js';
 import type { SessionService } from '../sessions/session-service.js';
-import type { Continuation, ContinuationTokens } from './continuation-tokens.js';
+import { accountOf, type Continuation, type ContinuationTokens } from './continuation-tokens.js';
 import type { NativeSignIn } from './native-sign-in.js';
 import { parseCapabilities, redirect, usableChallengeTypes, type StepResult } from './steps.js';
 
@@ -54,7 +54,7 @@ export class PasswordReset {
   async challenge(tenant: Tenant, app: App, input: { continuationToken: string | undefined; challengeType: string | undefined }): Promise<StepResult> {
     const c = await this.read(tenant, app, input.continuationToken, ['started', 'code-sent']);
     if (!usableChallengeTypes(input.challengeType, app).includes('oob')) return redirect('Password reset needs the oob challenge type');
-    const user = await this.user(tenant, c);
+    const user = await accountOf(this.repos.users, tenant, c);
     const sent = await this.codes.send(tenant, c.state.flowId, user.email, 'reset-password');
     return {
       kind: 'continue', challengeType: 'oob', continuationToken: await this.next(tenant, app, c, 'code-sent'),
@@ -66,7 +66,7 @@ export class PasswordReset {
   async continue(tenant: Tenant, app: App, input: { continuationToken: string | undefined; grantType: string | undefined; code: string | undefined; context: RequestContext }): Promise<string> {
     if (input.grantType !== 'oob') throw new BatonError('invalid_request', 'grant_type must be oob');
     const c = await this.read(tenant, app, input.continuationToken, ['code-sent']);
-    const user = await this.user(tenant, c);
+    const user = await accountOf(this.repos.users, tenant, c);
     await this.codeCheck.require({
       app, subject: { tenantId: tenant.id, account: user.id, ip: input.context.ip }, userId: user.id, flowId: c.state.flowId,
       code: input.code, context: input.context, flow: 'password_reset',
@@ -78,7 +78,7 @@ export class PasswordReset {
   async submit(tenant: Tenant, app: App, input: { continuationToken: string | undefined; newPassword: string | undefined; context: RequestContext }): Promise<{ continuationToken: string; pollInterval: number }> {
     const c = await this.read(tenant, app, input.continuationToken, ['verified']);
     if (!input.newPassword) throw new BatonError('invalid_request', 'new_password is required');
-    const user = await this.user(tenant, c);
+    const user = await accountOf(this.repos.users, tenant, c);
     const current = await this.repos.users.findPasswordHash(user.id);
     assertPasswordAcceptable(input.newPassword, { email: user.email, currentHashMatches: current !== null && (await verifyPassword(current, input.newPassword)) });
     if (!(await this.continuations.consume(c))) throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
@@ -91,7 +91,7 @@ export class PasswordReset {
   /** `poll_completion`, called with the same `submit` token each time: succeeded, with a token for sign-in. */
   async poll(tenant: Tenant, app: App, token: string | undefined): Promise<{ status: 'succeeded'; continuationToken: string }> {
     const c = await this.read(tenant, app, token, ['submitted']);
-    const user = await this.user(tenant, c);
+    const user = await accountOf(this.repos.users, tenant, c);
     return { status: 'succeeded', continuationToken: await this.signIn.continueToSignIn(tenant, app, user, { flowId: c.state.flowId, capabilities: c.state.capabilities, amr: ['otp', 'pwd'] }) };
   }
 
@@ -105,9 +105,4 @@ export class PasswordReset {
     return this.continuations.next(c, { ...c.state, stage });
   }
 
-  private async user(tenant: Tenant, c: Continuation<ResetState>): Promise<User> {
-    const user = c.record.userId ? await this.repos.users.findById(tenant.id, c.record.userId) : null;
-    if (!user) throw new BatonError('invalid_grant', 'The account no longer exists', { errorCodes: [55200] });
-    return user;
-  }
 }
