@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { DeviceHint } from '../core/flows/sign-in-completion.js';
 import type { RequestContext } from '../core/model.js';
 import { BatonError } from '../core/errors.js';
-import { param, readParams } from '../oauth/params.js';
+import { readParams } from '../oauth/params.js';
 
 export function requestContext(request: FastifyRequest): RequestContext {
   return { ip: request.ip ?? null, userAgent: header(request, 'user-agent') ?? null, correlationId: request.id };
@@ -14,7 +14,7 @@ export function requestContext(request: FastifyRequest): RequestContext {
  * user agent describe it.
  */
 export function deviceHint(request: FastifyRequest, params: Record<string, unknown> = {}): DeviceHint {
-  const p = readParams({ device_name: param().optional(), device_platform: param().optional(), installation_id: param().optional() }, params);
+  const p = readParams(['device_name', 'device_platform', 'installation_id'], params);
   const sku = header(request, 'x-client-sku');
   const name = p.device_name || (sku ? `${sku} ${header(request, 'x-client-ver') ?? ''}`.trim() : header(request, 'user-agent') ?? 'unknown device');
   const platform = p.device_platform || header(request, 'x-client-os') || 'unknown';

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { param } from '../../oauth/params.js';
 import { requestContext } from '../request-context.js';
 import { nativeAuth, type RouteDeps } from '../route-options.js';
 import { nativeRequest } from './native-request.js';
@@ -8,22 +7,20 @@ import { stepBody } from './step-body.js';
 /** Second-factor method registration after `registration_required`: `/register/v1.0/introspect|challenge|continue`. */
 export function registerRoutes(app: FastifyInstance, { services }: RouteDeps) {
   app.post('/:tenant/register/v1.0/introspect', nativeAuth, async (request) => {
-    const { tenant, app: client, p } = await nativeRequest(services, request, { continuation_token: param().optional() });
+    const { tenant, app: client, p } = await nativeRequest(services, request, ['continuation_token']);
     const { continuationToken, methods } = await services.secondFactor.registrationMethods(tenant, client, p.continuation_token);
     return { continuation_token: continuationToken, methods };
   });
 
   app.post('/:tenant/register/v1.0/challenge', nativeAuth, async (request) => {
-    const { tenant, app: client, p } = await nativeRequest(services, request, {
-      continuation_token: param().optional(), challenge_type: param().optional(), challenge_target: param().optional(), challenge_channel: param().optional(),
-    });
+    const { tenant, app: client, p } = await nativeRequest(services, request, ['continuation_token', 'challenge_type', 'challenge_target', 'challenge_channel']);
     return stepBody(await services.secondFactor.registrationChallenge(tenant, client, {
       continuationToken: p.continuation_token, challengeType: p.challenge_type, target: p.challenge_target, channel: p.challenge_channel,
     }));
   });
 
   app.post('/:tenant/register/v1.0/continue', nativeAuth, async (request) => {
-    const { tenant, app: client, p } = await nativeRequest(services, request, { continuation_token: param().optional(), grant_type: param().optional(), oob: param().optional() });
+    const { tenant, app: client, p } = await nativeRequest(services, request, ['continuation_token', 'grant_type', 'oob']);
     const continuationToken = await services.secondFactor.registrationContinue(tenant, client, {
       continuationToken: p.continuation_token, grantType: p.grant_type, code: p.oob, context: requestContext(request),
     });

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { tenantDefaults } from '../../config/defaults.js';
-import { param } from '../../oauth/params.js';
 import { requestContext } from '../request-context.js';
 import { nativeAuth, type RouteDeps } from '../route-options.js';
 import { nativeRequest } from './native-request.js';
@@ -9,21 +8,17 @@ import { stepBody } from './step-body.js';
 /** Self-service password reset: `/resetpassword/v1.0/start|challenge|continue|submit|poll_completion`. */
 export function resetPasswordRoutes(app: FastifyInstance, { services }: RouteDeps) {
   app.post('/:tenant/resetpassword/v1.0/start', nativeAuth, async (request) => {
-    const { tenant, app: client, p } = await nativeRequest(services, request, {
-      username: param().optional(), challenge_type: param().optional(), capabilities: param().optional(), capability: param().optional(),
-    });
+    const { tenant, app: client, p } = await nativeRequest(services, request, ['username', 'challenge_type', 'capabilities', 'capability']);
     return stepBody(await services.passwordReset.start(tenant, client, { username: p.username, challengeType: p.challenge_type, capabilities: p.capabilities ?? p.capability }));
   });
 
   app.post('/:tenant/resetpassword/v1.0/challenge', nativeAuth, async (request) => {
-    const { tenant, app: client, p } = await nativeRequest(services, request, { continuation_token: param().optional(), challenge_type: param().optional() });
+    const { tenant, app: client, p } = await nativeRequest(services, request, ['continuation_token', 'challenge_type']);
     return stepBody(await services.passwordReset.challenge(tenant, client, { continuationToken: p.continuation_token, challengeType: p.challenge_type }));
   });
 
   app.post('/:tenant/resetpassword/v1.0/continue', nativeAuth, async (request) => {
-    const { tenant, app: client, p } = await nativeRequest(services, request, {
-      continuation_token: param().optional(), grant_type: param().optional(), oob: param().optional(),
-    });
+    const { tenant, app: client, p } = await nativeRequest(services, request, ['continuation_token', 'grant_type', 'oob']);
     const continuationToken = await services.passwordReset.continue(tenant, client, {
       continuationToken: p.continuation_token, grantType: p.grant_type, code: p.oob, context: requestContext(request),
     });
@@ -31,13 +26,13 @@ export function resetPasswordRoutes(app: FastifyInstance, { services }: RouteDep
   });
 
   app.post('/:tenant/resetpassword/v1.0/submit', nativeAuth, async (request) => {
-    const { tenant, app: client, p } = await nativeRequest(services, request, { continuation_token: param().optional(), new_password: param().optional() });
+    const { tenant, app: client, p } = await nativeRequest(services, request, ['continuation_token', 'new_password']);
     const submitted = await services.passwordReset.submit(tenant, client, { continuationToken: p.continuation_token, newPassword: p.new_password, context: requestContext(request) });
     return { continuation_token: submitted.continuationToken, poll_interval: submitted.pollInterval };
   });
 
   app.post('/:tenant/resetpassword/v1.0/poll_completion', nativeAuth, async (request) => {
-    const { tenant, app: client, p } = await nativeRequest(services, request, { continuation_token: param().optional() });
+    const { tenant, app: client, p } = await nativeRequest(services, request, ['continuation_token']);
     const polled = await services.passwordReset.poll(tenant, client, p.continuation_token);
     return { status: polled.status, continuation_token: polled.continuationToken };
   });

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { param } from '../../oauth/params.js';
 import { nativeAuth, type RouteDeps } from '../route-options.js';
 import { nativeRequest } from './native-request.js';
 import { stepBody } from './step-body.js';
@@ -10,16 +9,12 @@ import { stepBody } from './step-body.js';
  */
 export function signInRoutes(app: FastifyInstance, { services }: RouteDeps) {
   app.post('/:tenant/oauth2/v2.0/initiate', nativeAuth, async (request) => {
-    const { tenant, app: client, p } = await nativeRequest(services, request, {
-      username: param().optional(), challenge_type: param().optional(), capabilities: param().optional(), capability: param().optional(),
-    });
+    const { tenant, app: client, p } = await nativeRequest(services, request, ['username', 'challenge_type', 'capabilities', 'capability']);
     return stepBody(await services.nativeSignIn.initiate(tenant, client, { username: p.username, challengeType: p.challenge_type, capabilities: p.capabilities ?? p.capability }));
   });
 
   app.post('/:tenant/oauth2/v2.0/challenge', nativeAuth, async (request) => {
-    const { tenant, app: client, p } = await nativeRequest(services, request, {
-      continuation_token: param().optional(), challenge_type: param().optional(), id: param().optional(),
-    });
+    const { tenant, app: client, p } = await nativeRequest(services, request, ['continuation_token', 'challenge_type', 'id']);
     const flow = await services.continuations.flowOf(tenant, client, p.continuation_token);
     const input = { continuationToken: p.continuation_token, challengeType: p.challenge_type };
     return stepBody(flow === 'mfa'
@@ -28,7 +23,7 @@ export function signInRoutes(app: FastifyInstance, { services }: RouteDeps) {
   });
 
   app.post('/:tenant/oauth2/v2.0/introspect', nativeAuth, async (request) => {
-    const { tenant, app: client, p } = await nativeRequest(services, request, { continuation_token: param().optional() });
+    const { tenant, app: client, p } = await nativeRequest(services, request, ['continuation_token']);
     const { continuationToken, methods } = await services.secondFactor.introspect(tenant, client, p.continuation_token);
     return { continuation_token: continuationToken, methods };
   });

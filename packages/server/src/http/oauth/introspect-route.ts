@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { BatonError } from '../../core/errors.js';
 import { sessionEndReason } from '../../core/sessions/refresh-tokens.js';
-import { param, readParams } from '../../oauth/params.js';
+import { readParams } from '../../oauth/params.js';
 import { clientCredentials } from '../client-auth.js';
 import { formBody } from '../request-context.js';
 import { tenantOf, type RouteDeps } from '../route-options.js';
@@ -14,7 +14,7 @@ import { tenantOf, type RouteDeps } from '../route-options.js';
 export function introspectRoute(app: FastifyInstance, { services }: RouteDeps) {
   app.post('/:tenant/oauth2/v2.0/token/introspect', async (request, reply) => {
     const tenant = await tenantOf(services, request);
-    const p = readParams({ token: param().optional(), token_type_hint: param().optional(), client_id: param().optional(), client_secret: param().optional() }, formBody(request));
+    const p = readParams(['token', 'token_type_hint', 'client_id', 'client_secret'], formBody(request));
     const client = await services.apps.authenticate(tenant, clientCredentials(request, p), { requireSecret: true });
     if (!p.token) throw new BatonError('invalid_request', 'token is required');
     reply.header('cache-control', 'no-store');

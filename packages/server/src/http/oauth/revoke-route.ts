@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { BatonError } from '../../core/errors.js';
-import { param, readParams } from '../../oauth/params.js';
+import { readParams } from '../../oauth/params.js';
 import { clientCredentials } from '../client-auth.js';
 import { formBody, requestContext } from '../request-context.js';
 import { tenantOf, type RouteDeps } from '../route-options.js';
@@ -12,7 +12,7 @@ import { tenantOf, type RouteDeps } from '../route-options.js';
 export function revokeRoute(app: FastifyInstance, { services }: RouteDeps) {
   app.post('/:tenant/oauth2/v2.0/revoke', async (request, reply) => {
     const tenant = await tenantOf(services, request);
-    const p = readParams({ token: param().optional(), token_type_hint: param().optional(), client_id: param().optional(), client_secret: param().optional() }, formBody(request));
+    const p = readParams(['token', 'token_type_hint', 'client_id', 'client_secret'], formBody(request));
     const client = await services.apps.authenticate(tenant, clientCredentials(request, p));
     if (!p.token) throw new BatonError('invalid_request', 'token is required');
     const owner = await sessionOwning(p.token);

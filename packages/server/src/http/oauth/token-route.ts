@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { BatonError } from '../../core/errors.js';
 import { findGrant } from '../../oauth/grants/registry.js';
-import { param, readParams } from '../../oauth/params.js';
+import { readParams } from '../../oauth/params.js';
 import { clientCredentials } from '../client-auth.js';
 import { deviceHint, formBody, requestContext } from '../request-context.js';
 import { nativeAuth, tenantOf, type RouteDeps } from '../route-options.js';
@@ -16,7 +16,7 @@ export function tokenRoute(app: FastifyInstance, { services, publicUrl }: RouteD
   app.post('/:tenant/oauth2/v2.0/token', nativeAuth, async (request, reply) => {
     const tenant = await tenantOf(services, request);
     const params = formBody(request);
-    const p = readParams({ grant_type: param().optional(), client_id: param().optional(), client_secret: param().optional() }, params);
+    const p = readParams(['grant_type', 'client_id', 'client_secret'], params);
     const grant = findGrant(p.grant_type);
     const client = await services.apps.authenticate(tenant, clientCredentials(request, p));
     const refusal = grant.refuse?.(client);

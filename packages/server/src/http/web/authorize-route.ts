@@ -1,18 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuthorizationParams } from '../../core/browser/authorization.js';
 import { BatonError } from '../../core/errors.js';
-import { param, readParams } from '../../oauth/params.js';
+import { readParams } from '../../oauth/params.js';
 import { requestContext } from '../request-context.js';
 import { tenantOf } from '../route-options.js';
 import { errorPage, finishAuthorization, redirectError, type WebDeps } from './page-flow.js';
 import { identifyPage } from './sign-in-pages.js';
 import { securePage, ssoCookie } from './security.js';
 
-const authorizeParams = {
-  client_id: param().optional(), redirect_uri: param().optional(), response_type: param().optional(), scope: param().optional(),
-  state: param().optional(), nonce: param().optional(), code_challenge: param().optional(), code_challenge_method: param().optional(),
-  prompt: param().optional(), login_hint: param().optional(), session_transfer_token: param().optional(), response_mode: param().optional(),
-};
+const authorizeParams = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'prompt', 'login_hint', 'session_transfer_token', 'response_mode'];
 
 /**
  * The authorization endpoint (code + PKCE). A live SSO cookie answers at once; a valid

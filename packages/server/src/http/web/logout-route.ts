@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { decodeJwt } from 'jose';
-import { param, readParams } from '../../oauth/params.js';
+import { readParams } from '../../oauth/params.js';
 import { requestContext } from '../request-context.js';
 import { tenantOf } from '../route-options.js';
 import { messagePage } from './pages.js';
@@ -15,9 +15,7 @@ export function logoutRoute(app: FastifyInstance, { services, publicUrl }: { ser
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const tenant = await tenantOf(services, request);
     const source = request.method === 'POST' ? request.body : request.query;
-    const p = readParams({
-      post_logout_redirect_uri: param().optional(), id_token_hint: param().optional(), client_id: param().optional(), state: param().optional(),
-    }, source);
+    const p = readParams(['post_logout_redirect_uri', 'id_token_hint', 'client_id', 'state'], source);
     await services.browserSessions.end(tenant, request.cookies[ssoCookie], requestContext(request));
     reply.clearCookie(ssoCookie, cookieOptions(tenant.name, publicUrl));
 

@@ -4,7 +4,7 @@ import type { BrowserSignIn } from '../../core/browser/browser-sessions.js';
 import { BatonError } from '../../core/errors.js';
 import type { App, Session, Tenant } from '../../core/model.js';
 import type { Services } from '../../core/services.js';
-import { param, readParams } from '../../oauth/params.js';
+import { readParams } from '../../oauth/params.js';
 import { formBody } from '../request-context.js';
 import { tenantOf } from '../route-options.js';
 import type { PageTenant } from './layout.js';
@@ -35,7 +35,7 @@ export interface WebDeps {
 export async function pageStep(deps: WebDeps, request: FastifyRequest, reply: FastifyReply): Promise<PageContext> {
   const tenant = await tenantOf(deps.services, request);
   const body = formBody(request);
-  const p = readParams({ csrf: param().optional(), request: param().optional() }, body);
+  const p = readParams(['csrf', 'request'], body);
   deps.csrf.verify(request, p.csrf);
   const flow = await deps.services.continuations.readAnyClient<AuthorizationRequest>(tenant, ['authorize'], p.request);
   const app = await deps.services.repos.apps.find(tenant.id, flow.record.clientId);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { BatonError } from '../../core/errors.js';
-import { param, readParams } from '../../oauth/params.js';
+import { readParams } from '../../oauth/params.js';
 import { requestContext } from '../request-context.js';
 import { pageStep, type PageContext, type WebDeps } from './page-flow.js';
 import { formPage } from './pages.js';
@@ -38,13 +38,13 @@ export function resetPages(app: FastifyInstance, deps: WebDeps) {
 
   app.post('/:tenant/reset/start', async (request, reply) => {
     const c = await pageStep(deps, request, reply);
-    const { email } = readParams({ email: param().optional() }, c.body);
+    const { email } = readParams(['email'], c.body);
     return reply.send(resetEmailPage({ ...pageBase(c), email }));
   });
 
   app.post('/:tenant/reset/email', async (request, reply) => {
     const c = await pageStep(deps, request, reply);
-    const { email } = readParams({ email: param().optional() }, c.body);
+    const { email } = readParams(['email'], c.body);
     const started = await attempt(async () => {
       const step = await services.passwordReset.start(c.tenant, c.app, { username: email, challengeType: offered(c.app), capabilities: 'mfa_required' });
       const sent = step.kind === 'continue' ? await services.passwordReset.challenge(c.tenant, c.app, { continuationToken: step.continuationToken, challengeType: offered(c.app) }) : step;
@@ -58,7 +58,7 @@ export function resetPages(app: FastifyInstance, deps: WebDeps) {
 
   app.post('/:tenant/reset/code', async (request, reply) => {
     const c = await pageStep(deps, request, reply);
-    const p = readParams({ ct: param().optional(), email: param().optional(), code: param().optional() }, c.body);
+    const p = readParams(['ct', 'email', 'code'], c.body);
     const verified = await attempt(() => services.passwordReset.continue(c.tenant, c.app, { continuationToken: p.ct, grantType: 'oob', code: p.code, context: requestContext(request) }));
     if ('refused' in verified) return reply.send(codeStep(c, p.ct, p.email, 'your email address', c.tenant.codeLength, verified.refused));
     return reply.send(resetPasswordPage(pageBase(c, { ct: verified.ok, email: p.email })));
@@ -66,7 +66,7 @@ export function resetPages(app: FastifyInstance, deps: WebDeps) {
 
   app.post('/:tenant/reset/password', async (request, reply) => {
     const c = await pageStep(deps, request, reply);
-    const p = readParams({ ct: param().optional(), email: param().optional(), password: param().optional() }, c.body);
+    const p = readParams(['ct', 'email', 'password'], c.body);
     const context = requestContext(request);
     const changed = await attempt(async () => {
       const submitted = await services.passwordReset.submit(c.tenant, c.app, { continuationToken: p.ct, newPassword: p.password ?? '', context });

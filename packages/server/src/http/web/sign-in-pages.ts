@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BatonError } from '../../core/errors.js';
 import type { SignInResult } from '../../core/flows/steps.js';
 import type { App, Tenant } from '../../core/model.js';
-import { param, readParams } from '../../oauth/params.js';
+import { readParams } from '../../oauth/params.js';
 import { deviceHint, requestContext } from '../request-context.js';
 import { html, type SafeHtml } from './html.js';
 import { finishAuthorization, isBrowserSignIn, pageStep, type PageContext, type WebDeps } from './page-flow.js';
@@ -91,13 +91,13 @@ export function signInPages(app: FastifyInstance, deps: WebDeps) {
   // Back to the first page from sign-up or password reset ("Sign in instead").
   app.post('/:tenant/login/start', async (request, reply) => {
     const c = await pageStep(deps, request, reply);
-    const { email } = readParams({ email: param().optional() }, c.body);
+    const { email } = readParams(['email'], c.body);
     return reply.send(identifyPage({ ...pageBase(c), email }));
   });
 
   app.post('/:tenant/login/identify', async (request, reply) => {
     const c = await pageStep(deps, request, reply);
-    const { email } = readParams({ email: param().optional() }, c.body);
+    const { email } = readParams(['email'], c.body);
     const started = await attempt(async () => {
       const initiated = await services.nativeSignIn.initiate(c.tenant, c.app, { username: email, challengeType: offered(c.app), capabilities: 'mfa_required' });
       if (initiated.kind === 'redirect') throw new BatonError('invalid_request', initiated.reason);
@@ -113,7 +113,7 @@ export function signInPages(app: FastifyInstance, deps: WebDeps) {
 
   app.post('/:tenant/login/password', async (request, reply) => {
     const c = await pageStep(deps, request, reply);
-    const p = readParams({ ct: param().optional(), email: param().optional(), password: param().optional() }, c.body);
+    const p = readParams(['ct', 'email', 'password'], c.body);
     return completeSignIn(deps, reply, c, () => services.nativeSignIn.signInWithPassword(c.tenant, c.app, {
       continuationToken: p.ct, password: p.password, scope: c.request.scope, device: deviceHint(request), context: requestContext(request), into: 'browser',
     }), (refused) => passwordPage({
@@ -123,7 +123,7 @@ export function signInPages(app: FastifyInstance, deps: WebDeps) {
 
   app.post('/:tenant/login/code', async (request, reply) => {
     const c = await pageStep(deps, request, reply);
-    const p = readParams({ ct: param().optional(), email: param().optional(), code: param().optional(), mfa: param().optional() }, c.body);
+    const p = readParams(['ct', 'email', 'code', 'mfa'], c.body);
     const input = { continuationToken: p.ct, code: p.code, scope: c.request.scope, device: deviceHint(request), context: requestContext(request), into: 'browser' as const };
     return completeSignIn(deps, reply, c, () => (p.mfa ? services.secondFactor.verify(c.tenant, c.app, input) : services.nativeSignIn.signInWithCode(c.tenant, c.app, input)),
       (refused) => codePage({

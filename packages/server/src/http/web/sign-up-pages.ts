@@ -3,7 +3,7 @@ import { missingRequiredAttributes } from '../../core/accounts/attributes.js';
 import { passwordLimits } from '../../core/credentials/password-policy.js';
 import { BatonError } from '../../core/errors.js';
 import type { App, AttributeDefinition } from '../../core/model.js';
-import { param, readParams } from '../../oauth/params.js';
+import { readParams } from '../../oauth/params.js';
 import { requestContext } from '../request-context.js';
 import { pageStep, type PageContext, type WebDeps } from './page-flow.js';
 import { formPage, type Field } from './pages.js';
@@ -71,7 +71,7 @@ export function signUpPages(app: FastifyInstance, deps: WebDeps) {
 
   app.post('/:tenant/signup/submit', async (request, reply) => {
     const c = await pageStep(deps, request, reply);
-    const p = readParams({ email: param().optional(), password: param().optional() }, c.body);
+    const p = readParams(['email', 'password'], c.body);
     const started = await attempt(async () => {
       const step = await services.signUp.start(c.tenant, c.app, {
         // A password app takes the password here, so an empty field is refused now rather than after the code.
@@ -90,7 +90,7 @@ export function signUpPages(app: FastifyInstance, deps: WebDeps) {
 
   app.post('/:tenant/signup/code', async (request, reply) => {
     const c = await pageStep(deps, request, reply);
-    const p = readParams({ ct: param().optional(), email: param().optional(), code: param().optional() }, c.body);
+    const p = readParams(['ct', 'email', 'code'], c.body);
     const verified = await attempt(() => services.signUp.continue(c.tenant, c.app, {
       continuationToken: p.ct, grantType: 'oob', code: p.code, password: undefined, attributes: undefined, context: requestContext(request),
     }));
@@ -105,7 +105,7 @@ export function signUpPages(app: FastifyInstance, deps: WebDeps) {
 
   app.post('/:tenant/signup/attributes', async (request, reply) => {
     const c = await pageStep(deps, request, reply);
-    const p = readParams({ ct: param().optional(), email: param().optional() }, c.body);
+    const p = readParams(['ct', 'email'], c.body);
     const values = Object.fromEntries(requiredAttributes(c.app)
       .map((d) => [d.name, c.body[fieldName(d)]] as const)
       .filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].trim() !== ''));

@@ -1,5 +1,5 @@
 import { parseScope } from '../../core/tokens/scopes.js';
-import { param, readParams } from '../params.js';
+import { readParams } from '../params.js';
 import type { Grant } from './grant.js';
 
 /** `grant_type=client_credentials`: an app-only access token for a confidential app. */
@@ -7,7 +7,7 @@ export const clientCredentialsGrant: Grant = {
   type: 'client_credentials',
   refuse: (app) => (app.type === 'confidential' ? null : 'client_credentials needs a confidential app'),
   async handle({ services, tenant, app, params }) {
-    const p = readParams({ scope: param().optional() }, params);
+    const p = readParams(['scope'], params);
     return services.tokens.forApp(tenant, app, parseScope(p.scope).join(' '));
   },
 };

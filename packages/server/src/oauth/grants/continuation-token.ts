@@ -1,4 +1,4 @@
-import { param, readParams } from '../params.js';
+import { readParams } from '../params.js';
 import type { Grant } from './grant.js';
 import { tokenStep } from './native-auth-params.js';
 
@@ -6,7 +6,7 @@ import { tokenStep } from './native-auth-params.js';
 export const continuationTokenGrant: Grant = {
   type: 'continuation_token',
   async handle(ctx) {
-    const { username } = readParams({ username: param().optional() }, ctx.params);
+    const { username } = readParams(['username'], ctx.params);
     return ctx.services.nativeSignIn.signInWithContinuation(ctx.tenant, ctx.app, { ...tokenStep(ctx), username });
   },
 };

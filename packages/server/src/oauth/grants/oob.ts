@@ -1,4 +1,4 @@
-import { param, readParams } from '../params.js';
+import { readParams } from '../params.js';
 import type { Grant } from './grant.js';
 import { tokenStep } from './native-auth-params.js';
 
@@ -11,7 +11,7 @@ export const oobGrant: Grant = {
   refuse: (app) => (app.challengeTypes.includes('oob') || app.requireMfa ? null : 'This app does not allow email-code sign-in'),
   async handle(ctx) {
     const step = tokenStep(ctx);
-    const { oob } = readParams({ oob: param().optional() }, ctx.params);
+    const { oob } = readParams(['oob'], ctx.params);
     const flow = await ctx.services.continuations.flowOf(ctx.tenant, ctx.app, step.continuationToken);
     return flow === 'mfa'
       ? ctx.services.secondFactor.verify(ctx.tenant, ctx.app, { ...step, code: oob })
@@ -23,7 +23,7 @@ export const oobGrant: Grant = {
 export const mfaOobGrant: Grant = {
   type: 'mfa_oob',
   async handle(ctx) {
-    const { oob } = readParams({ oob: param().optional() }, ctx.params);
+    const { oob } = readParams(['oob'], ctx.params);
     return ctx.services.secondFactor.verify(ctx.tenant, ctx.app, { ...tokenStep(ctx), code: oob });
   },
 };

@@ -1,4 +1,4 @@
-import { param, readParams } from '../params.js';
+import { readParams } from '../params.js';
 import type { Grant } from './grant.js';
 import { tokenStep } from './native-auth-params.js';
 
@@ -7,7 +7,7 @@ export const passwordGrant: Grant = {
   type: 'password',
   refuse: (app) => (app.challengeTypes.includes('password') ? null : 'This app does not allow password sign-in'),
   async handle(ctx) {
-    const p = readParams({ password: param().optional() }, ctx.params);
+    const p = readParams(['password'], ctx.params);
     return ctx.services.nativeSignIn.signInWithPassword(ctx.tenant, ctx.app, { ...tokenStep(ctx), password: p.password });
   },
 };

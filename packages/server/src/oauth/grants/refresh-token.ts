@@ -1,13 +1,13 @@
 import { parseScope, narrowScope } from '../../core/tokens/scopes.js';
 import { BatonError } from '../../core/errors.js';
-import { param, readParams } from '../params.js';
+import { readParams } from '../params.js';
 import type { Grant } from './grant.js';
 
 /** `grant_type=refresh_token`: rotates the token (see core/sessions/session-service.ts). */
 export const refreshTokenGrant: Grant = {
   type: 'refresh_token',
   async handle({ services, tenant, app, params, context, dpopJkt, device }) {
-    const p = readParams({ refresh_token: param().optional(), scope: param().optional() }, params);
+    const p = readParams(['refresh_token', 'scope'], params);
     if (!p.refresh_token) throw new BatonError('invalid_request', 'refresh_token is required');
     const requested = parseScope(p.scope);
     const active = await services.sessions.refresh({

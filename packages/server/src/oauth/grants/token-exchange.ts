@@ -1,6 +1,6 @@
 import { grantTypes, tokenTypes } from '@baton/protocol';
 import { BatonError } from '../../core/errors.js';
-import { param, readParams } from '../params.js';
+import { readParams } from '../params.js';
 import type { Grant } from './grant.js';
 
 /**
@@ -12,9 +12,7 @@ import type { Grant } from './grant.js';
 export const tokenExchangeGrant: Grant = {
   type: grantTypes.tokenExchange,
   async handle(ctx) {
-    const p = readParams({
-      subject_token: param().optional(), subject_token_type: param().optional(), requested_token_type: param().optional(), audience: param().optional(),
-    }, ctx.params);
+    const p = readParams(['subject_token', 'subject_token_type', 'requested_token_type', 'audience'], ctx.params);
     if (!p.subject_token) throw new BatonError('invalid_request', 'subject_token is required');
 
     if (p.subject_token_type === tokenTypes.refreshToken) {
