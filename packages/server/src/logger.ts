@@ -1,18 +1,19 @@
 import pino, { type Logger } from 'pino';
 
 /**
- * Structured JSON logs on stderr (stdout is for command output). Credentials never reach
- * a log line: headers that carry them are redacted, bodies are not logged, and query
- * parameters that could hold a secret are masked.
+ * Structured JSON logs on stderr (stdout is for command output), one line per request
+ * with its correlation id. Credentials never reach a log line: headers that carry them
+ * are redacted, bodies are not logged, and query parameters that could hold a secret are
+ * masked. `destination` replaces stderr (tests read the lines).
  */
-export function createLogger(level: string): Logger {
+export function createLogger(level: string, destination: pino.DestinationStream = pino.destination(2)): Logger {
   return pino({
     level,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers.dpop', 'res.headers["set-cookie"]'], censor: '[redacted]' },
     serializers: {
       req: (req: { method: string; url: string; headers?: Record<string, unknown> }) => ({ method: req.method, url: maskQuery(req.url) }),
     },
-  }, pino.destination(2));
+  }, destination);
 }
 
 const secretParams = /([?&](?:code|session_transfer_token|refresh_token|access_token|id_token|token|client_secret|password|continuation_token)=)[^&]*/gi;

@@ -33,6 +33,21 @@ function correlationId(header: string | string[] | undefined): string {
   return value && /^[A-Za-z0-9-]{8,64}$/.test(value) ? value : randomUUID();
 }
 
+/**
+ * Fastify logs each request twice, when it arrives and when it ends; one line when it
+ * ends says as much (the correlation id ties it to any line written meanwhile) and costs
+ * half as much on every request.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = { req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 };
+    if (error) request.log.error({ ...line, err: error }, 'request errored');
+    else request.log.info(line, 'request');
+  }
+}
+
 /** Answers with `error` in the wire format, logging in full what the caller was not meant to see. */
 function replyWithError(error: unknown, request: FastifyRequest, reply: FastifyReply, format: WireFormat): void {
   const wire = toWireError(error, format, request.id);
@@ -47,7 +62,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     bodyLimit: options.bodyLimit,
     trustProxy: options.trustProxy ?? false,
     genReqId: (request) => correlationId(request.headers['client-request-id']),
-    logController: new LogController({ requestIdLogLabel: 'correlation_id' }),
+    logController: new OneLinePerRequest({ requestIdLogLabel: 'correlation_id' }),
     routerOptions: { ignoreTrailingSlash: true },
     // A URL the router cannot read (bad percent-encoding, an overlong segment) reaches no route; it still gets an OAuth error.
     frameworkErrors: (error, request, reply) => replyWithError(error, request, reply, 'oauth'),

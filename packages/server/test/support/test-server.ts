@@ -3,7 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { freePort } from './free-port.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
+import pino, { type DestinationStream } from 'pino';
+import { createLogger } from '../../src/logger.js';
 import { loadConfig } from '../../src/config/config.js';
 import { fixedClock, systemClock, type Clock } from '../../src/core/clock.js';
 import type { App, Tenant, User } from '../../src/core/model.js';
@@ -34,9 +35,10 @@ export interface TestServer {
 
 /**
  * A real Baton server on 127.0.0.1 over a fresh database of `engine`, with a tenant, a
- * public app and a user. Pass `manualClock` to move time by hand, `publicUrl` to serve behind another one.
+ * public app and a user. Pass `manualClock` to move time by hand, `publicUrl` to serve behind another one,
+ * `logTo` to receive Baton's own log lines (info level).
  */
-export async function startTestServer(options: { engine?: EngineName; manualClock?: boolean; publicUrl?: string } = {}): Promise<TestServer> {
+export async function startTestServer(options: { engine?: EngineName; manualClock?: boolean; publicUrl?: string; logTo?: DestinationStream } = {}): Promise<TestServer> {
   const port = await freePort();
   const mail = await startMailSink();
   const url = `http://127.0.0.1:${port}`;
@@ -53,7 +55,8 @@ export async function startTestServer(options: { engine?: EngineName; manualCloc
     production: false,
   });
   const clock = options.manualClock ? fixedClock(Date.now()) : systemClock;
-  const runtime = await openRuntime(config, { clock, logger: pino({ level: process.env.BATON_TEST_LOG ?? 'silent' }) });
+  const logger = options.logTo ? createLogger('info', options.logTo) : pino({ level: process.env.BATON_TEST_LOG ?? 'silent' });
+  const runtime = await openRuntime(config, { clock, logger });
   const server = await startServer(runtime);
   const services = runtime.services;
   const tenant = await services.tenants.create({ name: 'acme' });

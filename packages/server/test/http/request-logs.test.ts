@@ -1,0 +1,59 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getJson, postForm, signInWithPassword } from '../support/http.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+/** What Baton logs: one JSON object per line, as an operator's log shipper reads them. */
+function logSink() {
+  const lines: Record<string, unknown>[] = [];
+  let text = '';
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      text += String(chunk);
+      lines.push(...String(chunk).split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>));
+      done();
+    },
+  });
+  return { stream, lines, text: () => text };
+}
+
+describe('request logs', () => {
+  const logs = logSink();
+  let t: TestServer;
+  beforeAll(async () => { t = await startTestServer({ logTo: logs.stream }); });
+  afterAll(async () => { await t?.close(); });
+
+  const linesOf = (correlationId: string) => logs.lines.filter((line) => line.correlation_id === correlationId);
+
+  it('writes one line per request with its correlation id, method, path, status and duration', async () => {
+    const res = await getJson(`${t.base}/v2.0/.well-known/openid-configuration`, { 'client-request-id': 'c0ffee00-aaaa-4bbb-8ccc-000000000001' });
+    expect(res.status).toBe(200);
+    await expect.poll(() => linesOf('c0ffee00-aaaa-4bbb-8ccc-000000000001')).toHaveLength(1);
+    expect(linesOf('c0ffee00-aaaa-4bbb-8ccc-000000000001')[0]).toMatchObject({
+      level: 30, msg: 'request', req: { method: 'GET', url: '/acme/v2.0/.well-known/openid-configuration' }, status: 200, ms: expect.any(Number),
+    });
+  });
+
+  it('adds why a request was refused, and nothing more', async () => {
+    const id = 'c0ffee00-aaaa-4bbb-8ccc-000000000002';
+    const res = await postForm(`${t.base}/oauth2/v2.0/token`, { client_id: t.app.clientId, grant_type: 'refresh_token', refresh_token: 'not-a-token' }, { 'client-request-id': id });
+    expect(res.status).toBe(400);
+    await expect.poll(() => linesOf(id)).toHaveLength(2);
+    expect(linesOf(id).map((line) => line.msg)).toEqual(['request refused', 'request']);
+    expect(linesOf(id)[0]).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('never writes a password, a token, a code or a credential header', async () => {
+    const signedIn = await signInWithPassword(t.base, t.app.clientId, t.user.email, t.userPassword);
+    const refreshToken = signedIn.body.refresh_token as string;
+    await postForm(`${t.base}/oauth2/v2.0/token`, { client_id: t.app.clientId, grant_type: 'refresh_token', refresh_token: refreshToken });
+    await getJson(`${t.url}/acme/oidc/userinfo?access_token=${signedIn.body.access_token}`, { authorization: `Bearer ${signedIn.body.access_token}`, cookie: 'baton_sso=secret-cookie' });
+    await fetch(`${t.base}/oauth2/v2.0/authorize?client_id=${t.app.clientId}&code=secret-code&session_transfer_token=secret-transfer`);
+    await expect.poll(() => logs.lines.some((line) => String((line.req as { url?: string } | undefined)?.url ?? '').includes('/authorize'))).toBe(true);
+    const written = logs.text();
+    for (const secret of [t.userPassword, refreshToken, signedIn.body.access_token, signedIn.body.id_token, 'secret-cookie', 'secret-code', 'secret-transfer']) {
+      expect(written).not.toContain(secret);
+    }
+    expect(written).toContain('access_token=[redacted]');
+  });
+});
