@@ -6,7 +6,7 @@ import { createRepositories } from '../../packages/server/src/storage/repositori
 export async function readStored<T>(databaseUrl: string, read: (repos: Repositories) => Promise<T>): Promise<T> {
   const database = openDatabase(databaseUrl);
   try {
-    return await read(createRepositories(database.db));
+    return await read(createRepositories(database));
   } finally {
     await database.close();
   }

@@ -31,7 +31,7 @@ export async function openRuntime(config: Config, options: { clock?: Clock; logg
     throw error;
   }
   const services = createServices({
-    repos: createRepositories(database.db), masterKey, clock: options.clock ?? systemClock, publicUrl: config.publicUrl,
+    repos: createRepositories(database), masterKey, clock: options.clock ?? systemClock, publicUrl: config.publicUrl,
     mailer: createCodeMailer(config, logger),
   });
   return { config, logger, database, services, close: () => database.close() };

@@ -33,10 +33,11 @@ export interface RotationResult {
   rotated: boolean;
 }
 
-/** A refresh token with the session it belongs to, read in one query. */
+/** A refresh token with the session it belongs to and the session's user (null once deleted), read in one query. */
 export interface RefreshTokenWithSession {
   token: RefreshTokenRecord;
   session: Session;
+  user: User | null;
 }
 
 export interface SessionRepository {

@@ -22,7 +22,7 @@ let ring: KeyRing;
 beforeAll(async () => {
   handle = openDatabase(':memory:');
   await migrate(handle);
-  repos = createRepositories(handle.db);
+  repos = createRepositories(handle);
   tenants = new TenantService(repos, masterKey, clock);
   ring = new KeyRing(repos.signingKeys, masterKey, clock);
 });

@@ -1,17 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { engineOf, type Engine } from './engine.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { checkpointInBackground } from './sqlite-checkpointer.js';
-import { withStatementCache } from './sqlite-statement-cache.js';
+import { postgresDirectSql, sqliteDirectSql, type DirectSql } from './direct-sql.js';
+import { SqliteConnection, sqliteDialect } from './sqlite-connection.js';
 import { withSqliteWriteLock } from './sqlite-write-lock.js';
 
 export interface DatabaseHandle {
   db: Kysely<Database>;
+  /** The same database for the hot paths' plain statements (see direct-sql.ts). */
+  sql: DirectSql;
   engine: Engine;
   /** SQLite: checkpoint the WAL on a worker thread from now on (see sqlite-checkpointer.ts); nothing on PostgreSQL. */
   checkpointInBackground(): void;
@@ -28,13 +31,15 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     };
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: types as pg.CustomTypesConfig });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, engine, checkpointInBackground: () => {}, close: () => db.destroy() };
+    return { db, sql: postgresDirectSql(pool), engine, checkpointInBackground: () => {}, close: () => db.destroy() };
   }
   const sqlite = openSqlite(url);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const connection = new SqliteConnection(sqlite);
+  const db = new Kysely<Database>({ dialect: sqliteDialect(connection) });
   let stopCheckpoints: (() => Promise<void>) | undefined;
   return {
     db,
+    sql: sqliteDirectSql(connection),
     engine,
     checkpointInBackground() {
       if (url !== ':memory:') stopCheckpoints ??= checkpointInBackground(sqlite, url, sqlitePragmas);

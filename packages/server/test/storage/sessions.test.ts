@@ -13,7 +13,7 @@ describe.each(engines)('session repository on %s', (engine) => {
       const user = await storedUser(repos);
       const { device, session, token } = await openedSession(repos, user, { amr: ['pwd', 'mfa'] });
       expect(await repos.sessions.find(session.id)).toEqual(session);
-      expect(await repos.sessions.findRefreshToken(token.digest)).toEqual({ token, session });
+      expect(await repos.sessions.findRefreshToken(token.digest)).toEqual({ token, session, user });
       expect(await repos.sessions.listByUser(user.tenantId, user.id)).toEqual([{ ...session, device }]);
     });
 
@@ -40,7 +40,7 @@ describe.each(engines)('session repository on %s', (engine) => {
   });
 
   describe('findRefreshToken', () => {
-    it('answers the token with its session as it is now', async () => {
+    it('answers the token with its session as it is now, and the user it belongs to', async () => {
       const { repos } = store();
       const user = await storedUser(repos);
       const { session, token } = await openedSession(repos, user);
@@ -48,6 +48,7 @@ describe.each(engines)('session repository on %s', (engine) => {
       const found = await repos.sessions.findRefreshToken(token.digest);
       expect(found?.token).toEqual(token);
       expect(found?.session).toEqual({ ...session, revokedAt: t0 + 5, revokedReason: 'signed_out' });
+      expect(found?.user).toEqual(user);
     });
 
     it('answers null for an unknown digest', async () => {
@@ -63,7 +64,7 @@ describe.each(engines)('session repository on %s', (engine) => {
       const successor = aToken(session, { generation: 1, issuedAt: t0 + 1000 });
       expect(await repos.sessions.rotate(token.digest, successor, t0 + 1000)).toEqual({ rotated: true });
       expect((await repos.sessions.findRefreshToken(token.digest))?.token.consumedAt).toBe(t0 + 1000);
-      expect(await repos.sessions.findRefreshToken(successor.digest)).toEqual({ token: successor, session: { ...session, lastUsedAt: t0 + 1000 } });
+      expect(await repos.sessions.findRefreshToken(successor.digest)).toEqual({ token: successor, session: { ...session, lastUsedAt: t0 + 1000 }, user });
     });
 
     it('lets exactly one of twenty concurrent rotations of one token win and store a successor', async () => {

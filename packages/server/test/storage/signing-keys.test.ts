@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/storage/database.js';
+import { createRepositories } from '../../src/storage/repositories/index.js';
 import { engines } from '../support/databases.js';
 import { aSigningKey, storedTenant, t0, useStore } from './store.js';
 
@@ -45,5 +47,32 @@ describe.each(engines)('signing-key repository on %s', (engine) => {
     await signingKeys.activate(theirKey, t0 + 1, t0 + 1000);
     expect(await signingKeys.listPublished(mine, t0 + 1)).toEqual([myKey]);
     expect(await signingKeys.listPublished(theirs, t0 + 1)).toEqual([theirKey]);
+  });
+
+  it('sees a rotation another process made at once, though it answers repeated reads from memory', async () => {
+    const { signingKeys } = store().repos;
+    const tenantId = await aStoredTenant();
+    const first = aSigningKey(tenantId, { createdAt: t0 });
+    await signingKeys.activate(first, t0, t0 + 1000);
+    expect((await signingKeys.listPublished(tenantId, t0 + 1)).map((k) => k.kid)).toEqual([first.kid]);
+
+    const other = openDatabase(store().url);
+    try {
+      const second = aSigningKey(tenantId, { createdAt: t0 + 2 });
+      await createRepositories(other).signingKeys.activate(second, t0 + 2, t0 + 1000);
+      const published = await signingKeys.listPublished(tenantId, t0 + 3);
+      expect(published.map((k) => [k.kid, k.status])).toEqual([[second.kid, 'active'], [first.kid, 'retired']]);
+      expect(await signingKeys.listPublished(tenantId, t0 + 1000)).toEqual([second]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('gives every caller its own list', async () => {
+    const { signingKeys } = store().repos;
+    const tenantId = await aStoredTenant();
+    await signingKeys.activate(aSigningKey(tenantId), t0, t0 + 1000);
+    (await signingKeys.listPublished(tenantId, t0)).pop();
+    expect(await signingKeys.listPublished(tenantId, t0)).toHaveLength(1);
   });
 });

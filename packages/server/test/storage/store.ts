@@ -10,6 +10,8 @@ import { freshDatabaseUrl, type EngineName } from '../support/databases.js';
 export const t0 = Date.UTC(2026, 0, 1);
 
 export interface Store {
+  /** The database's BATON_DATABASE_URL, for a second connection to it. */
+  url: string;
   handle: DatabaseHandle;
   repos: Repositories;
 }
@@ -18,9 +20,10 @@ export interface Store {
 export function useStore(engine: EngineName): () => Store {
   let store: Store | undefined;
   beforeAll(async () => {
-    const handle = openDatabase(await freshDatabaseUrl(engine));
+    const url = await freshDatabaseUrl(engine);
+    const handle = openDatabase(url);
     await migrate(handle);
-    store = { handle, repos: createRepositories(handle.db) };
+    store = { url, handle, repos: createRepositories(handle) };
   });
   afterAll(async () => { await store?.handle.close(); });
   return () => {

@@ -109,7 +109,7 @@ export class SessionService {
     const { tenant, app } = input;
     const found = await this.repos.sessions.findRefreshToken(digest(input.presented));
     if (!found || found.token.tenantId !== tenant.id) throw new BatonError('invalid_grant', 'The refresh token is invalid, expired or revoked');
-    const { token, session } = found;
+    const { token, session, user } = found;
     if (token.clientId !== app.clientId) throw new BatonError('invalid_grant', 'The refresh token was issued to another client');
     const now = this.clock.now();
     const ended = sessionEndReason(session, now) ?? (now >= token.expiresAt ? 'The refresh token has expired' : null);
@@ -118,7 +118,6 @@ export class SessionService {
       throw new BatonError('invalid_grant', 'The refresh token is bound to a DPoP key; present a proof signed with that key');
     }
     if (input.installationId) await this.checkDevice(app, session, input.installationId, input.context);
-    const user = await this.repos.users.findById(tenant.id, session.userId);
     if (!user) {
       await this.revoke(session.id, 'user_deleted', input.context);
       throw new BatonError('invalid_grant', 'The account no longer exists');

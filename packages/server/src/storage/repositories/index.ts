@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely';
 import type { Repositories } from '../../core/ports.js';
-import type { Database } from '../schema.js';
+import type { DatabaseHandle } from '../database.js';
 import { appRepository } from './app-repository.js';
 import { auditRepository } from './audit-repository.js';
 import { continuationRepository } from './continuation-repository.js';
@@ -17,13 +16,14 @@ import { authorizationCodeRepository } from './authorization-code-repository.js'
 import { browserSessionRepository } from './browser-session-repository.js';
 import { cachedApps, cachedTenants } from './lookup-cache.js';
 
-export function createRepositories(db: Kysely<Database>): Repositories {
+/** Baton's repositories over an open database. */
+export function createRepositories({ db, sql }: Pick<DatabaseHandle, 'db' | 'sql'>): Repositories {
   return {
     tenants: cachedTenants(tenantRepository(db)),
     apps: cachedApps(appRepository(db)),
     users: userRepository(db),
-    sessions: sessionRepository(db),
-    signingKeys: signingKeyRepository(db),
+    sessions: sessionRepository(db, sql),
+    signingKeys: signingKeyRepository(db, sql),
     continuations: continuationRepository(db),
     audit: auditRepository(db),
     codes: oneTimeCodeRepository(db),

@@ -1,22 +1,35 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Device, DeviceKind, RefreshTokenRecord, Session } from '../../core/model.js';
 import type { SessionRepository } from '../../core/ports.js';
-import type { Database, DevicesTable, RefreshTokensTable, SessionsTable } from '../schema.js';
-import { precompiled } from './precompiled.js';
+import type { DirectSql } from '../direct-sql.js';
+import type { Database, DevicesTable, RefreshTokensTable, SessionsTable, UsersTable } from '../schema.js';
 import { json, parse } from './rows.js';
+import { toUser } from './user-repository.js';
 
-export function sessionRepository(db: Kysely<Database>): SessionRepository {
-  // on the path of every refresh: compiled once (see precompiled.ts)
-  const findRefreshTokenRow = precompiled(db, db.selectFrom('refresh_tokens as t')
-    .innerJoin('sessions as s', 's.id', 't.session_id')
-    .selectAll('t')
-    .select([
-      's.tenant_id as s_tenant_id', 's.user_id as s_user_id', 's.client_id as s_client_id', 's.device_id as s_device_id',
-      's.parent_id as s_parent_id', 's.auth_time as s_auth_time', 's.amr as s_amr', 's.created_at as s_created_at',
-      's.last_used_at as s_last_used_at', 's.idle_ttl as s_idle_ttl', 's.absolute_expires_at as s_absolute_expires_at',
-      's.revoked_at as s_revoked_at', 's.revoked_reason as s_revoked_reason',
-    ])
-    .where('t.digest', '=', ''));
+/** On the path of every refresh, so it runs as plain SQL (see direct-sql.ts): the token, its session and its user in one read. */
+const findRefreshTokenSql = `
+  SELECT t.*,
+    s.tenant_id AS s_tenant_id, s.user_id AS s_user_id, s.client_id AS s_client_id, s.device_id AS s_device_id, s.parent_id AS s_parent_id,
+    s.auth_time AS s_auth_time, s.amr AS s_amr, s.created_at AS s_created_at, s.last_used_at AS s_last_used_at, s.idle_ttl AS s_idle_ttl,
+    s.absolute_expires_at AS s_absolute_expires_at, s.revoked_at AS s_revoked_at, s.revoked_reason AS s_revoked_reason,
+    u.id AS u_id, u.email AS u_email, u.email_verified AS u_email_verified, u.display_name AS u_display_name,
+    u.attributes AS u_attributes, u.created_at AS u_created_at
+  FROM refresh_tokens t
+  JOIN sessions s ON s.id = t.session_id
+  LEFT JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id
+  WHERE t.digest = ?`;
+
+type RefreshTokenRow = Selectable<RefreshTokensTable> & Prefixed<'s_', Omit<Selectable<SessionsTable>, 'id'>> & Nullable<Prefixed<'u_', Omit<Selectable<UsersTable>, 'tenant_id'>>>;
+type Prefixed<P extends string, T> = { [K in keyof T & string as `${P}${K}`]: T[K] };
+type Nullable<T> = { [K in keyof T]: T[K] | null };
+
+/** The rotation's compare-and-set: only the first presentation of a token claims it. */
+const claimSql = 'UPDATE refresh_tokens SET consumed_at = ? WHERE digest = ? AND consumed_at IS NULL';
+const insertTokenSql = `INSERT INTO refresh_tokens (digest, session_id, tenant_id, client_id, generation, scope, dpop_jkt, issued_at, expires_at, consumed_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const touchSql = 'UPDATE sessions SET last_used_at = ? WHERE id = ?';
+
+export function sessionRepository(db: Kysely<Database>, direct: DirectSql): SessionRepository {
   return {
     async open(device, session, token) {
       await db.transaction().execute(async (tx) => {
@@ -37,11 +50,11 @@ export function sessionRepository(db: Kysely<Database>): SessionRepository {
     },
 
     async touch(id, now) {
-      await db.updateTable('sessions').set({ last_used_at: now }).where('id', '=', id).execute();
+      await direct.run(touchSql, [now, id]);
     },
 
     async findRefreshToken(digest) {
-      const [row] = await findRefreshTokenRow(digest);
+      const [row] = await direct.query<RefreshTokenRow>(findRefreshTokenSql, [digest]);
       if (!row) return null;
       return {
         token: toToken(row),
@@ -51,19 +64,19 @@ export function sessionRepository(db: Kysely<Database>): SessionRepository {
           last_used_at: row.s_last_used_at, idle_ttl: row.s_idle_ttl, absolute_expires_at: row.s_absolute_expires_at,
           revoked_at: row.s_revoked_at, revoked_reason: row.s_revoked_reason,
         }),
+        user: row.u_id === null ? null : toUser({
+          id: row.u_id, tenant_id: row.s_tenant_id, email: row.u_email!, email_verified: row.u_email_verified!, display_name: row.u_display_name,
+          attributes: row.u_attributes!, created_at: row.u_created_at!,
+        }),
       };
     },
 
     async rotate(presentedDigest, successor, now) {
-      return db.transaction().execute(async (tx) => {
-        const claimed = await tx.updateTable('refresh_tokens')
-          .set({ consumed_at: now })
-          .where('digest', '=', presentedDigest)
-          .where('consumed_at', 'is', null)
-          .executeTakeFirst();
-        if (Number(claimed.numUpdatedRows) !== 1) return { rotated: false };
-        await tx.insertInto('refresh_tokens').values(tokenRow(successor)).execute();
-        await tx.updateTable('sessions').set({ last_used_at: now }).where('id', '=', successor.sessionId).execute();
+      return direct.transaction(async (tx) => {
+        if (await tx.run(claimSql, [now, presentedDigest]) !== 1) return { rotated: false };
+        const t = tokenRow(successor);
+        await tx.run(insertTokenSql, [t.digest, t.session_id, t.tenant_id, t.client_id, t.generation, t.scope, t.dpop_jkt, t.issued_at, t.expires_at, t.consumed_at]);
+        await tx.run(touchSql, [now, successor.sessionId]);
         return { rotated: true };
       });
     },

@@ -1,18 +1,34 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { SigningAlgorithm, SigningKey } from '../../core/model.js';
 import type { SigningKeyRepository } from '../../core/ports.js';
+import type { DirectSql } from '../direct-sql.js';
 import type { Database, SigningKeysTable } from '../schema.js';
 import { json, parse } from './rows.js';
 
-export function signingKeyRepository(db: Kysely<Database>): SigningKeyRepository {
+/**
+ * Every token asks for its tenant's keys. On SQLite they are answered from memory while
+ * no other connection has committed anything (a `baton keys rotate` in another process
+ * is such a commit) and no retired key has reached its expiry; this process's own
+ * rotations drop the entry. On PostgreSQL every call reads the table.
+ */
+export function signingKeyRepository(db: Kysely<Database>, direct: DirectSql): SigningKeyRepository {
+  const published = new Map<string, { keys: readonly SigningKey[]; version: number; until: number }>();
   return {
     async listPublished(tenantId, now) {
+      const version = direct.externalChangeCounter();
+      const kept = published.get(tenantId);
+      if (kept && kept.version === version && now < kept.until) return [...kept.keys];
       const rows = await db.selectFrom('signing_keys').selectAll()
         .where('tenant_id', '=', tenantId)
         .where((eb) => eb.or([eb('status', '=', 'active'), eb('expires_at', '>', now)]))
         .orderBy('created_at', 'desc')
         .execute();
-      return rows.map(toKey);
+      const keys = rows.map(toKey);
+      if (version !== null) {
+        const until = Math.min(...keys.map((k) => k.expiresAt ?? Infinity));
+        published.set(tenantId, { keys: Object.freeze(keys.map((k) => Object.freeze(k))), version, until });
+      }
+      return keys;
     },
     async activate(key, now, retiredExpiresAt) {
       await db.transaction().execute(async (tx) => {
@@ -25,6 +41,7 @@ export function signingKeyRepository(db: Kysely<Database>): SigningKeyRepository
           status: 'active', created_at: key.createdAt, retired_at: null, expires_at: null,
         }).execute();
       });
+      published.delete(key.tenantId);
     },
   };
 }

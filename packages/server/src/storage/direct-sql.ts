@@ -1,0 +1,95 @@
+import type pg from 'pg';
+import type { SqliteConnection } from './sqlite-connection.js';
+
+/**
+ * Plain parameterised SQL for the few statements on the path of every token request,
+ * where Kysely's building, compiling and promise layers cost more than the database
+ * itself (bench/RESULTS.md). Write the SQL once, portable between the engines, with `?`
+ * placeholders; everything else stays on Kysely.
+ */
+export interface DirectSql extends StatementRunner {
+  /** Runs `work` in one write transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: StatementRunner) => Promise<T>): Promise<T>;
+  /**
+   * SQLite: a number that changes whenever another connection (another process) commits,
+   * so a cache can tell its rows may have changed (PRAGMA data_version). PostgreSQL: null,
+   * there is no such signal and readers must ask the server.
+   */
+  externalChangeCounter(): number | null;
+}
+
+export interface StatementRunner {
+  /** The rows a query returns. */
+  query<Row>(sql: string, parameters: readonly unknown[]): Promise<Row[]>;
+  /** Runs a statement; resolves to the number of rows it changed. */
+  run(sql: string, parameters: readonly unknown[]): Promise<number>;
+}
+
+export function sqliteDirectSql(connection: SqliteConnection): DirectSql {
+  const runner: StatementRunner = {
+    query: async <Row>(sql: string, parameters: readonly unknown[]) => connection.statement(sql).all(parameters) as Row[],
+    run: async (sql, parameters) => connection.statement(sql).run(parameters).changes,
+  };
+  const dataVersion = connection.sqlite.prepare('PRAGMA data_version').pluck();
+  return {
+    query: <Row>(sql: string, parameters: readonly unknown[]) => connection.exclusive(() => connection.statement(sql).all(parameters) as Row[]),
+    run: (sql, parameters) => connection.exclusive(() => connection.statement(sql).run(parameters).changes),
+    async transaction(work) {
+      // The connection stays locked until the commit, so the awaits in `work` let nothing else in.
+      await connection.lock();
+      try {
+        connection.statement('BEGIN IMMEDIATE').run();
+        try {
+          const result = await work(runner);
+          connection.statement('COMMIT').run();
+          return result;
+        } catch (error) {
+          // SQLite may have rolled back already (a full disk, say); the original error is the one to report
+          if (connection.sqlite.inTransaction) connection.statement('ROLLBACK').run();
+          throw error;
+        }
+      } finally {
+        connection.unlock();
+      }
+    },
+    externalChangeCounter: () => dataVersion.get() as number,
+  };
+}
+
+export function postgresDirectSql(pool: pg.Pool): DirectSql {
+  const numbered = new Map<string, string>();
+  /** `?` placeholders as PostgreSQL's `$1, $2, ...`, translated once per statement. */
+  const text = (sql: string) => {
+    let translated = numbered.get(sql);
+    if (translated === undefined) {
+      let n = 0;
+      translated = sql.replace(/\?/g, () => `$${(n += 1)}`);
+      numbered.set(sql, translated);
+    }
+    return translated;
+  };
+  const runnerOf = (client: pg.Pool | pg.PoolClient): StatementRunner => ({
+    query: async <Row>(sql: string, parameters: readonly unknown[]) => (await client.query(text(sql), [...parameters])).rows as Row[],
+    run: async (sql, parameters) => (await client.query(text(sql), [...parameters])).rowCount ?? 0,
+  });
+  return {
+    ...runnerOf(pool),
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        try {
+          const result = await work(runnerOf(client));
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw error;
+        }
+      } finally {
+        client.release();
+      }
+    },
+    externalChangeCounter: () => null,
+  };
+}
