@@ -41,4 +41,15 @@ describe('SQLite', () => {
       await handle.close();
     }
   });
+
+  it('keeps refresh_tokens to its digest key: every other index would be written on each rotation', async () => {
+    const handle = openDatabase(await freshDatabaseUrl('sqlite'));
+    try {
+      await migrate(handle);
+      const indexes = await sql<{ name: string; origin: string }>`PRAGMA index_list(refresh_tokens)`.execute(handle.db);
+      expect(indexes.rows.map((index) => index.origin)).toEqual(['pk']);
+    } finally {
+      await handle.close();
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { nativeAuth } from './0002-native-auth.js';
 import { handoff } from './0003-handoff.js';
 import { webSso } from './0004-web-sso.js';
 import { flowDeadline } from './0005-flow-deadline.js';
+import { leanRefreshTokens } from './0006-lean-refresh-tokens.js';
 
 /** Migrations in order; names sort, and a released one never changes. */
 export function migrationProvider(engine: Engine): MigrationProvider {
@@ -14,6 +15,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '0003-handoff': handoff,
     '0004-web-sso': webSso,
     '0005-flow-deadline': flowDeadline,
+    '0006-lean-refresh-tokens': leanRefreshTokens,
   };
   return { getMigrations: async () => migrations };
 }
