@@ -93,3 +93,12 @@ export function postgresDirectSql(pool: pg.Pool): DirectSql {
     externalChangeCounter: () => null,
   };
 }
+
+/**
+ * An insert of `columns` into `table`: the statement is built once, each call binds a row's
+ * values in column order.
+ */
+export function insertInto<Row extends object>(table: string, columns: readonly (keyof Row & string)[]) {
+  const text = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+  return (runner: StatementRunner, row: Row): Promise<number> => runner.run(text, columns.map((column) => row[column]));
+}

@@ -1,15 +1,21 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { AuditRepository } from '../../core/ports.js';
-import type { Database } from '../schema.js';
+import { insertInto, type DirectSql } from '../direct-sql.js';
+import type { AuditEventsTable, Database } from '../schema.js';
 import { json, parse } from './rows.js';
 
-export function auditRepository(db: Kysely<Database>): AuditRepository {
+/** Every sign-in writes one: plain SQL (see direct-sql.ts). */
+const insert = insertInto<Omit<Selectable<AuditEventsTable>, 'id'>>('audit_events', [
+  'tenant_id', 'type', 'user_id', 'client_id', 'session_id', 'ip', 'user_agent', 'correlation_id', 'data', 'created_at',
+]);
+
+export function auditRepository(db: Kysely<Database>, direct: DirectSql): AuditRepository {
   return {
     async record(e) {
-      await db.insertInto('audit_events').values({
+      await insert(direct, {
         tenant_id: e.tenantId, type: e.type, user_id: e.userId ?? null, client_id: e.clientId ?? null, session_id: e.sessionId ?? null,
         ip: e.ip ?? null, user_agent: e.userAgent ?? null, correlation_id: e.correlationId ?? null, data: json(e.data ?? {}), created_at: e.createdAt,
-      }).execute();
+      });
     },
     async list({ tenantId, type, userId, limit = 100 }) {
       let query = db.selectFrom('audit_events').selectAll().where('tenant_id', '=', tenantId);

@@ -1,18 +1,24 @@
-import type { Kysely } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { ContinuationRepository } from '../../core/ports.js';
-import type { Database } from '../schema.js';
+import { insertInto, type DirectSql } from '../direct-sql.js';
+import type { ContinuationTokensTable } from '../schema.js';
 import { json, parse } from './rows.js';
 
-export function continuationRepository(db: Kysely<Database>): ContinuationRepository {
+const insert = insertInto<Selectable<ContinuationTokensTable>>('continuation_tokens', [
+  'digest', 'tenant_id', 'client_id', 'flow', 'user_id', 'state', 'created_at', 'expires_at', 'flow_expires_at',
+]);
+
+/** Every native-auth step reads and writes one: plain SQL (see direct-sql.ts). */
+export function continuationRepository(direct: DirectSql): ContinuationRepository {
   return {
     async insert(c) {
-      await db.insertInto('continuation_tokens').values({
+      await insert(direct, {
         digest: c.digest, tenant_id: c.tenantId, client_id: c.clientId, flow: c.flow, user_id: c.userId, state: json(c.state),
         created_at: c.createdAt, expires_at: c.expiresAt, flow_expires_at: c.flowExpiresAt,
-      }).execute();
+      });
     },
     async find(digest) {
-      const row = await db.selectFrom('continuation_tokens').selectAll().where('digest', '=', digest).executeTakeFirst();
+      const [row] = await direct.query<Selectable<ContinuationTokensTable>>('SELECT * FROM continuation_tokens WHERE digest = ?', [digest]);
       if (!row) return null;
       return {
         digest: row.digest, tenantId: row.tenant_id, clientId: row.client_id, flow: row.flow, userId: row.user_id,
@@ -21,8 +27,7 @@ export function continuationRepository(db: Kysely<Database>): ContinuationReposi
       };
     },
     async consume(digest) {
-      const result = await db.deleteFrom('continuation_tokens').where('digest', '=', digest).executeTakeFirst();
-      return Number(result.numDeletedRows) === 1;
+      return (await direct.run('DELETE FROM continuation_tokens WHERE digest = ?', [digest])) === 1;
     },
   };
 }

@@ -1,11 +1,13 @@
 import { sql, type Kysely } from 'kysely';
 import type { RateLimitRepository } from '../../core/ports.js';
+import type { DirectSql } from '../direct-sql.js';
 import type { Database } from '../schema.js';
 
-export function rateLimitRepository(db: Kysely<Database>): RateLimitRepository {
+/** Every credential attempt reads the counts and a success clears them: those two are plain SQL (see direct-sql.ts). */
+export function rateLimitRepository(db: Kysely<Database>, direct: DirectSql): RateLimitRepository {
   return {
     async get(key) {
-      const row = await db.selectFrom('rate_limits').select(['failures', 'locked_until']).where('key', '=', key).executeTakeFirst();
+      const [row] = await direct.query<{ failures: number; locked_until: number }>('SELECT failures, locked_until FROM rate_limits WHERE key = ?', [key]);
       return row ? { failures: row.failures, lockedUntil: row.locked_until } : null;
     },
     async fail(key, now, { windowMs, lockFor }) {
@@ -24,7 +26,7 @@ export function rateLimitRepository(db: Kysely<Database>): RateLimitRepository {
       return { failures: counted.failures, lockedUntil };
     },
     async clear(key) {
-      await db.deleteFrom('rate_limits').where('key', '=', key).execute();
+      await direct.run('DELETE FROM rate_limits WHERE key = ?', [key]);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Device, DeviceKind, RefreshTokenRecord, Session } from '../../core/model.js';
 import type { SessionRepository } from '../../core/ports.js';
-import type { DirectSql } from '../direct-sql.js';
+import { insertInto, type DirectSql } from '../direct-sql.js';
 import type { Database, DevicesTable, RefreshTokensTable, SessionsTable, UsersTable } from '../schema.js';
 import { json, parse } from './rows.js';
 import { toUser } from './user-repository.js';
@@ -25,17 +25,23 @@ type Nullable<T> = { [K in keyof T]: T[K] | null };
 
 /** The rotation's compare-and-set: only the first presentation of a token claims it. */
 const claimSql = 'UPDATE refresh_tokens SET consumed_at = ? WHERE digest = ? AND consumed_at IS NULL';
-const insertTokenSql = `INSERT INTO refresh_tokens (digest, session_id, tenant_id, client_id, generation, scope, dpop_jkt, issued_at, expires_at, consumed_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const insertToken = insertInto<Selectable<RefreshTokensTable>>('refresh_tokens', [
+  'digest', 'session_id', 'tenant_id', 'client_id', 'generation', 'scope', 'dpop_jkt', 'issued_at', 'expires_at', 'consumed_at',
+]);
+const insertSession = insertInto<Selectable<SessionsTable>>('sessions', [
+  'id', 'tenant_id', 'user_id', 'client_id', 'device_id', 'parent_id', 'auth_time', 'amr', 'created_at', 'last_used_at', 'idle_ttl',
+  'absolute_expires_at', 'revoked_at', 'revoked_reason',
+]);
+const insertDevice = insertInto<Selectable<DevicesTable>>('devices', ['id', 'tenant_id', 'user_id', 'name', 'platform', 'kind', 'installation_id', 'created_at']);
 const touchSql = 'UPDATE sessions SET last_used_at = ? WHERE id = ?';
 
 export function sessionRepository(db: Kysely<Database>, direct: DirectSql): SessionRepository {
   return {
     async open(device, session, token) {
-      await db.transaction().execute(async (tx) => {
-        if (device) await tx.insertInto('devices').values(deviceRow(device)).execute();
-        await tx.insertInto('sessions').values(sessionRow(session)).execute();
-        await tx.insertInto('refresh_tokens').values(tokenRow(token)).execute();
+      await direct.transaction(async (tx) => {
+        if (device) await insertDevice(tx, deviceRow(device));
+        await insertSession(tx, sessionRow(session));
+        await insertToken(tx, tokenRow(token));
       });
     },
 
@@ -74,8 +80,7 @@ export function sessionRepository(db: Kysely<Database>, direct: DirectSql): Sess
     async rotate(presentedDigest, successor, now) {
       return direct.transaction(async (tx) => {
         if (await tx.run(claimSql, [now, presentedDigest]) !== 1) return { rotated: false };
-        const t = tokenRow(successor);
-        await tx.run(insertTokenSql, [t.digest, t.session_id, t.tenant_id, t.client_id, t.generation, t.scope, t.dpop_jkt, t.issued_at, t.expires_at, t.consumed_at]);
+        await insertToken(tx, tokenRow(successor));
         await tx.run(touchSql, [now, successor.sessionId]);
         return { rotated: true };
       });

@@ -2,11 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { User } from '../../core/model.js';
 import type { UserRepository } from '../../core/ports.js';
+import type { DirectSql } from '../direct-sql.js';
 import type { Database, UsersTable } from '../schema.js';
 import { isUniqueViolation } from './unique-violation.js';
 import { flag, isSet, json, parse } from './rows.js';
 
-export function userRepository(db: Kysely<Database>): UserRepository {
+/** The lookups every sign-in step makes are plain SQL (see direct-sql.ts). */
+export function userRepository(db: Kysely<Database>, direct: DirectSql): UserRepository {
+  const one = async (text: string, parameters: unknown[]) => {
+    const [row] = await direct.query<Selectable<UsersTable>>(text, parameters);
+    return row ? toUser(row) : null;
+  };
   return {
     async create(u, passwordHash) {
       try {
@@ -25,16 +31,10 @@ export function userRepository(db: Kysely<Database>): UserRepository {
         throw error;
       }
     },
-    async findByEmail(tenantId, email) {
-      const row = await db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('email', '=', email).executeTakeFirst();
-      return row ? toUser(row) : null;
-    },
-    async findById(tenantId, id) {
-      const row = await db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
-      return row ? toUser(row) : null;
-    },
+    findByEmail: (tenantId, email) => one('SELECT * FROM users WHERE tenant_id = ? AND email = ?', [tenantId, email]),
+    findById: (tenantId, id) => one('SELECT * FROM users WHERE tenant_id = ? AND id = ?', [tenantId, id]),
     async findPasswordHash(userId) {
-      const row = await db.selectFrom('credentials').select('secret').where('user_id', '=', userId).where('type', '=', 'password').executeTakeFirst();
+      const [row] = await direct.query<{ secret: string }>("SELECT secret FROM credentials WHERE user_id = ? AND type = 'password'", [userId]);
       return row?.secret ?? null;
     },
     async setPasswordHash(userId, hash, now) {
