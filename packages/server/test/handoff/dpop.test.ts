@@ -17,6 +17,12 @@ describe.each(engines)('DPoP (RFC 9449) on %s', (engine) => {
 
   const companionRefresh = (h: HandedOff, refreshToken: string, proof: Parameters<HandoffClient['refresh']>[2], tweaks?: ProofTweaks) =>
     client.refresh(h.companion.app, refreshToken, proof, tweaks);
+  /** `proof` with its header's `alg` changed and its ES256 signature kept, as a hostile client would send it. */
+  const relabelled = (proof: string, alg: string) => {
+    const [header, ...rest] = proof.split('.');
+    const changed = { ...JSON.parse(Buffer.from(header!, 'base64url').toString()), alg };
+    return [Buffer.from(JSON.stringify(changed)).toString('base64url'), ...rest].join('.');
+  };
   /** A proof for the token endpoint with `key`, taken now. */
   const tokenProof = (key: DpopKey, tweaks?: ProofTweaks) => dpopProof(key, { method: 'POST', url: client.tokenUrl, now: t.clock.now() }, tweaks);
 
@@ -70,12 +76,26 @@ describe.each(engines)('DPoP (RFC 9449) on %s', (engine) => {
       ['signed with HS256', async () => ({ hmacSecret: new TextEncoder().encode('a shared secret of thirty-two bytes!') })],
       ['signed by another key than the one it carries', async () => ({ header: { jwk: (await newDpopKey()).publicJwk } })],
       ['that is not a JWT', async () => ({ proof: 'not-a-proof' })],
+      ['carrying an EC key without its y coordinate', async () => ({ header: { jwk: { ...h.companion.key.publicJwk, y: undefined } } })],
+      ['naming an algorithm outside the policy (none)', async () => ({ proof: relabelled(await tokenProof(h.companion.key), 'none') })],
+      ['naming RS256 for its EC key', async () => ({ proof: relabelled(await tokenProof(h.companion.key), 'RS256') })],
     ];
 
     it.each(refusedProofs)('refuses a proof %s with invalid_dpop_proof', async (_name, make) => {
       const made = await make();
       const proof = 'proof' in made ? made.proof : await tokenProof(h.companion.key, made);
       expectNativeAuthError(await companionRefresh(h, h.companion.tokens.refresh_token, { proof }), 400, 'invalid_dpop_proof');
+    });
+
+    it("refuses a proof signed by another key that carries a key already seen, so a key kept from earlier proofs vouches for nothing", async () => {
+      const refreshed = await companionRefresh(h, h.companion.tokens.refresh_token, h.companion.key);
+      expect(refreshed.status).toBe(200);
+      h.companion.tokens = refreshed.body;
+      const forged = await tokenProof(await newDpopKey(), { header: { jwk: h.companion.key.publicJwk } });
+      expectNativeAuthError(await companionRefresh(h, h.companion.tokens.refresh_token, { proof: forged }), 400, 'invalid_dpop_proof');
+      const again = await companionRefresh(h, h.companion.tokens.refresh_token, h.companion.key);
+      expect(again.status).toBe(200);
+      h.companion.tokens = again.body;
     });
 
     it('refuses a proof older than 120 seconds and accepts one of 101 seconds', async () => {

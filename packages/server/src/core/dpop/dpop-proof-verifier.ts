@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { calculateJwkThumbprint, decodeProtectedHeader, EmbeddedJWK, jwtVerify, type JWK } from 'jose';
+import { decodeProtectedHeader, importJWK, jwtVerify, type CryptoKey, type JWK } from 'jose';
 import { digest } from '../../crypto/digest.js';
+import { jwkThumbprint } from '../../crypto/jwk-thumbprint.js';
 import type { Clock } from '../clock.js';
 import { BatonError } from '../errors.js';
 import type { DpopReplayRepository } from '../ports.js';
@@ -23,12 +24,21 @@ export interface DpopRequest {
 
 const refuse = (description: string) => new BatonError('invalid_dpop_proof', description);
 
+/** Imported proof keys kept, by algorithm and thumbprint: a device signs every proof with the same key. */
+const maxKeptKeys = 10_000;
+
 /**
  * RFC 9449 proof checks: a `dpop+jwt` signed by the public key in its own header, for this
  * method and URL, recent, and never seen before on any instance (`jti` recorded in the
  * database). Returns the key's RFC 7638 thumbprint, which tokens are bound to.
  */
 export class DpopProofVerifier {
+  /**
+   * Importing the proof's key cost more than verifying the proof with it; two JWKs with the
+   * same thumbprint are the same public key, so the import is done once per key.
+   */
+  private readonly keys = new Map<string, Promise<CryptoKey | Uint8Array>>();
+
   constructor(private readonly replay: DpopReplayRepository, private readonly clock: Clock) {}
 
   async verify(proof: string, request: DpopRequest): Promise<string> {
@@ -41,10 +51,18 @@ export class DpopProofVerifier {
     const jwk = header.jwk as JWK | undefined;
     if (header.typ !== 'dpop+jwt') throw refuse('The DPoP proof must have typ "dpop+jwt"');
     if (!jwk || typeof jwk !== 'object' || 'd' in jwk || 'k' in jwk) throw refuse('The DPoP proof must carry its public key (jwk) and no private key');
+    const alg = header.alg;
+    if (!dpopPolicy.algorithms.some((allowed) => allowed === alg)) throw refuse('The DPoP proof signature or algorithm is not acceptable');
+    let jkt: string;
+    try {
+      jkt = jwkThumbprint(jwk as Record<string, unknown>);
+    } catch {
+      throw refuse('The DPoP proof must carry its public key (jwk) and no private key');
+    }
     const now = this.clock.now();
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: [...dpopPolicy.algorithms], currentDate: new Date(now) }));
+      ({ payload } = await jwtVerify(proof, await this.keyOf(alg!, jkt, jwk), { typ: 'dpop+jwt', algorithms: [alg!], currentDate: new Date(now) }));
     } catch {
       throw refuse('The DPoP proof signature or algorithm is not acceptable');
     }
@@ -58,10 +76,22 @@ export class DpopProofVerifier {
     if (request.accessToken !== undefined && payload.ath !== createHash('sha256').update(request.accessToken).digest('base64url')) {
       throw refuse('The DPoP proof is not bound to this access token (ath)');
     }
-    const jkt = await calculateJwkThumbprint(jwk);
     const fresh = await this.replay.remember(digest(`${jkt}:${payload.jti}`), (payload.iat + dpopPolicy.maxAgeSeconds + dpopPolicy.futureSkewSeconds) * 1000, now);
     if (!fresh) throw refuse('The DPoP proof was already used (replayed jti)');
     return jkt;
+  }
+
+  /** The proof's public key, imported for `alg`; a key that fails to import is not kept. */
+  private keyOf(alg: string, jkt: string, jwk: JWK): Promise<CryptoKey | Uint8Array> {
+    const id = `${alg} ${jkt}`;
+    let key = this.keys.get(id);
+    if (!key) {
+      key = importJWK({ ...jwk, ext: true }, alg);
+      key.catch(() => this.keys.delete(id));
+      if (this.keys.size >= maxKeptKeys) this.keys.delete(this.keys.keys().next().value!);
+      this.keys.set(id, key);
+    }
+    return key;
   }
 }
 

@@ -1,19 +1,17 @@
-import type { Kysely } from 'kysely';
 import type { DpopReplayRepository } from '../../core/ports.js';
-import type { Database } from '../schema.js';
-import { isUniqueViolation } from './unique-violation.js';
+import type { DirectSql } from '../direct-sql.js';
 
-export function dpopReplayRepository(db: Kysely<Database>): DpopReplayRepository {
+/**
+ * Every DPoP proof is recorded once: plain SQL in one transaction (see direct-sql.ts),
+ * which also forgets the proofs too old to be presented again.
+ */
+export function dpopReplayRepository(direct: DirectSql): DpopReplayRepository {
   return {
-    async remember(key, expiresAt, now) {
-      await db.deleteFrom('dpop_proofs').where('expires_at', '<', now).execute();
-      try {
-        await db.insertInto('dpop_proofs').values({ key, expires_at: expiresAt }).execute();
-        return true;
-      } catch (error) {
-        if (isUniqueViolation(error)) return false;
-        throw error;
-      }
+    remember(key, expiresAt, now) {
+      return direct.transaction(async (tx) => {
+        await tx.run('DELETE FROM dpop_proofs WHERE expires_at < ?', [now]);
+        return (await tx.run('INSERT INTO dpop_proofs (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', [key, expiresAt])) === 1;
+      });
     },
   };
 }

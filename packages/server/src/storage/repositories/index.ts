@@ -30,7 +30,7 @@ export function createRepositories({ db, sql }: Pick<DatabaseHandle, 'db' | 'sql
     mfaMethods: mfaMethodRepository(db),
     rateLimits: rateLimitRepository(db, sql),
     transferTokens: transferTokenRepository(db),
-    dpopProofs: dpopReplayRepository(db),
+    dpopProofs: dpopReplayRepository(sql),
     authorizationCodes: authorizationCodeRepository(db),
     browserSessions: browserSessionRepository(db),
   };
