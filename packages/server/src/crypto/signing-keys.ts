@@ -32,9 +32,10 @@ export async function generateSigningKey(tenantId: string, alg: SigningAlgorithm
 interface ActiveKey { kid: string; alg: SigningAlgorithm; privateKey: KeyObject }
 
 /**
- * Signs with a tenant's active key and publishes its JWKS. Keys are read from the database
- * on every use, so a rotation by any instance or by `baton keys rotate` takes effect at
- * once; only the decrypted private keys are cached, by kid.
+ * Signs with a tenant's active key and publishes its JWKS. Keys come from the repository
+ * on every use, which answers from memory only while nothing can have changed them, so a
+ * rotation by any instance or by `baton keys rotate` takes effect at once; the decrypted
+ * private keys are cached here, by kid.
  */
 export class KeyRing {
   private readonly privateKeys = new Map<string, KeyObject>();

@@ -26,14 +26,14 @@ export interface StatementRunner {
 }
 
 export function sqliteDirectSql(connection: SqliteConnection): DirectSql {
-  const runner: StatementRunner = {
-    query: async <Row>(sql: string, parameters: readonly unknown[]) => connection.statement(sql).all(parameters) as Row[],
-    run: async (sql, parameters) => connection.statement(sql).run(parameters).changes,
-  };
+  const rows = <Row>(sql: string, parameters: readonly unknown[]) => connection.statement(sql).all(parameters) as Row[];
+  const changes = (sql: string, parameters: readonly unknown[]) => connection.statement(sql).run(parameters).changes;
+  // inside a transaction the connection is already held
+  const runner: StatementRunner = { query: async (sql, parameters) => rows(sql, parameters), run: async (sql, parameters) => changes(sql, parameters) };
   const dataVersion = connection.sqlite.prepare('PRAGMA data_version').pluck();
   return {
-    query: <Row>(sql: string, parameters: readonly unknown[]) => connection.exclusive(() => connection.statement(sql).all(parameters) as Row[]),
-    run: (sql, parameters) => connection.exclusive(() => connection.statement(sql).run(parameters).changes),
+    query: (sql, parameters) => connection.exclusive(() => rows(sql, parameters)),
+    run: (sql, parameters) => connection.exclusive(() => changes(sql, parameters)),
     async transaction(work) {
       // The connection stays locked until the commit, so the awaits in `work` let nothing else in.
       await connection.lock();

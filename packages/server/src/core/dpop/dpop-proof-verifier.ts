@@ -57,7 +57,7 @@ export class DpopProofVerifier {
     try {
       jkt = jwkThumbprint(jwk as Record<string, unknown>);
     } catch {
-      throw refuse('The DPoP proof must carry its public key (jwk) and no private key');
+      throw refuse('The DPoP proof\'s jwk is not a usable public key (EC, RSA or OKP)');
     }
     const now = this.clock.now();
     let payload: Record<string, unknown>;
