@@ -45,18 +45,44 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** How often a serving process deletes expired short-lived records (core/retention). */
+export const sweepIntervalMs = 60_000;
+
 /** Starts the HTTP server on an opened runtime. */
 export async function startServer(runtime: Runtime): Promise<RunningServer> {
   const http = await buildHttpApp({ services: runtime.services, publicUrl: runtime.config.publicUrl, bodyLimit: runtime.config.bodyLimit, logger: runtime.logger });
   const address = await http.listen({ port: runtime.config.port, host: runtime.config.host });
   runtime.database.checkpointInBackground();
+  const sweeping = sweepPeriodically(runtime);
   return {
     runtime,
     http,
     url: address,
     async close() {
+      await sweeping.stop();
       await http.close();
       await runtime.close();
+    },
+  };
+}
+
+/** Sweeps expired records every `sweepIntervalMs`; a failed sweep is logged and the next one tries again. */
+function sweepPeriodically({ services, logger }: Runtime) {
+  let running: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(async () => {
+      try {
+        const deleted = await services.expiredRecords.sweep();
+        if (deleted > 0) logger.info({ deleted }, 'expired records deleted');
+      } catch (error) {
+        logger.warn({ err: error }, 'sweeping expired records failed');
+      }
+    });
+  }, sweepIntervalMs).unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
     },
   };
 }

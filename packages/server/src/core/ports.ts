@@ -157,6 +157,15 @@ export interface CodeMailer {
   sendCode(message: CodeMessage): Promise<void>;
 }
 
+export interface ExpiredRecordRepository {
+  /**
+   * Deletes up to `limit` records of each short-lived kind (continuation tokens, one-time
+   * codes, session transfer tokens, authorization codes) that expired before `before`;
+   * returns how many it deleted in all.
+   */
+  deleteExpired(before: number, limit: number): Promise<number>;
+}
+
 export interface Repositories {
   tenants: TenantRepository;
   apps: AppRepository;
@@ -172,4 +181,5 @@ export interface Repositories {
   dpopProofs: DpopReplayRepository;
   authorizationCodes: AuthorizationCodeRepository;
   browserSessions: BrowserSessionRepository;
+  expiredRecords: ExpiredRecordRepository;
 }

@@ -19,6 +19,7 @@ import { SessionTransfer } from './handoff/session-transfer.js';
 import { Authorization } from './browser/authorization.js';
 import { BrowserSessions } from './browser/browser-sessions.js';
 import { DpopProofVerifier } from './dpop/dpop-proof-verifier.js';
+import { ExpiredRecords } from './retention/expired-records.js';
 import { TenantService } from './tenants/tenant-service.js';
 import { AccessTokenVerifier } from './tokens/access-token-verifier.js';
 import { TokenIssuer } from './tokens/token-issuer.js';
@@ -68,6 +69,7 @@ export function createServices({ repos, masterKey, clock, publicUrl, mailer }: S
     authorization: new Authorization(repos, sessions, tokens, audit, clock),
     dpop: new DpopProofVerifier(repos.dpopProofs, clock),
     secondFactor: new SecondFactor(repos, continuations, codes, codeCheck, completion, nativeSignIn, audit, clock),
+    expiredRecords: new ExpiredRecords(repos.expiredRecords, clock),
   };
 }
 

@@ -6,6 +6,7 @@ import { handoff } from './0003-handoff.js';
 import { webSso } from './0004-web-sso.js';
 import { flowDeadline } from './0005-flow-deadline.js';
 import { leanRefreshTokens } from './0006-lean-refresh-tokens.js';
+import { expiryIndexes } from './0007-expiry-indexes.js';
 
 /** Migrations in order; names sort, and a released one never changes. */
 export function migrationProvider(engine: Engine): MigrationProvider {
@@ -16,6 +17,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '0004-web-sso': webSso,
     '0005-flow-deadline': flowDeadline,
     '0006-lean-refresh-tokens': leanRefreshTokens,
+    '0007-expiry-indexes': expiryIndexes,
   };
   return { getMigrations: async () => migrations };
 }

@@ -15,6 +15,7 @@ import { transferTokenRepository } from './transfer-token-repository.js';
 import { authorizationCodeRepository } from './authorization-code-repository.js';
 import { browserSessionRepository } from './browser-session-repository.js';
 import { cachedApps, cachedTenants } from './lookup-cache.js';
+import { expiredRecordRepository } from './expired-record-repository.js';
 
 /** Baton's repositories over an open database. */
 export function createRepositories({ db, sql }: Pick<DatabaseHandle, 'db' | 'sql'>): Repositories {
@@ -33,5 +34,6 @@ export function createRepositories({ db, sql }: Pick<DatabaseHandle, 'db' | 'sql
     dpopProofs: dpopReplayRepository(sql),
     authorizationCodes: authorizationCodeRepository(db),
     browserSessions: browserSessionRepository(db),
+    expiredRecords: expiredRecordRepository(sql),
   };
 }

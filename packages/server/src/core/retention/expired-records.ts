@@ -1,0 +1,37 @@
+import type { Clock } from '../clock.js';
+import type { ExpiredRecordRepository } from '../ports.js';
+
+export const retentionPolicy = {
+  /**
+   * How long a record is kept past its expiry. Until then an expired continuation token,
+   * code or transfer token is still answered as expired (not as unknown), which is what a
+   * client that comes back late should hear.
+   */
+  keepExpiredMs: 24 * 3600 * 1000,
+  /** Rows deleted per statement, so a sweep never holds the database for long. */
+  batch: 500,
+  /** Rows deleted per sweep at most; the next sweep goes on where this one stopped. */
+  maxPerSweep: 20_000,
+} as const;
+
+/**
+ * Deletes the short-lived records that can never be used again: continuation tokens,
+ * one-time codes, session transfer tokens and authorization codes a day past their expiry.
+ * Abandoned flows (a bot calling `initiate` over and over) would otherwise grow the
+ * database without bound. Refresh tokens are not swept: a session's old tokens are what
+ * reuse detection looks for while the session lives.
+ */
+export class ExpiredRecords {
+  constructor(private readonly records: ExpiredRecordRepository, private readonly clock: Clock) {}
+
+  /** One sweep; returns how many records it deleted. */
+  async sweep(): Promise<number> {
+    const before = this.clock.now() - retentionPolicy.keepExpiredMs;
+    let deleted = 0;
+    for (;;) {
+      const batch = await this.records.deleteExpired(before, retentionPolicy.batch);
+      deleted += batch;
+      if (batch < retentionPolicy.batch || deleted >= retentionPolicy.maxPerSweep) return deleted;
+    }
+  }
+}

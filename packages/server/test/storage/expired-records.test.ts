@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { engines } from '../support/databases.js';
+import { openedSession, storedUser, t0, useStore } from './store.js';
+
+const shortLived = ['continuation_tokens', 'one_time_codes', 'session_transfer_tokens', 'authorization_codes'] as const;
+
+describe.each(engines)('expired-record repository on %s', (engine) => {
+  const store = useStore(engine);
+
+  /** One row in each short-lived table expiring at `expiresAt`; returns their keys by table. */
+  async function rowsExpiringAt(expiresAt: number) {
+    const { handle, repos } = store();
+    const user = await storedUser(repos);
+    const { session } = await openedSession(repos, user);
+    const key = randomUUID();
+    const common = { tenant_id: user.tenantId, created_at: t0, expires_at: expiresAt };
+    await handle.db.insertInto('continuation_tokens').values({ ...common, digest: key, client_id: session.clientId, flow: 'sign-in', user_id: user.id, state: '{}', flow_expires_at: expiresAt }).execute();
+    await handle.db.insertInto('one_time_codes').values({ ...common, id: key, flow_id: randomUUID(), target: user.email, code_digest: 'd', attempts: 0, consumed_at: null }).execute();
+    await handle.db.insertInto('session_transfer_tokens').values({ ...common, digest: key, session_id: session.id, client_id: session.clientId, audience: 'watch', consumed_at: null }).execute();
+    await handle.db.insertInto('authorization_codes').values({
+      ...common, digest: key, client_id: session.clientId, redirect_uri: 'https://app.example.com/cb', code_challenge: 'c', scope: 'openid', nonce: null,
+      browser_session_id: session.id, consumed_at: null, issued_session_id: null,
+    }).execute();
+    return key;
+  }
+
+  async function present(key: string): Promise<string[]> {
+    const { db } = store().handle;
+    const found: string[] = [];
+    if (await db.selectFrom('continuation_tokens').select('digest').where('digest', '=', key).executeTakeFirst()) found.push('continuation_tokens');
+    if (await db.selectFrom('one_time_codes').select('id').where('id', '=', key).executeTakeFirst()) found.push('one_time_codes');
+    if (await db.selectFrom('session_transfer_tokens').select('digest').where('digest', '=', key).executeTakeFirst()) found.push('session_transfer_tokens');
+    if (await db.selectFrom('authorization_codes').select('digest').where('digest', '=', key).executeTakeFirst()) found.push('authorization_codes');
+    return found;
+  }
+
+  it('deletes the records of every short-lived kind that expired before the cut-off, and nothing else', async () => {
+    const { expiredRecords } = store().repos;
+    const [old, atCutOff, live] = [await rowsExpiringAt(t0 + 1_000), await rowsExpiringAt(t0 + 5_000), await rowsExpiringAt(t0 + 9_000)];
+    expect(await expiredRecords.deleteExpired(t0 + 5_000, 100)).toBe(4);
+    expect(await present(old)).toEqual([]);
+    expect(await present(atCutOff)).toEqual([...shortLived]);
+    expect(await present(live)).toEqual([...shortLived]);
+    expect(await expiredRecords.deleteExpired(t0 + 5_000, 100)).toBe(0);
+  });
+
+  it('deletes at most `limit` records of each kind per call, the oldest first', async () => {
+    const { expiredRecords } = store().repos;
+    const [older, newer] = [await rowsExpiringAt(t0 - 20_000), await rowsExpiringAt(t0 - 10_000)];
+    expect(await expiredRecords.deleteExpired(t0, 1)).toBe(4);
+    expect(await present(older)).toEqual([]);
+    expect(await present(newer)).toEqual([...shortLived]);
+    expect(await expiredRecords.deleteExpired(t0, 1)).toBe(4);
+    expect(await present(newer)).toEqual([]);
+  });
+});
