@@ -11,7 +11,7 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toMatchObject({
       databaseUrl: './data/baton.db', port: 8080, host: '127.0.0.1', publicUrl: 'http://localhost:8080', masterKey: undefined,
       smtpUrl: undefined, mailFrom: defaults.mailFrom, logLevel: 'info', adminToken: undefined, dataDir: './data',
-      bodyLimit: defaults.bodyLimit, production: false,
+      bodyLimit: defaults.bodyLimit, trustProxy: false, production: false,
     });
   });
 
@@ -37,6 +37,17 @@ describe('loadConfig', () => {
 
   it.each(['http', '-1', '65536', '80.5', '8080abc'])('refuses BATON_PORT=%j', (value) => {
     expect(() => loadConfig({ BATON_PORT: value })).toThrow(ConfigError);
+  });
+
+  it.each([
+    ['false', false], ['true', true], ['2', 2], ['10.0.0.1', ['10.0.0.1']],
+    [' 10.0.0.0/8, 192.168.1.7 ,fd00::/8', ['10.0.0.0/8', '192.168.1.7', 'fd00::/8']], ['::1', ['::1']],
+  ])('reads BATON_TRUST_PROXY=%j as %j', (value, expected) => {
+    expect(loadConfig({ BATON_TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it.each(['yes', 'proxy.example.com', '10.0.0.0/33', '10.0.0.1/8/1', 'fd00::/129', '10.0.0.1,,10.0.0.2', '-1'])('refuses BATON_TRUST_PROXY=%j, naming the variable', (value) => {
+    expect(() => loadConfig({ BATON_TRUST_PROXY: value })).toThrow(/BATON_TRUST_PROXY/);
   });
 
   it('lets overrides win over the environment', () => {

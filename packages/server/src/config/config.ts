@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { defaults } from './defaults.js';
 
 export interface Config {
@@ -12,6 +13,8 @@ export interface Config {
   adminToken: string | undefined;
   dataDir: string;
   bodyLimit: number;
+  /** Which proxies' X-Forwarded-For to believe (Fastify's `trustProxy`): none, every one, a hop count, or these addresses. */
+  trustProxy: boolean | number | string[];
   production: boolean;
 }
 
@@ -36,6 +39,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     adminToken: env.BATON_ADMIN_TOKEN,
     dataDir,
     bodyLimit: defaults.bodyLimit,
+    trustProxy: parseTrustProxy(env.BATON_TRUST_PROXY),
     production,
     ...overrides,
   };
@@ -52,6 +56,28 @@ function parsePort(value: string | undefined): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`BATON_PORT must be a port number, got "${value}"`);
   return port;
+}
+
+/**
+ * `BATON_TRUST_PROXY`: unset or `false` (the client address is the peer's), `true` (every
+ * peer is a proxy: only when nothing else can reach Baton), a number of proxy hops, or a
+ * comma-separated list of proxy addresses and CIDR ranges.
+ */
+function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+  const text = value?.trim() ?? '';
+  if (text === '' || text === 'false') return false;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  const entries = text.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+    if (!family || !prefixOk || extra !== undefined) {
+      throw new ConfigError(`BATON_TRUST_PROXY must be true, false, a hop count, or proxy addresses and CIDR ranges separated by commas; "${entry}" is none of these`);
+    }
+  }
+  return entries;
 }
 
 function trimSlash(url: string): string {

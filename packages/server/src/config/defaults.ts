@@ -23,6 +23,8 @@ export const defaults = {
   adminToken: undefined as string | undefined,
   /** `BATON_DATA_DIR`: where the development master key and the default database live. */
   dataDir: './data',
+  /** `BATON_TRUST_PROXY`: whose X-Forwarded-For names the client (unset: nobody's; the peer address is the client). */
+  trustProxy: false,
   /** Largest request body accepted, in bytes. */
   bodyLimit: 64 * 1024,
 } as const;

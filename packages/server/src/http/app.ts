@@ -23,8 +23,13 @@ export interface HttpOptions {
   publicUrl: string;
   bodyLimit: number;
   logger: Logger;
-  /** Trust X-Forwarded-* from a proxy in front of Baton. */
-  trustProxy?: boolean;
+  /** Whose X-Forwarded-For to believe (config's `trustProxy`). */
+  trustProxy?: boolean | number | string[];
+}
+
+/** Believes the nearest `hops` proxies (the last entries of X-Forwarded-For). */
+function proxyHops(hops: number) {
+  return (_address: string, hop: number) => hop < hops;
 }
 
 /** A correlation id the client chose (MSAL's `client-request-id`), when it looks like one. */
@@ -60,7 +65,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   const app: FastifyInstance = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: typeof options.trustProxy === 'number' ? proxyHops(options.trustProxy) : options.trustProxy ?? false,
     genReqId: (request) => correlationId(request.headers['client-request-id']),
     logController: new OneLinePerRequest({ requestIdLogLabel: 'correlation_id' }),
     routerOptions: { ignoreTrailingSlash: true },

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type DestinationStream } from 'pino';
 import { createLogger } from '../../src/logger.js';
-import { loadConfig } from '../../src/config/config.js';
+import { loadConfig, type Config } from '../../src/config/config.js';
 import { fixedClock, systemClock, type Clock } from '../../src/core/clock.js';
 import type { App, Tenant, User } from '../../src/core/model.js';
 import type { RegisterAppInput } from '../../src/core/apps/app-service.js';
@@ -36,9 +36,11 @@ export interface TestServer {
 /**
  * A real Baton server on 127.0.0.1 over a fresh database of `engine`, with a tenant, a
  * public app and a user. Pass `manualClock` to move time by hand, `publicUrl` to serve behind another one,
- * `logTo` to receive Baton's own log lines (info level).
+ * `logTo` to receive Baton's own log lines (info level), `trustProxy` as `BATON_TRUST_PROXY` would set it.
  */
-export async function startTestServer(options: { engine?: EngineName; manualClock?: boolean; publicUrl?: string; logTo?: DestinationStream } = {}): Promise<TestServer> {
+export async function startTestServer(options: {
+  engine?: EngineName; manualClock?: boolean; publicUrl?: string; logTo?: DestinationStream; trustProxy?: Config['trustProxy'];
+} = {}): Promise<TestServer> {
   const port = await freePort();
   const mail = await startMailSink();
   const url = `http://127.0.0.1:${port}`;
@@ -53,6 +55,7 @@ export async function startTestServer(options: { engine?: EngineName; manualCloc
     logLevel: 'silent',
     smtpUrl: mail.url,
     production: false,
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
   });
   const clock = options.manualClock ? fixedClock(Date.now()) : systemClock;
   const logger = options.logTo ? createLogger('info', options.logTo) : pino({ level: process.env.BATON_TEST_LOG ?? 'silent' });
