@@ -32,7 +32,7 @@ export async function openRuntime(config: Config, options: { clock?: Clock; logg
   }
   const services = createServices({
     repos: createRepositories(database), masterKey, clock: options.clock ?? systemClock, publicUrl: config.publicUrl,
-    mailer: createCodeMailer(config, logger),
+    mailer: createCodeMailer(config, logger), limits: { flowStartsPerIpPerMinute: config.flowStartsPerMinute },
   });
   return { config, logger, database, services, close: () => database.close() };
 }

@@ -11,7 +11,7 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toMatchObject({
       databaseUrl: './data/baton.db', port: 8080, host: '127.0.0.1', publicUrl: 'http://localhost:8080', masterKey: undefined,
       smtpUrl: undefined, mailFrom: defaults.mailFrom, logLevel: 'info', adminToken: undefined, dataDir: './data',
-      bodyLimit: defaults.bodyLimit, trustProxy: false, production: false,
+      bodyLimit: defaults.bodyLimit, trustProxy: false, flowStartsPerMinute: 60, production: false,
     });
   });
 
@@ -48,6 +48,14 @@ describe('loadConfig', () => {
 
   it.each(['yes', 'proxy.example.com', '10.0.0.0/33', '10.0.0.1/8/1', 'fd00::/129', '10.0.0.1,,10.0.0.2', '-1'])('refuses BATON_TRUST_PROXY=%j, naming the variable', (value) => {
     expect(() => loadConfig({ BATON_TRUST_PROXY: value })).toThrow(/BATON_TRUST_PROXY/);
+  });
+
+  it.each([['0', 0], ['120', 120], [' 5 ', 5]])('reads BATON_FLOW_STARTS_PER_MINUTE=%j (0: no limit)', (value, expected) => {
+    expect(loadConfig({ BATON_FLOW_STARTS_PER_MINUTE: value }).flowStartsPerMinute).toBe(expected);
+  });
+
+  it.each(['-1', '1.5', 'many'])('refuses BATON_FLOW_STARTS_PER_MINUTE=%j, naming the variable', (value) => {
+    expect(() => loadConfig({ BATON_FLOW_STARTS_PER_MINUTE: value })).toThrow(/BATON_FLOW_STARTS_PER_MINUTE/);
   });
 
   it('lets overrides win over the environment', () => {

@@ -15,6 +15,8 @@ export interface Config {
   bodyLimit: number;
   /** Which proxies' X-Forwarded-For to believe (Fastify's `trustProxy`): none, every one, a hop count, or these addresses. */
   trustProxy: boolean | number | string[];
+  /** Flows (sign-in, sign-up, password reset) one IP address may start per minute in a tenant; 0 for no limit. */
+  flowStartsPerMinute: number;
   production: boolean;
 }
 
@@ -40,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir,
     bodyLimit: defaults.bodyLimit,
     trustProxy: parseTrustProxy(env.BATON_TRUST_PROXY),
+    flowStartsPerMinute: parseCount('BATON_FLOW_STARTS_PER_MINUTE', env.BATON_FLOW_STARTS_PER_MINUTE, defaults.flowStartsPerMinute),
     production,
     ...overrides,
   };
@@ -56,6 +59,12 @@ function parsePort(value: string | undefined): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`BATON_PORT must be a port number, got "${value}"`);
   return port;
+}
+
+function parseCount(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  if (!/^\d+$/.test(value.trim())) throw new ConfigError(`${name} must be a whole number (0 for no limit), got "${value}"`);
+  return Number(value.trim());
 }
 
 /**

@@ -25,6 +25,8 @@ export const defaults = {
   dataDir: './data',
   /** `BATON_TRUST_PROXY`: whose X-Forwarded-For names the client (unset: nobody's; the peer address is the client). */
   trustProxy: false,
+  /** `BATON_FLOW_STARTS_PER_MINUTE`: sign-ins, sign-ups and password resets one IP address may start per minute in a tenant (0: no limit). */
+  flowStartsPerMinute: 60,
   /** Largest request body accepted, in bytes. */
   bodyLimit: 64 * 1024,
 } as const;

@@ -112,6 +112,18 @@ export interface RateLimitRepository {
   clear(key: string): Promise<void>;
 }
 
+export interface RequestCount {
+  /** Requests counted in the current window, this one included. */
+  count: number;
+  /** When the current window ends and the count starts again (ms since the epoch). */
+  windowEndsAt: number;
+}
+
+export interface RequestCounterRepository {
+  /** Atomically counts one request for `key` in a fixed window of `windowMs` (a new window starts once the last has ended). */
+  count(key: string, now: number, windowMs: number): Promise<RequestCount>;
+}
+
 export interface TransferTokenRepository {
   insert(record: TransferTokenRecord): Promise<void>;
   find(digest: string): Promise<TransferTokenRecord | null>;
@@ -160,8 +172,9 @@ export interface CodeMailer {
 export interface ExpiredRecordRepository {
   /**
    * Deletes up to `limit` records of each short-lived kind (continuation tokens, one-time
-   * codes, session transfer tokens, authorization codes) that expired before `before`;
-   * returns how many it deleted in all.
+   * codes, session transfer tokens, authorization codes, request counts) that expired
+   * before `before`, and as many attempt counts whose last failure and lockout both ended
+   * before it; returns how many it deleted in all.
    */
   deleteExpired(before: number, limit: number): Promise<number>;
 }
@@ -177,6 +190,7 @@ export interface Repositories {
   codes: OneTimeCodeRepository;
   mfaMethods: MfaMethodRepository;
   rateLimits: RateLimitRepository;
+  requestCounters: RequestCounterRepository;
   transferTokens: TransferTokenRepository;
   dpopProofs: DpopReplayRepository;
   authorizationCodes: AuthorizationCodeRepository;

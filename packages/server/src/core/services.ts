@@ -1,6 +1,7 @@
 import { KeyRing } from '../crypto/signing-keys.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import { AttemptLimiter } from './abuse/attempt-limiter.js';
+import { RequestThrottle, type ThrottleLimits } from './abuse/request-throttle.js';
 import { AccountService } from './accounts/account-service.js';
 import { AppService } from './apps/app-service.js';
 import { AuditLog } from './audit/audit-log.js';
@@ -30,10 +31,11 @@ export interface ServiceOptions {
   clock: Clock;
   publicUrl: string;
   mailer: CodeMailer;
+  limits: ThrottleLimits;
 }
 
 /** Wires the domain together; the HTTP layer and the CLI both start from here. */
-export function createServices({ repos, masterKey, clock, publicUrl, mailer }: ServiceOptions) {
+export function createServices({ repos, masterKey, clock, publicUrl, mailer, limits }: ServiceOptions) {
   const audit = new AuditLog(repos.audit, clock);
   const keys = new KeyRing(repos.signingKeys, masterKey, clock);
   const tokens = new TokenIssuer(keys, clock, publicUrl);
@@ -43,10 +45,11 @@ export function createServices({ repos, masterKey, clock, publicUrl, mailer }: S
   const sessionTransfer = new SessionTransfer(repos, sessions, audit, clock);
   const browserSessions = new BrowserSessions(repos, sessions, sessionTransfer, audit, clock);
   const completion = new SignInCompletion(sessions, tokens, audit, continuations, repos.mfaMethods, browserSessions);
-  const codes = new OneTimeCodes(repos.codes, mailer, clock, masterKey.derive('one-time-code'));
+  const throttle = new RequestThrottle(repos.requestCounters, clock, limits);
+  const codes = new OneTimeCodes(repos.codes, mailer, throttle, clock, masterKey.derive('one-time-code'));
   const limiter = new AttemptLimiter(repos.rateLimits, clock);
   const codeCheck = new CodeCheck(codes, limiter, audit);
-  const nativeSignIn = new NativeSignIn(repos, accounts, continuations, completion, codes, codeCheck, limiter, audit);
+  const nativeSignIn = new NativeSignIn(repos, accounts, continuations, completion, codes, codeCheck, limiter, throttle, audit);
   return {
     clock,
     repos,
@@ -62,8 +65,8 @@ export function createServices({ repos, masterKey, clock, publicUrl, mailer }: S
     tenants: new TenantService(repos, masterKey, clock),
     apps: new AppService(repos, clock),
     nativeSignIn,
-    signUp: new SignUp(accounts, continuations, codes, codeCheck, nativeSignIn, audit),
-    passwordReset: new PasswordReset(repos, accounts, continuations, codes, codeCheck, sessions, nativeSignIn, audit, clock),
+    signUp: new SignUp(accounts, continuations, codes, codeCheck, nativeSignIn, throttle, audit),
+    passwordReset: new PasswordReset(repos, accounts, continuations, codes, codeCheck, sessions, nativeSignIn, throttle, audit, clock),
     sessionTransfer,
     browserSessions,
     authorization: new Authorization(repos, sessions, tokens, audit, clock),

@@ -168,6 +168,13 @@ export interface RateLimitsTable {
   updated_at: number;
 }
 
+/** A count of requests for one key in one fixed window, which ends at `expires_at`. */
+export interface RequestCountersTable {
+  key: string;
+  count: number;
+  expires_at: number;
+}
+
 export interface SessionTransferTokensTable {
   digest: string;
   tenant_id: string;
@@ -226,6 +233,7 @@ export interface Database {
   one_time_codes: OneTimeCodesTable;
   mfa_methods: MfaMethodsTable;
   rate_limits: RateLimitsTable;
+  request_counters: RequestCountersTable;
   session_transfer_tokens: SessionTransferTokensTable;
   dpop_proofs: DpopProofsTable;
   authorization_codes: AuthorizationCodesTable;

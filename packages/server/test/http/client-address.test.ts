@@ -27,7 +27,7 @@ describe('the client address behind a proxy', () => {
   });
 
   it('believes X-Forwarded-For from a trusted proxy: audit events and per-IP attempt counts use the forwarded address', async () => {
-    t = await startTestServer({ trustProxy: ['127.0.0.1'] });
+    t = await startTestServer({ config: { trustProxy: ['127.0.0.1'] } });
     expect(await failedSignIn(t, '203.0.113.9')).toMatchObject({ type: 'sign_in.failed', ip: '203.0.113.9' });
     const counts = await t.server.runtime.database.db.selectFrom('rate_limits').select(['key', 'failures']).execute();
     expect(counts).toContainEqual({ key: `ip:${t.tenant.id}:203.0.113.9`, failures: 1 });
@@ -35,7 +35,7 @@ describe('the client address behind a proxy', () => {
   });
 
   it('with a hop count, believes that many proxies and no more: an address the client itself put in front is not taken', async () => {
-    t = await startTestServer({ trustProxy: 1 });
+    t = await startTestServer({ config: { trustProxy: 1 } });
     expect(await failedSignIn(t, '198.51.100.1, 203.0.113.9')).toMatchObject({ ip: '203.0.113.9' });
   });
 });

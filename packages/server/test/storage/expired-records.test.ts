@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { engines } from '../support/databases.js';
 import { openedSession, storedUser, t0, useStore } from './store.js';
 
-const shortLived = ['continuation_tokens', 'one_time_codes', 'session_transfer_tokens', 'authorization_codes'] as const;
+const shortLived = ['continuation_tokens', 'one_time_codes', 'session_transfer_tokens', 'authorization_codes', 'request_counters'] as const;
 
 describe.each(engines)('expired-record repository on %s', (engine) => {
   const store = useStore(engine);
@@ -22,6 +22,7 @@ describe.each(engines)('expired-record repository on %s', (engine) => {
       ...common, digest: key, client_id: session.clientId, redirect_uri: 'https://app.example.com/cb', code_challenge: 'c', scope: 'openid', nonce: null,
       browser_session_id: session.id, consumed_at: null, issued_session_id: null,
     }).execute();
+    await handle.db.insertInto('request_counters').values({ key, count: 1, expires_at: expiresAt }).execute();
     return key;
   }
 
@@ -32,13 +33,14 @@ describe.each(engines)('expired-record repository on %s', (engine) => {
     if (await db.selectFrom('one_time_codes').select('id').where('id', '=', key).executeTakeFirst()) found.push('one_time_codes');
     if (await db.selectFrom('session_transfer_tokens').select('digest').where('digest', '=', key).executeTakeFirst()) found.push('session_transfer_tokens');
     if (await db.selectFrom('authorization_codes').select('digest').where('digest', '=', key).executeTakeFirst()) found.push('authorization_codes');
+    if (await db.selectFrom('request_counters').select('key').where('key', '=', key).executeTakeFirst()) found.push('request_counters');
     return found;
   }
 
   it('deletes the records of every short-lived kind that expired before the cut-off, and nothing else', async () => {
     const { expiredRecords } = store().repos;
     const [old, atCutOff, live] = [await rowsExpiringAt(t0 + 1_000), await rowsExpiringAt(t0 + 5_000), await rowsExpiringAt(t0 + 9_000)];
-    expect(await expiredRecords.deleteExpired(t0 + 5_000, 100)).toBe(4);
+    expect(await expiredRecords.deleteExpired(t0 + 5_000, 100)).toBe(shortLived.length);
     expect(await present(old)).toEqual([]);
     expect(await present(atCutOff)).toEqual([...shortLived]);
     expect(await present(live)).toEqual([...shortLived]);
@@ -48,10 +50,21 @@ describe.each(engines)('expired-record repository on %s', (engine) => {
   it('deletes at most `limit` records of each kind per call, the oldest first', async () => {
     const { expiredRecords } = store().repos;
     const [older, newer] = [await rowsExpiringAt(t0 - 20_000), await rowsExpiringAt(t0 - 10_000)];
-    expect(await expiredRecords.deleteExpired(t0, 1)).toBe(4);
+    expect(await expiredRecords.deleteExpired(t0, 1)).toBe(shortLived.length);
     expect(await present(older)).toEqual([]);
     expect(await present(newer)).toEqual([...shortLived]);
-    expect(await expiredRecords.deleteExpired(t0, 1)).toBe(4);
+    expect(await expiredRecords.deleteExpired(t0, 1)).toBe(shortLived.length);
     expect(await present(newer)).toEqual([]);
+  });
+
+  it('deletes attempt counts once both their last failure and their lockout ended before the cut-off', async () => {
+    const { handle, repos } = store();
+    const row = (key: string, updatedAt: number, lockedUntil: number) => ({ key, failures: 3, updated_at: updatedAt, locked_until: lockedUntil });
+    const [dead, stillLocked, recent] = [`ip:${randomUUID()}`, `account:${randomUUID()}`, `ip:${randomUUID()}`];
+    await handle.db.insertInto('rate_limits').values([row(dead, t0 - 9_000, t0 - 8_000), row(stillLocked, t0 - 9_000, t0 + 1_000), row(recent, t0 + 1_000, 0)]).execute();
+    expect(await repos.expiredRecords.deleteExpired(t0, 100)).toBe(1);
+    const left = (await handle.db.selectFrom('rate_limits').select('key').execute()).map((r) => r.key);
+    expect(left).not.toContain(dead);
+    expect(left).toEqual(expect.arrayContaining([stillLocked, recent]));
   });
 });

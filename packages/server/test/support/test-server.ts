@@ -36,10 +36,10 @@ export interface TestServer {
 /**
  * A real Baton server on 127.0.0.1 over a fresh database of `engine`, with a tenant, a
  * public app and a user. Pass `manualClock` to move time by hand, `publicUrl` to serve behind another one,
- * `logTo` to receive Baton's own log lines (info level), `trustProxy` as `BATON_TRUST_PROXY` would set it.
+ * `logTo` to receive Baton's own log lines (info level), `config` for any other setting.
  */
 export async function startTestServer(options: {
-  engine?: EngineName; manualClock?: boolean; publicUrl?: string; logTo?: DestinationStream; trustProxy?: Config['trustProxy'];
+  engine?: EngineName; manualClock?: boolean; publicUrl?: string; logTo?: DestinationStream; config?: Partial<Config>;
 } = {}): Promise<TestServer> {
   const port = await freePort();
   const mail = await startMailSink();
@@ -55,7 +55,7 @@ export async function startTestServer(options: {
     logLevel: 'silent',
     smtpUrl: mail.url,
     production: false,
-    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+    ...options.config,
   });
   const clock = options.manualClock ? fixedClock(Date.now()) : systemClock;
   const logger = options.logTo ? createLogger('info', options.logTo) : pino({ level: process.env.BATON_TEST_LOG ?? 'silent' });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AttemptLimiter } from '../abuse/attempt-limiter.js';
+import type { RequestThrottle } from '../abuse/request-throttle.js';
 import type { AccountService } from '../accounts/account-service.js';
 import { normalizeEmail } from '../accounts/account-service.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -43,6 +44,7 @@ export class NativeSignIn {
     private readonly codes: OneTimeCodes,
     private readonly codeCheck: CodeCheck,
     private readonly limiter: AttemptLimiter,
+    private readonly throttle: RequestThrottle,
     private readonly audit: AuditLog,
   ) {}
 
@@ -50,7 +52,8 @@ export class NativeSignIn {
    * Starts a sign-in. An unknown username answers `user_not_found`: Entra's wire shape
    * reveals it here and MSAL depends on it (docs/security.md explains the trade-off).
    */
-  async initiate(tenant: Tenant, app: App, input: { username: string | undefined; challengeType: string | undefined; capabilities: string | undefined }): Promise<StepResult> {
+  async initiate(tenant: Tenant, app: App, input: { username: string | undefined; challengeType: string | undefined; capabilities: string | undefined; ip: string | null }): Promise<StepResult> {
+    await this.throttle.flowStart(tenant.id, input.ip);
     const challengeTypes = usableChallengeTypes(input.challengeType, app);
     const user = await this.accounts.requireByEmail(tenant, normalizeEmail(input.username));
     if (!challengeTypes.some((t) => t !== 'redirect')) return redirect('None of the offered challenge types can be used for this app');

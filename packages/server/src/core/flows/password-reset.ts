@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AccountService } from '../accounts/account-service.js';
 import { normalizeEmail } from '../accounts/account-service.js';
+import type { RequestThrottle } from '../abuse/request-throttle.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import { hashPassword, verifyPassword } from '../credentials/password-hasher.js';
@@ -38,11 +39,13 @@ export class PasswordReset {
     private readonly codeCheck: CodeCheck,
     private readonly sessions: SessionService,
     private readonly signIn: NativeSignIn,
+    private readonly throttle: RequestThrottle,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
   ) {}
 
-  async start(tenant: Tenant, app: App, input: { username: string | undefined; challengeType: string | undefined; capabilities: string | undefined }): Promise<StepResult> {
+  async start(tenant: Tenant, app: App, input: { username: string | undefined; challengeType: string | undefined; capabilities: string | undefined; ip: string | null }): Promise<StepResult> {
+    await this.throttle.flowStart(tenant.id, input.ip);
     const offered = usableChallengeTypes(input.challengeType, app);
     const user = await this.accounts.requireByEmail(tenant, normalizeEmail(input.username));
     if (!offered.includes('oob')) return redirect('Password reset verifies the email address with a code: offer the oob challenge type');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AccountService } from '../accounts/account-service.js';
 import { normalizeEmail } from '../accounts/account-service.js';
 import { assertAttributesValid, missingRequiredAttributes, parseAttributes } from '../accounts/attributes.js';
+import type { RequestThrottle } from '../abuse/request-throttle.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { hashPassword } from '../credentials/password-hasher.js';
 import { assertPasswordAcceptable } from '../credentials/password-policy.js';
@@ -38,12 +39,15 @@ export class SignUp {
     private readonly codes: OneTimeCodes,
     private readonly codeCheck: CodeCheck,
     private readonly signIn: NativeSignIn,
+    private readonly throttle: RequestThrottle,
     private readonly audit: AuditLog,
   ) {}
 
   async start(tenant: Tenant, app: App, input: {
     username: string | undefined; password: string | undefined; attributes: string | undefined; challengeType: string | undefined; capabilities: string | undefined;
+    ip: string | null;
   }): Promise<StepResult> {
+    await this.throttle.flowStart(tenant.id, input.ip);
     const email = normalizeEmail(input.username);
     const offered = usableChallengeTypes(input.challengeType, app);
     if (!offered.includes('oob')) return redirect('Sign-up verifies the email address with a code: offer the oob challenge type');

@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { hmac, safeEqual } from '../../crypto/digest.js';
+import type { RequestThrottle } from '../abuse/request-throttle.js';
 import type { Clock } from '../clock.js';
 import type { Tenant } from '../model.js';
 import type { CodeMailer, CodePurpose, OneTimeCodeRepository } from '../ports.js';
@@ -24,12 +25,14 @@ export type CodeCheck = 'accepted' | 'wrong' | 'expired';
 /**
  * Email one-time codes: random digits of the tenant's length, stored only as a keyed
  * HMAC, valid for 10 minutes, dead after 5 wrong attempts, single-use once accepted. A code
- * belongs to one flow; resending within the interval keeps the code already sent.
+ * belongs to one flow; resending within the interval keeps the code already sent. An
+ * address gets at most `codeSendPolicy.max` codes per window, across every flow.
  */
 export class OneTimeCodes {
   constructor(
     private readonly codes: OneTimeCodeRepository,
     private readonly mailer: CodeMailer,
+    private readonly throttle: RequestThrottle,
     private readonly clock: Clock,
     private readonly key: Buffer,
   ) {}
@@ -41,6 +44,7 @@ export class OneTimeCodes {
     const stillFresh = latest && latest.target === target && latest.consumedAt === null && latest.attempts < codePolicy.maxAttempts
       && now - latest.createdAt < codePolicy.resendInterval * 1000;
     if (stillFresh) return challenge;
+    await this.throttle.codeSend(tenant.id, target);
     const code = randomDigits(tenant.codeLength);
     await this.codes.insert({
       id: randomUUID(), tenantId: tenant.id, flowId, target, codeDigest: this.digest(flowId, code), attempts: 0,

@@ -16,7 +16,8 @@ export const retentionPolicy = {
 
 /**
  * Deletes the short-lived records that can never be used again: continuation tokens,
- * one-time codes, session transfer tokens and authorization codes a day past their expiry.
+ * one-time codes, session transfer tokens, authorization codes and request counts a day
+ * past their expiry, and attempt counts a day after their last failure and lockout.
  * Abandoned flows (a bot calling `initiate` over and over) would otherwise grow the
  * database without bound. Refresh tokens are not swept: a session's old tokens are what
  * reuse detection looks for while the session lives.

@@ -9,7 +9,9 @@ import { stepBody } from './step-body.js';
 export function resetPasswordRoutes(app: FastifyInstance, { services }: RouteDeps) {
   app.post('/:tenant/resetpassword/v1.0/start', nativeAuth, async (request) => {
     const { tenant, app: client, p } = await nativeRequest(services, request, ['username', 'challenge_type', 'capabilities', 'capability']);
-    return stepBody(await services.passwordReset.start(tenant, client, { username: p.username, challengeType: p.challenge_type, capabilities: p.capabilities ?? p.capability }));
+    return stepBody(await services.passwordReset.start(tenant, client, {
+      username: p.username, challengeType: p.challenge_type, capabilities: p.capabilities ?? p.capability, ip: requestContext(request).ip,
+    }));
   });
 
   app.post('/:tenant/resetpassword/v1.0/challenge', nativeAuth, async (request) => {

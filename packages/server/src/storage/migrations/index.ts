@@ -7,6 +7,7 @@ import { webSso } from './0004-web-sso.js';
 import { flowDeadline } from './0005-flow-deadline.js';
 import { leanRefreshTokens } from './0006-lean-refresh-tokens.js';
 import { expiryIndexes } from './0007-expiry-indexes.js';
+import { requestCounters } from './0008-request-counters.js';
 
 /** Migrations in order; names sort, and a released one never changes. */
 export function migrationProvider(engine: Engine): MigrationProvider {
@@ -18,6 +19,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '0005-flow-deadline': flowDeadline,
     '0006-lean-refresh-tokens': leanRefreshTokens,
     '0007-expiry-indexes': expiryIndexes,
+    '0008-request-counters': requestCounters,
   };
   return { getMigrations: async () => migrations };
 }

@@ -1,23 +1,35 @@
 import type { ExpiredRecordRepository } from '../../core/ports.js';
 import type { DirectSql } from '../direct-sql.js';
 
-/** The short-lived tables, each with its key; migration 0007 indexes their expiry. */
-const tables = [
-  ['continuation_tokens', 'digest'],
-  ['one_time_codes', 'id'],
-  ['session_transfer_tokens', 'digest'],
-  ['authorization_codes', 'digest'],
-] as const;
+/** One bounded delete that both engines run: the oldest dead rows of a table first, `limit` at most. */
+type BoundedDelete = (direct: DirectSql, before: number, limit: number) => Promise<number>;
 
-/** A bounded delete that both engines run: the oldest expired rows first, `limit` at most. */
-const deleteSql = tables.map(([table, key]) =>
-  `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE expires_at < ? ORDER BY expires_at LIMIT ?)`);
+function byExpiry(table: string, key: string): BoundedDelete {
+  const sql = `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE expires_at < ? ORDER BY expires_at LIMIT ?)`;
+  return (direct, before, limit) => direct.run(sql, [before, limit]);
+}
+
+/** An attempt count is dead once its last failure and its lockout are both past. */
+const deadAttemptCounts: BoundedDelete = (direct, before, limit) => direct.run(
+  'DELETE FROM rate_limits WHERE key IN (SELECT key FROM rate_limits WHERE updated_at < ? AND locked_until < ? ORDER BY updated_at LIMIT ?)',
+  [before, before, limit],
+);
+
+/** The short-lived tables with their keys (migrations 0007 and 0008 index their expiry), then the attempt counts. */
+const deletes: BoundedDelete[] = [
+  byExpiry('continuation_tokens', 'digest'),
+  byExpiry('one_time_codes', 'id'),
+  byExpiry('session_transfer_tokens', 'digest'),
+  byExpiry('authorization_codes', 'digest'),
+  byExpiry('request_counters', 'key'),
+  deadAttemptCounts,
+];
 
 export function expiredRecordRepository(direct: DirectSql): ExpiredRecordRepository {
   return {
     async deleteExpired(before, limit) {
       let deleted = 0;
-      for (const sql of deleteSql) deleted += await direct.run(sql, [before, limit]);
+      for (const run of deletes) deleted += await run(direct, before, limit);
       return deleted;
     },
   };

@@ -10,6 +10,7 @@ import { userRepository } from './user-repository.js';
 import { mfaMethodRepository } from './mfa-method-repository.js';
 import { oneTimeCodeRepository } from './one-time-code-repository.js';
 import { rateLimitRepository } from './rate-limit-repository.js';
+import { requestCounterRepository } from './request-counter-repository.js';
 import { dpopReplayRepository } from './dpop-replay-repository.js';
 import { transferTokenRepository } from './transfer-token-repository.js';
 import { authorizationCodeRepository } from './authorization-code-repository.js';
@@ -30,6 +31,7 @@ export function createRepositories({ db, sql }: Pick<DatabaseHandle, 'db' | 'sql
     codes: oneTimeCodeRepository(db),
     mfaMethods: mfaMethodRepository(db),
     rateLimits: rateLimitRepository(db, sql),
+    requestCounters: requestCounterRepository(sql),
     transferTokens: transferTokenRepository(db),
     dpopProofs: dpopReplayRepository(sql),
     authorizationCodes: authorizationCodeRepository(db),

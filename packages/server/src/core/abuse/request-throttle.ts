@@ -1,0 +1,40 @@
+import type { Clock } from '../clock.js';
+import { BatonError } from '../errors.js';
+import type { RequestCounterRepository } from '../ports.js';
+
+export interface ThrottleLimits {
+  /** Sign-ins, sign-ups and password resets one IP address may start per minute in a tenant; 0 for no limit. */
+  flowStartsPerIpPerMinute: number;
+}
+
+/** One-time codes one address may be sent in a tenant per window, whichever flows ask for them. */
+export const codeSendPolicy = { max: 5, windowMs: 15 * 60_000 } as const;
+
+/**
+ * Limits on what costs Baton or someone else something even when no credential is
+ * guessed: starting flows (each answer tells whether an address has an account, as the
+ * wire shape requires) and sending codes (each one is an email in somebody's inbox).
+ * Counts live in the database, so they hold across instances. Over a limit the caller gets
+ * `slow_down` with the seconds until the window ends.
+ */
+export class RequestThrottle {
+  constructor(private readonly counters: RequestCounterRepository, private readonly clock: Clock, private readonly limits: ThrottleLimits) {}
+
+  async flowStart(tenantId: string, ip: string | null): Promise<void> {
+    const max = this.limits.flowStartsPerIpPerMinute;
+    if (max <= 0 || ip === null) return;
+    await this.take(`starts:${tenantId}:${ip}`, max, 60_000, (s) => `Too many sign-in, sign-up or password reset attempts from this address; try again in ${s} seconds`);
+  }
+
+  async codeSend(tenantId: string, address: string): Promise<void> {
+    await this.take(`codes:${tenantId}:${address}`, codeSendPolicy.max, codeSendPolicy.windowMs, (s) => `Too many codes were sent to this address; try again in ${s} seconds`);
+  }
+
+  private async take(key: string, max: number, windowMs: number, message: (seconds: number) => string): Promise<void> {
+    const now = this.clock.now();
+    const { count, windowEndsAt } = await this.counters.count(key, now, windowMs);
+    if (count <= max) return;
+    const seconds = Math.max(1, Math.ceil((windowEndsAt - now) / 1000));
+    throw new BatonError('slow_down', message(seconds), { retryAfter: seconds });
+  }
+}
