@@ -42,6 +42,13 @@ describe('the baton CLI with --json', () => {
     expect(created.stderr).toContain('Generated a development master key');
   });
 
+  it('takes --json before the command as well, and prints the value on one line', async () => {
+    const exit = await runBaton(['--json', 'tenant', 'create', 'json-first'], { env });
+    expect(exit.code).toBe(0);
+    expect(exit.stdout.endsWith('\n') && !exit.stdout.trimEnd().includes('\n'), exit.stdout).toBe(true);
+    expect(JSON.parse(exit.stdout)).toEqual({ id: expect.any(String), name: 'json-first' });
+  });
+
   it('tenant create --logo-url --color stores the theme of the hosted pages', async () => {
     const created = await baton('tenant', 'create', 'themed', '--logo-url', 'https://cdn.example.com/logo.svg', '--color', '#0a7d4f');
     expect(created.code).toBe(0);

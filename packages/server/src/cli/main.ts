@@ -12,13 +12,15 @@ const program = new Command('baton')
   .description('Baton: self-hosted customer identity. Configuration comes from BATON_* environment variables (docs/configuration.md).')
   // Usage errors are reported by reportFailure like any other failure: one line on stderr, one JSON value with --json.
   .configureOutput({ outputError: () => {} })
+  // --json is accepted before the command too (`baton --json tenant create acme`).
+  .option('--json', 'print exactly one JSON value on stdout')
   .exitOverride();
 
 /** Gives a command its --json flag and runs it with failures reported in the same voice. */
 const run: RunCommand = (command, work) => {
   return command.option('--json', 'print exactly one JSON value on stdout').action(async (...received: unknown[]) => {
     const cmd = received[received.length - 1] as Command;
-    const options = cmd.opts();
+    const options = cmd.optsWithGlobals();
     try {
       await work(output(Boolean(options.json)), options, cmd.args);
     } catch (error) {

@@ -2,7 +2,7 @@ import { CommanderError } from 'commander';
 import { BatonError } from '../core/errors.js';
 import { ConfigError } from '../config/config.js';
 
-/** How a command reports: one JSON value with --json, readable lines otherwise. */
+/** How a command reports: one JSON value on one line with --json (a harness can read `serve`'s first line), readable lines otherwise. */
 export interface Output {
   json: boolean;
   result(value: unknown, human: () => string): void;
@@ -12,7 +12,7 @@ export function output(json: boolean): Output {
   return {
     json,
     result(value, human) {
-      process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+      process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${human()}\n`);
     },
   };
 }
