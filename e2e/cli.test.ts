@@ -99,6 +99,25 @@ describe('the baton CLI with --json', () => {
     expect(rotated.json).toEqual({ kid: expect.any(String), alg: 'ES256' });
   });
 
+  it('tenant list, app list and audit list show what the commands above made and did; no client secret is shown again', async () => {
+    const [tenants, apps, audit] = await Promise.all([
+      baton('tenant', 'list'),
+      baton('app', 'list', '--tenant', 'acme'),
+      baton('audit', 'list', '--tenant', 'acme', '--user', 'grace@example.com'),
+    ]);
+    expect([tenants.code, apps.code, audit.code]).toEqual([0, 0, 0]);
+    expect(tenants.json.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['acme', 'themed', 'json-first']));
+    expect(apps.json).toEqual(expect.arrayContaining([
+      expect.objectContaining({ name: 'Phone app', type: 'public', challenge_types: ['oob', 'password'], allowed_origins: ['https://app.example.com', 'https://admin.example.com'], require_mfa: true }),
+      expect.objectContaining({ name: 'Backend', type: 'confidential', require_mfa: false }),
+    ]));
+    expect(JSON.stringify(apps.json)).not.toMatch(/secret/);
+    const grace = await readStored(databaseUrl, async (repos) => repos.users.findByEmail((await repos.tenants.findByName('acme'))!.id, 'grace@example.com'));
+    expect(audit.json).toEqual([expect.objectContaining({
+      type: 'session.revoked', user_id: grace!.id, data: { reason: 'revoked_by_admin', sessions: [] }, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    })]);
+  });
+
   describe.concurrent('failures: non-zero exit, one line on stderr, one JSON error object on stdout', () => {
     it.each([
       ['a bad tenant name', ['tenant', 'create', 'Not A Name'], /tenant name is 1-63 lower-case letters/],
@@ -112,6 +131,7 @@ describe('the baton CLI with --json', () => {
       ['a logo URL that is not https', ['tenant', 'create', 'gamma', '--logo-url', 'http://cdn.example.com/logo.svg'], /logo URL must be an https:\/\/ URL/],
       ['a colour that is not one', ['tenant', 'create', 'delta', '--color', 'red;}body{display:none'], /theme colour must be/],
       ['a missing required option', ['user', 'create', '--tenant', 'acme'], /required option '--email <email>' not specified/],
+      ['an audit limit out of range', ['audit', 'list', '--tenant', 'acme', '--limit', '0'], /--limit must be a whole number from 1 to 1000/],
     ])('%s', async (_case, args, message) => {
       const failed = await baton(...args);
       expect(failed.code).not.toBe(0);

@@ -51,4 +51,17 @@ export function appCommands(program: Command, run: RunCommand) {
       ...(result.client_secret ? [`  client_secret: ${result.client_secret}  (shown once; store it now)`] : []),
     ].join('\n'));
   });
+
+  run(app.command('list').description("list a tenant's apps (client secrets are never shown again)")
+    .requiredOption('--tenant <tenant>', 'tenant name'), async (out, o) => {
+    const apps = await withRuntime(async (rt) => rt.services.repos.apps.list((await rt.services.tenants.require(o.tenant)).id));
+    const listed = apps.map((a) => ({
+      client_id: a.clientId, name: a.name, type: a.type, challenge_types: a.challengeTypes, redirect_uris: a.redirectUris,
+      post_logout_redirect_uris: a.postLogoutRedirectUris, allowed_origins: a.allowedOrigins, require_mfa: a.requireMfa,
+      allow_refresh_token_export: a.allowRefreshTokenExport, allow_session_transfer: a.allowSessionTransfer, accept_session_transfer: a.acceptSessionTransfer,
+      access_token_ttl: a.accessTokenTtl, refresh_retry_window: a.refreshRetryWindow, session_idle_ttl: a.sessionIdleTtl, session_absolute_ttl: a.sessionAbsoluteTtl,
+      created_at: new Date(a.createdAt).toISOString(),
+    }));
+    out.result(listed, () => listed.length === 0 ? 'No apps' : listed.map((a) => `${a.client_id}  ${a.type.padEnd(12)}  "${a.name}"`).join('\n'));
+  });
 }

@@ -16,4 +16,12 @@ export function tenantCommands(program: Command, run: RunCommand) {
     }));
     out.result({ id: created.id, name: created.name }, () => `Created tenant "${created.name}" (${created.id})`);
   });
+
+  run(tenant.command('list').description('list the tenants'), async (out) => {
+    const tenants = await withRuntime((rt) => rt.services.repos.tenants.list());
+    const listed = tenants.map((t) => ({
+      id: t.id, name: t.name, display_name: t.displayName, signing_alg: t.signingAlg, code_length: t.codeLength, created_at: new Date(t.createdAt).toISOString(),
+    }));
+    out.result(listed, () => listed.length === 0 ? 'No tenants' : listed.map((t) => `${t.name.padEnd(24)}  ${t.id}  ${t.signing_alg}  "${t.display_name}"`).join('\n'));
+  });
 }

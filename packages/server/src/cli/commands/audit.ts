@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { BatonError } from '../../core/errors.js';
+import { withRuntime } from '../context.js';
+import type { RunCommand } from '../output.js';
+
+const maxLimit = 1000;
+
+/** `baton audit list`: a tenant's audit trail, newest first, as an operator reads it. */
+export function auditCommands(program: Command, run: RunCommand) {
+  const audit = program.command('audit').description("read a tenant's audit trail");
+  run(audit.command('list').description('list audit events, newest first')
+    .requiredOption('--tenant <tenant>', 'tenant name')
+    .option('--user <email>', "only this user's events")
+    .option('--type <type>', 'only events of this type (e.g. sign_in.failed, refresh_token.reuse_detected)')
+    .option('--limit <n>', `how many events at most (1-${maxLimit})`, '50'), async (out, o) => {
+    const limit = Number(o.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) throw new BatonError('invalid_request', `--limit must be a whole number from 1 to ${maxLimit}`);
+    const events = await withRuntime(async (rt) => {
+      const tenant = await rt.services.tenants.require(o.tenant);
+      const user = o.user ? await rt.services.accounts.requireByEmail(tenant, o.user) : null;
+      return rt.services.repos.audit.list({ tenantId: tenant.id, limit, ...(o.type ? { type: o.type } : {}), ...(user ? { userId: user.id } : {}) });
+    });
+    const listed = events.map((e) => ({
+      id: e.id, at: new Date(e.createdAt).toISOString(), type: e.type, user_id: e.userId ?? null, client_id: e.clientId ?? null,
+      session_id: e.sessionId ?? null, ip: e.ip ?? null, user_agent: e.userAgent ?? null, correlation_id: e.correlationId ?? null, data: e.data ?? {},
+    }));
+    out.result(listed, () => listed.length === 0 ? 'No events' : listed.map((e) =>
+      `${e.at}  ${e.type.padEnd(32)}  user ${e.user_id ?? '-'}  client ${e.client_id ?? '-'}  ip ${e.ip ?? '-'}`).join('\n'));
+  });
+}
