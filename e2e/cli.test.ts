@@ -118,6 +118,20 @@ describe('the baton CLI with --json', () => {
     })]);
   });
 
+  it('user delete erases the account, prints its id and the sessions it signed out, and frees the address', async () => {
+    const created = await baton('user', 'create', '--tenant', 'acme', '--email', 'erase-me@example.com');
+    const deleted = await baton('user', 'delete', '--tenant', 'acme', '--email', 'erase-me@example.com');
+    expect(deleted.code).toBe(0);
+    expect(deleted.json).toEqual({ id: created.json.id, revoked_sessions: [] });
+    const again = await baton('user', 'delete', '--tenant', 'acme', '--email', 'erase-me@example.com');
+    expect(again.code).toBe(1);
+    expect(again.json).toEqual({ error: 'user_not_found', error_description: expect.any(String) });
+    const recreated = await baton('user', 'create', '--tenant', 'acme', '--email', 'erase-me@example.com');
+    expect(recreated.json.id).not.toBe(created.json.id);
+    const audit = await baton('audit', 'list', '--tenant', 'acme', '--type', 'user.deleted');
+    expect(audit.json).toEqual([expect.objectContaining({ user_id: created.json.id })]);
+  });
+
   describe.concurrent('failures: non-zero exit, one line on stderr, one JSON error object on stdout', () => {
     it.each([
       ['a bad tenant name', ['tenant', 'create', 'Not A Name'], /tenant name is 1-63 lower-case letters/],

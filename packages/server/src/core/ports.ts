@@ -26,6 +26,13 @@ export interface UserRepository {
   findPasswordHash(userId: string): Promise<string | null>;
   /** Sets (or replaces) the user's password hash. */
   setPasswordHash(userId: string, hash: string, now: number): Promise<void>;
+  /**
+   * Erases what identifies the user, in one transaction: the row keeps only its id (so
+   * sessions, tokens and audit events still refer to something) under `tombstoneEmail`;
+   * credentials, MFA methods, pending flows and codes sent to the address are deleted, and
+   * device names and installation ids are blanked.
+   */
+  erase(user: User, tombstoneEmail: string): Promise<void>;
 }
 
 export interface RotationResult {

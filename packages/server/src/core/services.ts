@@ -1,6 +1,7 @@
 import { KeyRing } from '../crypto/signing-keys.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import { AttemptLimiter } from './abuse/attempt-limiter.js';
+import { AccountErasure } from './accounts/account-erasure.js';
 import { RequestThrottle, type ThrottleLimits } from './abuse/request-throttle.js';
 import { AccountService } from './accounts/account-service.js';
 import { AppService } from './apps/app-service.js';
@@ -59,6 +60,7 @@ export function createServices({ repos, masterKey, clock, publicUrl, mailer, lim
     keys,
     tokens,
     accounts,
+    accountErasure: new AccountErasure(repos, sessions, audit),
     sessions,
     continuations,
     accessTokens: new AccessTokenVerifier(keys, tokens, sessions, clock),

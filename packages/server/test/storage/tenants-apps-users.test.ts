@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { engines } from '../support/databases.js';
-import { aTenant, anApp, aUser, storedTenant, t0, useStore } from './store.js';
+import { randomUUID } from 'node:crypto';
+import { aContinuation, aTenant, anApp, aUser, openedSession, storedTenant, t0, useStore } from './store.js';
 
 describe.each(engines)('tenant, app and user repositories on %s', (engine) => {
   const store = useStore(engine);
@@ -67,6 +68,33 @@ describe.each(engines)('tenant, app and user repositories on %s', (engine) => {
   });
 
   describe('users', () => {
+    it('erases a user: the row keeps its id under the tombstone, credentials, MFA methods, pending flows and codes go, devices lose their names', async () => {
+      const { repos, handle } = store();
+      const tenant = await storedTenant(repos);
+      const user = aUser(tenant.id, { displayName: 'Ada', attributes: { city: 'London' } });
+      const kept = aUser(tenant.id);
+      await repos.users.create(user, 'hash');
+      await repos.users.create(kept, 'kept-hash');
+      const { device, session } = await openedSession(repos, user);
+      await repos.mfaMethods.add({ id: randomUUID(), tenantId: tenant.id, userId: user.id, type: 'email', target: 'ada.backup@example.com', createdAt: t0 });
+      await repos.continuations.insert(aContinuation(tenant.id, { userId: user.id }));
+      const code = (target: string) => ({ id: randomUUID(), tenantId: tenant.id, flowId: randomUUID(), target, codeDigest: 'd', attempts: 0, createdAt: t0, expiresAt: t0 + 600_000, consumedAt: null });
+      for (const target of [user.email, 'ada.backup@example.com', kept.email]) await repos.codes.insert(code(target));
+
+      await repos.users.erase(user, `deleted:${user.id}`);
+
+      expect(await repos.users.findByEmail(tenant.id, user.email)).toBeNull();
+      expect(await repos.users.findById(tenant.id, user.id)).toEqual({ ...user, email: `deleted:${user.id}`, emailVerified: false, displayName: null, attributes: {} });
+      expect(await repos.users.findPasswordHash(user.id)).toBeNull();
+      expect(await repos.mfaMethods.list(user.id)).toEqual([]);
+      expect(await handle.db.selectFrom('continuation_tokens').select('digest').where('user_id', '=', user.id).execute()).toEqual([]);
+      expect((await handle.db.selectFrom('one_time_codes').select('target').where('tenant_id', '=', tenant.id).execute()).map((c) => c.target)).toEqual([kept.email]);
+      expect(await repos.sessions.findDevice(device.id)).toMatchObject({ name: 'deleted', platform: 'deleted', installationId: null });
+      expect(await repos.sessions.find(session.id)).toMatchObject({ id: session.id, userId: user.id });
+      expect(await repos.users.findByEmail(tenant.id, kept.email)).toEqual(kept);
+      expect(await repos.users.findPasswordHash(kept.id)).toBe('kept-hash');
+    });
+
     it('stores a user with a password hash, and one without', async () => {
       const { repos } = store();
       const { users } = repos;

@@ -14,4 +14,15 @@ export function userCommands(program: Command, run: RunCommand) {
     }));
     out.result({ id: created.id }, () => `Created user ${created.email} (${created.id})`);
   });
+
+  run(user.command('delete').description("erase a user's personal data and sign out every device (the id stays, pseudonymous, in sessions and the audit trail)")
+    .requiredOption('--tenant <tenant>', 'tenant name')
+    .requiredOption('--email <email>', "the user's email"), async (out, o) => {
+    const erased = await withRuntime(async (rt) => {
+      const tenant = await rt.services.tenants.require(o.tenant);
+      const found = await rt.services.accounts.requireByEmail(tenant, o.email);
+      return { id: found.id, ...(await rt.services.accountErasure.erase(tenant, found)) };
+    });
+    out.result({ id: erased.id, revoked_sessions: erased.revokedSessions }, () => `Deleted user ${o.email} (${erased.id}); signed out ${erased.revokedSessions.length} session(s)`);
+  });
 }

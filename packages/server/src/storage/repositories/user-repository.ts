@@ -42,6 +42,17 @@ export function userRepository(db: Kysely<Database>, direct: DirectSql): UserRep
         .onConflict((oc) => oc.columns(['user_id', 'type']).doUpdateSet({ secret: hash, created_at: now }))
         .execute();
     },
+    async erase(user, tombstoneEmail) {
+      await db.transaction().execute(async (tx) => {
+        const addresses = [user.email, ...(await tx.selectFrom('mfa_methods').select('target').where('user_id', '=', user.id).execute()).map((m) => m.target)];
+        await tx.updateTable('users').set({ email: tombstoneEmail, email_verified: flag(false), display_name: null, attributes: json({}) }).where('id', '=', user.id).execute();
+        await tx.deleteFrom('credentials').where('user_id', '=', user.id).execute();
+        await tx.deleteFrom('mfa_methods').where('user_id', '=', user.id).execute();
+        await tx.deleteFrom('continuation_tokens').where('user_id', '=', user.id).execute();
+        await tx.deleteFrom('one_time_codes').where('tenant_id', '=', user.tenantId).where('target', 'in', addresses).execute();
+        await tx.updateTable('devices').set({ name: 'deleted', platform: 'deleted', installation_id: null }).where('user_id', '=', user.id).execute();
+      });
+    },
   };
 }
 
