@@ -23,7 +23,7 @@ export interface Runtime {
 export async function openRuntime(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const masterKey = MasterKey.load(config, (message) => logger.warn(message));
-  const database = openDatabase(config.databaseUrl);
+  const database = openDatabase(config.databaseUrl, { onConnectionLost: (error) => logger.warn({ err: error }, 'a database connection was closed by the server; the pool opens another') });
   try {
     await migrate(database);
   } catch (error) {

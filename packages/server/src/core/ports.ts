@@ -186,6 +186,11 @@ export interface ExpiredRecordRepository {
   deleteExpired(before: number, limit: number): Promise<number>;
 }
 
+export interface DatabaseHealth {
+  /** Resolves when the database answers a trivial query; rejects with the driver's error otherwise. */
+  ping(): Promise<void>;
+}
+
 export interface Repositories {
   tenants: TenantRepository;
   apps: AppRepository;
@@ -203,4 +208,5 @@ export interface Repositories {
   authorizationCodes: AuthorizationCodeRepository;
   browserSessions: BrowserSessionRepository;
   expiredRecords: ExpiredRecordRepository;
+  health: DatabaseHealth;
 }

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Services } from '../core/services.js';
 import { BatonError } from '../core/errors.js';
 import { registerCors } from './cors.js';
+import { registerHealth } from './health.js';
 import { registerWeb } from './web/index.js';
 import { toWireError, type WireFormat } from './errors.js';
 import { registerRoutes } from './native-auth/register-routes.js';
@@ -85,7 +86,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   });
 
   registerCors(app, options.services, options.publicUrl);
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  registerHealth(app, options.services);
 
   await registerWeb(app, options.services, options.publicUrl, options.services.csrfKey);
   const deps: RouteDeps = { services: options.services, publicUrl: options.publicUrl };

@@ -21,8 +21,12 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-/** Opens the database `BATON_DATABASE_URL` names. SQLite runs in WAL mode with foreign keys on. */
-export function openDatabase(url: string, options: { poolSize?: number } = {}): DatabaseHandle {
+/**
+ * Opens the database `BATON_DATABASE_URL` names. SQLite runs in WAL mode with foreign keys
+ * on. `onConnectionLost` hears of a pooled PostgreSQL connection the server closed while
+ * idle (a restart, a failover, an administrator): the pool drops it and opens another.
+ */
+export function openDatabase(url: string, options: { poolSize?: number; onConnectionLost?: (error: Error) => void } = {}): DatabaseHandle {
   const engine = engineOf(url);
   if (engine === 'postgres') {
     const types = {
@@ -30,6 +34,8 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
       getTypeParser: (oid: number, format?: string) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text')),
     };
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: types as pg.CustomTypesConfig });
+    // Unheard, that error event would end the process.
+    pool.on('error', (error) => options.onConnectionLost?.(error));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, sql: postgresDirectSql(pool), engine, checkpointInBackground: () => {}, close: () => db.destroy() };
   }
