@@ -1,5 +1,6 @@
 import { errorCatalog, type WireError } from '@baton/protocol';
 import { BatonError } from '../core/errors.js';
+import { databaseUnavailable } from '../storage/database-unavailable.js';
 
 /** The wire formats errors are written in: plain OAuth JSON, or Entra's native-auth JSON. */
 export type WireFormat = 'oauth' | 'native-auth';
@@ -12,14 +13,20 @@ export interface WireErrorResponse {
   unexpected: boolean;
 }
 
+/** Seconds a client is asked to wait when the database does not answer. */
+const unavailableRetryAfter = 5;
+
 /**
  * The one place an error becomes a response. Domain errors keep their code and
- * description; framework errors about the request become `invalid_request`; anything
- * else is `server_error` with no detail.
+ * description; framework errors about the request become `invalid_request`; a database
+ * that does not answer is `temporarily_unavailable` (503, Retry-After); anything else is
+ * `server_error` with no detail. The last two are logged in full.
  */
 export function toWireError(error: unknown, format: WireFormat, correlationId: string, now = new Date()): WireErrorResponse {
   const known = asBatonError(error);
-  const batonError = known ?? new BatonError('server_error', 'An unexpected error occurred; quote the correlation id when reporting it');
+  const batonError = known ?? (databaseUnavailable(error)
+    ? new BatonError('temporarily_unavailable', 'The service cannot reach its database; try again shortly', { retryAfter: unavailableRetryAfter })
+    : new BatonError('server_error', 'An unexpected error occurred; quote the correlation id when reporting it'));
   const { code, description, details } = batonError;
   // At a resource (OAuth format) a bad proof is an authentication failure (RFC 9449 §7.1); at the token endpoint, a bad request.
   const resourceDpopError = code === 'invalid_dpop_proof' && format === 'oauth';

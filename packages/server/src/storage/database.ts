@@ -21,19 +21,26 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/** How long a request waits for a PostgreSQL connection before it fails. */
+export const postgresConnectTimeoutMs = 5000;
+
 /**
  * Opens the database `BATON_DATABASE_URL` names. SQLite runs in WAL mode with foreign keys
  * on. `onConnectionLost` hears of a pooled PostgreSQL connection the server closed while
  * idle (a restart, a failover, an administrator): the pool drops it and opens another.
  */
-export function openDatabase(url: string, options: { poolSize?: number; onConnectionLost?: (error: Error) => void } = {}): DatabaseHandle {
+export function openDatabase(url: string, options: { poolSize?: number; connectTimeoutMs?: number; onConnectionLost?: (error: Error) => void } = {}): DatabaseHandle {
   const engine = engineOf(url);
   if (engine === 'postgres') {
     const types = {
       // bigint columns hold epoch milliseconds, well inside a double's exact range.
       getTypeParser: (oid: number, format?: string) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text')),
     };
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: types as pg.CustomTypesConfig });
+    const pool = new pg.Pool({
+      connectionString: url, max: options.poolSize ?? 10, types: types as pg.CustomTypesConfig,
+      // A server that does not answer fails the request (503) instead of holding it forever.
+      connectionTimeoutMillis: options.connectTimeoutMs ?? postgresConnectTimeoutMs,
+    });
     // Unheard, that error event would end the process.
     pool.on('error', (error) => options.onConnectionLost?.(error));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

@@ -1,9 +1,11 @@
 import pg from 'pg';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
+import { nativeClient, passwordSignIn } from '../native-auth/native-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
-describe('GET /healthz', () => {
+describe('health and database outages', () => {
   let t: TestServer | undefined;
   afterEach(async () => {
     await t?.close();
@@ -45,5 +47,20 @@ describe('GET /healthz', () => {
     const res = await fetch(`${t.url}/healthz`);
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ status: 'unavailable', database: 'unreachable' });
+  });
+
+  it('answers requests with 503 temporarily_unavailable and Retry-After while the database is gone, in each wire format', async () => {
+    t = await startTestServer({ engine: 'postgres' });
+    const client = nativeClient(t.base, t.app.clientId);
+    const refreshToken = (await passwordSignIn(client, t.user.email, t.userPassword)).body.refresh_token as string;
+    await asAdmin(t, 'DROP DATABASE $1 WITH (FORCE)');
+
+    const initiate = await client.initiate(t.user.email);
+    expectNativeAuthError(initiate, 503, 'temporarily_unavailable');
+    expect(initiate.headers.get('retry-after')).toBe('5');
+    const refresh = await client.refresh(refreshToken);
+    expect(refresh.status).toBe(503);
+    expect(refresh.body).toMatchObject({ error: 'temporarily_unavailable' });
+    expect(JSON.stringify(refresh.body)).not.toMatch(/3D000|does not exist|at .*\.js/);
   });
 });
