@@ -75,8 +75,10 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   });
   await app.register(formBody, { bodyLimit: options.bodyLimit });
 
+  // Nearly every answer carries a token, a continuation token or personal data, so none may be
+  // cached (RFC 6749 §5.1) unless its route says otherwise (discovery, keys, the stylesheet).
   app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-ms-request-id', request.id).header('client-request-id', request.id);
+    reply.header('x-ms-request-id', request.id).header('client-request-id', request.id).header('cache-control', 'no-store').header('pragma', 'no-cache');
   });
 
   app.setErrorHandler((error, request, reply) => replyWithError(error, request, reply, request.routeOptions.config?.wire ?? 'oauth'));

@@ -20,7 +20,7 @@ export function registerHealth(app: FastifyInstance, services: Services) {
       return { status: 'ok', database: 'ok' };
     } catch (error) {
       request.log.warn({ err: error }, 'health check: the database does not answer');
-      return reply.code(503).header('cache-control', 'no-store').send({ status: 'unavailable', database: 'unreachable' });
+      return reply.code(503).send({ status: 'unavailable', database: 'unreachable' });
     } finally {
       clearTimeout(timer);
     }

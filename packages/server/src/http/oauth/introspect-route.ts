@@ -12,12 +12,11 @@ import { tenantOf, type RouteDeps } from '../route-options.js';
  * client it was issued to. Anything else is `{"active": false}`.
  */
 export function introspectRoute(app: FastifyInstance, { services }: RouteDeps) {
-  app.post('/:tenant/oauth2/v2.0/token/introspect', async (request, reply) => {
+  app.post('/:tenant/oauth2/v2.0/token/introspect', async (request) => {
     const tenant = await tenantOf(services, request);
     const p = readParams(['token', 'token_type_hint', 'client_id', 'client_secret'], formBody(request));
     const client = await services.apps.authenticate(tenant, clientCredentials(request, p), { requireSecret: true });
     if (!p.token) throw new BatonError('invalid_request', 'token is required');
-    reply.header('cache-control', 'no-store');
 
     const refresh = await services.sessions.findByRefreshToken(tenant, p.token);
     if (refresh) {

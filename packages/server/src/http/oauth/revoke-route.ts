@@ -20,7 +20,6 @@ export function revokeRoute(app: FastifyInstance, { services }: RouteDeps) {
       if (owner.clientId !== client.clientId) throw new BatonError('invalid_request', 'The token was issued to another client');
       await services.sessions.revoke(owner.sessionId, 'revoked_by_client', requestContext(request));
     }
-    reply.header('cache-control', 'no-store');
     return reply.code(200).send();
 
     async function sessionOwning(token: string): Promise<{ sessionId: string; clientId: string } | null> {

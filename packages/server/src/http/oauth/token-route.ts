@@ -13,7 +13,7 @@ import { dpopKeyOf } from '../dpop.js';
  * over to the grant's own module. It speaks native-auth JSON errors, a superset of OAuth's.
  */
 export function tokenRoute(app: FastifyInstance, { services, publicUrl }: RouteDeps) {
-  app.post('/:tenant/oauth2/v2.0/token', nativeAuth, async (request, reply) => {
+  app.post('/:tenant/oauth2/v2.0/token', nativeAuth, async (request) => {
     const tenant = await tenantOf(services, request);
     const params = formBody(request);
     const p = readParams(['grant_type', 'client_id', 'client_secret'], params);
@@ -25,7 +25,6 @@ export function tokenRoute(app: FastifyInstance, { services, publicUrl }: RouteD
     const result = await grant.handle({
       services, tenant, app: client, params, context: requestContext(request), device: deviceHint(request, params), dpopJkt,
     });
-    reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     if (!('kind' in result)) return result;
     if (result.kind === 'redirect') return redirectBody(result);
     throw new Error('A token grant ended in a browser session');

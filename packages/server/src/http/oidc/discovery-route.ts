@@ -7,7 +7,7 @@ export function discoveryRoutes(app: FastifyInstance, { services, publicUrl }: R
   app.get('/:tenant/v2.0/.well-known/openid-configuration', async (request, reply) => {
     const tenant = await tenantOf(services, request);
     const base = `${publicUrl}/${tenant.name}`;
-    reply.header('cache-control', 'public, max-age=300');
+    reply.header('cache-control', 'public, max-age=300').removeHeader('pragma');
     return {
       issuer: services.tokens.issuer(tenant),
       authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
@@ -38,7 +38,7 @@ export function discoveryRoutes(app: FastifyInstance, { services, publicUrl }: R
 
   app.get('/:tenant/discovery/v2.0/keys', async (request, reply) => {
     const tenant = await tenantOf(services, request);
-    reply.header('cache-control', 'public, max-age=60');
+    reply.header('cache-control', 'public, max-age=60').removeHeader('pragma');
     return services.keys.jwks(tenant.id);
   });
 }
