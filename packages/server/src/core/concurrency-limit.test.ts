@@ -31,4 +31,20 @@ describe('concurrencyLimit', () => {
     await expect(failing).rejects.toThrow('boom');
     await expect(next).resolves.toBe('ran');
   });
+
+  it('refuses a task at once when `max` tasks are already waiting, and takes new ones as the queue drains', async () => {
+    const limited = concurrencyLimit(1, { max: 2, full: () => new Error('queue full') });
+    const release: Array<() => void> = [];
+    const task = () => limited(() => new Promise<string>((resolve) => release.push(() => resolve('done'))));
+    const [running, first, second] = [task(), task(), task()];
+    await expect(task()).rejects.toThrow('queue full');
+    release.shift()!();
+    await expect(running).resolves.toBe('done');
+    const third = task();
+    for (const pending of [first, second, third]) {
+      await tick();
+      release.shift()!();
+      await expect(pending).resolves.toBe('done');
+    }
+  });
 });
