@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isolatedBatonEnv } from './support/baton-env.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { emptyFolder, isolatedBatonEnv } from './support/baton-env.js';
 import { repoRoot, runBaton, runBatonJson, runToEnd, spawnProcess, stopAllProcesses } from './support/baton-process.js';
 import { readStored } from './support/stored-state.js';
 
@@ -130,6 +132,29 @@ describe('the baton CLI with --json', () => {
     expect(recreated.json.id).not.toBe(created.json.id);
     const audit = await baton('audit', 'list', '--tenant', 'acme', '--type', 'user.deleted');
     expect(audit.json).toEqual([expect.objectContaining({ user_id: created.json.id })]);
+  });
+
+  it('backup copies the SQLite database into a new file that Baton can run on, and never overwrites one', async () => {
+    const file = join(emptyFolder(), 'backups', 'baton-copy.db');
+    const made = await baton('backup', file);
+    expect(made.code).toBe(0);
+    expect(made.json).toEqual({ path: file, bytes: expect.any(Number) });
+    const fromCopy = await runBatonJson(['tenant', 'list'], { env: { ...env, BATON_DATABASE_URL: file } });
+    expect(fromCopy.json.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['acme', 'themed']));
+    const again = await baton('backup', file);
+    expect(again.code).toBe(1);
+    expect(again.json.error_description).toMatch(/already exists/);
+  });
+
+  it('backup refuses a PostgreSQL database and names the tool that backs it up, and a missing SQLite file without creating it', async () => {
+    const postgres = await runBatonJson(['backup', join(emptyFolder(), 'x.db')], { env: await isolatedBatonEnv('postgres') });
+    expect(postgres.code).toBe(1);
+    expect(postgres.json.error_description).toMatch(/pg_dump/);
+    const missing = join(emptyFolder(), 'nothing-here.db');
+    const none = await runBatonJson(['backup', join(emptyFolder(), 'y.db')], { env: { ...env, BATON_DATABASE_URL: missing } });
+    expect(none.code).toBe(1);
+    expect(none.json.error_description).toMatch(/no database at/);
+    expect(existsSync(missing)).toBe(false);
   });
 
   describe.concurrent('failures: non-zero exit, one line on stderr, one JSON error object on stdout', () => {

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { appCommands } from './commands/app.js';
 import { auditCommands } from './commands/audit.js';
+import { backupCommand } from './commands/backup.js';
 import { keyCommands } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
@@ -30,7 +31,7 @@ const run: RunCommand = (command, work) => {
   });
 };
 
-for (const register of [serveCommand, migrateCommand, tenantCommands, appCommands, userCommands, sessionCommands, keyCommands, auditCommands]) register(program, run);
+for (const register of [serveCommand, migrateCommand, tenantCommands, appCommands, userCommands, sessionCommands, keyCommands, auditCommands, backupCommand]) register(program, run);
 
 try {
   await program.parseAsync(process.argv);

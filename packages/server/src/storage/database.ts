@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
@@ -18,7 +18,17 @@ export interface DatabaseHandle {
   engine: Engine;
   /** SQLite: checkpoint the WAL on a worker thread from now on (see sqlite-checkpointer.ts); nothing on PostgreSQL. */
   checkpointInBackground(): void;
+  /**
+   * SQLite: a consistent copy of the whole database into the new file `path`, taken online
+   * (a serving process may keep writing). PostgreSQL: refused, pg_dump does it.
+   */
+  backup(path: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A backup that cannot be made as asked. */
+export class DatabaseBackupError extends Error {
+  override name = 'DatabaseBackupError';
 }
 
 /** How long a request waits for a PostgreSQL connection before it fails. */
@@ -44,7 +54,10 @@ export function openDatabase(url: string, options: { poolSize?: number; connectT
     // Unheard, that error event would end the process.
     pool.on('error', (error) => options.onConnectionLost?.(error));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, sql: postgresDirectSql(pool), engine, checkpointInBackground: () => {}, close: () => db.destroy() };
+    return {
+      db, sql: postgresDirectSql(pool), engine, checkpointInBackground: () => {}, close: () => db.destroy(),
+      backup: async () => { throw new DatabaseBackupError('Back up a PostgreSQL database with pg_dump (or your provider\'s snapshots); baton backup copies SQLite files'); },
+    };
   }
   const sqlite = openSqlite(url);
   const connection = new SqliteConnection(sqlite);
@@ -56,6 +69,11 @@ export function openDatabase(url: string, options: { poolSize?: number; connectT
     engine,
     checkpointInBackground() {
       if (url !== ':memory:') stopCheckpoints ??= checkpointInBackground(sqlite, url, sqlitePragmas);
+    },
+    async backup(path) {
+      if (existsSync(path)) throw new DatabaseBackupError(`${path} already exists; a backup never overwrites a file`);
+      mkdirSync(dirname(path), { recursive: true });
+      await sqlite.backup(path);
     },
     async close() {
       await stopCheckpoints?.();
