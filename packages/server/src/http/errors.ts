@@ -25,7 +25,7 @@ const unavailableRetryAfter = 5;
 export function toWireError(error: unknown, format: WireFormat, correlationId: string, now = new Date()): WireErrorResponse {
   const known = asBatonError(error);
   const batonError = known ?? (databaseUnavailable(error)
-    ? new BatonError('temporarily_unavailable', 'The service cannot reach its database; try again shortly', { retryAfter: unavailableRetryAfter })
+    ? new BatonError('temporarily_unavailable', 'The service cannot reach a system it depends on right now; try again shortly', { retryAfter: unavailableRetryAfter })
     : new BatonError('server_error', 'An unexpected error occurred; quote the correlation id when reporting it'));
   const { code, description, details } = batonError;
   // At a resource (OAuth format) a bad proof is an authentication failure (RFC 9449 §7.1); at the token endpoint, a bad request.

@@ -12,7 +12,9 @@ const unavailableMessages = /timeout exceeded when trying to connect|Connection 
 /**
  * True when `error` says the database cannot be reached right now (PostgreSQL down,
  * restarting or unreachable; SQLite locked by another process past its busy timeout)
- * rather than that Baton did something wrong: the client should retry later.
+ * rather than that Baton did something wrong: the client should retry later. Socket
+ * errors cannot tell the database from the mail server; an unreachable mail server deserves
+ * the same answer.
  */
 export function databaseUnavailable(error: unknown): boolean {
   const e = error as { code?: unknown; message?: unknown } | null;
