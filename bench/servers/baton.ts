@@ -47,18 +47,15 @@ async function freePort(): Promise<number> {
 
 /**
  * The real `baton serve` on a fresh SQLite file, pinned to the server core. The tenant,
- * apps and user are made with the CLI, as an operator would. Every sign-in of the load
- * comes from 127.0.0.1, so the per-address limit on starting flows is raised out of reach;
- * it stays on, so each flow still pays for its count as in production. `env` adds
- * settings; `nodeArgs` go to the server's node (e.g. `--cpu-prof`).
+ * apps and user are made with the CLI, as an operator would. `env` adds settings;
+ * `nodeArgs` go to the server's node (e.g. `--cpu-prof`).
  */
 export async function startBaton(options: { env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<BatonUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), 'baton-bench-'));
   const port = await freePort();
   const fullEnv = {
     ...process.env, BATON_DATABASE_URL: join(dir, 'baton.db'), BATON_DATA_DIR: dir, BATON_MASTER_KEY: randomBytes(32).toString('base64'),
-    BATON_PORT: String(port), BATON_HOST: '127.0.0.1', BATON_PUBLIC_URL: `http://127.0.0.1:${port}`,
-    BATON_FLOW_STARTS_PER_MINUTE: '1000000000', ...options.env,
+    BATON_PORT: String(port), BATON_HOST: '127.0.0.1', BATON_PUBLIC_URL: `http://127.0.0.1:${port}`, ...options.env,
   };
   const cli = async (...args: string[]) => JSON.parse((await run(process.execPath, [batonBin, ...args, '--json'], { env: fullEnv })).stdout) as Record<string, string>;
 

@@ -16,17 +16,22 @@ export const codeSendPolicy = { max: 5, windowMs: 15 * 60_000 } as const;
  * wire shape requires) and sending codes (each one is an email in somebody's inbox).
  * Counts live in the database, so they hold across instances. Over a limit the caller gets
  * `slow_down` with the seconds until the window ends.
+ *
+ * They apply to remote clients. A request from the machine itself is a reverse proxy on
+ * the same host that BATON_TRUST_PROXY does not name (throttling it would throttle every
+ * user at once) or a developer's or a load test's own traffic, and is not throttled.
  */
 export class RequestThrottle {
   constructor(private readonly counters: RequestCounterRepository, private readonly clock: Clock, private readonly limits: ThrottleLimits) {}
 
   async flowStart(tenantId: string, ip: string | null): Promise<void> {
     const max = this.limits.flowStartsPerIpPerMinute;
-    if (max <= 0 || ip === null) return;
+    if (max <= 0 || isLocal(ip)) return;
     await this.take(`starts:${tenantId}:${ip}`, max, 60_000, (s) => `Too many sign-in, sign-up or password reset attempts from this address; try again in ${s} seconds`);
   }
 
-  async codeSend(tenantId: string, address: string): Promise<void> {
+  async codeSend(tenantId: string, address: string, ip: string | null): Promise<void> {
+    if (isLocal(ip)) return;
     await this.take(`codes:${tenantId}:${address}`, codeSendPolicy.max, codeSendPolicy.windowMs, (s) => `Too many codes were sent to this address; try again in ${s} seconds`);
   }
 
@@ -37,4 +42,9 @@ export class RequestThrottle {
     const seconds = Math.max(1, Math.ceil((windowEndsAt - now) / 1000));
     throw new BatonError('slow_down', message(seconds), { retryAfter: seconds });
   }
+}
+
+/** True for a loopback address (or none at all): the request comes from this machine. */
+export function isLocal(ip: string | null): boolean {
+  return ip === null || ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
 }

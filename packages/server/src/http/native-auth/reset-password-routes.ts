@@ -16,7 +16,9 @@ export function resetPasswordRoutes(app: FastifyInstance, { services }: RouteDep
 
   app.post('/:tenant/resetpassword/v1.0/challenge', nativeAuth, async (request) => {
     const { tenant, app: client, p } = await nativeRequest(services, request, ['continuation_token', 'challenge_type']);
-    return stepBody(await services.passwordReset.challenge(tenant, client, { continuationToken: p.continuation_token, challengeType: p.challenge_type }));
+    return stepBody(await services.passwordReset.challenge(tenant, client, {
+      continuationToken: p.continuation_token, challengeType: p.challenge_type, ip: requestContext(request).ip,
+    }));
   });
 
   app.post('/:tenant/resetpassword/v1.0/continue', nativeAuth, async (request) => {

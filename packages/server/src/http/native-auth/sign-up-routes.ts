@@ -16,7 +16,9 @@ export function signUpRoutes(app: FastifyInstance, { services }: RouteDeps) {
 
   app.post('/:tenant/signup/v1.0/challenge', nativeAuth, async (request) => {
     const { tenant, app: client, p } = await nativeRequest(services, request, ['continuation_token', 'challenge_type']);
-    return stepBody(await services.signUp.challenge(tenant, client, { continuationToken: p.continuation_token, challengeType: p.challenge_type }));
+    return stepBody(await services.signUp.challenge(tenant, client, {
+      continuationToken: p.continuation_token, challengeType: p.challenge_type, ip: requestContext(request).ip,
+    }));
   });
 
   app.post('/:tenant/signup/v1.0/continue', nativeAuth, async (request) => {

@@ -16,6 +16,8 @@ export interface PageContext {
   tenant: Tenant;
   app: App;
   request: AuthorizationRequest;
+  /** The browser's address (as BATON_TRUST_PROXY lets Baton see it), for the throttles. */
+  clientIp: string | null;
   /** Continuation token of the authorization request, carried in every form. */
   requestToken: string;
   csrfToken: string;
@@ -42,7 +44,7 @@ export async function pageStep(deps: WebDeps, request: FastifyRequest, reply: Fa
   if (!app) throw new BatonError('invalid_client', 'The application is unknown');
   const csrfToken = deps.csrf.token(request, reply, tenant.name, deps.publicUrl);
   return {
-    tenant, app, request: flow.state, requestToken: flow.token, csrfToken, body,
+    tenant, app, request: flow.state, clientIp: request.ip ?? null, requestToken: flow.token, csrfToken, body,
     hidden: { csrf: csrfToken, request: flow.token }, nonce: securePage(reply, [new URL(flow.state.redirectUri).origin]),
   };
 }

@@ -100,10 +100,10 @@ export function signInPages(app: FastifyInstance, deps: WebDeps) {
     const { email } = readParams(['email'], c.body);
     const started = await attempt(async () => {
       const initiated = await services.nativeSignIn.initiate(c.tenant, c.app, {
-        username: email, challengeType: offered(c.app), capabilities: 'mfa_required', ip: requestContext(request).ip,
+        username: email, challengeType: offered(c.app), capabilities: 'mfa_required', ip: c.clientIp,
       });
       if (initiated.kind === 'redirect') throw new BatonError('invalid_request', initiated.reason);
-      return services.nativeSignIn.challenge(c.tenant, c.app, { continuationToken: initiated.continuationToken, challengeType: offered(c.app) });
+      return services.nativeSignIn.challenge(c.tenant, c.app, { continuationToken: initiated.continuationToken, challengeType: offered(c.app), ip: c.clientIp });
     });
     if ('refused' in started) return reply.send(identifyPage({ ...pageBase(c), email, error: started.refused.message }));
     const step = started.ok;
@@ -178,7 +178,9 @@ export function signInInstead(p: PageBase, email: string | undefined): SafeHtml 
 /** Sends a code to the account's first registered method and asks for it (verified at /login/code). */
 async function secondFactorPage({ services }: WebDeps, reply: FastifyReply, c: PageContext, token: string | undefined) {
   const methods = await services.secondFactor.introspect(c.tenant, c.app, token);
-  const step = await services.secondFactor.challenge(c.tenant, c.app, { continuationToken: methods.continuationToken, challengeType: 'oob', methodId: methods.methods[0]?.id });
+  const step = await services.secondFactor.challenge(c.tenant, c.app, {
+    continuationToken: methods.continuationToken, challengeType: 'oob', methodId: methods.methods[0]?.id, ip: c.clientIp,
+  });
   if (step.kind === 'redirect') throw new BatonError('invalid_request', step.reason);
   return reply.send(codePage({
     ...pageBase(c, { ct: step.continuationToken, mfa: '1' }), action: `/${c.tenant.name}/login/code`, title: 'Confirm it is you',
