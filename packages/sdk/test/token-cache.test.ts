@@ -16,7 +16,7 @@ describe('the token cache and sign-out, against a real Baton', () => {
     const store = new MemoryStore();
     return { clock, recorder, store, client: sdkClient(t, { fetch: recorder.fetch, now: clock.now, store, ...options }) };
   };
-  const storedSession = async (store: MemoryStore) => JSON.parse((await store.get(`baton.session:${t.app.clientId}`)) ?? 'null');
+  const storedSession = async (store: MemoryStore, clientId = t.app.clientId) => JSON.parse((await store.get(`baton.session:${clientId}`)) ?? 'null');
   const sessionRow = async (id: string | undefined) => (await t.services.sessions.list(t.tenant, t.user)).find((s) => s.id === id);
   const rawRefresh = (refreshToken: string) => postForm(`${t.base}/oauth2/v2.0/token`, { client_id: t.app.clientId, grant_type: 'refresh_token', refresh_token: refreshToken });
 
@@ -58,6 +58,53 @@ describe('the token cache and sign-out, against a real Baton', () => {
     expect(recorder.grants('refresh_token')).toHaveLength(1);
     await account.getAccessToken({ forceRefresh: true });
     expect(recorder.grants('refresh_token')).toHaveLength(2);
+  });
+
+  describe('two windows (tabs, app instances) sharing one store', () => {
+    /** A second NativeAuthClient over the same store, with its own clock and recorder: another tab. */
+    const otherWindow = (store: MemoryStore, options: ClientOptions = {}) => {
+      const clock = sdkClock();
+      const recorder = recordingFetch();
+      return { clock, recorder, client: sdkClient(t, { store, fetch: recorder.fetch, now: clock.now, ...options }) };
+    };
+
+    it('the window that refreshes second carries on from the first one\'s rotation, long after the retry window, and the session lives on', async () => {
+      const { app } = await t.registerApp({ name: 'One-second retry window', lifetimes: { refreshRetryWindow: 1 } });
+      const first = setup({ app });
+      const account = await signedIn(first.client);
+      const second = otherWindow(first.store, { app });
+      const secondAccount = (await second.client.getAccount())!;
+      await account.getAccessToken({ forceRefresh: true });
+      const rotatedByFirst = (await storedSession(first.store, app.clientId)).refreshToken;
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+
+      second.clock.advance(t.app.accessTokenTtl * 1000);
+      await secondAccount.getAccessToken();
+      expect(second.recorder.grants('refresh_token').map((r) => r.params.get('refresh_token'))).toEqual([rotatedByFirst]);
+      expect((await sessionRow(account.claims.sessionId))?.revokedAt).toBeNull();
+      expect(await account.getAccessToken({ forceRefresh: true })).toEqual(expect.any(String));
+    });
+
+    it('a window takes the access token another one just refreshed instead of refreshing again', async () => {
+      const first = setup();
+      const account = await signedIn(first.client);
+      const second = otherWindow(first.store);
+      const secondAccount = (await second.client.getAccount())!;
+      const refreshed = await account.getAccessToken({ forceRefresh: true });
+      expect(await secondAccount.getAccessToken({ forceRefresh: true })).toBe(refreshed);
+      expect(second.recorder.grants('refresh_token')).toHaveLength(0);
+    });
+
+    it('a window whose session was signed out in another reports session_ended without asking the server', async () => {
+      const first = setup();
+      const account = await signedIn(first.client);
+      const second = otherWindow(first.store);
+      const secondAccount = (await second.client.getAccount())!;
+      await account.signOut();
+      const error = await secondAccount.getAccessToken({ forceRefresh: true }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'session_ended' });
+      expect(second.recorder.grants('refresh_token')).toHaveLength(0);
+    });
   });
 
   it('keeps the session when the server cannot be reached', async () => {

@@ -15,6 +15,11 @@ const maxRefreshMarginMs = 60_000;
  * Each refresh stores the rotated refresh token before anyone sees the new access token.
  * If that write fails, the next refresh presents the previous token again, which the
  * server answers with the same successor inside its retry window.
+ *
+ * The store may be shared: browser tabs over one IndexedDB, app instances over one file. So a
+ * refresh first reads the store, and carries on from what another tab or app instance rotated
+ * to, rather than present a refresh token that was rotated long ago, which the server
+ * would take for a stolen one and revoke the session.
  */
 export class TokenCache {
   private isEnded = false;
@@ -53,9 +58,25 @@ export class TokenCache {
 
   async accessToken(forceRefresh = false): Promise<string> {
     const r = this.record;
-    const margin = Math.min(maxRefreshMarginMs, r.lifetimeMs / 4);
-    if (!forceRefresh && this.ctx.platform.now() < r.expiresAt - margin) return r.accessToken;
+    if (!forceRefresh && this.ctx.platform.now() < r.expiresAt - refreshMargin(r)) return r.accessToken;
     return (await this.refresh()).accessToken;
+  }
+
+  /**
+   * This session's record as the store has it now: another tab or app instance sharing the store
+   * may have rotated it. Gone from the store, or replaced by another session (signed out
+   * there, perhaps signed in again as someone else), it has ended here too.
+   */
+  private async latest(): Promise<SessionRecord> {
+    const mine = this.record;
+    const text = await this.ctx.store.get(this.ctx.sessionKey);
+    const stored = text ? (JSON.parse(text) as SessionRecord) : null;
+    if (stored?.refreshToken === mine.refreshToken) return mine;
+    if (!stored || !sameSession(stored, mine)) {
+      this.isEnded = true;
+      throw new BatonSdkError('session_ended', 'This session was signed out in another window or app instance: sign in again');
+    }
+    return stored;
   }
 
   /** Forgets the session locally: its tokens and, for a DPoP-bound one, the key. */
@@ -66,7 +87,11 @@ export class TokenCache {
   }
 
   private async rotate(): Promise<SessionRecord> {
-    const previous = this.record;
+    const previous = await this.latest();
+    if (previous !== this.current) {
+      this.current = previous;
+      if (this.ctx.platform.now() < previous.expiresAt - refreshMargin(previous)) return previous;
+    }
     const answer = await postToken(this.ctx, { grant_type: 'refresh_token', refresh_token: previous.refreshToken }, this.dpop);
     if (!answer.ok) {
       const error = errorFromAnswer(answer);
@@ -80,6 +105,15 @@ export class TokenCache {
     this.current = next;
     return next;
   }
+}
+
+/** How long before expiry an access token is refreshed: a quarter of its life, at most a minute. */
+function refreshMargin(record: SessionRecord): number {
+  return Math.min(maxRefreshMarginMs, record.lifetimeMs / 4);
+}
+
+function sameSession(a: SessionRecord, b: SessionRecord): boolean {
+  return a.claims.tenantId === b.claims.tenantId && a.claims.userId === b.claims.userId && a.claims.sessionId === b.claims.sessionId;
 }
 
 /** The store's DPoP signer (one ECDSA P-256 key per store). */
