@@ -164,5 +164,16 @@ describe.each(engines)('web-view sign-in with a session transfer token on %s', (
       expect(out.html).not.toContain(uri);
       expect(redirectParams(await silent(browser))).toMatchObject({ error: 'login_required' });
     });
+
+    it.each([
+      ['an object', { a: 1 }], ['true', true], ['a list in a list', [[]]], ['a string with a NUL', 'a\u0000b'], ['a number', 42],
+    ])('shows the signed-out page for an id_token_hint whose aud is %s, not a server error', async (_case, aud) => {
+      const { browser } = await signedInView();
+      const hint = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ aud })).toString('base64url')}.`;
+      const out = await browser.get(`${t.base}/oauth2/v2.0/logout?${new URLSearchParams({ post_logout_redirect_uri: 'https://shop.example/bye', id_token_hint: hint })}`);
+      expect(out.status).toBe(200);
+      expect(titleOf(out)).toBe('Signed out');
+      expect(redirectParams(await silent(browser))).toMatchObject({ error: 'login_required' });
+    });
   });
 });

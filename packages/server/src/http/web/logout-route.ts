@@ -36,12 +36,17 @@ export function logoutRoute(app: FastifyInstance, { services, publicUrl }: { ser
   app.post('/:tenant/oauth2/v2.0/logout', handler);
 }
 
-/** The client an ID token was issued to. Only used to pick a registered redirect, so an unverified hint can do no harm. */
+/**
+ * The client an ID token was issued to. Only used to pick a registered redirect, so an
+ * unverified hint can do no harm, once its `aud` is checked to be a plain string: it is
+ * anyone's JSON.
+ */
 function audienceOf(idToken: string | undefined): string | undefined {
   if (!idToken) return undefined;
   try {
-    const { aud } = decodeJwt(idToken);
-    return Array.isArray(aud) ? aud[0] : aud;
+    const { aud } = decodeJwt(idToken) as { aud?: unknown };
+    const first: unknown = Array.isArray(aud) ? aud[0] : aud;
+    return typeof first === 'string' && /^[\x21-\x7e]{1,256}$/.test(first) ? first : undefined;
   } catch {
     return undefined;
   }
