@@ -195,6 +195,12 @@ describe.each(engines)('native-auth sign-up on %s', (engine) => {
       expectOk(await loyalty.signUpContinue(ct, 'attributes', { attributes: JSON.stringify({ memberNumber: 'M1234', newsletter: 'false', age: '30' }) }));
     });
 
+    it.each([['a NUL', 'Ada\u0000Lovelace'], ['a newline', 'Ada\nLovelace'], ['an escape', 'Ada\u001b[31m']])('refuses a text attribute with %s in it', async (_case, displayName) => {
+      const refused = await client.signUpStart(freshEmail('control'), { password: strongPassword, attributes: JSON.stringify({ displayName, city: 'Paris' }) });
+      expectNativeAuthError(refused, 400, 'invalid_grant', { suberror: 'attribute_validation_failed' });
+      expect(refused.body.invalid_attributes).toEqual([{ name: 'displayName' }]);
+    });
+
     it('refuses an attribute the app does not declare', async () => {
       const refused = await client.signUpStart(freshEmail('unknown'), { password: strongPassword, attributes: JSON.stringify({ memberNumber: 'M1234' }) });
       expectNativeAuthError(refused, 400, 'invalid_grant', { suberror: 'attribute_validation_failed' });

@@ -5,6 +5,8 @@ import type { App, AttributeDefinition } from '../model.js';
 export const builtInAttributes = ['displayName', 'givenName', 'surname', 'city', 'country', 'postalCode', 'state', 'streetAddress', 'jobTitle'] as const;
 
 const maxLength = 256;
+/** No attribute is a place for control characters (a NUL would not even fit a PostgreSQL text column). */
+const controlCharacter = /[\u0000-\u001f\u007f]/;
 
 /** The attributes an app knows: its own declarations, then the built-ins it did not redeclare. */
 export function attributeDefinitions(app: App): AttributeDefinition[] {
@@ -50,7 +52,7 @@ export function missingRequiredAttributes(app: App, values: Record<string, unkno
 function valueFits(d: AttributeDefinition, value: unknown): boolean {
   if (d.type === 'boolean') return typeof value === 'boolean' || value === 'true' || value === 'false';
   if (d.type === 'number') return (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)));
-  if (typeof value !== 'string' || value.length > maxLength || (d.required && value.trim() === '')) return false;
+  if (typeof value !== 'string' || value.length > maxLength || controlCharacter.test(value) || (d.required && value.trim() === '')) return false;
   if (d.options && !d.options.includes(value)) return false;
   return d.regex ? new RegExp(d.regex, 'u').test(value) : true;
 }
