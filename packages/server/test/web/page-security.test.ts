@@ -88,6 +88,16 @@ describe('cookies and headers of the hosted pages', () => {
       for (const page of pages) expectLockedDown(page);
     });
 
+    it('a form the server cannot read (too large, not a form) gets a page that says so with its 4xx, not a server error', async () => {
+      for (const [body, type, status] of [['email=' + 'a'.repeat(70_000), 'application/x-www-form-urlencoded', 413], ['{"email":"a"}', 'text/plain', 400]] as const) {
+        const res = await fetch(`${t.base}/login/identify`, { method: 'POST', headers: { 'content-type': type }, body });
+        const html = await res.text();
+        expect(res.status).toBe(status);
+        expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+        expect(html).not.toContain('on our side');
+      }
+    });
+
     it('form-action allows Baton and the redirect URI origin only (the redirect after a form)', async () => {
       const page = await new WebClient(t.url).get(authorizeUrl(t, app, newPkce()));
       expect(page.headers.get('content-security-policy')).toContain("form-action 'self' https://shop.example;");

@@ -21,12 +21,14 @@ export function webErrorHandler(services: Services) {
     if (wire.unexpected) request.log.error({ err: error }, 'unexpected error');
     else request.log.info({ error: wire.body.error, description: wire.body.error_description }, 'page refused');
     const tenant = await tenantOf(services, request).catch(() => batonTenant);
-    return errorPage(reply, tenant, wire.status, message(error, wire.unexpected));
+    return errorPage(reply, tenant, wire.status, message(error, wire));
   };
 }
 
-function message(error: unknown, unexpected: boolean): string {
-  if (unexpected || !(error instanceof BatonError)) return 'Something went wrong on our side. Go back to the app and try again.';
+function message(error: unknown, wire: ReturnType<typeof toWireError>): string {
+  if (wire.unexpected) return 'Something went wrong on our side. Go back to the app and try again.';
+  // What the browser sent could not be read (too large, not a form): the request's fault, not ours.
+  if (!(error instanceof BatonError)) return `${wire.body.error_description}. Go back to the app and try again.`;
   // A continuation token that no longer works is, to a person, a page that has gone stale.
   if (error.details.errorCodes?.includes(55200)) return 'This page has expired. Go back to the app and start again.';
   if (error.code === 'invalid_tenant') return 'This sign-in address is not valid.';
