@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from 'pino';
 import type { Services } from '../core/services.js';
 import { BatonError } from '../core/errors.js';
+import { answerClientError } from './client-errors.js';
 import { registerCors } from './cors.js';
 import { registerHealth } from './health.js';
 import { registerWeb } from './web/index.js';
@@ -27,6 +28,9 @@ export interface HttpOptions {
   /** Whose X-Forwarded-For to believe (config's `trustProxy`). */
   trustProxy?: boolean | number | string[];
 }
+
+/** How long a whole request may take to arrive. */
+const requestTimeoutMs = 30_000;
 
 /** Believes the nearest `hops` proxies (the last entries of X-Forwarded-For). */
 function proxyHops(hops: number) {
@@ -70,6 +74,9 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     genReqId: (request) => correlationId(request.headers['client-request-id']),
     logController: new OneLinePerRequest({ requestIdLogLabel: 'correlation_id' }),
     routerOptions: { ignoreTrailingSlash: true },
+    clientErrorHandler: answerClientError,
+    // A body that trickles in (slowloris) is cut off; no Baton request takes this long.
+    requestTimeout: requestTimeoutMs,
     // A URL the router cannot read (bad percent-encoding, an overlong segment) reaches no route; it still gets an OAuth error.
     frameworkErrors: (error, request, reply) => replyWithError(error, request, reply, 'oauth'),
   });
