@@ -10,7 +10,8 @@ import type { Services } from '../core/services.js';
 export async function dpopKeyOf(services: Services, request: FastifyRequest, publicUrl: string, accessToken?: string): Promise<string | null> {
   const header = request.headers.dpop;
   if (header === undefined) return null;
-  if (Array.isArray(header) || header.length === 0) throw new BatonError('invalid_dpop_proof', 'Send exactly one DPoP proof');
+  // Node joins repeated headers with commas, which a JWT never holds.
+  if (Array.isArray(header) || header.length === 0 || header.includes(',')) throw new BatonError('invalid_dpop_proof', 'Send exactly one DPoP proof');
   const path = request.url.split('?')[0] ?? '';
   return services.dpop.verify(header, { method: request.method, url: `${publicUrl}${path}`, ...(accessToken !== undefined ? { accessToken } : {}) });
 }

@@ -64,6 +64,8 @@ export function toWireError(error: unknown, format: WireFormat, correlationId: s
 function asBatonError(error: unknown): BatonError | null {
   if (error instanceof BatonError) return error;
   const e = error as { code?: string; statusCode?: number; message?: string };
+  // Node's word for a client that hung up before its body was complete: nothing went wrong here.
+  if (e?.code === 'ECONNRESET' && e.message === 'aborted') return new BatonError('invalid_request', 'The client closed the connection before the request was complete');
   if (typeof e?.code !== 'string' || !e.code.startsWith('FST_')) return null;
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new BatonError('invalid_request', 'The request body is too large');
   if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new BatonError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded');

@@ -144,7 +144,18 @@ describe.each(engines)('DPoP (RFC 9449) on %s', (engine) => {
       expect(asBearer.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
       // A proof alongside does not make a Bearer presentation acceptable.
       expectError(await userinfo({ authorization: `Bearer ${at}`, dpop: await userinfoProof(companion.key, at) }), 401, 'invalid_token');
-      expectDpopChallenge(await userinfo({ authorization: `DPoP ${at}` }));
+      const withoutProof = await userinfo({ authorization: `DPoP ${at}` });
+      expectDpopChallenge(withoutProof);
+      expect(withoutProof.body.error_description).toMatch(/send a DPoP proof/);
+    });
+
+    it('refuses two DPoP proofs at once, saying so', async () => {
+      const { companion } = await client.handOff();
+      const at = companion.tokens.access_token;
+      const [one, two] = [await userinfoProof(companion.key, at), await userinfoProof(companion.key, at)];
+      const res = await userinfo({ authorization: `DPoP ${at}`, dpop: `${one}, ${two}` });
+      expectDpopChallenge(res);
+      expect(res.body.error_description).toMatch(/exactly one DPoP proof/);
     });
 
     it("refuses a proof from another key, for another token, replayed, or for another URL, with a DPoP challenge", async () => {

@@ -38,6 +38,6 @@ describe('malformed HTTP', () => {
   });
 
   it('gives a request 30 seconds to arrive in full, so a body trickled in byte by byte is cut off (Fastify leaves it unbounded)', () => {
-    expect(t.server.http.initialConfig.requestTimeout).toBe(30_000);
+    expect((t.server.http.initialConfig as { requestTimeout?: number }).requestTimeout).toBe(30_000);
   });
 });

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, postForm, signInWithPassword } from '../support/http.js';
@@ -55,5 +56,17 @@ describe('request logs', () => {
       expect(written).not.toContain(secret);
     }
     expect(written).toContain('access_token=[redacted]');
+  });
+
+  it('logs a client that hangs up in the middle of its body as a refused request, not as a server error', async () => {
+    const id = 'c0ffee00-aaaa-4bbb-8ccc-000000000003';
+    const { port } = new URL(t.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(`POST /acme/oauth2/v2.0/token HTTP/1.1\r\nHost: x\r\nclient-request-id: ${id}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.destroy();
+    await expect.poll(() => linesOf(id).map((line) => line.msg)).toContain('request refused');
+    expect(linesOf(id).filter((line) => (line.level as number) >= 50)).toEqual([]);
   });
 });

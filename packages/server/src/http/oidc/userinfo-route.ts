@@ -20,6 +20,7 @@ export function userinfoRoute(app: FastifyInstance, { services, publicUrl }: Rou
       if (!claims.cnf) throw new BatonError('invalid_token', 'This access token is not DPoP-bound; present it as a Bearer token');
       if (match[1].toLowerCase() !== 'dpop') throw new BatonError('invalid_token', 'This access token is DPoP-bound; present it with "Authorization: DPoP" and a proof');
       const jkt = await dpopKeyOf(services, request, publicUrl, token);
+      if (jkt === null) throw new BatonError('invalid_dpop_proof', 'This access token is DPoP-bound; send a DPoP proof with it');
       if (jkt !== claims.cnf.jkt) throw new BatonError('invalid_dpop_proof', 'The DPoP proof is signed by another key than the one the token is bound to');
     }
     const user = claims.oid ? await services.repos.users.findById(tenant.id, claims.oid) : null;
