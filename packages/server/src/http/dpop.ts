@@ -13,5 +13,26 @@ export async function dpopKeyOf(services: Services, request: FastifyRequest, pub
   // Node joins repeated headers with commas, which a JWT never holds.
   if (Array.isArray(header) || header.length === 0 || header.includes(',')) throw new BatonError('invalid_dpop_proof', 'Send exactly one DPoP proof');
   const path = request.url.split('?')[0] ?? '';
-  return services.dpop.verify(header, { method: request.method, url: `${publicUrl}${path}`, ...(accessToken !== undefined ? { accessToken } : {}) });
+  return services.dpop.verify(header, { method: request.method, url: `${addressedBase(publicUrl, request.headers.host)}${path}`, ...(accessToken !== undefined ? { accessToken } : {}) });
+}
+
+const loopbackNames = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * The public URL as the client addressed it. A server whose public URL is a loopback name
+ * (development) answers to every loopback name on its port, and a client that called
+ * 127.0.0.1 where the public URL says localhost signs the URL it called; both name this
+ * machine. Any other public URL is taken as it is: Host headers are the client's to choose.
+ */
+function addressedBase(publicUrl: string, host: string | undefined): string {
+  const base = new URL(publicUrl);
+  if (!host || !loopbackNames.has(base.hostname)) return publicUrl;
+  let called: URL;
+  try {
+    called = new URL(`${base.protocol}//${host}`);
+  } catch {
+    return publicUrl;
+  }
+  if (!loopbackNames.has(called.hostname) || called.port !== base.port || called.username || called.pathname !== '/') return publicUrl;
+  return `${base.protocol}//${called.host}${publicUrl.slice(`${base.protocol}//${base.host}`.length)}`;
 }

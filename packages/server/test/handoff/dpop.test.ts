@@ -171,6 +171,17 @@ describe.each(engines)('DPoP (RFC 9449) on %s', (engine) => {
       expectDpopChallenge(await dpop(once));
     });
 
+    it('on a development server (a loopback public URL), accepts a proof for the other loopback name the client called, and no other host', async () => {
+      const { companion } = await client.handOff();
+      const at = companion.tokens.access_token;
+      const viaLocalhost = `${t.base.replace('127.0.0.1', 'localhost')}/oidc/userinfo`;
+      const proofFor = (url: string) => dpopProof(companion.key, { method: 'GET', url, now: t.clock.now(), accessToken: at });
+      const res = await getJson(viaLocalhost, { authorization: `DPoP ${at}`, dpop: await proofFor(viaLocalhost) });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expectDpopChallenge(await getJson(viaLocalhost, { authorization: `DPoP ${at}`, dpop: await proofFor(viaLocalhost.replace('localhost', 'evil.example')) }));
+      expectDpopChallenge(await getJson(userinfoUrl(), { authorization: `DPoP ${at}`, dpop: await proofFor(viaLocalhost) }));
+    });
+
     it('refuses a Bearer token presented as DPoP', async () => {
       const phone = await client.signIn();
       const key = await newDpopKey();
