@@ -178,9 +178,9 @@ export interface CodeMailer {
 
 export interface ExpiredRecordRepository {
   /**
-   * Deletes up to `limit` records of each short-lived kind (continuation tokens, one-time
-   * codes, session transfer tokens, authorization codes, request counts) that expired
-   * before `before`, and as many attempt counts whose last failure and lockout both ended
+   * Deletes up to `limit` records of each kind that expires (continuation tokens, one-time
+   * codes, session transfer tokens, authorization codes, request counts, refresh tokens)
+   * that expired before `before`, and as many attempt counts whose last failure and lockout both ended
    * before it; returns how many it deleted in all.
    */
   deleteExpired(before: number, limit: number): Promise<number>;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { engines } from '../support/databases.js';
-import { openedSession, storedUser, t0, useStore } from './store.js';
+import { aToken, openedSession, storedUser, t0, useStore } from './store.js';
 
-const shortLived = ['continuation_tokens', 'one_time_codes', 'session_transfer_tokens', 'authorization_codes', 'request_counters'] as const;
+const shortLived = ['continuation_tokens', 'one_time_codes', 'session_transfer_tokens', 'authorization_codes', 'request_counters', 'refresh_tokens'] as const;
 
 describe.each(engines)('expired-record repository on %s', (engine) => {
   const store = useStore(engine);
@@ -12,7 +12,7 @@ describe.each(engines)('expired-record repository on %s', (engine) => {
   async function rowsExpiringAt(expiresAt: number) {
     const { handle, repos } = store();
     const user = await storedUser(repos);
-    const { session } = await openedSession(repos, user);
+    const { session, token } = await openedSession(repos, user);
     const key = randomUUID();
     const common = { tenant_id: user.tenantId, created_at: t0, expires_at: expiresAt };
     await handle.db.insertInto('continuation_tokens').values({ ...common, digest: key, client_id: session.clientId, flow: 'sign-in', user_id: user.id, state: '{}', flow_expires_at: expiresAt }).execute();
@@ -23,6 +23,7 @@ describe.each(engines)('expired-record repository on %s', (engine) => {
       browser_session_id: session.id, consumed_at: null, issued_session_id: null,
     }).execute();
     await handle.db.insertInto('request_counters').values({ key, count: 1, expires_at: expiresAt }).execute();
+    await repos.sessions.rotate(token.digest, aToken(session, { digest: key, generation: 1, issuedAt: t0, expiresAt }), t0);
     return key;
   }
 
@@ -34,6 +35,7 @@ describe.each(engines)('expired-record repository on %s', (engine) => {
     if (await db.selectFrom('session_transfer_tokens').select('digest').where('digest', '=', key).executeTakeFirst()) found.push('session_transfer_tokens');
     if (await db.selectFrom('authorization_codes').select('digest').where('digest', '=', key).executeTakeFirst()) found.push('authorization_codes');
     if (await db.selectFrom('request_counters').select('key').where('key', '=', key).executeTakeFirst()) found.push('request_counters');
+    if (await db.selectFrom('refresh_tokens').select('digest').where('digest', '=', key).executeTakeFirst()) found.push('refresh_tokens');
     return found;
   }
 

@@ -42,12 +42,12 @@ describe('SQLite', () => {
     }
   });
 
-  it('keeps refresh_tokens to its digest key: every other index would be written on each rotation', async () => {
+  it('keeps refresh_tokens to its digest key and its expiry (for the sweep): every other index would be written on each rotation', async () => {
     const handle = openDatabase(await freshDatabaseUrl('sqlite'));
     try {
       await migrate(handle);
       const indexes = await sql<{ name: string; origin: string }>`PRAGMA index_list(refresh_tokens)`.execute(handle.db);
-      expect(indexes.rows.map((index) => index.origin)).toEqual(['pk']);
+      expect(indexes.rows.map((index) => `${index.origin} ${index.origin === 'pk' ? '' : index.name}`.trim()).sort()).toEqual(['c refresh_tokens_expiry', 'pk']);
     } finally {
       await handle.close();
     }

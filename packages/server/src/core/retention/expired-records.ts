@@ -15,12 +15,13 @@ export const retentionPolicy = {
 } as const;
 
 /**
- * Deletes the short-lived records that can never be used again: continuation tokens,
- * one-time codes, session transfer tokens, authorization codes and request counts a day
+ * Deletes the records that can never be used again: continuation tokens, one-time codes,
+ * session transfer tokens, authorization codes, request counts and refresh tokens a day
  * past their expiry, and attempt counts a day after their last failure and lockout.
  * Abandoned flows (a bot calling `initiate` over and over) would otherwise grow the
- * database without bound. Refresh tokens are not swept: a session's old tokens are what
- * reuse detection looks for while the session lives.
+ * database without bound, and so would every rotation. A refresh token past its expiry is
+ * refused as expired before reuse is even considered, so reuse detection no longer needs
+ * it; a token still within its lifetime is kept, rotated or not.
  */
 export class ExpiredRecords {
   constructor(private readonly records: ExpiredRecordRepository, private readonly clock: Clock) {}

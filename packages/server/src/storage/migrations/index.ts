@@ -8,6 +8,7 @@ import { flowDeadline } from './0005-flow-deadline.js';
 import { leanRefreshTokens } from './0006-lean-refresh-tokens.js';
 import { expiryIndexes } from './0007-expiry-indexes.js';
 import { requestCounters } from './0008-request-counters.js';
+import { refreshTokenExpiry } from './0009-refresh-token-expiry.js';
 
 /** Migrations in order; names sort, and a released one never changes. */
 export function migrationProvider(engine: Engine): MigrationProvider {
@@ -20,6 +21,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '0006-lean-refresh-tokens': leanRefreshTokens,
     '0007-expiry-indexes': expiryIndexes,
     '0008-request-counters': requestCounters,
+    '0009-refresh-token-expiry': refreshTokenExpiry,
   };
   return { getMigrations: async () => migrations };
 }

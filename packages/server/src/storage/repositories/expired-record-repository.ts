@@ -15,13 +15,14 @@ const deadAttemptCounts: BoundedDelete = (direct, before, limit) => direct.run(
   [before, before, limit],
 );
 
-/** The short-lived tables with their keys (migrations 0007 and 0008 index their expiry), then the attempt counts. */
+/** The tables swept by expiry with their keys (migrations 0007 to 0009 index it), then the attempt counts. */
 const deletes: BoundedDelete[] = [
   byExpiry('continuation_tokens', 'digest'),
   byExpiry('one_time_codes', 'id'),
   byExpiry('session_transfer_tokens', 'digest'),
   byExpiry('authorization_codes', 'digest'),
   byExpiry('request_counters', 'key'),
+  byExpiry('refresh_tokens', 'digest'),
   deadAttemptCounts,
 ];
 
