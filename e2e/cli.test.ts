@@ -134,6 +134,18 @@ describe('the baton CLI with --json', () => {
     expect(audit.json).toEqual([expect.objectContaining({ user_id: created.json.id })]);
   });
 
+  it('audit prune deletes the events older than the days given, and only those', async () => {
+    const acme = (await readStored(databaseUrl, (repos) => repos.tenants.findByName('acme')))!;
+    await readStored(databaseUrl, (repos) => repos.audit.record({ tenantId: acme.id, type: 'test.old', createdAt: Date.now() - 40 * 86_400_000 }));
+    const before = (await baton('audit', 'list', '--tenant', 'acme', '--limit', '1000')).json.length;
+    const pruned = await baton('audit', 'prune', '--older-than', '30', '--tenant', 'acme');
+    expect(pruned.code).toBe(0);
+    expect(pruned.json).toEqual({ deleted: 1 });
+    const after = await baton('audit', 'list', '--tenant', 'acme', '--limit', '1000');
+    expect(after.json).toHaveLength(before - 1);
+    expect(after.json.map((e: { type: string }) => e.type)).not.toContain('test.old');
+  });
+
   it('backup copies the SQLite database into a new file that Baton can run on, and never overwrites one', async () => {
     const file = join(emptyFolder(), 'backups', 'baton-copy.db');
     const made = await baton('backup', file);
@@ -171,6 +183,7 @@ describe('the baton CLI with --json', () => {
       ['a colour that is not one', ['tenant', 'create', 'delta', '--color', 'red;}body{display:none'], /theme colour must be/],
       ['a missing required option', ['user', 'create', '--tenant', 'acme'], /required option '--email <email>' not specified/],
       ['an audit limit out of range', ['audit', 'list', '--tenant', 'acme', '--limit', '0'], /--limit must be a whole number from 1 to 1000/],
+      ['a prune age that is not a number of days', ['audit', 'prune', '--older-than', 'soon'], /--older-than must be a whole number of days/],
     ])('%s', async (_case, args, message) => {
       const failed = await baton(...args);
       expect(failed.code).not.toBe(0);

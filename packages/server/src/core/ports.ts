@@ -85,6 +85,8 @@ export interface ContinuationRepository {
 export interface AuditRepository {
   record(event: AuditEvent): Promise<void>;
   list(filter: { tenantId: string; type?: string; userId?: string; limit?: number }): Promise<Array<AuditEvent & { id: number }>>;
+  /** Deletes up to `limit` of the oldest events recorded before `before` (of one tenant, or of all); returns how many. */
+  deleteBefore(before: number, limit: number, tenantId?: string): Promise<number>;
 }
 
 export interface OneTimeCodeRepository {

@@ -46,4 +46,19 @@ describe.each(engines)('audit repository on %s', (engine) => {
     expect(await pick({ limit: 1 })).toEqual(['sign_in.failed/u2']);
     expect(await audit.list({ tenantId: 'tenant-none' })).toEqual([]);
   });
+
+  it('deletes the oldest events recorded before a time, of one tenant or of all, at most `limit` at once', async () => {
+    const { audit } = store().repos;
+    const [mine, theirs] = [`prune-${t0}-a-${engine}`, `prune-${t0}-b-${engine}`];
+    for (const [tenantId, at] of [[mine, 1], [mine, 2], [mine, 3], [mine, 50], [theirs, 1], [theirs, 50]] as const) {
+      await audit.record(anEvent(tenantId, { type: `at.${at}`, createdAt: t0 - 100 + at }));
+    }
+    const types = async (tenantId: string) => (await audit.list({ tenantId })).map((e) => e.type).reverse();
+    expect(await audit.deleteBefore(t0 - 60, 2, mine)).toBe(2);
+    expect(await types(mine)).toEqual(['at.3', 'at.50']);
+    expect(await types(theirs)).toEqual(['at.1', 'at.50']);
+    expect(await audit.deleteBefore(t0 - 60, 100)).toBeGreaterThanOrEqual(2);
+    expect(await types(mine)).toEqual(['at.50']);
+    expect(await types(theirs)).toEqual(['at.50']);
+  });
 });

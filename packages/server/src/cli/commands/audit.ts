@@ -27,4 +27,16 @@ export function auditCommands(program: Command, run: RunCommand) {
     out.result(listed, () => listed.length === 0 ? 'No events' : listed.map((e) =>
       `${e.at}  ${e.type.padEnd(32)}  user ${e.user_id ?? '-'}  client ${e.client_id ?? '-'}  ip ${e.ip ?? '-'}`).join('\n'));
   });
+
+  run(audit.command('prune').description('delete audit events older than a number of days (of one tenant, or of all)')
+    .requiredOption('--older-than <days>', 'delete events recorded more than this many days ago')
+    .option('--tenant <tenant>', 'only this tenant\'s events'), async (out, o) => {
+    const days = Number(o.olderThan);
+    if (!Number.isInteger(days) || days < 1) throw new BatonError('invalid_request', '--older-than must be a whole number of days, 1 or more');
+    const deleted = await withRuntime(async (rt) => {
+      const tenant = o.tenant ? await rt.services.tenants.require(o.tenant) : null;
+      return rt.services.audit.prune(rt.services.clock.now() - days * 86_400_000, tenant?.id);
+    });
+    out.result({ deleted }, () => `Deleted ${deleted} audit event(s) older than ${days} day(s)`);
+  });
 }

@@ -17,4 +17,19 @@ export class AuditLog {
       createdAt: this.clock.now(),
     });
   }
+
+  /**
+   * Deletes the events recorded before `before` (of one tenant, or of every tenant), a
+   * thousand at a time so that serving never waits long; returns how many.
+   */
+  async prune(before: number, tenantId?: string): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const batch = await this.events.deleteBefore(before, pruneBatch, tenantId);
+      deleted += batch;
+      if (batch < pruneBatch) return deleted;
+    }
+  }
 }
+
+const pruneBatch = 1000;

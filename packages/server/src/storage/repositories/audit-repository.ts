@@ -27,5 +27,12 @@ export function auditRepository(db: Kysely<Database>, direct: DirectSql): AuditR
         userAgent: r.user_agent, correlationId: r.correlation_id, data: parse<Record<string, unknown>>(r.data), createdAt: r.created_at,
       }));
     },
+    async deleteBefore(before, limit, tenantId) {
+      // Events are numbered in the order they happen, so the oldest come first in id order.
+      const oldest = tenantId
+        ? 'SELECT id FROM audit_events WHERE tenant_id = ? AND created_at < ? ORDER BY id LIMIT ?'
+        : 'SELECT id FROM audit_events WHERE created_at < ? ORDER BY id LIMIT ?';
+      return direct.run(`DELETE FROM audit_events WHERE id IN (${oldest})`, tenantId ? [tenantId, before, limit] : [before, limit]);
+    },
   };
 }
