@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { emptyFolder, isolatedBatonEnv } from './support/baton-env.js';
 import { repoRoot, runBaton, runBatonJson, runToEnd, spawnProcess, stopAllProcesses } from './support/baton-process.js';
@@ -144,6 +145,19 @@ describe('the baton CLI with --json', () => {
     const after = await baton('audit', 'list', '--tenant', 'acme', '--limit', '1000');
     expect(after.json).toHaveLength(before - 1);
     expect(after.json.map((e: { type: string }) => e.type)).not.toContain('test.old');
+  });
+
+  it('serve on a port already taken fails at once, naming the setting to change', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = String((taken.address() as { port: number }).port);
+      const failed = await runBatonJson(['serve'], { env: { ...env, BATON_PORT: port, BATON_HOST: '127.0.0.1' } });
+      expect(failed.code).toBe(1);
+      expect(failed.json).toEqual({ error: 'configuration_error', error_description: expect.stringMatching(new RegExp(`Port ${port} .*already in use.*BATON_PORT`)) });
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 
   it('backup copies the SQLite database into a new file that Baton can run on, and never overwrites one', async () => {
