@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { AuditEvent, RequestContext } from '../model.js';
 import type { AuditRepository } from '../ports.js';
+import { deleteInBatches } from '../retention/delete-in-batches.js';
 
 export type AuditInput = Omit<AuditEvent, 'createdAt' | 'ip' | 'userAgent' | 'correlationId'>;
 
@@ -22,14 +23,7 @@ export class AuditLog {
    * Deletes the events recorded before `before` (of one tenant, or of every tenant), a
    * thousand at a time so that serving never waits long; returns how many.
    */
-  async prune(before: number, tenantId?: string): Promise<number> {
-    let deleted = 0;
-    for (;;) {
-      const batch = await this.events.deleteBefore(before, pruneBatch, tenantId);
-      deleted += batch;
-      if (batch < pruneBatch) return deleted;
-    }
+  prune(before: number, tenantId?: string): Promise<number> {
+    return deleteInBatches((size) => this.events.deleteBefore(before, size, tenantId), 1000);
   }
 }
-
-const pruneBatch = 1000;

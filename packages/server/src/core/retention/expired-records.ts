@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { ExpiredRecordRepository } from '../ports.js';
+import { deleteInBatches } from './delete-in-batches.js';
 
 export const retentionPolicy = {
   /**
@@ -29,11 +30,6 @@ export class ExpiredRecords {
   /** One sweep; returns how many records it deleted. */
   async sweep(): Promise<number> {
     const before = this.clock.now() - retentionPolicy.keepExpiredMs;
-    let deleted = 0;
-    for (;;) {
-      const batch = await this.records.deleteExpired(before, retentionPolicy.batch);
-      deleted += batch;
-      if (batch < retentionPolicy.batch || deleted >= retentionPolicy.maxPerSweep) return deleted;
-    }
+    return deleteInBatches((size) => this.records.deleteExpired(before, size), retentionPolicy.batch, retentionPolicy.maxPerSweep);
   }
 }
