@@ -5,7 +5,7 @@ import { BatonError } from '../../core/errors.js';
 import type { App, Session, Tenant } from '../../core/model.js';
 import type { Services } from '../../core/services.js';
 import { readParams } from '../../oauth/params.js';
-import { formBody } from '../request-context.js';
+import { formBody, requestContext } from '../request-context.js';
 import { tenantOf } from '../route-options.js';
 import type { PageTenant } from './layout.js';
 import { messagePage } from './pages.js';
@@ -44,7 +44,7 @@ export async function pageStep(deps: WebDeps, request: FastifyRequest, reply: Fa
   if (!app) throw new BatonError('invalid_client', 'The application is unknown');
   const csrfToken = deps.csrf.token(request, reply, tenant.name, deps.publicUrl);
   return {
-    tenant, app, request: flow.state, clientIp: request.ip ?? null, requestToken: flow.token, csrfToken, body,
+    tenant, app, request: flow.state, clientIp: requestContext(request).ip, requestToken: flow.token, csrfToken, body,
     hidden: { csrf: csrfToken, request: flow.token }, nonce: securePage(reply, [new URL(flow.state.redirectUri).origin]),
   };
 }
