@@ -25,8 +25,10 @@ const loopbackNames = new Set(['localhost', '127.0.0.1', '[::1]']);
  * machine. Any other public URL is taken as it is: Host headers are the client's to choose.
  */
 function addressedBase(publicUrl: string, host: string | undefined): string {
+  // Only a loopback Host can change anything; any other skips the URL parsing on this hot path.
+  if (!host || !loopbackNames.has(host.replace(/:\d*$/, ''))) return publicUrl;
   const base = new URL(publicUrl);
-  if (!host || !loopbackNames.has(base.hostname)) return publicUrl;
+  if (!loopbackNames.has(base.hostname)) return publicUrl;
   let called: URL;
   try {
     called = new URL(`${base.protocol}//${host}`);
