@@ -8,6 +8,23 @@ const allowedHeaders = [
   'content-type', 'authorization', 'dpop', 'client-request-id', 'return-client-request-id', 'x-client-sku', 'x-client-ver', 'x-client-os',
   'x-client-cpu', 'x-client-current-telemetry', 'x-client-last-telemetry', 'x-ms-lib-capability', 'x-app-name', 'x-app-ver',
 ];
+/** A header name (RFC 9110 token); anything else a preflight asks for is not echoed. */
+const headerName = /^[!#$%&'*+.^_`|~0-9a-z-]{1,100}$/;
+/** How many requested names a preflight may add to the list. */
+const maxRequestedHeaders = 50;
+
+/**
+ * The headers a preflight may send: MSAL's and OAuth's, plus what the page asks for. An app
+ * adds headers of its own through MSAL's requestInterceptor (reference §6: the browser
+ * asks for them "plus any interceptor headers"); the origin is one the tenant registered, so
+ * its page may send what it likes.
+ */
+function allowHeaders(requested: string | string[] | undefined): string {
+  const names = (Array.isArray(requested) ? requested.join(',') : requested ?? '').split(',').map((name) => name.trim().toLowerCase());
+  const extra = names.filter((name) => headerName.test(name) && !allowedHeaders.includes(name)).slice(0, maxRequestedHeaders);
+  return [...allowedHeaders, ...new Set(extra)].join(', ');
+}
+
 /** Discovery and keys are public: any page may read them. */
 const publicMetadata = /^\/[^/]+\/(v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys)$/;
 
@@ -30,7 +47,7 @@ export function registerCors(app: FastifyInstance, services: Services, publicUrl
     }
     allow(reply, publicMetadata.test(path) ? '*' : origin)
       .header('access-control-allow-methods', 'GET, POST, PUT, OPTIONS')
-      .header('access-control-allow-headers', allowedHeaders.join(', '))
+      .header('access-control-allow-headers', allowHeaders(request.headers['access-control-request-headers']))
       .header('access-control-max-age', '600')
       .code(204).send();
     return reply;

@@ -49,6 +49,25 @@ describe.each(engines)('CORS on %s', (engine) => {
     }
   });
 
+  it('allows the headers an app adds through MSAL\'s requestInterceptor, and only well-formed names', async () => {
+    const res = await fetch(`${t.base}/oauth2/v2.0/initiate`, {
+      method: 'OPTIONS',
+      headers: { origin: shop, 'access-control-request-method': 'POST', 'access-control-request-headers': `${msalHeaders.join(',')},X-Custom-Tag,x-app-trace` },
+    });
+    expect(res.status).toBe(204);
+    const allowed = listed(res.headers.get('access-control-allow-headers'));
+    expect(allowed).toEqual(expect.arrayContaining([...msalHeaders, 'x-custom-tag', 'x-app-trace']));
+    expect(new Set(allowed).size).toBe(allowed.length);
+
+    const odd = await fetch(`${t.base}/oauth2/v2.0/initiate`, {
+      method: 'OPTIONS',
+      headers: { origin: shop, 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-ok, bad header, x"quote' },
+    });
+    const oddAllowed = listed(odd.headers.get('access-control-allow-headers'));
+    expect(oddAllowed).toContain('x-ok');
+    expect(oddAllowed.some((h) => h.includes(' ') || h.includes('"'))).toBe(false);
+  });
+
   it('refuses the preflight from an origin no app of the tenant registered, without CORS headers', async () => {
     const elsewhere = await otherTenant(t);
     await t.services.apps.register(elsewhere.tenant, { name: 'Their browser app', allowedOrigins: [stranger] });
