@@ -91,10 +91,15 @@ export class PasswordReset {
     return { continuationToken: await this.next(tenant, app, c, 'submitted'), pollInterval };
   }
 
-  /** `poll_completion`, called with the same `submit` token each time: succeeded, with a token for sign-in. */
+  /**
+   * `poll_completion`: succeeded, with a token for sign-in. MSAL polls with the `submit`
+   * token until a poll succeeds, and the first one does, so that poll ends the token: one
+   * reset gives one sign-in.
+   */
   async poll(tenant: Tenant, app: App, token: string | undefined): Promise<{ status: 'succeeded'; continuationToken: string }> {
     const c = await this.read(tenant, app, token, ['submitted']);
     const user = await accountOf(this.repos.users, tenant, c);
+    if (!(await this.continuations.consume(c))) throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
     return { status: 'succeeded', continuationToken: await this.signIn.continueToSignIn(tenant, app, user, { flowId: c.state.flowId, capabilities: c.state.capabilities, amr: ['otp', 'pwd'] }) };
   }
 
