@@ -105,6 +105,14 @@ describe.each(engines)('native-auth email-code sign-in on %s', (engine) => {
     expect(mailsTo(codeOnly.email)).toBe(0);
   });
 
+  it('answers unsupported_challenge_type, not a redirect, when the client did not offer redirect', async () => {
+    const codeOnly = await createUser(t, { password: null });
+    const started = ctOf(await client.initiate(codeOnly.email, { challenge_type: 'password oob' }));
+    expectNativeAuthError(await client.challenge(started, { challenge_type: 'password' }), 400, 'unsupported_challenge_type', { errorCode: 901007 });
+    expect(mailsTo(codeOnly.email)).toBe(0);
+    expectNativeAuthError(await client.initiate(codeOnly.email, { challenge_type: 'foo bar' }), 400, 'unsupported_challenge_type', { errorCode: 901007 });
+  });
+
   it('refuses grant_type=oob with a token meant for the password grant, and the password grant with a code token', async () => {
     const user = await createUser(t);
     const passwordCt = await passwordStep(client, user.email);
@@ -123,5 +131,6 @@ describe.each(engines)('native-auth email-code sign-in on %s', (engine) => {
     const redirected = await passwordOnly.initiate(user.email, codeOffered);
     expectOk(redirected);
     expect(redirected.body.challenge_type).toBe('redirect');
+    expectNativeAuthError(await passwordOnly.initiate(user.email, { challenge_type: 'oob' }), 400, 'unsupported_challenge_type');
   });
 });

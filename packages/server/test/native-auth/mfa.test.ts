@@ -94,6 +94,18 @@ describe.each(engines)('native-auth MFA on %s', (engine) => {
     expectNativeAuthError(await mfa.token('mfa_oob', challenged.body.continuation_token, { oob: code }), 400, 'invalid_grant');
   });
 
+  it('sends no code when the client does not offer oob: redirect if it offered redirect, else unsupported_challenge_type', async () => {
+    const user = await enrolledUser();
+    const [method] = await t.services.repos.mfaMethods.list(user.id);
+    const introspected = ctOf(await mfa.introspect(await mfaRequired(user)));
+    const mailsBefore = t.mail.messages.length;
+    const redirected = await mfa.challenge(introspected, { id: method!.id, challenge_type: 'password redirect' });
+    expectOk(redirected);
+    expect(redirected.body).toMatchObject({ challenge_type: 'redirect', redirect_reason: expect.stringContaining('oob') });
+    expectNativeAuthError(await mfa.challenge(introspected, { id: method!.id, challenge_type: 'password' }), 400, 'unsupported_challenge_type');
+    expect(t.mail.messages).toHaveLength(mailsBefore);
+  });
+
   it('accepts the second factor code with grant_type=oob too, as Entra documents it', async () => {
     const user = await enrolledUser();
     const { challenged, code } = await challengeFirstMethod(user, await mfaRequired(user));

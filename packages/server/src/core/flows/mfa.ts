@@ -10,7 +10,7 @@ import type { Repositories } from '../ports.js';
 import { accountOf, type Continuation, type ContinuationTokens } from './continuation-tokens.js';
 import type { NativeSignIn, TokenStepInput } from './native-sign-in.js';
 import type { SecondFactorState, SignInCompletion } from './sign-in-completion.js';
-import { usableChallengeTypes, type SignInResult, type StepResult } from './steps.js';
+import { cannotContinue, needs, usableChallengeTypes, type SignInResult, type StepResult } from './steps.js';
 
 /** A method as `introspect` lists it. */
 export interface MethodView {
@@ -56,7 +56,7 @@ export class SecondFactor {
   /** Sends a code to the registered method `id`. */
   async challenge(tenant: Tenant, app: App, input: { continuationToken: string | undefined; challengeType: string | undefined; methodId: string | undefined; ip: string | null }): Promise<StepResult> {
     const c = await this.continuations.read<MfaState>(tenant, app, ['mfa'], input.continuationToken);
-    if (!usableChallengeTypes(input.challengeType, app).length) throw new BatonError('unsupported_challenge_type', 'None of the offered challenge types can be used');
+    if (!usableChallengeTypes(input.challengeType, app).includes('oob')) return cannotContinue(input.challengeType, needs('Multi-factor authentication', 'oob', app));
     const methods = await this.repos.mfaMethods.list(await this.userId(c));
     const method = input.methodId ? methods.find((m) => m.id === input.methodId) : undefined;
     if (!method) throw new BatonError('invalid_request', 'id must name one of the methods introspect returned', { errorCodes: [901001] });

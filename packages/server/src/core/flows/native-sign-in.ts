@@ -12,7 +12,7 @@ import { maskEmail, type OneTimeCodes } from '../otp/one-time-codes.js';
 import type { Repositories } from '../ports.js';
 import { accountOf, type Continuation, type ContinuationTokens } from './continuation-tokens.js';
 import type { DeviceHint, SignInCompletion } from './sign-in-completion.js';
-import { parseCapabilities, redirect, usableChallengeTypes, type SignInResult, type StepResult } from './steps.js';
+import { cannotContinue, parseCapabilities, usableChallengeTypes, type SignInResult, type StepResult } from './steps.js';
 
 /**
  * Sign-in state carried by continuation tokens. `continuation` is the hand-over from a
@@ -56,7 +56,7 @@ export class NativeSignIn {
     await this.throttle.flowStart(tenant.id, input.ip);
     const challengeTypes = usableChallengeTypes(input.challengeType, app);
     const user = await this.accounts.requireByEmail(tenant, normalizeEmail(input.username));
-    if (!challengeTypes.some((t) => t !== 'redirect')) return redirect('None of the offered challenge types can be used for this app');
+    if (!challengeTypes.some((t) => t !== 'redirect')) return cannotContinue(input.challengeType, 'None of the offered challenge types can be used for this app');
     const state: SignInState = { flowId: randomUUID(), stage: 'initiated', capabilities: parseCapabilities(input.capabilities) };
     return { kind: 'continue', continuationToken: await this.continuations.issue(tenant, app, 'sign-in', user.id, state) };
   }
@@ -79,7 +79,7 @@ export class NativeSignIn {
       const sent = await this.codes.send(tenant, continuation.state.flowId, user.email, 'sign-in', input.ip);
       return { kind: 'continue', challengeType: 'oob', continuationToken: await next('oob'), code: { channel: 'email', targetLabel: maskEmail(user.email), ...sent } };
     }
-    return redirect('This account cannot sign in with the challenge types offered');
+    return cannotContinue(input.challengeType, 'This account cannot sign in with the challenge types offered');
   }
 
   /** `grant_type=password`. A wrong password leaves the continuation token usable for a retry. */

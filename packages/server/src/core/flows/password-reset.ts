@@ -14,7 +14,7 @@ import type { Repositories } from '../ports.js';
 import type { SessionService } from '../sessions/session-service.js';
 import { accountOf, type Continuation, type ContinuationTokens } from './continuation-tokens.js';
 import type { NativeSignIn } from './native-sign-in.js';
-import { parseCapabilities, redirect, usableChallengeTypes, type StepResult } from './steps.js';
+import { cannotContinue, needs, parseCapabilities, usableChallengeTypes, type StepResult } from './steps.js';
 
 interface ResetState {
   flowId: string;
@@ -48,7 +48,7 @@ export class PasswordReset {
     await this.throttle.flowStart(tenant.id, input.ip);
     const offered = usableChallengeTypes(input.challengeType, app);
     const user = await this.accounts.requireByEmail(tenant, normalizeEmail(input.username));
-    if (!offered.includes('oob')) return redirect('Password reset verifies the email address with a code: offer the oob challenge type');
+    if (!offered.includes('oob')) return cannotContinue(input.challengeType, needs('Password reset', 'oob', app));
     const state: ResetState = { flowId: randomUUID(), capabilities: parseCapabilities(input.capabilities), stage: 'started' };
     return { kind: 'continue', continuationToken: await this.continuations.issue(tenant, app, 'reset-password', user.id, state) };
   }
@@ -56,7 +56,7 @@ export class PasswordReset {
   /** Sends (or resends) the code to the account's address. */
   async challenge(tenant: Tenant, app: App, input: { continuationToken: string | undefined; challengeType: string | undefined; ip: string | null }): Promise<StepResult> {
     const c = await this.read(tenant, app, input.continuationToken, ['started', 'code-sent']);
-    if (!usableChallengeTypes(input.challengeType, app).includes('oob')) return redirect('Password reset needs the oob challenge type');
+    if (!usableChallengeTypes(input.challengeType, app).includes('oob')) return cannotContinue(input.challengeType, needs('Password reset', 'oob', app));
     const user = await accountOf(this.repos.users, tenant, c);
     const sent = await this.codes.send(tenant, c.state.flowId, user.email, 'reset-password', input.ip);
     return {

@@ -12,7 +12,7 @@ import type { CodeCheck } from '../otp/code-check.js';
 import { maskEmail, type OneTimeCodes } from '../otp/one-time-codes.js';
 import type { Continuation, ContinuationTokens } from './continuation-tokens.js';
 import type { NativeSignIn } from './native-sign-in.js';
-import { parseCapabilities, redirect, usableChallengeTypes, type StepResult } from './steps.js';
+import { cannotContinue, needs, parseCapabilities, usableChallengeTypes, type StepResult } from './steps.js';
 
 interface SignUpState {
   flowId: string;
@@ -50,7 +50,7 @@ export class SignUp {
     await this.throttle.flowStart(tenant.id, input.ip);
     const email = normalizeEmail(input.username);
     const offered = usableChallengeTypes(input.challengeType, app);
-    if (!offered.includes('oob')) return redirect('Sign-up verifies the email address with a code: offer the oob challenge type');
+    if (!offered.includes('oob')) return cannotContinue(input.challengeType, needs('Sign-up', 'oob', app));
     if (input.password !== undefined && !makesPasswordAccounts(app)) {
       throw new BatonError('invalid_request', 'This app creates code-only accounts: sign-up takes no password');
     }
@@ -70,11 +70,11 @@ export class SignUp {
     const c = await this.continuations.read<SignUpState>(tenant, app, ['sign-up'], input.continuationToken);
     const offered = usableChallengeTypes(input.challengeType, app);
     if (c.state.stage === 'password-required') {
-      if (!offered.includes('password')) return redirect('This sign-up needs a password: offer the password challenge type');
+      if (!offered.includes('password')) return cannotContinue(input.challengeType, needs('This sign-up', 'password', app));
       return { kind: 'continue', challengeType: 'password', continuationToken: await this.next(tenant, app, c, {}) };
     }
     if (c.state.verified) throw new BatonError('invalid_request', 'The email address is already verified: continue the sign-up');
-    if (!offered.includes('oob')) return redirect('Sign-up verifies the email address with a code: offer the oob challenge type');
+    if (!offered.includes('oob')) return cannotContinue(input.challengeType, needs('Sign-up', 'oob', app));
     const sent = await this.codes.send(tenant, c.state.flowId, c.state.email, 'sign-up', input.ip);
     return {
       kind: 'continue', challengeType: 'oob', continuationToken: await this.next(tenant, app, c, { stage: 'code-sent' }),

@@ -32,11 +32,31 @@ export type SignInResult = TokenResponse | Redirect | BrowserSignIn;
 
 export const redirect = (reason: string): Redirect => ({ kind: 'redirect', reason });
 
+const listed = (offered: string | undefined) => (offered ?? '').split(/[\s,]+/).filter(Boolean);
+
 /** The challenge types both the client offered and the app allows, in the client's order. */
 export function usableChallengeTypes(offered: string | undefined, app: App): ChallengeType[] {
-  const types = (offered ?? '').split(/[\s,]+/).filter(Boolean);
+  const types = listed(offered);
   if (types.length === 0) throw new BatonError('invalid_request', 'challenge_type is required');
   return types.filter((t): t is ChallengeType => (app.challengeTypes as string[]).includes(t));
+}
+
+/**
+ * The answer when a step cannot go on with the challenge types the client offered:
+ * Entra's `challenge_type: redirect` when the client offered `redirect` (its browser can
+ * take over), else `unsupported_challenge_type`, which MSAL reports as
+ * isUnsupportedChallengeType() (901007: the list lacks `redirect`).
+ */
+export function cannotContinue(offered: string | undefined, reason: string): Redirect {
+  if (!listed(offered).includes('redirect')) throw new BatonError('unsupported_challenge_type', reason, { errorCodes: [901007] });
+  return redirect(reason);
+}
+
+/** Why a step that needs `type` cannot use it: the app does not, or the client did not offer it. */
+export function needs(step: string, type: ChallengeType, app: App): string {
+  return app.challengeTypes.includes(type)
+    ? `${step} needs the ${type} challenge type: offer it`
+    : `${step} needs the ${type} challenge type, which this app does not use`;
 }
 
 /**
