@@ -74,6 +74,7 @@ describe.each(engines)('native-auth sign-up on %s', (engine) => {
       ['password', 'password_banned'],
       [email, 'password_banned'],
       [' '.repeat(12), 'password_is_invalid'],
+      ['', 'password_is_invalid'],
     ];
     for (const [password, suberror] of weak) {
       const refused = await client.signUpStart(email, { password });

@@ -25,6 +25,8 @@ describe('assertPasswordAcceptable', () => {
     ['password_too_short', '123456'],
     ['password_too_short', '😀😀😀😀'],
     ['password_too_long', 'x'.repeat(passwordLimits.maxLength + 1)],
+    ['password_is_invalid', ''],
+    ['password_is_invalid', '   '],
     ['password_is_invalid', ' '.repeat(12)],
     ['password_is_invalid', '\t\n \t\n \t\n'],
     ['password_banned', 'password'],

@@ -80,7 +80,7 @@ export class PasswordReset {
   /** `submit`: the new password. The change is done when this answers; polling only reports it. */
   async submit(tenant: Tenant, app: App, input: { continuationToken: string | undefined; newPassword: string | undefined; context: RequestContext }): Promise<{ continuationToken: string; pollInterval: number }> {
     const c = await this.read(tenant, app, input.continuationToken, ['verified']);
-    if (!input.newPassword) throw new BatonError('invalid_request', 'new_password is required');
+    if (input.newPassword === undefined) throw new BatonError('invalid_request', 'new_password is required');
     const user = await accountOf(this.repos.users, tenant, c);
     const current = await this.repos.users.findPasswordHash(user.id);
     assertPasswordAcceptable(input.newPassword, { email: user.email, currentHashMatches: current !== null && (await verifyPassword(current, input.newPassword)) });

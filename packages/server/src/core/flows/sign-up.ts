@@ -102,7 +102,7 @@ export class SignUp {
     } else if (input.grantType === 'password') {
       if (!state.verified) throw notVerified();
       if (!makesPasswordAccounts(app)) throw new BatonError('invalid_request', 'This app creates code-only accounts: sign-up takes no password');
-      if (!input.password) throw new BatonError('invalid_request', 'password is required');
+      if (input.password === undefined) throw new BatonError('invalid_request', 'password is required');
       assertPasswordAcceptable(input.password, { email: state.email });
       state.passwordHash = await hashPassword(input.password);
     } else if (input.grantType === 'attributes') {
