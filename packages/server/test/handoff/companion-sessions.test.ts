@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/core/model.js';
 import { expectError, expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
-import { dpopProof, type DpopKey } from '../support/dpop.js';
+import { dpopProof, newDpopKey, type DpopKey } from '../support/dpop.js';
 import { getJson, postForm } from '../support/http.js';
 import type { TestServer } from '../support/test-server.js';
-import { startHandoffServer, type HandoffClient, type HandedOff } from './handoff-client.js';
+import { startHandoffServer, type HandoffApps, type HandoffClient, type HandedOff } from './handoff-client.js';
 
 /** The demo's setting: access tokens that expire within a minute, so the companion refreshes often. */
 const accessTokenTtl = 60;
@@ -13,7 +13,8 @@ const accessTokenTtl = 60;
 describe.each(engines)('companion sessions on %s', (engine) => {
   let t: TestServer;
   let client: HandoffClient;
-  beforeAll(async () => { ({ t, client } = await startHandoffServer(engine, { lifetimes: { accessTokenTtl } })); });
+  let apps: HandoffApps;
+  beforeAll(async () => { ({ t, client, apps } = await startHandoffServer(engine, { lifetimes: { accessTokenTtl } })); });
   afterAll(async () => { await t?.close(); });
 
   const userinfo = async (key: DpopKey, accessToken: string) => {
@@ -45,6 +46,30 @@ describe.each(engines)('companion sessions on %s', (engine) => {
       expect((await userinfo(h.companion.key, tokens.access_token)).status).toBe(200);
     }
     expect(await phoneState(h)).toEqual(phoneBefore);
+  });
+
+  it("ends when the phone's session reaches its absolute lifetime, though it was paired late and refreshes often", async () => {
+    const week = 7 * 86_400_000;
+    const phone = await client.signIn();
+    const phoneSession = (await t.services.sessions.find(phone.sessionId))!;
+    let phoneToken = phone.refreshToken;
+    // The phone stays in use for ten weeks, then pairs a watch.
+    for (let i = 0; i < 10; i += 1) {
+      t.clock.advance!(week);
+      phoneToken = (await client.refresh(apps.phone, phoneToken)).body.refresh_token;
+    }
+    const key = await newDpopKey();
+    const paired = await client.redeem(await client.transferToken(phoneToken), key);
+    expect(paired.status, JSON.stringify(paired.body)).toBe(200);
+    let watchToken = paired.body.refresh_token as string;
+    while (t.clock.now() + week < phoneSession.absoluteExpiresAt) {
+      t.clock.advance!(week);
+      const res = await client.refresh(apps.watch, watchToken, key);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      watchToken = res.body.refresh_token;
+    }
+    t.clock.advance!(phoneSession.absoluteExpiresAt - t.clock.now() + 1000);
+    expectNativeAuthError(await client.refresh(apps.watch, watchToken, key), 400, 'invalid_grant', { description: 'maximum lifetime' });
   });
 
   it("ends with the phone's session when the phone revokes its refresh token (RFC 7009)", async () => {

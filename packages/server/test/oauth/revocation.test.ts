@@ -24,7 +24,7 @@ describe.each(engines)('RFC 7009 revocation on %s', (engine) => {
   const openChild = async (parentId: string) =>
     (await t.services.sessions.open({
       tenant: t.tenant, app: t.app, user: t.user, amr: ['pwd'], scope: 'openid profile offline_access',
-      device: { name: 'Watch', platform: 'watchOS', kind: 'companion' }, parentId,
+      device: { name: 'Watch', platform: 'watchOS', kind: 'companion' }, parent: await t.services.sessions.find(parentId),
     })).refreshToken;
 
   it('ends the session of a revoked refresh token: no refresh, no userinfo, an audit event', async () => {

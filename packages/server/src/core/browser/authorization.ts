@@ -117,7 +117,7 @@ export class Authorization {
     const user = browser ? await this.repos.users.findById(tenant.id, browser.userId) : null;
     if (!browser || !user || sessionEndReason(browser, now)) throw invalid('The browser session behind this code has ended');
     const active = await this.sessions.open({
-      tenant, app, user, amr: browser.amr, scope: record.scope, parentId: browser.id, authTime: browser.authTime,
+      tenant, app, user, amr: browser.amr, scope: record.scope, parent: browser,
       device: { name: 'browser', platform: 'web', kind: 'browser' }, existingDeviceId: browser.deviceId, dpopJkt: input.dpopJkt,
     });
     await this.repos.authorizationCodes.setIssuedSession(record.digest, active.session.id);

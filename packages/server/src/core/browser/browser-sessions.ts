@@ -35,7 +35,7 @@ export class BrowserSessions {
     const active = await this.sessions.open({
       tenant, app, user, amr: input.amr, scope: grantedUserScope([]),
       device: { name: (input.userAgent ?? 'browser').slice(0, 200), platform: 'web', kind: 'browser' },
-      parentId: input.parent?.id ?? null, ...(input.parent ? { authTime: input.parent.authTime } : {}),
+      parent: input.parent ?? null,
     });
     const cookie = randomToken();
     await this.repos.browserSessions.insert(digest(cookie), tenant.id, active.session.id, this.clock.now());

@@ -59,8 +59,7 @@ export class SessionTransfer {
   async redeem(tenant: Tenant, app: App, input: TransferRedemption): Promise<ActiveSession> {
     const { parent, user } = await this.consume(tenant, app, input.transferToken, input.context);
     const active = await this.sessions.open({
-      tenant, app, user, amr: parent.amr, scope: grantedUserScope([]), device: input.device, parentId: parent.id,
-      dpopJkt: input.dpopJkt, authTime: parent.authTime,
+      tenant, app, user, amr: parent.amr, scope: grantedUserScope([]), device: input.device, parent, dpopJkt: input.dpopJkt,
     });
     await this.audit.record({
       tenantId: tenant.id, type: 'session_transfer.redeemed', userId: user.id, clientId: app.clientId, sessionId: active.session.id,

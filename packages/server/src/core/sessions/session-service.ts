@@ -17,10 +17,13 @@ export interface OpenSessionInput {
   device: { name: string; platform: string; kind: DeviceKind; installationId?: string | null };
   /** Opens the session on a device already recorded (a web app's session in the browser of its SSO session). */
   existingDeviceId?: string;
-  parentId?: string | null;
+  /**
+   * The session this one is opened from (a companion's, a web view's, a web app's). The
+   * child inherits when the user proved who they are, and cannot outlive the parent's
+   * absolute lifetime: a handoff never extends a sign-in.
+   */
+  parent?: Session | null;
   dpopJkt?: string | null;
-  /** When the user proved who they are; a child session inherits its parent's. */
-  authTime?: number;
 }
 
 export interface RefreshInput {
@@ -61,10 +64,13 @@ export class SessionService {
     const device: Device | null = input.existingDeviceId
       ? null
       : { id: deviceId, tenantId: input.tenant.id, userId: input.user.id, createdAt: now, installationId: null, ...input.device };
+    const { parent } = input;
+    const absoluteExpiresAt = now + input.app.sessionAbsoluteTtl * 1000;
     const session: Session = {
       id: randomUUID(), tenantId: input.tenant.id, userId: input.user.id, clientId: input.app.clientId, deviceId,
-      parentId: input.parentId ?? null, authTime: input.authTime ?? now, amr: input.amr, createdAt: now, lastUsedAt: now,
-      idleTtl: input.app.sessionIdleTtl, absoluteExpiresAt: now + input.app.sessionAbsoluteTtl * 1000, revokedAt: null, revokedReason: null,
+      parentId: parent?.id ?? null, authTime: parent?.authTime ?? now, amr: input.amr, createdAt: now, lastUsedAt: now,
+      idleTtl: input.app.sessionIdleTtl, absoluteExpiresAt: parent ? Math.min(absoluteExpiresAt, parent.absoluteExpiresAt) : absoluteExpiresAt,
+      revokedAt: null, revokedReason: null,
     };
     const refreshToken = newRefreshToken();
     await this.repos.sessions.open(device, session, refreshTokenRecord(refreshToken, session, { scope: input.scope, generation: 0, dpopJkt: input.dpopJkt ?? null, now }));
