@@ -69,7 +69,7 @@ describe('the hosted sign-up, password reset and sign-in pages', () => {
       expectFieldError(weak, 'password', /too common/);
       expect(weak.html).toMatch(/id="email"[^>]*value="weak-/);
       expectFieldError(await browser.submit(form, { email: fresh('short'), password: 'short' }), 'password', /at least 8 characters/);
-      expectFieldError(await browser.submit(form, { email: fresh('empty') }), 'password', /at least 8 characters/);
+      expectFieldError(await browser.submit(form, { email: fresh('empty') }), 'password', /cannot be blank/);
     });
 
     it('a wrong code is refused next to the field and the right one still works', async () => {
