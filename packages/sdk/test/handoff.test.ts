@@ -41,8 +41,11 @@ describe('brokered handoff over the in-memory transport, against a real Baton', 
     return { watchAccount, result };
   };
   const tokenUrl = () => `${t.base}/oauth2/v2.0/token`;
-  const refreshWith = (refreshToken: string, dpop?: string) =>
-    postForm(tokenUrl(), { client_id: watchApp.clientId, grant_type: 'refresh_token', refresh_token: refreshToken }, dpop ? { dpop } : {});
+  const installationOf = async (store: MemoryStore) => (await store.get('baton.installation_id')) ?? '';
+  /** A refresh outside the SDK, from the installation whose store is `store`. */
+  const refreshWith = async (store: MemoryStore, clientId: string, refreshToken: string, dpop?: string) => postForm(tokenUrl(), {
+    client_id: clientId, grant_type: 'refresh_token', refresh_token: refreshToken, installation_id: await installationOf(store),
+  }, dpop ? { dpop } : {});
 
   it('gives the companion its own DPoP-bound child session, on a companion device, without rotating the phone token', async () => {
     const phoneStore = new MemoryStore();
@@ -73,7 +76,7 @@ describe('brokered handoff over the in-memory transport, against a real Baton', 
 
     // The phone's refresh token was not consumed by the handoff: it still refreshes.
     expect(await storedRefreshToken(phoneStore, phoneApp.clientId)).toBe(phoneRefreshToken);
-    const phoneRefresh = await postForm(tokenUrl(), { client_id: phoneApp.clientId, grant_type: 'refresh_token', refresh_token: phoneRefreshToken });
+    const phoneRefresh = await refreshWith(phoneStore, phoneApp.clientId, phoneRefreshToken);
     expect(phoneRefresh.status).toBe(200);
   });
 
@@ -92,21 +95,21 @@ describe('brokered handoff over the in-memory transport, against a real Baton', 
     const ownKey = await DpopSigner.create(await watchStore.keyPair('baton.dpop', 'ECDSA'), Date.now);
     const otherKey = await DpopSigner.create(await new MemoryStore().keyPair('baton.dpop', 'ECDSA'), Date.now);
 
-    const noProof = await refreshWith(refreshToken);
+    const noProof = await refreshWith(watchStore, watchApp.clientId, refreshToken);
     expect(noProof.status).toBe(400);
     expect(noProof.body.error).toBe('invalid_grant');
-    const foreign = await refreshWith(refreshToken, await otherKey.proof({ method: 'POST', url: tokenUrl() }));
+    const foreign = await refreshWith(watchStore, watchApp.clientId, refreshToken, await otherKey.proof({ method: 'POST', url: tokenUrl() }));
     expect(foreign.status).toBe(400);
     expect(foreign.body.error).toBe('invalid_grant');
 
     const proof = await ownKey.proof({ method: 'POST', url: tokenUrl() });
-    const good = await refreshWith(refreshToken, proof);
+    const good = await refreshWith(watchStore, watchApp.clientId, refreshToken, proof);
     expect(good.status).toBe(200);
     expect(good.body.token_type).toBe('DPoP');
-    const replayed = await refreshWith(good.body.refresh_token, proof);
+    const replayed = await refreshWith(watchStore, watchApp.clientId, good.body.refresh_token, proof);
     expect(replayed.status).toBe(400);
     expect(replayed.body.error).toBe('invalid_dpop_proof');
-    expect((await refreshWith(good.body.refresh_token, await ownKey.proof({ method: 'POST', url: tokenUrl() }))).status).toBe(200);
+    expect((await refreshWith(watchStore, watchApp.clientId, good.body.refresh_token, await ownKey.proof({ method: 'POST', url: tokenUrl() }))).status).toBe(200);
   });
 
   describe('speaking the documented messages by hand (as a Swift or Kotlin phone would)', () => {

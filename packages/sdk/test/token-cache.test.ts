@@ -18,7 +18,10 @@ describe('the token cache and sign-out, against a real Baton', () => {
   };
   const storedSession = async (store: MemoryStore, clientId = t.app.clientId) => JSON.parse((await store.get(`baton.session:${clientId}`)) ?? 'null');
   const sessionRow = async (id: string | undefined) => (await t.services.sessions.list(t.tenant, t.user)).find((s) => s.id === id);
-  const rawRefresh = (refreshToken: string) => postForm(`${t.base}/oauth2/v2.0/token`, { client_id: t.app.clientId, grant_type: 'refresh_token', refresh_token: refreshToken });
+  /** A refresh outside the SDK, from the installation whose store is `store`. */
+  const rawRefresh = async (refreshToken: string, store: MemoryStore) => postForm(`${t.base}/oauth2/v2.0/token`, {
+    client_id: t.app.clientId, grant_type: 'refresh_token', refresh_token: refreshToken, installation_id: (await store.get('baton.installation_id')) ?? '',
+  });
 
   it('serves the cached access token while it is fresh', async () => {
     const { client, clock, recorder } = setup();
@@ -148,7 +151,7 @@ describe('the token cache and sign-out, against a real Baton', () => {
     expect(await client.getAccount()).toBeNull();
     await expect(account.getAccessToken()).rejects.toMatchObject({ code: 'session_ended' });
     expect((await sessionRow(account.claims.sessionId))?.revokedAt).toBeNull();
-    expect((await rawRefresh(refreshToken)).status).toBe(200);
+    expect((await rawRefresh(refreshToken, store)).status).toBe(200);
   });
 
   it('signs out with revoke: the server session is revoked too', async () => {
@@ -159,7 +162,7 @@ describe('the token cache and sign-out, against a real Baton', () => {
     expect(recorder.requests.at(-1)?.url).toBe(`${t.base}/oauth2/v2.0/revoke`);
     expect(await storedSession(store)).toBeNull();
     expect((await sessionRow(account.claims.sessionId))?.revokedAt).toEqual(expect.any(Number));
-    const refused = await rawRefresh(refreshToken);
+    const refused = await rawRefresh(refreshToken, store);
     expect(refused.status).toBe(400);
     expect(refused.body.error).toBe('invalid_grant');
   });

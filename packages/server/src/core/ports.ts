@@ -45,13 +45,14 @@ export interface RefreshTokenWithSession {
   token: RefreshTokenRecord;
   session: Session;
   user: User | null;
+  /** The installation of the session's device, when Baton's SDK named it at sign-in. */
+  installationId: string | null;
 }
 
 export interface SessionRepository {
   /** Atomically: the device (if new), the session and its first refresh token. */
   open(device: Device | null, session: Session, token: RefreshTokenRecord): Promise<void>;
   find(id: string): Promise<Session | null>;
-  findDevice(id: string): Promise<Device | null>;
   /** Records activity on a session that has no refresh token of its own in use (a browser SSO session). */
   touch(id: string, now: number): Promise<void>;
   findRefreshToken(digest: string): Promise<RefreshTokenWithSession | null>;

@@ -50,6 +50,34 @@ describe.each(engines)('refresh-token export on %s', (engine) => {
     expect((await t.services.sessions.find(phone.sessionId))?.revokedAt).toBeNull();
   });
 
+  it('counts a client that names no installation as another installation: refused, or audited when export is allowed', async () => {
+    const phone = await signIn(t.app, 'phone-installation');
+    for (const unnamed of [undefined, '']) expectNativeAuthError(await refresh(t.app, phone.refreshToken, unnamed), 400, 'invalid_grant');
+    expect(await eventsOf('refresh_token.foreign_device_refused', phone.sessionId)).toHaveLength(2);
+    expect((await t.services.sessions.find(phone.sessionId))?.revokedAt).toBeNull();
+
+    const exportingPhone = await signIn(exporting, 'phone-installation');
+    const copied = await refresh(exporting, exportingPhone.refreshToken);
+    expect(copied.status, JSON.stringify(copied.body)).toBe(200);
+    expect(await eventsOf('refresh_token.exported_use', exportingPhone.sessionId)).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ installationId: null }) }),
+    ]);
+  });
+
+  it('holds a session transfer to the same rule: the phone token from another installation is refused', async () => {
+    const { app: phoneApp } = await t.registerApp({ name: 'Handing-off app', allowSessionTransfer: true });
+    const { app: watchApp } = await t.registerApp({ name: 'Watch app', acceptSessionTransfer: true });
+    const phone = await signIn(phoneApp, 'phone-installation');
+    const transfer = (installationId?: string) => postForm(`${t.base}/oauth2/v2.0/token`, {
+      client_id: phoneApp.clientId, grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: phone.refreshToken,
+      subject_token_type: 'urn:ietf:params:oauth:token-type:refresh_token', requested_token_type: 'urn:baton:params:oauth:token-type:session_transfer_token',
+      audience: watchApp.clientId, installation_id: installationId,
+    });
+    expectNativeAuthError(await transfer('stolen-elsewhere'), 400, 'invalid_grant');
+    expectNativeAuthError(await transfer(), 400, 'invalid_grant');
+    expect((await transfer('phone-installation')).status).toBe(200);
+  });
+
   it('lets another installation use the token when the app allows export, and audits each use', async () => {
     const phone = await signIn(exporting, 'phone-installation');
     const exported = await refresh(exporting, phone.refreshToken, 'watch-installation');

@@ -13,7 +13,7 @@ describe.each(engines)('session repository on %s', (engine) => {
       const user = await storedUser(repos);
       const { device, session, token } = await openedSession(repos, user, { amr: ['pwd', 'mfa'] });
       expect(await repos.sessions.find(session.id)).toEqual(session);
-      expect(await repos.sessions.findRefreshToken(token.digest)).toEqual({ token, session, user });
+      expect(await repos.sessions.findRefreshToken(token.digest)).toEqual({ token, session, user, installationId: device.installationId });
       expect(await repos.sessions.listByUser(user.tenantId, user.id)).toEqual([{ ...session, device }]);
     });
 
@@ -64,7 +64,7 @@ describe.each(engines)('session repository on %s', (engine) => {
       const successor = aToken(session, { generation: 1, issuedAt: t0 + 1000 });
       expect(await repos.sessions.rotate(token.digest, successor, t0 + 1000)).toEqual({ rotated: true });
       expect((await repos.sessions.findRefreshToken(token.digest))?.token.consumedAt).toBe(t0 + 1000);
-      expect(await repos.sessions.findRefreshToken(successor.digest)).toEqual({ token: successor, session: { ...session, lastUsedAt: t0 + 1000 }, user });
+      expect(await repos.sessions.findRefreshToken(successor.digest)).toEqual({ token: successor, session: { ...session, lastUsedAt: t0 + 1000 }, user, installationId: null });
     });
 
     it('lets exactly one of twenty concurrent rotations of one token win and store a successor', async () => {

@@ -89,7 +89,7 @@ describe.each(engines)('tenant, app and user repositories on %s', (engine) => {
       expect(await repos.mfaMethods.list(user.id)).toEqual([]);
       expect(await handle.db.selectFrom('continuation_tokens').select('digest').where('user_id', '=', user.id).execute()).toEqual([]);
       expect((await handle.db.selectFrom('one_time_codes').select('target').where('tenant_id', '=', tenant.id).execute()).map((c) => c.target)).toEqual([kept.email]);
-      expect(await repos.sessions.findDevice(device.id)).toMatchObject({ name: 'deleted', platform: 'deleted', installationId: null });
+      expect((await repos.sessions.listByUser(tenant.id, user.id)).map((s) => s.device)).toEqual([expect.objectContaining({ id: device.id, name: 'deleted', platform: 'deleted', installationId: null })]);
       expect(await repos.sessions.find(session.id)).toMatchObject({ id: session.id, userId: user.id });
       expect(await repos.users.findByEmail(tenant.id, kept.email)).toEqual(kept);
       expect(await repos.users.findPasswordHash(kept.id)).toBe('kept-hash');

@@ -33,13 +33,15 @@ export class SessionTransfer {
     private readonly clock: Clock,
   ) {}
 
-  async issue(tenant: Tenant, app: App, input: { subjectToken: string; audience: string | undefined; dpopJkt: string | null; context: RequestContext }): Promise<{ token: string; expiresIn: number }> {
+  async issue(tenant: Tenant, app: App, input: { subjectToken: string; audience: string | undefined; dpopJkt: string | null; installationId: string | null; context: RequestContext }): Promise<{ token: string; expiresIn: number }> {
     if (!app.allowSessionTransfer) throw new BatonError('unauthorized_client', 'This app is not registered to hand its sessions off (--allow-session-transfer)');
     const target = input.audience ? await this.repos.apps.find(tenant.id, input.audience) : null;
     if (!target || !target.acceptSessionTransfer) {
       throw new BatonError('invalid_target', 'The audience must be an app of this tenant registered to accept session transfers (--accept-session-transfer)');
     }
-    const { session } = await this.sessions.inspect({ tenant, app, presented: input.subjectToken, dpopJkt: input.dpopJkt, context: input.context });
+    const { session } = await this.sessions.inspect({
+      tenant, app, presented: input.subjectToken, dpopJkt: input.dpopJkt, installationId: input.installationId ?? undefined, context: input.context,
+    });
     const token = randomToken();
     const now = this.clock.now();
     await this.repos.transferTokens.insert({

@@ -115,7 +115,7 @@ export class SessionService {
     const { tenant, app } = input;
     const found = await this.repos.sessions.findRefreshToken(digest(input.presented));
     if (!found || found.token.tenantId !== tenant.id) throw new BatonError('invalid_grant', 'The refresh token is invalid, expired or revoked');
-    const { token, session, user } = found;
+    const { token, session, user, installationId } = found;
     if (token.clientId !== app.clientId) throw new BatonError('invalid_grant', 'The refresh token was issued to another client');
     const now = this.clock.now();
     const ended = sessionEndReason(session, now) ?? (now >= token.expiresAt ? 'The refresh token has expired' : null);
@@ -123,7 +123,7 @@ export class SessionService {
     if (token.dpopJkt !== null && token.dpopJkt !== input.dpopJkt) {
       throw new BatonError('invalid_grant', 'The refresh token is bound to a DPoP key; present a proof signed with that key');
     }
-    if (input.installationId) await this.checkDevice(app, session, input.installationId, input.context);
+    if (installationId !== null && installationId !== input.installationId) await this.foreignDevice(app, session, input.installationId ?? null, input.context);
     if (!user) {
       await this.revoke(session.id, 'user_deleted', input.context);
       throw new BatonError('invalid_grant', 'The account no longer exists');
@@ -132,14 +132,13 @@ export class SessionService {
   }
 
   /**
-   * A client that names its installation (Baton's SDK does) and presents a token issued
-   * to another installation is using an exported token: refused unless the app allows
-   * export, and audited when it does.
+   * A session Baton's SDK opened names its installation, and the SDK names it on every
+   * token request. A token of such a session presented from another installation, or by
+   * a client that names none, has left its device: refused unless the app allows export,
+   * and audited when it does.
    */
-  private async checkDevice(app: App, session: Session, installationId: string, context?: RequestContext): Promise<void> {
-    const device = await this.repos.sessions.findDevice(session.deviceId);
-    if (!device?.installationId || device.installationId === installationId) return;
-    const event = { tenantId: session.tenantId, userId: session.userId, clientId: app.clientId, sessionId: session.id, data: { deviceId: device.id, installationId } };
+  private async foreignDevice(app: App, session: Session, installationId: string | null, context?: RequestContext): Promise<void> {
+    const event = { tenantId: session.tenantId, userId: session.userId, clientId: app.clientId, sessionId: session.id, data: { deviceId: session.deviceId, installationId } };
     if (!app.allowRefreshTokenExport) {
       await this.audit.record({ ...event, type: 'refresh_token.foreign_device_refused' }, context);
       throw new BatonError('invalid_grant', 'This refresh token belongs to another device and the app does not allow exporting refresh tokens');

@@ -20,7 +20,7 @@ export const tokenExchangeGrant: Grant = {
         throw new BatonError('invalid_request', `requested_token_type must be ${tokenTypes.sessionTransferToken}`);
       }
       const transfer = await ctx.services.sessionTransfer.issue(ctx.tenant, ctx.app, {
-        subjectToken: p.subject_token, audience: p.audience, dpopJkt: ctx.dpopJkt, context: ctx.context,
+        subjectToken: p.subject_token, audience: p.audience, dpopJkt: ctx.dpopJkt, installationId: ctx.device.installationId ?? null, context: ctx.context,
       });
       return { access_token: transfer.token, issued_token_type: tokenTypes.sessionTransferToken, token_type: 'N_A', expires_in: transfer.expiresIn };
     }

@@ -13,13 +13,16 @@ const findRefreshTokenSql = `
     s.auth_time AS s_auth_time, s.amr AS s_amr, s.created_at AS s_created_at, s.last_used_at AS s_last_used_at, s.idle_ttl AS s_idle_ttl,
     s.absolute_expires_at AS s_absolute_expires_at, s.revoked_at AS s_revoked_at, s.revoked_reason AS s_revoked_reason,
     u.id AS u_id, u.email AS u_email, u.email_verified AS u_email_verified, u.display_name AS u_display_name,
-    u.attributes AS u_attributes, u.created_at AS u_created_at
+    u.attributes AS u_attributes, u.created_at AS u_created_at,
+    d.installation_id AS d_installation_id
   FROM refresh_tokens t
   JOIN sessions s ON s.id = t.session_id
   LEFT JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id
+  LEFT JOIN devices d ON d.id = s.device_id
   WHERE t.digest = ?`;
 
-type RefreshTokenRow = Selectable<RefreshTokensTable> & Prefixed<'s_', Omit<Selectable<SessionsTable>, 'id'>> & Nullable<Prefixed<'u_', Omit<Selectable<UsersTable>, 'tenant_id'>>>;
+type RefreshTokenRow = Selectable<RefreshTokensTable> & Prefixed<'s_', Omit<Selectable<SessionsTable>, 'id'>> & Nullable<Prefixed<'u_', Omit<Selectable<UsersTable>, 'tenant_id'>>>
+  & { d_installation_id: string | null };
 type Prefixed<P extends string, T> = { [K in keyof T & string as `${P}${K}`]: T[K] };
 type Nullable<T> = { [K in keyof T]: T[K] | null };
 
@@ -50,11 +53,6 @@ export function sessionRepository(db: Kysely<Database>, direct: DirectSql): Sess
       return row ? toSession(row) : null;
     },
 
-    async findDevice(id) {
-      const row = await db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
-      return row ? toDevice(row) : null;
-    },
-
     async touch(id, now) {
       await direct.run(touchSql, [now, id]);
     },
@@ -74,6 +72,7 @@ export function sessionRepository(db: Kysely<Database>, direct: DirectSql): Sess
           id: row.u_id, tenant_id: row.s_tenant_id, email: row.u_email!, email_verified: row.u_email_verified!, display_name: row.u_display_name,
           attributes: row.u_attributes!, created_at: row.u_created_at!,
         }),
+        installationId: row.d_installation_id,
       };
     },
 
