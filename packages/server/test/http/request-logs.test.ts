@@ -50,12 +50,21 @@ describe('request logs', () => {
     await postForm(`${t.base}/oauth2/v2.0/token`, { client_id: t.app.clientId, grant_type: 'refresh_token', refresh_token: refreshToken });
     await getJson(`${t.url}/acme/oidc/userinfo?access_token=${signedIn.body.access_token}`, { authorization: `Bearer ${signedIn.body.access_token}`, cookie: 'baton_sso=secret-cookie' });
     await fetch(`${t.base}/oauth2/v2.0/authorize?client_id=${t.app.clientId}&code=secret-code&session_transfer_token=secret-transfer`);
-    await expect.poll(() => logs.lines.some((line) => String((line.req as { url?: string } | undefined)?.url ?? '').includes('/authorize'))).toBe(true);
+    await fetch(`${t.base}/oauth2/v2.0/logout?id_token_hint=${signedIn.body.id_token}&client_id=${t.app.clientId}`);
+    await fetch(`${t.base}/oauth2/v2.0/token?oob=secret-oob&code_verifier=secret-verifier&subject_token=secret-subject&login_hint=ada%40example.com&grant_type=password`, { method: 'POST' });
+    await expect.poll(() => logs.lines.filter((line) => /\/(authorize|logout|token)\?/.test(String((line.req as { url?: string } | undefined)?.url ?? ''))).length).toBe(3);
     const written = logs.text();
-    for (const secret of [t.userPassword, refreshToken, signedIn.body.access_token, signedIn.body.id_token, 'secret-cookie', 'secret-code', 'secret-transfer']) {
+    for (const secret of [
+      t.userPassword, refreshToken, signedIn.body.access_token, signedIn.body.id_token, 'secret-cookie', 'secret-code', 'secret-transfer',
+      'secret-oob', 'secret-verifier', 'secret-subject', 'ada%40example.com',
+    ]) {
       expect(written).not.toContain(secret);
     }
     expect(written).toContain('access_token=[redacted]');
+    expect(written).toContain('id_token_hint=[redacted]');
+    // What names the client and the request stays readable.
+    expect(written).toContain(`client_id=${t.app.clientId}`);
+    expect(written).toContain('grant_type=password');
   });
 
   it('logs a client that hangs up in the middle of its body as a refused request, not as a server error', async () => {
