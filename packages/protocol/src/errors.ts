@@ -18,6 +18,7 @@ export const errorCatalog = {
   invalid_token: { status: 401, description: 'The access token is missing, malformed, expired or revoked.' },
   invalid_tenant: { status: 404, description: 'No tenant with this name exists.' },
   not_found: { status: 404, description: 'No such endpoint.' },
+  method_not_allowed: { status: 405, description: 'The endpoint does not take this HTTP method; the Allow header lists those it takes.' },
   user_not_found: { status: 400, description: 'No account matches the username.' },
   expired_token: { status: 400, description: 'The continuation token has expired.' },
   unsupported_challenge_type: { status: 400, description: 'None of the challenge types offered can be used.' },

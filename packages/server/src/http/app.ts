@@ -7,6 +7,7 @@ import { BatonError } from '../core/errors.js';
 import { answerClientError } from './client-errors.js';
 import { registerCors } from './cors.js';
 import { registerHealth } from './health.js';
+import { answerOtherMethods } from './method-not-allowed.js';
 import { registerWeb } from './web/index.js';
 import { toWireError, type WireFormat } from './errors.js';
 import { registerRoutes } from './native-auth/register-routes.js';
@@ -81,6 +82,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     frameworkErrors: (error, request, reply) => replyWithError(error, request, reply, 'oauth'),
   });
   await app.register(formBody, { bodyLimit: options.bodyLimit });
+  const routesAdded = answerOtherMethods(app);
 
   // Nearly every answer carries a token, a continuation token or personal data, so none may be
   // cached (RFC 6749 §5.1) unless its route says otherwise (discovery, keys, the stylesheet).
@@ -102,5 +104,6 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   for (const routes of [
     discoveryRoutes, userinfoRoute, tokenRoute, revokeRoute, introspectRoute, signInRoutes, signUpRoutes, resetPasswordRoutes, registerRoutes,
   ]) routes(app, deps);
+  routesAdded();
   return app;
 }

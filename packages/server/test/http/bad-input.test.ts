@@ -122,9 +122,33 @@ describe.each(engines)('bad input on %s', (engine) => {
     ['GET', '/nowhere'],
     ['GET', '/acme/oauth2/v2.0/nowhere'],
     ['POST', '/acme/oauth2/v2.0/nowhere'],
-    ['GET', '/acme/oauth2/v2.0/token'],
   ])('answers an unknown route %s %s with 404 JSON', async (method, path) => {
     const res = method === 'GET' ? await getJson(`${t.url}${path}`) : await postForm(`${t.url}${path}`, {});
     expectError(res, 404, 'not_found');
+  });
+
+  it.each([
+    ['GET', '/oauth2/v2.0/revoke', 'POST'],
+    ['DELETE', '/oauth2/v2.0/token/introspect', 'POST'],
+    ['POST', '/discovery/v2.0/keys', 'GET'],
+    ['PUT', '/v2.0/.well-known/openid-configuration', 'GET'],
+  ])('answers %s on %s, which takes %s, with 405 and Allow', async (method, path, allowed) => {
+    const res = await fetch(`${t.base}${path}`, { method });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')?.split(', ')).toContain(allowed);
+    expect(res.headers.get('allow')?.split(', ')).not.toContain(method);
+    expect(await res.json()).toMatchObject({ error: 'method_not_allowed', error_description: expect.stringContaining(allowed) });
+  });
+
+  it.each(['/oauth2/v2.0/token', '/oauth2/v2.0/initiate', '/signup/v1.0/start'])('answers GET on %s in the native-auth shape, with Entra\'s 900561', async (path) => {
+    const res = await getJson(`${t.base}${path}`);
+    expectNativeAuthError(res, 405, 'method_not_allowed', { errorCode: 900561 });
+    expect(res.headers.get('allow')).toContain('POST');
+  });
+
+  it('answers a plain OPTIONS (no preflight) with 204 and Allow', async () => {
+    const res = await fetch(`${t.base}/oauth2/v2.0/token`, { method: 'OPTIONS' });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('allow')?.split(', ')).toEqual(expect.arrayContaining(['POST', 'OPTIONS']));
   });
 });
