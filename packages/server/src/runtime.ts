@@ -51,7 +51,8 @@ export const sweepIntervalMs = 60_000;
 /** Starts the HTTP server on an opened runtime. */
 export async function startServer(runtime: Runtime): Promise<RunningServer> {
   const http = await buildHttpApp({
-    services: runtime.services, publicUrl: runtime.config.publicUrl, bodyLimit: runtime.config.bodyLimit, trustProxy: runtime.config.trustProxy, logger: runtime.logger,
+    services: runtime.services, publicUrl: runtime.config.publicUrl, bodyLimit: runtime.config.bodyLimit, requestTimeoutMs: runtime.config.requestTimeoutMs,
+    trustProxy: runtime.config.trustProxy, logger: runtime.logger,
   });
   const address = await http.listen({ port: runtime.config.port, host: runtime.config.host });
   runtime.database.checkpointInBackground();

@@ -13,6 +13,7 @@ export interface Config {
   adminToken: string | undefined;
   dataDir: string;
   bodyLimit: number;
+  requestTimeoutMs: number;
   /** Which proxies' X-Forwarded-For to believe (Fastify's `trustProxy`): none, every one, a hop count, or these addresses. */
   trustProxy: boolean | number | string[];
   /** Flows (sign-in, sign-up, password reset) one IP address may start per minute in a tenant; 0 for no limit. */
@@ -41,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     adminToken: env.BATON_ADMIN_TOKEN,
     dataDir,
     bodyLimit: defaults.bodyLimit,
+    requestTimeoutMs: defaults.requestTimeoutMs,
     trustProxy: parseTrustProxy(env.BATON_TRUST_PROXY),
     flowStartsPerMinute: parseCount('BATON_FLOW_STARTS_PER_MINUTE', env.BATON_FLOW_STARTS_PER_MINUTE, defaults.flowStartsPerMinute),
     production,

@@ -29,6 +29,8 @@ export const defaults = {
   flowStartsPerMinute: 60,
   /** Largest request body accepted, in bytes. */
   bodyLimit: 64 * 1024,
+  /** Milliseconds a request may take to arrive in full, headers and body; no Baton request needs long. */
+  requestTimeoutMs: 30_000,
 } as const;
 
 /** Lifetimes and windows an app registration starts with (seconds). */

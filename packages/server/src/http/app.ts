@@ -25,13 +25,18 @@ export interface HttpOptions {
   services: Services;
   publicUrl: string;
   bodyLimit: number;
+  /** How long a whole request (headers and body) may take to arrive. */
+  requestTimeoutMs: number;
   logger: Logger;
   /** Whose X-Forwarded-For to believe (config's `trustProxy`). */
   trustProxy?: boolean | number | string[];
 }
 
-/** How long a whole request may take to arrive. */
-const requestTimeoutMs = 30_000;
+/**
+ * How often Node looks for requests past their time. Its default (30 s) let a request
+ * meant to be cut off at 30 s run for up to a minute.
+ */
+const timeoutCheckMs = 1000;
 
 /** Believes the nearest `hops` proxies (the last entries of X-Forwarded-For). */
 function proxyHops(hops: number) {
@@ -76,8 +81,9 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     logController: new OneLinePerRequest({ requestIdLogLabel: 'correlation_id' }),
     routerOptions: { ignoreTrailingSlash: true },
     clientErrorHandler: answerClientError,
-    // A body that trickles in (slowloris) is cut off; no Baton request takes this long.
-    requestTimeout: requestTimeoutMs,
+    // Headers or a body that trickle in (slowloris) are cut off with 408.
+    requestTimeout: options.requestTimeoutMs,
+    http: { headersTimeout: options.requestTimeoutMs, connectionsCheckingInterval: timeoutCheckMs },
     // A URL the router cannot read (bad percent-encoding, an overlong segment) reaches no route; it still gets an OAuth error.
     frameworkErrors: (error, request, reply) => replyWithError(error, request, reply, 'oauth'),
   });

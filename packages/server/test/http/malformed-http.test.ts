@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 /** Sends `raw` bytes on a new connection and reads until the server closes it: status line and body. */
@@ -37,7 +38,28 @@ describe('malformed HTTP', () => {
     expect(JSON.parse(res.body)).toEqual({ error: 'invalid_request', error_description: expect.any(String) });
   });
 
-  it('gives a request 30 seconds to arrive in full, so a body trickled in byte by byte is cut off (Fastify leaves it unbounded)', () => {
-    expect((t.server.http.initialConfig as { requestTimeout?: number }).requestTimeout).toBe(30_000);
+});
+
+describe('a request that does not arrive in time', () => {
+  const timeoutMs = 1500;
+  let t: TestServer;
+  beforeAll(async () => { t = await startTestServer({ config: { requestTimeoutMs: timeoutMs } }); });
+  afterAll(async () => { await t?.close(); });
+
+  it.each([
+    ['headers that never end', 'POST /acme/oauth2/v2.0/token HTTP/1.1\r\nHost: x\r\n'],
+    ['a body shorter than its Content-Length', 'POST /acme/oauth2/v2.0/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nclient_id='],
+  ])('%s: 408 at the configured time, not up to a check interval later, and the connection is closed', async (_case, raw) => {
+    const started = Date.now();
+    const res = await rawExchange(t.url, raw);
+    const elapsed = Date.now() - started;
+    expect(res.status).toBe(408);
+    expect(JSON.parse(res.body)).toMatchObject({ error: 'invalid_request' });
+    expect(elapsed).toBeGreaterThanOrEqual(timeoutMs - 100);
+    expect(elapsed).toBeLessThan(timeoutMs + 1500);
+  });
+
+  it('is 30 seconds unless set otherwise', () => {
+    expect(loadConfig({}).requestTimeoutMs).toBe(30_000);
   });
 });
