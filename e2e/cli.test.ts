@@ -192,6 +192,8 @@ describe('the baton CLI with --json', () => {
       ['sessions revoke with neither --session nor --user', ['sessions', 'revoke', '--tenant', 'acme'], /exactly one of --session <id> or --user <email>/],
       ['sessions revoke with both --session and --user', ['sessions', 'revoke', '--tenant', 'acme', '--session', 'x', '--user', 'grace@example.com'], /exactly one of --session <id> or --user <email>/],
       ['an unknown command', ['frobnicate'], /unknown command 'frobnicate'/],
+      ['no command', [], /name a command/],
+      ['a command group without its command', ['tenant'], /name a command/],
       ['an unknown option', ['tenant', 'create', 'beta', '--colour', 'blue'], /unknown option '--colour'/],
       ['a logo URL that is not https', ['tenant', 'create', 'gamma', '--logo-url', 'http://cdn.example.com/logo.svg'], /logo URL must be an https:\/\/ URL/],
       ['a colour that is not one', ['tenant', 'create', 'delta', '--color', 'red;}body{display:none'], /theme colour must be/],

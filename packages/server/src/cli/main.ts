@@ -13,7 +13,8 @@ import { output, reportFailure, type RunCommand } from './output.js';
 const program = new Command('baton')
   .description('Baton: self-hosted customer identity. Configuration comes from BATON_* environment variables (docs/configuration.md).')
   // Usage errors are reported by reportFailure like any other failure: one line on stderr, one JSON value with --json.
-  .configureOutput({ outputError: () => {} })
+  // (writeErr carries only the help commander shows for a missing command; that failure says where help is.)
+  .configureOutput({ outputError: () => {}, writeErr: () => {} })
   // --json is accepted before the command too (`baton --json tenant create acme`).
   .option('--json', 'print exactly one JSON value on stdout')
   .exitOverride();
@@ -36,8 +37,10 @@ for (const register of [serveCommand, migrateCommand, tenantCommands, appCommand
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  const code = (error as { code?: string }).code;
-  if (code === 'commander.helpDisplayed' || code === 'commander.help' || code === 'commander.version') process.exitCode = 0;
-  else if (error instanceof CommanderError) reportFailure(error, process.argv.includes('--json'));
-  else throw error;
+  const json = process.argv.includes('--json');
+  if (!(error instanceof CommanderError)) throw error;
+  // Help that was asked for succeeds; help shown because no (sub)command was named is a usage error.
+  if (error.exitCode === 0) process.exitCode = 0;
+  else if (error.code === 'commander.help') reportFailure(new CommanderError(1, 'commander.missingCommand', 'name a command'), json);
+  else reportFailure(error, json);
 }
