@@ -160,6 +160,12 @@ describe('the baton CLI with --json', () => {
     }
   });
 
+  it('names the setting when the database cannot be reached', async () => {
+    const failed = await runBatonJson(['migrate'], { env: { ...env, BATON_DATABASE_URL: 'postgres://baton:x@127.0.0.1:1/baton' } });
+    expect(failed.code).toBe(1);
+    expect(failed.json).toEqual({ error: 'database_unavailable', error_description: expect.stringMatching(/Cannot reach the database named by BATON_DATABASE_URL .*ECONNREFUSED/) });
+  });
+
   it('backup copies the SQLite database into a new file that Baton can run on, and never overwrites one', async () => {
     const file = join(emptyFolder(), 'backups', 'baton-copy.db');
     const made = await baton('backup', file);
@@ -193,6 +199,7 @@ describe('the baton CLI with --json', () => {
       ['sessions revoke with both --session and --user', ['sessions', 'revoke', '--tenant', 'acme', '--session', 'x', '--user', 'grace@example.com'], /exactly one of --session <id> or --user <email>/],
       ['an unknown command', ['frobnicate'], /unknown command 'frobnicate'/],
       ['no command', [], /name a command/],
+      ['a lifetime that is not a number of seconds', ['app', 'create', '--tenant', 'acme', '--name', 'Late', '--access-token-ttl=-5'], /--access-token-ttl .*whole number of seconds/],
       ['a command group without its command', ['tenant'], /name a command/],
       ['an unknown option', ['tenant', 'create', 'beta', '--colour', 'blue'], /unknown option '--colour'/],
       ['a logo URL that is not https', ['tenant', 'create', 'gamma', '--logo-url', 'http://cdn.example.com/logo.svg'], /logo URL must be an https:\/\/ URL/],

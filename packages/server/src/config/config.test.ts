@@ -54,6 +54,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ BATON_FLOW_STARTS_PER_MINUTE: value }).flowStartsPerMinute).toBe(expected);
   });
 
+  it.each(['notaurl', 'ftp://id.example.com', 'https://id.example.com/?x=1', 'https://id.example.com/#top'])('refuses BATON_PUBLIC_URL=%j, naming the variable', (value) => {
+    expect(() => loadConfig({ BATON_PUBLIC_URL: value })).toThrow(/BATON_PUBLIC_URL must be an absolute http\(s\) URL/);
+  });
+
+  it('takes a public URL with a path, without its trailing slash', () => {
+    expect(loadConfig({ BATON_PUBLIC_URL: 'https://example.com/identity/' }).publicUrl).toBe('https://example.com/identity');
+  });
+
   it.each(['-1', '1.5', 'many'])('refuses BATON_FLOW_STARTS_PER_MINUTE=%j, naming the variable', (value) => {
     expect(() => loadConfig({ BATON_FLOW_STARTS_PER_MINUTE: value })).toThrow(/BATON_FLOW_STARTS_PER_MINUTE/);
   });

@@ -34,7 +34,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseUrl: env.BATON_DATABASE_URL ?? `${dataDir}/baton.db`,
     port,
     host: env.BATON_HOST ?? defaults.host,
-    publicUrl: trimSlash(env.BATON_PUBLIC_URL ?? `http://localhost:${port}`),
+    publicUrl: parsePublicUrl(env.BATON_PUBLIC_URL, port),
     masterKey: env.BATON_MASTER_KEY,
     smtpUrl: env.BATON_SMTP_URL,
     mailFrom: env.BATON_MAIL_FROM ?? defaults.mailFrom,
@@ -54,6 +54,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     if (!config.smtpUrl) throw new ConfigError('BATON_SMTP_URL is required when NODE_ENV=production: one-time codes must be mailed, not logged');
   }
   return config;
+}
+
+function parsePublicUrl(value: string | undefined, port: number): string {
+  if (value === undefined || value.trim() === '') return `http://localhost:${port}`;
+  const url = URL.canParse(value) ? new URL(value) : null;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
+    throw new ConfigError(`BATON_PUBLIC_URL must be an absolute http(s) URL without query or fragment, such as https://id.example.com; got "${value}"`);
+  }
+  return trimSlash(value);
 }
 
 function parsePort(value: string | undefined): number {

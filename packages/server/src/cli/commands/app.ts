@@ -1,10 +1,17 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BatonError } from '../../core/errors.js';
 import type { AttributeDefinition, ChallengeType } from '../../core/model.js';
 import { withRuntime } from '../context.js';
 import type { RunCommand } from '../output.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** A lifetime option's value, refused by commander (naming the option) unless it is a whole number of seconds above 0. */
+function seconds(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('It must be a whole number of seconds above 0.');
+  return parsed;
+}
 
 /** `name[:string|boolean|number][:required][:regex=<expression>]`; the expression is the rest of the spec. */
 export function parseAttributeSpec(spec: string): AttributeDefinition {
@@ -31,13 +38,13 @@ export function appCommands(program: Command, run: RunCommand) {
     .option('--allow-session-transfer', 'let this app ask for session transfer tokens', false)
     .option('--accept-session-transfer', 'let this app redeem session transfer tokens', false)
     .option('--attribute <spec>', 'a user attribute sign-up collects: name[:string|boolean|number][:required][:regex=<expression>] (repeatable)', collect, [])
-    .option('--access-token-ttl <seconds>', 'access token lifetime')
-    .option('--refresh-retry-window <seconds>', 'how long a rotated refresh token gets the same successor')
-    .option('--session-idle-ttl <seconds>', 'session idle lifetime')
-    .option('--session-absolute-ttl <seconds>', 'session absolute lifetime'), async (out, o) => {
+    .option('--access-token-ttl <seconds>', 'access token lifetime', seconds)
+    .option('--refresh-retry-window <seconds>', 'how long a rotated refresh token gets the same successor', seconds)
+    .option('--session-idle-ttl <seconds>', 'session idle lifetime', seconds)
+    .option('--session-absolute-ttl <seconds>', 'session absolute lifetime', seconds), async (out, o) => {
     const lifetimes = Object.fromEntries(Object.entries({
       accessTokenTtl: o.accessTokenTtl, idTokenTtl: o.accessTokenTtl, refreshRetryWindow: o.refreshRetryWindow, sessionIdleTtl: o.sessionIdleTtl, sessionAbsoluteTtl: o.sessionAbsoluteTtl,
-    }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, Number(v)]));
+    }).filter(([, v]) => v !== undefined));
     const registered = await withRuntime(async (rt) => rt.services.apps.register(await rt.services.tenants.require(o.tenant), {
       name: o.name, type: o.type, challengeTypes: String(o.challengeTypes).split(',').map((t) => t.trim()).filter(Boolean) as ChallengeType[],
       redirectUris: o.redirectUri, postLogoutRedirectUris: o.postLogoutRedirectUri, allowedOrigins: o.allowedOrigin, requireMfa: o.requireMfa, allowRefreshTokenExport: o.allowRefreshTokenExport,
