@@ -30,6 +30,9 @@ describe.each(engines)('RFC 7662 introspection on %s', (engine) => {
     expectError(await postForm(`${t.base}/oauth2/v2.0/token/introspect`, { client_id: t.app.clientId, token: tokens.access_token }), 401, 'invalid_client');
     expectError(await postForm(`${t.base}/oauth2/v2.0/token/introspect`, { client_id: resource.app.clientId, token: tokens.access_token }), 401, 'invalid_client');
     expectError(await introspect(tokens.access_token, { app: resource.app, secret: 'wrong' }), 401, 'invalid_client');
+    const anonymous = await postForm(`${t.base}/oauth2/v2.0/token/introspect`, { token: tokens.access_token });
+    expectError(anonymous, 401, 'invalid_client');
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic/);
   });
 
   it('describes an active access token with its claims', async () => {

@@ -78,7 +78,8 @@ export class AppService {
    * confidential app must also present its secret, compared in constant time.
    */
   async authenticate(tenant: Tenant, credentials: ClientCredentials, options: { requireSecret?: boolean } = {}): Promise<App> {
-    assertThat(credentials.clientId, 'invalid_request', 'client_id is required');
+    // Where only an authenticated client may call (introspection), no credentials is a failed authentication (RFC 7662 §2.1).
+    assertThat(credentials.clientId, options.requireSecret ? 'invalid_client' : 'invalid_request', 'client_id is required');
     const app = await this.repos.apps.find(tenant.id, credentials.clientId);
     if (!app) throw new BatonError('invalid_client', `Application "${credentials.clientId}" was not found in tenant "${tenant.name}"`, { errorCodes: [700016] });
     if (app.type === 'confidential' || options.requireSecret) {
