@@ -101,6 +101,17 @@ describe('the authorization request', () => {
       expect(titleOf(forced)).toBe('Sign in');
     });
 
+    it('max_age: a browser session signed in longer ago asks again (prompt=none: login_required); max_age=0 always asks', async () => {
+      const browser = new WebClient(t.url);
+      redirectParams(await hostedPasswordSignIn(browser, authorizeUrl(t, app, newPkce()), t.user.email, t.userPassword));
+      expect(redirectParams(await browser.get(authorizeUrl(t, app, newPkce(), { max_age: '3600' }))).code).toEqual(expect.any(String));
+      const again = await browser.get(authorizeUrl(t, app, newPkce(), { max_age: '0' }));
+      expect(again.status).toBe(200);
+      expect(titleOf(again)).toBe('Sign in');
+      expect(redirectParams(await browser.get(authorizeUrl(t, app, newPkce(), { max_age: '0', prompt: 'none' })))).toMatchObject({ error: 'login_required' });
+      expect(redirectParams(await browser.get(authorizeUrl(t, app, newPkce(), { max_age: 'soon' })))).toMatchObject({ error: 'invalid_request' });
+    });
+
     it('login_hint fills in the email address', async () => {
       const page = await new WebClient(t.url).get(authorizeUrl(t, app, newPkce(), { login_hint: 'grace@example.com' }));
       expect(page.html).toMatch(/id="email"[^>]*value="grace@example.com"/);

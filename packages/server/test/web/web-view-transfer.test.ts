@@ -71,6 +71,29 @@ describe.each(engines)('web-view sign-in with a session transfer token on %s', (
     expect(replays.length).toBeGreaterThan(0);
   });
 
+  /** The sign-in page, with no SSO cookie set and no session opened. */
+  async function expectSignInPageOnly(url: string) {
+    const sessionsBefore = (await t.services.sessions.list(t.tenant, t.user)).length;
+    const landed = await new WebClient(t.url).get(url);
+    expect(landed.status).toBe(200);
+    expect(titleOf(landed)).toBe('Sign in');
+    expect(landed.setCookies.some((c) => c.startsWith('baton_sso='))).toBe(false);
+    expect((await t.services.sessions.list(t.tenant, t.user)).length).toBe(sessionsBefore);
+  }
+
+  it('prompt=login shows the sign-in page even with a valid transfer token', async () => {
+    const { transfer } = await phoneWithTransfer();
+    await expectSignInPageOnly(authorizeUrl(t, web, newPkce(), { session_transfer_token: transfer, prompt: 'login' }));
+  });
+
+  it('max_age: a phone sign-in older than it shows the sign-in page; a recent enough one lets the transfer through', async () => {
+    const phone = await client.signIn();
+    t.clock.advance!(120_000);
+    await expectSignInPageOnly(authorizeUrl(t, web, newPkce(), { session_transfer_token: await client.transferToken(phone.refreshToken), max_age: '60' }));
+    const landed = await new WebClient(t.url).get(authorizeUrl(t, web, newPkce(), { session_transfer_token: await client.transferToken(phone.refreshToken), max_age: '300' }));
+    expect(redirectParams(landed).code).toEqual(expect.any(String));
+  });
+
   it('an expired transfer token (61 s) shows the sign-in page', async () => {
     const { transfer } = await phoneWithTransfer();
     t.clock.advance!(61_000);

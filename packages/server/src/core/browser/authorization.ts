@@ -23,6 +23,8 @@ export interface AuthorizationRequest {
   nonce?: string;
   codeChallenge: string;
   prompt?: 'none' | 'login';
+  /** Seconds since the user last proved who they are beyond which they must do it again (OIDC `max_age`). */
+  maxAge?: number;
   loginHint?: string;
 }
 
@@ -36,6 +38,7 @@ export interface AuthorizationParams {
   code_challenge?: string | undefined;
   code_challenge_method?: string | undefined;
   prompt?: string | undefined;
+  max_age?: string | undefined;
   login_hint?: string | undefined;
 }
 
@@ -74,6 +77,7 @@ export class Authorization {
     assertThat(params.code_challenge_method === 'S256', 'invalid_request', 'code_challenge_method must be S256');
     assertThat(pkceValue.test(params.code_challenge), 'invalid_request', 'code_challenge must be 43-128 characters of base64url');
     assertThat(params.prompt === undefined || ['none', 'login', 'consent', 'select_account'].includes(params.prompt), 'invalid_request', `prompt "${params.prompt}" is not supported`);
+    assertThat(params.max_age === undefined || /^\d{1,9}$/.test(params.max_age), 'invalid_request', 'max_age must be a whole number of seconds');
     for (const [name, value] of Object.entries({ state: params.state, nonce: params.nonce, login_hint: params.login_hint })) {
       assertThat(value === undefined || value.length <= 2048, 'invalid_request', `${name} is too long`);
     }
@@ -82,8 +86,18 @@ export class Authorization {
       ...(params.state !== undefined ? { state: params.state } : {}),
       ...(params.nonce !== undefined ? { nonce: params.nonce } : {}),
       ...(params.prompt === 'none' || params.prompt === 'login' ? { prompt: params.prompt } : {}),
+      ...(params.max_age !== undefined ? { maxAge: Number(params.max_age) } : {}),
       ...(params.login_hint !== undefined ? { loginHint: params.login_hint } : {}),
     };
+  }
+
+  /**
+   * The earliest sign-in an existing session may carry to answer `request` without a new
+   * one (OIDC `prompt=login`, `max_age`): null when any will do, Infinity when none will.
+   */
+  earliestAuthTime(request: AuthorizationRequest): number | null {
+    if (request.prompt === 'login') return Infinity;
+    return request.maxAge === undefined ? null : this.clock.now() - request.maxAge * 1000;
   }
 
   /** A code for `request`, issued from the browser session. */

@@ -8,7 +8,7 @@ import { errorPage, finishAuthorization, redirectError, type WebDeps } from './p
 import { identifyPage } from './sign-in-pages.js';
 import { securePage, ssoCookie } from './security.js';
 
-const authorizeParams = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'prompt', 'login_hint', 'session_transfer_token', 'response_mode'];
+const authorizeParams = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'prompt', 'max_age', 'login_hint', 'session_transfer_token', 'response_mode'];
 
 /**
  * The authorization endpoint (code + PKCE). A live SSO cookie answers at once; a valid
@@ -38,12 +38,13 @@ export function authorizeRoute(app: FastifyInstance, deps: WebDeps) {
       throw error;
     }
     const context = requestContext(request);
-    if (params.session_transfer_token) {
-      const transferred = await services.browserSessions.fromTransfer(tenant, client.app, params.session_transfer_token, context.userAgent, context);
-      if (transferred) return finishAuthorization(deps, reply, tenant, authorization, transferred);
-    } else if (authorization.prompt !== 'login') {
-      const current = await services.browserSessions.current(tenant, request.cookies[ssoCookie]);
-      if (current) return finishAuthorization(deps, reply, tenant, authorization, current);
+    // prompt=login and max_age ask for a sign-in newer than the one a session carries.
+    const earliestAuthTime = services.authorization.earliestAuthTime(authorization);
+    if (earliestAuthTime !== Infinity) {
+      const signedIn = params.session_transfer_token
+        ? await services.browserSessions.fromTransfer(tenant, client.app, params.session_transfer_token, { userAgent: context.userAgent, earliestAuthTime, context })
+        : await services.browserSessions.current(tenant, request.cookies[ssoCookie]);
+      if (signedIn && (earliestAuthTime === null || signedIn.session.authTime >= earliestAuthTime)) return finishAuthorization(deps, reply, tenant, authorization, signedIn);
     }
     if (authorization.prompt === 'none') return redirectError(reply, authorization, 'login_required', 'The user is not signed in', iss);
     const requestToken = await services.continuations.issue(tenant, client.app, 'authorize', null, authorization);
