@@ -163,6 +163,28 @@ describe.each(engines)('web-view sign-in with a session transfer token on %s', (
       expect((await refresh(apps.phone, phone.refreshToken)).status).toBe(200);
     });
 
+    it('goes back by an expired hint alone, but not by a hint Baton did not sign or one issued to another app than client_id', async () => {
+      const other = (await t.registerApp({ name: 'Other shop', postLogoutRedirectUris: ['https://other.example/bye'] })).app;
+      const logout = async (params: Record<string, string>) => {
+        const { browser } = await signedInView();
+        return browser.get(`${t.base}/oauth2/v2.0/logout?${new URLSearchParams(params)}`);
+      };
+      const { tokens } = await signedInView();
+      t.clock.advance!(2 * 3600 * 1000);
+      expect((await logout({ post_logout_redirect_uri: 'https://shop.example/bye', id_token_hint: tokens.id_token! })).location).toBe('https://shop.example/bye');
+
+      const mismatched = await logout({ post_logout_redirect_uri: 'https://other.example/bye', id_token_hint: tokens.id_token!, client_id: other.clientId });
+      expect(mismatched.location).toBeNull();
+      expect(titleOf(mismatched)).toBe('Signed out');
+
+      const [header, payload] = tokens.id_token!.split('.');
+      const forged = `${header}.${payload}.${Buffer.from('not the signature').toString('base64url')}`;
+      const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.`;
+      for (const hint of [forged, unsigned]) {
+        expect((await logout({ post_logout_redirect_uri: 'https://shop.example/bye', id_token_hint: hint })).location).toBeNull();
+      }
+    });
+
     it('keeps an old copy of the SSO cookie from working after logout', async () => {
       const { browser } = await signedInView();
       const cookie = browser.cookie('baton_sso')!;

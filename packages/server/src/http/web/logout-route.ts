@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { decodeJwt } from 'jose';
+import type { Tenant } from '../../core/model.js';
+import { hintedClient } from '../../core/tokens/id-token-hint.js';
 import { readParams } from '../../oauth/params.js';
 import { requestContext } from '../request-context.js';
 import { tenantOf } from '../route-options.js';
@@ -19,8 +20,7 @@ export function logoutRoute(app: FastifyInstance, { services, publicUrl }: { ser
     await services.browserSessions.end(tenant, request.cookies[ssoCookie], requestContext(request));
     reply.clearCookie(ssoCookie, cookieOptions(tenant.name, publicUrl));
 
-    const clientId = p.client_id ?? audienceOf(p.id_token_hint);
-    const client = clientId ? await services.repos.apps.find(tenant.id, clientId) : null;
+    const client = await logoutClient(tenant, p.client_id, p.id_token_hint);
     if (p.post_logout_redirect_uri && client?.postLogoutRedirectUris.includes(p.post_logout_redirect_uri)) {
       const target = new URL(p.post_logout_redirect_uri);
       if (p.state) target.searchParams.set('state', p.state);
@@ -32,22 +32,18 @@ export function logoutRoute(app: FastifyInstance, { services, publicUrl }: { ser
       : 'You are signed out.';
     return reply.send(messagePage(tenant, nonce, 'Signed out', message));
   };
+  /**
+   * The app to send the browser back to: the one `client_id` names and the hint was issued
+   * to. A hint Baton did not sign, or one issued to another app than `client_id`, sends the
+   * browser nowhere (RP-Initiated Logout §2: the OP must check they match).
+   */
+  async function logoutClient(tenant: Tenant, clientId: string | undefined, hint: string | undefined) {
+    const hinted = hint === undefined ? undefined : await hintedClient(services.keys, services.tokens, tenant, hint);
+    if (hinted === null || (hinted !== undefined && clientId !== undefined && hinted !== clientId)) return null;
+    const id = clientId ?? hinted;
+    return id ? services.repos.apps.find(tenant.id, id) : null;
+  }
+
   app.get('/:tenant/oauth2/v2.0/logout', handler);
   app.post('/:tenant/oauth2/v2.0/logout', handler);
-}
-
-/**
- * The client an ID token was issued to. Only used to pick a registered redirect, so an
- * unverified hint can do no harm, once its `aud` is checked to be a plain string: it is
- * anyone's JSON.
- */
-function audienceOf(idToken: string | undefined): string | undefined {
-  if (!idToken) return undefined;
-  try {
-    const { aud } = decodeJwt(idToken) as { aud?: unknown };
-    const first: unknown = Array.isArray(aud) ? aud[0] : aud;
-    return typeof first === 'string' && /^[\x21-\x7e]{1,256}$/.test(first) ? first : undefined;
-  } catch {
-    return undefined;
-  }
 }
