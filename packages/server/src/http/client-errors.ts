@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 
 /** What Node's HTTP parser refuses before any route runs, as the OAuth error JSON every endpoint speaks. */
 function refusalOf(code: string | undefined): { status: number; description: string } {
@@ -14,9 +15,11 @@ function refusalOf(code: string | undefined): { status: number; description: str
  * gets `invalid_request` (or 408/431) in the OAuth shape rather than Fastify's own, and the
  * connection is closed, since whatever followed on it cannot be trusted.
  */
-export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+export function answerClientError(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const { status, description } = refusalOf(error.code);
+  // No route ran, so no request line was logged: this is the only trace of the refusal.
+  this.log.info({ status, error: 'invalid_request', description, parser: error.code, remote: socket.remoteAddress }, 'request refused before it was read');
   const body = JSON.stringify({ error: 'invalid_request', error_description: description });
   if (socket.writable) {
     socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`

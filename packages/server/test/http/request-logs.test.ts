@@ -78,4 +78,15 @@ describe('request logs', () => {
     await expect.poll(() => linesOf(id).map((line) => line.msg)).toContain('request refused');
     expect(linesOf(id).filter((line) => (line.level as number) >= 50)).toEqual([]);
   });
+
+  it('logs a request the HTTP parser refused, which no route ever saw', async () => {
+    const { port } = new URL(t.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write('POST /acme/oauth2/v2.0/token HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab');
+    await new Promise((resolve) => socket.once('close', resolve));
+    await expect.poll(() => logs.lines.filter((line) => line.msg === 'request refused before it was read')).toEqual([
+      expect.objectContaining({ level: 30, status: 400, error: 'invalid_request', remote: '127.0.0.1' }),
+    ]);
+  });
 });
