@@ -193,6 +193,16 @@ describe.each(engines)('session transfer (RFC 8693 token exchange) on %s', (engi
       expect((await client.redeem(transfer, await newDpopKey())).status).toBe(200);
     });
 
+    it('refuses a companion app that requires MFA a phone session signed in with a password alone', async () => {
+      const { app: strictWatch } = await t.registerApp({ name: 'Strict watch app', acceptSessionTransfer: true, requireMfa: true });
+      const phone = await client.signIn();
+      const transfer = await client.requestTransfer(phone.refreshToken, { audience: strictWatch.clientId });
+      expect(transfer.status, JSON.stringify(transfer.body)).toBe(200);
+      const res = await client.redeem(transfer.body.access_token, await newDpopKey(), { app: strictWatch });
+      expectNativeAuthError(res, 400, 'invalid_grant', { description: 'multi-factor' });
+      expect((await t.services.sessions.list(t.tenant, t.user)).filter((s) => s.parentId === phone.sessionId)).toEqual([]);
+    });
+
     it('asks for a DPoP proof, and leaves the transfer token unused', async () => {
       const transfer = await client.transferToken();
       expectNativeAuthError(await client.redeem(transfer, null), 400, 'invalid_dpop_proof');

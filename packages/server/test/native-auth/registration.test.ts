@@ -45,7 +45,8 @@ describe.each(engines)('native-auth second-factor registration on %s', (engine) 
     const registered = ctOf(await mfa.registerContinue(challenged.body.continuation_token, 'continuation_token'));
     const signedIn = await mfa.token('continuation_token', registered);
     expectTokens(signedIn);
-    expect(decodeJwt(signedIn.body.id_token).amr).toEqual(expect.arrayContaining(['mfa']));
+    // Nothing but the password was proved in this sign-in, and the tokens say no more (RFC 8176).
+    expect(decodeJwt(signedIn.body.id_token).amr).toEqual(['pwd']);
     expect((await t.services.repos.mfaMethods.list(user.id)).map((m) => ({ type: m.type, target: m.target }))).toEqual([{ type: 'email', target: user.email }]);
   });
 
@@ -64,7 +65,9 @@ describe.each(engines)('native-auth second-factor registration on %s', (engine) 
     expectNativeAuthError(wrong, 400, 'invalid_grant', { suberror: 'invalid_oob_value' });
     expect(await t.services.repos.mfaMethods.list(user.id)).toEqual([]);
 
-    expectTokens(await mfa.token('continuation_token', ctOf(await mfa.registerContinue(ct, 'oob', { oob: code }))));
+    const registered = await mfa.token('continuation_token', ctOf(await mfa.registerContinue(ct, 'oob', { oob: code })));
+    expectTokens(registered);
+    expect(decodeJwt(registered.body.id_token).amr).toEqual(['pwd', 'otp', 'mfa']);
     const [method] = await t.services.repos.mfaMethods.list(user.id);
     expect(method).toMatchObject({ type: 'email', target: backup });
 

@@ -223,6 +223,19 @@ describe('the hosted sign-up, password reset and sign-in pages', () => {
         await tokensFrom(await browser.submit(confirm, { code: await t.mail.nextCode(second) }), pkce, mfaApp);
       });
 
+      it('a browser signed in with a password alone at another app is asked for the second factor, not let in', async () => {
+        const email = fresh('mfa-sso');
+        const second = fresh('second');
+        const user = await t.services.accounts.create(t.tenant, { email, password: strong, emailVerified: true });
+        await t.services.repos.mfaMethods.add({ id: randomUUID(), tenantId: t.tenant.id, userId: user.id, type: 'email', target: second, createdAt: Date.now() });
+        const { browser, pkce, first } = await open();
+        await tokensFrom(await browser.submit(await browser.submit(first, { email }, '/login/identify'), { password: strong }), pkce);
+        const atBank = await browser.get(authorizeUrl(t, mfaApp, newPkce()));
+        expect(atBank.status).toBe(200);
+        expect(titleOf(atBank)).toBe('Sign in');
+        expect(redirectParams(await browser.get(authorizeUrl(t, mfaApp, newPkce(), { prompt: 'none' })))).toMatchObject({ error: 'login_required' });
+      });
+
       it('an account with no method registered is told to set one up in the app, not given an error', async () => {
         const { browser, first } = await open(mfaApp);
         const password = await browser.submit(first, { email: t.user.email }, '/login/identify');

@@ -7,6 +7,7 @@ import { assertThat, BatonError } from '../errors.js';
 import type { App, RequestContext, Session, Tenant } from '../model.js';
 import type { Repositories } from '../ports.js';
 import { sessionEndReason } from '../sessions/refresh-tokens.js';
+import { meetsAppPolicy } from '../sessions/session-policy.js';
 import type { SessionService } from '../sessions/session-service.js';
 import { grantedUserScope, parseScope } from '../tokens/scopes.js';
 import type { TokenIssuer } from '../tokens/token-issuer.js';
@@ -92,12 +93,13 @@ export class Authorization {
   }
 
   /**
-   * The earliest sign-in an existing session may carry to answer `request` without a new
-   * one (OIDC `prompt=login`, `max_age`): null when any will do, Infinity when none will.
+   * Whether an existing sign-in (the SSO cookie's session, or the app session behind a
+   * transfer token) may answer `request` without a new one: not with `prompt=login`, not
+   * when older than `max_age`, and not when `app` requires a second factor it lacks.
    */
-  earliestAuthTime(request: AuthorizationRequest): number | null {
-    if (request.prompt === 'login') return Infinity;
-    return request.maxAge === undefined ? null : this.clock.now() - request.maxAge * 1000;
+  accepts(request: AuthorizationRequest, app: App, session: Session): boolean {
+    if (request.prompt === 'login' || !meetsAppPolicy(app, session)) return false;
+    return request.maxAge === undefined || session.authTime >= this.clock.now() - request.maxAge * 1000;
   }
 
   /** A code for `request`, issued from the browser session. */
@@ -130,6 +132,7 @@ export class Authorization {
     const browser = await this.sessions.find(record.browserSessionId);
     const user = browser ? await this.repos.users.findById(tenant.id, browser.userId) : null;
     if (!browser || !user || sessionEndReason(browser, now)) throw invalid('The browser session behind this code has ended');
+    if (!meetsAppPolicy(app, browser)) throw invalid('This app requires multi-factor authentication, and the browser session behind this code was signed in without it');
     const active = await this.sessions.open({
       tenant, app, user, amr: browser.amr, scope: record.scope, parent: browser,
       device: { name: 'browser', platform: 'web', kind: 'browser' }, existingDeviceId: browser.deviceId, dpopJkt: input.dpopJkt,

@@ -59,13 +59,13 @@ export class BrowserSessions {
   /**
    * Signs a web view in with a session transfer token for `app`: a browser session, child
    * of the app session that asked for the token. Any failure (used, expired, foreign
-   * tenant, other audience, a sign-in older than `earliestAuthTime`) is null, so the caller
-   * shows the sign-in page without saying why.
+   * tenant, other audience, an app session `accept` refuses) is null, so the caller shows
+   * the sign-in page without saying why.
    */
-  async fromTransfer(tenant: Tenant, app: App, transferToken: string, input: { userAgent: string | null; earliestAuthTime: number | null; context: RequestContext }): Promise<BrowserSignIn | null> {
+  async fromTransfer(tenant: Tenant, app: App, transferToken: string, input: { userAgent: string | null; accept: (parent: Session) => boolean; context: RequestContext }): Promise<BrowserSignIn | null> {
     const { userAgent, context } = input;
     const redeemed = await this.transfers.consume(tenant, app, transferToken, context).catch(() => null);
-    if (!redeemed || (input.earliestAuthTime !== null && redeemed.parent.authTime < input.earliestAuthTime)) return null;
+    if (!redeemed || !input.accept(redeemed.parent)) return null;
     return this.start(tenant, app, redeemed.user, { amr: redeemed.parent.amr, userAgent, context, parent: redeemed.parent });
   }
 

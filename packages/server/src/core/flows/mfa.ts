@@ -115,6 +115,8 @@ export class SecondFactor {
     const c = await this.continuations.read<RegistrationState>(tenant, app, ['register'], input.continuationToken);
     const user = await accountOf(this.repos.users, tenant, c);
     let target = c.state.target;
+    // A preverified address proved nothing in this sign-in: the method is registered, but the tokens do not claim a code.
+    let amr = c.state.amr;
     if (input.grantType === 'continuation_token') {
       if (c.state.stage !== 'verified') throw new BatonError('invalid_grant', 'The method is not verified yet: send the code', { errorCodes: [55200] });
     } else if (input.grantType === 'oob') {
@@ -123,13 +125,14 @@ export class SecondFactor {
         app, subject: { tenantId: tenant.id, account: user.id, ip: input.context.ip }, userId: user.id, flowId: c.state.flowId,
         code: input.code, context: input.context, flow: 'registration',
       });
+      amr = [...amr, 'otp', 'mfa'];
     } else {
       throw new BatonError('invalid_request', 'grant_type must be oob or continuation_token');
     }
     if (!target || !(await this.continuations.consume(c))) throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
     await this.repos.mfaMethods.add({ id: randomUUID(), tenantId: tenant.id, userId: user.id, type: 'email', target, createdAt: this.clock.now() });
     await this.audit.record({ tenantId: tenant.id, type: 'mfa.method_registered', userId: user.id, clientId: app.clientId, data: { type: 'email', target: maskEmail(target) } }, input.context);
-    return this.signIn.continueToSignIn(tenant, app, user, { flowId: c.state.flowId, capabilities: c.state.capabilities, amr: [...c.state.amr, 'otp', 'mfa'], secondFactorDone: true });
+    return this.signIn.continueToSignIn(tenant, app, user, { flowId: c.state.flowId, capabilities: c.state.capabilities, amr, secondFactorDone: true });
   }
 
   private reissue<S extends object>(tenant: Tenant, app: App, c: Continuation<unknown>, flow: 'mfa' | 'register', state: S): Promise<string> {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuthorizationParams } from '../../core/browser/authorization.js';
+import type { Session } from '../../core/model.js';
 import { BatonError } from '../../core/errors.js';
 import { readParams } from '../../oauth/params.js';
 import { requestContext } from '../request-context.js';
@@ -38,13 +39,13 @@ export function authorizeRoute(app: FastifyInstance, deps: WebDeps) {
       throw error;
     }
     const context = requestContext(request);
-    // prompt=login and max_age ask for a sign-in newer than the one a session carries.
-    const earliestAuthTime = services.authorization.earliestAuthTime(authorization);
-    if (earliestAuthTime !== Infinity) {
+    // prompt=login, max_age and the app's MFA requirement may each ask for a new sign-in.
+    const accept = (session: Session) => services.authorization.accepts(authorization, client.app, session);
+    if (authorization.prompt !== 'login') {
       const signedIn = params.session_transfer_token
-        ? await services.browserSessions.fromTransfer(tenant, client.app, params.session_transfer_token, { userAgent: context.userAgent, earliestAuthTime, context })
+        ? await services.browserSessions.fromTransfer(tenant, client.app, params.session_transfer_token, { userAgent: context.userAgent, accept, context })
         : await services.browserSessions.current(tenant, request.cookies[ssoCookie]);
-      if (signedIn && (earliestAuthTime === null || signedIn.session.authTime >= earliestAuthTime)) return finishAuthorization(deps, reply, tenant, authorization, signedIn);
+      if (signedIn && accept(signedIn.session)) return finishAuthorization(deps, reply, tenant, authorization, signedIn);
     }
     if (authorization.prompt === 'none') return redirectError(reply, authorization, 'login_required', 'The user is not signed in', iss);
     const requestToken = await services.continuations.issue(tenant, client.app, 'authorize', null, authorization);
