@@ -81,6 +81,8 @@ export interface ContinuationRepository {
   find(digest: string): Promise<ContinuationRecord | null>;
   /** Deletes the token; true for exactly one of any concurrent callers. */
   consume(digest: string): Promise<boolean>;
+  /** Deletes every open flow of an account; returns how many. */
+  deleteForUser(userId: string): Promise<number>;
 }
 
 export interface AuditRepository {

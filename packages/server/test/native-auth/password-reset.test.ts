@@ -3,7 +3,7 @@ import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
 import type { TestServer } from '../support/test-server.js';
 import {
-  createUser, ctOf, expectCodeSent, expectOk, expectTokens, nativeClient, passwordSignIn, resetThroughCode, useNativeAuthServer, wrongCode,
+  createUser, ctOf, expectCodeSent, expectOk, expectTokens, nativeClient, passwordSignIn, passwordStep, resetThroughCode, useNativeAuthServer, wrongCode,
   type NativeClient,
 } from './native-client.js';
 
@@ -43,6 +43,14 @@ describe.each(engines)('native-auth password reset on %s', (engine) => {
 
     expectTokens(await passwordSignIn(client, user.email, newPassword));
     expectNativeAuthError(await passwordSignIn(client, user.email, t.userPassword), 400, 'invalid_grant', { errorCode: 50126 });
+  });
+
+  it('ends every flow the account had open: a sign-in started before the reset cannot finish after it', async () => {
+    const user = await createUser(t);
+    const startedBefore = await passwordStep(client, user.email);
+    ctOf(await client.resetSubmit(await resetThroughCode(t, client, user.email), newPassword));
+    expectNativeAuthError(await client.token('password', startedBefore, { password: newPassword }), 400, 'invalid_grant', { errorCode: 55200 });
+    expectTokens(await passwordSignIn(client, user.email, newPassword));
   });
 
   it('refuses each kind of unacceptable new password, and takes a good one on the same token', async () => {

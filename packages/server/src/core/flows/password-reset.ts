@@ -87,6 +87,8 @@ export class PasswordReset {
     if (!(await this.continuations.consume(c))) throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
     await this.repos.users.setPasswordHash(user.id, await hashPassword(input.newPassword), this.clock.now());
     const revoked = await this.sessions.revokeUser(tenant, user, 'password_reset', input.context);
+    // A flow started with the old password (a sign-in, an MFA step, a registration) must not finish after it.
+    await this.repos.continuations.deleteForUser(user.id);
     await this.audit.record({ tenantId: tenant.id, type: 'password_reset.succeeded', userId: user.id, clientId: app.clientId, data: { sessionsRevoked: revoked.length } }, input.context);
     return { continuationToken: await this.next(tenant, app, c, 'submitted'), pollInterval };
   }

@@ -9,6 +9,7 @@ import { leanRefreshTokens } from './0006-lean-refresh-tokens.js';
 import { expiryIndexes } from './0007-expiry-indexes.js';
 import { requestCounters } from './0008-request-counters.js';
 import { refreshTokenExpiry } from './0009-refresh-token-expiry.js';
+import { continuationTokensByUser } from './0010-continuation-tokens-by-user.js';
 
 /** Migrations in order; names sort, and a released one never changes. */
 export function migrationProvider(engine: Engine): MigrationProvider {
@@ -22,6 +23,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '0007-expiry-indexes': expiryIndexes,
     '0008-request-counters': requestCounters,
     '0009-refresh-token-expiry': refreshTokenExpiry,
+    '0010-continuation-tokens-by-user': continuationTokensByUser,
   };
   return { getMigrations: async () => migrations };
 }

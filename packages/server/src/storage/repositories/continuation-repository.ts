@@ -29,5 +29,8 @@ export function continuationRepository(direct: DirectSql): ContinuationRepositor
     async consume(digest) {
       return (await direct.run('DELETE FROM continuation_tokens WHERE digest = ?', [digest])) === 1;
     },
+    deleteForUser(userId) {
+      return direct.run('DELETE FROM continuation_tokens WHERE user_id = ?', [userId]);
+    },
   };
 }
