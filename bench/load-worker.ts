@@ -49,6 +49,7 @@ function requestsFor(scenario: Scenario, tally: Tally): Request[] {
       }];
     }
     case 'sign-in': {
+      let nextAccount = -1;
       const path = (step: string) => `${scenario.tenantPath}/oauth2/v2.0/${step}`;
       const headers = formHeaders({});
       const continueWith = (status: number, body: string, context: Record<string, unknown>) => {
@@ -62,7 +63,8 @@ function requestsFor(scenario: Scenario, tally: Tally): Request[] {
           method: 'POST', path: path('initiate'), headers,
           setupRequest(request, context) {
             context.startedAt = performance.now();
-            return { ...request, body: form({ client_id: scenario.clientId, username: scenario.username, challenge_type: 'password redirect' }) };
+            context.username ??= scenario.usernames[(nextAccount += 1) % scenario.usernames.length];
+            return { ...request, body: form({ client_id: scenario.clientId, username: context.username as string, challenge_type: 'password redirect' }) };
           },
           onResponse: continueWith,
         },

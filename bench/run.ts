@@ -104,7 +104,7 @@ try {
     kind: 'fixed', path: tokenPath, headers: basic(baton.service.clientId, baton.service.secret), form: { grant_type: 'client_credentials', scope: 'api:read' },
   });
   const signIns = await measure('(d) Baton password sign-ins', baton, {
-    kind: 'sign-in', tenantPath: baton.tenantPath, clientId: baton.publicClientId, username: baton.username, password: baton.password,
+    kind: 'sign-in', tenantPath: baton.tenantPath, clientId: baton.publicClientId, usernames: baton.usernames, password: baton.password,
   });
   await baton.stop();
 

@@ -10,8 +10,12 @@ export type Scenario =
    * With `dpop`, the tokens are bound to that key and every request carries a fresh proof for `htu`.
    */
   | { kind: 'refresh'; path: string; headers: Record<string, string>; form: Record<string, string>; tokens: string[]; dpop?: { key: JsonWebKey; htu: string } }
-  /** A complete native-auth password sign-in: initiate, challenge, token. */
-  | { kind: 'sign-in'; tenantPath: string; clientId: string; username: string; password: string };
+  /**
+   * A complete native-auth password sign-in: initiate, challenge, token. Each connection
+   * signs in its own account of `usernames`, as real users do: guesses at one account
+   * racing each other are held back by the lockout, and so would be these.
+   */
+  | { kind: 'sign-in'; tenantPath: string; clientId: string; usernames: string[]; password: string };
 
 export interface LoadSpec {
   url: string;

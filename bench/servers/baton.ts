@@ -25,7 +25,8 @@ export interface BatonUnderTest {
   tokenUrl: string;
   /** A confidential app for client_credentials. */
   service: { clientId: string; secret: string };
-  username: string;
+  /** One account per load connection (bench/lib/load-spec.ts says why), all with `password`. */
+  usernames: string[];
   password: string;
   /** Signs in `count` times over HTTP and returns the refresh tokens. */
   refreshTokens(count: number): Promise<string[]>;
@@ -60,14 +61,15 @@ export async function startBaton(options: { env?: Record<string, string>; nodeAr
   const cli = async (...args: string[]) => JSON.parse((await run(process.execPath, [batonBin, ...args, '--json'], { env: fullEnv })).stdout) as Record<string, string>;
 
   const tenant = 'bench';
-  const username = 'bench-user@example.com';
+  const usernames = Array.from({ length: 10 }, (_, i) => `bench-user-${i}@example.com`);
+  const [username] = usernames as [string];
   const password = `bench ${randomBytes(9).toString('base64url')}`;
   await cli('tenant', 'create', tenant);
   const [publicApp, serviceApp, companionApp] = await Promise.all([
     cli('app', 'create', '--tenant', tenant, '--name', 'Bench native app', '--challenge-types', 'password,redirect', '--allow-session-transfer'),
     cli('app', 'create', '--tenant', tenant, '--name', 'Bench service', '--type', 'confidential'),
     cli('app', 'create', '--tenant', tenant, '--name', 'Bench companion app', '--accept-session-transfer'),
-    cli('user', 'create', '--tenant', tenant, '--email', username, '--password', password),
+    ...usernames.map((email) => cli('user', 'create', '--tenant', tenant, '--email', email, '--password', password)),
   ]);
 
   const server = spawnPinned(serverCore, [...(options.nodeArgs ?? []), batonBin, 'serve', '--json'], { env: fullEnv, stderr: openSync(join(dir, 'baton.log'), 'a') });
@@ -101,7 +103,7 @@ export async function startBaton(options: { env?: Record<string, string>; nodeAr
   }
 
   return {
-    url, pid: server.child.pid!, tenantPath, publicClientId, companionClientId, tokenUrl, username, password,
+    url, pid: server.child.pid!, tenantPath, publicClientId, companionClientId, tokenUrl, usernames, password,
     service: { clientId: serviceApp!.client_id!, secret: serviceApp!.client_secret! },
     refreshTokens: (count) => collect(count, signIn),
     async dpopRefreshTokens(count) {

@@ -113,14 +113,24 @@ export interface RateLimitState {
   lockedUntil: number;
 }
 
+export interface RateLimitReservation extends RateLimitState {
+  allowed: boolean;
+  /** What the reservation replaced and wrote, so a refund can put it back. */
+  undo: { lockedUntil: number; updatedAt: number; wroteLockedUntil: number; wroteUpdatedAt: number };
+}
+
 export interface RateLimitRepository {
   get(key: string): Promise<RateLimitState | null>;
   /**
-   * Atomically counts one failure for `key` (restarting the count when both the last failure
-   * and the end of the last lockout are older than `windowMs`, so lockouts longer than the
-   * window keep growing) and applies the lockout `lockFor(failures)` gives, in ms.
+   * Atomically, unless `key` is locked at `now`: counts one attempt as a failure before it
+   * is checked (restarting the count when both the last failure and the end of the last
+   * lockout are older than `windowMs`, so lockouts longer than the window keep growing) and
+   * applies the lockout `lockFor(failures)` gives, in ms. A locked key counts nothing:
+   * `allowed` is false. Counting first means attempts racing each other see each other.
    */
-  fail(key: string, now: number, policy: { windowMs: number; lockFor: (failures: number) => number }): Promise<RateLimitState>;
+  reserve(key: string, now: number, policy: { windowMs: number; lockFor: (failures: number) => number }): Promise<RateLimitReservation>;
+  /** Takes back a reserved attempt that did not fail: one failure fewer, and the lockout and time it set undone unless a later one replaced them. */
+  refund(key: string, reservation: RateLimitReservation): Promise<void>;
   clear(key: string): Promise<void>;
 }
 

@@ -21,7 +21,7 @@ describe('more passwords to check than the server can hash in two seconds', () =
     const refused = await client.token('password', ct, { password: t.userPassword });
     expectNativeAuthError(refused, 503, 'temporarily_unavailable');
     expect(refused.headers.get('retry-after')).toBe('1');
-    expect(await t.server.runtime.database.db.selectFrom('rate_limits').selectAll().execute()).toEqual([]);
+    expect((await t.server.runtime.database.db.selectFrom('rate_limits').selectAll().execute()).filter((r) => r.failures > 0)).toEqual([]);
 
     const drained = Promise.all(busy).then(() => true);
     const tick = () => new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5));

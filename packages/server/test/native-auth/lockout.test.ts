@@ -69,6 +69,16 @@ describe.each(engines)('lockout on %s', (engine) => {
     expect(await counted(user.id)).toBeUndefined();
   });
 
+  it('checks no more than five of many guesses sent at the same moment', async () => {
+    const user = await createUser(t);
+    const ct = await passwordStep(client, user.email);
+    const answers = await Promise.all(Array.from({ length: 30 }, () => client.token('password', ct, { password: wrongPassword })));
+    const checked = answers.filter((a) => (a.body.error_codes as number[] | undefined)?.includes(50126));
+    expect(checked).toHaveLength(account.freeFailures);
+    expect(answers.every((a) => a.status === 400 || a.status === 429)).toBe(true);
+    expectAccountLocked(await client.token('password', ct, { password: t.userPassword }));
+  });
+
   it('doubles the lockout with each further failure up to its maximum, even once lockouts outlast the counting window', async () => {
     const user = await createUser(t);
     const ct = await failPasswords(user, account.freeFailures);

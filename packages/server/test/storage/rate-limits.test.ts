@@ -10,50 +10,76 @@ const policy = { windowMs, lockFor: (failures: number) => (failures >= 3 ? 10_00
 describe.each(engines)('rate-limit repository on %s', (engine) => {
   const store = useStore(engine);
 
-  it('counts failures per key and locks when the policy says so', async () => {
+  it('counts each reserved attempt per key, locks when the policy says so, and counts nothing while locked', async () => {
     const { rateLimits } = store().repos;
     const [key, other] = [`account:${randomUUID()}`, `ip:${randomUUID()}`];
     expect(await rateLimits.get(key)).toBeNull();
-    expect(await rateLimits.fail(key, t0, policy)).toEqual({ failures: 1, lockedUntil: 0 });
-    expect(await rateLimits.fail(key, t0 + 1, policy)).toEqual({ failures: 2, lockedUntil: 0 });
-    expect(await rateLimits.fail(key, t0 + 2, policy)).toEqual({ failures: 3, lockedUntil: t0 + 2 + 10_000 });
+    expect(await rateLimits.reserve(key, t0, policy)).toMatchObject({ allowed: true, failures: 1, lockedUntil: 0 });
+    expect(await rateLimits.reserve(key, t0 + 1, policy)).toMatchObject({ allowed: true, failures: 2, lockedUntil: 0 });
+    expect(await rateLimits.reserve(key, t0 + 2, policy)).toMatchObject({ allowed: true, failures: 3, lockedUntil: t0 + 2 + 10_000 });
+    expect(await rateLimits.reserve(key, t0 + 3, policy)).toMatchObject({ allowed: false, failures: 3, lockedUntil: t0 + 2 + 10_000 });
     expect(await rateLimits.get(key)).toEqual({ failures: 3, lockedUntil: t0 + 2 + 10_000 });
-    expect(await rateLimits.fail(other, t0 + 3, policy)).toEqual({ failures: 1, lockedUntil: 0 });
+    // After the lockout the next attempt is allowed, and counted.
+    expect(await rateLimits.reserve(key, t0 + 2 + 10_000, policy)).toMatchObject({ allowed: true, failures: 4, lockedUntil: t0 + 2 + 10_000 + 10_000 });
+    expect(await rateLimits.reserve(other, t0 + 3, policy)).toMatchObject({ allowed: true, failures: 1, lockedUntil: 0 });
   });
 
   it('starts counting again when the last failure is older than the window', async () => {
     const { rateLimits } = store().repos;
     const key = `account:${randomUUID()}`;
-    await rateLimits.fail(key, t0, policy);
-    await rateLimits.fail(key, t0 + windowMs, policy);
+    await rateLimits.reserve(key, t0, policy);
+    await rateLimits.reserve(key, t0 + windowMs, policy);
     expect((await rateLimits.get(key))!.failures).toBe(2);
-    expect((await rateLimits.fail(key, t0 + 2 * windowMs + 1, policy)).failures).toBe(1);
+    expect((await rateLimits.reserve(key, t0 + 2 * windowMs + 1, policy)).failures).toBe(1);
   });
 
   it('keeps counting after a lockout that outlasts the window, until a window has passed since it ended', async () => {
     const { rateLimits } = store().repos;
     const key = `account:${randomUUID()}`;
     const long = { windowMs, lockFor: (failures: number) => (failures >= 2 ? 3 * windowMs : 0) };
-    await rateLimits.fail(key, t0, long);
-    expect(await rateLimits.fail(key, t0 + 1, long)).toEqual({ failures: 2, lockedUntil: t0 + 1 + 3 * windowMs });
-    expect(await rateLimits.fail(key, t0 + 3 * windowMs, long)).toEqual({ failures: 3, lockedUntil: t0 + 6 * windowMs });
-    expect((await rateLimits.fail(key, t0 + 7 * windowMs, long)).failures).toBe(4);
-    expect((await rateLimits.fail(key, t0 + 11 * windowMs + 1, long)).failures).toBe(1);
+    await rateLimits.reserve(key, t0, long);
+    expect(await rateLimits.reserve(key, t0 + 1, long)).toMatchObject({ allowed: true, failures: 2, lockedUntil: t0 + 1 + 3 * windowMs });
+    expect(await rateLimits.reserve(key, t0 + 3 * windowMs + 1, long)).toMatchObject({ allowed: true, failures: 3, lockedUntil: t0 + 6 * windowMs + 1 });
+    expect((await rateLimits.reserve(key, t0 + 7 * windowMs, long)).failures).toBe(4);
+    expect((await rateLimits.reserve(key, t0 + 14 * windowMs, long)).failures).toBe(1);
   });
 
-  it('counts every one of many concurrent failures', async () => {
+  it('lets no more concurrent attempts through than the policy allows before it locks', async () => {
+    const { rateLimits } = store().repos;
+    const key = `account:${randomUUID()}`;
+    const results = await Promise.all(Array.from({ length: 20 }, () => rateLimits.reserve(key, t0, policy)));
+    expect(results.filter((r) => r.allowed)).toHaveLength(3);
+    expect(await rateLimits.get(key)).toEqual({ failures: 3, lockedUntil: t0 + 10_000 });
+  });
+
+  it('refunds an attempt that did not fail: the count, the lockout and the time it wrote', async () => {
     const { rateLimits } = store().repos;
     const key = `ip:${randomUUID()}`;
-    const results = await Promise.all(Array.from({ length: 20 }, () => rateLimits.fail(key, t0, policy)));
-    expect(results.map((r) => r.failures).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-    expect(await rateLimits.get(key)).toEqual({ failures: 20, lockedUntil: t0 + 10_000 });
+    await rateLimits.reserve(key, t0, policy);
+    await rateLimits.reserve(key, t0 + 1, policy);
+    const third = await rateLimits.reserve(key, t0 + 2, policy);
+    expect(third.lockedUntil).toBe(t0 + 2 + 10_000);
+    await rateLimits.refund(key, third);
+    expect(await rateLimits.get(key)).toEqual({ failures: 2, lockedUntil: 0 });
+    // Refunded, the key is quiet after one window from the last real failure, as if the attempt never happened.
+    expect((await rateLimits.reserve(key, t0 + 1 + windowMs + 1, policy)).failures).toBe(1);
+  });
+
+  it('leaves what a later reservation wrote when refunding an earlier one', async () => {
+    const { rateLimits } = store().repos;
+    const key = `ip:${randomUUID()}`;
+    await rateLimits.reserve(key, t0, policy);
+    const second = await rateLimits.reserve(key, t0 + 1, policy);
+    const third = await rateLimits.reserve(key, t0 + 2, policy);
+    await rateLimits.refund(key, second);
+    expect(await rateLimits.get(key)).toEqual({ failures: 2, lockedUntil: third.lockedUntil });
   });
 
   it('forgets a key when cleared, and only that key', async () => {
     const { rateLimits } = store().repos;
     const [key, kept] = [`account:${randomUUID()}`, `account:${randomUUID()}`];
-    await rateLimits.fail(key, t0, policy);
-    await rateLimits.fail(kept, t0, policy);
+    await rateLimits.reserve(key, t0, policy);
+    await rateLimits.reserve(kept, t0, policy);
     await rateLimits.clear(key);
     await rateLimits.clear(`account:${randomUUID()}`);
     expect(await rateLimits.get(key)).toBeNull();

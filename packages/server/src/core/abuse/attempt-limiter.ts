@@ -30,32 +30,45 @@ export interface AttemptSubject {
 
 /**
  * Per-account and per-IP limits on password and code attempts, with exponential lockout.
- * Counts live in the database, so they hold across every instance.
+ * Counts live in the database, so they hold across every instance. Each attempt is counted
+ * as a failure before it is checked and taken back if it was not one, so guesses sent at
+ * the same moment cannot all slip in before the first failure is written.
  */
 export class AttemptLimiter {
   constructor(private readonly limits: RateLimitRepository, private readonly clock: Clock) {}
 
-  /** Refuses the attempt while the account or the IP is locked out. */
-  async assertAllowed(subject: AttemptSubject): Promise<void> {
+  /**
+   * Runs `check` (the password or code comparison) as one attempt: refused while the IP or
+   * the account is locked; `lockedNow` says a failure just locked the account.
+   */
+  async attempt(subject: AttemptSubject, check: () => Promise<boolean>): Promise<{ succeeded: boolean; lockedNow: boolean }> {
     const now = this.clock.now();
-    const [account, ip] = await Promise.all([this.limits.get(accountKey(subject)), subject.ip ? this.limits.get(ipKey(subject)) : null]);
-    if (ip && ip.lockedUntil > now) throw lockedOut('ip', ip.lockedUntil - now);
-    if (account && account.lockedUntil > now) throw lockedOut('account', account.lockedUntil - now);
-  }
-
-  /** Counts a failed attempt; true when it just locked the account. */
-  async recordFailure(subject: AttemptSubject): Promise<boolean> {
-    const now = this.clock.now();
-    const account = await this.limits.fail(accountKey(subject), now, { windowMs: attemptPolicies.account.windowMs, lockFor: lockFor(attemptPolicies.account) });
-    if (subject.ip) await this.limits.fail(ipKey(subject), now, { windowMs: attemptPolicies.ip.windowMs, lockFor: lockFor(attemptPolicies.ip) });
-    return account.lockedUntil > now;
-  }
-
-  /** A success forgets the account's failures (the IP's still count). */
-  recordSuccess(subject: AttemptSubject): Promise<void> {
-    return this.limits.clear(accountKey(subject));
+    const ip = subject.ip ? await this.limits.reserve(ipKey(subject), now, policyOf(attemptPolicies.ip)) : null;
+    if (ip && !ip.allowed) throw lockedOut('ip', ip.lockedUntil - now);
+    const account = await this.limits.reserve(accountKey(subject), now, policyOf(attemptPolicies.account));
+    const refundIp = async () => { if (ip) await this.limits.refund(ipKey(subject), ip); };
+    if (!account.allowed) {
+      await refundIp();
+      throw lockedOut('account', account.lockedUntil - now);
+    }
+    let succeeded: boolean;
+    try {
+      succeeded = await check();
+    } catch (error) {
+      // Never checked (the hashing queue was full, say): not an attempt.
+      await this.limits.refund(accountKey(subject), account);
+      await refundIp();
+      throw error;
+    }
+    if (!succeeded) return { succeeded, lockedNow: account.lockedUntil > now };
+    // A success forgets the account's failures; the IP's earlier failures still count.
+    await this.limits.clear(accountKey(subject));
+    await refundIp();
+    return { succeeded, lockedNow: false };
   }
 }
+
+const policyOf = (p: LockPolicy) => ({ windowMs: p.windowMs, lockFor: lockFor(p) });
 
 const accountKey = (s: AttemptSubject) => `account:${s.tenantId}:${s.account}`;
 const ipKey = (s: AttemptSubject) => `ip:${s.tenantId}:${s.ip}`;

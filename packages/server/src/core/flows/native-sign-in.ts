@@ -88,13 +88,12 @@ export class NativeSignIn {
     if (!input.password) throw new BatonError('invalid_request', 'password is required');
     const user = await accountOf(this.repos.users, tenant, continuation);
     const subject = { tenantId: tenant.id, account: user.id, ip: input.context.ip };
-    await this.limiter.assertAllowed(subject);
-    if (!(await verifyPassword(await this.repos.users.findPasswordHash(user.id), input.password))) {
-      const locked = await this.limiter.recordFailure(subject);
-      await this.audit.record({ tenantId: tenant.id, type: locked ? 'account.locked' : 'sign_in.failed', userId: user.id, clientId: app.clientId, data: { reason: 'invalid_password' } }, input.context);
+    const password = input.password;
+    const { succeeded, lockedNow } = await this.limiter.attempt(subject, async () => verifyPassword(await this.repos.users.findPasswordHash(user.id), password));
+    if (!succeeded) {
+      await this.audit.record({ tenantId: tenant.id, type: lockedNow ? 'account.locked' : 'sign_in.failed', userId: user.id, clientId: app.clientId, data: { reason: 'invalid_password' } }, input.context);
       throw new BatonError('invalid_grant', 'Error validating credentials due to invalid username or password', { errorCodes: [50126] });
     }
-    await this.limiter.recordSuccess(subject);
     return this.finish(tenant, app, continuation, user, ['pwd'], input);
   }
 

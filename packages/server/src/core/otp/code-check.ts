@@ -24,15 +24,15 @@ export class CodeCheck {
   constructor(private readonly codes: OneTimeCodes, private readonly limiter: AttemptLimiter, private readonly audit: AuditLog) {}
 
   async require(a: CodeAttempt): Promise<string> {
-    await this.limiter.assertAllowed(a.subject);
-    const { result, target } = await this.codes.verify(a.flowId, a.code);
-    if (result === 'accepted' && target) {
-      await this.limiter.recordSuccess(a.subject);
-      return target;
-    }
-    const locked = await this.limiter.recordFailure(a.subject);
+    let verified: Awaited<ReturnType<OneTimeCodes['verify']>> | undefined;
+    const { succeeded, lockedNow } = await this.limiter.attempt(a.subject, async () => {
+      verified = await this.codes.verify(a.flowId, a.code);
+      return verified.result === 'accepted' && verified.target !== undefined;
+    });
+    const { result, target } = verified!;
+    if (succeeded && target) return target;
     await this.audit.record({
-      tenantId: a.subject.tenantId, type: locked ? 'account.locked' : `${a.flow}.code_failed`, userId: a.userId, clientId: a.app.clientId, data: { reason: result },
+      tenantId: a.subject.tenantId, type: lockedNow ? 'account.locked' : `${a.flow}.code_failed`, userId: a.userId, clientId: a.app.clientId, data: { reason: result },
     }, a.context);
     throw new BatonError('invalid_grant', result === 'expired' ? 'The code has expired; ask for a new one' : 'The code is wrong or no longer valid', {
       suberror: 'invalid_oob_value', errorCodes: [50181],

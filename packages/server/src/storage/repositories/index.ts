@@ -30,7 +30,7 @@ export function createRepositories({ db, sql }: Pick<DatabaseHandle, 'db' | 'sql
     audit: auditRepository(db, sql),
     codes: oneTimeCodeRepository(db),
     mfaMethods: mfaMethodRepository(db),
-    rateLimits: rateLimitRepository(db, sql),
+    rateLimits: rateLimitRepository(sql),
     requestCounters: requestCounterRepository(sql),
     transferTokens: transferTokenRepository(db),
     dpopProofs: dpopReplayRepository(sql),

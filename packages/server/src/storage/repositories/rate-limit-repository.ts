@@ -1,29 +1,38 @@
-import { sql, type Kysely } from 'kysely';
 import type { RateLimitRepository } from '../../core/ports.js';
 import type { DirectSql } from '../direct-sql.js';
-import type { Database } from '../schema.js';
 
-/** Every credential attempt reads the counts and a success clears them: those two are plain SQL (see direct-sql.ts). */
-export function rateLimitRepository(db: Kysely<Database>, direct: DirectSql): RateLimitRepository {
+/** Every credential attempt reserves, then clears or refunds: plain SQL (see direct-sql.ts), one transaction per reservation. */
+export function rateLimitRepository(direct: DirectSql): RateLimitRepository {
   return {
     async get(key) {
       const [row] = await direct.query<{ failures: number; locked_until: number }>('SELECT failures, locked_until FROM rate_limits WHERE key = ?', [key]);
-      return row ? { failures: row.failures, lockedUntil: row.locked_until } : null;
+      return row ? { failures: row.failures, lockedUntil: Number(row.locked_until) } : null;
     },
-    async fail(key, now, { windowMs, lockFor }) {
-      const counted = await db.insertInto('rate_limits')
-        .values({ key, failures: 1, locked_until: 0, updated_at: now })
-        .onConflict((oc) => oc.column('key').doUpdateSet({
-          failures: sql<number>`CASE WHEN rate_limits.updated_at < ${now - windowMs} AND rate_limits.locked_until < ${now - windowMs} THEN 1 ELSE rate_limits.failures + 1 END`,
-          updated_at: now,
-        }))
-        .returning(['failures', 'locked_until'])
-        .executeTakeFirstOrThrow();
-      const lock = lockFor(counted.failures);
-      if (lock <= 0) return { failures: counted.failures, lockedUntil: counted.locked_until };
-      const lockedUntil = now + lock;
-      await db.updateTable('rate_limits').set({ locked_until: lockedUntil }).where('key', '=', key).execute();
-      return { failures: counted.failures, lockedUntil };
+    reserve(key, now, { windowMs, lockFor }) {
+      return direct.transaction(async (tx) => {
+        await tx.run('INSERT INTO rate_limits (key, failures, locked_until, updated_at) VALUES (?, 0, 0, ?) ON CONFLICT (key) DO NOTHING', [key, now]);
+        // Takes the row lock on PostgreSQL, so racing reservations of one key queue here; SQLite's write transaction already serialises them.
+        await tx.run('UPDATE rate_limits SET updated_at = updated_at WHERE key = ?', [key]);
+        const [row] = await tx.query<{ failures: number; locked_until: number; updated_at: number }>('SELECT failures, locked_until, updated_at FROM rate_limits WHERE key = ?', [key]);
+        const lockedUntil = Number(row!.locked_until);
+        const updatedAt = Number(row!.updated_at);
+        if (lockedUntil > now) return { allowed: false, failures: row!.failures, lockedUntil, undo: { lockedUntil, updatedAt, wroteLockedUntil: lockedUntil, wroteUpdatedAt: updatedAt } };
+        const quiet = updatedAt < now - windowMs && lockedUntil < now - windowMs;
+        const failures = quiet ? 1 : row!.failures + 1;
+        const lock = lockFor(failures);
+        const until = lock > 0 ? now + lock : lockedUntil;
+        await tx.run('UPDATE rate_limits SET failures = ?, locked_until = ?, updated_at = ? WHERE key = ?', [failures, until, now, key]);
+        return { allowed: true, failures, lockedUntil: until, undo: { lockedUntil, updatedAt, wroteLockedUntil: until, wroteUpdatedAt: now } };
+      });
+    },
+    async refund(key, { undo }) {
+      await direct.run(
+        `UPDATE rate_limits SET failures = failures - 1,
+           locked_until = CASE WHEN locked_until = ? THEN ? ELSE locked_until END,
+           updated_at = CASE WHEN updated_at = ? THEN ? ELSE updated_at END
+         WHERE key = ? AND failures > 0`,
+        [undo.wroteLockedUntil, undo.lockedUntil, undo.wroteUpdatedAt, undo.updatedAt, key],
+      );
     },
     async clear(key) {
       await direct.run('DELETE FROM rate_limits WHERE key = ?', [key]);
