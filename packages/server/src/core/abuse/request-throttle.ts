@@ -17,9 +17,10 @@ export const codeSendPolicy = { max: 5, windowMs: 15 * 60_000 } as const;
  * Counts live in the database, so they hold across instances. Over a limit the caller gets
  * `slow_down` with the seconds until the window ends.
  *
- * They apply to remote clients. A request from the machine itself is a reverse proxy on
- * the same host that BATON_TRUST_PROXY does not name (throttling it would throttle every
- * user at once) or a developer's or a load test's own traffic, and is not throttled.
+ * The flow-start limit applies to remote clients: a request from the machine itself is a
+ * reverse proxy on the same host that BATON_TRUST_PROXY does not name (throttling it would
+ * throttle every user at once) or a developer's or a load test's own traffic. The code
+ * limit is per address, so it holds whoever asks.
  */
 export class RequestThrottle {
   constructor(private readonly counters: RequestCounterRepository, private readonly clock: Clock, private readonly limits: ThrottleLimits) {}
@@ -30,8 +31,8 @@ export class RequestThrottle {
     await this.take(`starts:${tenantId}:${ip}`, max, 60_000, (s) => `Too many sign-in, sign-up or password reset attempts from this address; try again in ${s} seconds`);
   }
 
-  async codeSend(tenantId: string, address: string, ip: string | null): Promise<void> {
-    if (isLocal(ip)) return;
+  /** Applies to every caller, local ones included: the limit protects the inbox, not Baton. */
+  async codeSend(tenantId: string, address: string): Promise<void> {
     await this.take(`codes:${tenantId}:${address}`, codeSendPolicy.max, codeSendPolicy.windowMs, (s) => `Too many codes were sent to this address; try again in ${s} seconds`);
   }
 

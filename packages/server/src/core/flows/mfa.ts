@@ -54,13 +54,13 @@ export class SecondFactor {
   }
 
   /** Sends a code to the registered method `id`. */
-  async challenge(tenant: Tenant, app: App, input: { continuationToken: string | undefined; challengeType: string | undefined; methodId: string | undefined; ip: string | null }): Promise<StepResult> {
+  async challenge(tenant: Tenant, app: App, input: { continuationToken: string | undefined; challengeType: string | undefined; methodId: string | undefined }): Promise<StepResult> {
     const c = await this.continuations.read<MfaState>(tenant, app, ['mfa'], input.continuationToken);
     if (!usableChallengeTypes(input.challengeType, app).includes('oob')) return cannotContinue(input.challengeType, needs('Multi-factor authentication', 'oob', app));
     const methods = await this.repos.mfaMethods.list(await this.userId(c));
     const method = input.methodId ? methods.find((m) => m.id === input.methodId) : undefined;
     if (!method) throw new BatonError('invalid_request', 'id must name one of the methods introspect returned', { errorCodes: [901001] });
-    const sent = await this.codes.send(tenant, c.state.flowId, method.target, 'mfa', input.ip);
+    const sent = await this.codes.send(tenant, c.state.flowId, method.target, 'mfa');
     return {
       kind: 'continue', challengeType: 'oob', continuationToken: await this.reissue(tenant, app, c, 'mfa', { ...c.state, methodId: method.id }),
       code: { channel: 'email', targetLabel: maskEmail(method.target), ...sent },
@@ -94,7 +94,7 @@ export class SecondFactor {
    * register/challenge: the address to register. The user's own verified sign-in address
    * is `preverified` (no code); any other address gets a code.
    */
-  async registrationChallenge(tenant: Tenant, app: App, input: { continuationToken: string | undefined; challengeType: string | undefined; target: string | undefined; channel: string | undefined; ip: string | null }): Promise<StepResult> {
+  async registrationChallenge(tenant: Tenant, app: App, input: { continuationToken: string | undefined; challengeType: string | undefined; target: string | undefined; channel: string | undefined }): Promise<StepResult> {
     const c = await this.continuations.read<RegistrationState>(tenant, app, ['register'], input.continuationToken);
     if (input.challengeType !== undefined && input.challengeType !== 'oob') throw new BatonError('unsupported_challenge_type', 'Only email (oob) methods can be registered');
     if (input.channel !== undefined && input.channel !== 'email') throw new BatonError('invalid_request', 'Only the email channel can be registered', { errorCodes: [901001] });
@@ -103,7 +103,7 @@ export class SecondFactor {
     if (user.emailVerified && target === user.email) {
       return { kind: 'continue', challengeType: 'preverified', continuationToken: await this.reissue(tenant, app, c, 'register', { ...c.state, stage: 'verified', target }) };
     }
-    const sent = await this.codes.send(tenant, c.state.flowId, target, 'register', input.ip);
+    const sent = await this.codes.send(tenant, c.state.flowId, target, 'register');
     return {
       kind: 'continue', challengeType: 'oob', continuationToken: await this.reissue(tenant, app, c, 'register', { ...c.state, stage: 'code-sent', target }),
       code: { channel: 'email', target, ...sent },

@@ -65,7 +65,7 @@ export class NativeSignIn {
    * Chooses how the user proves who they are: a password when they have one and the client
    * can ask for it, else an email code. Called again, it resends the code.
    */
-  async challenge(tenant: Tenant, app: App, input: { continuationToken: string | undefined; challengeType: string | undefined; ip: string | null }): Promise<StepResult> {
+  async challenge(tenant: Tenant, app: App, input: { continuationToken: string | undefined; challengeType: string | undefined }): Promise<StepResult> {
     const continuation = await this.continuations.read<SignInState>(tenant, app, ['sign-in'], input.continuationToken);
     if (continuation.state.stage === 'continuation') throw new BatonError('invalid_grant', 'This continuation token is for the token endpoint', { errorCodes: [55200] });
     const offered = usableChallengeTypes(input.challengeType, app);
@@ -76,7 +76,7 @@ export class NativeSignIn {
       return { kind: 'continue', challengeType: 'password', continuationToken: await next('password') };
     }
     if (offered.includes('oob')) {
-      const sent = await this.codes.send(tenant, continuation.state.flowId, user.email, 'sign-in', input.ip);
+      const sent = await this.codes.send(tenant, continuation.state.flowId, user.email, 'sign-in');
       return { kind: 'continue', challengeType: 'oob', continuationToken: await next('oob'), code: { channel: 'email', targetLabel: maskEmail(user.email), ...sent } };
     }
     return cannotContinue(input.challengeType, 'This account cannot sign in with the challenge types offered');

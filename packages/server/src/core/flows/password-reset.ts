@@ -54,11 +54,11 @@ export class PasswordReset {
   }
 
   /** Sends (or resends) the code to the account's address. */
-  async challenge(tenant: Tenant, app: App, input: { continuationToken: string | undefined; challengeType: string | undefined; ip: string | null }): Promise<StepResult> {
+  async challenge(tenant: Tenant, app: App, input: { continuationToken: string | undefined; challengeType: string | undefined }): Promise<StepResult> {
     const c = await this.read(tenant, app, input.continuationToken, ['started', 'code-sent']);
     if (!usableChallengeTypes(input.challengeType, app).includes('oob')) return cannotContinue(input.challengeType, needs('Password reset', 'oob', app));
     const user = await accountOf(this.repos.users, tenant, c);
-    const sent = await this.codes.send(tenant, c.state.flowId, user.email, 'reset-password', input.ip);
+    const sent = await this.codes.send(tenant, c.state.flowId, user.email, 'reset-password');
     return {
       kind: 'continue', challengeType: 'oob', continuationToken: await this.next(tenant, app, c, 'code-sent'),
       code: { channel: 'email', targetLabel: maskEmail(user.email), ...sent },

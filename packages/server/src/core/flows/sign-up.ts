@@ -66,7 +66,7 @@ export class SignUp {
   }
 
   /** Sends (or resends) the email code; after `credential_required`, asks for the password. */
-  async challenge(tenant: Tenant, app: App, input: { continuationToken: string | undefined; challengeType: string | undefined; ip: string | null }): Promise<StepResult> {
+  async challenge(tenant: Tenant, app: App, input: { continuationToken: string | undefined; challengeType: string | undefined }): Promise<StepResult> {
     const c = await this.continuations.read<SignUpState>(tenant, app, ['sign-up'], input.continuationToken);
     const offered = usableChallengeTypes(input.challengeType, app);
     if (c.state.stage === 'password-required') {
@@ -75,7 +75,7 @@ export class SignUp {
     }
     if (c.state.verified) throw new BatonError('invalid_request', 'The email address is already verified: continue the sign-up');
     if (!offered.includes('oob')) return cannotContinue(input.challengeType, needs('Sign-up', 'oob', app));
-    const sent = await this.codes.send(tenant, c.state.flowId, c.state.email, 'sign-up', input.ip);
+    const sent = await this.codes.send(tenant, c.state.flowId, c.state.email, 'sign-up');
     return {
       kind: 'continue', challengeType: 'oob', continuationToken: await this.next(tenant, app, c, { stage: 'code-sent' }),
       code: { channel: 'email', targetLabel: maskEmail(c.state.email), ...sent },

@@ -37,15 +37,15 @@ export class OneTimeCodes {
     private readonly key: Buffer,
   ) {}
 
-  /** Sends a code to `target`; `ip` is the client that asked, whose throttling depends on where it is. */
-  async send(tenant: Tenant, flowId: string, target: string, purpose: CodePurpose, ip: string | null): Promise<CodeChallenge> {
+  /** Sends a code to `target`, unless it was sent too many codes lately (whoever asks). */
+  async send(tenant: Tenant, flowId: string, target: string, purpose: CodePurpose): Promise<CodeChallenge> {
     const now = this.clock.now();
     const challenge = { codeLength: tenant.codeLength, interval: codePolicy.resendInterval };
     const latest = await this.codes.latest(flowId);
     const stillFresh = latest && latest.target === target && latest.consumedAt === null && latest.attempts < codePolicy.maxAttempts
       && now - latest.createdAt < codePolicy.resendInterval * 1000;
     if (stillFresh) return challenge;
-    await this.throttle.codeSend(tenant.id, target, ip);
+    await this.throttle.codeSend(tenant.id, target);
     const code = randomDigits(tenant.codeLength);
     await this.codes.insert({
       id: randomUUID(), tenantId: tenant.id, flowId, target, codeDigest: this.digest(flowId, code), attempts: 0,

@@ -16,7 +16,6 @@ export function registerRoutes(app: FastifyInstance, { services }: RouteDeps) {
     const { tenant, app: client, p } = await nativeRequest(services, request, ['continuation_token', 'challenge_type', 'challenge_target', 'challenge_channel']);
     return stepBody(await services.secondFactor.registrationChallenge(tenant, client, {
       continuationToken: p.continuation_token, challengeType: p.challenge_type, target: p.challenge_target, channel: p.challenge_channel,
-      ip: requestContext(request).ip,
     }));
   });
 

@@ -17,7 +17,7 @@ export function resetPasswordRoutes(app: FastifyInstance, { services }: RouteDep
   app.post('/:tenant/resetpassword/v1.0/challenge', nativeAuth, async (request) => {
     const { tenant, app: client, p } = await nativeRequest(services, request, ['continuation_token', 'challenge_type']);
     return stepBody(await services.passwordReset.challenge(tenant, client, {
-      continuationToken: p.continuation_token, challengeType: p.challenge_type, ip: requestContext(request).ip,
+      continuationToken: p.continuation_token, challengeType: p.challenge_type,
     }));
   });
 

@@ -19,7 +19,7 @@ export function signInRoutes(app: FastifyInstance, { services }: RouteDeps) {
   app.post('/:tenant/oauth2/v2.0/challenge', nativeAuth, async (request) => {
     const { tenant, app: client, p } = await nativeRequest(services, request, ['continuation_token', 'challenge_type', 'id']);
     const flow = await services.continuations.flowOf(tenant, client, p.continuation_token);
-    const input = { continuationToken: p.continuation_token, challengeType: p.challenge_type, ip: requestContext(request).ip };
+    const input = { continuationToken: p.continuation_token, challengeType: p.challenge_type };
     return stepBody(flow === 'mfa'
       ? await services.secondFactor.challenge(tenant, client, { ...input, methodId: p.id })
       : await services.nativeSignIn.challenge(tenant, client, input));

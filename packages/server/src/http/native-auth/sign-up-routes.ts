@@ -17,7 +17,7 @@ export function signUpRoutes(app: FastifyInstance, { services }: RouteDeps) {
   app.post('/:tenant/signup/v1.0/challenge', nativeAuth, async (request) => {
     const { tenant, app: client, p } = await nativeRequest(services, request, ['continuation_token', 'challenge_type']);
     return stepBody(await services.signUp.challenge(tenant, client, {
-      continuationToken: p.continuation_token, challengeType: p.challenge_type, ip: requestContext(request).ip,
+      continuationToken: p.continuation_token, challengeType: p.challenge_type,
     }));
   });
 

@@ -103,7 +103,7 @@ export function signInPages(app: FastifyInstance, deps: WebDeps) {
         username: email, challengeType: offered(c.app), capabilities: 'mfa_required', ip: c.clientIp,
       });
       if (initiated.kind === 'redirect') throw new BatonError('invalid_request', initiated.reason);
-      return services.nativeSignIn.challenge(c.tenant, c.app, { continuationToken: initiated.continuationToken, challengeType: offered(c.app), ip: c.clientIp });
+      return services.nativeSignIn.challenge(c.tenant, c.app, { continuationToken: initiated.continuationToken, challengeType: offered(c.app) });
     });
     if ('refused' in started) return reply.send(identifyPage({ ...pageBase(c), email, error: started.refused.message }));
     const step = started.ok;
@@ -179,7 +179,7 @@ export function signInInstead(p: PageBase, email: string | undefined): SafeHtml 
 async function secondFactorPage({ services }: WebDeps, reply: FastifyReply, c: PageContext, token: string | undefined) {
   const methods = await services.secondFactor.introspect(c.tenant, c.app, token);
   const step = await services.secondFactor.challenge(c.tenant, c.app, {
-    continuationToken: methods.continuationToken, challengeType: 'oob', methodId: methods.methods[0]?.id, ip: c.clientIp,
+    continuationToken: methods.continuationToken, challengeType: 'oob', methodId: methods.methods[0]?.id,
   });
   if (step.kind === 'redirect') throw new BatonError('invalid_request', step.reason);
   return reply.send(codePage({

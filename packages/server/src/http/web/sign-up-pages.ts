@@ -79,7 +79,7 @@ export function signUpPages(app: FastifyInstance, deps: WebDeps) {
         challengeType: offered(c.app), capabilities: 'mfa_required', ip: c.clientIp,
       });
       if (step.kind === 'redirect') throw new BatonError('invalid_request', 'This app does not let people create accounts here');
-      const sent = await services.signUp.challenge(c.tenant, c.app, { continuationToken: step.continuationToken, challengeType: offered(c.app), ip: c.clientIp });
+      const sent = await services.signUp.challenge(c.tenant, c.app, { continuationToken: step.continuationToken, challengeType: offered(c.app) });
       if (sent.kind === 'redirect') throw new BatonError('invalid_request', 'This app does not let people create accounts here');
       return sent;
     });
