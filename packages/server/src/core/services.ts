@@ -71,7 +71,7 @@ export function createServices({ repos, masterKey, clock, publicUrl, mailer, lim
     passwordReset: new PasswordReset(repos, accounts, continuations, codes, codeCheck, sessions, nativeSignIn, throttle, audit, clock),
     sessionTransfer,
     browserSessions,
-    authorization: new Authorization(repos, sessions, tokens, audit, clock),
+    authorization: new Authorization(repos, sessions, tokens, continuations, throttle, audit, clock),
     dpop: new DpopProofVerifier(repos.dpopProofs, clock),
     secondFactor: new SecondFactor(repos, continuations, codes, codeCheck, completion, nativeSignIn, audit, clock),
     expiredRecords: new ExpiredRecords(repos.expiredRecords, clock),

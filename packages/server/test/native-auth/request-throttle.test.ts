@@ -21,6 +21,25 @@ describe.each(engines)('request throttles on %s', (engine) => {
     t = undefined;
   });
 
+  it('counts showing the hosted sign-in page as a flow start, so nobody can fill the database with authorization requests', async () => {
+    const server = t = await startTestServer({ engine, manualClock: true, config: { flowStartsPerMinute: 2, trustProxy: ['127.0.0.1'] } });
+    const { app } = await server.registerApp({ name: 'Web shop', redirectUris: ['https://shop.example/callback'] });
+    const authorize = (ip: string) => {
+      const url = new URL(`${server.base}/oauth2/v2.0/authorize`);
+      const pkce = 'x'.repeat(43);
+      for (const [k, v] of Object.entries({ client_id: app.clientId, redirect_uri: 'https://shop.example/callback', response_type: 'code', code_challenge: pkce, code_challenge_method: 'S256' })) url.searchParams.set(k, v);
+      return fetch(url, { headers: { 'x-forwarded-for': ip }, redirect: 'manual' });
+    };
+    const stored = async () => (await server.server.runtime.database.db.selectFrom('continuation_tokens').select('flow').where('flow', '=', 'authorize').execute()).length;
+    expect((await authorize('203.0.113.9')).status).toBe(200);
+    expect((await authorize('203.0.113.9')).status).toBe(200);
+    const refused = await authorize('203.0.113.9');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toEqual(expect.any(String));
+    expect(await stored()).toBe(2);
+    expect((await authorize('198.51.100.4')).status).toBe(200);
+  });
+
   it('limits the flows one address starts per minute, sign-in, sign-up and reset together; other addresses and the next minute are not affected', async () => {
     const server = t = await startTestServer({ engine, manualClock: true, config: { flowStartsPerMinute: 3, trustProxy: ['127.0.0.1'] } });
     const from = (ip: string) => nativeClient(server.base, server.app.clientId, { headers: { 'x-forwarded-for': ip } });

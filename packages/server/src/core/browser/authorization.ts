@@ -11,6 +11,8 @@ import { meetsAppPolicy } from '../sessions/session-policy.js';
 import type { SessionService } from '../sessions/session-service.js';
 import { grantedUserScope, parseScope } from '../tokens/scopes.js';
 import type { TokenIssuer } from '../tokens/token-issuer.js';
+import type { RequestThrottle } from '../abuse/request-throttle.js';
+import type { ContinuationTokens } from '../flows/continuation-tokens.js';
 
 /** Seconds an authorization code lives (RFC 6749 recommends at most 10 minutes; a redirect takes one). */
 export const authorizationCodeTtl = 60;
@@ -54,6 +56,8 @@ export class Authorization {
     private readonly repos: Repositories,
     private readonly sessions: SessionService,
     private readonly tokens: TokenIssuer,
+    private readonly continuations: ContinuationTokens,
+    private readonly throttle: RequestThrottle,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
   ) {}
@@ -100,6 +104,16 @@ export class Authorization {
   accepts(request: AuthorizationRequest, app: App, session: Session): boolean {
     if (request.prompt === 'login' || !meetsAppPolicy(app, session)) return false;
     return request.maxAge === undefined || session.authTime >= this.clock.now() - request.maxAge * 1000;
+  }
+
+  /**
+   * Keeps `request` while the browser signs in on the hosted pages: the token the pages
+   * carry it by. Each one is a stored row, so showing the pages counts as starting a flow
+   * (the per-address limit), or anyone could fill the database with requests.
+   */
+  async awaitSignIn(tenant: Tenant, app: App, request: AuthorizationRequest, ip: string | null): Promise<string> {
+    await this.throttle.flowStart(tenant.id, ip);
+    return this.continuations.issue(tenant, app, 'authorize', null, request);
   }
 
   /** A code for `request`, issued from the browser session. */

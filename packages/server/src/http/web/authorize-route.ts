@@ -48,7 +48,7 @@ export function authorizeRoute(app: FastifyInstance, deps: WebDeps) {
       if (signedIn && accept(signedIn.session)) return finishAuthorization(deps, reply, tenant, authorization, signedIn);
     }
     if (authorization.prompt === 'none') return redirectError(reply, authorization, 'login_required', 'The user is not signed in', iss);
-    const requestToken = await services.continuations.issue(tenant, client.app, 'authorize', null, authorization);
+    const requestToken = await services.authorization.awaitSignIn(tenant, client.app, authorization, context.ip);
     const csrf = deps.csrf.token(request, reply, tenant.name, deps.publicUrl);
     const nonce = securePage(reply, [new URL(authorization.redirectUri).origin]);
     return reply.send(identifyPage({ tenant, app: client.app, nonce, hidden: { csrf, request: requestToken }, email: authorization.loginHint }));

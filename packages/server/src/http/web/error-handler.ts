@@ -21,6 +21,8 @@ export function webErrorHandler(services: Services) {
     if (wire.unexpected) request.log.error({ err: error }, 'unexpected error');
     else request.log.info({ error: wire.body.error, description: wire.body.error_description }, 'page refused');
     const tenant = await tenantOf(services, request).catch(() => batonTenant);
+    // Retry-After (a throttle, an outage) tells a browser or a monitor when to come back, as the JSON surfaces do.
+    if (wire.headers['retry-after']) reply.header('retry-after', wire.headers['retry-after']);
     return errorPage(reply, tenant, wire.status, message(error, wire));
   };
 }
