@@ -181,7 +181,7 @@ describe('the baton CLI with --json', () => {
   it('backup refuses a PostgreSQL database and names the tool that backs it up, and a missing SQLite file without creating it', async () => {
     const postgres = await runBatonJson(['backup', join(emptyFolder(), 'x.db')], { env: await isolatedBatonEnv('postgres') });
     expect(postgres.code).toBe(1);
-    expect(postgres.json.error_description).toMatch(/pg_dump/);
+    expect(postgres.json).toEqual({ error: 'backup_refused', error_description: expect.stringMatching(/pg_dump/) });
     const missing = join(emptyFolder(), 'nothing-here.db');
     const none = await runBatonJson(['backup', join(emptyFolder(), 'y.db')], { env: { ...env, BATON_DATABASE_URL: missing } });
     expect(none.code).toBe(1);

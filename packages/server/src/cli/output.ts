@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { BatonError } from '../core/errors.js';
 import { ConfigError } from '../config/config.js';
+import { DatabaseBackupError } from '../storage/database.js';
 import { databaseUnavailable } from '../storage/database-unavailable.js';
 
 /** How a command reports: one JSON value on one line with --json (a harness can read `serve`'s first line), readable lines otherwise. */
@@ -21,9 +22,10 @@ export function output(json: boolean): Output {
 /** Prints a failure the way the command was asked to speak, and sets a non-zero exit code. */
 export function reportFailure(error: unknown, json: boolean): void {
   const unreachable = databaseUnavailable(error);
-  const known = error instanceof BatonError || error instanceof ConfigError || error instanceof CommanderError || unreachable;
+  const refusedBackup = error instanceof DatabaseBackupError;
+  const known = error instanceof BatonError || error instanceof ConfigError || error instanceof CommanderError || unreachable || refusedBackup;
   const code = error instanceof BatonError ? error.code : error instanceof ConfigError ? 'configuration_error' : error instanceof CommanderError ? 'usage_error'
-    : unreachable ? 'database_unavailable' : 'error';
+    : unreachable ? 'database_unavailable' : refusedBackup ? 'backup_refused' : 'error';
   const detail = error instanceof Error ? error.message : String(error);
   const message = error instanceof BatonError ? error.description : error instanceof CommanderError ? usageMessage(error)
     : unreachable ? `Cannot reach the database named by BATON_DATABASE_URL (${detail})` : detail;

@@ -32,7 +32,8 @@ export function toWireError(error: unknown, format: WireFormat, correlationId: s
   const resourceDpopError = code === 'invalid_dpop_proof' && format === 'oauth';
   const status = (known && requestErrorStatus(error)) || (resourceDpopError ? 401 : errorCatalog[code].status);
   const headers: Record<string, string> = {};
-  const quoted = description.replace(/"/g, "'");
+  // A description may carry what the caller sent (a DPoP proof's htm): only printable ASCII goes into a header.
+  const quoted = description.replace(/"/g, "'").replace(/[^\x20-\x7e]/g, '?');
   if (code === 'invalid_token') headers['www-authenticate'] = `Bearer error="invalid_token", error_description="${quoted}"`;
   if (resourceDpopError) headers['www-authenticate'] = `DPoP error="invalid_dpop_proof", error_description="${quoted}", algs="ES256 RS256"`;
   if (code === 'invalid_client') headers['www-authenticate'] = 'Basic realm="baton"';
