@@ -88,13 +88,32 @@ describe('the token cache and sign-out, against a real Baton', () => {
       expect(await account.getAccessToken({ forceRefresh: true })).toEqual(expect.any(String));
     });
 
-    it('a window takes the access token another one just refreshed instead of refreshing again', async () => {
+    it('a window takes the access token another one just refreshed instead of refreshing again, unless it forces a refresh', async () => {
       const first = setup();
       const account = await signedIn(first.client);
       const second = otherWindow(first.store);
       const secondAccount = (await second.client.getAccount())!;
       const refreshed = await account.getAccessToken({ forceRefresh: true });
-      expect(await secondAccount.getAccessToken({ forceRefresh: true })).toBe(refreshed);
+      expect(await secondAccount.getAccessToken()).toBe(refreshed);
+      expect(second.recorder.grants('refresh_token')).toHaveLength(0);
+      // Forced, it goes to the server, with the refresh token the first window rotated to: no reuse, the session lives on.
+      const forced = await secondAccount.getAccessToken({ forceRefresh: true });
+      expect(forced).not.toBe(refreshed);
+      expect(second.recorder.grants('refresh_token')).toHaveLength(1);
+      expect(await account.getAccessToken({ forceRefresh: true })).toEqual(expect.any(String));
+    });
+
+    it('a window sees a sign-out in another at once, without a refresh, and a sign-in made there', async () => {
+      const first = setup();
+      const second = otherWindow(first.store);
+      expect(await second.client.getAccount()).toBeNull();
+      const account = await signedIn(first.client);
+      const seen = await second.client.getAccount();
+      expect(seen?.claims.sessionId).toBe(account.claims.sessionId);
+      await seen!.getAccessToken();
+      await account.signOut();
+      await expect(seen!.getAccessToken()).rejects.toMatchObject({ code: 'session_ended' });
+      expect(await second.client.getAccount()).toBeNull();
       expect(second.recorder.grants('refresh_token')).toHaveLength(0);
     });
 

@@ -38,6 +38,11 @@ export class Account {
     return this.cache.ended;
   }
 
+  /** False once this session has left the store: signed out, or replaced, in another window. */
+  stillStored(): Promise<boolean> {
+    return this.cache.stillStored();
+  }
+
   /** True when the session's tokens are bound to this device's DPoP key (companions). */
   get dpopBound(): boolean {
     return this.cache.record.dpopBound;

@@ -23,7 +23,9 @@ const maxRefreshMarginMs = 60_000;
  */
 export class TokenCache {
   private isEnded = false;
-  readonly refresh = singleFlight(() => this.rotate());
+  readonly refresh = singleFlight(() => this.rotate(false));
+  /** A refresh that goes to the server even when another window just rotated (`forceRefresh`). */
+  private readonly forcedRefresh = singleFlight(() => this.rotate(true));
 
   private constructor(private readonly ctx: SdkContext, private current: SessionRecord, readonly dpop: DpopSigner | null) {}
 
@@ -56,10 +58,26 @@ export class TokenCache {
     return this.current;
   }
 
+  /**
+   * Reads the store first: a session signed out in another window ends here at once, and a
+   * rotation another window made is used rather than refreshed again.
+   */
   async accessToken(forceRefresh = false): Promise<string> {
-    const r = this.record;
-    if (!forceRefresh && this.ctx.platform.now() < r.expiresAt - refreshMargin(r)) return r.accessToken;
+    if (forceRefresh) return (await this.forcedRefresh()).accessToken;
+    const r = (this.current = await this.latest());
+    if (this.ctx.platform.now() < r.expiresAt - refreshMargin(r)) return r.accessToken;
     return (await this.refresh()).accessToken;
+  }
+
+  /** True while the store holds this session (not signed out or replaced in another window). */
+  async stillStored(): Promise<boolean> {
+    if (this.isEnded) return false;
+    try {
+      this.current = await this.latest();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /**
@@ -86,11 +104,11 @@ export class TokenCache {
     if (this.dpop) await this.ctx.store.deleteKeyPair(dpopKeyName);
   }
 
-  private async rotate(): Promise<SessionRecord> {
+  private async rotate(force: boolean): Promise<SessionRecord> {
     const previous = await this.latest();
     if (previous !== this.current) {
       this.current = previous;
-      if (this.ctx.platform.now() < previous.expiresAt - refreshMargin(previous)) return previous;
+      if (!force && this.ctx.platform.now() < previous.expiresAt - refreshMargin(previous)) return previous;
     }
     const answer = await postToken(this.ctx, { grant_type: 'refresh_token', refresh_token: previous.refreshToken }, this.dpop);
     if (!answer.ok) {
