@@ -38,6 +38,16 @@ describe.each(engines)('signing-key repository on %s', (engine) => {
     expect(published.map((k) => [k.kid, k.status])).toEqual([[keys[2]!.kid, 'active'], [keys[1]!.kid, 'retired'], [keys[0]!.kid, 'retired']]);
   });
 
+  it('keeps exactly one active key when rotations race (two operators at once, say)', async () => {
+    const { signingKeys } = store().repos;
+    const tenantId = await aStoredTenant();
+    await signingKeys.activate(aSigningKey(tenantId, { createdAt: t0 }), t0, t0 + 10_000);
+    for (let round = 0; round < 5; round += 1) {
+      await Promise.all([1, 2, 3, 4].map((i) => signingKeys.activate(aSigningKey(tenantId, { createdAt: t0 + i }), t0 + i, t0 + 10_000)));
+    }
+    expect((await signingKeys.listPublished(tenantId, t0 + 5)).filter((k) => k.status === 'active')).toHaveLength(1);
+  });
+
   it("never touches or publishes another tenant's keys", async () => {
     const { signingKeys } = store().repos;
     const [mine, theirs] = [await aStoredTenant(), await aStoredTenant()];

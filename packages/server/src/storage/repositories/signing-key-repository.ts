@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { SigningAlgorithm, SigningKey } from '../../core/model.js';
 import type { SigningKeyRepository } from '../../core/ports.js';
 import type { DirectSql } from '../direct-sql.js';
@@ -32,6 +32,8 @@ export function signingKeyRepository(db: Kysely<Database>, direct: DirectSql): S
     },
     async activate(key, now, retiredExpiresAt) {
       await db.transaction().execute(async (tx) => {
+        // Rotations of one tenant take turns (the tenant's row lock on PostgreSQL), so each retires the key the one before made active.
+        await sql`UPDATE tenants SET id = id WHERE id = ${key.tenantId}`.execute(tx);
         await tx.updateTable('signing_keys')
           .set({ status: 'retired', retired_at: now, expires_at: retiredExpiresAt })
           .where('tenant_id', '=', key.tenantId).where('status', '=', 'active')
