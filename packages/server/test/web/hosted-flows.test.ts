@@ -243,7 +243,8 @@ describe('the hosted sign-up, password reset and sign-in pages', () => {
         expect(refused.status).toBe(200);
         expect(refused.location).toBeNull();
         expect(titleOf(refused)).toBe('Sign in');
-        expect(textById(refused, 'email-error')).toMatch(/needs a second verification method/);
+        expect(refused.html).toMatch(/role="alert"[^>]*>[^<]*needs a second verification method/);
+        expect(refused.html).not.toContain('aria-invalid="true"');
       });
     });
   });

@@ -25,11 +25,11 @@ export interface Refusal {
 export const offered = (app: App) => ['password', 'oob', 'redirect'].filter((t) => app.challengeTypes.includes(t as never)).join(' ');
 
 /** The first page: who are you. Links to sign-up and password reset carry the request along. */
-export function identifyPage(p: PageBase & { email?: string | undefined; error?: string }): string {
+export function identifyPage(p: PageBase & { email?: string | undefined; error?: string; alert?: string }): string {
   const carry = { csrf: p.hidden.csrf, request: p.hidden.request };
   return formPage({
     tenant: p.tenant, nonce: p.nonce, title: 'Sign in', action: `/${p.tenant.name}/login/identify`, hidden: carry, submit: 'Next',
-    intro: `to continue to ${p.app.name}`,
+    intro: `to continue to ${p.app.name}`, ...(p.alert ? { alert: p.alert } : {}),
     fields: [{ name: 'email', label: 'Email address', type: 'email', autocomplete: 'username', value: p.email ?? '', ...(p.error ? { error: p.error } : {}) }],
     links: html`<div class="links">${linkButton(`/${p.tenant.name}/signup/start`, 'Create an account', carry)}${linkButton(`/${p.tenant.name}/reset/start`, 'Forgot your password?', carry)}</div>`,
   });
@@ -155,7 +155,8 @@ export async function completeSignIn(deps: WebDeps, reply: FastifyReply, c: Page
   }
   if (isBrowserSignIn(result.ok)) return finishAuthorization(deps, reply, c.tenant, c.request, result.ok);
   if ('kind' in result.ok && result.ok.kind === 'redirect') {
-    return reply.send(identifyPage({ ...pageBase(c), error: 'This app needs a second verification method: set one up in the app first.' }));
+    // About the account, not the address typed: an alert, as docs/hosted-pages.md has it for messages about the whole form.
+    return reply.send(identifyPage({ ...pageBase(c), alert: 'This app needs a second verification method: set one up in the app first.' }));
   }
   throw new BatonError('server_error', 'Sign-in did not open a browser session');
 }
