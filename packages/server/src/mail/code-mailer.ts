@@ -18,8 +18,8 @@ export function createCodeMailer(options: { smtpUrl: string | undefined; mailFro
   const transport = nodemailer.createTransport(options.smtpUrl);
   return {
     async sendCode(m) {
-      const { subject, text, html } = renderCodeMessage(m);
-      await transport.sendMail({ from: { name: m.senderName, address: options.mailFrom }, to: m.to, subject, text, html });
+      const { subject, text, html, senderName } = renderCodeMessage(m);
+      await transport.sendMail({ from: senderName ? { name: senderName, address: options.mailFrom } : options.mailFrom, to: m.to, subject, text, html });
     },
   };
 }

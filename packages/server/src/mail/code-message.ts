@@ -11,13 +11,15 @@ const actions: Record<CodePurpose, string> = {
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
- * The message carrying a one-time code, as plain text and HTML. The code must be the only
- * run of 6-8 digits in it (mail clients and tests pick it out), so the template holds no
- * other long number: colours are named, not hex.
+ * The message carrying a one-time code, as plain text and HTML, and the sender's name. The
+ * code must be the only run of 6-8 digits in it (mail clients and tests pick it out), so
+ * the template holds no other long number (colours are named, not hex), and a tenant name
+ * with six digits in a row (`shop-123456`) is left out of the message altogether.
  */
-export function renderCodeMessage(m: CodeMessage): { subject: string; text: string; html: string } {
+export function renderCodeMessage(m: CodeMessage): { subject: string; text: string; html: string; senderName: string | undefined } {
   const action = actions[m.purpose];
-  const subject = `Your ${m.senderName} verification code`;
+  const senderName = /\d{6}/.test(m.senderName) ? undefined : m.senderName;
+  const subject = senderName ? `Your ${senderName} verification code` : 'Your verification code';
   const text = [
     `Use this code to ${action}:`,
     '',
@@ -25,15 +27,13 @@ export function renderCodeMessage(m: CodeMessage): { subject: string; text: stri
     '',
     `It expires in ${m.expiresInMinutes} minutes and works once.`,
     `If you did not ask for it, ignore this message: nobody can use it without access to this mailbox.`,
-    '',
-    `${m.senderName}`,
+    ...(senderName ? ['', senderName] : []),
   ].join('\n');
   const html = `<!doctype html><html><body style="font-family: sans-serif; color: black">
 <p>Use this code to ${escapeHtml(action)}:</p>
 <p style="font-size: x-large; font-weight: bold; letter-spacing: 0.2em">${escapeHtml(m.code)}</p>
 <p>It expires in ${m.expiresInMinutes} minutes and works once.</p>
 <p style="color: gray">If you did not ask for it, ignore this message: nobody can use it without access to this mailbox.</p>
-<p>${escapeHtml(m.senderName)}</p>
-</body></html>`;
-  return { subject, text, html };
+${senderName ? `<p>${escapeHtml(senderName)}</p>\n` : ''}</body></html>`;
+  return { subject, text, html, senderName };
 }

@@ -30,9 +30,6 @@ export class TenantService {
     assertThat(input.theme?.color === undefined || /^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20})$/.test(input.theme.color), 'invalid_request', 'The theme colour must be #rgb, #rrggbb or a colour name');
     assertThat(input.theme?.logoUrl === undefined || /^https:\/\/[^\s"'<>]+$/.test(input.theme.logoUrl), 'invalid_request', 'The logo URL must be an https:// URL');
     assertThat(Number.isInteger(codeLength) && codeLength >= 6 && codeLength <= 8, 'invalid_request', 'The one-time code length must be 6, 7 or 8');
-    // Code mails name the tenant, and their code must be the only 6-8 digit number in them.
-    assertThat(!/\d{6}/.test(input.displayName ?? input.name), 'invalid_request',
-      'The display name (the tenant name when none is given) must not contain 6 or more digits in a row: code mails name it, and the code must be the only such number in them');
     const now = this.clock.now();
     const tenant: Tenant = {
       id: randomUUID(),
