@@ -50,8 +50,11 @@ export interface RefreshTokenWithSession {
 }
 
 export interface SessionRepository {
-  /** Atomically: the device (if new), the session and its first refresh token. */
-  open(device: Device | null, session: Session, token: RefreshTokenRecord): Promise<void>;
+  /**
+   * Atomically: the device (if new), the session and its first refresh token; false (and
+   * nothing written) when the session has a parent that is revoked by then.
+   */
+  open(device: Device | null, session: Session, token: RefreshTokenRecord): Promise<boolean>;
   find(id: string): Promise<Session | null>;
   /** Records activity on a session that has no refresh token of its own in use (a browser SSO session). */
   touch(id: string, now: number): Promise<void>;

@@ -156,6 +156,40 @@ describe.each(engines)('session repository on %s', (engine) => {
     });
   });
 
+  describe('a child session and the revocation of its tree', () => {
+    it('opens no child under a revoked parent, and writes nothing', async () => {
+      const { repos } = store();
+      const user = await storedUser(repos);
+      const phone = await openedSession(repos, user);
+      await repos.sessions.revokeTree(phone.session.id, 'signed_out', t0 + 1);
+      const watch = aDevice(user, { kind: 'companion' });
+      const companion = aSession(user, watch.id, { parentId: phone.session.id });
+      expect(await repos.sessions.open(watch, companion, aToken(companion))).toBe(false);
+      expect(await repos.sessions.find(companion.id)).toBeNull();
+    });
+
+    it('leaves no live child under a revoked parent when children are added while the tree is revoked', async () => {
+      const { repos } = store();
+      const user = await storedUser(repos);
+      for (let round = 0; round < 10; round += 1) {
+        const phone = await openedSession(repos, user);
+        const children = Array.from({ length: 4 }, () => {
+          const device = aDevice(user, { kind: 'companion' });
+          const session = aSession(user, device.id, { parentId: phone.session.id });
+          return { device, session };
+        });
+        await Promise.all([
+          ...children.map(({ device, session }) => repos.sessions.open(device, session, aToken(session))),
+          repos.sessions.revokeTree(phone.session.id, 'signed_out', t0 + 1),
+        ]);
+        for (const { session } of children) {
+          const stored = await repos.sessions.find(session.id);
+          expect(stored === null || stored.revokedAt !== null, `round ${round}: a live child under a revoked parent`).toBe(true);
+        }
+      }
+    });
+  });
+
   describe('listByUser', () => {
     it("lists the user's sessions, revoked ones included, oldest first, each with its device", async () => {
       const { repos } = store();

@@ -73,7 +73,8 @@ export class SessionService {
       revokedAt: null, revokedReason: null,
     };
     const refreshToken = newRefreshToken();
-    await this.repos.sessions.open(device, session, refreshTokenRecord(refreshToken, session, { scope: input.scope, generation: 0, dpopJkt: input.dpopJkt ?? null, now }));
+    const opened = await this.repos.sessions.open(device, session, refreshTokenRecord(refreshToken, session, { scope: input.scope, generation: 0, dpopJkt: input.dpopJkt ?? null, now }));
+    if (!opened) throw new BatonError('invalid_grant', 'The session this one comes from has ended');
     return { session, user: input.user, refreshToken, scope: input.scope };
   }
 

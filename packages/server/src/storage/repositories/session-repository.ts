@@ -37,14 +37,20 @@ const insertSession = insertInto<Selectable<SessionsTable>>('sessions', [
 ]);
 const insertDevice = insertInto<Selectable<DevicesTable>>('devices', ['id', 'tenant_id', 'user_id', 'name', 'platform', 'kind', 'installation_id', 'created_at']);
 const touchSql = 'UPDATE sessions SET last_used_at = ? WHERE id = ?';
+/** Locks a session row (PostgreSQL) if it is not revoked; SQLite's write transaction serialises anyway. */
+const lockLiveSessionSql = 'UPDATE sessions SET id = id WHERE id = ? AND revoked_at IS NULL';
 
 export function sessionRepository(db: Kysely<Database>, direct: DirectSql): SessionRepository {
   return {
-    async open(device, session, token) {
-      await direct.transaction(async (tx) => {
+    open(device, session, token) {
+      return direct.transaction(async (tx) => {
+        // Holding the parent's row while the child is added: a revocation of the tree either ran first (and the
+        // parent is revoked here) or waits, and then finds the child (revokeTree).
+        if (session.parentId !== null && (await tx.run(lockLiveSessionSql, [session.parentId])) !== 1) return false;
         if (device) await insertDevice(tx, deviceRow(device));
         await insertSession(tx, sessionRow(session));
         await insertToken(tx, tokenRow(token));
+        return true;
       });
     },
 
@@ -86,16 +92,21 @@ export function sessionRepository(db: Kysely<Database>, direct: DirectSql): Sess
     },
 
     async revokeTree(sessionId, reason, now) {
-      const result = await sql<{ id: string }>`
-        WITH RECURSIVE tree(id) AS (
+      const tree = sql`WITH RECURSIVE tree(id) AS (
           SELECT id FROM sessions WHERE id = ${sessionId}
           UNION
           SELECT s.id FROM sessions s JOIN tree ON s.parent_id = tree.id
-        )
-        UPDATE sessions SET revoked_at = ${now}, revoked_reason = ${reason}
-        WHERE id IN (SELECT id FROM tree) AND revoked_at IS NULL
-        RETURNING id`.execute(db);
-      return result.rows.map((r) => r.id);
+        )`;
+      return db.transaction().execute(async (tx) => {
+        // First lock the tree (waiting for any child being added under it), then read it again: on PostgreSQL the
+        // second statement sees the children committed meanwhile, which the first one's snapshot could not.
+        await sql`${tree} UPDATE sessions SET id = id WHERE id IN (SELECT id FROM tree)`.execute(tx);
+        const result = await sql<{ id: string }>`${tree}
+          UPDATE sessions SET revoked_at = ${now}, revoked_reason = ${reason}
+          WHERE id IN (SELECT id FROM tree) AND revoked_at IS NULL
+          RETURNING id`.execute(tx);
+        return result.rows.map((r) => r.id);
+      });
     },
 
     async revokeUser(tenantId, userId, reason, now) {
