@@ -79,6 +79,10 @@ describe('the hosted sign-up, password reset and sign-in pages', () => {
       const right = await t.mail.nextCode(email);
       const wrong = await browser.submit(code, { code: right === '00000000' ? '11111111' : '00000000' });
       expectFieldError(wrong, 'code', /wrong or has expired/);
+      // The hint still says where the code went, as the first showing did.
+      const sentTo = /code to ([^.]+)\./.exec(code.html)?.[1];
+      expect(sentTo).toMatch(/\*+@/);
+      expect(wrong.html).toContain(`code to ${sentTo}.`);
       expect(await t.services.accounts.findByEmail(t.tenant, email)).toBeNull();
       await tokensFrom(await browser.submit(wrong, { code: right }), pkce);
     });

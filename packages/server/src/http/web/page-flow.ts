@@ -3,6 +3,7 @@ import type { AuthorizationRequest } from '../../core/browser/authorization.js';
 import type { BrowserSignIn } from '../../core/browser/browser-sessions.js';
 import { BatonError } from '../../core/errors.js';
 import type { App, Session, Tenant } from '../../core/model.js';
+import { maskEmail } from '../../core/otp/one-time-codes.js';
 import type { Services } from '../../core/services.js';
 import { readParams } from '../../oauth/params.js';
 import { formBody, requestContext } from '../request-context.js';
@@ -75,4 +76,9 @@ function redirectTo(uri: string, params: Record<string, string | undefined>): st
   const url = new URL(uri);
   for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
   return url.toString();
+}
+
+/** Where the code went, shown again after a wrong one: the masked address the form carries, as the first showing had it. */
+export function sentToAgain(email: string | undefined): string {
+  return email ? maskEmail(email) : 'your email address';
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { BatonError } from '../../core/errors.js';
 import { readParams } from '../../oauth/params.js';
 import { requestContext } from '../request-context.js';
-import { pageStep, type PageContext, type WebDeps } from './page-flow.js';
+import { pageStep, sentToAgain, type PageContext, type WebDeps } from './page-flow.js';
 import { formPage } from './pages.js';
 import { attempt, codePage, continueToSignIn, offered, pageBase, refusalOn, signInInstead, type PageBase, type Refusal } from './sign-in-pages.js';
 import { newPasswordField } from './sign-up-pages.js';
@@ -60,7 +60,7 @@ export function resetPages(app: FastifyInstance, deps: WebDeps) {
     const c = await pageStep(deps, request, reply);
     const p = readParams(['ct', 'email', 'code'], c.body);
     const verified = await attempt(() => services.passwordReset.continue(c.tenant, c.app, { continuationToken: p.ct, grantType: 'oob', code: p.code, context: requestContext(request) }));
-    if ('refused' in verified) return reply.send(codeStep(c, p.ct, p.email, 'your email address', c.tenant.codeLength, verified.refused));
+    if ('refused' in verified) return reply.send(codeStep(c, p.ct, p.email, sentToAgain(p.email), c.tenant.codeLength, verified.refused));
     return reply.send(resetPasswordPage(pageBase(c, { ct: verified.ok, email: p.email })));
   });
 

@@ -5,7 +5,7 @@ import type { App, Tenant } from '../../core/model.js';
 import { readParams } from '../../oauth/params.js';
 import { deviceHint, requestContext } from '../request-context.js';
 import { html, type SafeHtml } from './html.js';
-import { finishAuthorization, isBrowserSignIn, pageStep, type PageContext, type WebDeps } from './page-flow.js';
+import { finishAuthorization, isBrowserSignIn, pageStep, sentToAgain, type PageContext, type WebDeps } from './page-flow.js';
 import { formPage, linkButton } from './pages.js';
 
 export interface PageBase {
@@ -130,7 +130,8 @@ export function signInPages(app: FastifyInstance, deps: WebDeps) {
     return completeSignIn(deps, reply, c, () => (p.mfa ? services.secondFactor.verify(c.tenant, c.app, input) : services.nativeSignIn.signInWithCode(c.tenant, c.app, input)),
       (refused) => codePage({
         ...pageBase(c, { ct: p.ct, email: p.email, mfa: p.mfa }), action: `/${c.tenant.name}/login/code`, title: p.mfa ? 'Confirm it is you' : 'Check your email',
-        sentTo: 'your email address', codeLength: c.tenant.codeLength, ...refusalOn(refused, 'code'),
+        // A second-factor code went to the registered method, not to the address typed.
+        sentTo: p.mfa ? 'your verification address' : sentToAgain(p.email), codeLength: c.tenant.codeLength, ...refusalOn(refused, 'code'),
       }));
   });
 }

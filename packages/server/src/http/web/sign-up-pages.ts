@@ -5,7 +5,7 @@ import { BatonError } from '../../core/errors.js';
 import type { App, AttributeDefinition } from '../../core/model.js';
 import { readParams } from '../../oauth/params.js';
 import { requestContext } from '../request-context.js';
-import { pageStep, type PageContext, type WebDeps } from './page-flow.js';
+import { pageStep, sentToAgain, type PageContext, type WebDeps } from './page-flow.js';
 import { formPage, type Field } from './pages.js';
 import { attempt, codePage, continueToSignIn, offered, pageBase, refusalOn, signInInstead, type PageBase, type Refusal } from './sign-in-pages.js';
 
@@ -98,7 +98,7 @@ export function signUpPages(app: FastifyInstance, deps: WebDeps) {
       if (verified.error.code === 'attributes_required') {
         return reply.send(attributesPage(pageBase(c, { ct: verified.error.details.continuationToken, email: p.email })));
       }
-      return reply.send(codeStep(c, p.ct, p.email, 'your email address', c.tenant.codeLength, verified.refused));
+      return reply.send(codeStep(c, p.ct, p.email, sentToAgain(p.email), c.tenant.codeLength, verified.refused));
     }
     return continueToSignIn(deps, request, reply, c, verified.ok, p.email);
   });
