@@ -32,7 +32,8 @@ export function maskQuery(url: string): string {
   if (start === -1) return url;
   const pairs = url.slice(start + 1).split('&').map((pair) => {
     const equals = pair.indexOf('=');
-    if (equals === -1) return pair;
+    // A bare value (`?abc`) names nothing known to be harmless either.
+    if (equals === -1) return pair === '' ? pair : '[redacted]';
     return loggableParams.has(pair.slice(0, equals).toLowerCase()) ? pair : `${pair.slice(0, equals)}=[redacted]`;
   });
   return `${url.slice(0, start + 1)}${pairs.join('&')}`;

@@ -51,12 +51,12 @@ describe('request logs', () => {
     await getJson(`${t.url}/acme/oidc/userinfo?access_token=${signedIn.body.access_token}`, { authorization: `Bearer ${signedIn.body.access_token}`, cookie: 'baton_sso=secret-cookie' });
     await fetch(`${t.base}/oauth2/v2.0/authorize?client_id=${t.app.clientId}&code=secret-code&session_transfer_token=secret-transfer`);
     await fetch(`${t.base}/oauth2/v2.0/logout?id_token_hint=${signedIn.body.id_token}&client_id=${t.app.clientId}`);
-    await fetch(`${t.base}/oauth2/v2.0/token?oob=secret-oob&code_verifier=secret-verifier&subject_token=secret-subject&login_hint=ada%40example.com&grant_type=password`, { method: 'POST' });
+    await fetch(`${t.base}/oauth2/v2.0/token?oob=secret-oob&code_verifier=secret-verifier&subject_token=secret-subject&login_hint=ada%40example.com&grant_type=password&secret-bare`, { method: 'POST' });
     await expect.poll(() => logs.lines.filter((line) => /\/(authorize|logout|token)\?/.test(String((line.req as { url?: string } | undefined)?.url ?? ''))).length).toBe(3);
     const written = logs.text();
     for (const secret of [
       t.userPassword, refreshToken, signedIn.body.access_token, signedIn.body.id_token, 'secret-cookie', 'secret-code', 'secret-transfer',
-      'secret-oob', 'secret-verifier', 'secret-subject', 'ada%40example.com',
+      'secret-oob', 'secret-verifier', 'secret-subject', 'ada%40example.com', 'secret-bare',
     ]) {
       expect(written).not.toContain(secret);
     }

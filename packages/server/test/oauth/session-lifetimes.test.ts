@@ -53,4 +53,14 @@ describe.each(engines)('session lifetimes on %s', (engine) => {
     seconds(51);
     expectNativeAuthError(await refresh(current), 400, 'invalid_grant', { description: 'maximum lifetime' });
   });
+
+  it('issues no access token that outlives its session', async () => {
+    const first = await signIn();
+    expect(first.body.expires_in).toBe(300);
+    seconds(50);
+    const late = await refresh(first.body.refresh_token);
+    expect(late.body.expires_in).toBe(250);
+    const { exp, iat } = JSON.parse(Buffer.from(String(late.body.access_token).split('.')[1]!, 'base64url').toString()) as { exp: number; iat: number };
+    expect(exp - iat).toBe(250);
+  });
 });

@@ -28,9 +28,11 @@ export class TokenIssuer {
     const sign = await this.keys.signer(r.tenant.id);
     const iat = Math.floor(this.clock.now() / 1000);
     const iss = this.issuer(r.tenant);
+    // No access token outlives its session: a resource server that only checks the JWT must not accept it past the session's end.
+    const accessTokenTtl = Math.max(1, Math.min(r.app.accessTokenTtl, Math.floor(r.session.absoluteExpiresAt / 1000) - iat));
     const accessToken = sign({
       iss, aud: r.app.clientId, sub: r.user.id, oid: r.user.id, tid: r.tenant.id, client_id: r.app.clientId, azp: r.app.clientId,
-      scope: r.scope, sid: r.session.id, auth_time: Math.floor(r.session.authTime / 1000), iat, nbf: iat, exp: iat + r.app.accessTokenTtl,
+      scope: r.scope, sid: r.session.id, auth_time: Math.floor(r.session.authTime / 1000), iat, nbf: iat, exp: iat + accessTokenTtl,
       jti: randomUUID(), ver: '2.0', ...(r.dpopJkt ? { cnf: { jkt: r.dpopJkt } } : {}),
     }, 'at+jwt');
     const idToken = sign({
@@ -42,8 +44,8 @@ export class TokenIssuer {
     return {
       token_type: r.dpopJkt ? 'DPoP' : 'Bearer',
       access_token: accessToken,
-      expires_in: r.app.accessTokenTtl,
-      ext_expires_in: r.app.accessTokenTtl,
+      expires_in: accessTokenTtl,
+      ext_expires_in: accessTokenTtl,
       scope: r.scope,
       refresh_token: r.refreshToken,
       id_token: idToken,
