@@ -11,9 +11,10 @@ export function rateLimitRepository(direct: DirectSql): RateLimitRepository {
     reserve(key, now, { windowMs, lockFor }) {
       return direct.transaction(async (tx) => {
         await tx.run('INSERT INTO rate_limits (key, failures, locked_until, updated_at) VALUES (?, 0, 0, ?) ON CONFLICT (key) DO NOTHING', [key, now]);
-        // Takes the row lock on PostgreSQL, so racing reservations of one key queue here; SQLite's write transaction already serialises them.
-        await tx.run('UPDATE rate_limits SET updated_at = updated_at WHERE key = ?', [key]);
-        const [row] = await tx.query<{ failures: number; locked_until: number; updated_at: number }>('SELECT failures, locked_until, updated_at FROM rate_limits WHERE key = ?', [key]);
+        // Reads the row while taking its lock on PostgreSQL, so racing reservations of one key queue here; SQLite's write transaction already serialises them.
+        const [row] = await tx.query<{ failures: number; locked_until: number; updated_at: number }>(
+          'UPDATE rate_limits SET updated_at = updated_at WHERE key = ? RETURNING failures, locked_until, updated_at', [key],
+        );
         const lockedUntil = Number(row!.locked_until);
         const updatedAt = Number(row!.updated_at);
         if (lockedUntil > now) return { allowed: false, failures: row!.failures, lockedUntil, undo: { lockedUntil, updatedAt, wroteLockedUntil: lockedUntil, wroteUpdatedAt: updatedAt } };
