@@ -146,7 +146,6 @@ export class Authorization {
     const browser = await this.sessions.find(record.browserSessionId);
     const user = browser ? await this.repos.users.findById(tenant.id, browser.userId) : null;
     if (!browser || !user || sessionEndReason(browser, now)) throw invalid('The browser session behind this code has ended');
-    if (!meetsAppPolicy(app, browser)) throw invalid('This app requires multi-factor authentication, and the browser session behind this code was signed in without it');
     const active = await this.sessions.open({
       tenant, app, user, amr: browser.amr, scope: record.scope, parent: browser,
       device: { name: 'browser', platform: 'web', kind: 'browser' }, existingDeviceId: browser.deviceId, dpopJkt: input.dpopJkt,

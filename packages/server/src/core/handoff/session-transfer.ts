@@ -6,7 +6,6 @@ import type { App, DeviceKind, RequestContext, Session, Tenant, User } from '../
 import type { Repositories } from '../ports.js';
 import type { ActiveSession, SessionService } from '../sessions/session-service.js';
 import { sessionEndReason } from '../sessions/refresh-tokens.js';
-import { meetsAppPolicy } from '../sessions/session-policy.js';
 import { grantedUserScope } from '../tokens/scopes.js';
 
 /** Seconds a session transfer token lives: long enough to cross a transport, too short to keep. */
@@ -61,9 +60,6 @@ export class SessionTransfer {
    */
   async redeem(tenant: Tenant, app: App, input: TransferRedemption): Promise<ActiveSession> {
     const { parent, user } = await this.consume(tenant, app, input.transferToken, input.context);
-    if (!meetsAppPolicy(app, parent)) {
-      throw new BatonError('invalid_grant', 'This app requires multi-factor authentication, and the session handed off was signed in without it: sign in on this device');
-    }
     const active = await this.sessions.open({
       tenant, app, user, amr: parent.amr, scope: grantedUserScope([]), device: input.device, parent, dpopJkt: input.dpopJkt,
     });

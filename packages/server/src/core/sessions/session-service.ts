@@ -6,6 +6,7 @@ import { BatonError } from '../errors.js';
 import type { App, Device, DeviceKind, RefreshTokenRecord, RequestContext, Session, Tenant, User } from '../model.js';
 import type { Repositories } from '../ports.js';
 import { narrowScope } from '../tokens/scopes.js';
+import { meetsAppPolicy } from './session-policy.js';
 import { newRefreshToken, refreshTokenRecord, sessionEndReason, successorOf } from './refresh-tokens.js';
 
 export interface OpenSessionInput {
@@ -19,8 +20,9 @@ export interface OpenSessionInput {
   existingDeviceId?: string;
   /**
    * The session this one is opened from (a companion's, a web view's, a web app's). The
-   * child inherits when the user proved who they are, and cannot outlive the parent's
-   * absolute lifetime: a handoff never extends a sign-in.
+   * child inherits when the user proved who they are, cannot outlive the parent's absolute
+   * lifetime (a handoff never extends a sign-in), and is refused to an app whose policy the
+   * parent's sign-in does not meet (a handoff never skips a second factor).
    */
   parent?: Session | null;
   dpopJkt?: string | null;
@@ -65,6 +67,9 @@ export class SessionService {
       ? null
       : { id: deviceId, tenantId: input.tenant.id, userId: input.user.id, createdAt: now, installationId: null, ...input.device };
     const { parent } = input;
+    if (parent && !meetsAppPolicy(input.app, parent)) {
+      throw new BatonError('invalid_grant', 'This app requires multi-factor authentication, and the session this one comes from was signed in without it: sign in here');
+    }
     const absoluteExpiresAt = now + input.app.sessionAbsoluteTtl * 1000;
     const session: Session = {
       id: randomUUID(), tenantId: input.tenant.id, userId: input.user.id, clientId: input.app.clientId, deviceId,
