@@ -33,25 +33,9 @@ export function sqliteDirectSql(connection: SqliteConnection): DirectSql {
   const dataVersion = connection.sqlite.prepare('PRAGMA data_version').pluck();
   return {
     query: (sql, parameters) => connection.exclusive(() => rows(sql, parameters)),
-    run: (sql, parameters) => connection.exclusive(() => changes(sql, parameters)),
-    async transaction(work) {
-      // The connection stays locked until the commit, so the awaits in `work` let nothing else in.
-      await connection.lock();
-      try {
-        connection.statement('BEGIN IMMEDIATE').run();
-        try {
-          const result = await work(runner);
-          connection.statement('COMMIT').run();
-          return result;
-        } catch (error) {
-          // SQLite may have rolled back already (a full disk, say); the original error is the one to report
-          if (connection.sqlite.inTransaction) connection.statement('ROLLBACK').run();
-          throw error;
-        }
-      } finally {
-        connection.unlock();
-      }
-    },
+    run: (sql, parameters) => connection.write(() => changes(sql, parameters), false),
+    // Committed with the other writes of the same turn of the event loop (sqlite-connection.ts).
+    transaction: (work) => connection.write(() => work(runner), true),
     externalChangeCounter: () => dataVersion.get() as number,
   };
 }

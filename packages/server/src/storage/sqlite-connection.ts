@@ -2,17 +2,37 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
 import { statementCache } from './sqlite-statement-cache.js';
 
+/** A write waiting for the next group commit. */
+interface PendingWrite {
+  work: () => Promise<unknown> | unknown;
+  atomic: boolean;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
 /**
  * The one SQLite connection of a process, shared by Kysely and by the direct statements
  * of the hot paths (direct-sql.ts). better-sqlite3 runs statements synchronously, but a
  * Kysely transaction spans awaits: whoever uses the connection holds its lock, so no
  * statement ever lands inside another caller's open transaction.
+ *
+ * Direct writes commit in groups. The writes asked for during one turn of the event loop
+ * (concurrent requests, each its own `write`) run when the turn ends, one after the other
+ * in one write transaction, committed once. Each is atomic on its own (a savepoint: one
+ * that throws is rolled back and the others stay), and its caller hears back only after
+ * the COMMIT, so an answer never promises what a failed commit lost. In WAL mode a commit
+ * costs more than the statements of a token rotation (bench/RESULTS.md); shared, it is
+ * paid once per turn instead of once per request. Reads run at once and see what is
+ * committed. The write lock is held only while the group runs, as briefly as one
+ * transaction of its own would hold it, so other processes on the file (the CLI) get
+ * their turn.
  */
 export class SqliteConnection {
   /** A prepared statement for `sql`, kept for the next call. */
   readonly statement: (sql: string) => BetterSqlite3.Statement;
   private held: Promise<void> | undefined;
   private release: (() => void) | undefined;
+  private pending: PendingWrite[] = [];
 
   constructor(readonly sqlite: BetterSqlite3.Database) {
     this.statement = statementCache(sqlite);
@@ -40,8 +60,65 @@ export class SqliteConnection {
     }
   }
 
-  close(): void {
+  /**
+   * Runs `work` in the next group commit; resolves with its result once the group has
+   * committed. `atomic` work (several statements) runs in a savepoint; a single statement
+   * is atomic by itself.
+   */
+  write<T>(work: () => Promise<T> | T, atomic: boolean): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      // After the I/O callbacks of this turn, whose requests add their writes meanwhile.
+      if (this.pending.length === 0) setImmediate(() => void this.commitGroup());
+      this.pending.push({ work, atomic, resolve: resolve as (value: unknown) => void, reject });
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.commitGroup();
     this.sqlite.close();
+  }
+
+  /** Runs the writes waiting so far in one transaction and commits it. */
+  private async commitGroup(): Promise<void> {
+    await this.lock();
+    const group = this.pending;
+    this.pending = [];
+    try {
+      if (group.length > 0) await this.runGroup(group);
+    } finally {
+      this.unlock();
+    }
+  }
+
+  private async runGroup(group: PendingWrite[]): Promise<void> {
+    const done: { write: PendingWrite; value: unknown }[] = [];
+    try {
+      this.statement('BEGIN IMMEDIATE').run();
+      for (const write of group) {
+        if (write.atomic) this.statement('SAVEPOINT baton_write').run();
+        try {
+          const value = await write.work();
+          if (write.atomic) this.statement('RELEASE baton_write').run();
+          done.push({ write, value });
+        } catch (error) {
+          // SQLite rolled the whole transaction back (a full disk, an I/O error): that fails every write of the group.
+          if (!this.sqlite.inTransaction) throw error;
+          if (write.atomic) {
+            this.statement('ROLLBACK TO baton_write').run();
+            this.statement('RELEASE baton_write').run();
+          }
+          write.reject(error);
+        }
+      }
+      this.statement('COMMIT').run();
+    } catch (error) {
+      // SQLite may have rolled back already; the original error is the one to report
+      if (this.sqlite.inTransaction) this.statement('ROLLBACK').run();
+      // a write refused on its own above keeps its own error
+      for (const write of group) write.reject(error);
+      return;
+    }
+    for (const { write, value } of done) write.resolve(value);
   }
 }
 
@@ -93,6 +170,6 @@ class SharedConnectionDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    this.connection.close();
+    await this.connection.close();
   }
 }
