@@ -90,6 +90,14 @@ describe('SQLite group commit', () => {
     expect(committedKeys()).toEqual(['direct']);
   });
 
+  it('refuses a write while a transaction it did not begin is open, and leaves that transaction alone', async () => {
+    await sql`BEGIN IMMEDIATE`.execute(handle.db);
+    await sql`INSERT INTO items (key) VALUES ('migration')`.execute(handle.db);
+    await expect(insert('direct')).rejects.toThrow(/within a transaction/);
+    await sql`COMMIT`.execute(handle.db);
+    expect(committedKeys()).toEqual(['migration']);
+  });
+
   it('commits the writes still waiting when the database closes', async () => {
     const direct = insert('last');
     await handle.close();

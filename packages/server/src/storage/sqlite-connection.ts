@@ -92,8 +92,10 @@ export class SqliteConnection {
 
   private async runGroup(group: PendingWrite[]): Promise<void> {
     const done: { write: PendingWrite; value: unknown }[] = [];
+    let began = false;
     try {
       this.statement('BEGIN IMMEDIATE').run();
+      began = true;
       for (const write of group) {
         if (write.atomic) this.statement('SAVEPOINT baton_write').run();
         try {
@@ -112,8 +114,8 @@ export class SqliteConnection {
       }
       this.statement('COMMIT').run();
     } catch (error) {
-      // SQLite may have rolled back already; the original error is the one to report
-      if (this.sqlite.inTransaction) this.statement('ROLLBACK').run();
+      // SQLite may have rolled back already, and a transaction this group did not begin (a migration's) is not its to end.
+      if (began && this.sqlite.inTransaction) this.statement('ROLLBACK').run();
       // a write refused on its own above keeps its own error
       for (const write of group) write.reject(error);
       return;
