@@ -6,7 +6,7 @@ import { engines } from '../support/databases.js';
 import { postForm, signInWithPassword } from '../support/http.js';
 import type { TestServer } from '../support/test-server.js';
 import { handoffClient, startHandoffServer, type HandoffApps, type HandoffClient } from '../handoff/handoff-client.js';
-import { authorizeUrl, exchangeCode, newPkce, redirectParams, titleOf, WebClient, type Page } from './web-client.js';
+import { authorizeUrl, exchangeCode, formOf, newPkce, redirectParams, titleOf, WebClient, type Page } from './web-client.js';
 
 /** The page without what changes per response (hidden tokens, CSP nonces): what a person reads. */
 const visible = (page: Page) => page.html.replace(/value="[^"]*"/g, 'value=""').replace(/nonce="[^"]*"/g, 'nonce=""');
@@ -163,32 +163,68 @@ describe.each(engines)('web-view sign-in with a session transfer token on %s', (
       expect((await refresh(apps.phone, phone.refreshToken)).status).toBe(200);
     });
 
-    it('goes back by an expired hint alone, but not by a hint Baton did not sign or one issued to another app than client_id', async () => {
+    /** Logout in `browser` with `params`: the page it ends on, and whether Baton asked first ("Sign out?", answered). */
+    async function logoutIn(browser: WebClient, params: Record<string, string>): Promise<{ asked: boolean; out: Page }> {
+      const first = await browser.get(`${t.base}/oauth2/v2.0/logout?${new URLSearchParams(params)}`);
+      if (titleOf(first) !== 'Sign out?') return { asked: false, out: first };
+      return { asked: true, out: await browser.submit(first, {}, '/logout/confirm') };
+    }
+
+    it('goes back by an expired hint alone, without asking; a hint Baton did not sign or one issued to another app than client_id asks first and sends nowhere', async () => {
       const other = (await t.registerApp({ name: 'Other shop', postLogoutRedirectUris: ['https://other.example/bye'] })).app;
-      const logout = async (params: Record<string, string>) => {
-        const { browser } = await signedInView();
-        return browser.get(`${t.base}/oauth2/v2.0/logout?${new URLSearchParams(params)}`);
-      };
+      const logout = async (params: Record<string, string>) => logoutIn((await signedInView()).browser, params);
       const { tokens } = await signedInView();
       t.clock.advance!(2 * 3600 * 1000);
-      expect((await logout({ post_logout_redirect_uri: 'https://shop.example/bye', id_token_hint: tokens.id_token! })).location).toBe('https://shop.example/bye');
+      const expired = await logout({ post_logout_redirect_uri: 'https://shop.example/bye', id_token_hint: tokens.id_token! });
+      expect(expired).toMatchObject({ asked: false, out: { location: 'https://shop.example/bye' } });
 
       const mismatched = await logout({ post_logout_redirect_uri: 'https://other.example/bye', id_token_hint: tokens.id_token!, client_id: other.clientId });
-      expect(mismatched.location).toBeNull();
-      expect(titleOf(mismatched)).toBe('Signed out');
+      expect(mismatched.asked).toBe(true);
+      expect(mismatched.out.location).toBeNull();
+      expect(titleOf(mismatched.out)).toBe('Signed out');
 
       const [header, payload] = tokens.id_token!.split('.');
       const forged = `${header}.${payload}.${Buffer.from('not the signature').toString('base64url')}`;
       const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.`;
       for (const hint of [forged, unsigned]) {
-        expect((await logout({ post_logout_redirect_uri: 'https://shop.example/bye', id_token_hint: hint })).location).toBeNull();
+        const out = await logout({ post_logout_redirect_uri: 'https://shop.example/bye', id_token_hint: hint });
+        expect(out.asked).toBe(true);
+        expect(out.out.location).toBeNull();
       }
+    });
+
+    it("asks first, naming who is signed in, for a valid hint of another user; nothing ends until the answer", async () => {
+      const { browser, tokens } = await signedInView();
+      const bob = await t.services.accounts.create(t.tenant, { email: `bob-logout@example.com`, password: t.userPassword, emailVerified: true });
+      const bobsHint = (await signInWithPassword(t.base, apps.phone.clientId, bob.email, t.userPassword)).body.id_token as string;
+      const asked = await browser.get(`${t.base}/oauth2/v2.0/logout?${new URLSearchParams({ id_token_hint: bobsHint })}`);
+      expect(titleOf(asked)).toBe('Sign out?');
+      expect(asked.html).toContain(`You are signed in as <strong>${t.user.email}</strong>`);
+      expect(asked.setCookies.some((c) => c.startsWith('baton_sso='))).toBe(false);
+      expect(redirectParams(await silent(browser)).code).toEqual(expect.any(String));
+      expect((await refresh(web, tokens.refresh_token!)).status).toBe(200);
+    });
+
+    it('answers a POST to the confirmation without the CSRF token with 403, and signs nothing out', async () => {
+      const { browser } = await signedInView();
+      const asked = await browser.get(`${t.base}/oauth2/v2.0/logout`);
+      for (const csrf of [undefined, 'made-up', formOf(asked, '/logout/confirm').fields.csrf + 'x']) {
+        const forged = await browser.post('/acme/logout/confirm', { csrf });
+        expect(forged.status).toBe(403);
+      }
+      expect(redirectParams(await silent(browser)).code).toEqual(expect.any(String));
+      // Another browser's token (the attacker's own, from any hosted page) does not fit this browser's cookie.
+      const strangers = formOf(await new WebClient(t.url).get(authorizeUrl(t, web, newPkce())), '/login/identify').fields.csrf;
+      expect((await browser.post('/acme/logout/confirm', { csrf: strangers })).status).toBe(403);
+      expect(redirectParams(await silent(browser)).code).toEqual(expect.any(String));
     });
 
     it('keeps an old copy of the SSO cookie from working after logout', async () => {
       const { browser } = await signedInView();
       const cookie = browser.cookie('baton_sso')!;
-      await browser.post('/acme/oauth2/v2.0/logout', { client_id: web.clientId });
+      const asked = await browser.post('/acme/oauth2/v2.0/logout', { client_id: web.clientId });
+      expect(titleOf(asked)).toBe('Sign out?');
+      await browser.submit(asked, {}, '/logout/confirm');
       expect(browser.cookie('baton_sso')).toBeUndefined();
       const stolen = new WebClient(t.url);
       stolen.setCookie('baton_sso', cookie, '/acme');
@@ -199,10 +235,13 @@ describe.each(engines)('web-view sign-in with a session transfer token on %s', (
       ['an unregistered URI', 'https://evil.example/'],
       ["another app's registered URI", 'https://other.example/bye'],
       ['a registered URI with a suffix', 'https://shop.example/bye/evil'],
-    ])('shows the signed-out page for %s, and still signs out', async (_case, uri) => {
+    ])('shows the signed-out page for %s, and still signs out once asked', async (_case, uri) => {
       await t.registerApp({ name: 'Other', postLogoutRedirectUris: ['https://other.example/bye'] });
       const { browser } = await signedInView();
-      const out = await browser.get(`${t.base}/oauth2/v2.0/logout?${new URLSearchParams({ post_logout_redirect_uri: uri, client_id: web.clientId })}`);
+      const first = await browser.get(`${t.base}/oauth2/v2.0/logout?${new URLSearchParams({ post_logout_redirect_uri: uri, client_id: web.clientId })}`);
+      expect(titleOf(first)).toBe('Sign out?');
+      expect(first.html).not.toContain(uri);
+      const out = await browser.submit(first, {}, '/logout/confirm');
       expect(out.status).toBe(200);
       expect(out.location).toBeNull();
       expect(titleOf(out)).toBe('Signed out');
@@ -212,10 +251,11 @@ describe.each(engines)('web-view sign-in with a session transfer token on %s', (
 
     it.each([
       ['an object', { a: 1 }], ['true', true], ['a list in a list', [[]]], ['a string with a NUL', 'a\u0000b'], ['a number', 42],
-    ])('shows the signed-out page for an id_token_hint whose aud is %s, not a server error', async (_case, aud) => {
+    ])('asks, then shows the signed-out page, for an id_token_hint whose aud is %s, not a server error', async (_case, aud) => {
       const { browser } = await signedInView();
       const hint = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ aud })).toString('base64url')}.`;
-      const out = await browser.get(`${t.base}/oauth2/v2.0/logout?${new URLSearchParams({ post_logout_redirect_uri: 'https://shop.example/bye', id_token_hint: hint })}`);
+      const { asked, out } = await logoutIn(browser, { post_logout_redirect_uri: 'https://shop.example/bye', id_token_hint: hint });
+      expect(asked).toBe(true);
       expect(out.status).toBe(200);
       expect(titleOf(out)).toBe('Signed out');
       expect(redirectParams(await silent(browser))).toMatchObject({ error: 'login_required' });
