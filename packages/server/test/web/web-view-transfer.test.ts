@@ -133,6 +133,96 @@ describe.each(engines)('web-view sign-in with a session transfer token on %s', (
     expect(visible(landed)).toBe(signInPage);
   });
 
+  describe('in a browser already signed in as another user', () => {
+    /** Bob, another user of the tenant, signed in on his phone: a transfer token of his for the web app. */
+    async function bobsTransfer(): Promise<string> {
+      const email = 'bob-transfer@example.com';
+      if (!(await t.services.accounts.findByEmail(t.tenant, email))) await t.services.accounts.create(t.tenant, { email, password: t.userPassword, displayName: 'Bob', emailVerified: true });
+      const signedIn = await signInWithPassword(t.base, apps.phone.clientId, email, t.userPassword);
+      return client.transferToken(signedIn.body.refresh_token);
+    }
+    /** Who the browser's next silent sign-in is, by the ID token the web app gets. */
+    async function silentUser(browser: WebClient): Promise<string> {
+      const pkce = newPkce();
+      const landed = await browser.get(authorizeUrl(t, web, pkce, { prompt: 'none' }));
+      const tokens = await exchangeCode(t, web, redirectParams(landed).code!, pkce.verifier);
+      return decodeJwt(tokens.body.id_token).preferred_username as string;
+    }
+    /** Ada's view, then Bob's transfer token arriving in it: the question. */
+    async function switchAsked() {
+      const { browser } = await signedInView();
+      const adasCookie = browser.cookie('baton_sso');
+      const transfer = await bobsTransfer();
+      const asked = (await openWebView(transfer, browser)).landed;
+      return { browser, adasCookie, transfer, asked };
+    }
+
+    it('asks, naming both accounts, and leaves the SSO cookie and the transfer token as they were', async () => {
+      const { browser, adasCookie, asked } = await switchAsked();
+      expect(asked.status).toBe(200);
+      expect(titleOf(asked)).toBe('Switch account?');
+      expect(asked.html).toContain(`You are signed in as <strong>${t.user.email}</strong>`);
+      expect(asked.html).toContain('<strong>bob-transfer@example.com</strong>');
+      expect(asked.setCookies.some((c) => c.startsWith('baton_sso='))).toBe(false);
+      expect(browser.cookie('baton_sso')).toBe(adasCookie);
+      expect(await silentUser(browser)).toBe(t.user.email);
+      const replays = await t.services.repos.audit.list({ tenantId: t.tenant.id, type: 'session_transfer.replayed' });
+      // The token was not used: the answer below redeems it.
+      const continued = await browser.submit(asked, {}, '/login/switch');
+      expect(redirectParams(continued)).toMatchObject({ code: expect.any(String), state: 'state-123' });
+      expect((await t.services.repos.audit.list({ tenantId: t.tenant.id, type: 'session_transfer.replayed' })).length).toBe(replays.length);
+    });
+
+    it('Continue switches the browser to the arriving user, once', async () => {
+      const { browser, adasCookie, asked } = await switchAsked();
+      const continued = await browser.submit(asked, {}, '/login/switch');
+      expect(redirectParams(continued).code).toEqual(expect.any(String));
+      expect(browser.cookie('baton_sso')).not.toBe(adasCookie);
+      expect(await silentUser(browser)).toBe('bob-transfer@example.com');
+      // The same answer again: the token is used up, so the sign-in page.
+      const again = await browser.submit(asked, {}, '/login/switch');
+      expect(titleOf(again)).toBe('Sign in');
+    });
+
+    it('Cancel keeps the browser as it is and answers the app access_denied', async () => {
+      const { browser, adasCookie, asked } = await switchAsked();
+      const cancelled = await browser.submit(asked, {}, '/login/cancel');
+      expect(redirectParams(cancelled)).toMatchObject({ error: 'access_denied', state: 'state-123', iss: `${t.base}/v2.0` });
+      expect(browser.cookie('baton_sso')).toBe(adasCookie);
+      expect(await silentUser(browser)).toBe(t.user.email);
+    });
+
+    it('an answer without this browser\'s CSRF token is refused with 403 and switches nothing', async () => {
+      const { browser, adasCookie, asked } = await switchAsked();
+      const fields = formOf(asked, '/login/switch').fields;
+      for (const csrf of [undefined, 'made-up']) expect((await browser.post('/acme/login/switch', { ...fields, csrf })).status).toBe(403);
+      expect((await new WebClient(t.url).post('/acme/login/switch', fields)).status).toBe(403);
+      expect(browser.cookie('baton_sso')).toBe(adasCookie);
+      expect(await silentUser(browser)).toBe(t.user.email);
+    });
+
+    it('a token that expires before the answer gets the sign-in page', async () => {
+      const { browser, asked } = await switchAsked();
+      t.clock.advance!(61_000);
+      const late = await browser.submit(asked, {}, '/login/switch');
+      expect(titleOf(late)).toBe('Sign in');
+      expect(late.setCookies.some((c) => c.startsWith('baton_sso='))).toBe(false);
+    });
+
+    it('prompt=none cannot ask, so it answers account_selection_required', async () => {
+      const { browser } = await signedInView();
+      const landed = await browser.get(authorizeUrl(t, web, newPkce(), { session_transfer_token: await bobsTransfer(), prompt: 'none' }));
+      expect(redirectParams(landed)).toMatchObject({ error: 'account_selection_required', state: 'state-123' });
+      expect(await silentUser(browser)).toBe(t.user.email);
+    });
+
+    it("the same user's token goes through without a question", async () => {
+      const { browser } = await signedInView();
+      const { transfer } = await phoneWithTransfer();
+      expect(redirectParams((await openWebView(transfer, browser)).landed).code).toEqual(expect.any(String));
+    });
+  });
+
   describe('revoking the phone session signs the web view out at its next request to Baton', () => {
     it('through the session service', async () => {
       const { phone, browser, tokens } = await signedInView();
