@@ -15,8 +15,8 @@ const authorizeParams = ['client_id', 'redirect_uri', 'response_type', 'scope', 
 /**
  * The authorization endpoint (code + PKCE). A live SSO cookie answers at once; a valid
  * session transfer token signs the browser in as a child of the app's session, after
- * asking when the browser is signed in as another user; otherwise the sign-in page. Errors about the client or redirect URI are shown on a page; the rest
- * go back to the app.
+ * asking when the browser is signed in as another user; otherwise the sign-in page.
+ * Errors about the client or redirect URI are shown on a page; the rest go back to the app.
  */
 export function authorizeRoute(app: FastifyInstance, deps: WebDeps) {
   const { services } = deps;
