@@ -195,6 +195,24 @@ describe('hosted pages and web-view SSO in headless Chromium', { timeout: 60_000
     await shots.take(page, 'signed-out');
   });
 
+  it('asks before a logout without id_token_hint signs out', async () => {
+    const { page } = await open();
+    await page.goto(`${shop.origin}/login`);
+    await page.getByLabel('Email address').fill('ada@example.com');
+    await click(page, 'Next');
+    await page.getByLabel('Password').fill(adaPassword);
+    await click(page, 'Sign in');
+    await heading(page, 'Signed in as Ada Lovelace');
+    await page.goto(`${batonBase()}/oauth2/v2.0/logout?${new URLSearchParams({ client_id: shop.app.clientId, post_logout_redirect_uri: `${shop.origin}/` })}`);
+    await heading(page, 'Sign out?');
+    await shots.take(page, 'sign-out-confirm');
+    await click(page, 'Sign out');
+    await page.waitForURL(`${shop.origin}/`);
+    await page.goto(`${help.origin}/login?prompt=none`);
+    await heading(page, 'Sign-in did not complete');
+    expect(await page.locator('#error').textContent()).toBe('login_required');
+  });
+
   describe('the web view', () => {
     /** The phone app signs in natively and asks for a transfer token for the shop. */
     async function phoneTransfer() {
@@ -240,6 +258,21 @@ describe('hosted pages and web-view SSO in headless Chromium', { timeout: 60_000
       expect(await replay.page.locator('main').textContent()).not.toMatch(/transfer|expired|used|invalid/i);
     });
 
+    it('opened in a view signed in as another user, asks before it switches', async () => {
+      await t.services.accounts.create(tenant, { email: 'alan@example.com', password: adaPassword, displayName: 'Alan Turing', emailVerified: true });
+      const o = await open();
+      const { page } = o;
+      await page.goto((await phoneTransfer()).webViewUrl);
+      await heading(page, 'Signed in as Ada Lovelace');
+      const alans = await signInWithPassword(batonBase(), phone.clientId, 'alan@example.com', adaPassword);
+      const transfer = await handoffClient({ ...t, base: batonBase() }, { phone, watch: shop.app }).transferToken(alans.body.refresh_token);
+      await page.goto(`${shop.origin}/login?session_transfer_token=${encodeURIComponent(transfer)}`);
+      await heading(page, 'Switch account?');
+      await shots.take(page, 'switch-account');
+      await click(page, 'Continue as alan@example.com');
+      await heading(page, 'Signed in as Alan Turing');
+    });
+
     it('the bearer pattern: the access token on the request shows the user, and the web app keeps no session', async () => {
       const signedIn = await signInWithPassword(batonBase(), phone.clientId, 'ada@example.com', adaPassword);
       const { context, page } = await open({ headers: { authorization: `Bearer ${signedIn.body.access_token}` } });
@@ -256,7 +289,7 @@ describe('hosted pages and web-view SSO in headless Chromium', { timeout: 60_000
   it('took a screenshot of every hosted page, and docs/hosted-pages.md shows each committed one', () => {
     const expected = [
       'error', 'reset-code', 'reset-email', 'reset-password', 'sign-in-code', 'sign-in-identify', 'sign-in-password', 'sign-in-password-error',
-      'sign-up', 'sign-up-attributes', 'sign-up-code', 'signed-out',
+      'sign-out-confirm', 'sign-up', 'sign-up-attributes', 'sign-up-code', 'signed-out', 'switch-account',
     ];
     expect([...shots.taken].sort()).toEqual(expected);
     for (const name of expected) {

@@ -10,6 +10,7 @@ export const errorCatalog = {
   unauthorized_client: { status: 400, description: 'The client is not allowed to use this grant or feature.' },
   unsupported_response_type: { status: 400, description: 'The authorization endpoint supports only response_type=code.' },
   login_required: { status: 400, description: 'prompt=none was asked but the user is not signed in.' },
+  account_selection_required: { status: 400, description: 'prompt=none was asked but the browser is signed in as another user than the one the request carries.' },
   unsupported_grant_type: { status: 400, description: 'The grant type is not supported by this server.' },
   invalid_scope: { status: 400, description: 'The requested scope is invalid or exceeds what was granted.' },
   invalid_target: { status: 400, description: 'The requested audience or resource is not acceptable.' },

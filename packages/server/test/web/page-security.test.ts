@@ -125,7 +125,11 @@ describe('cookies and headers of the hosted pages', () => {
     it('logout clears the SSO cookie with the same flags', async () => {
       const browser = new WebClient(t.url);
       await hostedPasswordSignIn(browser, authorizeUrl(t, app, newPkce()), t.user.email, t.userPassword);
-      const out = await browser.get(`${t.base}/oauth2/v2.0/logout`);
+      // Without an id_token_hint Baton asks first; the answer signs out.
+      const asked = await browser.get(`${t.base}/oauth2/v2.0/logout`);
+      expect(titleOf(asked)).toBe('Sign out?');
+      expectLockedDown(asked);
+      const out = await browser.submit(asked, {}, '/logout/confirm');
       const cleared = cookieNamed([out], 'baton_sso');
       expect(cleared).toMatchObject({ value: '', path: '/acme', httponly: true, samesite: 'Lax', secure: true });
       expect(Date.parse(cleared.expires as string)).toBeLessThan(Date.now());

@@ -128,19 +128,21 @@ export class Authorization {
     return code;
   }
 
-  /** `grant_type=authorization_code`: checks redirect URI and PKCE, uses the code once, opens the app's session. */
+  /** `grant_type=authorization_code`: checks client, redirect URI and PKCE, then uses the code once and opens the app's session. */
   async exchange(tenant: Tenant, app: App, input: { code: string | undefined; redirectUri: string | undefined; codeVerifier: string | undefined; dpopJkt: string | null; context: RequestContext }): Promise<TokenResponse> {
     const invalid = (description: string) => new BatonError('invalid_grant', description);
     if (!input.code) throw new BatonError('invalid_request', 'code is required');
     const record = await this.repos.authorizationCodes.find(digest(input.code));
     if (!record || record.tenantId !== tenant.id || record.clientId !== app.clientId) throw invalid('The authorization code is invalid');
-    if (record.consumedAt !== null) return this.replayed(record.digest, record.issuedSessionId, tenant, app, input.context);
-    const now = this.clock.now();
-    if (now >= record.expiresAt) throw invalid('The authorization code has expired');
+    // Client, redirect URI and PKCE first: only someone who could have redeemed the code is
+    // replaying it. Anyone else (a code seen in a log or a referrer) is refused and revokes nothing.
     if (input.redirectUri !== record.redirectUri) throw invalid('redirect_uri does not match the authorization request');
     if (!input.codeVerifier || !pkceValue.test(input.codeVerifier)) throw invalid('code_verifier is missing or malformed (PKCE)');
     const challenge = createHash('sha256').update(input.codeVerifier).digest('base64url');
     if (!safeEqual(challenge, record.codeChallenge)) throw invalid('code_verifier does not match the code_challenge (PKCE)');
+    if (record.consumedAt !== null) return this.replayed(record.digest, record.issuedSessionId, tenant, app, input.context);
+    const now = this.clock.now();
+    if (now >= record.expiresAt) throw invalid('The authorization code has expired');
     if (!(await this.repos.authorizationCodes.consume(record.digest, now))) return this.replayed(record.digest, null, tenant, app, input.context);
 
     const browser = await this.sessions.find(record.browserSessionId);

@@ -17,6 +17,15 @@ export interface BrowserSignIn {
 }
 
 /**
+ * What a session transfer token does to a browser: signs it in, is refused (the sign-in
+ * page follows), or needs the person to choose between the user signed in and the one arriving.
+ */
+export type TransferOutcome =
+  | BrowserSignIn
+  | { kind: 'refused' }
+  | { kind: 'switch_account'; signedIn: User; arriving: User };
+
+/**
  * Browser SSO sessions: a cookie bound to a server-side session that is a node of the
  * session tree (a root after a hosted sign-in, a child of the app's session after a
  * session transfer). Web apps signed in through it get sessions that are its children, so
@@ -59,13 +68,26 @@ export class BrowserSessions {
   /**
    * Signs a web view in with a session transfer token for `app`: a browser session, child
    * of the app session that asked for the token. Any failure (used, expired, foreign
-   * tenant, other audience, an app session `accept` refuses) is null, so the caller shows
-   * the sign-in page without saying why.
+   * tenant, other audience, an app session `accept` refuses) is `refused`, so the caller
+   * shows the sign-in page without saying why.
+   *
+   * A browser signed in as another user (`signedIn`) is never switched silently: a login
+   * CSRF would otherwise plant an attacker's account in it. The answer is `switch_account`
+   * and the token stays unused, so asking the person stores nothing; once they confirm,
+   * the caller passes `signedIn: null`.
    */
-  async fromTransfer(tenant: Tenant, app: App, transferToken: string, input: { userAgent: string | null; accept: (parent: Session) => boolean; context: RequestContext }): Promise<BrowserSignIn | null> {
+  async fromTransfer(tenant: Tenant, app: App, transferToken: string, input: {
+    signedIn: User | null; userAgent: string | null; accept: (parent: Session) => boolean; context: RequestContext;
+  }): Promise<TransferOutcome> {
     const { userAgent, context } = input;
+    if (input.signedIn) {
+      const arriving = await this.transfers.inspect(tenant, app, transferToken);
+      if (arriving && input.accept(arriving.parent) && arriving.user.id !== input.signedIn.id) {
+        return { kind: 'switch_account', signedIn: input.signedIn, arriving: arriving.user };
+      }
+    }
     const redeemed = await this.transfers.consume(tenant, app, transferToken, context).catch(() => null);
-    if (!redeemed || !input.accept(redeemed.parent)) return null;
+    if (!redeemed || !input.accept(redeemed.parent)) return { kind: 'refused' };
     return this.start(tenant, app, redeemed.user, { amr: redeemed.parent.amr, userAgent, context, parent: redeemed.parent });
   }
 

@@ -2,7 +2,7 @@ import { digest, randomToken } from '../../crypto/digest.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import { BatonError } from '../errors.js';
-import type { App, DeviceKind, RequestContext, Session, Tenant, User } from '../model.js';
+import type { App, DeviceKind, RequestContext, Session, Tenant, TransferTokenRecord, User } from '../model.js';
 import type { Repositories } from '../ports.js';
 import type { ActiveSession, SessionService } from '../sessions/session-service.js';
 import { sessionEndReason } from '../sessions/refresh-tokens.js';
@@ -70,20 +70,40 @@ export class SessionTransfer {
     return active;
   }
 
+  /**
+   * The session a transfer token for `app` would hand off, without using it up: null when
+   * it is unknown, used, expired, for another audience or tenant, or its session has ended.
+   * For asking the person before a token is redeemed; only `consume` makes it count.
+   */
+  async inspect(tenant: Tenant, app: App, token: string): Promise<{ parent: Session; user: User } | null> {
+    const record = await this.repos.transferTokens.find(digest(token));
+    if (!record || record.consumedAt !== null || !this.usableFor(record, tenant, app)) return null;
+    return this.handedOff(tenant, record.sessionId);
+  }
+
   /** Uses up a transfer token for `app` and returns the session it hands off; the caller makes the new session. */
   async consume(tenant: Tenant, app: App, token: string, context: RequestContext): Promise<{ parent: Session; user: User }> {
     const invalid = new BatonError('invalid_grant', 'The session transfer token is invalid, expired, already used or meant for another app');
     const record = await this.repos.transferTokens.find(digest(token));
-    const now = this.clock.now();
-    if (!record || record.tenantId !== tenant.id || record.audience !== app.clientId || !app.acceptSessionTransfer || now >= record.expiresAt) throw invalid;
-    if (!(await this.repos.transferTokens.consume(record.digest, now))) {
+    if (!record || !this.usableFor(record, tenant, app)) throw invalid;
+    if (!(await this.repos.transferTokens.consume(record.digest, this.clock.now()))) {
       await this.audit.record({ tenantId: tenant.id, type: 'session_transfer.replayed', clientId: app.clientId, sessionId: record.sessionId }, context);
       throw invalid;
     }
-    const parent = await this.sessions.find(record.sessionId);
-    if (!parent || sessionEndReason(parent, now)) throw invalid;
+    const handedOff = await this.handedOff(tenant, record.sessionId);
+    if (!handedOff) throw invalid;
+    return handedOff;
+  }
+
+  private usableFor(record: TransferTokenRecord, tenant: Tenant, app: App): boolean {
+    return record.tenantId === tenant.id && record.audience === app.clientId && app.acceptSessionTransfer && this.clock.now() < record.expiresAt;
+  }
+
+  /** The phone's session behind a token and its user, while that session lives. */
+  private async handedOff(tenant: Tenant, sessionId: string): Promise<{ parent: Session; user: User } | null> {
+    const parent = await this.sessions.find(sessionId);
+    if (!parent || sessionEndReason(parent, this.clock.now())) return null;
     const user = await this.repos.users.findById(tenant.id, parent.userId);
-    if (!user) throw invalid;
-    return { parent, user };
+    return user ? { parent, user } : null;
   }
 }

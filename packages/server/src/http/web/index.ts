@@ -9,6 +9,7 @@ import { Csrf } from './security.js';
 import { resetPages } from './reset-pages.js';
 import { signInPages } from './sign-in-pages.js';
 import { signUpPages } from './sign-up-pages.js';
+import { switchAccountPages } from './switch-account.js';
 
 /** The browser surface: authorization endpoint, hosted pages, logout, and their stylesheet. */
 export async function registerWeb(app: FastifyInstance, services: Services, publicUrl: string, csrfKey: Buffer) {
@@ -18,6 +19,6 @@ export async function registerWeb(app: FastifyInstance, services: Services, publ
     // cookies are the browser's business: the API endpoints neither read nor set them
     await web.register(cookie);
     web.setErrorHandler(webErrorHandler(services));
-    for (const routes of [authorizeRoute, signInPages, signUpPages, resetPages, logoutRoute]) routes(web, deps);
+    for (const routes of [authorizeRoute, signInPages, switchAccountPages, signUpPages, resetPages, logoutRoute]) routes(web, deps);
   });
 }

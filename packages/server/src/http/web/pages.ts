@@ -63,6 +63,21 @@ export function linkButton(action: string, label: string, hidden: Record<string,
   return html`<form method="post" action="${action}">${hiddenFields(hidden)}<button type="submit" class="link">${label}</button></form>`;
 }
 
+/**
+ * A question with one button (and optionally a second, quieter one): each is its own form,
+ * posting `hidden` to its action, so answering needs the CSRF token the page carries.
+ */
+export function choicePage(p: {
+  tenant: PageTenant; nonce: string; title: string; body: SafeHtml;
+  confirm: { action: string; label: string; hidden: Record<string, string | undefined> };
+  cancel?: { action: string; label: string; hidden: Record<string, string | undefined>; hint: string };
+}): string {
+  return layout({ tenant: p.tenant, title: p.title, nonce: p.nonce }, html`
+${p.body}
+<form method="post" action="${p.confirm.action}">${hiddenFields(p.confirm.hidden)}<button type="submit">${p.confirm.label}</button></form>
+${p.cancel ? html`<p class="hint">${p.cancel.hint}</p><div class="links">${linkButton(p.cancel.action, p.cancel.label, p.cancel.hidden)}</div>` : ''}`);
+}
+
 /** A page with a message and no form (errors that cannot go back to the app, signed out). */
 export function messagePage(tenant: PageTenant, nonce: string, title: string, message: string, role: 'status' | 'alert' = 'status'): string {
   return layout({ tenant, title, nonce }, html`<p role="${role}">${message}</p>`);
