@@ -1,11 +1,16 @@
 import type { FastifyRequest } from 'fastify';
 import type { DeviceHint } from '../core/flows/sign-in-completion.js';
-import type { RequestContext } from '../core/model.js';
+import type { ClientAddress, RequestContext } from '../core/model.js';
 import { BatonError } from '../core/errors.js';
 import { readParams } from '../oauth/params.js';
 
 export function requestContext(request: FastifyRequest): RequestContext {
   return { ip: request.ip ?? null, userAgent: header(request, 'user-agent') ?? null, correlationId: request.id };
+}
+
+/** The client's address as BATON_TRUST_PROXY lets Baton see it, and the TCP peer's, which no header changes. */
+export function clientAddress(request: FastifyRequest): ClientAddress {
+  return { ip: request.ip ?? null, peerIp: request.socket.remoteAddress ?? null };
 }
 
 /**

@@ -7,7 +7,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import { hashPassword } from '../credentials/password-hasher.js';
 import { assertPasswordAcceptable } from '../credentials/password-policy.js';
 import { BatonError } from '../errors.js';
-import type { App, RequestContext, Tenant } from '../model.js';
+import type { App, ClientAddress, RequestContext, Tenant } from '../model.js';
 import type { CodeCheck } from '../otp/code-check.js';
 import { maskEmail, type OneTimeCodes } from '../otp/one-time-codes.js';
 import type { Continuation, ContinuationTokens } from './continuation-tokens.js';
@@ -45,9 +45,9 @@ export class SignUp {
 
   async start(tenant: Tenant, app: App, input: {
     username: string | undefined; password: string | undefined; attributes: string | undefined; challengeType: string | undefined; capabilities: string | undefined;
-    ip: string | null;
+    client: ClientAddress;
   }): Promise<StepResult> {
-    await this.throttle.flowStart(tenant.id, input.ip);
+    await this.throttle.flowStart(tenant.id, input.client);
     const email = normalizeEmail(input.username);
     const offered = usableChallengeTypes(input.challengeType, app);
     if (!offered.includes('oob')) return cannotContinue(input.challengeType, needs('Sign-up', 'oob', app));

@@ -3,7 +3,7 @@ import type { AuthorizationParams } from '../../core/browser/authorization.js';
 import type { Session } from '../../core/model.js';
 import { BatonError } from '../../core/errors.js';
 import { readParams } from '../../oauth/params.js';
-import { requestContext } from '../request-context.js';
+import { clientAddress, requestContext } from '../request-context.js';
 import { tenantOf } from '../route-options.js';
 import { errorPage, finishAuthorization, redirectError, type WebDeps } from './page-flow.js';
 import { identifyPage } from './sign-in-pages.js';
@@ -48,7 +48,7 @@ export function authorizeRoute(app: FastifyInstance, deps: WebDeps) {
       if (signedIn && accept(signedIn.session)) return finishAuthorization(deps, reply, tenant, authorization, signedIn);
     }
     if (authorization.prompt === 'none') return redirectError(reply, authorization, 'login_required', 'The user is not signed in', iss);
-    const requestToken = await services.authorization.awaitSignIn(tenant, client.app, authorization, context.ip);
+    const requestToken = await services.authorization.awaitSignIn(tenant, client.app, authorization, clientAddress(request));
     const csrf = deps.csrf.token(request, reply, tenant.name, deps.publicUrl);
     const nonce = securePage(reply, [new URL(authorization.redirectUri).origin]);
     return reply.send(identifyPage({ tenant, app: client.app, nonce, hidden: { csrf, request: requestToken }, email: authorization.loginHint }));
