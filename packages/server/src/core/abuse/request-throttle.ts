@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import { BatonError } from '../errors.js';
+import { canonicalMailbox } from './mailbox.js';
 import type { ClientAddress } from '../model.js';
 import type { RequestCounterRepository } from '../ports.js';
 
@@ -8,7 +9,7 @@ export interface ThrottleLimits {
   flowStartsPerIpPerMinute: number;
 }
 
-/** One-time codes one address may be sent in a tenant per window, whichever flows ask for them. */
+/** One-time codes one mailbox (however spelled) may be sent in a tenant per window, whichever flows ask for them. */
 export const codeSendPolicy = { max: 5, windowMs: 15 * 60_000 } as const;
 
 /**
@@ -33,9 +34,9 @@ export class RequestThrottle {
     await this.take(`starts:${tenantId}:${client.ip}`, max, 60_000, (s) => `Too many sign-in, sign-up or password reset attempts from this address; try again in ${s} seconds`);
   }
 
-  /** Applies to every caller, local ones included: the limit protects the inbox, not Baton. */
+  /** Applies to every caller, local ones included, and to every spelling of the mailbox: the limit protects the inbox, not Baton. */
   async codeSend(tenantId: string, address: string): Promise<void> {
-    await this.take(`codes:${tenantId}:${address}`, codeSendPolicy.max, codeSendPolicy.windowMs, (s) => `Too many codes were sent to this address; try again in ${s} seconds`);
+    await this.take(`codes:${tenantId}:${canonicalMailbox(address)}`, codeSendPolicy.max, codeSendPolicy.windowMs, (s) => `Too many codes were sent to this address; try again in ${s} seconds`);
   }
 
   private async take(key: string, max: number, windowMs: number, message: (seconds: number) => string): Promise<void> {
