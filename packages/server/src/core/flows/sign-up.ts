@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AccountService } from '../accounts/account-service.js';
-import { normalizeEmail } from '../accounts/account-service.js';
+import { normalizeNewEmail } from '../accounts/account-service.js';
 import { assertAttributesValid, missingRequiredAttributes, parseAttributes } from '../accounts/attributes.js';
 import type { RequestThrottle } from '../abuse/request-throttle.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -48,7 +48,7 @@ export class SignUp {
     client: ClientAddress;
   }): Promise<StepResult> {
     await this.throttle.flowStart(tenant.id, input.client);
-    const email = normalizeEmail(input.username);
+    const email = normalizeNewEmail(input.username);
     const offered = usableChallengeTypes(input.challengeType, app);
     if (!offered.includes('oob')) return cannotContinue(input.challengeType, needs('Sign-up', 'oob', app));
     if (input.password !== undefined && !makesPasswordAccounts(app)) {
