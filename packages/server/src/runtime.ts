@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { Config } from './config/config.js';
+import { insecureSettings, type Config } from './config/config.js';
 import type { Clock } from './core/clock.js';
 import { systemClock } from './core/clock.js';
 import { createServices, type Services } from './core/services.js';
@@ -22,6 +22,7 @@ export interface Runtime {
 /** Opens the database (migrating it), loads the master key and wires the services. */
 export async function openRuntime(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  for (const warning of insecureSettings(config)) logger.warn(warning);
   const masterKey = MasterKey.load(config, (message) => logger.warn(message));
   const database = openDatabase(config.databaseUrl, { onConnectionLost: (error) => logger.warn({ err: error }, 'a database connection was closed by the server; the pool opens another') });
   try {

@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { BatonError } from '../core/errors.js';
+import { escapeControlCharacters, escapeControlCharactersInJson } from '../core/text/control-characters.js';
 import { ConfigError } from '../config/config.js';
 import { DatabaseBackupError } from '../storage/database.js';
 import { databaseUnavailable } from '../storage/database-unavailable.js';
@@ -14,9 +15,19 @@ export function output(json: boolean): Output {
   return {
     json,
     result(value, human) {
-      process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${human()}\n`);
+      process.stdout.write(json ? `${escapeControlCharactersInJson(JSON.stringify(value))}\n` : `${human()}\n`);
     },
   };
+}
+
+/**
+ * A line of human output whose interpolated values (device names, user agents, app and
+ * tenant names: text someone else chose) have their control characters escaped, so stored
+ * text can neither forge a line nor steer the operator's terminal. Every human line that
+ * shows stored values is written with it.
+ */
+export function shown(strings: TemplateStringsArray, ...values: unknown[]): string {
+  return strings.reduce((line, text, i) => line + (i > 0 ? escapeControlCharacters(String(values[i - 1])) : '') + text, '');
 }
 
 /** Prints a failure the way the command was asked to speak, and sets a non-zero exit code. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, insecureSettings, loadConfig } from './config.js';
 import { defaults } from './defaults.js';
 
 const productionEnv = {
@@ -44,6 +44,12 @@ describe('loadConfig', () => {
     [' 10.0.0.0/8, 192.168.1.7 ,fd00::/8', ['10.0.0.0/8', '192.168.1.7', 'fd00::/8']], ['::1', ['::1']],
   ])('reads BATON_TRUST_PROXY=%j as %j', (value, expected) => {
     expect(loadConfig({ BATON_TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it('refuses BATON_TRUST_PROXY=true in production and lists it among the insecure settings elsewhere', () => {
+    expect(() => loadConfig({ ...productionEnv, BATON_TRUST_PROXY: 'true' })).toThrow(/BATON_TRUST_PROXY=true is refused when NODE_ENV=production/);
+    expect(insecureSettings(loadConfig({ BATON_TRUST_PROXY: 'true' }))).toEqual([expect.stringMatching(/^BATON_TRUST_PROXY=true/)]);
+    expect(insecureSettings(loadConfig({ BATON_TRUST_PROXY: '1' }))).toEqual([]);
   });
 
   it.each(['yes', 'proxy.example.com', '10.0.0.0/33', '10.0.0.1/8/1', 'fd00::/129', '10.0.0.1,,10.0.0.2', '-1'])('refuses BATON_TRUST_PROXY=%j, naming the variable', (value) => {

@@ -52,8 +52,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     if (!config.masterKey) throw new ConfigError('BATON_MASTER_KEY is required when NODE_ENV=production');
     if (!config.publicUrl.startsWith('https://')) throw new ConfigError('BATON_PUBLIC_URL must be an https:// URL when NODE_ENV=production');
     if (!config.smtpUrl) throw new ConfigError('BATON_SMTP_URL is required when NODE_ENV=production: one-time codes must be mailed, not logged');
+    if (config.trustProxy === true) throw new ConfigError(`BATON_TRUST_PROXY=true is refused when NODE_ENV=production: ${trustEveryPeer}`);
   }
   return config;
+}
+
+/** Why `BATON_TRUST_PROXY=true` is unsafe, and what to set instead. */
+const trustEveryPeer = 'it believes any X-Forwarded-For, including one the client wrote itself, so a client can choose the address it is throttled and counted under. '
+  + 'Name your proxies instead: their addresses or CIDR ranges separated by commas (BATON_TRUST_PROXY=10.0.0.0/8), or the number of proxy hops in front of Baton (BATON_TRUST_PROXY=1)';
+
+/**
+ * What a configuration accepted outside production would be refused in it: each is logged
+ * as a warning once, when the server starts.
+ */
+export function insecureSettings(config: Config): string[] {
+  return config.trustProxy === true ? [`BATON_TRUST_PROXY=true would be refused in production: ${trustEveryPeer}`] : [];
 }
 
 function parsePublicUrl(value: string | undefined, port: number): string {

@@ -23,7 +23,7 @@ export const defaults = {
   adminToken: undefined as string | undefined,
   /** `BATON_DATA_DIR`: where the development master key and the default database live. */
   dataDir: './data',
-  /** `BATON_TRUST_PROXY`: whose X-Forwarded-For names the client (unset: nobody's; the peer address is the client). */
+  /** `BATON_TRUST_PROXY`: whose X-Forwarded-For names the client (unset: nobody's; the peer address is the client). `true` is refused in production. */
   trustProxy: false,
   /** `BATON_FLOW_STARTS_PER_MINUTE`: sign-ins, sign-ups and password resets one IP address may start per minute in a tenant (0: no limit). */
   flowStartsPerMinute: 60,

@@ -202,6 +202,15 @@ export interface AuthorizationCode {
 }
 
 /** Who is asking and from where, for audit events and rate limits. */
+/**
+ * Where a request comes from: the client's address (from a trusted proxy's X-Forwarded-For,
+ * else the peer's) and the TCP peer's own, which no header can change.
+ */
+export interface ClientAddress {
+  ip: string | null;
+  peerIp: string | null;
+}
+
 export interface RequestContext {
   ip: string | null;
   userAgent: string | null;

@@ -189,7 +189,11 @@ export interface CodeMessage {
   expiresInMinutes: number;
 }
 
-/** Delivers one-time codes (SMTP, or the log in development). */
+/**
+ * Delivers one-time codes (SMTP, or the log in development). Throws `AddressRefused` when
+ * the mail server refuses the address for good and `MailUnavailable` when it cannot take
+ * the message now (otp/code-delivery.ts).
+ */
 export interface CodeMailer {
   sendCode(message: CodeMessage): Promise<void>;
 }

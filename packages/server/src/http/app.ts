@@ -8,6 +8,7 @@ import { answerClientError } from './client-errors.js';
 import { registerCors } from './cors.js';
 import { registerHealth } from './health.js';
 import { answerOtherMethods } from './method-not-allowed.js';
+import { discardUnreadBody } from './unread-body.js';
 import { registerWeb } from './web/index.js';
 import { toWireError, type WireFormat } from './errors.js';
 import { registerRoutes } from './native-auth/register-routes.js';
@@ -69,6 +70,7 @@ function replyWithError(error: unknown, request: FastifyRequest, reply: FastifyR
   const wire = toWireError(error, format, request.id);
   if (wire.unexpected) request.log.error({ err: error }, 'unexpected error');
   else request.log.info({ error: wire.body.error, description: (error as BatonError).description ?? undefined }, 'request refused');
+  discardUnreadBody(request, reply);
   reply.code(wire.status).headers(wire.headers).send(wire.body);
 }
 

@@ -1,5 +1,6 @@
 import { errorCatalog, type WireError } from '@baton/protocol';
 import { BatonError } from '../core/errors.js';
+import { MailUnavailable } from '../core/otp/code-delivery.js';
 import { databaseUnavailable } from '../storage/database-unavailable.js';
 
 /** The wire formats errors are written in: plain OAuth JSON, or Entra's native-auth JSON. */
@@ -19,12 +20,12 @@ const unavailableRetryAfter = 5;
 /**
  * The one place an error becomes a response. Domain errors keep their code and
  * description; framework errors about the request become `invalid_request`; a database
- * that does not answer is `temporarily_unavailable` (503, Retry-After); anything else is
+ * or mail server that does not answer is `temporarily_unavailable` (503, Retry-After); anything else is
  * `server_error` with no detail. The last two are logged in full.
  */
 export function toWireError(error: unknown, format: WireFormat, correlationId: string, now = new Date()): WireErrorResponse {
   const known = asBatonError(error);
-  const batonError = known ?? (databaseUnavailable(error)
+  const batonError = known ?? (databaseUnavailable(error) || error instanceof MailUnavailable
     ? new BatonError('temporarily_unavailable', 'The service cannot reach a system it depends on right now; try again shortly', { retryAfter: unavailableRetryAfter })
     : new BatonError('server_error', 'An unexpected error occurred; quote the correlation id when reporting it'));
   const { code, description, details } = batonError;

@@ -2,6 +2,7 @@ import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import type { CodeMailer } from '../core/ports.js';
 import { renderCodeMessage } from './code-message.js';
+import { smtpFailure } from './smtp-failure.js';
 
 /**
  * SMTP delivery when `BATON_SMTP_URL` is set. Without it (development only; production
@@ -19,7 +20,11 @@ export function createCodeMailer(options: { smtpUrl: string | undefined; mailFro
   return {
     async sendCode(m) {
       const { subject, text, html, senderName } = renderCodeMessage(m);
-      await transport.sendMail({ from: senderName ? { name: senderName, address: options.mailFrom } : options.mailFrom, to: m.to, subject, text, html });
+      try {
+        await transport.sendMail({ from: senderName ? { name: senderName, address: options.mailFrom } : options.mailFrom, to: m.to, subject, text, html });
+      } catch (error) {
+        throw smtpFailure(error);
+      }
     },
   };
 }

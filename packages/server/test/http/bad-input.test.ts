@@ -103,6 +103,19 @@ describe.each(engines)('bad input on %s', (engine) => {
     expectError(await getJson(`${t.url}${path}`), status, 'invalid_request');
   });
 
+  it.each(['hal@example.com.', 'hal@example..com', 'hal@.example.com'])('refuses the sign-up address %s (an empty domain label) at start as an invalid username', async (username) => {
+    const res = await postForm(`${t.base}/signup/v1.0/start`, { client_id: t.app.clientId, username, challenge_type: 'oob password redirect' });
+    expectNativeAuthError(res, 400, 'invalid_request', { errorCode: 90100, description: 'username parameter is empty or not valid' });
+  });
+
+  it.each([501, 550, 553])('answers a sign-up address the mail server refuses (%i) as an invalid username, not a server error', async (responseCode) => {
+    const username = `refused-${responseCode}-${engine}@example.com`;
+    t.mail.refuse(username, responseCode);
+    const started = await postForm(`${t.base}/signup/v1.0/start`, { client_id: t.app.clientId, username, challenge_type: 'oob password redirect' });
+    const res = await postForm(`${t.base}/signup/v1.0/challenge`, { client_id: t.app.clientId, continuation_token: started.body.continuation_token, challenge_type: 'oob password redirect' });
+    expectNativeAuthError(res, 400, 'invalid_request', { errorCode: 90100, description: 'username parameter is empty or not valid' });
+  });
+
   it('echoes the client-request-id as the correlation id, as MSAL reads it', async () => {
     const res = await postForm(token(), { client_id: t.app.clientId }, { 'client-request-id': 'c0ffee00-1234-4abc-8def-0123456789ab' });
     expect(res.headers.get('x-ms-request-id')).toBe('c0ffee00-1234-4abc-8def-0123456789ab');

@@ -20,6 +20,12 @@ export interface MailSink {
   next(address: string, options?: { timeoutMs?: number }): Promise<ReceivedMail>;
   /** The one-time code in the next message to `address`: the only 6-8 digit number in it. */
   nextCode(address: string): Promise<string>;
+  /**
+   * Makes the server answer `RCPT TO:<address>` with `responseCode` (a 5xx refuses the
+   * address for good, a 4xx for now) until `accept(address)`.
+   */
+  refuse(address: string, responseCode: number): void;
+  accept(address: string): void;
   close(): Promise<void>;
 }
 
@@ -27,10 +33,16 @@ export async function startMailSink(): Promise<MailSink> {
   const messages: ReceivedMail[] = [];
   const seen = new Map<string, number>();
   const waiters: Array<() => void> = [];
+  const refused = new Map<string, number>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      const responseCode = refused.get(address.address.toLowerCase());
+      if (responseCode === undefined) return callback();
+      callback(Object.assign(new Error(responseCode >= 500 ? 'Recipient address rejected' : 'Mailbox temporarily unavailable'), { responseCode }));
+    },
     onData(stream, _session, callback) {
       simpleParser(stream).then((mail: ParsedMail) => {
         const to = (Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : []).flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase()));
@@ -71,6 +83,8 @@ export async function startMailSink(): Promise<MailSink> {
       if (codes.length !== 1) throw new Error(`Expected exactly one 6-8 digit number in the mail to ${address}, found ${codes.length}`);
       return codes[0]!;
     },
+    refuse: (address, responseCode) => void refused.set(address.toLowerCase(), responseCode),
+    accept: (address) => void refused.delete(address.toLowerCase()),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -2,7 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BatonError } from '../../core/errors.js';
 import type { AttributeDefinition, ChallengeType } from '../../core/model.js';
 import { withRuntime } from '../context.js';
-import type { RunCommand } from '../output.js';
+import { shown, type RunCommand } from '../output.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -53,7 +53,7 @@ export function appCommands(program: Command, run: RunCommand) {
     }));
     const result = { client_id: registered.app.clientId, ...(registered.clientSecret ? { client_secret: registered.clientSecret } : {}) };
     out.result(result, () => [
-      `Registered ${registered.app.type} app "${registered.app.name}"`,
+      shown`Registered ${registered.app.type} app "${registered.app.name}"`,
       `  client_id:     ${result.client_id}`,
       ...(result.client_secret ? [`  client_secret: ${result.client_secret}  (shown once; store it now)`] : []),
     ].join('\n'));
@@ -69,6 +69,6 @@ export function appCommands(program: Command, run: RunCommand) {
       access_token_ttl: a.accessTokenTtl, refresh_retry_window: a.refreshRetryWindow, session_idle_ttl: a.sessionIdleTtl, session_absolute_ttl: a.sessionAbsoluteTtl,
       created_at: new Date(a.createdAt).toISOString(),
     }));
-    out.result(listed, () => listed.length === 0 ? 'No apps' : listed.map((a) => `${a.client_id}  ${a.type.padEnd(12)}  "${a.name}"`).join('\n'));
+    out.result(listed, () => listed.length === 0 ? 'No apps' : listed.map((a) => shown`${a.client_id}  ${a.type.padEnd(12)}  "${a.name}"`).join('\n'));
   });
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { BatonError } from '../../core/errors.js';
 import { withRuntime } from '../context.js';
-import type { RunCommand } from '../output.js';
+import { shown, type RunCommand } from '../output.js';
 
 const maxLimit = 1000;
 
@@ -25,7 +25,7 @@ export function auditCommands(program: Command, run: RunCommand) {
       session_id: e.sessionId ?? null, ip: e.ip ?? null, user_agent: e.userAgent ?? null, correlation_id: e.correlationId ?? null, data: e.data ?? {},
     }));
     out.result(listed, () => listed.length === 0 ? 'No events' : listed.map((e) =>
-      `${e.at}  ${e.type.padEnd(32)}  user ${e.user_id ?? '-'}  client ${e.client_id ?? '-'}  ip ${e.ip ?? '-'}`).join('\n'));
+      shown`${e.at}  ${e.type.padEnd(32)}  user ${e.user_id ?? '-'}  client ${e.client_id ?? '-'}  ip ${e.ip ?? '-'}`).join('\n'));
   });
 
   run(audit.command('prune').description('delete audit events older than a number of days (of one tenant, or of all)')

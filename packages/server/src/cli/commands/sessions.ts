@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { BatonError } from '../../core/errors.js';
 import { sessionEndReason } from '../../core/sessions/refresh-tokens.js';
 import { withRuntime } from '../context.js';
-import type { RunCommand } from '../output.js';
+import { shown, type RunCommand } from '../output.js';
 
 export function sessionCommands(program: Command, run: RunCommand) {
   const sessions = program.command('sessions').description('list and revoke sessions');
@@ -28,7 +28,7 @@ export function sessionCommands(program: Command, run: RunCommand) {
       }));
     });
     out.result(listed, () => listed.length === 0 ? 'No sessions' : listed.map((s) =>
-      `${s.id}  ${s.status.padEnd(7)}  ${s.device.kind}/${s.device.name}  client ${s.client_id}${s.parent_id ? `  child of ${s.parent_id}` : ''}  last used ${s.last_used_at}`).join('\n'));
+      shown`${s.id}  ${s.status.padEnd(7)}  ${s.device.kind}/${s.device.name}  client ${s.client_id}${s.parent_id ? `  child of ${s.parent_id}` : ''}  last used ${s.last_used_at}`).join('\n'));
   });
 
   run(sessions.command('revoke').description('revoke one session (and its children) or every session of a user')

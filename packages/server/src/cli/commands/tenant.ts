@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { withRuntime } from '../context.js';
-import type { RunCommand } from '../output.js';
+import { shown, type RunCommand } from '../output.js';
 
 export function tenantCommands(program: Command, run: RunCommand) {
   const tenant = program.command('tenant').description('manage tenants');
@@ -14,7 +14,7 @@ export function tenantCommands(program: Command, run: RunCommand) {
     const created = await withRuntime((rt) => rt.services.tenants.create({
       name: name!, displayName: options.displayName, signingAlg: options.signingAlg, codeLength: Number(options.codeLength), theme,
     }));
-    out.result({ id: created.id, name: created.name }, () => `Created tenant "${created.name}" (${created.id})`);
+    out.result({ id: created.id, name: created.name }, () => shown`Created tenant "${created.name}" (${created.id})`);
   });
 
   run(tenant.command('list').description('list the tenants'), async (out) => {
@@ -22,6 +22,6 @@ export function tenantCommands(program: Command, run: RunCommand) {
     const listed = tenants.map((t) => ({
       id: t.id, name: t.name, display_name: t.displayName, signing_alg: t.signingAlg, code_length: t.codeLength, created_at: new Date(t.createdAt).toISOString(),
     }));
-    out.result(listed, () => listed.length === 0 ? 'No tenants' : listed.map((t) => `${t.name.padEnd(24)}  ${t.id}  ${t.signing_alg}  "${t.display_name}"`).join('\n'));
+    out.result(listed, () => listed.length === 0 ? 'No tenants' : listed.map((t) => shown`${t.name.padEnd(24)}  ${t.id}  ${t.signing_alg}  "${t.display_name}"`).join('\n'));
   });
 }

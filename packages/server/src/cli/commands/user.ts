@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { withRuntime } from '../context.js';
-import type { RunCommand } from '../output.js';
+import { shown, type RunCommand } from '../output.js';
 
 export function userCommands(program: Command, run: RunCommand) {
   const user = program.command('user').description('manage user accounts');
@@ -12,7 +12,7 @@ export function userCommands(program: Command, run: RunCommand) {
     const created = await withRuntime(async (rt) => rt.services.accounts.create(await rt.services.tenants.require(o.tenant), {
       email: o.email, password: o.password, displayName: o.name, emailVerified: true,
     }));
-    out.result({ id: created.id }, () => `Created user ${created.email} (${created.id})`);
+    out.result({ id: created.id }, () => shown`Created user ${created.email} (${created.id})`);
   });
 
   run(user.command('delete').description("erase a user's personal data and sign out every device (the id stays, pseudonymous, in sessions and the audit trail)")
@@ -23,6 +23,6 @@ export function userCommands(program: Command, run: RunCommand) {
       const found = await rt.services.accounts.requireByEmail(tenant, o.email);
       return { id: found.id, ...(await rt.services.accountErasure.erase(tenant, found)) };
     });
-    out.result({ id: erased.id, revoked_sessions: erased.revokedSessions }, () => `Deleted user ${o.email} (${erased.id}); signed out ${erased.revokedSessions.length} session(s)`);
+    out.result({ id: erased.id, revoked_sessions: erased.revokedSessions }, () => shown`Deleted user ${o.email} (${erased.id}); signed out ${erased.revokedSessions.length} session(s)`);
   });
 }

@@ -1,5 +1,7 @@
 import type { Clock } from '../clock.js';
 import { BatonError } from '../errors.js';
+import { canonicalMailbox } from './mailbox.js';
+import type { ClientAddress } from '../model.js';
 import type { RequestCounterRepository } from '../ports.js';
 
 export interface ThrottleLimits {
@@ -7,7 +9,7 @@ export interface ThrottleLimits {
   flowStartsPerIpPerMinute: number;
 }
 
-/** One-time codes one address may be sent in a tenant per window, whichever flows ask for them. */
+/** One-time codes one mailbox (however spelled) may be sent in a tenant per window, whichever flows ask for them. */
 export const codeSendPolicy = { max: 5, windowMs: 15 * 60_000 } as const;
 
 /**
@@ -19,21 +21,22 @@ export const codeSendPolicy = { max: 5, windowMs: 15 * 60_000 } as const;
  *
  * The flow-start limit applies to remote clients: a request from the machine itself is a
  * reverse proxy on the same host that BATON_TRUST_PROXY does not name (throttling it would
- * throttle every user at once) or a developer's or a load test's own traffic. The code
- * limit is per address, so it holds whoever asks.
+ * throttle every user at once) or a developer's or a load test's own traffic. Only the TCP
+ * peer proves that: a forwarded address of 127.0.0.1 is somebody's word for it, so both
+ * must be loopback. The code limit is per mailbox, so it holds whoever asks.
  */
 export class RequestThrottle {
   constructor(private readonly counters: RequestCounterRepository, private readonly clock: Clock, private readonly limits: ThrottleLimits) {}
 
-  async flowStart(tenantId: string, ip: string | null): Promise<void> {
+  async flowStart(tenantId: string, client: ClientAddress): Promise<void> {
     const max = this.limits.flowStartsPerIpPerMinute;
-    if (max <= 0 || isLocal(ip)) return;
-    await this.take(`starts:${tenantId}:${ip}`, max, 60_000, (s) => `Too many sign-in, sign-up or password reset attempts from this address; try again in ${s} seconds`);
+    if (max <= 0 || fromThisMachine(client)) return;
+    await this.take(`starts:${tenantId}:${client.ip}`, max, 60_000, (s) => `Too many sign-in, sign-up or password reset attempts from this address; try again in ${s} seconds`);
   }
 
-  /** Applies to every caller, local ones included: the limit protects the inbox, not Baton. */
+  /** Applies to every caller, local ones included, and to every spelling of the mailbox: the limit protects the inbox, not Baton. */
   async codeSend(tenantId: string, address: string): Promise<void> {
-    await this.take(`codes:${tenantId}:${address}`, codeSendPolicy.max, codeSendPolicy.windowMs, (s) => `Too many codes were sent to this address; try again in ${s} seconds`);
+    await this.take(`codes:${tenantId}:${canonicalMailbox(address)}`, codeSendPolicy.max, codeSendPolicy.windowMs, (s) => `Too many codes were sent to this address; try again in ${s} seconds`);
   }
 
   private async take(key: string, max: number, windowMs: number, message: (seconds: number) => string): Promise<void> {
@@ -45,7 +48,12 @@ export class RequestThrottle {
   }
 }
 
-/** True for a loopback address (or none at all): the request comes from this machine. */
+/** True for a loopback address; an unknown one (null) is not. */
 export function isLocal(ip: string | null): boolean {
-  return ip === null || ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
+  return ip !== null && (ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.'));
+}
+
+/** The request was made on this machine: its TCP peer is loopback, and so is any client a trusted proxy names. */
+export function fromThisMachine(client: ClientAddress): boolean {
+  return isLocal(client.peerIp) && isLocal(client.ip);
 }

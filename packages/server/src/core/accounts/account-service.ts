@@ -22,11 +22,24 @@ export function normalizeEmail(value: string | undefined): string {
   return email;
 }
 
+/**
+ * An address a new account or method is made with: normalised, and with a domain whose
+ * every label has a character (RFC 5321), so no trailing dot: `hal@example.com.` is refused
+ * here rather than by the mail server later. Look-ups keep `normalizeEmail`, so an account
+ * made before this rule still signs in.
+ */
+export function normalizeNewEmail(value: string | undefined): string {
+  const email = normalizeEmail(value);
+  assertThat(email.slice(email.lastIndexOf('@') + 1).split('.').every((label) => label !== ''), 'invalid_request',
+    'The username parameter is empty or not valid', { errorCodes: [90100] });
+  return email;
+}
+
 export class AccountService {
   constructor(private readonly repos: Repositories, private readonly clock: Clock) {}
 
   async create(tenant: Tenant, input: CreateUserInput): Promise<User> {
-    const email = normalizeEmail(input.email);
+    const email = normalizeNewEmail(input.email);
     if (input.password !== undefined) assertPasswordAcceptable(input.password, { email });
     return this.createWithHash(tenant, { ...input, email }, input.password === undefined ? null : await hashPassword(input.password));
   }

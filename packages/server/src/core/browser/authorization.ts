@@ -4,7 +4,7 @@ import { digest, randomToken, safeEqual } from '../../crypto/digest.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import { assertThat, BatonError } from '../errors.js';
-import type { App, RequestContext, Session, Tenant } from '../model.js';
+import type { App, ClientAddress, RequestContext, Session, Tenant } from '../model.js';
 import type { Repositories } from '../ports.js';
 import { sessionEndReason } from '../sessions/refresh-tokens.js';
 import { meetsAppPolicy } from '../sessions/session-policy.js';
@@ -111,8 +111,8 @@ export class Authorization {
    * carry it by. Each one is a stored row, so showing the pages counts as starting a flow
    * (the per-address limit), or anyone could fill the database with requests.
    */
-  async awaitSignIn(tenant: Tenant, app: App, request: AuthorizationRequest, ip: string | null): Promise<string> {
-    await this.throttle.flowStart(tenant.id, ip);
+  async awaitSignIn(tenant: Tenant, app: App, request: AuthorizationRequest, client: ClientAddress): Promise<string> {
+    await this.throttle.flowStart(tenant.id, client);
     return this.continuations.issue(tenant, app, 'authorize', null, request);
   }
 

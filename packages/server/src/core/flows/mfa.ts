@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
-import { normalizeEmail } from '../accounts/account-service.js';
+import { normalizeNewEmail } from '../accounts/account-service.js';
 import { BatonError } from '../errors.js';
 import type { App, MfaMethod, RequestContext, Tenant } from '../model.js';
 import type { CodeCheck } from '../otp/code-check.js';
@@ -152,7 +152,7 @@ function view(m: MfaMethod): MethodView {
 
 function normalizeTarget(value: string | undefined): string {
   try {
-    return normalizeEmail(value);
+    return normalizeNewEmail(value);
   } catch {
     throw new BatonError('invalid_request', 'challenge_target must be an email address', { errorCodes: [901001] });
   }

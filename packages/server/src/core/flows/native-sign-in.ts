@@ -6,7 +6,7 @@ import { normalizeEmail } from '../accounts/account-service.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { verifyPassword } from '../credentials/password-hasher.js';
 import { BatonError } from '../errors.js';
-import type { App, RequestContext, Tenant, User } from '../model.js';
+import type { App, ClientAddress, RequestContext, Tenant, User } from '../model.js';
 import type { CodeCheck } from '../otp/code-check.js';
 import { maskEmail, type OneTimeCodes } from '../otp/one-time-codes.js';
 import type { Repositories } from '../ports.js';
@@ -52,8 +52,8 @@ export class NativeSignIn {
    * Starts a sign-in. An unknown username answers `user_not_found`: Entra's wire shape
    * reveals it here and MSAL depends on it (docs/security.md explains the trade-off).
    */
-  async initiate(tenant: Tenant, app: App, input: { username: string | undefined; challengeType: string | undefined; capabilities: string | undefined; ip: string | null }): Promise<StepResult> {
-    await this.throttle.flowStart(tenant.id, input.ip);
+  async initiate(tenant: Tenant, app: App, input: { username: string | undefined; challengeType: string | undefined; capabilities: string | undefined; client: ClientAddress }): Promise<StepResult> {
+    await this.throttle.flowStart(tenant.id, input.client);
     const challengeTypes = usableChallengeTypes(input.challengeType, app);
     const user = await this.accounts.requireByEmail(tenant, normalizeEmail(input.username));
     if (!challengeTypes.some((t) => t !== 'redirect')) return cannotContinue(input.challengeType, 'None of the offered challenge types can be used for this app');

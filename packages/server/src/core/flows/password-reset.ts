@@ -7,7 +7,7 @@ import type { Clock } from '../clock.js';
 import { hashPassword, verifyPassword } from '../credentials/password-hasher.js';
 import { assertPasswordAcceptable } from '../credentials/password-policy.js';
 import { BatonError } from '../errors.js';
-import type { App, RequestContext, Tenant } from '../model.js';
+import type { App, ClientAddress, RequestContext, Tenant } from '../model.js';
 import type { CodeCheck } from '../otp/code-check.js';
 import { maskEmail, type OneTimeCodes } from '../otp/one-time-codes.js';
 import type { Repositories } from '../ports.js';
@@ -44,8 +44,8 @@ export class PasswordReset {
     private readonly clock: Clock,
   ) {}
 
-  async start(tenant: Tenant, app: App, input: { username: string | undefined; challengeType: string | undefined; capabilities: string | undefined; ip: string | null }): Promise<StepResult> {
-    await this.throttle.flowStart(tenant.id, input.ip);
+  async start(tenant: Tenant, app: App, input: { username: string | undefined; challengeType: string | undefined; capabilities: string | undefined; client: ClientAddress }): Promise<StepResult> {
+    await this.throttle.flowStart(tenant.id, input.client);
     const offered = usableChallengeTypes(input.challengeType, app);
     const user = await this.accounts.requireByEmail(tenant, normalizeEmail(input.username));
     if (!offered.includes('oob')) return cannotContinue(input.challengeType, needs('Password reset', 'oob', app));

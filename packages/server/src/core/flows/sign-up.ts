@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { AccountService } from '../accounts/account-service.js';
-import { normalizeEmail } from '../accounts/account-service.js';
+import { normalizeNewEmail } from '../accounts/account-service.js';
 import { assertAttributesValid, missingRequiredAttributes, parseAttributes } from '../accounts/attributes.js';
 import type { RequestThrottle } from '../abuse/request-throttle.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { hashPassword } from '../credentials/password-hasher.js';
 import { assertPasswordAcceptable } from '../credentials/password-policy.js';
 import { BatonError } from '../errors.js';
-import type { App, RequestContext, Tenant } from '../model.js';
+import type { App, ClientAddress, RequestContext, Tenant } from '../model.js';
 import type { CodeCheck } from '../otp/code-check.js';
 import { maskEmail, type OneTimeCodes } from '../otp/one-time-codes.js';
 import type { Continuation, ContinuationTokens } from './continuation-tokens.js';
@@ -45,10 +45,10 @@ export class SignUp {
 
   async start(tenant: Tenant, app: App, input: {
     username: string | undefined; password: string | undefined; attributes: string | undefined; challengeType: string | undefined; capabilities: string | undefined;
-    ip: string | null;
+    client: ClientAddress;
   }): Promise<StepResult> {
-    await this.throttle.flowStart(tenant.id, input.ip);
-    const email = normalizeEmail(input.username);
+    await this.throttle.flowStart(tenant.id, input.client);
+    const email = normalizeNewEmail(input.username);
     const offered = usableChallengeTypes(input.challengeType, app);
     if (!offered.includes('oob')) return cannotContinue(input.challengeType, needs('Sign-up', 'oob', app));
     if (input.password !== undefined && !makesPasswordAccounts(app)) {

@@ -2,6 +2,8 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { hmac, safeEqual } from '../../crypto/digest.js';
 import type { RequestThrottle } from '../abuse/request-throttle.js';
 import type { Clock } from '../clock.js';
+import { BatonError } from '../errors.js';
+import { AddressRefused } from './code-delivery.js';
 import type { Tenant } from '../model.js';
 import type { CodeMailer, CodePurpose, OneTimeCodeRepository } from '../ports.js';
 
@@ -47,11 +49,18 @@ export class OneTimeCodes {
     if (stillFresh) return challenge;
     await this.throttle.codeSend(tenant.id, target);
     const code = randomDigits(tenant.codeLength);
+    const id = randomUUID();
     await this.codes.insert({
-      id: randomUUID(), tenantId: tenant.id, flowId, target, codeDigest: this.digest(flowId, code), attempts: 0,
+      id, tenantId: tenant.id, flowId, target, codeDigest: this.digest(flowId, code), attempts: 0,
       createdAt: now, expiresAt: now + codePolicy.lifetimeMinutes * 60_000, consumedAt: null,
     });
-    await this.mailer.sendCode({ to: target, code, purpose, senderName: tenant.displayName, expiresInMinutes: codePolicy.lifetimeMinutes });
+    try {
+      await this.mailer.sendCode({ to: target, code, purpose, senderName: tenant.displayName, expiresInMinutes: codePolicy.lifetimeMinutes });
+    } catch (error) {
+      // A code nobody received is spent at once: a retry must mail a new one, not be told the old one is on its way.
+      await this.codes.consume(id, now, codePolicy.maxAttempts);
+      throw error instanceof AddressRefused ? refusedAddress(purpose) : error;
+    }
     return challenge;
   }
 
@@ -71,6 +80,17 @@ export class OneTimeCodes {
   private digest(flowId: string, code: string): string {
     return hmac(this.key, `${flowId}:${code}`);
   }
+}
+
+/**
+ * A refused address as the flow's client reads it: MSAL takes 90100 with this wording as an
+ * invalid username in sign-in, sign-up and reset, and 901001 as invalid input in MFA and
+ * registration.
+ */
+function refusedAddress(purpose: CodePurpose): BatonError {
+  return purpose === 'mfa' || purpose === 'register'
+    ? new BatonError('invalid_request', 'The mail server refuses this email address', { errorCodes: [901001] })
+    : new BatonError('invalid_request', 'The username parameter is empty or not valid: the mail server refuses this address', { errorCodes: [90100] });
 }
 
 function randomDigits(length: number): string {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { tenantDefaults } from '../../config/defaults.js';
-import { requestContext } from '../request-context.js';
+import { clientAddress, requestContext } from '../request-context.js';
 import { nativeAuth, type RouteDeps } from '../route-options.js';
 import { nativeRequest } from './native-request.js';
 import { stepBody } from './step-body.js';
@@ -10,7 +10,7 @@ export function resetPasswordRoutes(app: FastifyInstance, { services }: RouteDep
   app.post('/:tenant/resetpassword/v1.0/start', nativeAuth, async (request) => {
     const { tenant, app: client, p } = await nativeRequest(services, request, ['username', 'challenge_type', 'capabilities', 'capability']);
     return stepBody(await services.passwordReset.start(tenant, client, {
-      username: p.username, challengeType: p.challenge_type, capabilities: p.capabilities ?? p.capability, ip: requestContext(request).ip,
+      username: p.username, challengeType: p.challenge_type, capabilities: p.capabilities ?? p.capability, client: clientAddress(request),
     }));
   });
 

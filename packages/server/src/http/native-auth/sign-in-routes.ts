@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { nativeAuth, type RouteDeps } from '../route-options.js';
 import { nativeRequest } from './native-request.js';
 import { stepBody } from './step-body.js';
-import { requestContext } from '../request-context.js';
+import { clientAddress } from '../request-context.js';
 
 /**
  * Native-auth sign-in: `initiate`, `challenge` (which also sends MFA codes when given an
@@ -12,7 +12,7 @@ export function signInRoutes(app: FastifyInstance, { services }: RouteDeps) {
   app.post('/:tenant/oauth2/v2.0/initiate', nativeAuth, async (request) => {
     const { tenant, app: client, p } = await nativeRequest(services, request, ['username', 'challenge_type', 'capabilities', 'capability']);
     return stepBody(await services.nativeSignIn.initiate(tenant, client, {
-      username: p.username, challengeType: p.challenge_type, capabilities: p.capabilities ?? p.capability, ip: requestContext(request).ip,
+      username: p.username, challengeType: p.challenge_type, capabilities: p.capabilities ?? p.capability, client: clientAddress(request),
     }));
   });
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { requestContext } from '../request-context.js';
+import { clientAddress, requestContext } from '../request-context.js';
 import { nativeAuth, type RouteDeps } from '../route-options.js';
 import { nativeRequest } from './native-request.js';
 import { stepBody } from './step-body.js';
@@ -10,7 +10,7 @@ export function signUpRoutes(app: FastifyInstance, { services }: RouteDeps) {
     const { tenant, app: client, p } = await nativeRequest(services, request, ['username', 'password', 'attributes', 'challenge_type', 'capabilities', 'capability']);
     return stepBody(await services.signUp.start(tenant, client, {
       username: p.username, password: p.password, attributes: p.attributes, challengeType: p.challenge_type, capabilities: p.capabilities ?? p.capability,
-      ip: requestContext(request).ip,
+      client: clientAddress(request),
     }));
   });
 

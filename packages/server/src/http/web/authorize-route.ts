@@ -3,7 +3,7 @@ import type { AuthorizationParams } from '../../core/browser/authorization.js';
 import type { Session } from '../../core/model.js';
 import { BatonError } from '../../core/errors.js';
 import { readParams } from '../../oauth/params.js';
-import { requestContext } from '../request-context.js';
+import { clientAddress, requestContext } from '../request-context.js';
 import { tenantOf } from '../route-options.js';
 import { errorPage, finishAuthorization, redirectError, type WebDeps } from './page-flow.js';
 import { identifyPage } from './sign-in-pages.js';
@@ -44,7 +44,7 @@ export function authorizeRoute(app: FastifyInstance, deps: WebDeps) {
     const accept = (session: Session) => services.authorization.accepts(authorization, client.app, session);
     // The hosted pages that follow carry the request and the CSRF token in every form.
     const showPage = async (page: (p: { nonce: string; hidden: { csrf: string; request: string } }) => string) => {
-      const requestToken = await services.authorization.awaitSignIn(tenant, client.app, authorization, context.ip);
+      const requestToken = await services.authorization.awaitSignIn(tenant, client.app, authorization, clientAddress(request));
       const csrf = deps.csrf.token(request, reply, tenant.name, deps.publicUrl);
       const nonce = securePage(reply, [new URL(authorization.redirectUri).origin]);
       return reply.send(page({ nonce, hidden: { csrf, request: requestToken } }));

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { BatonError } from '../../core/errors.js';
 import type { Services } from '../../core/services.js';
 import { toWireError } from '../errors.js';
+import { discardUnreadBody } from '../unread-body.js';
 import { tenantOf } from '../route-options.js';
 import type { PageTenant } from './layout.js';
 import { errorPage } from './page-flow.js';
@@ -20,6 +21,7 @@ export function webErrorHandler(services: Services) {
     const wire = toWireError(error, 'oauth', request.id);
     if (wire.unexpected) request.log.error({ err: error }, 'unexpected error');
     else request.log.info({ error: wire.body.error, description: wire.body.error_description }, 'page refused');
+    discardUnreadBody(request, reply);
     const tenant = await tenantOf(services, request).catch(() => batonTenant);
     // Retry-After (a throttle, an outage) tells a browser or a monitor when to come back, as the JSON surfaces do.
     if (wire.headers['retry-after']) reply.header('retry-after', wire.headers['retry-after']);

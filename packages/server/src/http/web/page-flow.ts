@@ -2,11 +2,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthorizationRequest } from '../../core/browser/authorization.js';
 import type { BrowserSignIn } from '../../core/browser/browser-sessions.js';
 import { BatonError } from '../../core/errors.js';
-import type { App, Session, Tenant } from '../../core/model.js';
+import type { App, ClientAddress, Session, Tenant } from '../../core/model.js';
 import { maskEmail } from '../../core/otp/one-time-codes.js';
 import type { Services } from '../../core/services.js';
 import { readParams } from '../../oauth/params.js';
-import { formBody, requestContext } from '../request-context.js';
+import { clientAddress, formBody } from '../request-context.js';
 import { tenantOf } from '../route-options.js';
 import type { PageTenant } from './layout.js';
 import { messagePage } from './pages.js';
@@ -17,8 +17,8 @@ export interface PageContext {
   tenant: Tenant;
   app: App;
   request: AuthorizationRequest;
-  /** The browser's address (as BATON_TRUST_PROXY lets Baton see it), for the throttles. */
-  clientIp: string | null;
+  /** The browser's address (as BATON_TRUST_PROXY lets Baton see it) and the peer's, for the throttles. */
+  client: ClientAddress;
   /** Continuation token of the authorization request, carried in every form. */
   requestToken: string;
   csrfToken: string;
@@ -45,7 +45,7 @@ export async function pageStep(deps: WebDeps, request: FastifyRequest, reply: Fa
   if (!app) throw new BatonError('invalid_client', 'The application is unknown');
   const csrfToken = deps.csrf.token(request, reply, tenant.name, deps.publicUrl);
   return {
-    tenant, app, request: flow.state, clientIp: requestContext(request).ip, requestToken: flow.token, csrfToken, body,
+    tenant, app, request: flow.state, client: clientAddress(request), requestToken: flow.token, csrfToken, body,
     hidden: { csrf: csrfToken, request: flow.token }, nonce: securePage(reply, [new URL(flow.state.redirectUri).origin]),
   };
 }

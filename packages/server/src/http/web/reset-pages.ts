@@ -46,7 +46,7 @@ export function resetPages(app: FastifyInstance, deps: WebDeps) {
     const c = await pageStep(deps, request, reply);
     const { email } = readParams(['email'], c.body);
     const started = await attempt(async () => {
-      const step = await services.passwordReset.start(c.tenant, c.app, { username: email, challengeType: offered(c.app), capabilities: 'mfa_required', ip: c.clientIp });
+      const step = await services.passwordReset.start(c.tenant, c.app, { username: email, challengeType: offered(c.app), capabilities: 'mfa_required', client: c.client });
       const sent = step.kind === 'continue' ? await services.passwordReset.challenge(c.tenant, c.app, { continuationToken: step.continuationToken, challengeType: offered(c.app) }) : step;
       if (sent.kind === 'redirect') throw new BatonError('invalid_request', 'This app does not let people reset their password here');
       return sent;

@@ -100,7 +100,7 @@ export function signInPages(app: FastifyInstance, deps: WebDeps) {
     const { email } = readParams(['email'], c.body);
     const started = await attempt(async () => {
       const initiated = await services.nativeSignIn.initiate(c.tenant, c.app, {
-        username: email, challengeType: offered(c.app), capabilities: 'mfa_required', ip: c.clientIp,
+        username: email, challengeType: offered(c.app), capabilities: 'mfa_required', client: c.client,
       });
       if (initiated.kind === 'redirect') throw new BatonError('invalid_request', initiated.reason);
       return services.nativeSignIn.challenge(c.tenant, c.app, { continuationToken: initiated.continuationToken, challengeType: offered(c.app) });

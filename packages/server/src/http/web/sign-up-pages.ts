@@ -76,7 +76,7 @@ export function signUpPages(app: FastifyInstance, deps: WebDeps) {
       const step = await services.signUp.start(c.tenant, c.app, {
         // A password app takes the password here, so an empty field is refused now rather than after the code.
         username: p.email, password: makesPasswordAccounts(c.app) ? p.password ?? '' : undefined, attributes: undefined,
-        challengeType: offered(c.app), capabilities: 'mfa_required', ip: c.clientIp,
+        challengeType: offered(c.app), capabilities: 'mfa_required', client: c.client,
       });
       if (step.kind === 'redirect') throw new BatonError('invalid_request', 'This app does not let people create accounts here');
       const sent = await services.signUp.challenge(c.tenant, c.app, { continuationToken: step.continuationToken, challengeType: offered(c.app) });
