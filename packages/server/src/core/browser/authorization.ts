@@ -9,6 +9,7 @@ import type { Repositories } from '../ports.js';
 import { sessionEndReason } from '../sessions/refresh-tokens.js';
 import { meetsAppPolicy } from '../sessions/session-policy.js';
 import type { SessionService } from '../sessions/session-service.js';
+import { mayRedirectTo } from '../apps/redirect-uris.js';
 import { grantedUserScope, parseScope } from '../tokens/scopes.js';
 import type { TokenIssuer } from '../tokens/token-issuer.js';
 import type { RequestThrottle } from '../abuse/request-throttle.js';
@@ -69,8 +70,8 @@ export class Authorization {
   async client(tenant: Tenant, params: AuthorizationParams): Promise<{ app: App; redirectUri: string }> {
     const app = params.client_id ? await this.repos.apps.find(tenant.id, params.client_id) : null;
     if (!app) throw new BatonError('invalid_client', 'The application is unknown: check client_id');
-    if (!params.redirect_uri || !app.redirectUris.includes(params.redirect_uri)) {
-      throw new BatonError('invalid_request', 'The redirect_uri is not registered for this application (it must match exactly)');
+    if (!mayRedirectTo(app.redirectUris, params.redirect_uri)) {
+      throw new BatonError('invalid_request', 'The redirect_uri is not registered for this application (it must match exactly) or is not an allowed redirect URI');
     }
     return { app, redirectUri: params.redirect_uri };
   }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { mayRedirectTo } from '../../core/apps/redirect-uris.js';
 import type { Tenant } from '../../core/model.js';
 import { hintedClient } from '../../core/tokens/id-token-hint.js';
 import { readParams } from '../../oauth/params.js';
@@ -21,7 +22,7 @@ export function logoutRoute(app: FastifyInstance, { services, publicUrl }: { ser
     reply.clearCookie(ssoCookie, cookieOptions(tenant.name, publicUrl));
 
     const client = await logoutClient(tenant, p.client_id, p.id_token_hint);
-    if (p.post_logout_redirect_uri && client?.postLogoutRedirectUris.includes(p.post_logout_redirect_uri)) {
+    if (client && mayRedirectTo(client.postLogoutRedirectUris, p.post_logout_redirect_uri)) {
       const target = new URL(p.post_logout_redirect_uri);
       if (p.state) target.searchParams.set('state', p.state);
       return reply.redirect(target.toString(), 303);
