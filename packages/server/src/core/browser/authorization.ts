@@ -153,10 +153,7 @@ export class Authorization {
     });
     await this.repos.authorizationCodes.setIssuedSession(record.digest, active.session.id);
     await this.audit.record({ tenantId: tenant.id, type: 'sign_in.succeeded', userId: user.id, clientId: app.clientId, sessionId: active.session.id, data: { amr: browser.amr, via: 'authorization_code' } }, input.context);
-    return this.tokens.forUser({
-      tenant, app, user, session: active.session, scope: active.scope, refreshToken: active.refreshToken, dpopJkt: input.dpopJkt,
-      ...(record.nonce ? { nonce: record.nonce } : {}),
-    });
+    return this.tokens.forUser({ tenant, app, active, ...(record.nonce ? { nonce: record.nonce } : {}) });
   }
 
   /** A second use of a code: whoever has it now, the session its first use opened is no longer trusted. */

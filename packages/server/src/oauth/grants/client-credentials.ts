@@ -6,8 +6,8 @@ import type { Grant } from './grant.js';
 export const clientCredentialsGrant: Grant = {
   type: 'client_credentials',
   refuse: (app) => (app.type === 'confidential' ? null : 'client_credentials needs a confidential app'),
-  async handle({ services, tenant, app, params }) {
+  async handle({ services, tenant, app, params, device }) {
     const p = readParams(['scope'], params);
-    return services.tokens.forApp(tenant, app, grantedAppScope(app.scopes, parseScope(p.scope)));
+    return services.tokens.forApp(tenant, app, grantedAppScope(app.scopes, parseScope(p.scope)), device.dpopJkt ?? null);
   },
 };
