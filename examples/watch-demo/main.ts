@@ -17,7 +17,7 @@ const tenant = 'wearables';
 const user = 'ada@example.com';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-watch-demo-'));
-const [batonPort, watchPort] = [await freePort(), await freePort()];
+const [batonPort, watchPort, apiPort] = [await freePort(), await freePort(), await freePort()];
 const publicUrl = `http://127.0.0.1:${batonPort}`;
 const env = {
   ...process.env, BATON_DATABASE_URL: join(dir, 'baton.db'), BATON_MASTER_KEY: randomBytes(32).toString('base64'), BATON_PUBLIC_URL: publicUrl,
@@ -47,8 +47,9 @@ children.push(server);
 await waitForBaton(`${base}/v2.0/.well-known/openid-configuration`);
 say('baton', `serving on ${publicUrl}`);
 
-const api = createProtectedApi({ issuerBase: base, audiences: [watchApp.client_id] });
-const apiUrl = await api.listen({ port: 0, host: '127.0.0.1' });
+const apiUrl = `http://127.0.0.1:${apiPort}`;
+const api = createProtectedApi({ issuerBase: base, audiences: [watchApp.client_id], publicUrl: apiUrl });
+await api.listen({ port: apiPort, host: '127.0.0.1' });
 closeApi = () => api.close();
 say('demo', `protected API (examples/protected-api) on ${apiUrl}, serving the watch app's tokens`);
 
