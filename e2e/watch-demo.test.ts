@@ -28,7 +28,7 @@ describe('npm run demo:watch', () => {
     ];
     expect([...steps].sort((a, b) => a - b)).toEqual(steps);
     // The phone handed off only after the code the watch showed matched its own.
-    const shown = /\[watch\] pairing code (\d{6})/.exec(exit.stdout)?.[1];
+    const shown = /\[watch\]\s+pairing code (\d{6})/.exec(exit.stdout)?.[1];
     expect(shown, exit.stdout).toBeDefined();
     const confirmed = at(new RegExp(`\\[phone\\].*pairing code ${shown}, the watch shows ${shown}: they match, confirmed`));
     const paired = at(/\[watch\].*paired: own DPoP-bound session/);
