@@ -79,12 +79,28 @@ describe('the baton CLI with --json', () => {
   });
 
   it('app create --type confidential prints a client_id and a client_secret; the flags default to off', async () => {
-    const created = await baton('app', 'create', '--tenant', 'acme', '--name', 'Backend', '--type', 'confidential');
+    const created = await baton('app', 'create', '--tenant', 'acme', '--name', 'Backend', '--type', 'confidential', '--scope', 'orders.read', '--scope', 'api://orders/.default');
     expect(created.code).toBe(0);
     expect(created.json).toEqual({ client_id: expect.any(String), client_secret: expect.stringMatching(/^[\w-]{32,}$/) });
     const stored = await readStored(databaseUrl, async (repos) => repos.apps.find((await repos.tenants.findByName('acme'))!.id, created.json.client_id));
-    expect(stored).toMatchObject({ type: 'confidential', requireMfa: false, allowRefreshTokenExport: false, allowSessionTransfer: false, acceptSessionTransfer: false });
+    expect(stored).toMatchObject({
+      type: 'confidential', requireMfa: false, allowRefreshTokenExport: false, allowSessionTransfer: false, acceptSessionTransfer: false,
+      scopes: ['orders.read', 'api://orders/.default'],
+    });
     expect(stored!.secretDigest).not.toContain(created.json.client_secret);
+  });
+
+  it.each([
+    ['--redirect-uri', 'javascript:alert(1)//'],
+    ['--redirect-uri', 'http://shop.example/callback'],
+    ['--post-logout-redirect-uri', 'data:text/html,bye'],
+    ['--scope', 'two words'],
+  ])('app create refuses %s %s, naming the flag, and registers nothing', async (flag, value) => {
+    const refused = await baton('app', 'create', '--tenant', 'acme', '--name', 'Refused app', flag, value);
+    expect(refused.code).toBe(1);
+    expect(refused.json).toEqual({ error: 'usage_error', error_description: expect.stringContaining(flag) });
+    const names = await readStored(databaseUrl, async (repos) => (await repos.apps.list((await repos.tenants.findByName('acme'))!.id)).map((a) => a.name));
+    expect(names).not.toContain('Refused app');
   });
 
   it('user create prints {id}; sessions list and revoke --user answer for a user without sessions; keys rotate prints the new key', async () => {
@@ -112,7 +128,7 @@ describe('the baton CLI with --json', () => {
     expect(tenants.json.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['acme', 'themed', 'json-first']));
     expect(apps.json).toEqual(expect.arrayContaining([
       expect.objectContaining({ name: 'Phone app', type: 'public', challenge_types: ['oob', 'password'], allowed_origins: ['https://app.example.com', 'https://admin.example.com'], require_mfa: true }),
-      expect.objectContaining({ name: 'Backend', type: 'confidential', require_mfa: false }),
+      expect.objectContaining({ name: 'Backend', type: 'confidential', require_mfa: false, scopes: ['orders.read', 'api://orders/.default'] }),
     ]));
     expect(JSON.stringify(apps.json)).not.toMatch(/secret/);
     const grace = await readStored(databaseUrl, async (repos) => repos.users.findByEmail((await repos.tenants.findByName('acme'))!.id, 'grace@example.com'));

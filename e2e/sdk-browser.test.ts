@@ -83,7 +83,12 @@ describe('@baton/sdk in headless Chromium', { timeout: 120_000 }, () => {
       const phone = await new sdk.NativeAuthClient({ baseUrl: args.base, clientId: args.phone, challengeTypes: ['password'], store: new sdk.IndexedDbStore() }).getAccount();
       const [phoneSide, widgetSide] = sdk.memoryTransportPair();
       const widget = new sdk.Companion({ baseUrl: args.base, clientId: args.watch, store: new sdk.IndexedDbStore({ name: 'widget' }) });
-      const [account] = await Promise.all([widget.pair(widgetSide), phone.handOff(phoneSide, { audience: args.watch })]);
+      // The widget shows its pairing code; the phone confirms only that one.
+      let shown;
+      const [account] = await Promise.all([
+        widget.pair(widgetSide, { onPairingCode: (code) => { shown = code; } }),
+        phone.handOff(phoneSide, { audience: args.watch, confirm: ({ code }) => code === shown }),
+      ]);
       await account.getAccessToken({ forceRefresh: true });
       const response = await account.fetch(args.base + '/oidc/userinfo');
       return { dpopBound: account.dpopBound, status: response.status, sub: (await response.json()).sub };

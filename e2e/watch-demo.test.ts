@@ -27,7 +27,12 @@ describe('npm run demo:watch', () => {
       at(/\[watch\].*signed out: sign in again on your phone/),
     ];
     expect([...steps].sort((a, b) => a - b)).toEqual(steps);
+    // The phone handed off only after the code the watch showed matched its own.
+    const shown = /\[watch\]\s+pairing code (\d{6})/.exec(exit.stdout)?.[1];
+    expect(shown, exit.stdout).toBeDefined();
+    const confirmed = at(new RegExp(`\\[phone\\].*pairing code ${shown}, the watch shows ${shown}: they match, confirmed`));
     const paired = at(/\[watch\].*paired: own DPoP-bound session/);
+    expect(confirmed).toBeLessThan(paired);
     expect(paired).toBeGreaterThan(steps[1]!);
     expect(paired).toBeLessThan(steps[3]!);
     // The watch works after the phone has gone: API calls between the phone's exit and the revocation.

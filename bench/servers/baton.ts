@@ -67,7 +67,7 @@ export async function startBaton(options: { env?: Record<string, string>; nodeAr
   await cli('tenant', 'create', tenant);
   const [publicApp, serviceApp, companionApp] = await Promise.all([
     cli('app', 'create', '--tenant', tenant, '--name', 'Bench native app', '--challenge-types', 'password,redirect', '--allow-session-transfer'),
-    cli('app', 'create', '--tenant', tenant, '--name', 'Bench service', '--type', 'confidential'),
+    cli('app', 'create', '--tenant', tenant, '--name', 'Bench service', '--type', 'confidential', '--scope', 'api:read'),
     cli('app', 'create', '--tenant', tenant, '--name', 'Bench companion app', '--accept-session-transfer'),
     ...usernames.map((email) => cli('user', 'create', '--tenant', tenant, '--email', email, '--password', password)),
   ]);

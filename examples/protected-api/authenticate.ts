@@ -14,8 +14,8 @@ export interface Authenticator {
   tokens: AccessTokenVerifier;
   replay: ReplayCache;
   now: () => number;
-  /** The base URL clients address this API at; null to take it from the request (scheme and Host). */
-  publicUrl: string | null;
+  /** The base URL clients address this API at, without a trailing slash: the `htu` of every proof starts with it. */
+  publicUrl: string;
 }
 
 /**
@@ -35,8 +35,7 @@ export async function authenticate(request: FastifyRequest, auth: Authenticator)
   const proof = request.headers.dpop;
   if (proof === undefined) throw new AuthError('invalid_dpop_proof', 'A DPoP-bound access token needs a DPoP proof header', 'DPoP');
   if (Array.isArray(proof) || proof.includes(',')) throw new AuthError('invalid_request', 'Send exactly one DPoP proof', 'DPoP');
-  const base = auth.publicUrl ?? `${request.protocol}://${request.host}`;
-  await verifyDpopProof(proof, { method: request.method, url: `${base.replace(/\/$/, '')}${request.url}`, accessToken: token, jkt }, auth.replay, auth.now());
+  await verifyDpopProof(proof, { method: request.method, url: `${auth.publicUrl}${request.url}`, accessToken: token, jkt }, auth.replay, auth.now());
   return { claims, dpop: true };
 }
 

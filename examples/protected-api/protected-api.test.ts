@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHandoffServer, type HandoffApps, type HandoffClient } from '../../packages/server/test/handoff/handoff-client.js';
 import { dpopProof, newDpopKey, type DpopKey, type ProofTweaks } from '../../packages/server/test/support/dpop.js';
 import { getJson, type HttpResult } from '../../packages/server/test/support/http.js';
+import { freePort } from '../../packages/server/test/support/free-port.js';
 import type { TestServer } from '../../packages/server/test/support/test-server.js';
 import { createProtectedApi } from './protected-api.js';
 
@@ -15,8 +16,9 @@ describe('the example protected API', () => {
   let meUrl: string;
   beforeAll(async () => {
     ({ t, apps, client } = await startHandoffServer('sqlite', { lifetimes: { accessTokenTtl: 60 } }));
-    api = createProtectedApi({ issuerBase: t.base, audiences: [apps.phone.clientId, apps.watch.clientId], now: () => t.clock.now() });
-    meUrl = `${await api.listen({ port: 0, host: '127.0.0.1' })}/api/me`;
+    const port = await freePort();
+    api = createProtectedApi({ issuerBase: t.base, audiences: [apps.phone.clientId, apps.watch.clientId], publicUrl: `http://127.0.0.1:${port}`, now: () => t.clock.now() });
+    meUrl = `${await api.listen({ port, host: '127.0.0.1' })}/api/me`;
   });
   afterAll(async () => {
     await api?.close();
@@ -91,9 +93,10 @@ describe('the example protected API', () => {
   it('refuses a token for an audience it does not serve, an ID token and a tampered token', async () => {
     const other = await client.signIn(t.app);
     expectRefused(await me({ authorization: `Bearer ${other.accessToken}` }), 'Bearer', 'invalid_token');
-    const narrow = createProtectedApi({ issuerBase: t.base, audiences: [apps.watch.clientId], now: () => t.clock.now() });
+    const port = await freePort();
+    const narrow = createProtectedApi({ issuerBase: t.base, audiences: [apps.watch.clientId], publicUrl: `http://127.0.0.1:${port}`, now: () => t.clock.now() });
     try {
-      const narrowUrl = `${await narrow.listen({ port: 0, host: '127.0.0.1' })}/api/me`;
+      const narrowUrl = `${await narrow.listen({ port, host: '127.0.0.1' })}/api/me`;
       const phone = await client.signIn();
       expectRefused(await me({ authorization: `Bearer ${phone.accessToken}` }, narrowUrl), 'Bearer', 'invalid_token');
     } finally {

@@ -9,8 +9,13 @@ export interface ProtectedApiOptions {
   issuerBase: string;
   /** The client_ids this API serves: an access token's `aud` must be one of them. */
   audiences: string[];
-  /** The base URL clients address this API at, for the DPoP `htu`; by default the request's scheme and Host. */
-  publicUrl?: string;
+  /**
+   * The base URL clients address this API at (`https://api.example.com`): a DPoP proof
+   * must name it in `htu`. Configured, never read from the request: the Host header is
+   * the client's to choose, so a proof made for another server would pass with a
+   * matching Host.
+   */
+  publicUrl: string;
   /** Milliseconds since the epoch; tests pass Baton's manual clock. */
   now?: () => number;
   /** Fastify's logger option. */
@@ -23,9 +28,10 @@ export interface ProtectedApiOptions {
  */
 export function createProtectedApi(options: ProtectedApiOptions): FastifyInstance {
   if (options.audiences.length === 0) throw new Error('The protected API needs at least one audience (a client_id it serves)');
+  if (!/^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(options.publicUrl)) throw new Error(`The protected API's public URL must be an http(s) URL without query or fragment, not "${options.publicUrl}"`);
   const now = options.now ?? Date.now;
   const auth: Authenticator = {
-    tokens: new AccessTokenVerifier(options.issuerBase, options.audiences, now), replay: new ReplayCache(), now, publicUrl: options.publicUrl ?? null,
+    tokens: new AccessTokenVerifier(options.issuerBase, options.audiences, now), replay: new ReplayCache(), now, publicUrl: options.publicUrl.replace(/\/$/, ''),
   };
   const app = Fastify({ logger: options.logger ?? false });
 

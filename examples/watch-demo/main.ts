@@ -8,16 +8,17 @@ import { baton, exited, say, start } from './processes.js';
 
 /**
  * `npm run demo:watch`: Baton, a phone and a watch as three processes on this machine.
- * The phone signs in with an email code and hands off to the watch, then exits; the
- * watch keeps calling a protected API across several 5-second access tokens; then the
- * session is revoked with `baton sessions revoke` and the watch says so.
+ * The phone signs in with an email code and, once the pairing code the watch shows matches
+ * its own, hands off to the watch, then exits; the watch keeps calling a protected API
+ * across several 5-second access tokens; then the session is revoked with
+ * `baton sessions revoke` and the watch says so.
  */
 const refreshesBeforeRevoke = 5;
 const tenant = 'wearables';
 const user = 'ada@example.com';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-watch-demo-'));
-const [batonPort, watchPort] = [await freePort(), await freePort()];
+const [batonPort, watchPort, apiPort] = [await freePort(), await freePort(), await freePort()];
 const publicUrl = `http://127.0.0.1:${batonPort}`;
 const env = {
   ...process.env, BATON_DATABASE_URL: join(dir, 'baton.db'), BATON_MASTER_KEY: randomBytes(32).toString('base64'), BATON_PUBLIC_URL: publicUrl,
@@ -47,8 +48,9 @@ children.push(server);
 await waitForBaton(`${base}/v2.0/.well-known/openid-configuration`);
 say('baton', `serving on ${publicUrl}`);
 
-const api = createProtectedApi({ issuerBase: base, audiences: [watchApp.client_id] });
-const apiUrl = await api.listen({ port: 0, host: '127.0.0.1' });
+const apiUrl = `http://127.0.0.1:${apiPort}`;
+const api = createProtectedApi({ issuerBase: base, audiences: [watchApp.client_id], publicUrl: apiUrl });
+await api.listen({ port: apiPort, host: '127.0.0.1' });
 closeApi = () => api.close();
 say('demo', `protected API (examples/protected-api) on ${apiUrl}, serving the watch app's tokens`);
 
@@ -57,6 +59,12 @@ const watch = start('script', './watch.ts', {
   ...env, BATON_BASE: base, WATCH_CLIENT_ID: watchApp.client_id, WATCH_PORT: String(watchPort), WATCH_STORE: join(dir, 'watch-store'), API_URL: apiUrl,
 }, (line) => {
   say('watch', line);
+  // What the user would read on the watch and compare on the phone; the demo types it in for them.
+  const shown = /^pairing code (\d{6})$/.exec(line)?.[1];
+  if (shown) {
+    say('demo', `the watch shows ${shown}; typing it into the phone to compare`);
+    phone.stdin?.write(`${shown}\n`);
+  }
   if (!revoked && line.startsWith(`refresh #${refreshesBeforeRevoke}:`)) {
     revoked = true;
     void revoke();

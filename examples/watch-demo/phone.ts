@@ -28,11 +28,16 @@ log(`signed in (session ${account.claims.sessionId})`);
 
 const transport = await connect(env('WATCH_URL'));
 log('connected to the watch; waiting for its pairing request');
+// A person would compare the two screens; the demo is not interactive, so the code the
+// watch shows reaches the phone another way (the demo reads the watch's output) and the
+// phone compares them: a key other than the watch's would give another code, and no handoff.
+const watchCode = String((await lines.next()).value ?? '').trim();
 const result = await account.handOff(transport, {
   audience: env('WATCH_CLIENT_ID'),
   confirm: ({ deviceName, code: pairingCode }) => {
-    log(`pairing request from "${deviceName}", pairing code ${pairingCode}: accepted`);
-    return true;
+    const matches = pairingCode === watchCode;
+    log(`pairing request from "${deviceName}", pairing code ${pairingCode}, the watch shows ${watchCode}: ${matches ? 'they match, confirmed' : 'they differ, refused'}`);
+    return matches;
   },
 });
 log(`handed off to "${result.deviceName}": only a 60-second single-use transfer token, encrypted to the watch's key, crossed the wire`);

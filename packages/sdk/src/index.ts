@@ -21,7 +21,7 @@ export { MemoryStore } from './storage/memory-store.js';
 export { IndexedDbStore, type IndexedDbStoreOptions } from './storage/indexeddb-store.js';
 export { DpopSigner, type ProofRequest } from './dpop/dpop-proof.js';
 export { Companion, type PairOptions } from './handoff/companion.js';
-export type { HandOffOptions, HandOffResult } from './handoff/phone.js';
+export type { HandOffOptions, HandOffResult, PairingConfirmation } from './handoff/phone.js';
 export type { WebViewAuthorizeParams } from './handoff/web-view.js';
 export { pairingCode } from './handoff/pairing-code.js';
 export type { HandoffMessage, PairRequest, SessionTransfer, Paired, HandoffError, TransferPayload } from './handoff/messages.js';

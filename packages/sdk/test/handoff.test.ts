@@ -9,6 +9,18 @@ import {
 } from '../src/index.js';
 import { expectKind, recordingFetch, sdkClient } from './support.js';
 
+/**
+ * Both halves of the pairing-code check, as an app wires them: the watch shows its code,
+ * the phone confirms only that code (the user would compare the two screens).
+ */
+function codeCheck() {
+  let shown: string | undefined;
+  return {
+    watch: { onPairingCode: (code: string) => { shown = code; } },
+    confirm: ({ code }: { code: string }) => code === shown,
+  };
+}
+
 /** The next message on `transport` of `type`. */
 const next = <T>(transport: Transport, type: string) => new Promise<T>((resolve) => {
   const stop = transport.onMessage((m: TransportMessage) => {
@@ -37,7 +49,8 @@ describe('brokered handoff over the in-memory transport, against a real Baton', 
   const storedRefreshToken = async (store: MemoryStore, clientId: string) => JSON.parse((await store.get(`baton.session:${clientId}`))!).refreshToken as string;
   const handOff = async (phone: Account, watch: Companion) => {
     const [phoneSide, watchSide] = memoryTransportPair();
-    const [watchAccount, result] = await Promise.all([watch.pair(watchSide), phone.handOff(phoneSide, { audience: watchApp.clientId })]);
+    const check = codeCheck();
+    const [watchAccount, result] = await Promise.all([watch.pair(watchSide, check.watch), phone.handOff(phoneSide, { audience: watchApp.clientId, confirm: check.confirm })]);
     return { watchAccount, result };
   };
   const tokenUrl = () => `${t.base}/oauth2/v2.0/token`;
@@ -173,9 +186,10 @@ describe('brokered handoff over the in-memory transport, against a real Baton', 
 
   it('reports the server refusals on both sides: app not allowed to transfer, audience not accepting', async () => {
     const [p1, w1] = memoryTransportPair();
+    const check = codeCheck();
     const [watchOutcome, phoneOutcome] = await Promise.all([
-      companion().pair(w1).catch((e: unknown) => e),
-      (await phoneSignIn(t.app)).handOff(p1, { audience: watchApp.clientId }).catch((e: unknown) => e),
+      companion().pair(w1, check.watch).catch((e: unknown) => e),
+      (await phoneSignIn(t.app)).handOff(p1, { audience: watchApp.clientId, confirm: check.confirm }).catch((e: unknown) => e),
     ]);
     expect(phoneOutcome).toMatchObject({ code: 'unauthorized_client' });
     expect(watchOutcome).toMatchObject({ code: 'handoff_failed', message: expect.stringContaining('unauthorized_client') });
@@ -208,8 +222,10 @@ describe('brokered handoff over the in-memory transport, against a real Baton', 
           return phoneSide.send(message);
         },
       };
+      const check = codeCheck();
       const [outcome, phoneOutcome] = await Promise.all([
-        watch.pair(watchSide).catch((e: unknown) => e), phone.handOff(slowPhone, { audience: watchApp2.clientId }).catch((e: unknown) => e),
+        watch.pair(watchSide, check.watch).catch((e: unknown) => e),
+        phone.handOff(slowPhone, { audience: watchApp2.clientId, confirm: check.confirm }).catch((e: unknown) => e),
       ]);
       expect(outcome).toMatchObject({ code: 'handoff_failed', serverError: 'invalid_grant' });
       expect(phoneOutcome).toMatchObject({ code: 'handoff_failed', message: expect.stringContaining('could not sign in') });

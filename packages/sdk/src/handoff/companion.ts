@@ -20,7 +20,10 @@ export const encryptionKeyName = 'baton.handoff.ecdh';
 export interface PairOptions {
   /** How long to wait for the phone; 120 s by default. */
   timeoutMs?: number;
-  /** Called with the six-digit code to show, for the user to compare with the phone's. */
+  /**
+   * Called with the six-digit code to show, for the user to compare with the phone's: the
+   * phone hands off only once its app confirms the code (unless it skips confirmation).
+   */
   onPairingCode?(code: string): void;
 }
 

@@ -2,10 +2,10 @@ import { calculateJwkThumbprint, type JWK } from 'jose';
 import { fromBase64url } from '../platform.js';
 
 /**
- * Six digits both devices can show from the companion's public key, for transports that
- * do not authenticate the peer themselves: the user checks they match before the phone
- * hands off (WatchConnectivity and the Wear Data Layer already pair devices, so there it
- * is optional).
+ * Six digits both devices can show from the companion's public key: the user checks they
+ * match before the phone hands off (`HandOffOptions.confirm`, on by default). Only a
+ * transport that authenticates the peer itself (WatchConnectivity, the Wear Data Layer)
+ * may skip it, with `insecureSkipPairingConfirmation`.
  */
 export async function pairingCode(encryptionJwk: JWK): Promise<string> {
   const bytes = fromBase64url(await calculateJwkThumbprint(encryptionJwk));

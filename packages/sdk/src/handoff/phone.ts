@@ -7,19 +7,38 @@ import type { Transport } from '../transport/transport.js';
 import { errorMessage, handoffVersion, isPublicP256, messageOf, transferContentType, type HandoffError, type Paired, type PairRequest, type SessionTransfer, type TransferPayload } from './messages.js';
 import { pairingCode } from './pairing-code.js';
 
-export interface HandOffOptions {
+/** What the phone's app is asked to confirm: the device asking, and the code it should be showing. */
+export interface PairingConfirmation {
+  deviceName: string;
+  platform: string;
+  /** Six digits from the key the transfer token would be encrypted to; the companion shows the same (`onPairingCode`). */
+  code: string;
+}
+
+interface HandOffCommon {
   /** The companion app's client_id (registered with --accept-session-transfer). */
   audience: string;
   /** How long to wait for the companion's pairing request; 120 s by default. */
   pairingTimeoutMs?: number;
   /** How long to wait for the companion to confirm it redeemed the token; 30 s by default. */
   redeemTimeoutMs?: number;
-  /**
-   * Called with the pairing request and its six-digit code before anything is sent;
-   * return false to refuse (e.g. the user says the code on the watch differs).
-   */
-  confirm?(request: { deviceName: string; platform: string; code: string }): boolean | Promise<boolean>;
 }
+
+/**
+ * Pairing confirmation is on by default: `confirm` is called with the pairing request and
+ * its six-digit code before any transfer token is asked for. Show the code and let the
+ * user compare it with the companion's screen (or compare it programmatically with a code
+ * obtained another way); return false to refuse. Without it, the session goes to whichever
+ * key answered first on the transport.
+ *
+ * `insecureSkipPairingConfirmation: true` turns that off, for transports that already
+ * authenticate the peer (WatchConnectivity, the Wear Data Layer); never on a network
+ * transport such as a WebSocket.
+ */
+export type HandOffOptions = HandOffCommon & (
+  | { confirm(request: PairingConfirmation): boolean | Promise<boolean>; insecureSkipPairingConfirmation?: false }
+  | { insecureSkipPairingConfirmation: true; confirm?: undefined }
+);
 
 export interface HandOffResult {
   pairingId: string;
@@ -34,6 +53,10 @@ export interface HandOffResult {
  * crosses the transport, and only encrypted.
  */
 export async function handOff(account: Account, ctx: SdkContext, transport: Transport, options: HandOffOptions): Promise<HandOffResult> {
+  // Checked before anything happens: JavaScript callers get no type error for a missing confirm.
+  if (!options.confirm && options.insecureSkipPairingConfirmation !== true) {
+    throw new BatonSdkError('handoff_failed', 'handOff() needs confirm(), to check the pairing code the companion shows, or insecureSkipPairingConfirmation: true on a transport that authenticates the peer');
+  }
   const request = await nextMessage(transport, (m) => messageOf<PairRequest>(m, ['baton.pair'], null), options.pairingTimeoutMs ?? 120_000, 'pairing request');
   const fail = async (error: BatonSdkError): Promise<never> => {
     await transport.send({ ...errorMessage(request.pairing_id, error.code, error.message) }).catch(() => undefined);

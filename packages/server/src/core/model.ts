@@ -46,6 +46,8 @@ export interface App {
   userAttributes: AttributeDefinition[];
   /** Where `/oauth2/v2.0/logout` may send the browser afterwards (exact match). */
   postLogoutRedirectUris: string[];
+  /** The scopes `client_credentials` may grant this app (`--scope`); nothing else. */
+  scopes: string[];
   createdAt: number;
 }
 

@@ -35,6 +35,8 @@ export interface AppsTable {
   session_absolute_ttl: number;
   user_attributes: string;
   post_logout_redirect_uris: string;
+  /** JSON array of the scopes client_credentials may grant. */
+  scopes: string;
   created_at: number;
 }
 

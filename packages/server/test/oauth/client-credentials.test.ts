@@ -12,7 +12,7 @@ describe.each(engines)('client_credentials on %s', (engine) => {
   let secret: string;
   beforeAll(async () => {
     t = await startTestServer({ engine });
-    const registered = await t.registerApp({ name: 'Orders API', type: 'confidential' });
+    const registered = await t.registerApp({ name: 'Orders API', type: 'confidential', scopes: ['api://orders/.default'] });
     service = registered.app;
     secret = registered.clientSecret!;
   });
@@ -38,7 +38,8 @@ describe.each(engines)('client_credentials on %s', (engine) => {
   });
 
   it('issues an app token to client_secret_post', async () => {
-    await expectAppToken(await grant({ client_id: service.clientId, client_secret: secret }), '');
+    // No scope asked for: the scopes the app is registered with (test/security/client-credentials-scopes.test.ts).
+    await expectAppToken(await grant({ client_id: service.clientId, client_secret: secret }), 'api://orders/.default');
   });
 
   it('refuses a wrong or missing secret with 401 invalid_client', async () => {

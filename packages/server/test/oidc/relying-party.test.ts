@@ -44,7 +44,7 @@ describe.each(engines)('openid-client as a relying party on %s', (engine) => {
     ['client_secret_basic', client.ClientSecretBasic],
     ['client_secret_post', client.ClientSecretPost],
   ])('runs client_credentials for a confidential app with %s', async (_, method) => {
-    const { app, clientSecret } = await t.registerApp({ name: 'Service', type: 'confidential' });
+    const { app, clientSecret } = await t.registerApp({ name: 'Service', type: 'confidential', scopes: ['api://orders/.default'] });
     const config = await discover(app.clientId, method(clientSecret!));
     const tokens = await client.clientCredentialsGrant(config, { scope: 'api://orders/.default' });
     expect(tokens.access_token).toEqual(expect.any(String));

@@ -1,10 +1,24 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { redirectUriProblem } from '../../core/apps/redirect-uris.js';
 import { BatonError } from '../../core/errors.js';
 import type { AttributeDefinition, ChallengeType } from '../../core/model.js';
+import { scopeProblem } from '../../core/tokens/scopes.js';
 import { withRuntime } from '../context.js';
 import { shown, type RunCommand } from '../output.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/**
+ * A repeatable option whose every value `problem` must accept: commander refuses a bad
+ * one naming the option, before anything is opened or written.
+ */
+function collectChecked(problem: (value: string) => string | null) {
+  return (value: string, previous: string[]) => {
+    const refusal = problem(value);
+    if (refusal) throw new InvalidArgumentError(`${refusal}.`);
+    return collect(value, previous);
+  };
+}
 
 /** A lifetime option's value, refused by commander (naming the option) unless it is a whole number of seconds above 0. */
 function seconds(value: string): number {
@@ -30,13 +44,14 @@ export function appCommands(program: Command, run: RunCommand) {
     .requiredOption('--name <name>', 'app name')
     .addOption(new Option('--type <type>', 'client type').choices(['public', 'confidential']).default('public'))
     .option('--challenge-types <list>', 'comma-separated: oob,password,redirect', 'oob,password,redirect')
-    .option('--redirect-uri <uri>', 'allowed redirect URI (repeatable)', collect, [])
-    .option('--post-logout-redirect-uri <uri>', 'where logout may send the browser back to (repeatable)', collect, [])
+    .option('--redirect-uri <uri>', 'allowed redirect URI: https, http on loopback, or a private-use scheme like com.example.app:/cb (repeatable)', collectChecked(redirectUriProblem), [])
+    .option('--post-logout-redirect-uri <uri>', 'where logout may send the browser back to, same rules (repeatable)', collectChecked(redirectUriProblem), [])
     .option('--allowed-origin <origin>', 'browser origin allowed to call the API (repeatable)', collect, [])
     .option('--require-mfa', 'require a second factor at sign-in', false)
     .option('--allow-refresh-token-export', 'let the SDK export raw refresh tokens', false)
     .option('--allow-session-transfer', 'let this app ask for session transfer tokens', false)
     .option('--accept-session-transfer', 'let this app redeem session transfer tokens', false)
+    .option('--scope <scope>', 'a scope client_credentials may grant this app (repeatable)', collectChecked(scopeProblem), [])
     .option('--attribute <spec>', 'a user attribute sign-up collects: name[:string|boolean|number][:required][:regex=<expression>] (repeatable)', collect, [])
     .option('--access-token-ttl <seconds>', 'access token lifetime', seconds)
     .option('--refresh-retry-window <seconds>', 'how long a rotated refresh token gets the same successor', seconds)
@@ -48,7 +63,7 @@ export function appCommands(program: Command, run: RunCommand) {
     const registered = await withRuntime(async (rt) => rt.services.apps.register(await rt.services.tenants.require(o.tenant), {
       name: o.name, type: o.type, challengeTypes: String(o.challengeTypes).split(',').map((t) => t.trim()).filter(Boolean) as ChallengeType[],
       redirectUris: o.redirectUri, postLogoutRedirectUris: o.postLogoutRedirectUri, allowedOrigins: o.allowedOrigin, requireMfa: o.requireMfa, allowRefreshTokenExport: o.allowRefreshTokenExport,
-      allowSessionTransfer: o.allowSessionTransfer, acceptSessionTransfer: o.acceptSessionTransfer, lifetimes,
+      allowSessionTransfer: o.allowSessionTransfer, acceptSessionTransfer: o.acceptSessionTransfer, scopes: o.scope, lifetimes,
       userAttributes: (o.attribute as string[]).map(parseAttributeSpec),
     }));
     const result = { client_id: registered.app.clientId, ...(registered.clientSecret ? { client_secret: registered.clientSecret } : {}) };
@@ -65,7 +80,7 @@ export function appCommands(program: Command, run: RunCommand) {
     const listed = apps.map((a) => ({
       client_id: a.clientId, name: a.name, type: a.type, challenge_types: a.challengeTypes, redirect_uris: a.redirectUris,
       post_logout_redirect_uris: a.postLogoutRedirectUris, allowed_origins: a.allowedOrigins, require_mfa: a.requireMfa,
-      allow_refresh_token_export: a.allowRefreshTokenExport, allow_session_transfer: a.allowSessionTransfer, accept_session_transfer: a.acceptSessionTransfer,
+      allow_refresh_token_export: a.allowRefreshTokenExport, allow_session_transfer: a.allowSessionTransfer, accept_session_transfer: a.acceptSessionTransfer, scopes: a.scopes,
       access_token_ttl: a.accessTokenTtl, refresh_retry_window: a.refreshRetryWindow, session_idle_ttl: a.sessionIdleTtl, session_absolute_ttl: a.sessionAbsoluteTtl,
       created_at: new Date(a.createdAt).toISOString(),
     }));

@@ -5,6 +5,8 @@ import type { Clock } from '../clock.js';
 import { assertThat, BatonError } from '../errors.js';
 import type { App, AppType, AttributeDefinition, ChallengeType, Tenant } from '../model.js';
 import type { Repositories } from '../ports.js';
+import { scopeProblem } from '../tokens/scopes.js';
+import { redirectUriProblem } from './redirect-uris.js';
 
 export interface RegisterAppInput {
   name: string;
@@ -18,6 +20,8 @@ export interface RegisterAppInput {
   acceptSessionTransfer?: boolean;
   userAttributes?: AttributeDefinition[];
   postLogoutRedirectUris?: string[];
+  /** Scopes `client_credentials` may grant (machine clients). */
+  scopes?: string[];
   lifetimes?: Partial<Pick<App, 'accessTokenTtl' | 'idTokenTtl' | 'refreshRetryWindow' | 'sessionIdleTtl' | 'sessionAbsoluteTtl'>>;
 }
 
@@ -44,7 +48,14 @@ export class AppService {
     assertThat(type === 'public' || type === 'confidential', 'invalid_request', 'An app type is "public" or "confidential"');
     const challengeTypes = input.challengeTypes ?? ['oob', 'password', 'redirect'];
     for (const t of challengeTypes) assertThat(challengeTypeNames.includes(t), 'invalid_request', `Unknown challenge type "${t}" (use oob, password, redirect)`);
-    for (const uri of [...(input.redirectUris ?? []), ...(input.postLogoutRedirectUris ?? [])]) assertThat(isAbsoluteUrl(uri) && !uri.includes('#'), 'invalid_request', `Redirect URI "${uri}" must be an absolute URL without a fragment`);
+    for (const uri of [...(input.redirectUris ?? []), ...(input.postLogoutRedirectUris ?? [])]) {
+      const problem = redirectUriProblem(uri);
+      if (problem) throw new BatonError('invalid_request', problem);
+    }
+    for (const scope of input.scopes ?? []) {
+      const problem = scopeProblem(scope);
+      if (problem) throw new BatonError('invalid_request', problem);
+    }
     for (const origin of input.allowedOrigins ?? []) assertThat(isOrigin(origin), 'invalid_request', `Allowed origin "${origin}" must be scheme://host[:port] with no path`);
     for (const attribute of input.userAttributes ?? []) assertAttributeDefinition(attribute);
     const lifetimes = { ...appDefaults, ...input.lifetimes };
@@ -67,6 +78,7 @@ export class AppService {
       ...lifetimes,
       userAttributes: input.userAttributes ?? [],
       postLogoutRedirectUris: input.postLogoutRedirectUris ?? [],
+      scopes: [...new Set(input.scopes ?? [])],
       createdAt: this.clock.now(),
     };
     await this.repos.apps.create(app);
@@ -101,14 +113,6 @@ function assertAttributeDefinition(d: AttributeDefinition): void {
     } catch {
       throw new BatonError('invalid_request', `Attribute "${d.name}" has an invalid regular expression`);
     }
-  }
-}
-
-function isAbsoluteUrl(value: string): boolean {
-  try {
-    return Boolean(new URL(value).protocol);
-  } catch {
-    return false;
   }
 }
 

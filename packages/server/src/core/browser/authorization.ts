@@ -9,6 +9,7 @@ import type { Repositories } from '../ports.js';
 import { sessionEndReason } from '../sessions/refresh-tokens.js';
 import { meetsAppPolicy } from '../sessions/session-policy.js';
 import type { SessionService } from '../sessions/session-service.js';
+import { mayRedirectTo } from '../apps/redirect-uris.js';
 import { grantedUserScope, parseScope } from '../tokens/scopes.js';
 import type { TokenIssuer } from '../tokens/token-issuer.js';
 import type { RequestThrottle } from '../abuse/request-throttle.js';
@@ -69,8 +70,8 @@ export class Authorization {
   async client(tenant: Tenant, params: AuthorizationParams): Promise<{ app: App; redirectUri: string }> {
     const app = params.client_id ? await this.repos.apps.find(tenant.id, params.client_id) : null;
     if (!app) throw new BatonError('invalid_client', 'The application is unknown: check client_id');
-    if (!params.redirect_uri || !app.redirectUris.includes(params.redirect_uri)) {
-      throw new BatonError('invalid_request', 'The redirect_uri is not registered for this application (it must match exactly)');
+    if (!mayRedirectTo(app.redirectUris, params.redirect_uri)) {
+      throw new BatonError('invalid_request', 'The redirect_uri is not registered for this application (it must match exactly) or is not an allowed redirect URI');
     }
     return { app, redirectUri: params.redirect_uri };
   }
@@ -154,10 +155,7 @@ export class Authorization {
     });
     await this.repos.authorizationCodes.setIssuedSession(record.digest, active.session.id);
     await this.audit.record({ tenantId: tenant.id, type: 'sign_in.succeeded', userId: user.id, clientId: app.clientId, sessionId: active.session.id, data: { amr: browser.amr, via: 'authorization_code' } }, input.context);
-    return this.tokens.forUser({
-      tenant, app, user, session: active.session, scope: active.scope, refreshToken: active.refreshToken, dpopJkt: input.dpopJkt,
-      ...(record.nonce ? { nonce: record.nonce } : {}),
-    });
+    return this.tokens.forUser({ tenant, app, active, ...(record.nonce ? { nonce: record.nonce } : {}) });
   }
 
   /** A second use of a code: whoever has it now, the session its first use opened is no longer trusted. */

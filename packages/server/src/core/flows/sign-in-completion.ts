@@ -10,11 +10,13 @@ import type { ContinuationTokens } from './continuation-tokens.js';
 import type { BrowserSessions } from '../browser/browser-sessions.js';
 import { redirect, type SignInResult } from './steps.js';
 
-/** What the client told us about the device it runs on. */
+/** What the client told us about the device it runs on, and the key it proved it holds there. */
 export interface DeviceHint {
   name: string;
   platform: string;
   installationId?: string | null;
+  /** Thumbprint of the key of a verified DPoP proof on this request: what is issued is bound to it. */
+  dpopJkt?: string | null;
 }
 
 export interface VerifiedFactor {
@@ -63,14 +65,15 @@ export class SignInCompletion {
       await this.audit.record({ tenantId: s.tenant.id, type: 'sign_in.succeeded', userId: s.user.id, clientId: s.app.clientId, sessionId: browser.session.id, data: { amr: s.amr, via: 'hosted_page' } }, s.context);
       return browser;
     }
+    const { dpopJkt, ...device } = s.device;
     const active = await this.sessions.open({
       tenant: s.tenant, app: s.app, user: s.user, amr: s.amr, scope: grantedUserScope(s.requestedScope),
-      device: { ...s.device, kind: 'primary' },
+      device: { ...device, kind: 'primary' }, dpopJkt: dpopJkt ?? null,
     });
     await this.audit.record({
       tenantId: s.tenant.id, type: 'sign_in.succeeded', userId: s.user.id, clientId: s.app.clientId, sessionId: active.session.id, data: { amr: s.amr },
     }, s.context);
-    return this.tokens.forUser({ tenant: s.tenant, app: s.app, user: active.user, session: active.session, scope: active.scope, refreshToken: active.refreshToken });
+    return this.tokens.forUser({ tenant: s.tenant, app: s.app, active });
   }
 
   private async requireSecondFactor(s: VerifiedFactor): Promise<SignInResult> {

@@ -25,6 +25,7 @@ export interface OpenSessionInput {
    * parent's sign-in does not meet (a handoff never skips a second factor).
    */
   parent?: Session | null;
+  /** The key of the request's DPoP proof: the session's refresh tokens then work only with proofs from it. */
   dpopJkt?: string | null;
 }
 
@@ -34,6 +35,10 @@ export interface RefreshInput {
   presented: string;
   /** The scope the client asks for; refused before the token is consumed when it widens the grant. */
   requestedScope?: string[];
+  /**
+   * The key of the request's DPoP proof. A bound token needs it to be that key; an unbound
+   * one is bound to it from this refresh on (a proof binds what is issued).
+   */
   dpopJkt?: string | null;
   /** The installation the request comes from, when the client names it. */
   installationId?: string | undefined;
@@ -46,6 +51,11 @@ export interface ActiveSession {
   refreshToken: string;
   /** The scope granted to the session. */
   scope: string;
+  /**
+   * The DPoP key `refreshToken` is bound to, or null: the access tokens minted with it are
+   * bound to the same key (TokenIssuer.forUser), so a token set never mixes bindings.
+   */
+  dpopJkt: string | null;
 }
 
 /**
@@ -78,9 +88,10 @@ export class SessionService {
       revokedAt: null, revokedReason: null,
     };
     const refreshToken = newRefreshToken();
-    const opened = await this.repos.sessions.open(device, session, refreshTokenRecord(refreshToken, session, { scope: input.scope, generation: 0, dpopJkt: input.dpopJkt ?? null, now }));
+    const dpopJkt = input.dpopJkt ?? null;
+    const opened = await this.repos.sessions.open(device, session, refreshTokenRecord(refreshToken, session, { scope: input.scope, generation: 0, dpopJkt, now }));
     if (!opened) throw new BatonError('invalid_grant', 'The session this one comes from has ended');
-    return { session, user: input.user, refreshToken, scope: input.scope };
+    return { session, user: input.user, refreshToken, scope: input.scope, dpopJkt };
   }
 
   /**
@@ -96,13 +107,15 @@ export class SessionService {
     if (token.consumedAt === null) {
       // A refused request must leave the token current, or the client's next try would count as reuse.
       if (input.requestedScope) narrowScope(token.scope, input.requestedScope);
-      const record = refreshTokenRecord(successor, session, { scope: token.scope, generation: token.generation + 1, dpopJkt: token.dpopJkt, now });
+      const dpopJkt = token.dpopJkt ?? input.dpopJkt ?? null;
+      const record = refreshTokenRecord(successor, session, { scope: token.scope, generation: token.generation + 1, dpopJkt, now });
       const { rotated } = await this.repos.sessions.rotate(token.digest, record, now);
-      if (rotated) return { session: { ...session, lastUsedAt: now }, user, refreshToken: successor, scope: token.scope };
+      if (rotated) return { session: { ...session, lastUsedAt: now }, user, refreshToken: successor, scope: token.scope, dpopJkt };
       token = (await this.repos.sessions.findRefreshToken(token.digest))?.token ?? token;
     }
-    session = await this.retryOrRevoke(token, session, app, successor, input.context);
-    return { session, user, refreshToken: successor, scope: token.scope };
+    // The successor as the first presentation stored it, binding included.
+    const next = await this.retryOrRevoke(token, session, app, successor, input.context);
+    return { session: next.session, user, refreshToken: successor, scope: token.scope, dpopJkt: next.token.dpopJkt };
   }
 
   /**
@@ -113,7 +126,7 @@ export class SessionService {
   async inspect(input: RefreshInput): Promise<{ session: Session; user: User }> {
     const { token, session, user } = await this.usable(input);
     if (token.consumedAt === null) return { session, user };
-    return { session: await this.retryOrRevoke(token, session, input.app, successorOf(input.presented, this.successorKey), input.context), user };
+    return { session: (await this.retryOrRevoke(token, session, input.app, successorOf(input.presented, this.successorKey), input.context)).session, user };
   }
 
   /** Every check a refresh token must pass before it is used: owner, lifetime, DPoP key, device, account. */
@@ -153,10 +166,10 @@ export class SessionService {
   }
 
   /** A rotated token again: the same successor inside the retry window, else the session tree is revoked. */
-  private async retryOrRevoke(token: RefreshTokenRecord, session: Session, app: App, successor: string, context?: RequestContext): Promise<Session> {
+  private async retryOrRevoke(token: RefreshTokenRecord, session: Session, app: App, successor: string, context?: RequestContext): Promise<{ token: RefreshTokenRecord; session: Session }> {
     const next = await this.repos.sessions.findRefreshToken(digest(successor));
     const withinWindow = token.consumedAt !== null && this.clock.now() - token.consumedAt <= app.refreshRetryWindow * 1000;
-    if (withinWindow && next && next.token.consumedAt === null && next.session.revokedAt === null) return next.session;
+    if (withinWindow && next && next.token.consumedAt === null && next.session.revokedAt === null) return next;
     await this.revoke(session.id, 'refresh_token_reuse', context, { generation: token.generation });
     throw new BatonError('invalid_grant', 'The refresh token was already used; the session has been revoked');
   }

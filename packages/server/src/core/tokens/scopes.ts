@@ -1,15 +1,34 @@
-import { assertThat } from '../errors.js';
+import { assertThat, BatonError } from '../errors.js';
 
 /** Scopes every user sign-in is granted: the client always gets an ID and a refresh token (MSAL needs both). */
 export const oidcScopes = ['openid', 'profile', 'offline_access'] as const;
 const oidcScopeSet = new Set<string>(oidcScopes);
 
+/** Why `scope` is not one scope token (RFC 6749 §3.3: printable ASCII but space, `"` and `\\`), or null when it is. */
+export function scopeProblem(scope: string): string | null {
+  return /^[\x21\x23-\x5B\x5D-\x7E]+$/.test(scope) && scope.length <= 256 ? null : `"${scope}" is not a valid scope`;
+}
+
 /** Parses a space-separated scope parameter (RFC 6749 §3.3 syntax). */
 export function parseScope(value: string | undefined): string[] {
   if (value === undefined) return [];
   const scopes = value.split(' ').filter(Boolean);
-  for (const s of scopes) assertThat(/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(s) && s.length <= 256, 'invalid_scope', `"${s}" is not a valid scope`);
+  for (const s of scopes) {
+    const problem = scopeProblem(s);
+    if (problem) throw new BatonError('invalid_scope', problem);
+  }
   return [...new Set(scopes)];
+}
+
+/**
+ * The scope `client_credentials` grants an app: what it asks for, each one registered with
+ * it (`--scope`), or, when it asks for none, everything registered. A machine client
+ * acts on its own authority, so nothing beyond its registration is ever granted.
+ */
+export function grantedAppScope(registered: readonly string[], requested: string[]): string {
+  if (requested.length === 0) return registered.join(' ');
+  for (const s of requested) assertThat(registered.includes(s), 'invalid_scope', `Scope "${s}" is not registered for this app (baton app create --scope)`);
+  return requested.join(' ');
 }
 
 /** The scope a user sign-in grants: what was asked for plus the OpenID scopes, deduplicated. */

@@ -2,17 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { TokenResponse } from '@baton/protocol';
 import type { KeyRing } from '../../crypto/signing-keys.js';
 import type { Clock } from '../clock.js';
-import type { App, Session, Tenant, User } from '../model.js';
+import type { App, Tenant } from '../model.js';
+import type { ActiveSession } from '../sessions/session-service.js';
 
 export interface UserTokenRequest {
   tenant: Tenant;
   app: App;
-  user: User;
-  session: Session;
-  scope: string;
-  refreshToken: string;
-  /** Thumbprint of the DPoP key the tokens are bound to. */
-  dpopJkt?: string | null;
+  /** The session and its new refresh token; the access token is bound to the key the refresh token is bound to. */
+  active: ActiveSession;
+  /** The scope of this token set when narrower than the session's (a refresh may narrow it). */
+  scope?: string;
   nonce?: string;
 }
 
@@ -24,46 +23,48 @@ export class TokenIssuer {
     return `${this.publicUrl}/${tenant.name}/v2.0`;
   }
 
-  async forUser(r: UserTokenRequest): Promise<TokenResponse> {
-    const sign = await this.keys.signer(r.tenant.id);
+  async forUser({ tenant, app, active, nonce, ...narrowed }: UserTokenRequest): Promise<TokenResponse> {
+    const { user, session, refreshToken, dpopJkt } = active;
+    const scope = narrowed.scope ?? active.scope;
+    const sign = await this.keys.signer(tenant.id);
     const iat = Math.floor(this.clock.now() / 1000);
-    const iss = this.issuer(r.tenant);
+    const iss = this.issuer(tenant);
     // No access token outlives its session: a resource server that only checks the JWT must not accept it past the session's end.
-    const accessTokenTtl = Math.max(1, Math.min(r.app.accessTokenTtl, Math.floor(r.session.absoluteExpiresAt / 1000) - iat));
+    const accessTokenTtl = Math.max(1, Math.min(app.accessTokenTtl, Math.floor(session.absoluteExpiresAt / 1000) - iat));
     const accessToken = sign({
-      iss, aud: r.app.clientId, sub: r.user.id, oid: r.user.id, tid: r.tenant.id, client_id: r.app.clientId, azp: r.app.clientId,
-      scope: r.scope, sid: r.session.id, auth_time: Math.floor(r.session.authTime / 1000), iat, nbf: iat, exp: iat + accessTokenTtl,
-      jti: randomUUID(), ver: '2.0', ...(r.dpopJkt ? { cnf: { jkt: r.dpopJkt } } : {}),
+      iss, aud: app.clientId, sub: user.id, oid: user.id, tid: tenant.id, client_id: app.clientId, azp: app.clientId,
+      scope, sid: session.id, auth_time: Math.floor(session.authTime / 1000), iat, nbf: iat, exp: iat + accessTokenTtl,
+      jti: randomUUID(), ver: '2.0', ...(dpopJkt ? { cnf: { jkt: dpopJkt } } : {}),
     }, 'at+jwt');
     const idToken = sign({
-      iss, aud: r.app.clientId, sub: r.user.id, oid: r.user.id, tid: r.tenant.id, preferred_username: r.user.email, email: r.user.email,
-      email_verified: r.user.emailVerified, ...(r.user.displayName ? { name: r.user.displayName } : {}), sid: r.session.id,
-      auth_time: Math.floor(r.session.authTime / 1000), amr: r.session.amr, iat, nbf: iat, exp: iat + r.app.idTokenTtl, ver: '2.0',
-      ...(r.nonce ? { nonce: r.nonce } : {}),
+      iss, aud: app.clientId, sub: user.id, oid: user.id, tid: tenant.id, preferred_username: user.email, email: user.email,
+      email_verified: user.emailVerified, ...(user.displayName ? { name: user.displayName } : {}), sid: session.id,
+      auth_time: Math.floor(session.authTime / 1000), amr: session.amr, iat, nbf: iat, exp: iat + app.idTokenTtl, ver: '2.0',
+      ...(nonce ? { nonce } : {}),
     });
     return {
-      token_type: r.dpopJkt ? 'DPoP' : 'Bearer',
+      token_type: dpopJkt ? 'DPoP' : 'Bearer',
       access_token: accessToken,
       expires_in: accessTokenTtl,
       ext_expires_in: accessTokenTtl,
-      scope: r.scope,
-      refresh_token: r.refreshToken,
+      scope,
+      refresh_token: refreshToken,
       id_token: idToken,
-      client_info: clientInfo(r.user.id, r.tenant.id),
+      client_info: clientInfo(user.id, tenant.id),
       // Tells Baton's SDK the registration allows exportRefreshToken() (its own opt-in is still needed).
-      ...(r.app.allowRefreshTokenExport ? { refresh_token_export: 'allowed' as const } : {}),
+      ...(app.allowRefreshTokenExport ? { refresh_token_export: 'allowed' as const } : {}),
     };
   }
 
-  /** An app-only access token (client_credentials): no user, no refresh or ID token. */
-  async forApp(tenant: Tenant, app: App, scope: string): Promise<TokenResponse> {
+  /** An app-only access token (client_credentials): no user, no refresh or ID token; bound to `dpopJkt` when the request proved a key. */
+  async forApp(tenant: Tenant, app: App, scope: string, dpopJkt: string | null): Promise<TokenResponse> {
     const sign = await this.keys.signer(tenant.id);
     const iat = Math.floor(this.clock.now() / 1000);
     const accessToken = sign({
       iss: this.issuer(tenant), aud: app.clientId, sub: app.clientId, tid: tenant.id, client_id: app.clientId, azp: app.clientId,
-      idtyp: 'app', scope, iat, nbf: iat, exp: iat + app.accessTokenTtl, jti: randomUUID(), ver: '2.0',
+      idtyp: 'app', scope, iat, nbf: iat, exp: iat + app.accessTokenTtl, jti: randomUUID(), ver: '2.0', ...(dpopJkt ? { cnf: { jkt: dpopJkt } } : {}),
     }, 'at+jwt');
-    return { token_type: 'Bearer', access_token: accessToken, expires_in: app.accessTokenTtl, ext_expires_in: app.accessTokenTtl, scope };
+    return { token_type: dpopJkt ? 'DPoP' : 'Bearer', access_token: accessToken, expires_in: app.accessTokenTtl, ext_expires_in: app.accessTokenTtl, scope };
   }
 }
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { mayRedirectTo } from '../../core/apps/redirect-uris.js';
 import type { App, Tenant, User } from '../../core/model.js';
 import { hintVouchesForLogout, readIdTokenHint, type IdTokenHint } from '../../core/tokens/id-token-hint.js';
 import { readParams } from '../../oauth/params.js';
@@ -61,7 +62,7 @@ export function logoutRoute(app: FastifyInstance, deps: WebDeps) {
   }
 
   function registered(returnTo: ReturnTo): string | null {
-    return returnTo.uri && returnTo.client?.postLogoutRedirectUris.includes(returnTo.uri) ? returnTo.uri : null;
+    return returnTo.client && mayRedirectTo(returnTo.client.postLogoutRedirectUris, returnTo.uri) ? returnTo.uri : null;
   }
 
   /** "Sign out?": the form posts what the request said, so the answer goes back where a vouched-for logout would. */

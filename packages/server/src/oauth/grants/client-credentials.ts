@@ -1,4 +1,4 @@
-import { parseScope } from '../../core/tokens/scopes.js';
+import { grantedAppScope, parseScope } from '../../core/tokens/scopes.js';
 import { readParams } from '../params.js';
 import type { Grant } from './grant.js';
 
@@ -6,8 +6,8 @@ import type { Grant } from './grant.js';
 export const clientCredentialsGrant: Grant = {
   type: 'client_credentials',
   refuse: (app) => (app.type === 'confidential' ? null : 'client_credentials needs a confidential app'),
-  async handle({ services, tenant, app, params }) {
+  async handle({ services, tenant, app, params, device }) {
     const p = readParams(['scope'], params);
-    return services.tokens.forApp(tenant, app, parseScope(p.scope).join(' '));
+    return services.tokens.forApp(tenant, app, grantedAppScope(app.scopes, parseScope(p.scope)), device.dpopJkt ?? null);
   },
 };

@@ -10,9 +10,8 @@ export interface GrantContext {
   app: App;
   params: Record<string, unknown>;
   context: RequestContext;
+  /** The device, with the key of the request's verified DPoP proof (`dpopJkt`) when it carried one. */
   device: DeviceHint;
-  /** Thumbprint of a verified DPoP proof's key, when the request carried one. */
-  dpopJkt: string | null;
 }
 
 /** One grant type at the token endpoint: its name, who may use it, and its handler. */

@@ -6,16 +6,13 @@ import type { Grant } from './grant.js';
 /** `grant_type=refresh_token`: rotates the token (see core/sessions/session-service.ts). */
 export const refreshTokenGrant: Grant = {
   type: 'refresh_token',
-  async handle({ services, tenant, app, params, context, dpopJkt, device }) {
+  async handle({ services, tenant, app, params, context, device }) {
     const p = readParams(['refresh_token', 'scope'], params);
     if (!p.refresh_token) throw new BatonError('invalid_request', 'refresh_token is required');
     const requested = parseScope(p.scope);
     const active = await services.sessions.refresh({
-      tenant, app, presented: p.refresh_token, requestedScope: requested, dpopJkt, installationId: device.installationId ?? undefined, context,
+      tenant, app, presented: p.refresh_token, requestedScope: requested, dpopJkt: device.dpopJkt ?? null, installationId: device.installationId ?? undefined, context,
     });
-    return services.tokens.forUser({
-      tenant, app, user: active.user, session: active.session, scope: narrowScope(active.scope, requested),
-      refreshToken: active.refreshToken, dpopJkt: dpopJkt ?? null,
-    });
+    return services.tokens.forUser({ tenant, app, active, scope: narrowScope(active.scope, requested) });
   },
 };

@@ -14,7 +14,7 @@ export function appRepository(db: Kysely<Database>): AppRepository {
         allow_session_transfer: flag(a.allowSessionTransfer), accept_session_transfer: flag(a.acceptSessionTransfer),
         access_token_ttl: a.accessTokenTtl, id_token_ttl: a.idTokenTtl, refresh_retry_window: a.refreshRetryWindow,
         session_idle_ttl: a.sessionIdleTtl, session_absolute_ttl: a.sessionAbsoluteTtl, user_attributes: json(a.userAttributes),
-        post_logout_redirect_uris: json(a.postLogoutRedirectUris), created_at: a.createdAt,
+        post_logout_redirect_uris: json(a.postLogoutRedirectUris), scopes: json(a.scopes), created_at: a.createdAt,
       }).execute();
     },
     async find(tenantId, clientId) {
@@ -37,6 +37,6 @@ function toApp(row: Selectable<AppsTable>): App {
     acceptSessionTransfer: isSet(row.accept_session_transfer), accessTokenTtl: row.access_token_ttl, idTokenTtl: row.id_token_ttl,
     refreshRetryWindow: row.refresh_retry_window, sessionIdleTtl: row.session_idle_ttl, sessionAbsoluteTtl: row.session_absolute_ttl,
     userAttributes: parse<AttributeDefinition[]>(row.user_attributes),
-    postLogoutRedirectUris: parse<string[]>(row.post_logout_redirect_uris), createdAt: row.created_at,
+    postLogoutRedirectUris: parse<string[]>(row.post_logout_redirect_uris), scopes: parse<string[]>(row.scopes), createdAt: row.created_at,
   };
 }
