@@ -21,7 +21,7 @@ describe.each(engines)('security: planting a second factor with the password on 
     t = server;
     const capabilities = { capabilities: 'mfa_required registration_required' };
     ownAddress = nativeClient(t.base, (await t.registerApp({ name: 'MFA app', requireMfa: true })).app.clientId, capabilities);
-    anyAddress = nativeClient(t.base, (await t.registerApp({ name: 'Any-address MFA app', requireMfa: true, mfaRegistration: 'any-address' } as never)).app.clientId, capabilities);
+    anyAddress = nativeClient(t.base, (await t.registerApp({ name: 'Any-address MFA app', requireMfa: true, mfaRegistration: 'any-address' })).app.clientId, capabilities);
   });
 
   /** A password sign-in up to register/challenge: the token it takes. */
@@ -56,7 +56,7 @@ describe.each(engines)('security: planting a second factor with the password on 
     expect((await t.services.repos.mfaMethods.list(user.id)).map((m) => m.target)).toEqual([backup]);
 
     const notice = await t.mail.next(user.email);
-    expect(notice.text).toContain(backup.replace(/^(.).*@/, '$1'));
+    expect(notice.text).toMatch(new RegExp(`^${backup[0]}\\*+@example\\.com was added`));
     expect(notice.text).toMatch(/added/i);
     expect(`${notice.subject}\n${notice.text}\n${notice.html}`).not.toMatch(/\b\d{6,8}\b/);
   });

@@ -64,13 +64,14 @@ describe.each(engines)('security: MFA with the password alone on %s', (engine) =
     expect(await t.services.repos.sessions.listByUser(t.tenant.id, user.id)).toEqual([]);
   });
 
-  it('refreshes nothing a password-only sign-in could have started', async () => {
+  it('leaves whoever has only the password nothing to go on with: no token of any kind, no session', async () => {
     const victim = await createUser(t);
     const required = await passwordSignIn(mfa, victim.email, t.userPassword);
     const challenged = await mfa.registerChallenge(ctOf(await mfa.registerIntrospect(required.body.continuation_token)), victim.email);
-    const continued = await mfa.registerContinue(challenged.body.continuation_token, 'continuation_token');
-    expect(continued.status).toBe(400);
-    expectNativeAuthError(await mfa.token('continuation_token', continued.body.continuation_token), 400, 'invalid_grant');
+    const continued = await mfa.registerContinue(ctOf(challenged), 'continuation_token');
+    expectNativeAuthError(continued, 400, 'invalid_grant', { errorCode: 55200 });
+    expect(continued.body).not.toHaveProperty('continuation_token');
+    expect(continued.body).not.toHaveProperty('refresh_token');
     expect(await t.services.repos.sessions.listByUser(t.tenant.id, victim.id)).toEqual([]);
   });
 });
