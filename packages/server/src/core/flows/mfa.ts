@@ -9,7 +9,7 @@ import { maskEmail, type OneTimeCodes } from '../otp/one-time-codes.js';
 import type { Mailer, Repositories } from '../ports.js';
 import { accountOf, type Continuation, type ContinuationTokens } from './continuation-tokens.js';
 import type { NativeSignIn, TokenStepInput } from './native-sign-in.js';
-import { codeProof, provesMethodAddress } from './proofs.js';
+import { codeProof, provedSoFar, provesMethodAddress } from './proofs.js';
 import type { SecondFactorState, SignInCompletion } from './sign-in-completion.js';
 import { cannotContinue, needs, usableChallengeTypes, type SignInResult, type StepResult } from './steps.js';
 
@@ -83,7 +83,7 @@ export class SecondFactor {
     if (!(await this.continuations.consume(c))) throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
     await this.audit.record({ tenantId: tenant.id, type: 'mfa.succeeded', userId: user.id, clientId: app.clientId }, input.context);
     return this.completion.complete({
-      tenant, app, user, proofs: [...c.state.proofs, codeProof(method.target, 'second-factor')], capabilities: c.state.capabilities,
+      tenant, app, user, proofs: [...provedSoFar(c.state), codeProof(method.target, 'second-factor')], capabilities: c.state.capabilities,
       requestedScope: input.scope, device: input.device, context: input.context, ...(input.into ? { into: input.into } : {}),
     });
   }
@@ -110,7 +110,7 @@ export class SecondFactor {
     if (target !== user.email && app.mfaRegistration !== 'any-address') {
       throw new BatonError('invalid_request', 'This app registers only the account\'s sign-in address as a verification method: give it as challenge_target', { errorCodes: [901001] });
     }
-    if (provesMethodAddress(c.state.proofs, target)) {
+    if (provesMethodAddress(provedSoFar(c.state), target)) {
       return { kind: 'continue', challengeType: 'preverified', continuationToken: await this.reissue(tenant, app, c, 'register', { ...c.state, stage: 'verified', target }) };
     }
     const sent = await this.codes.send(tenant, c.state.flowId, target, 'register');
@@ -129,7 +129,7 @@ export class SecondFactor {
     const c = await this.continuations.read<RegistrationState>(tenant, app, ['register'], input.continuationToken);
     const user = await accountOf(this.repos.users, tenant, c);
     let target = c.state.target;
-    let proofs = c.state.proofs;
+    let proofs = provedSoFar(c.state);
     if (input.grantType === 'continuation_token') {
       if (c.state.stage !== 'verified') throw new BatonError('invalid_grant', 'The method is not verified yet: send the code', { errorCodes: [55200] });
     } else if (input.grantType === 'oob') {

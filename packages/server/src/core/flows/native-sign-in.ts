@@ -11,7 +11,7 @@ import type { CodeCheck } from '../otp/code-check.js';
 import { maskEmail, type OneTimeCodes } from '../otp/one-time-codes.js';
 import type { Repositories } from '../ports.js';
 import { accountOf, type Continuation, type ContinuationTokens } from './continuation-tokens.js';
-import { codeProof, passwordProof, type Proof } from './proofs.js';
+import { codeProof, passwordProof, provedSoFar, type Proof } from './proofs.js';
 import { passwordFirst, type DeviceHint, type SignInCompletion } from './sign-in-completion.js';
 import { cannotContinue, parseCapabilities, usableChallengeTypes, type SignInResult, type StepResult } from './steps.js';
 
@@ -119,7 +119,7 @@ export class NativeSignIn {
     if (input.username !== undefined && normalizeEmail(input.username) !== user.email) {
       throw new BatonError('invalid_grant', 'The username does not match the continuation token', { errorCodes: [55200] });
     }
-    return this.finish(tenant, app, continuation, user, continuation.state.proofs ?? [], input);
+    return this.finish(tenant, app, continuation, user, provedSoFar(continuation.state), input);
   }
 
   /** Hands a finished flow over to `grant_type=continuation_token`. */

@@ -16,6 +16,9 @@ export type Proof =
 
 export const passwordProof: Proof = { method: 'pwd' };
 
+/** What a flow's state says it proved; a flow begun before Baton kept this record proved nothing. */
+export const provedSoFar = (state: { proofs?: Proof[] }): Proof[] => state.proofs ?? [];
+
 export const codeProof = (address: string, sentBy: Extract<Proof, { method: 'otp' }>['sentBy']): Proof => ({ method: 'otp', address, sentBy });
 
 /** Whether a code proved `address` in a way that can count as the second factor. */
