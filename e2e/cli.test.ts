@@ -65,7 +65,7 @@ describe('the baton CLI with --json', () => {
       '--redirect-uri', 'com.example.phone://auth', '--redirect-uri', 'https://app.example.com/callback',
       '--post-logout-redirect-uri', 'https://app.example.com/', '--post-logout-redirect-uri', 'https://app.example.com/bye',
       '--allowed-origin', 'https://app.example.com', '--allowed-origin', 'https://admin.example.com',
-      '--require-mfa', '--allow-refresh-token-export', '--allow-session-transfer', '--accept-session-transfer');
+      '--require-mfa', '--mfa-registration', 'any-address', '--allow-refresh-token-export', '--allow-session-transfer', '--accept-session-transfer');
     expect(created.code).toBe(0);
     expect(created.json).toEqual({ client_id: expect.any(String) });
     const stored = await readStored(databaseUrl, async (repos) => repos.apps.find((await repos.tenants.findByName('acme'))!.id, created.json.client_id));
@@ -74,7 +74,7 @@ describe('the baton CLI with --json', () => {
       redirectUris: ['com.example.phone://auth', 'https://app.example.com/callback'],
       postLogoutRedirectUris: ['https://app.example.com/', 'https://app.example.com/bye'],
       allowedOrigins: ['https://app.example.com', 'https://admin.example.com'],
-      requireMfa: true, allowRefreshTokenExport: true, allowSessionTransfer: true, acceptSessionTransfer: true,
+      requireMfa: true, mfaRegistration: 'any-address', allowRefreshTokenExport: true, allowSessionTransfer: true, acceptSessionTransfer: true,
     });
   });
 
@@ -84,7 +84,7 @@ describe('the baton CLI with --json', () => {
     expect(created.json).toEqual({ client_id: expect.any(String), client_secret: expect.stringMatching(/^[\w-]{32,}$/) });
     const stored = await readStored(databaseUrl, async (repos) => repos.apps.find((await repos.tenants.findByName('acme'))!.id, created.json.client_id));
     expect(stored).toMatchObject({
-      type: 'confidential', requireMfa: false, allowRefreshTokenExport: false, allowSessionTransfer: false, acceptSessionTransfer: false,
+      type: 'confidential', requireMfa: false, mfaRegistration: 'own-address', allowRefreshTokenExport: false, allowSessionTransfer: false, acceptSessionTransfer: false,
       scopes: ['orders.read', 'api://orders/.default'],
     });
     expect(stored!.secretDigest).not.toContain(created.json.client_secret);
@@ -127,8 +127,8 @@ describe('the baton CLI with --json', () => {
     expect([tenants.code, apps.code, audit.code]).toEqual([0, 0, 0]);
     expect(tenants.json.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['acme', 'themed', 'json-first']));
     expect(apps.json).toEqual(expect.arrayContaining([
-      expect.objectContaining({ name: 'Phone app', type: 'public', challenge_types: ['oob', 'password'], allowed_origins: ['https://app.example.com', 'https://admin.example.com'], require_mfa: true }),
-      expect.objectContaining({ name: 'Backend', type: 'confidential', require_mfa: false, scopes: ['orders.read', 'api://orders/.default'] }),
+      expect.objectContaining({ name: 'Phone app', type: 'public', challenge_types: ['oob', 'password'], allowed_origins: ['https://app.example.com', 'https://admin.example.com'], require_mfa: true, mfa_registration: 'any-address' }),
+      expect.objectContaining({ name: 'Backend', type: 'confidential', require_mfa: false, mfa_registration: 'own-address', scopes: ['orders.read', 'api://orders/.default'] }),
     ]));
     expect(JSON.stringify(apps.json)).not.toMatch(/secret/);
     const grace = await readStored(databaseUrl, async (repos) => repos.users.findByEmail((await repos.tenants.findByName('acme'))!.id, 'grace@example.com'));

@@ -23,8 +23,10 @@ describe('@azure/msal-browser custom-auth against Baton in headless Chromium', {
   let web: App;
   /** An app with one required custom attribute, so sign-up can ask for attributes. */
   let shop: App;
-  /** An app that requires MFA. */
+  /** An app that requires MFA (only the sign-in address can be registered during a sign-in). */
   let bank: App;
+  /** An app that requires MFA and lets a user register another address. */
+  let club: App;
   const opened: MsalPage[] = [];
   /** Every request of every page so far, and the origins those pages were served from. */
   const wire: WireCall[] = [];
@@ -38,6 +40,7 @@ describe('@azure/msal-browser custom-auth against Baton in headless Chromium', {
     web = (await t.registerApp({ name: 'Web', allowedOrigins })).app;
     shop = (await t.registerApp({ name: 'Shop', allowedOrigins, userAttributes: [{ name: 'loyaltyTier', type: 'string', required: true, options: ['bronze', 'gold'] }] })).app;
     bank = (await t.registerApp({ name: 'Bank', allowedOrigins, requireMfa: true })).app;
+    club = (await t.registerApp({ name: 'Club', allowedOrigins, requireMfa: true, mfaRegistration: 'any-address' })).app;
   }, 60_000);
   afterEach(async () => {
     const pages = opened.splice(0);
@@ -187,7 +190,7 @@ describe('@azure/msal-browser custom-auth against Baton in headless Chromium', {
   });
 
   describe('an app that requires MFA', () => {
-    it('registers the sign-in address on first sign-in with the preverified fast pass', async () => {
+    it('registers the sign-in address on first sign-in with the code sent to it, and refuses another address', async () => {
       const email = 'frances@example.com';
       await createUser(email, password);
       const client = await open(bank);
@@ -196,10 +199,18 @@ describe('@azure/msal-browser custom-auth against Baton in headless Chromium', {
       expectState(first, 'AuthMethodRegistrationRequiredState', 'isAuthMethodRegistrationRequired');
       expect(first.details.authMethods).toEqual([expect.objectContaining({ id: 'email', challenge_type: 'oob', challenge_channel: 'email' })]);
 
-      const registered = await client.registerMethod(first, email);
+      // Knowing the password is not enough to plant a mailbox of one's own as the second factor.
+      const planted = await client.registerMethod(first, 'mallory@example.org');
+      expect(planted.error).toMatchObject({ error: 'invalid_request', codes: [901001] });
+      expect(t.mail.messages.some((m) => m.to.includes('mallory@example.org'))).toBe(false);
+
+      // After a password sign-in the sign-in address is not preverified: MSAL's own verification path takes the code.
+      const challenged = await client.registerMethod(first, email);
+      expectState(challenged, 'AuthMethodVerificationRequiredState', 'isVerificationRequired');
+      const registered = await client.step(challenged, 'submitChallenge', await t.mail.nextCode(email));
       expectState(registered, 'AuthMethodRegistrationCompletedState', 'isCompleted');
-      // The fast pass proves nothing new: the sign-in was by password alone, and the ID token says so.
-      expect(registered.account).toMatchObject({ username: email, idTokenClaims: { amr: ['pwd'] } });
+      // Two factors, the password and the code, and the ID token says so.
+      expect(registered.account).toMatchObject({ username: email, idTokenClaims: { amr: ['pwd', 'otp', 'mfa'] } });
       expect(await t.services.repos.mfaMethods.list(registered.account!.homeAccountId.split('.')[0]!)).toEqual([expect.objectContaining({ type: 'email', target: email })]);
       await expectSignedInThenSignOut(client, email);
     });
@@ -208,7 +219,7 @@ describe('@azure/msal-browser custom-auth against Baton in headless Chromium', {
       const email = 'hedy@example.com';
       const second = 'hedy.backup@example.org';
       await createUser(email, password);
-      const client = await open(bank);
+      const client = await open(club);
 
       const first = await client.start('signIn', { username: email, password });
       expectState(first, 'AuthMethodRegistrationRequiredState', 'isAuthMethodRegistrationRequired');

@@ -93,7 +93,8 @@ describe('native-auth flows through the SDK, against a real Baton', () => {
   });
 
   it('registers a second factor on the first MFA sign-in, then asks for it on the next', async () => {
-    const { app } = await t.registerApp({ requireMfa: true });
+    // Another address than the sign-in address takes an app that allows it.
+    const { app } = await t.registerApp({ requireMfa: true, mfaRegistration: 'any-address' });
     const user = await t.services.accounts.create(t.tenant, { email: 'mfa@example.com', password: 'Second factor 2024', emailVerified: true });
     const client = sdkClient(t, { app });
     const registration = expectKind(await client.signIn({ username: user.email, password: 'Second factor 2024' }), 'registration_required');
@@ -112,10 +113,22 @@ describe('native-auth flows through the SDK, against a real Baton', () => {
     expect(signedIn.account.username).toBe(user.email);
   });
 
-  it('registers the verified sign-in address itself without a code (preverified)', async () => {
+  it('registers the sign-in address after a password sign-in with the code sent to it; another address is refused by default', async () => {
     const { app } = await t.registerApp({ requireMfa: true });
-    const user = await t.services.accounts.create(t.tenant, { email: 'fastpass@example.com', password: 'Fast pass 2024!', emailVerified: true });
-    const registration = expectKind(await sdkClient(t, { app }).signIn({ username: user.email, password: 'Fast pass 2024!' }), 'registration_required');
-    expectKind(await registration.challenge(user.email), 'signed_in');
+    const user = await t.services.accounts.create(t.tenant, { email: 'own-address@example.com', password: 'Own address 2024!', emailVerified: true });
+    const registration = expectKind(await sdkClient(t, { app }).signIn({ username: user.email, password: 'Own address 2024!' }), 'registration_required');
+    expect(expectError(await registration.challenge('someone-else@example.com'), 'server_error').serverError).toBe('invalid_request');
+    const verification = expectKind(await registration.challenge(user.email), 'registration_verification_required');
+    expectKind(await verification.submitCode(await t.mail.nextCode(user.email)), 'signed_in');
+  });
+
+  it('registers the address a sign-up just verified without another code (preverified)', async () => {
+    const { app } = await t.registerApp({ requireMfa: true });
+    const client = sdkClient(t, { app });
+    const codeStep = expectKind(await client.signUp({ username: 'fastpass@example.com', password: 'Fast pass 2024!' }), 'sign_up_code_required');
+    const completed = expectKind(await codeStep.submitCode(await t.mail.nextCode('fastpass@example.com')), 'sign_up_completed');
+    const registration = expectKind(await completed.signIn(), 'registration_required');
+    const signedIn = expectKind(await registration.challenge('fastpass@example.com'), 'signed_in');
+    expect(signedIn.account.username).toBe('fastpass@example.com');
   });
 });

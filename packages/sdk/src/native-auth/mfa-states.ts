@@ -57,8 +57,10 @@ export class RegistrationRequired {
   constructor(private readonly ctx: FlowContext, private readonly continuationToken: string, readonly methods: AuthMethod[]) {}
 
   /**
-   * Registers `target` (the address the user typed) with a method. An address already
-   * verified is registered at once (signed in); otherwise a code is sent to it.
+   * Registers `target` (the address the user typed) with a method. The address a sign-up
+   * just verified is registered at once (signed in); otherwise a code is sent to it. Unless
+   * the app allows any address, only the sign-in address is taken (else `server_error`
+   * with `serverError` `invalid_request`).
    */
   challenge(target: string, methodId = this.methods[0]?.id): Promise<RegistrationVerificationRequired | SignInResult> {
     return step(async () => {

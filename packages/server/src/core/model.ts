@@ -22,6 +22,14 @@ export interface TenantTheme {
   color?: string;
 }
 
+/**
+ * What a user may register as a second factor during a sign-in: only the account's own
+ * sign-in address (the default), or any address, the sign-in address being told.
+ */
+export type MfaRegistration = 'own-address' | 'any-address';
+
+export const mfaRegistrations: readonly MfaRegistration[] = ['own-address', 'any-address'];
+
 export interface App {
   clientId: string;
   tenantId: string;
@@ -33,6 +41,8 @@ export interface App {
   redirectUris: string[];
   allowedOrigins: string[];
   requireMfa: boolean;
+  /** Which addresses just-in-time MFA registration takes (docs/security.md). */
+  mfaRegistration: MfaRegistration;
   allowRefreshTokenExport: boolean;
   allowSessionTransfer: boolean;
   acceptSessionTransfer: boolean;

@@ -198,6 +198,22 @@ export interface CodeMailer {
   sendCode(message: CodeMessage): Promise<void>;
 }
 
+/**
+ * Tells an account's sign-in address that a verification method was added to the account,
+ * so its owner notices one they did not add. It carries no code.
+ */
+export interface MethodAddedNotice {
+  to: string;
+  /** The added address, masked as `introspect` shows it. */
+  method: string;
+  senderName: string;
+}
+
+/** Every mail Baton sends: one-time codes and notices. */
+export interface Mailer extends CodeMailer {
+  sendMethodAdded(notice: MethodAddedNotice): Promise<void>;
+}
+
 export interface ExpiredRecordRepository {
   /**
    * Deletes up to `limit` records of each kind that expires (continuation tokens, one-time

@@ -15,7 +15,7 @@ import { SignInCompletion } from './flows/sign-in-completion.js';
 import { SignUp } from './flows/sign-up.js';
 import { CodeCheck } from './otp/code-check.js';
 import { OneTimeCodes } from './otp/one-time-codes.js';
-import type { CodeMailer, Repositories } from './ports.js';
+import type { Mailer, Repositories } from './ports.js';
 import { SessionService } from './sessions/session-service.js';
 import { SessionTransfer } from './handoff/session-transfer.js';
 import { Authorization } from './browser/authorization.js';
@@ -31,7 +31,7 @@ export interface ServiceOptions {
   masterKey: MasterKey;
   clock: Clock;
   publicUrl: string;
-  mailer: CodeMailer;
+  mailer: Mailer;
   limits: ThrottleLimits;
 }
 
@@ -73,7 +73,7 @@ export function createServices({ repos, masterKey, clock, publicUrl, mailer, lim
     browserSessions,
     authorization: new Authorization(repos, sessions, tokens, continuations, throttle, audit, clock),
     dpop: new DpopProofVerifier(repos.dpopProofs, clock),
-    secondFactor: new SecondFactor(repos, continuations, codes, codeCheck, completion, nativeSignIn, audit, clock),
+    secondFactor: new SecondFactor(repos, continuations, codes, codeCheck, completion, nativeSignIn, mailer, audit, clock),
     expiredRecords: new ExpiredRecords(repos.expiredRecords, clock),
   };
 }

@@ -25,6 +25,7 @@ export interface AppsTable {
   redirect_uris: string;
   allowed_origins: string;
   require_mfa: number;
+  mfa_registration: string;
   allow_refresh_token_export: number;
   allow_session_transfer: number;
   accept_session_transfer: number;

@@ -6,7 +6,7 @@ import { engines } from '../support/databases.js';
 import type { HttpResult } from '../support/http.js';
 import type { TestServer } from '../support/test-server.js';
 import {
-  codeSignInStep, createUser, ctOf, expectCodeSent, expectOk, expectTokens, freshEmail, nativeClient, passwordSignIn, registerOwnAddress,
+  createUser, ctOf, expectCodeSent, expectOk, expectTokens, freshEmail, nativeClient, passwordSignIn, passwordStep, registerOwnAddress,
   resetThroughCode, signUpThroughCode, useNativeAuthServer, wrongCode, type NativeClient,
 } from './native-client.js';
 
@@ -26,7 +26,7 @@ describe.each(engines)('native-auth MFA on %s', (engine) => {
   /** A user of the MFA app with their own address registered as the second factor. */
   async function enrolledUser(): Promise<User> {
     const user = await createUser(t);
-    expectTokens(await registerOwnAddress(mfa, user.email, t.userPassword));
+    expectTokens(await registerOwnAddress(t, mfa, user.email, t.userPassword));
     return user;
   }
 
@@ -112,13 +112,15 @@ describe.each(engines)('native-auth MFA on %s', (engine) => {
     expectTokens(await mfa.token('oob', ctOf(challenged), { oob: code }));
   });
 
-  it('requires the second factor after an email-code sign-in too', async () => {
+  it('starts with the password: an email-code sign-in is refused before any code is sent (redirect, else unsupported_challenge_type)', async () => {
     const user = await enrolledUser();
-    const { ct, code } = await codeSignInStep(t, mfa, user.email);
-    const res = await mfa.token('oob', ct, { oob: code });
-    expectNativeAuthError(res, 400, 'invalid_grant', { suberror: 'mfa_required', errorCode: 50076 });
-    const second = await challengeFirstMethod(user, res.body.continuation_token);
-    expectTokens(await mfa.token('mfa_oob', ctOf(second.challenged), { oob: second.code }));
+    const mailsBefore = t.mail.messages.length;
+    const offeredRedirect = await mfa.challenge(ctOf(await mfa.initiate(user.email, { challenge_type: 'oob redirect' })), { challenge_type: 'oob redirect' });
+    expectOk(offeredRedirect);
+    expect(offeredRedirect.body).toMatchObject({ challenge_type: 'redirect', redirect_reason: expect.stringContaining('password') });
+    const onlyOob = await mfa.challenge(ctOf(await mfa.initiate(user.email, { challenge_type: 'oob' })), { challenge_type: 'oob' });
+    expectNativeAuthError(onlyOob, 400, 'unsupported_challenge_type', { errorCode: 901007 });
+    expect(t.mail.messages).toHaveLength(mailsBefore);
   });
 
   it('answers invalid_request 901001 for a method id that is not the user\'s', async () => {
@@ -142,7 +144,7 @@ describe.each(engines)('native-auth MFA on %s', (engine) => {
       await mfa.resetSubmit(ct, 'a brand new passphrase'),
       await mfa.registerIntrospect(ct),
     ]) expectNativeAuthError(res, 400, 'invalid_grant', { errorCode: 55200 });
-    const { ct: signInCt } = await codeSignInStep(t, mfa, user.email);
+    const signInCt = await passwordStep(mfa, user.email);
     expectNativeAuthError(await mfa.token('mfa_oob', signInCt, { oob: '12345678' }), 400, 'invalid_grant', { errorCode: 55200 });
     expectNativeAuthError(await mfa.introspect(signInCt), 400, 'invalid_grant', { errorCode: 55200 });
   });

@@ -10,22 +10,26 @@ import {
 
 describe.each(engines)('native-auth second-factor registration on %s', (engine) => {
   let t: TestServer;
+  /** An app with the default: only the sign-in address can be registered. */
   let mfa: NativeClient;
+  /** An app created with `mfaRegistration: 'any-address'`. */
+  let anyAddress: NativeClient;
   useNativeAuthServer(engine, async (server) => {
     t = server;
-    const { app } = await t.registerApp({ name: 'MFA app', requireMfa: true });
-    mfa = nativeClient(t.base, app.clientId, { capabilities: 'mfa_required registration_required' });
+    const capabilities = { capabilities: 'mfa_required registration_required' };
+    mfa = nativeClient(t.base, (await t.registerApp({ name: 'MFA app', requireMfa: true })).app.clientId, capabilities);
+    anyAddress = nativeClient(t.base, (await t.registerApp({ name: 'Any-address MFA app', requireMfa: true, mfaRegistration: 'any-address' })).app.clientId, capabilities);
   });
 
   /** A password sign-in that stops at registration_required: the registration continuation token. */
-  async function registrationRequired(user: User): Promise<string> {
-    const res = await passwordSignIn(mfa, user.email, t.userPassword);
+  async function registrationRequired(user: User, client = mfa): Promise<string> {
+    const res = await passwordSignIn(client, user.email, t.userPassword);
     expectNativeAuthError(res, 400, 'invalid_grant', { suberror: 'registration_required', errorCode: 50079 });
     return res.body.continuation_token;
   }
 
   /** register/introspect: the token register/challenge takes. */
-  const introspected = async (user: User) => ctOf(await mfa.registerIntrospect(await registrationRequired(user)));
+  const introspected = async (user: User, client = mfa) => ctOf(await client.registerIntrospect(await registrationRequired(user, client)));
 
   it('lists email as the method to register, with the sign-in address as the hint', async () => {
     const user = await createUser(t);
@@ -34,26 +38,34 @@ describe.each(engines)('native-auth second-factor registration on %s', (engine) 
     expect(res.body).toEqual({ continuation_token: expect.any(String), methods: [{ id: 'email', challenge_type: 'oob', challenge_channel: 'email', login_hint: user.email }] });
   });
 
-  it('registers the verified sign-in address without a code (preverified), then signs in without a username', async () => {
+  it('registers the verified sign-in address with a code sent to it after a password sign-in, then signs in without a username', async () => {
     const user = await createUser(t);
     const challenged = await mfa.registerChallenge(await introspected(user), user.email.toUpperCase());
     expectOk(challenged);
-    expect(challenged.body).toEqual({ challenge_type: 'preverified', continuation_token: expect.any(String) });
-    expect(t.mail.messages.some((m) => m.to.includes(user.email))).toBe(false);
+    expect(challenged.body).toMatchObject({ challenge_type: 'oob', challenge_channel: 'email', challenge_target: user.email, continuation_token: expect.any(String) });
+    const code = await t.mail.nextCode(user.email);
 
-    expectNativeAuthError(await mfa.registerContinue(challenged.body.continuation_token, 'oob', { oob: '12345678' }), 400, 'invalid_grant', { errorCode: 55200 });
-    const registered = ctOf(await mfa.registerContinue(challenged.body.continuation_token, 'continuation_token'));
+    expectNativeAuthError(await mfa.registerContinue(challenged.body.continuation_token, 'continuation_token'), 400, 'invalid_grant', { errorCode: 55200 });
+    const registered = ctOf(await mfa.registerContinue(challenged.body.continuation_token, 'oob', { oob: code }));
     const signedIn = await mfa.token('continuation_token', registered);
     expectTokens(signedIn);
-    // Nothing but the password was proved in this sign-in, and the tokens say no more (RFC 8176).
-    expect(decodeJwt(signedIn.body.id_token).amr).toEqual(['pwd']);
+    // The password, then a code to the method: two factors, and the tokens say so (RFC 8176).
+    expect(decodeJwt(signedIn.body.id_token).amr).toEqual(['pwd', 'otp', 'mfa']);
     expect((await t.services.repos.mfaMethods.list(user.id)).map((m) => ({ type: m.type, target: m.target }))).toEqual([{ type: 'email', target: user.email }]);
   });
 
-  it('sends a code to another address, refuses a wrong one, registers it with the right one', async () => {
+  it('refuses another address by default (invalid_request 901001) without sending it anything', async () => {
     const user = await createUser(t);
     const backup = freshEmail('backup');
-    const challenged = await mfa.registerChallenge(await introspected(user), backup);
+    expectNativeAuthError(await mfa.registerChallenge(await introspected(user), backup), 400, 'invalid_request', { errorCode: 901001 });
+    expect(t.mail.messages.some((m) => m.to.includes(backup))).toBe(false);
+  });
+
+  it('at an any-address app, sends a code to another address, refuses a wrong one, registers it with the right one', async () => {
+    const mfa = anyAddress;
+    const user = await createUser(t);
+    const backup = freshEmail('backup');
+    const challenged = await mfa.registerChallenge(await introspected(user, mfa), backup);
     expectOk(challenged);
     expect(challenged.body).toMatchObject({
       challenge_type: 'oob', challenge_channel: 'email', challenge_target: backup, code_length: t.tenant.codeLength, continuation_token: expect.any(String),

@@ -38,7 +38,7 @@ export const aTenant = (fields: Partial<Tenant> = {}): Tenant => ({
 
 export const anApp = (tenantId: string, fields: Partial<App> = {}): App => ({
   clientId: randomUUID(), tenantId, name: 'App', type: 'public', secretDigest: null, challengeTypes: ['password'], redirectUris: [],
-  allowedOrigins: [], requireMfa: false, allowRefreshTokenExport: false, allowSessionTransfer: false, acceptSessionTransfer: false,
+  allowedOrigins: [], requireMfa: false, mfaRegistration: 'own-address', allowRefreshTokenExport: false, allowSessionTransfer: false, acceptSessionTransfer: false,
   accessTokenTtl: 3600, idTokenTtl: 3600, refreshRetryWindow: 10, sessionIdleTtl: 3600, sessionAbsoluteTtl: 86_400, userAttributes: [], postLogoutRedirectUris: [], scopes: [], createdAt: t0, ...fields,
 });
 

@@ -214,6 +214,28 @@ describe('the hosted sign-up, password reset and sign-in pages', () => {
         expect(decodeJwt(tokens.id_token!).amr).toEqual(expect.arrayContaining(['pwd', 'mfa']));
       });
 
+      it('lets a user with several methods choose where the code goes, and sends nothing to the others', async () => {
+        const email = fresh('mfa-choice');
+        const [first, chosen] = [fresh('first'), fresh('chosen')];
+        const user = await t.services.accounts.create(t.tenant, { email, password: strong, emailVerified: true });
+        for (const target of [first, chosen]) {
+          await t.services.repos.mfaMethods.add({ id: randomUUID(), tenantId: t.tenant.id, userId: user.id, type: 'email', target, createdAt: Date.now() });
+        }
+        const chosenId = (await t.services.repos.mfaMethods.list(user.id)).find((m) => m.target === chosen)!.id;
+        const { browser, pkce, first: start } = await open(mfaApp);
+        const choose = await browser.submit(await browser.submit(start, { email }, '/login/identify'), { password: strong });
+        expect(titleOf(choose)).toBe('Confirm it is you');
+        expect(choose.html).toMatch(/<legend>Send the code to<\/legend>/);
+        for (const target of [first, chosen]) expect(choose.html).toContain(`${target[0]}***`);
+        expect(t.mail.messages.some((m) => m.to.includes(first) || m.to.includes(chosen))).toBe(false);
+
+        const code = await browser.submit(choose, { method: chosenId }, '/login/mfa-method');
+        expect(titleOf(code)).toBe('Confirm it is you');
+        const tokens = await tokensFrom(await browser.submit(code, { code: await t.mail.nextCode(chosen) }), pkce, mfaApp);
+        expect(decodeJwt(tokens.id_token!).amr).toEqual(['pwd', 'otp', 'mfa']);
+        expect(t.mail.messages.some((m) => m.to.includes(first))).toBe(false);
+      });
+
       it('asks for the second factor after a password reset too', async () => {
         const email = fresh('mfa-reset');
         const second = fresh('second');

@@ -48,6 +48,8 @@ export function appCommands(program: Command, run: RunCommand) {
     .option('--post-logout-redirect-uri <uri>', 'where logout may send the browser back to, same rules (repeatable)', collectChecked(redirectUriProblem), [])
     .option('--allowed-origin <origin>', 'browser origin allowed to call the API (repeatable)', collect, [])
     .option('--require-mfa', 'require a second factor at sign-in', false)
+    .addOption(new Option('--mfa-registration <which>', 'what a user may register as a second factor during sign-in: only the sign-in address, or any address (the sign-in address is told)')
+      .choices(['own-address', 'any-address']).default('own-address'))
     .option('--allow-refresh-token-export', 'let the SDK export raw refresh tokens', false)
     .option('--allow-session-transfer', 'let this app ask for session transfer tokens', false)
     .option('--accept-session-transfer', 'let this app redeem session transfer tokens', false)
@@ -62,7 +64,7 @@ export function appCommands(program: Command, run: RunCommand) {
     }).filter(([, v]) => v !== undefined));
     const registered = await withRuntime(async (rt) => rt.services.apps.register(await rt.services.tenants.require(o.tenant), {
       name: o.name, type: o.type, challengeTypes: String(o.challengeTypes).split(',').map((t) => t.trim()).filter(Boolean) as ChallengeType[],
-      redirectUris: o.redirectUri, postLogoutRedirectUris: o.postLogoutRedirectUri, allowedOrigins: o.allowedOrigin, requireMfa: o.requireMfa, allowRefreshTokenExport: o.allowRefreshTokenExport,
+      redirectUris: o.redirectUri, postLogoutRedirectUris: o.postLogoutRedirectUri, allowedOrigins: o.allowedOrigin, requireMfa: o.requireMfa, mfaRegistration: o.mfaRegistration, allowRefreshTokenExport: o.allowRefreshTokenExport,
       allowSessionTransfer: o.allowSessionTransfer, acceptSessionTransfer: o.acceptSessionTransfer, scopes: o.scope, lifetimes,
       userAttributes: (o.attribute as string[]).map(parseAttributeSpec),
     }));
@@ -79,11 +81,11 @@ export function appCommands(program: Command, run: RunCommand) {
     const apps = await withRuntime(async (rt) => rt.services.repos.apps.list((await rt.services.tenants.require(o.tenant)).id));
     const listed = apps.map((a) => ({
       client_id: a.clientId, name: a.name, type: a.type, challenge_types: a.challengeTypes, redirect_uris: a.redirectUris,
-      post_logout_redirect_uris: a.postLogoutRedirectUris, allowed_origins: a.allowedOrigins, require_mfa: a.requireMfa,
+      post_logout_redirect_uris: a.postLogoutRedirectUris, allowed_origins: a.allowedOrigins, require_mfa: a.requireMfa, mfa_registration: a.mfaRegistration,
       allow_refresh_token_export: a.allowRefreshTokenExport, allow_session_transfer: a.allowSessionTransfer, accept_session_transfer: a.acceptSessionTransfer, scopes: a.scopes,
       access_token_ttl: a.accessTokenTtl, refresh_retry_window: a.refreshRetryWindow, session_idle_ttl: a.sessionIdleTtl, session_absolute_ttl: a.sessionAbsoluteTtl,
       created_at: new Date(a.createdAt).toISOString(),
     }));
-    out.result(listed, () => listed.length === 0 ? 'No apps' : listed.map((a) => shown`${a.client_id}  ${a.type.padEnd(12)}  "${a.name}"`).join('\n'));
+    out.result(listed, () => listed.length === 0 ? 'No apps' : listed.map((a) => shown`${a.client_id}  ${a.type.padEnd(12)}  "${a.name}"${a.require_mfa ? `  MFA (registers ${a.mfa_registration})` : ''}`).join('\n'));
   });
 }

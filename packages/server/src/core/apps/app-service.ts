@@ -3,7 +3,7 @@ import { appDefaults } from '../../config/defaults.js';
 import { digest, randomToken, safeEqual } from '../../crypto/digest.js';
 import type { Clock } from '../clock.js';
 import { assertThat, BatonError } from '../errors.js';
-import type { App, AppType, AttributeDefinition, ChallengeType, Tenant } from '../model.js';
+import { mfaRegistrations, type App, type AppType, type AttributeDefinition, type ChallengeType, type MfaRegistration, type Tenant } from '../model.js';
 import type { Repositories } from '../ports.js';
 import { scopeProblem } from '../tokens/scopes.js';
 import { redirectUriProblem } from './redirect-uris.js';
@@ -15,6 +15,7 @@ export interface RegisterAppInput {
   redirectUris?: string[];
   allowedOrigins?: string[];
   requireMfa?: boolean;
+  mfaRegistration?: MfaRegistration;
   allowRefreshTokenExport?: boolean;
   allowSessionTransfer?: boolean;
   acceptSessionTransfer?: boolean;
@@ -56,6 +57,7 @@ export class AppService {
       const problem = scopeProblem(scope);
       if (problem) throw new BatonError('invalid_request', problem);
     }
+    assertThat(mfaRegistrations.includes(input.mfaRegistration ?? 'own-address'), 'invalid_request', `MFA registration is "own-address" or "any-address"`);
     for (const origin of input.allowedOrigins ?? []) assertThat(isOrigin(origin), 'invalid_request', `Allowed origin "${origin}" must be scheme://host[:port] with no path`);
     for (const attribute of input.userAttributes ?? []) assertAttributeDefinition(attribute);
     const lifetimes = { ...appDefaults, ...input.lifetimes };
@@ -72,6 +74,7 @@ export class AppService {
       redirectUris: input.redirectUris ?? [],
       allowedOrigins: input.allowedOrigins ?? [],
       requireMfa: input.requireMfa ?? false,
+      mfaRegistration: input.mfaRegistration ?? 'own-address',
       allowRefreshTokenExport: input.allowRefreshTokenExport ?? false,
       allowSessionTransfer: input.allowSessionTransfer ?? false,
       acceptSessionTransfer: input.acceptSessionTransfer ?? false,

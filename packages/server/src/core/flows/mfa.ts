@@ -6,9 +6,10 @@ import { BatonError } from '../errors.js';
 import type { App, MfaMethod, RequestContext, Tenant } from '../model.js';
 import type { CodeCheck } from '../otp/code-check.js';
 import { maskEmail, type OneTimeCodes } from '../otp/one-time-codes.js';
-import type { Repositories } from '../ports.js';
+import type { Mailer, Repositories } from '../ports.js';
 import { accountOf, type Continuation, type ContinuationTokens } from './continuation-tokens.js';
 import type { NativeSignIn, TokenStepInput } from './native-sign-in.js';
+import { codeProof, provedSoFar, provesMethodAddress } from './proofs.js';
 import type { SecondFactorState, SignInCompletion } from './sign-in-completion.js';
 import { cannotContinue, needs, usableChallengeTypes, type SignInResult, type StepResult } from './steps.js';
 
@@ -33,7 +34,8 @@ interface RegistrationState extends SecondFactorState {
 /**
  * The second factor: `mfa_required` leads here (introspect, challenge by method id,
  * `grant_type=mfa_oob`), and so does `registration_required` (register/introspect,
- * challenge, continue), where verifying a new method also completes the second factor.
+ * challenge, continue), where the code that verifies a new method is also the second
+ * factor. Each step adds what it proved to the flow; `SignInCompletion` judges the whole.
  */
 export class SecondFactor {
   constructor(
@@ -43,6 +45,7 @@ export class SecondFactor {
     private readonly codeCheck: CodeCheck,
     private readonly completion: SignInCompletion,
     private readonly signIn: NativeSignIn,
+    private readonly mailer: Mailer,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
   ) {}
@@ -71,6 +74,8 @@ export class SecondFactor {
   async verify(tenant: Tenant, app: App, input: TokenStepInput & { code: string | undefined }): Promise<SignInResult> {
     const c = await this.continuations.read<MfaState>(tenant, app, ['mfa'], input.continuationToken);
     const user = await accountOf(this.repos.users, tenant, c);
+    const method = (await this.repos.mfaMethods.list(user.id)).find((m) => m.id === c.state.methodId);
+    if (!method) throw new BatonError('invalid_grant', 'No code was sent to a method in this sign-in: challenge one first', { errorCodes: [55200] });
     await this.codeCheck.require({
       app, subject: { tenantId: tenant.id, account: user.id, ip: input.context.ip }, userId: user.id, flowId: c.state.flowId,
       code: input.code, context: input.context, flow: 'mfa',
@@ -78,7 +83,7 @@ export class SecondFactor {
     if (!(await this.continuations.consume(c))) throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
     await this.audit.record({ tenantId: tenant.id, type: 'mfa.succeeded', userId: user.id, clientId: app.clientId }, input.context);
     return this.completion.complete({
-      tenant, app, user, amr: [...c.state.amr, 'otp', 'mfa'], secondFactorDone: true, capabilities: c.state.capabilities,
+      tenant, app, user, proofs: [...provedSoFar(c.state), codeProof(method.target, 'second-factor')], capabilities: c.state.capabilities,
       requestedScope: input.scope, device: input.device, context: input.context, ...(input.into ? { into: input.into } : {}),
     });
   }
@@ -91,8 +96,10 @@ export class SecondFactor {
   }
 
   /**
-   * register/challenge: the address to register. The user's own verified sign-in address
-   * is `preverified` (no code); any other address gets a code.
+   * register/challenge: the address to register. It must be the account's sign-in address
+   * unless the app takes any address (`mfaRegistration`), so the password alone cannot
+   * plant another mailbox. An address a code already proved in this flow (the one sign-up
+   * verified) is `preverified`; any other gets a code, the sign-in address included.
    */
   async registrationChallenge(tenant: Tenant, app: App, input: { continuationToken: string | undefined; challengeType: string | undefined; target: string | undefined; channel: string | undefined }): Promise<StepResult> {
     const c = await this.continuations.read<RegistrationState>(tenant, app, ['register'], input.continuationToken);
@@ -100,7 +107,10 @@ export class SecondFactor {
     if (input.channel !== undefined && input.channel !== 'email') throw new BatonError('invalid_request', 'Only the email channel can be registered', { errorCodes: [901001] });
     const user = await accountOf(this.repos.users, tenant, c);
     const target = normalizeTarget(input.target);
-    if (user.emailVerified && target === user.email) {
+    if (target !== user.email && app.mfaRegistration !== 'any-address') {
+      throw new BatonError('invalid_request', 'This app registers only the account\'s sign-in address as a verification method: give it as challenge_target', { errorCodes: [901001] });
+    }
+    if (provesMethodAddress(provedSoFar(c.state), target)) {
       return { kind: 'continue', challengeType: 'preverified', continuationToken: await this.reissue(tenant, app, c, 'register', { ...c.state, stage: 'verified', target }) };
     }
     const sent = await this.codes.send(tenant, c.state.flowId, target, 'register');
@@ -110,13 +120,16 @@ export class SecondFactor {
     };
   }
 
-  /** register/continue: the code (or nothing, after `preverified`); the method is stored and the sign-in goes on. */
+  /**
+   * register/continue: the code (or nothing, after `preverified`); the method is stored and
+   * the sign-in goes on. Another address than the sign-in address is stored only once the
+   * sign-in address has been told, so a method planted with a stolen password is noticed.
+   */
   async registrationContinue(tenant: Tenant, app: App, input: { continuationToken: string | undefined; grantType: string | undefined; code: string | undefined; context: RequestContext }): Promise<string> {
     const c = await this.continuations.read<RegistrationState>(tenant, app, ['register'], input.continuationToken);
     const user = await accountOf(this.repos.users, tenant, c);
     let target = c.state.target;
-    // A preverified address proved nothing in this sign-in: the method is registered, but the tokens do not claim a code.
-    let amr = c.state.amr;
+    let proofs = provedSoFar(c.state);
     if (input.grantType === 'continuation_token') {
       if (c.state.stage !== 'verified') throw new BatonError('invalid_grant', 'The method is not verified yet: send the code', { errorCodes: [55200] });
     } else if (input.grantType === 'oob') {
@@ -125,14 +138,15 @@ export class SecondFactor {
         app, subject: { tenantId: tenant.id, account: user.id, ip: input.context.ip }, userId: user.id, flowId: c.state.flowId,
         code: input.code, context: input.context, flow: 'registration',
       });
-      amr = [...amr, 'otp', 'mfa'];
+      proofs = [...proofs, codeProof(target, 'second-factor')];
     } else {
       throw new BatonError('invalid_request', 'grant_type must be oob or continuation_token');
     }
     if (!target || !(await this.continuations.consume(c))) throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
+    if (target !== user.email) await this.mailer.sendMethodAdded({ to: user.email, method: maskEmail(target), senderName: tenant.displayName });
     await this.repos.mfaMethods.add({ id: randomUUID(), tenantId: tenant.id, userId: user.id, type: 'email', target, createdAt: this.clock.now() });
     await this.audit.record({ tenantId: tenant.id, type: 'mfa.method_registered', userId: user.id, clientId: app.clientId, data: { type: 'email', target: maskEmail(target) } }, input.context);
-    return this.signIn.continueToSignIn(tenant, app, user, { flowId: c.state.flowId, capabilities: c.state.capabilities, amr, secondFactorDone: true });
+    return this.signIn.continueToSignIn(tenant, app, user, { flowId: c.state.flowId, capabilities: c.state.capabilities, proofs });
   }
 
   private reissue<S extends object>(tenant: Tenant, app: App, c: Continuation<unknown>, flow: 'mfa' | 'register', state: S): Promise<string> {

@@ -11,7 +11,8 @@ import type { CodeCheck } from '../otp/code-check.js';
 import { maskEmail, type OneTimeCodes } from '../otp/one-time-codes.js';
 import type { Repositories } from '../ports.js';
 import { accountOf, type Continuation, type ContinuationTokens } from './continuation-tokens.js';
-import type { DeviceHint, SignInCompletion } from './sign-in-completion.js';
+import { codeProof, passwordProof, provedSoFar, type Proof } from './proofs.js';
+import { passwordFirst, type DeviceHint, type SignInCompletion } from './sign-in-completion.js';
 import { cannotContinue, parseCapabilities, usableChallengeTypes, type SignInResult, type StepResult } from './steps.js';
 
 /**
@@ -22,8 +23,8 @@ export interface SignInState {
   flowId: string;
   stage: 'initiated' | 'password' | 'oob' | 'continuation';
   capabilities: string[];
-  amr?: string[];
-  secondFactorDone?: boolean;
+  /** What the finished flow proved, for `continuation`. */
+  proofs?: Proof[];
 }
 
 export interface TokenStepInput {
@@ -63,7 +64,9 @@ export class NativeSignIn {
 
   /**
    * Chooses how the user proves who they are: a password when they have one and the client
-   * can ask for it, else an email code. Called again, it resends the code.
+   * can ask for it, else an email code. Called again, it resends the code. An app that
+   * requires MFA starts with the password: a code to the sign-in address would be the
+   * only factor (docs/security.md), so none is sent for a sign-in that could not finish.
    */
   async challenge(tenant: Tenant, app: App, input: { continuationToken: string | undefined; challengeType: string | undefined }): Promise<StepResult> {
     const continuation = await this.continuations.read<SignInState>(tenant, app, ['sign-in'], input.continuationToken);
@@ -75,6 +78,7 @@ export class NativeSignIn {
     if (offered.includes('password') && hasPassword && continuation.state.stage !== 'oob') {
       return { kind: 'continue', challengeType: 'password', continuationToken: await next('password') };
     }
+    if (app.requireMfa) return cannotContinue(input.challengeType, passwordFirst);
     if (offered.includes('oob')) {
       const sent = await this.codes.send(tenant, continuation.state.flowId, user.email, 'sign-in');
       return { kind: 'continue', challengeType: 'oob', continuationToken: await next('oob'), code: { channel: 'email', targetLabel: maskEmail(user.email), ...sent } };
@@ -94,7 +98,7 @@ export class NativeSignIn {
       await this.audit.record({ tenantId: tenant.id, type: lockedNow ? 'account.locked' : 'sign_in.failed', userId: user.id, clientId: app.clientId, data: { reason: 'invalid_password' } }, input.context);
       throw new BatonError('invalid_grant', 'Error validating credentials due to invalid username or password', { errorCodes: [50126] });
     }
-    return this.finish(tenant, app, continuation, user, ['pwd'], input);
+    return this.finish(tenant, app, continuation, user, [passwordProof], input);
   }
 
   /** `grant_type=oob`: the email code sent by `challenge`. */
@@ -105,7 +109,7 @@ export class NativeSignIn {
       app, subject: { tenantId: tenant.id, account: user.id, ip: input.context.ip }, userId: user.id, flowId: continuation.state.flowId,
       code: input.code, context: input.context, flow: 'sign_in',
     });
-    return this.finish(tenant, app, continuation, user, ['otp'], input);
+    return this.finish(tenant, app, continuation, user, [codeProof(user.email, 'sign-in')], input);
   }
 
   /** `grant_type=continuation_token`: sign-in after sign-up, password reset or method registration. */
@@ -115,7 +119,7 @@ export class NativeSignIn {
     if (input.username !== undefined && normalizeEmail(input.username) !== user.email) {
       throw new BatonError('invalid_grant', 'The username does not match the continuation token', { errorCodes: [55200] });
     }
-    return this.finish(tenant, app, continuation, user, continuation.state.amr ?? [], input);
+    return this.finish(tenant, app, continuation, user, provedSoFar(continuation.state), input);
   }
 
   /** Hands a finished flow over to `grant_type=continuation_token`. */
@@ -132,10 +136,10 @@ export class NativeSignIn {
   }
 
 
-  private async finish(tenant: Tenant, app: App, continuation: Continuation<SignInState>, user: User, amr: string[], input: TokenStepInput): Promise<SignInResult> {
+  private async finish(tenant: Tenant, app: App, continuation: Continuation<SignInState>, user: User, proofs: Proof[], input: TokenStepInput): Promise<SignInResult> {
     if (!(await this.continuations.consume(continuation))) throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
     return this.completion.complete({
-      tenant, app, user, amr, secondFactorDone: continuation.state.secondFactorDone, capabilities: continuation.state.capabilities,
+      tenant, app, user, proofs, capabilities: continuation.state.capabilities,
       requestedScope: input.scope, device: input.device, context: input.context, ...(input.into ? { into: input.into } : {}),
     });
   }

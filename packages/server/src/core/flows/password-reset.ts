@@ -14,6 +14,7 @@ import type { Repositories } from '../ports.js';
 import type { SessionService } from '../sessions/session-service.js';
 import { accountOf, type Continuation, type ContinuationTokens } from './continuation-tokens.js';
 import type { NativeSignIn } from './native-sign-in.js';
+import { codeProof, passwordProof } from './proofs.js';
 import { cannotContinue, needs, parseCapabilities, usableChallengeTypes, type StepResult } from './steps.js';
 
 interface ResetState {
@@ -102,7 +103,7 @@ export class PasswordReset {
     const c = await this.read(tenant, app, token, ['submitted']);
     const user = await accountOf(this.repos.users, tenant, c);
     if (!(await this.continuations.consume(c))) throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
-    return { status: 'succeeded', continuationToken: await this.signIn.continueToSignIn(tenant, app, user, { flowId: c.state.flowId, capabilities: c.state.capabilities, amr: ['otp', 'pwd'] }) };
+    return { status: 'succeeded', continuationToken: await this.signIn.continueToSignIn(tenant, app, user, { flowId: c.state.flowId, capabilities: c.state.capabilities, proofs: [codeProof(user.email, 'reset'), passwordProof] }) };
   }
 
   private async read(tenant: Tenant, app: App, token: string | undefined, stages: ResetState['stage'][]): Promise<Continuation<ResetState>> {

@@ -8,6 +8,7 @@ import { grantedUserScope } from '../tokens/scopes.js';
 import type { TokenIssuer } from '../tokens/token-issuer.js';
 import type { ContinuationTokens } from './continuation-tokens.js';
 import type { BrowserSessions } from '../browser/browser-sessions.js';
+import { amrOf, provesPassword, provesTwoFactors, type Proof } from './proofs.js';
 import { redirect, type SignInResult } from './steps.js';
 
 /** What the client told us about the device it runs on, and the key it proved it holds there. */
@@ -23,10 +24,8 @@ export interface VerifiedFactor {
   tenant: Tenant;
   app: App;
   user: User;
-  /** RFC 8176 methods the user has proved so far in this sign-in: `pwd`, `otp`, `mfa`. */
-  amr: string[];
-  /** True once a second factor (or its registration) is done. */
-  secondFactorDone?: boolean;
+  /** What the user proved so far in this sign-in; the tokens' `amr` says the same. */
+  proofs: Proof[];
   capabilities: string[];
   requestedScope: string[];
   device: DeviceHint;
@@ -38,15 +37,16 @@ export interface VerifiedFactor {
 /** State of the MFA and registration flows: who signed in and with what, so far. */
 export interface SecondFactorState {
   flowId: string;
-  amr: string[];
+  proofs: Proof[];
   capabilities: string[];
 }
 
 /**
- * The last step of every sign-in, whatever the credential. When the app requires MFA and
- * the user has not done it, the sign-in stops with `mfa_required` (a registered method) or
- * `registration_required` (none yet); the sign-in address alone never counts. Otherwise it
- * opens a session, issues tokens and records the event.
+ * The last step of every sign-in, whatever the credential. When the app requires MFA, it
+ * decides from what the flow proved: the password and a code to a registered method (see
+ * `proofs.ts`). Short of that, the sign-in stops with `mfa_required` (a registered method)
+ * or `registration_required` (none yet); the sign-in address alone never counts. Otherwise
+ * it opens a session, issues tokens and records the event.
  */
 export class SignInCompletion {
   constructor(
@@ -59,30 +59,41 @@ export class SignInCompletion {
   ) {}
 
   async complete(s: VerifiedFactor): Promise<SignInResult> {
-    if (s.app.requireMfa && !s.secondFactorDone) return this.requireSecondFactor(s);
+    let twoFactors = false;
+    if (s.app.requireMfa) {
+      const methods = (await this.mfaMethods.list(s.user.id)).map((m) => m.target);
+      twoFactors = provesTwoFactors(s.proofs, methods);
+      if (!twoFactors) return this.requireSecondFactor(s, methods.length > 0);
+    }
+    const amr = amrOf(s.proofs, twoFactors);
     if (s.into === 'browser') {
-      const browser = await this.browserSessions.start(s.tenant, s.app, s.user, { amr: s.amr, userAgent: s.context.userAgent, context: s.context });
-      await this.audit.record({ tenantId: s.tenant.id, type: 'sign_in.succeeded', userId: s.user.id, clientId: s.app.clientId, sessionId: browser.session.id, data: { amr: s.amr, via: 'hosted_page' } }, s.context);
+      const browser = await this.browserSessions.start(s.tenant, s.app, s.user, { amr, userAgent: s.context.userAgent, context: s.context });
+      await this.audit.record({ tenantId: s.tenant.id, type: 'sign_in.succeeded', userId: s.user.id, clientId: s.app.clientId, sessionId: browser.session.id, data: { amr, via: 'hosted_page' } }, s.context);
       return browser;
     }
     const { dpopJkt, ...device } = s.device;
     const active = await this.sessions.open({
-      tenant: s.tenant, app: s.app, user: s.user, amr: s.amr, scope: grantedUserScope(s.requestedScope),
+      tenant: s.tenant, app: s.app, user: s.user, amr, scope: grantedUserScope(s.requestedScope),
       device: { ...device, kind: 'primary' }, dpopJkt: dpopJkt ?? null,
     });
     await this.audit.record({
-      tenantId: s.tenant.id, type: 'sign_in.succeeded', userId: s.user.id, clientId: s.app.clientId, sessionId: active.session.id, data: { amr: s.amr },
+      tenantId: s.tenant.id, type: 'sign_in.succeeded', userId: s.user.id, clientId: s.app.clientId, sessionId: active.session.id, data: { amr },
     }, s.context);
     return this.tokens.forUser({ tenant: s.tenant, app: s.app, active });
   }
 
-  private async requireSecondFactor(s: VerifiedFactor): Promise<SignInResult> {
-    const registered = (await this.mfaMethods.list(s.user.id)).length > 0;
+  /**
+   * Stops a sign-in short of two factors. The second factor follows the password: a flow
+   * that proved no password (an email-code sign-in, a code-only account) cannot reach two
+   * factors at all, so it is sent to the browser rather than asked for another code.
+   */
+  private async requireSecondFactor(s: VerifiedFactor, registered: boolean): Promise<SignInResult> {
+    if (!provesPassword(s.proofs)) return redirect(passwordFirst);
     const capability = registered ? 'mfa_required' : 'registration_required';
     if (!s.capabilities.includes(capability)) {
       return redirect(`This app requires multi-factor authentication and the client did not declare the "${capability}" capability`);
     }
-    const state: SecondFactorState = { flowId: randomUUID(), amr: s.amr, capabilities: s.capabilities };
+    const state: SecondFactorState = { flowId: randomUUID(), proofs: s.proofs, capabilities: s.capabilities };
     const continuationToken = await this.continuations.issue(s.tenant, s.app, registered ? 'mfa' : 'register', s.user.id, state);
     await this.audit.record({ tenantId: s.tenant.id, type: registered ? 'mfa.required' : 'mfa.registration_required', userId: s.user.id, clientId: s.app.clientId }, s.context);
     throw new BatonError('invalid_grant', registered
@@ -91,3 +102,6 @@ export class SignInCompletion {
     { suberror: capability, errorCodes: [registered ? 50076 : 50079], continuationToken });
   }
 }
+
+/** Why an MFA app does not sign in with an email code: the reason a redirect gives. */
+export const passwordFirst = 'This app requires multi-factor authentication, which starts with the password: sign in with the password, then a code';

@@ -12,6 +12,7 @@ import type { CodeCheck } from '../otp/code-check.js';
 import { maskEmail, type OneTimeCodes } from '../otp/one-time-codes.js';
 import type { Continuation, ContinuationTokens } from './continuation-tokens.js';
 import type { NativeSignIn } from './native-sign-in.js';
+import { codeProof, passwordProof } from './proofs.js';
 import { cannotContinue, needs, parseCapabilities, usableChallengeTypes, type StepResult } from './steps.js';
 
 interface SignUpState {
@@ -131,7 +132,8 @@ export class SignUp {
     const user = await this.accounts.createWithHash(tenant, { email: state.email, emailVerified: true, displayName, attributes: state.attributes }, state.passwordHash);
     await this.audit.record({ tenantId: tenant.id, type: 'sign_up.succeeded', userId: user.id, clientId: app.clientId, data: { password: state.passwordHash !== null } }, input.context);
     return this.signIn.continueToSignIn(tenant, app, user, {
-      flowId: state.flowId, capabilities: state.capabilities, amr: state.passwordHash !== null ? ['otp', 'pwd'] : ['otp'],
+      // The code verified this address earlier in the flow: registering it as the second factor needs no other (`preverified`).
+      flowId: state.flowId, capabilities: state.capabilities, proofs: [codeProof(user.email, 'sign-up'), ...(state.passwordHash !== null ? [passwordProof] : [])],
     });
   }
 

@@ -51,6 +51,8 @@ input{width:100%;padding:.625rem .75rem;border:1px solid #9ca3af;border-radius:.
 input:focus{outline:3px solid var(--accent);outline-offset:1px;border-color:var(--accent)}
 input[aria-invalid=true]{border-color:#b91c1c}
 .field{margin-bottom:1rem}
+fieldset{border:0;padding:0;margin:0 0 1rem}
+legend{font-weight:600;padding:0;margin-bottom:.5rem}
 .check{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem}
 .check input{width:auto;margin:0}
 .check label{margin:0;font-weight:400}

@@ -5,8 +5,13 @@ import { layout, type PageTenant } from './layout.js';
 export interface Field {
   name: string;
   label: string;
-  /** A checkbox sends `true` when ticked and nothing otherwise; a required one must be ticked. */
-  type: 'email' | 'password' | 'text' | 'checkbox';
+  /**
+   * A checkbox sends `true` when ticked and nothing otherwise; a required one must be
+   * ticked. A choice is a group of radio buttons, one per option, the first one chosen.
+   */
+  type: 'email' | 'password' | 'text' | 'checkbox' | 'choice';
+  /** The options of a choice. */
+  options?: Array<{ value: string; label: string }>;
   autocomplete?: string;
   value?: string;
   error?: string;
@@ -36,6 +41,7 @@ export interface FormPage {
 export function formPage(p: FormPage): string {
   const focus = p.fields.find((f) => f.error) ?? p.fields[0];
   const fields = p.fields.map((f) => {
+    if (f.type === 'choice') return choiceField(f, f === focus);
     const described = [f.hint ? `${f.name}-hint` : '', f.error ? `${f.name}-error` : ''].filter(Boolean).join(' ');
     const label = html`<label for="${f.name}">${f.label}</label>`;
     const input = html`<input id="${f.name}" name="${f.name}" type="${f.type}" required
@@ -56,6 +62,17 @@ ${fields}
 <button type="submit">${p.submit}</button>
 </form>
 ${p.links ?? ''}`);
+}
+
+/** Radio buttons in a fieldset whose legend is the label, as screen readers expect a choice. */
+function choiceField(f: Field, focused: boolean): SafeHtml {
+  const options = (f.options ?? []).map((o, i) => html`<div class="field check">
+<input id="${f.name}-${String(i)}" name="${f.name}" type="radio" value="${o.value}"${i === 0 ? ' checked' : ''}${i === 0 && focused ? ' autofocus' : ''}>
+<label for="${f.name}-${String(i)}">${o.label}</label>
+</div>`);
+  return html`<fieldset class="field"><legend>${f.label}</legend>
+${options}
+</fieldset>`;
 }
 
 /** A small form that looks like a link: moves to another flow carrying the hidden state. */

@@ -123,6 +123,13 @@ export function signInPages(app: FastifyInstance, deps: WebDeps) {
     }));
   });
 
+  // The method the user chose on the second-factor page, when the account has several.
+  app.post('/:tenant/login/mfa-method', async (request, reply) => {
+    const c = await pageStep(deps, request, reply);
+    const p = readParams(['ct', 'method'], c.body);
+    return sendSecondFactorCode(deps, reply, c, p.ct, p.method);
+  });
+
   app.post('/:tenant/login/code', async (request, reply) => {
     const c = await pageStep(deps, request, reply);
     const p = readParams(['ct', 'email', 'code', 'mfa'], c.body);
@@ -177,12 +184,24 @@ export function signInInstead(p: PageBase, email: string | undefined): SafeHtml 
   return html`<div class="links">${linkButton(`/${p.tenant.name}/login/start`, 'Sign in instead', { csrf: p.hidden.csrf, request: p.hidden.request, email })}</div>`;
 }
 
-/** Sends a code to the account's first registered method and asks for it (verified at /login/code). */
-async function secondFactorPage({ services }: WebDeps, reply: FastifyReply, c: PageContext, token: string | undefined) {
-  const methods = await services.secondFactor.introspect(c.tenant, c.app, token);
-  const step = await services.secondFactor.challenge(c.tenant, c.app, {
-    continuationToken: methods.continuationToken, challengeType: 'oob', methodId: methods.methods[0]?.id,
-  });
+/**
+ * The second factor: with one registered method, its code is sent at once; with several,
+ * the user chooses where the code goes (/login/mfa-method), since the first one may be an
+ * address they no longer read, or one they never added.
+ */
+async function secondFactorPage(deps: WebDeps, reply: FastifyReply, c: PageContext, token: string | undefined) {
+  const { continuationToken, methods } = await deps.services.secondFactor.introspect(c.tenant, c.app, token);
+  if (methods.length <= 1) return sendSecondFactorCode(deps, reply, c, continuationToken, methods[0]?.id);
+  return reply.send(formPage({
+    tenant: c.tenant, nonce: c.nonce, title: 'Confirm it is you', action: `/${c.tenant.name}/login/mfa-method`, hidden: { ...c.hidden, ct: continuationToken },
+    submit: 'Send code', intro: 'We will send a verification code to the address you choose.',
+    fields: [{ name: 'method', label: 'Send the code to', type: 'choice', options: methods.map((m) => ({ value: m.id, label: m.login_hint })) }],
+  }));
+}
+
+/** Sends a code to the registered method `methodId` and asks for it (verified at /login/code). */
+async function sendSecondFactorCode({ services }: WebDeps, reply: FastifyReply, c: PageContext, token: string | undefined, methodId: string | undefined) {
+  const step = await services.secondFactor.challenge(c.tenant, c.app, { continuationToken: token, challengeType: 'oob', methodId });
   if (step.kind === 'redirect') throw new BatonError('invalid_request', step.reason);
   return reply.send(codePage({
     ...pageBase(c, { ct: step.continuationToken, mfa: '1' }), action: `/${c.tenant.name}/login/code`, title: 'Confirm it is you',

@@ -10,6 +10,7 @@ import { expiryIndexes } from './0007-expiry-indexes.js';
 import { requestCounters } from './0008-request-counters.js';
 import { refreshTokenExpiry } from './0009-refresh-token-expiry.js';
 import { continuationTokensByUser } from './0010-continuation-tokens-by-user.js';
+import { mfaRegistration } from './0011-mfa-registration.js';
 import { appScopes } from './0012-app-scopes.js';
 
 /** Migrations in order; names sort, and a released one never changes. */
@@ -25,6 +26,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '0008-request-counters': requestCounters,
     '0009-refresh-token-expiry': refreshTokenExpiry,
     '0010-continuation-tokens-by-user': continuationTokensByUser,
+    '0011-mfa-registration': mfaRegistration,
     '0012-app-scopes': appScopes,
   };
   return { getMigrations: async () => migrations };
