@@ -44,6 +44,7 @@ describe.each(engines)('tenant, app and user repositories on %s', (engine) => {
         redirectUris: ['https://app.example/cb', 'com.example.app://auth'], allowedOrigins: ['https://app.example'],
         requireMfa: true, allowRefreshTokenExport: true, allowSessionTransfer: true, acceptSessionTransfer: true,
         accessTokenTtl: 600, idTokenTtl: 300, refreshRetryWindow: 5, sessionIdleTtl: 7200, sessionAbsoluteTtl: 172_800,
+        scopes: ['orders.read', 'api://orders/.default'],
         userAttributes: [{ name: 'country', type: 'string', required: true, options: ['FR', 'GB'] }, { name: 'age', type: 'number', required: false }],
         createdAt: t0 + 1,
       });
