@@ -7,7 +7,6 @@ import { dpopProof } from '../../packages/server/test/support/dpop.js';
 import { freePort } from '../../packages/server/test/support/free-port.js';
 import type { TestServer } from '../../packages/server/test/support/test-server.js';
 
-const tsx = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
 
 /**
@@ -30,7 +29,8 @@ describe('the example protected API takes the DPoP htu from its configured publi
   /** `npm run example:api` on a free port, with `env` added; answers once it listens. */
   async function startApi(env: Record<string, string> = {}): Promise<{ port: number; process: BatonProcess }> {
     const port = await freePort();
-    const process = spawnProcess(globalThis.process.execPath, [tsx, main], {
+    // One process (no tsx wrapper around it), so stopping it closes its output too.
+    const process = spawnProcess(globalThis.process.execPath, ['--import', 'tsx', main], {
       env: { BATON_ISSUER_BASE: t.base, API_AUDIENCES: apps.watch.clientId, API_PORT: String(port), ...env },
     });
     for (let i = 0; i < 200; i++) {
