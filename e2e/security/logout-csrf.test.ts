@@ -1,9 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../packages/server/test/support/test-server.js';
-import { launchChromium } from '../msal/support/browser.js';
-import { startExampleWebApp, type RunningWebApp } from '../web/support/example-web-app.js';
-import { startAttackerSite, type AttackerSite } from './support/attacker-site.js';
+import type { TestServer } from '../../packages/server/test/support/test-server.js';
+import type { RunningWebApp } from '../web/support/example-web-app.js';
+import type { AttackerSite } from './support/attacker-site.js';
+import { click, heading, startVictimScene, type VictimScene } from './support/victim-browser.js';
 
 /**
  * Review finding 4 (logout CSRF), in headless Chromium. Ada is signed in to Baton and to
@@ -13,47 +13,19 @@ import { startAttackerSite, type AttackerSite } from './support/attacker-site.js
  * The shop's own logout (with the hint) still signs out at once.
  */
 describe('logout from another site asks first', { timeout: 60_000 }, () => {
-  let browser: Browser;
+  let scene: VictimScene;
   let t: TestServer;
   let shop: RunningWebApp;
   let help: RunningWebApp;
   let attacker: AttackerSite;
-  const contexts: BrowserContext[] = [];
+  const adasBrowser = () => scene.adasBrowser();
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    t = await startTestServer();
-    shop = await startExampleWebApp(t, { name: 'Shop' });
-    help = await startExampleWebApp(t, { name: 'Help centre' });
-    attacker = await startAttackerSite();
-    // Worse than a stranger's site: an origin the tenant allows (its single-page app, with a
-    // script injected). Cross-origin posts from it pass the CORS check, so only what this
-    // file is about stands in their way.
-    await t.registerApp({ name: 'Shop SPA', allowedOrigins: [attacker.origin] });
+    scene = await startVictimScene();
+    ({ t, shop, help, attacker } = scene);
   }, 60_000);
-  afterEach(async () => { await Promise.all(contexts.splice(0).map((c) => c.close())); });
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all([shop?.close(), help?.close(), attacker?.close()]);
-    await t?.close();
-  });
-
-  const heading = (page: Page, title: string) => page.getByRole('heading', { level: 1, name: title, exact: true }).waitFor({ timeout: 10_000 });
-  const click = (page: Page, name: string) => page.getByRole('button', { name, exact: true }).click();
-
-  /** Ada's browser, signed in to Baton and the shop at the hosted pages. */
-  async function adasBrowser(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext();
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${shop.origin}/login`);
-    await page.getByLabel('Email address').fill(t.user.email);
-    await click(page, 'Next');
-    await page.getByLabel('Password').fill(t.userPassword);
-    await click(page, 'Sign in');
-    await heading(page, 'Signed in as Ada Lovelace');
-    return { context, page };
-  }
+  afterEach(() => scene.closeBrowsers());
+  afterAll(() => scene?.close());
 
   /** Whether the browser is still signed in to Baton: another web app signs in silently, or is told login_required. */
   async function stillSignedIn(page: Page): Promise<boolean> {

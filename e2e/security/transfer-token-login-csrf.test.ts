@@ -1,13 +1,13 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../packages/server/src/core/model.js';
 import { handoffClient } from '../../packages/server/test/handoff/handoff-client.js';
 import { signInWithPassword } from '../../packages/server/test/support/http.js';
-import { startTestServer, type TestServer } from '../../packages/server/test/support/test-server.js';
+import type { TestServer } from '../../packages/server/test/support/test-server.js';
 import { newPkce } from '../../packages/server/test/web/web-client.js';
-import { launchChromium } from '../msal/support/browser.js';
-import { startExampleWebApp, type RunningWebApp } from '../web/support/example-web-app.js';
-import { startAttackerSite, type AttackerSite } from './support/attacker-site.js';
+import type { RunningWebApp } from '../web/support/example-web-app.js';
+import type { AttackerSite } from './support/attacker-site.js';
+import { click, heading, startVictimScene, type VictimScene } from './support/victim-browser.js';
 
 const malloryPassword = 'Mallory plants her own account 77';
 
@@ -20,50 +20,23 @@ const malloryPassword = 'Mallory plants her own account 77';
  * says "continue" her SSO session stays hers.
  */
 describe('a session transfer token from another site does not switch a signed-in browser', { timeout: 60_000 }, () => {
-  let browser: Browser;
+  let scene: VictimScene;
   let t: TestServer;
   let phone: App;
   let shop: RunningWebApp;
   let help: RunningWebApp;
   let attacker: AttackerSite;
-  const contexts: BrowserContext[] = [];
+  const adasBrowser = () => scene.adasBrowser();
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    t = await startTestServer();
+    scene = await startVictimScene();
+    ({ t, shop, help, attacker } = scene);
     ({ app: phone } = await t.registerApp({ name: 'Shop for iOS', allowSessionTransfer: true }));
-    shop = await startExampleWebApp(t, { name: 'Shop' });
-    help = await startExampleWebApp(t, { name: 'Help centre' });
-    attacker = await startAttackerSite();
-    // Worse than a stranger's site: an origin the tenant allows (its single-page app, with a
-    // script injected). Cross-origin posts from it pass the CORS check, so only what this
-    // file is about stands in their way.
-    await t.registerApp({ name: 'Shop SPA', allowedOrigins: [attacker.origin] });
     await t.services.accounts.create(t.tenant, { email: 'mallory@example.com', password: malloryPassword, displayName: 'Mallory Attacker', emailVerified: true });
   }, 60_000);
-  afterEach(async () => { await Promise.all(contexts.splice(0).map((c) => c.close())); });
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all([shop?.close(), help?.close(), attacker?.close()]);
-    await t?.close();
-  });
+  afterEach(() => scene.closeBrowsers());
+  afterAll(() => scene?.close());
 
-  const heading = (page: Page, title: string) => page.getByRole('heading', { level: 1, name: title, exact: true }).waitFor({ timeout: 10_000 });
-  const click = (page: Page, name: string) => page.getByRole('button', { name, exact: true }).click();
-
-  /** Ada's browser, signed in to Baton (and the shop) at the hosted pages. */
-  async function adasBrowser(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext();
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${shop.origin}/login`);
-    await page.getByLabel('Email address').fill(t.user.email);
-    await click(page, 'Next');
-    await page.getByLabel('Password').fill(t.userPassword);
-    await click(page, 'Sign in');
-    await heading(page, 'Signed in as Ada Lovelace');
-    return { context, page };
-  }
   /** Baton's SSO cookie in this browser (its path is the tenant's). */
   const ssoCookie = async (context: BrowserContext) => (await context.cookies(t.base)).find((c) => c.name === 'baton_sso')?.value;
 
