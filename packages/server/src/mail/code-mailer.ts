@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Mailer } from '../core/ports.js';
 import { renderCodeMessage } from './code-message.js';
 import { renderMethodAddedNotice } from './method-added-notice.js';
+import type { RenderedMail } from './rendered-mail.js';
 import { smtpFailure } from './smtp-failure.js';
 
 /**
@@ -32,11 +33,4 @@ export function createCodeMailer(options: { smtpUrl: string | undefined; mailFro
     sendCode: (m) => send(m.to, renderCodeMessage(m)),
     sendMethodAdded: (n) => send(n.to, renderMethodAddedNotice(n)),
   };
-}
-
-interface RenderedMail {
-  subject: string;
-  text: string;
-  html: string;
-  senderName: string | undefined;
 }

@@ -1,4 +1,5 @@
 import type { CodeMessage, CodePurpose } from '../core/ports.js';
+import { escapeHtml, senderNameShown, type RenderedMail } from './rendered-mail.js';
 
 const actions: Record<CodePurpose, string> = {
   'sign-up': 'finish creating your account',
@@ -8,17 +9,15 @@ const actions: Record<CodePurpose, string> = {
   register: 'add this address as a verification method',
 };
 
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 /**
  * The message carrying a one-time code, as plain text and HTML, and the sender's name. The
  * code must be the only run of 6-8 digits in it (mail clients and tests pick it out), so
  * the template holds no other long number (colours are named, not hex), and a tenant name
  * with six digits in a row (`shop-123456`) is left out of the message altogether.
  */
-export function renderCodeMessage(m: CodeMessage): { subject: string; text: string; html: string; senderName: string | undefined } {
+export function renderCodeMessage(m: CodeMessage): RenderedMail {
   const action = actions[m.purpose];
-  const senderName = /\d{6}/.test(m.senderName) ? undefined : m.senderName;
+  const senderName = senderNameShown(m.senderName);
   const subject = senderName ? `Your ${senderName} verification code` : 'Your verification code';
   const text = [
     `Use this code to ${action}:`,

@@ -1,6 +1,5 @@
 import type { MethodAddedNotice } from '../core/ports.js';
-
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { escapeHtml, senderNameShown, type RenderedMail } from './rendered-mail.js';
 
 /** Six or more digits in a row: what a reader (or a mail client) could take for a one-time code. */
 const codeLike = /\d{6,}/g;
@@ -11,8 +10,8 @@ const codeLike = /\d{6,}/g;
  * with six digits in a row is left out (as in code mails), and so are such runs in the
  * masked address, so the notice cannot be mistaken for a code mail or confuse one.
  */
-export function renderMethodAddedNotice(n: MethodAddedNotice): { subject: string; text: string; html: string; senderName: string | undefined } {
-  const senderName = /\d{6}/.test(n.senderName) ? undefined : n.senderName;
+export function renderMethodAddedNotice(n: MethodAddedNotice): RenderedMail {
+  const senderName = senderNameShown(n.senderName);
   const method = n.method.replace(codeLike, '***');
   const account = senderName ? `your ${senderName} account` : 'your account';
   const subject = 'A verification method was added to your account';
