@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import { assertThat, BatonError } from '../errors.js';
+import { BatonError } from '../errors.js';
 import type { Tenant, User } from '../model.js';
 import type { Repositories } from '../ports.js';
 import { hashPassword } from '../credentials/password-hasher.js';
@@ -14,11 +14,14 @@ export interface CreateUserInput {
   attributes?: Record<string, unknown>;
 }
 
+/** Not an address Baton can use, in the words MSAL reads as an invalid username (90100). */
+export const invalidUsername = (why?: string) =>
+  new BatonError('invalid_request', `The username parameter is empty or not valid${why ? `: ${why}` : ''}`, { errorCodes: [90100] });
+
 /** Lower-cases and trims an email address; refuses what is not one. */
 export function normalizeEmail(value: string | undefined): string {
   const email = (value ?? '').trim().toLowerCase();
-  assertThat(email.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email), 'invalid_request',
-    'The username parameter is empty or not valid', { errorCodes: [90100] });
+  if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw invalidUsername();
   return email;
 }
 
@@ -30,8 +33,7 @@ export function normalizeEmail(value: string | undefined): string {
  */
 export function normalizeNewEmail(value: string | undefined): string {
   const email = normalizeEmail(value);
-  assertThat(email.slice(email.lastIndexOf('@') + 1).split('.').every((label) => label !== ''), 'invalid_request',
-    'The username parameter is empty or not valid', { errorCodes: [90100] });
+  if (email.slice(email.lastIndexOf('@') + 1).split('.').some((label) => label === '')) throw invalidUsername();
   return email;
 }
 

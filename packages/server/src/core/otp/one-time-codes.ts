@@ -3,6 +3,7 @@ import { hmac, safeEqual } from '../../crypto/digest.js';
 import type { RequestThrottle } from '../abuse/request-throttle.js';
 import type { Clock } from '../clock.js';
 import { BatonError } from '../errors.js';
+import { invalidUsername } from '../accounts/account-service.js';
 import { AddressRefused } from './code-delivery.js';
 import type { Tenant } from '../model.js';
 import type { CodeMailer, CodePurpose, OneTimeCodeRepository } from '../ports.js';
@@ -90,7 +91,7 @@ export class OneTimeCodes {
 function refusedAddress(purpose: CodePurpose): BatonError {
   return purpose === 'mfa' || purpose === 'register'
     ? new BatonError('invalid_request', 'The mail server refuses this email address', { errorCodes: [901001] })
-    : new BatonError('invalid_request', 'The username parameter is empty or not valid: the mail server refuses this address', { errorCodes: [90100] });
+    : invalidUsername('the mail server refuses this address');
 }
 
 function randomDigits(length: number): string {
