@@ -18,12 +18,14 @@ async function rate(concurrency: number, budgetMs: number): Promise<number> {
   const deadline = performance.now() + budgetMs;
   let hashes = 0;
   const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < deadline) {
-      await hash(randomBytes(12).toString('base64url'), argon2Options);
-      hashes += 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        await hash(randomBytes(12).toString('base64url'), argon2Options);
+        hashes += 1;
+      }
+    }),
+  );
   return hashes / ((performance.now() - started) / 1000);
 }
 
@@ -32,4 +34,6 @@ const before = snapshot([process.pid]);
 const byConcurrency: Record<string, number> = {};
 for (const c of concurrencies) byConcurrency[c] = await rate(c, (seconds * 1000) / concurrencies.length);
 const { others } = cpuBetween(before, snapshot([process.pid]));
-process.stdout.write(`${JSON.stringify({ hashesPerSecond: Math.max(...Object.values(byConcurrency)), byConcurrency, others })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ hashesPerSecond: Math.max(...Object.values(byConcurrency)), byConcurrency, others })}\n`,
+);

@@ -12,7 +12,10 @@ import { percentiles, type LoadResult, type LoadSpec, type Scenario } from './li
 const spec = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as LoadSpec;
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-const formHeaders = (headers: Record<string, string>) => ({ 'content-type': 'application/x-www-form-urlencoded', ...headers });
+const formHeaders = (headers: Record<string, string>) => ({
+  'content-type': 'application/x-www-form-urlencoded',
+  ...headers,
+});
 
 interface Tally {
   flowLatencies: number[];
@@ -29,49 +32,81 @@ function requestsFor(scenario: Scenario, tally: Tally): Request[] {
   };
   switch (scenario.kind) {
     case 'fixed':
-      return [{ method: 'POST', path: scenario.path, headers: formHeaders(scenario.headers), body: form(scenario.form) }];
+      return [
+        { method: 'POST', path: scenario.path, headers: formHeaders(scenario.headers), body: form(scenario.form) },
+      ];
     case 'refresh': {
       const proof = scenario.dpop ? dpopProver(scenario.dpop.key, scenario.dpop.htu) : undefined;
-      return [{
-        method: 'POST',
-        path: scenario.path,
-        headers: formHeaders(scenario.headers),
-        setupRequest(request) {
-          const token = pool.shift();
-          if (token === undefined) throw new Error('The refresh-token pool ran dry: too many rotations failed');
-          const body = form({ ...scenario.form, refresh_token: token });
-          return proof ? { ...request, headers: { ...request.headers, dpop: proof() }, body } : { ...request, body };
+      return [
+        {
+          method: 'POST',
+          path: scenario.path,
+          headers: formHeaders(scenario.headers),
+          setupRequest(request) {
+            const token = pool.shift();
+            if (token === undefined) throw new Error('The refresh-token pool ran dry: too many rotations failed');
+            const body = form({ ...scenario.form, refresh_token: token });
+            return proof ? { ...request, headers: { ...request.headers, dpop: proof() }, body } : { ...request, body };
+          },
+          onResponse(status, body) {
+            if (status === 200) pool.push((JSON.parse(body) as { refresh_token: string }).refresh_token);
+            else noteFailure(status, body);
+          },
         },
-        onResponse(status, body) {
-          if (status === 200) pool.push((JSON.parse(body) as { refresh_token: string }).refresh_token);
-          else noteFailure(status, body);
-        },
-      }];
+      ];
     }
     case 'sign-in': {
       let nextAccount = -1;
       const path = (step: string) => `${scenario.tenantPath}/oauth2/v2.0/${step}`;
       const headers = formHeaders({});
       const continueWith = (status: number, body: string, context: Record<string, unknown>) => {
-        if (status === 200) context.continuation = (JSON.parse(body) as { continuation_token: string }).continuation_token;
+        if (status === 200)
+          context.continuation = (JSON.parse(body) as { continuation_token: string }).continuation_token;
         else noteFailure(status, body);
       };
       const continued = (request: Request, fields: Record<string, string>, context: Record<string, unknown>) =>
-        typeof context.continuation === 'string' ? { ...request, body: form({ client_id: scenario.clientId, continuation_token: context.continuation, ...fields }) } : null;
+        typeof context.continuation === 'string'
+          ? {
+              ...request,
+              body: form({ client_id: scenario.clientId, continuation_token: context.continuation, ...fields }),
+            }
+          : null;
       return [
         {
-          method: 'POST', path: path('initiate'), headers,
+          method: 'POST',
+          path: path('initiate'),
+          headers,
           setupRequest(request, context) {
             context.startedAt = performance.now();
             context.username ??= scenario.usernames[(nextAccount += 1) % scenario.usernames.length];
-            return { ...request, body: form({ client_id: scenario.clientId, username: context.username as string, challenge_type: 'password redirect' }) };
+            return {
+              ...request,
+              body: form({
+                client_id: scenario.clientId,
+                username: context.username as string,
+                challenge_type: 'password redirect',
+              }),
+            };
           },
           onResponse: continueWith,
         },
-        { method: 'POST', path: path('challenge'), headers, setupRequest: (request, context) => continued(request, { challenge_type: 'password redirect' }, context), onResponse: continueWith },
         {
-          method: 'POST', path: path('token'), headers,
-          setupRequest: (request, context) => continued(request, { grant_type: 'password', password: scenario.password, scope: 'openid profile offline_access' }, context),
+          method: 'POST',
+          path: path('challenge'),
+          headers,
+          setupRequest: (request, context) => continued(request, { challenge_type: 'password redirect' }, context),
+          onResponse: continueWith,
+        },
+        {
+          method: 'POST',
+          path: path('token'),
+          headers,
+          setupRequest: (request, context) =>
+            continued(
+              request,
+              { grant_type: 'password', password: scenario.password, scope: 'openid profile offline_access' },
+              context,
+            ),
           onResponse(status, body, context) {
             if (status === 200) tally.flowLatencies.push(performance.now() - (context.startedAt as number));
             else noteFailure(status, body);
@@ -84,7 +119,14 @@ function requestsFor(scenario: Scenario, tally: Tally): Request[] {
 
 async function run(seconds: number, requests: Request[]) {
   const latencies: number[] = [];
-  const instance = autocannon({ url: spec.url, connections: spec.connections, pipelining: 1, duration: seconds, timeout: 30, requests });
+  const instance = autocannon({
+    url: spec.url,
+    connections: spec.connections,
+    pipelining: 1,
+    duration: seconds,
+    timeout: 30,
+    requests,
+  });
   instance.on('response', (_client: unknown, status: number, _bytes: number, time: number) => {
     if (status >= 200 && status < 300) latencies.push(time);
   });
@@ -98,12 +140,20 @@ if (spec.warmupSeconds > 0) await run(spec.warmupSeconds, requestsFor(spec.scena
 const watched = [spec.serverPid, process.pid];
 const before = snapshot(watched);
 const { result, latencies } = await run(spec.seconds, requestsFor(spec.scenario, measured));
-const { processes: [server, loader], others } = cpuBetween(before, snapshot(watched));
+const {
+  processes: [server, loader],
+  others,
+} = cpuBetween(before, snapshot(watched));
 const seconds = result.duration;
 const firstFailure = warmup.firstFailure ?? measured.firstFailure;
-const flows = spec.scenario.kind === 'sign-in'
-  ? { count: measured.flowLatencies.length, rps: measured.flowLatencies.length / seconds, ...percentiles(measured.flowLatencies) }
-  : undefined;
+const flows =
+  spec.scenario.kind === 'sign-in'
+    ? {
+        count: measured.flowLatencies.length,
+        rps: measured.flowLatencies.length / seconds,
+        ...percentiles(measured.flowLatencies),
+      }
+    : undefined;
 const output: LoadResult = {
   ok: latencies.length,
   rps: latencies.length / seconds,

@@ -22,11 +22,19 @@ import { startBaton } from './servers/baton.js';
 
 const { values: flags } = parseArgs({
   options: {
-    write: { type: 'boolean', default: false }, seconds: { type: 'string', default: '12' }, warmup: { type: 'string', default: '3' },
-    attempts: { type: 'string', default: '3' }, profile: { type: 'string' },
+    write: { type: 'boolean', default: false },
+    seconds: { type: 'string', default: '12' },
+    warmup: { type: 'string', default: '3' },
+    attempts: { type: 'string', default: '3' },
+    profile: { type: 'string' },
   },
 });
-const setup = { connections: 10, seconds: Number(flags.seconds), warmupSeconds: Number(flags.warmup), attempts: Number(flags.attempts) };
+const setup = {
+  connections: 10,
+  seconds: Number(flags.seconds),
+  warmupSeconds: Number(flags.warmup),
+  attempts: Number(flags.attempts),
+};
 /**
  * Refresh-token lineages per server. A run that stops mid-request loses the successors
  * of the requests in flight (at most one per connection, twice per attempt with the
@@ -50,10 +58,21 @@ async function measure(label: string, server: { url: string; pid: number }, scen
   let best: LoadResult | undefined;
   for (let attempt = 1; attempt <= setup.attempts && !(best && best.cpu.others <= busyMachine); attempt += 1) {
     await quiet();
-    progress(`${label} (${setup.warmupSeconds} s warm-up + ${setup.seconds} s)${attempt > 1 ? `, attempt ${attempt}` : ''}`);
-    const result = await runLoad({ url: server.url, serverPid: server.pid, connections: setup.connections, warmupSeconds: setup.warmupSeconds, seconds: setup.seconds, scenario });
-    if (result.failed + result.errors > 0) progress(`  ${result.failed} non-2xx, ${result.errors} errors; first failure: ${result.firstFailure ?? 'n/a'}`);
-    if (result.cpu.others > busyMachine) progress(`  other processes used ${result.cpu.others.toFixed(2)} cores meanwhile: disturbed`);
+    progress(
+      `${label} (${setup.warmupSeconds} s warm-up + ${setup.seconds} s)${attempt > 1 ? `, attempt ${attempt}` : ''}`,
+    );
+    const result = await runLoad({
+      url: server.url,
+      serverPid: server.pid,
+      connections: setup.connections,
+      warmupSeconds: setup.warmupSeconds,
+      seconds: setup.seconds,
+      scenario,
+    });
+    if (result.failed + result.errors > 0)
+      progress(`  ${result.failed} non-2xx, ${result.errors} errors; first failure: ${result.firstFailure ?? 'n/a'}`);
+    if (result.cpu.others > busyMachine)
+      progress(`  other processes used ${result.cpu.others.toFixed(2)} cores meanwhile: disturbed`);
     if (!best || result.cpu.others < best.cpu.others) best = result;
     // a rotated token cannot be presented again: the next run goes on with the successors
     if (scenario.kind === 'refresh') scenario = { ...scenario, tokens: result.tokens ?? [] };
@@ -63,28 +82,52 @@ async function measure(label: string, server: { url: string; pid: number }, scen
 
 async function quiet(): Promise<void> {
   const others = await waitForQuiet(busyMachine);
-  if (others >= busyMachine) progress(`the machine is busy (${others.toFixed(2)} cores used by other processes); measuring anyway`);
+  if (others >= busyMachine)
+    progress(`the machine is busy (${others.toFixed(2)} cores used by other processes); measuring anyway`);
 }
 
-const basic = (id: string, secret: string) => ({ authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}` });
+const basic = (id: string, secret: string) => ({
+  authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`,
+});
 
 assertPinningAvailable(availableParallelism());
 
 progress('floor server');
 const floor = spawnPinned(serverCore, tsxArgs('servers/floor-server.ts'));
 const floorServer = { url: ((await floor.ready) as { url: string }).url, pid: floor.child.pid! };
-const floorResult = await measure('(c) floor', floorServer, { kind: 'fixed', path: '/token', headers: {}, form: { grant_type: 'refresh_token', client_id: 'floor', refresh_token: randomBytes(32).toString('base64url') } });
+const floorResult = await measure('(c) floor', floorServer, {
+  kind: 'fixed',
+  path: '/token',
+  headers: {},
+  form: { grant_type: 'refresh_token', client_id: 'floor', refresh_token: randomBytes(32).toString('base64url') },
+});
 await floor.stop();
 
 progress('oidc-provider');
-const peer = spawnPinned(serverCore, tsxArgs('servers/oidc-provider-server.ts'), { env: { BENCH_TOKENS: String(refreshLineages) }, stderr: 'ignore' });
-const peerInfo = (await peer.ready) as { url: string; refreshClientId: string; serviceClientId: string; serviceSecret: string; tokens: string[] };
+const peer = spawnPinned(serverCore, tsxArgs('servers/oidc-provider-server.ts'), {
+  env: { BENCH_TOKENS: String(refreshLineages) },
+  stderr: 'ignore',
+});
+const peerInfo = (await peer.ready) as {
+  url: string;
+  refreshClientId: string;
+  serviceClientId: string;
+  serviceSecret: string;
+  tokens: string[];
+};
 const peerServer = { url: peerInfo.url, pid: peer.child.pid! };
 const peerRefresh = await measure('(a) oidc-provider refresh', peerServer, {
-  kind: 'refresh', path: '/token', headers: {}, form: { grant_type: 'refresh_token', client_id: peerInfo.refreshClientId }, tokens: peerInfo.tokens,
+  kind: 'refresh',
+  path: '/token',
+  headers: {},
+  form: { grant_type: 'refresh_token', client_id: peerInfo.refreshClientId },
+  tokens: peerInfo.tokens,
 });
 const peerClientCredentials = await measure('(b) oidc-provider client_credentials', peerServer, {
-  kind: 'fixed', path: '/token', headers: basic(peerInfo.serviceClientId, peerInfo.serviceSecret), form: { grant_type: 'client_credentials', scope: 'api:read' },
+  kind: 'fixed',
+  path: '/token',
+  headers: basic(peerInfo.serviceClientId, peerInfo.serviceSecret),
+  form: { grant_type: 'client_credentials', scope: 'api:read' },
 });
 await peer.stop();
 
@@ -92,19 +135,37 @@ progress('Baton (CLI setup, baton serve, sign-ins and handoffs for the refresh p
 const baton = await startBaton(flags.profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${flags.profile}`] } : {});
 try {
   const tokenPath = `${baton.tenantPath}/oauth2/v2.0/token`;
-  const [plainTokens, dpopBound] = [await baton.refreshTokens(refreshLineages), await baton.dpopRefreshTokens(refreshLineages)];
+  const [plainTokens, dpopBound] = [
+    await baton.refreshTokens(refreshLineages),
+    await baton.dpopRefreshTokens(refreshLineages),
+  ];
   const batonRefresh = await measure('(a) Baton refresh', baton, {
-    kind: 'refresh', path: tokenPath, headers: {}, form: { grant_type: 'refresh_token', client_id: baton.publicClientId }, tokens: plainTokens,
+    kind: 'refresh',
+    path: tokenPath,
+    headers: {},
+    form: { grant_type: 'refresh_token', client_id: baton.publicClientId },
+    tokens: plainTokens,
   });
   const batonDpopRefresh = await measure('(e) Baton DPoP-bound refresh', baton, {
-    kind: 'refresh', path: tokenPath, headers: {}, form: { grant_type: 'refresh_token', client_id: baton.companionClientId },
-    tokens: dpopBound.tokens, dpop: { key: dpopBound.key, htu: baton.tokenUrl },
+    kind: 'refresh',
+    path: tokenPath,
+    headers: {},
+    form: { grant_type: 'refresh_token', client_id: baton.companionClientId },
+    tokens: dpopBound.tokens,
+    dpop: { key: dpopBound.key, htu: baton.tokenUrl },
   });
   const batonClientCredentials = await measure('(b) Baton client_credentials', baton, {
-    kind: 'fixed', path: tokenPath, headers: basic(baton.service.clientId, baton.service.secret), form: { grant_type: 'client_credentials', scope: 'api:read' },
+    kind: 'fixed',
+    path: tokenPath,
+    headers: basic(baton.service.clientId, baton.service.secret),
+    form: { grant_type: 'client_credentials', scope: 'api:read' },
   });
   const signIns = await measure('(d) Baton password sign-ins', baton, {
-    kind: 'sign-in', tenantPath: baton.tenantPath, clientId: baton.publicClientId, usernames: baton.usernames, password: baton.password,
+    kind: 'sign-in',
+    tenantPath: baton.tenantPath,
+    clientId: baton.publicClientId,
+    usernames: baton.usernames,
+    password: baton.password,
   });
   await baton.stop();
 
@@ -112,7 +173,13 @@ try {
   progress('(d) argon2id hashes/s on one core');
   const argon2 = spawnPinned(serverCore, [...tsxArgs('argon2-rate.ts'), String(Math.min(setup.seconds, 8)), '1,4']);
   const measurements: Measurements = {
-    batonRefresh, batonDpopRefresh, peerRefresh, batonClientCredentials, peerClientCredentials, floor: floorResult, signIns,
+    batonRefresh,
+    batonDpopRefresh,
+    peerRefresh,
+    batonClientCredentials,
+    peerClientCredentials,
+    floor: floorResult,
+    signIns,
     argon2: (await argon2.ready) as Measurements['argon2'],
   };
 
@@ -133,7 +200,8 @@ try {
  * bench/RESULTS.md; the text around them (the analysis) stays as it is.
  */
 function writeResults(report: string): void {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: join(import.meta.dirname, '..'), encoding: 'utf8' }).trim();
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: join(import.meta.dirname, '..'), encoding: 'utf8' }).trim();
   const dirty = git('status', '--porcelain', '--untracked-files=no') !== '';
   const args = process.argv.slice(2).join(' ');
   const command = `${process.env.BATON_LOG_LEVEL ? `BATON_LOG_LEVEL=${process.env.BATON_LOG_LEVEL} ` : ''}npm run bench${args ? ` -- ${args}` : ''}`;
@@ -151,9 +219,10 @@ function writeResults(report: string): void {
   const file = join(import.meta.dirname, 'RESULTS.md');
   const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const [start, stop] = [previous.indexOf(begin), previous.indexOf(end)];
-  const text = start >= 0 && stop > start
-    ? `${previous.slice(0, start)}${run}${previous.slice(stop + end.length)}`
-    : `# Benchmark results\n\n${run}\n${previous}`;
+  const text =
+    start >= 0 && stop > start
+      ? `${previous.slice(0, start)}${run}${previous.slice(stop + end.length)}`
+      : `# Benchmark results\n\n${run}\n${previous}`;
   writeFileSync(file, text);
   progress('wrote bench/RESULTS.md');
 }

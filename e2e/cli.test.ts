@@ -27,7 +27,8 @@ describe('the baton CLI with --json', () => {
     const exit = await runToEnd(spawnProcess('npx', ['baton', '--help'], { cwd: repoRoot }), 30_000);
     expect(exit.code).toBe(0);
     expect(exit.stdout).toMatch(/^Usage: baton /);
-    for (const command of ['serve', 'migrate', 'tenant', 'app', 'user', 'sessions', 'keys']) expect(exit.stdout).toContain(`  ${command}`);
+    for (const command of ['serve', 'migrate', 'tenant', 'app', 'user', 'sessions', 'keys'])
+      expect(exit.stdout).toContain(`  ${command}`);
   });
 
   it('migrate applies the schema once and reports it', async () => {
@@ -53,38 +54,102 @@ describe('the baton CLI with --json', () => {
   });
 
   it('tenant create --logo-url --color stores the theme of the hosted pages', async () => {
-    const created = await baton('tenant', 'create', 'themed', '--logo-url', 'https://cdn.example.com/logo.svg', '--color', '#0a7d4f');
+    const created = await baton(
+      'tenant',
+      'create',
+      'themed',
+      '--logo-url',
+      'https://cdn.example.com/logo.svg',
+      '--color',
+      '#0a7d4f',
+    );
     expect(created.code).toBe(0);
     const stored = await readStored(databaseUrl, (repos) => repos.tenants.findByName('themed'));
     expect(stored?.theme).toEqual({ logoUrl: 'https://cdn.example.com/logo.svg', color: '#0a7d4f' });
   });
 
   it('app create --type public prints a client_id and no secret, with every flag of the contract stored', async () => {
-    const created = await baton('app', 'create', '--tenant', 'acme', '--name', 'Phone app', '--type', 'public',
-      '--challenge-types', 'oob,password',
-      '--redirect-uri', 'com.example.phone://auth', '--redirect-uri', 'https://app.example.com/callback',
-      '--post-logout-redirect-uri', 'https://app.example.com/', '--post-logout-redirect-uri', 'https://app.example.com/bye',
-      '--allowed-origin', 'https://app.example.com', '--allowed-origin', 'https://admin.example.com',
-      '--require-mfa', '--mfa-registration', 'any-address', '--allow-refresh-token-export', '--allow-session-transfer', '--accept-session-transfer');
+    const created = await baton(
+      'app',
+      'create',
+      '--tenant',
+      'acme',
+      '--name',
+      'Phone app',
+      '--type',
+      'public',
+      '--challenge-types',
+      'oob,password',
+      '--redirect-uri',
+      'com.example.phone://auth',
+      '--redirect-uri',
+      'https://app.example.com/callback',
+      '--post-logout-redirect-uri',
+      'https://app.example.com/',
+      '--post-logout-redirect-uri',
+      'https://app.example.com/bye',
+      '--allowed-origin',
+      'https://app.example.com',
+      '--allowed-origin',
+      'https://admin.example.com',
+      '--require-mfa',
+      '--mfa-registration',
+      'any-address',
+      '--allow-refresh-token-export',
+      '--allow-session-transfer',
+      '--accept-session-transfer',
+    );
     expect(created.code).toBe(0);
     expect(created.json).toEqual({ client_id: expect.any(String) });
-    const stored = await readStored(databaseUrl, async (repos) => repos.apps.find((await repos.tenants.findByName('acme'))!.id, created.json.client_id));
+    const stored = await readStored(databaseUrl, async (repos) =>
+      repos.apps.find((await repos.tenants.findByName('acme'))!.id, created.json.client_id),
+    );
     expect(stored).toMatchObject({
-      name: 'Phone app', type: 'public', secretDigest: null, challengeTypes: ['oob', 'password'],
+      name: 'Phone app',
+      type: 'public',
+      secretDigest: null,
+      challengeTypes: ['oob', 'password'],
       redirectUris: ['com.example.phone://auth', 'https://app.example.com/callback'],
       postLogoutRedirectUris: ['https://app.example.com/', 'https://app.example.com/bye'],
       allowedOrigins: ['https://app.example.com', 'https://admin.example.com'],
-      requireMfa: true, mfaRegistration: 'any-address', allowRefreshTokenExport: true, allowSessionTransfer: true, acceptSessionTransfer: true,
+      requireMfa: true,
+      mfaRegistration: 'any-address',
+      allowRefreshTokenExport: true,
+      allowSessionTransfer: true,
+      acceptSessionTransfer: true,
     });
   });
 
   it('app create --type confidential prints a client_id and a client_secret; the flags default to off', async () => {
-    const created = await baton('app', 'create', '--tenant', 'acme', '--name', 'Backend', '--type', 'confidential', '--scope', 'orders.read', '--scope', 'api://orders/.default');
+    const created = await baton(
+      'app',
+      'create',
+      '--tenant',
+      'acme',
+      '--name',
+      'Backend',
+      '--type',
+      'confidential',
+      '--scope',
+      'orders.read',
+      '--scope',
+      'api://orders/.default',
+    );
     expect(created.code).toBe(0);
-    expect(created.json).toEqual({ client_id: expect.any(String), client_secret: expect.stringMatching(/^[\w-]{32,}$/) });
-    const stored = await readStored(databaseUrl, async (repos) => repos.apps.find((await repos.tenants.findByName('acme'))!.id, created.json.client_id));
+    expect(created.json).toEqual({
+      client_id: expect.any(String),
+      client_secret: expect.stringMatching(/^[\w-]{32,}$/),
+    });
+    const stored = await readStored(databaseUrl, async (repos) =>
+      repos.apps.find((await repos.tenants.findByName('acme'))!.id, created.json.client_id),
+    );
     expect(stored).toMatchObject({
-      type: 'confidential', requireMfa: false, mfaRegistration: 'own-address', allowRefreshTokenExport: false, allowSessionTransfer: false, acceptSessionTransfer: false,
+      type: 'confidential',
+      requireMfa: false,
+      mfaRegistration: 'own-address',
+      allowRefreshTokenExport: false,
+      allowSessionTransfer: false,
+      acceptSessionTransfer: false,
       scopes: ['orders.read', 'api://orders/.default'],
     });
     expect(stored!.secretDigest).not.toContain(created.json.client_secret);
@@ -99,12 +164,23 @@ describe('the baton CLI with --json', () => {
     const refused = await baton('app', 'create', '--tenant', 'acme', '--name', 'Refused app', flag, value);
     expect(refused.code).toBe(1);
     expect(refused.json).toEqual({ error: 'usage_error', error_description: expect.stringContaining(flag) });
-    const names = await readStored(databaseUrl, async (repos) => (await repos.apps.list((await repos.tenants.findByName('acme'))!.id)).map((a) => a.name));
+    const names = await readStored(databaseUrl, async (repos) =>
+      (await repos.apps.list((await repos.tenants.findByName('acme'))!.id)).map((a) => a.name),
+    );
     expect(names).not.toContain('Refused app');
   });
 
   it('user create prints {id}; sessions list and revoke --user answer for a user without sessions; keys rotate prints the new key', async () => {
-    const user = await baton('user', 'create', '--tenant', 'acme', '--email', 'grace@example.com', '--password', 'correct horse battery staple');
+    const user = await baton(
+      'user',
+      'create',
+      '--tenant',
+      'acme',
+      '--email',
+      'grace@example.com',
+      '--password',
+      'correct horse battery staple',
+    );
     expect(user.code).toBe(0);
     expect(user.json).toEqual({ id: expect.any(String) });
     const [listed, revoked, rotated] = await Promise.all([
@@ -125,16 +201,40 @@ describe('the baton CLI with --json', () => {
       baton('audit', 'list', '--tenant', 'acme', '--user', 'grace@example.com'),
     ]);
     expect([tenants.code, apps.code, audit.code]).toEqual([0, 0, 0]);
-    expect(tenants.json.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['acme', 'themed', 'json-first']));
-    expect(apps.json).toEqual(expect.arrayContaining([
-      expect.objectContaining({ name: 'Phone app', type: 'public', challenge_types: ['oob', 'password'], allowed_origins: ['https://app.example.com', 'https://admin.example.com'], require_mfa: true, mfa_registration: 'any-address' }),
-      expect.objectContaining({ name: 'Backend', type: 'confidential', require_mfa: false, mfa_registration: 'own-address', scopes: ['orders.read', 'api://orders/.default'] }),
-    ]));
+    expect(tenants.json.map((t: { name: string }) => t.name)).toEqual(
+      expect.arrayContaining(['acme', 'themed', 'json-first']),
+    );
+    expect(apps.json).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          name: 'Phone app',
+          type: 'public',
+          challenge_types: ['oob', 'password'],
+          allowed_origins: ['https://app.example.com', 'https://admin.example.com'],
+          require_mfa: true,
+          mfa_registration: 'any-address',
+        }),
+        expect.objectContaining({
+          name: 'Backend',
+          type: 'confidential',
+          require_mfa: false,
+          mfa_registration: 'own-address',
+          scopes: ['orders.read', 'api://orders/.default'],
+        }),
+      ]),
+    );
     expect(JSON.stringify(apps.json)).not.toMatch(/secret/);
-    const grace = await readStored(databaseUrl, async (repos) => repos.users.findByEmail((await repos.tenants.findByName('acme'))!.id, 'grace@example.com'));
-    expect(audit.json).toEqual([expect.objectContaining({
-      type: 'session.revoked', user_id: grace!.id, data: { reason: 'revoked_by_admin', sessions: [] }, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-    })]);
+    const grace = await readStored(databaseUrl, async (repos) =>
+      repos.users.findByEmail((await repos.tenants.findByName('acme'))!.id, 'grace@example.com'),
+    );
+    expect(audit.json).toEqual([
+      expect.objectContaining({
+        type: 'session.revoked',
+        user_id: grace!.id,
+        data: { reason: 'revoked_by_admin', sessions: [] },
+        at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      }),
+    ]);
   });
 
   it('user delete erases the account, prints its id and the sessions it signed out, and frees the address', async () => {
@@ -153,7 +253,9 @@ describe('the baton CLI with --json', () => {
 
   it('audit prune deletes the events older than the days given, and only those', async () => {
     const acme = (await readStored(databaseUrl, (repos) => repos.tenants.findByName('acme')))!;
-    await readStored(databaseUrl, (repos) => repos.audit.record({ tenantId: acme.id, type: 'test.old', createdAt: Date.now() - 40 * 86_400_000 }));
+    await readStored(databaseUrl, (repos) =>
+      repos.audit.record({ tenantId: acme.id, type: 'test.old', createdAt: Date.now() - 40 * 86_400_000 }),
+    );
     const before = (await baton('audit', 'list', '--tenant', 'acme', '--limit', '1000')).json.length;
     const pruned = await baton('audit', 'prune', '--older-than', '30', '--tenant', 'acme');
     expect(pruned.code).toBe(0);
@@ -170,16 +272,24 @@ describe('the baton CLI with --json', () => {
       const port = String((taken.address() as { port: number }).port);
       const failed = await runBatonJson(['serve'], { env: { ...env, BATON_PORT: port, BATON_HOST: '127.0.0.1' } });
       expect(failed.code).toBe(1);
-      expect(failed.json).toEqual({ error: 'configuration_error', error_description: expect.stringMatching(new RegExp(`Port ${port} .*already in use.*BATON_PORT`)) });
+      expect(failed.json).toEqual({
+        error: 'configuration_error',
+        error_description: expect.stringMatching(new RegExp(`Port ${port} .*already in use.*BATON_PORT`)),
+      });
     } finally {
       await new Promise((resolve) => taken.close(resolve));
     }
   });
 
   it('names the setting when the database cannot be reached', async () => {
-    const failed = await runBatonJson(['migrate'], { env: { ...env, BATON_DATABASE_URL: 'postgres://baton:x@127.0.0.1:1/baton' } });
+    const failed = await runBatonJson(['migrate'], {
+      env: { ...env, BATON_DATABASE_URL: 'postgres://baton:x@127.0.0.1:1/baton' },
+    });
     expect(failed.code).toBe(1);
-    expect(failed.json).toEqual({ error: 'database_unavailable', error_description: expect.stringMatching(/Cannot reach the database named by BATON_DATABASE_URL .*ECONNREFUSED/) });
+    expect(failed.json).toEqual({
+      error: 'database_unavailable',
+      error_description: expect.stringMatching(/Cannot reach the database named by BATON_DATABASE_URL .*ECONNREFUSED/),
+    });
   });
 
   it('backup copies the SQLite database into a new file that Baton can run on, and never overwrites one', async () => {
@@ -195,11 +305,15 @@ describe('the baton CLI with --json', () => {
   });
 
   it('backup refuses a PostgreSQL database and names the tool that backs it up, and a missing SQLite file without creating it', async () => {
-    const postgres = await runBatonJson(['backup', join(emptyFolder(), 'x.db')], { env: await isolatedBatonEnv('postgres') });
+    const postgres = await runBatonJson(['backup', join(emptyFolder(), 'x.db')], {
+      env: await isolatedBatonEnv('postgres'),
+    });
     expect(postgres.code).toBe(1);
     expect(postgres.json).toEqual({ error: 'backup_refused', error_description: expect.stringMatching(/pg_dump/) });
     const missing = join(emptyFolder(), 'nothing-here.db');
-    const none = await runBatonJson(['backup', join(emptyFolder(), 'y.db')], { env: { ...env, BATON_DATABASE_URL: missing } });
+    const none = await runBatonJson(['backup', join(emptyFolder(), 'y.db')], {
+      env: { ...env, BATON_DATABASE_URL: missing },
+    });
     expect(none.code).toBe(1);
     expect(none.json.error_description).toMatch(/no database at/);
     expect(existsSync(missing)).toBe(false);
@@ -210,19 +324,55 @@ describe('the baton CLI with --json', () => {
       ['a bad tenant name', ['tenant', 'create', 'Not A Name'], /tenant name is 1-63 lower-case letters/],
       ['a duplicate tenant', ['tenant', 'create', 'acme'], /tenant named "acme" already exists/],
       ['an unknown tenant', ['app', 'create', '--tenant', 'nowhere', '--name', 'x'], /Tenant "nowhere" not found/],
-      ['a weak password', ['user', 'create', '--tenant', 'acme', '--email', 'weak@example.com', '--password', 'password'], /password is too common/],
-      ['sessions revoke with neither --session nor --user', ['sessions', 'revoke', '--tenant', 'acme'], /exactly one of --session <id> or --user <email>/],
-      ['sessions revoke with both --session and --user', ['sessions', 'revoke', '--tenant', 'acme', '--session', 'x', '--user', 'grace@example.com'], /exactly one of --session <id> or --user <email>/],
+      [
+        'a weak password',
+        ['user', 'create', '--tenant', 'acme', '--email', 'weak@example.com', '--password', 'password'],
+        /password is too common/,
+      ],
+      [
+        'sessions revoke with neither --session nor --user',
+        ['sessions', 'revoke', '--tenant', 'acme'],
+        /exactly one of --session <id> or --user <email>/,
+      ],
+      [
+        'sessions revoke with both --session and --user',
+        ['sessions', 'revoke', '--tenant', 'acme', '--session', 'x', '--user', 'grace@example.com'],
+        /exactly one of --session <id> or --user <email>/,
+      ],
       ['an unknown command', ['frobnicate'], /unknown command 'frobnicate'/],
       ['no command', [], /name a command/],
-      ['a lifetime that is not a number of seconds', ['app', 'create', '--tenant', 'acme', '--name', 'Late', '--access-token-ttl=-5'], /--access-token-ttl .*whole number of seconds/],
+      [
+        'a lifetime that is not a number of seconds',
+        ['app', 'create', '--tenant', 'acme', '--name', 'Late', '--access-token-ttl=-5'],
+        /--access-token-ttl .*whole number of seconds/,
+      ],
       ['a command group without its command', ['tenant'], /name a command/],
       ['an unknown option', ['tenant', 'create', 'beta', '--colour', 'blue'], /unknown option '--colour'/],
-      ['a logo URL that is not https', ['tenant', 'create', 'gamma', '--logo-url', 'http://cdn.example.com/logo.svg'], /logo URL must be an https:\/\/ URL/],
-      ['a colour that is not one', ['tenant', 'create', 'delta', '--color', 'red;}body{display:none'], /theme colour must be/],
-      ['a missing required option', ['user', 'create', '--tenant', 'acme'], /required option '--email <email>' not specified/],
-      ['an audit limit out of range', ['audit', 'list', '--tenant', 'acme', '--limit', '0'], /--limit must be a whole number from 1 to 1000/],
-      ['a prune age that is not a number of days', ['audit', 'prune', '--older-than', 'soon'], /--older-than must be a whole number of days/],
+      [
+        'a logo URL that is not https',
+        ['tenant', 'create', 'gamma', '--logo-url', 'http://cdn.example.com/logo.svg'],
+        /logo URL must be an https:\/\/ URL/,
+      ],
+      [
+        'a colour that is not one',
+        ['tenant', 'create', 'delta', '--color', 'red;}body{display:none'],
+        /theme colour must be/,
+      ],
+      [
+        'a missing required option',
+        ['user', 'create', '--tenant', 'acme'],
+        /required option '--email <email>' not specified/,
+      ],
+      [
+        'an audit limit out of range',
+        ['audit', 'list', '--tenant', 'acme', '--limit', '0'],
+        /--limit must be a whole number from 1 to 1000/,
+      ],
+      [
+        'a prune age that is not a number of days',
+        ['audit', 'prune', '--older-than', 'soon'],
+        /--older-than must be a whole number of days/,
+      ],
     ])('%s', async (_case, args, message) => {
       const failed = await baton(...args);
       expect(failed.code).not.toBe(0);

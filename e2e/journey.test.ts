@@ -22,11 +22,20 @@ describe.each(engines)('a user journey across the CLI and the server on %s', (en
   let base: string;
   let clientId: string;
   const baton = (...args: string[]) => runBatonJson(args, { env });
-  const refresh = (refreshToken: string) => postForm(`${base}/oauth2/v2.0/token`, { client_id: clientId, grant_type: 'refresh_token', refresh_token: refreshToken });
+  const refresh = (refreshToken: string) =>
+    postForm(`${base}/oauth2/v2.0/token`, {
+      client_id: clientId,
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+    });
 
   beforeAll(async () => {
     const port = await freePort();
-    env = { ...(await isolatedBatonEnv(engine)), BATON_PORT: String(port), BATON_PUBLIC_URL: `http://127.0.0.1:${port}` };
+    env = {
+      ...(await isolatedBatonEnv(engine)),
+      BATON_PORT: String(port),
+      BATON_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    };
     const tenant = await baton('tenant', 'create', 'acme');
     if (tenant.code !== 0) throw new Error(tenant.stderr);
     // The server reads apps and users from the database on each request, so it may start while the CLI adds them.
@@ -66,12 +75,21 @@ describe.each(engines)('a user journey across the CLI and the server on %s', (en
   });
 
   it('lists the session with its device in `baton sessions list --json`', async () => {
-    const { payload } = await jwtVerify(accessTokenBeforeRotation, createRemoteJWKSet(new URL(jwksUri)), { issuer, audience: clientId });
+    const { payload } = await jwtVerify(accessTokenBeforeRotation, createRemoteJWKSet(new URL(jwksUri)), {
+      issuer,
+      audience: clientId,
+    });
     const listed = await baton('sessions', 'list', '--tenant', 'acme', '--user', email);
     expect(listed.code).toBe(0);
     expect(listed.json).toHaveLength(1);
     // Node's fetch names itself "node" in User-Agent, which is what names a device without MSAL's x-client-* headers.
-    expect(listed.json[0]).toMatchObject({ id: payload.sid, client_id: clientId, parent_id: null, status: 'active', device: { kind: 'primary', name: 'node' } });
+    expect(listed.json[0]).toMatchObject({
+      id: payload.sid,
+      client_id: clientId,
+      parent_id: null,
+      status: 'active',
+      device: { kind: 'primary', name: 'node' },
+    });
     expect(listed.json[0].device.id).toEqual(expect.any(String));
     sessionId = listed.json[0].id;
   });
@@ -88,7 +106,9 @@ describe.each(engines)('a user journey across the CLI and the server on %s', (en
     expect(rotated.json.kid).not.toBe(oldKid);
 
     const published = await getJson(jwksUri);
-    expect(published.body.keys.map((k: { kid: string }) => k.kid)).toEqual(expect.arrayContaining([oldKid, rotated.json.kid]));
+    expect(published.body.keys.map((k: { kid: string }) => k.kid)).toEqual(
+      expect.arrayContaining([oldKid, rotated.json.kid]),
+    );
 
     const next = await refresh(latestRefreshToken);
     expect(next.status).toBe(200);
@@ -109,7 +129,10 @@ describe.each(engines)('a user journey across the CLI and the server on %s', (en
   });
 
   it('revokes every session of the user with `sessions revoke --user`', async () => {
-    const [first, second] = await Promise.all([signInWithPassword(base, clientId, email, password), signInWithPassword(base, clientId, email, password)]);
+    const [first, second] = await Promise.all([
+      signInWithPassword(base, clientId, email, password),
+      signInWithPassword(base, clientId, email, password),
+    ]);
     expect([first.status, second.status]).toEqual([200, 200]);
     const revoked = await baton('sessions', 'revoke', '--tenant', 'acme', '--user', email);
     expect(revoked.code).toBe(0);

@@ -25,10 +25,19 @@ describe('@baton/sdk in headless Chromium', { timeout: 120_000 }, () => {
 
   beforeAll(async () => {
     browser = await launchChromium();
-    const bundle = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent' });
+    const bundle = await build({
+      entryPoints: [entry],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      write: false,
+      logLevel: 'silent',
+    });
     const sdk = bundle.outputFiles[0]!.text;
     pageServer = createServer((request, response) => {
-      if (request.url === '/sdk.js') return void response.writeHead(200, { 'content-type': 'text/javascript' }).end(sdk);
+      if (request.url === '/sdk.js')
+        return void response.writeHead(200, { 'content-type': 'text/javascript' }).end(sdk);
       response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>sdk</title>');
     });
     await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
@@ -45,15 +54,25 @@ describe('@baton/sdk in headless Chromium', { timeout: 120_000 }, () => {
 
   /** Runs `script` in the page with `sdk` (the bundle) and `args` in scope; a string, so the test runner does not rewrite its import. */
   const inPage = <T>(page: Page, script: string, args: Record<string, unknown>) =>
-    page.evaluate(`(async () => { const sdk = await import('/sdk.js'); const args = ${JSON.stringify(args)}; ${script} })()`) as Promise<T>;
+    page.evaluate(
+      `(async () => { const sdk = await import('/sdk.js'); const args = ${JSON.stringify(args)}; ${script} })()`,
+    ) as Promise<T>;
 
   it('signs in, keeps the session and non-extractable keys in IndexedDB across page loads, refreshes, and hands off with DPoP', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(origin);
-    const args = { base: t.base, phone: phoneApp.clientId, watch: watchApp.clientId, username: t.user.email, password: t.userPassword };
+    const args = {
+      base: t.base,
+      phone: phoneApp.clientId,
+      watch: watchApp.clientId,
+      username: t.user.email,
+      password: t.userPassword,
+    };
 
-    const first = await inPage<{ kind: string; username: string; extractable: boolean; jwk: unknown }>(page, `
+    const first = await inPage<{ kind: string; username: string; extractable: boolean; jwk: unknown }>(
+      page,
+      `
       const client = new sdk.NativeAuthClient({ baseUrl: args.base, clientId: args.phone, challengeTypes: ['password'], store: new sdk.IndexedDbStore() });
       const state = await client.signIn({ username: args.username });
       const wrong = await state.submitPassword('not the password');
@@ -62,11 +81,15 @@ describe('@baton/sdk in headless Chromium', { timeout: 120_000 }, () => {
       const keys = await new sdk.IndexedDbStore().keyPair('test-key', 'ECDSA');
       return { kind: result.kind, username: result.account.username, extractable: keys.privateKey.extractable,
         jwk: await crypto.subtle.exportKey('jwk', keys.publicKey) };
-    `, args);
+    `,
+      args,
+    );
     expect(first).toMatchObject({ kind: 'signed_in', username: t.user.email, extractable: false });
 
     await page.reload();
-    const second = await inPage<{ username: string; refreshed: boolean; jwk: unknown; exportRefused: boolean }>(page, `
+    const second = await inPage<{ username: string; refreshed: boolean; jwk: unknown; exportRefused: boolean }>(
+      page,
+      `
       const store = new sdk.IndexedDbStore();
       const client = new sdk.NativeAuthClient({ baseUrl: args.base, clientId: args.phone, challengeTypes: ['password'], store });
       const account = await client.getAccount();
@@ -76,10 +99,14 @@ describe('@baton/sdk in headless Chromium', { timeout: 120_000 }, () => {
       let exportRefused = false;
       try { account.exportRefreshToken(); } catch (e) { exportRefused = e.code === 'export_disabled'; }
       return { username: account.username, refreshed: before !== after, jwk: await crypto.subtle.exportKey('jwk', keys.publicKey), exportRefused };
-    `, args);
+    `,
+      args,
+    );
     expect(second).toEqual({ username: t.user.email, refreshed: true, jwk: first.jwk, exportRefused: true });
 
-    const handoff = await inPage<{ dpopBound: boolean; status: number; sub: string }>(page, `
+    const handoff = await inPage<{ dpopBound: boolean; status: number; sub: string }>(
+      page,
+      `
       const phone = await new sdk.NativeAuthClient({ baseUrl: args.base, clientId: args.phone, challengeTypes: ['password'], store: new sdk.IndexedDbStore() }).getAccount();
       const [phoneSide, widgetSide] = sdk.memoryTransportPair();
       const widget = new sdk.Companion({ baseUrl: args.base, clientId: args.watch, store: new sdk.IndexedDbStore({ name: 'widget' }) });
@@ -92,7 +119,9 @@ describe('@baton/sdk in headless Chromium', { timeout: 120_000 }, () => {
       await account.getAccessToken({ forceRefresh: true });
       const response = await account.fetch(args.base + '/oidc/userinfo');
       return { dpopBound: account.dpopBound, status: response.status, sub: (await response.json()).sub };
-    `, args);
+    `,
+      args,
+    );
     expect(handoff).toEqual({ dpopBound: true, status: 200, sub: t.user.id });
     const sessions = await t.services.sessions.list(t.tenant, t.user);
     expect(sessions.filter((s) => s.clientId === watchApp.clientId && s.device.kind === 'companion')).toHaveLength(1);

@@ -30,7 +30,9 @@ describe('baton serve on an empty folder', () => {
     env = { BATON_PORT: String(await freePort()) };
   });
   // A start that failed half-way must not hold the port against the next one.
-  afterEach(async () => { await server?.stop(); });
+  afterEach(async () => {
+    await server?.stop();
+  });
   afterAll(stopAllProcesses);
 
   let first: ReturnType<typeof startReport>;
@@ -47,10 +49,27 @@ describe('baton serve on an empty folder', () => {
     expect(discovery.body.issuer).toBe(`http://localhost:${env.BATON_PORT}/demo/v2.0`);
 
     // The demo app has no users yet: add one from the CLI in the same folder, then sign in with the printed client_id.
-    const user = await runBatonJson(['user', 'create', '--tenant', 'demo', '--email', 'newcomer@example.com', '--password', 'correct horse battery staple'], { env, cwd: folder });
+    const user = await runBatonJson(
+      [
+        'user',
+        'create',
+        '--tenant',
+        'demo',
+        '--email',
+        'newcomer@example.com',
+        '--password',
+        'correct horse battery staple',
+      ],
+      { env, cwd: folder },
+    );
     expect(user.code).toBe(0);
     const base = `http://localhost:${env.BATON_PORT}/demo`;
-    const signIn = await signInWithPassword(base, first.clientId, 'newcomer@example.com', 'correct horse battery staple');
+    const signIn = await signInWithPassword(
+      base,
+      first.clientId,
+      'newcomer@example.com',
+      'correct horse battery staple',
+    );
     expect(signIn.status).toBe(200);
     expect(signIn.body.refresh_token).toEqual(expect.any(String));
 
@@ -64,15 +83,27 @@ describe('baton serve on an empty folder', () => {
     expect(startReport(server.stdout())).toEqual(first);
     // The master key in ./data/ still opens the signing key, so the same user signs in again.
     const base = `http://localhost:${env.BATON_PORT}/demo`;
-    const signIn = await signInWithPassword(base, first.clientId, 'newcomer@example.com', 'correct horse battery staple');
+    const signIn = await signInWithPassword(
+      base,
+      first.clientId,
+      'newcomer@example.com',
+      'correct horse battery staple',
+    );
     expect(signIn.status).toBe(200);
-    const refreshed = await postForm(`${base}/oauth2/v2.0/token`, { client_id: first.clientId, grant_type: 'refresh_token', refresh_token: signIn.body.refresh_token });
+    const refreshed = await postForm(`${base}/oauth2/v2.0/token`, {
+      client_id: first.clientId,
+      grant_type: 'refresh_token',
+      refresh_token: signIn.body.refresh_token,
+    });
     expect(refreshed.status).toBe(200);
     expect((await server.stop('SIGTERM')).code).toBe(0);
 
     const stored = await readStored(join(folder, 'data', 'baton.db'), async (repos) => {
       const tenants = await repos.tenants.list();
-      return { tenants: tenants.map((t) => t.name), apps: (await repos.apps.list(tenants[0]!.id)).map((a) => a.clientId) };
+      return {
+        tenants: tenants.map((t) => t.name),
+        apps: (await repos.apps.list(tenants[0]!.id)).map((a) => a.clientId),
+      };
     });
     expect(stored).toEqual({ tenants: ['demo'], apps: [first.clientId] });
   });
@@ -83,7 +114,10 @@ describe('baton serve in production', () => {
 
   it('refuses to start without BATON_MASTER_KEY, with a clear message, and writes nothing', async () => {
     const folder = emptyFolder();
-    const exit = await runBaton(['serve'], { env: { NODE_ENV: 'production', BATON_PORT: String(await freePort()), BATON_PUBLIC_URL: 'https://id.example.com' }, cwd: folder });
+    const exit = await runBaton(['serve'], {
+      env: { NODE_ENV: 'production', BATON_PORT: String(await freePort()), BATON_PUBLIC_URL: 'https://id.example.com' },
+      cwd: folder,
+    });
     expect(exit.code).not.toBe(0);
     expect(exit.stderr).toBe('baton: BATON_MASTER_KEY is required when NODE_ENV=production\n');
     expect(exit.stdout).toBe('');

@@ -30,12 +30,16 @@ describe('npm run demo:watch', () => {
     // The phone handed off only after the code the watch showed matched its own.
     const shown = /\[watch\]\s+pairing code (\d{6})/.exec(exit.stdout)?.[1];
     expect(shown, exit.stdout).toBeDefined();
-    const confirmed = at(new RegExp(`\\[phone\\].*pairing code ${shown}, the watch shows ${shown}: they match, confirmed`));
+    const confirmed = at(
+      new RegExp(`\\[phone\\].*pairing code ${shown}, the watch shows ${shown}: they match, confirmed`),
+    );
     const paired = at(/\[watch\].*paired: own DPoP-bound session/);
     expect(confirmed).toBeLessThan(paired);
     expect(paired).toBeGreaterThan(steps[1]!);
     expect(paired).toBeLessThan(steps[3]!);
     // The watch works after the phone has gone: API calls between the phone's exit and the revocation.
-    expect(lines.slice(steps[2], steps[4]).filter((l) => /\[watch\].*GET \/api\/me -> 200 .*dpop: true/.test(l)).length).toBeGreaterThanOrEqual(3);
+    expect(
+      lines.slice(steps[2], steps[4]).filter((l) => /\[watch\].*GET \/api\/me -> 200 .*dpop: true/.test(l)).length,
+    ).toBeGreaterThanOrEqual(3);
   }, 100_000);
 });

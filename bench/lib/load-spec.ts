@@ -9,7 +9,14 @@ export type Scenario =
    * before, taken from a shared pool; each answer's successor goes back into the pool.
    * With `dpop`, the tokens are bound to that key and every request carries a fresh proof for `htu`.
    */
-  | { kind: 'refresh'; path: string; headers: Record<string, string>; form: Record<string, string>; tokens: string[]; dpop?: { key: JsonWebKey; htu: string } }
+  | {
+      kind: 'refresh';
+      path: string;
+      headers: Record<string, string>;
+      form: Record<string, string>;
+      tokens: string[];
+      dpop?: { key: JsonWebKey; htu: string };
+    }
   /**
    * A complete native-auth password sign-in: initiate, challenge, token. Each connection
    * signs in its own account of `usernames`, as real users do: guesses at one account
@@ -52,6 +59,9 @@ export interface LoadResult extends Latency {
 /** Nearest-rank percentiles of latencies in milliseconds. */
 export function percentiles(samples: number[]): Latency {
   const sorted = Float64Array.from(samples).sort();
-  const at = (q: number) => (sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!);
+  const at = (q: number) =>
+    sorted.length === 0
+      ? Number.NaN
+      : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
   return { p50: at(0.5), p99: at(0.99) };
 }

@@ -9,9 +9,14 @@ export const loadCore = 1;
 export function assertPinningAvailable(cores: number): void {
   const probe = spawnSync('taskset', ['-c', String(loadCore), 'true']);
   if (probe.error) {
-    throw new Error('The benchmark pins processes to cores with `taskset`, which is missing. Install util-linux (Debian/Ubuntu: `sudo apt-get install util-linux`).');
+    throw new Error(
+      'The benchmark pins processes to cores with `taskset`, which is missing. Install util-linux (Debian/Ubuntu: `sudo apt-get install util-linux`).',
+    );
   }
-  if (probe.status !== 0 || cores < 2) throw new Error(`The benchmark needs two cores (server on ${serverCore}, load on ${loadCore}); this machine offers ${cores}.`);
+  if (probe.status !== 0 || cores < 2)
+    throw new Error(
+      `The benchmark needs two cores (server on ${serverCore}, load on ${loadCore}); this machine offers ${cores}.`,
+    );
 }
 
 export interface PinnedProcess {
@@ -25,7 +30,11 @@ export interface PinnedProcess {
  * Runs `node <args>` pinned to `core` with `taskset`. The child announces itself with
  * one JSON line on stdout; its stderr goes to `stderr` (a file descriptor, or ignored).
  */
-export function spawnPinned(core: number, args: string[], options: { env?: NodeJS.ProcessEnv; stderr?: number | 'inherit' | 'ignore' } = {}): PinnedProcess {
+export function spawnPinned(
+  core: number,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; stderr?: number | 'inherit' | 'ignore' } = {},
+): PinnedProcess {
   const child = spawn('taskset', ['-c', String(core), process.execPath, ...args], {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', options.stderr ?? 'inherit'],

@@ -51,14 +51,26 @@ async function freePort(): Promise<number> {
  * apps and user are made with the CLI, as an operator would. `env` adds settings;
  * `nodeArgs` go to the server's node (e.g. `--cpu-prof`).
  */
-export async function startBaton(options: { env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<BatonUnderTest> {
+export async function startBaton(
+  options: { env?: Record<string, string>; nodeArgs?: string[] } = {},
+): Promise<BatonUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), 'baton-bench-'));
   const port = await freePort();
   const fullEnv = {
-    ...process.env, BATON_DATABASE_URL: join(dir, 'baton.db'), BATON_DATA_DIR: dir, BATON_MASTER_KEY: randomBytes(32).toString('base64'),
-    BATON_PORT: String(port), BATON_HOST: '127.0.0.1', BATON_PUBLIC_URL: `http://127.0.0.1:${port}`, ...options.env,
+    ...process.env,
+    BATON_DATABASE_URL: join(dir, 'baton.db'),
+    BATON_DATA_DIR: dir,
+    BATON_MASTER_KEY: randomBytes(32).toString('base64'),
+    BATON_PORT: String(port),
+    BATON_HOST: '127.0.0.1',
+    BATON_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ...options.env,
   };
-  const cli = async (...args: string[]) => JSON.parse((await run(process.execPath, [batonBin, ...args, '--json'], { env: fullEnv })).stdout) as Record<string, string>;
+  const cli = async (...args: string[]) =>
+    JSON.parse((await run(process.execPath, [batonBin, ...args, '--json'], { env: fullEnv })).stdout) as Record<
+      string,
+      string
+    >;
 
   const tenant = 'bench';
   const usernames = Array.from({ length: 10 }, (_, i) => `bench-user-${i}@example.com`);
@@ -66,22 +78,54 @@ export async function startBaton(options: { env?: Record<string, string>; nodeAr
   const password = `bench ${randomBytes(9).toString('base64url')}`;
   await cli('tenant', 'create', tenant);
   const [publicApp, serviceApp, companionApp] = await Promise.all([
-    cli('app', 'create', '--tenant', tenant, '--name', 'Bench native app', '--challenge-types', 'password,redirect', '--allow-session-transfer'),
-    cli('app', 'create', '--tenant', tenant, '--name', 'Bench service', '--type', 'confidential', '--scope', 'api:read'),
+    cli(
+      'app',
+      'create',
+      '--tenant',
+      tenant,
+      '--name',
+      'Bench native app',
+      '--challenge-types',
+      'password,redirect',
+      '--allow-session-transfer',
+    ),
+    cli(
+      'app',
+      'create',
+      '--tenant',
+      tenant,
+      '--name',
+      'Bench service',
+      '--type',
+      'confidential',
+      '--scope',
+      'api:read',
+    ),
     cli('app', 'create', '--tenant', tenant, '--name', 'Bench companion app', '--accept-session-transfer'),
     ...usernames.map((email) => cli('user', 'create', '--tenant', tenant, '--email', email, '--password', password)),
   ]);
 
-  const server = spawnPinned(serverCore, [...(options.nodeArgs ?? []), batonBin, 'serve', '--json'], { env: fullEnv, stderr: openSync(join(dir, 'baton.log'), 'a') });
+  const server = spawnPinned(serverCore, [...(options.nodeArgs ?? []), batonBin, 'serve', '--json'], {
+    env: fullEnv,
+    stderr: openSync(join(dir, 'baton.log'), 'a'),
+  });
   const { url } = (await server.ready) as { url: string };
   const tenantPath = `/${tenant}`;
   const publicClientId = publicApp!.client_id!;
   const companionClientId = companionApp!.client_id!;
-  const { token_endpoint: tokenUrl } = (await (await fetch(`${url}${tenantPath}/v2.0/.well-known/openid-configuration`)).json()) as { token_endpoint: string };
+  const { token_endpoint: tokenUrl } = (await (
+    await fetch(`${url}${tenantPath}/v2.0/.well-known/openid-configuration`)
+  ).json()) as { token_endpoint: string };
 
-  async function post(step: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Record<string, string>> {
+  async function post(
+    step: string,
+    fields: Record<string, string>,
+    headers: Record<string, string> = {},
+  ): Promise<Record<string, string>> {
     const response = await fetch(`${url}${tenantPath}/oauth2/v2.0/${step}`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams({ client_id: publicClientId, ...fields }),
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams({ client_id: publicClientId, ...fields }),
     });
     const body = (await response.json()) as Record<string, string>;
     if (response.status !== 200) throw new Error(`Baton ${step} answered ${response.status}: ${JSON.stringify(body)}`);
@@ -89,21 +133,38 @@ export async function startBaton(options: { env?: Record<string, string>; nodeAr
   }
   async function signIn(): Promise<string> {
     const initiated = await post('initiate', { username, challenge_type: 'password redirect' });
-    const challenged = await post('challenge', { continuation_token: initiated.continuation_token!, challenge_type: 'password redirect' });
-    const tokens = await post('token', { continuation_token: challenged.continuation_token!, grant_type: 'password', password, scope: 'openid profile offline_access' });
+    const challenged = await post('challenge', {
+      continuation_token: initiated.continuation_token!,
+      challenge_type: 'password redirect',
+    });
+    const tokens = await post('token', {
+      continuation_token: challenged.continuation_token!,
+      grant_type: 'password',
+      password,
+      scope: 'openid profile offline_access',
+    });
     return tokens.refresh_token!;
   }
   /** `count` results of `make`, four in flight at a time. */
   async function collect(count: number, make: () => Promise<string>): Promise<string[]> {
     const made: string[] = [];
-    await Promise.all(Array.from({ length: 4 }, async () => {
-      while (made.length < count) made.push(await make());
-    }));
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (made.length < count) made.push(await make());
+      }),
+    );
     return made.slice(0, count);
   }
 
   return {
-    url, pid: server.child.pid!, tenantPath, publicClientId, companionClientId, tokenUrl, usernames, password,
+    url,
+    pid: server.child.pid!,
+    tenantPath,
+    publicClientId,
+    companionClientId,
+    tokenUrl,
+    usernames,
+    password,
     service: { clientId: serviceApp!.client_id!, secret: serviceApp!.client_secret! },
     refreshTokens: (count) => collect(count, signIn),
     async dpopRefreshTokens(count) {
@@ -111,13 +172,24 @@ export async function startBaton(options: { env?: Record<string, string>; nodeAr
       const proof = dpopProver(key, tokenUrl);
       const tokens = await collect(count, async () => {
         const transfer = await post('token', {
-          grant_type: grantTypes.tokenExchange, subject_token: await signIn(), subject_token_type: tokenTypes.refreshToken,
-          requested_token_type: tokenTypes.sessionTransferToken, audience: companionClientId,
+          grant_type: grantTypes.tokenExchange,
+          subject_token: await signIn(),
+          subject_token_type: tokenTypes.refreshToken,
+          requested_token_type: tokenTypes.sessionTransferToken,
+          audience: companionClientId,
         });
-        const redeemed = await post('token', {
-          grant_type: grantTypes.tokenExchange, client_id: companionClientId, subject_token: transfer.access_token!, subject_token_type: tokenTypes.sessionTransferToken,
-        }, { dpop: proof() });
-        if (redeemed.token_type !== 'DPoP') throw new Error(`The handoff answered token_type ${redeemed.token_type}, not DPoP`);
+        const redeemed = await post(
+          'token',
+          {
+            grant_type: grantTypes.tokenExchange,
+            client_id: companionClientId,
+            subject_token: transfer.access_token!,
+            subject_token_type: tokenTypes.sessionTransferToken,
+          },
+          { dpop: proof() },
+        );
+        if (redeemed.token_type !== 'DPoP')
+          throw new Error(`The handoff answered token_type ${redeemed.token_type}, not DPoP`);
         return redeemed.refresh_token!;
       });
       return { key, tokens };

@@ -38,9 +38,16 @@ describe('@azure/msal-browser custom-auth against Baton in headless Chromium', {
     [t, pageServer] = await Promise.all([startTestServer(), servePage()]);
     const allowedOrigins = [pageServer.origin];
     web = (await t.registerApp({ name: 'Web', allowedOrigins })).app;
-    shop = (await t.registerApp({ name: 'Shop', allowedOrigins, userAttributes: [{ name: 'loyaltyTier', type: 'string', required: true, options: ['bronze', 'gold'] }] })).app;
+    shop = (
+      await t.registerApp({
+        name: 'Shop',
+        allowedOrigins,
+        userAttributes: [{ name: 'loyaltyTier', type: 'string', required: true, options: ['bronze', 'gold'] }],
+      })
+    ).app;
     bank = (await t.registerApp({ name: 'Bank', allowedOrigins, requireMfa: true })).app;
-    club = (await t.registerApp({ name: 'Club', allowedOrigins, requireMfa: true, mfaRegistration: 'any-address' })).app;
+    club = (await t.registerApp({ name: 'Club', allowedOrigins, requireMfa: true, mfaRegistration: 'any-address' }))
+      .app;
   }, 60_000);
   afterEach(async () => {
     const pages = opened.splice(0);
@@ -54,7 +61,13 @@ describe('@azure/msal-browser custom-auth against Baton in headless Chromium', {
   });
 
   /** The configuration docs/msal.md gives app developers: only authApiProxyUrl points at Baton. */
-  const msalConfig = (app: App, customAuth: Record<string, unknown> = { challengeTypes: ['password', 'oob'], capabilities: ['mfa_required', 'registration_required'] }) => ({
+  const msalConfig = (
+    app: App,
+    customAuth: Record<string, unknown> = {
+      challengeTypes: ['password', 'oob'],
+      capabilities: ['mfa_required', 'registration_required'],
+    },
+  ) => ({
     auth: { clientId: app.clientId, authority: 'https://baton.test/' },
     customAuth: { authApiProxyUrl: t.base, ...customAuth },
     cache: { cacheLocation: 'sessionStorage' },
@@ -68,7 +81,11 @@ describe('@azure/msal-browser custom-auth against Baton in headless Chromium', {
   }
 
   const createUser = (email: string, userPassword?: string) =>
-    t.services.accounts.create(t.tenant, { email, emailVerified: true, ...(userPassword ? { password: userPassword } : {}) });
+    t.services.accounts.create(t.tenant, {
+      email,
+      emailVerified: true,
+      ...(userPassword ? { password: userPassword } : {}),
+    });
 
   /** A new password user, signed in to the plain app in a fresh page. */
   async function newUserSignedIn(email: string): Promise<MsalPage> {
@@ -93,7 +110,11 @@ describe('@azure/msal-browser custom-auth against Baton in headless Chromium', {
   it('signs up with the password and attributes up front: code, completed, then signIn()', async () => {
     const client = await open(shop);
     const email = 'grace@example.com';
-    const started = await client.start('signUp', { username: email, password, attributes: { displayName: 'Grace Hopper', loyaltyTier: 'gold' } });
+    const started = await client.start('signUp', {
+      username: email,
+      password,
+      attributes: { displayName: 'Grace Hopper', loyaltyTier: 'gold' },
+    });
     expectState(started, 'SignUpCodeRequiredState', 'isCodeRequired');
     const code = await t.mail.nextCode(email);
     expect(started.details.codeLength).toBe(code.length);
@@ -105,7 +126,11 @@ describe('@azure/msal-browser custom-auth against Baton in headless Chromium', {
     expect(signedIn.account).toMatchObject({ username: email, name: 'Grace Hopper' });
 
     const user = await t.services.repos.users.findByEmail(t.tenant.id, email);
-    expect(user).toMatchObject({ emailVerified: true, displayName: 'Grace Hopper', attributes: { loyaltyTier: 'gold' } });
+    expect(user).toMatchObject({
+      emailVerified: true,
+      displayName: 'Grace Hopper',
+      attributes: { loyaltyTier: 'gold' },
+    });
     await expectSignedInThenSignOut(client, email);
   });
 
@@ -119,7 +144,9 @@ describe('@azure/msal-browser custom-auth against Baton in headless Chromium', {
     expectState(verified, 'SignUpPasswordRequiredState', 'isPasswordRequired');
     const withPassword = await client.step(verified, 'submitPassword', password);
     expectState(withPassword, 'SignUpAttributesRequiredState', 'isAttributesRequired');
-    expect(withPassword.details.requiredAttributes).toEqual([expect.objectContaining({ name: 'loyaltyTier', required: true })]);
+    expect(withPassword.details.requiredAttributes).toEqual([
+      expect.objectContaining({ name: 'loyaltyTier', required: true }),
+    ]);
 
     const completed = await client.step(withPassword, 'submitAttributes', { loyaltyTier: 'bronze' });
     expectState(completed, 'SignUpCompletedState', 'isCompleted');
@@ -185,7 +212,11 @@ describe('@azure/msal-browser custom-auth against Baton in headless Chromium', {
 
     const old = await client.start('signIn', { username: email, password });
     expect(old.error?.checks).toContain('isPasswordIncorrect');
-    expectState(await client.start('signIn', { username: email, password: newPassword }), 'SignInCompletedState', 'isCompleted');
+    expectState(
+      await client.start('signIn', { username: email, password: newPassword }),
+      'SignInCompletedState',
+      'isCompleted',
+    );
     await expectSignedInThenSignOut(client, email);
   });
 
@@ -197,7 +228,9 @@ describe('@azure/msal-browser custom-auth against Baton in headless Chromium', {
 
       const first = await client.start('signIn', { username: email, password });
       expectState(first, 'AuthMethodRegistrationRequiredState', 'isAuthMethodRegistrationRequired');
-      expect(first.details.authMethods).toEqual([expect.objectContaining({ id: 'email', challenge_type: 'oob', challenge_channel: 'email' })]);
+      expect(first.details.authMethods).toEqual([
+        expect.objectContaining({ id: 'email', challenge_type: 'oob', challenge_channel: 'email' }),
+      ]);
 
       // Knowing the password is not enough to plant a mailbox of one's own as the second factor.
       const planted = await client.registerMethod(first, 'mallory@example.org');
@@ -211,7 +244,9 @@ describe('@azure/msal-browser custom-auth against Baton in headless Chromium', {
       expectState(registered, 'AuthMethodRegistrationCompletedState', 'isCompleted');
       // Two factors, the password and the code, and the ID token says so.
       expect(registered.account).toMatchObject({ username: email, idTokenClaims: { amr: ['pwd', 'otp', 'mfa'] } });
-      expect(await t.services.repos.mfaMethods.list(registered.account!.homeAccountId.split('.')[0]!)).toEqual([expect.objectContaining({ type: 'email', target: email })]);
+      expect(await t.services.repos.mfaMethods.list(registered.account!.homeAccountId.split('.')[0]!)).toEqual([
+        expect.objectContaining({ type: 'email', target: email }),
+      ]);
       await expectSignedInThenSignOut(client, email);
     });
 
@@ -234,7 +269,9 @@ describe('@azure/msal-browser custom-auth against Baton in headless Chromium', {
 
       const later = await client.start('signIn', { username: email, password });
       expectState(later, 'MfaAwaitingState', 'isMfaRequired');
-      expect(later.details.authMethods).toEqual([expect.objectContaining({ challenge_type: 'oob', challenge_channel: 'email' })]);
+      expect(later.details.authMethods).toEqual([
+        expect.objectContaining({ challenge_type: 'oob', challenge_channel: 'email' }),
+      ]);
       const mfaChallenge = await client.requestMfaCode(later);
       expectState(mfaChallenge, 'MfaVerificationRequiredState', 'isVerificationRequired');
       const mfaCode = await t.mail.nextCode(second);
@@ -261,7 +298,12 @@ describe('@azure/msal-browser custom-auth against Baton in headless Chromium', {
     expect(refreshed.error, JSON.stringify(refreshed.error)).toBeUndefined();
     expect(refreshed).toMatchObject({ checks: ['isCompleted'], fromCache: false });
     expect(refreshed.accessToken).not.toBe(cached.accessToken);
-    expect(client.wire.some((call) => call.url.startsWith(`${t.base}/oauth2/v2.0/token?`) && call.body?.includes('grant_type=refresh_token'))).toBe(true);
+    expect(
+      client.wire.some(
+        (call) =>
+          call.url.startsWith(`${t.base}/oauth2/v2.0/token?`) && call.body?.includes('grant_type=refresh_token'),
+      ),
+    ).toBe(true);
 
     // Baton consumed generation 0 and issued generation 1, which MSAL now holds instead.
     const [currentRefreshToken] = await client.cachedRefreshTokens();
@@ -305,11 +347,17 @@ describe('@azure/msal-browser custom-auth against Baton in headless Chromium', {
   it('answers redirect (isRedirectRequired) when the client cannot serve the app: no challenge types, or MFA without the capabilities', async () => {
     const email = 'lise@example.com';
     await createUser(email, password);
-    const withoutChallengeTypes = await (await open(web, pageServer.origin, msalConfig(web, {}))).start('signIn', { username: email });
+    const withoutChallengeTypes = await (await open(web, pageServer.origin, msalConfig(web, {}))).start('signIn', {
+      username: email,
+    });
     expect(withoutChallengeTypes.error?.checks).toContain('isRedirectRequired');
-    const withoutCapabilities = await (await open(bank, pageServer.origin, msalConfig(bank, { challengeTypes: ['password'] }))).start('signIn', { username: email, password });
+    const withoutCapabilities = await (
+      await open(bank, pageServer.origin, msalConfig(bank, { challengeTypes: ['password'] }))
+    ).start('signIn', { username: email, password });
     expect(withoutCapabilities.error?.checks).toContain('isRedirectRequired');
-    expect(await t.services.repos.mfaMethods.list((await t.services.repos.users.findByEmail(t.tenant.id, email))!.id)).toEqual([]);
+    expect(
+      await t.services.repos.mfaMethods.list((await t.services.repos.users.findByEmail(t.tenant.id, email))!.id),
+    ).toEqual([]);
   });
 
   it('sends nothing to the authority: every request goes to the page or to Baton', () => {

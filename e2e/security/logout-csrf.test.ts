@@ -47,7 +47,11 @@ describe('logout from another site asks first', { timeout: 60_000 }, () => {
   }
 
   const logoutUrl = () => `${t.base}/oauth2/v2.0/logout`;
-  const backToShop = () => ({ post_logout_redirect_uri: `${shop.origin}/`, client_id: shop.app.clientId, state: 'from-mallory' });
+  const backToShop = () => ({
+    post_logout_redirect_uri: `${shop.origin}/`,
+    client_id: shop.app.clientId,
+    state: 'from-mallory',
+  });
 
   it('a link (GET) to the logout endpoint without id_token_hint shows "Sign out?" and signs nothing out', async () => {
     const { page } = await adasBrowser();
@@ -81,7 +85,13 @@ describe('logout from another site asks first', { timeout: 60_000 }, () => {
   it('a hint Baton did not sign counts as no hint', async () => {
     const { page } = await adasBrowser();
     const forged = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ iss: `${t.base}/v2.0`, aud: shop.app.clientId, sub: t.user.id })).toString('base64url')}.`;
-    await page.goto(attacker.publish('/forged-hint', { method: 'GET', action: logoutUrl(), fields: { ...backToShop(), id_token_hint: forged } }));
+    await page.goto(
+      attacker.publish('/forged-hint', {
+        method: 'GET',
+        action: logoutUrl(),
+        fields: { ...backToShop(), id_token_hint: forged },
+      }),
+    );
     await heading(page, 'Sign out?');
     expect(await stillSignedIn(page)).toBe(true);
   });
@@ -93,7 +103,13 @@ describe('logout from another site asks first', { timeout: 60_000 }, () => {
     // Same site as Baton (another port), so even the CSRF cookie comes along: only the token it lacks stops it.
     const { page } = await adasBrowser();
     const answer = page.waitForResponse((r) => r.url() === `${t.base}/logout/confirm`);
-    await page.goto(attacker.publish(`/confirm-${Object.keys(extra).length}`, { method: 'POST', action: `${t.base}/logout/confirm`, fields: { post_logout_redirect_uri: `${shop.origin}/`, ...extra } }));
+    await page.goto(
+      attacker.publish(`/confirm-${Object.keys(extra).length}`, {
+        method: 'POST',
+        action: `${t.base}/logout/confirm`,
+        fields: { post_logout_redirect_uri: `${shop.origin}/`, ...extra },
+      }),
+    );
     expect((await answer).status()).toBe(403);
     await heading(page, 'Something went wrong');
     expect(await shopSessionAlive(page)).toBe(true);
@@ -113,7 +129,9 @@ describe('logout from another site asks first', { timeout: 60_000 }, () => {
   it("the web app's own logout, with id_token_hint, signs out at once with no question", async () => {
     const { page } = await adasBrowser();
     const shown: string[] = [];
-    page.on('response', (r) => { if (r.url().startsWith(t.base) && r.status() === 200) shown.push(new URL(r.url()).pathname); });
+    page.on('response', (r) => {
+      if (r.url().startsWith(t.base) && r.status() === 200) shown.push(new URL(r.url()).pathname);
+    });
     await page.getByRole('link', { name: 'Sign out' }).click();
     await heading(page, 'Not signed in');
     expect(new URL(page.url()).origin).toBe(shop.origin);

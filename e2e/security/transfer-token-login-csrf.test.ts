@@ -32,13 +32,19 @@ describe('a session transfer token from another site does not switch a signed-in
     scene = await startVictimScene();
     ({ t, shop, help, attacker } = scene);
     ({ app: phone } = await t.registerApp({ name: 'Shop for iOS', allowSessionTransfer: true }));
-    await t.services.accounts.create(t.tenant, { email: 'mallory@example.com', password: malloryPassword, displayName: 'Mallory Attacker', emailVerified: true });
+    await t.services.accounts.create(t.tenant, {
+      email: 'mallory@example.com',
+      password: malloryPassword,
+      displayName: 'Mallory Attacker',
+      emailVerified: true,
+    });
   }, 60_000);
   afterEach(() => scene.closeBrowsers());
   afterAll(() => scene?.close());
 
   /** Baton's SSO cookie in this browser (its path is the tenant's). */
-  const ssoCookie = async (context: BrowserContext) => (await context.cookies(t.base)).find((c) => c.name === 'baton_sso')?.value;
+  const ssoCookie = async (context: BrowserContext) =>
+    (await context.cookies(t.base)).find((c) => c.name === 'baton_sso')?.value;
 
   /** Mallory's transfer token: her own native sign-in, handed off to `to`. */
   async function mallorysTransferToken(to: App = shop.app): Promise<string> {
@@ -51,7 +57,10 @@ describe('a session transfer token from another site does not switch a signed-in
   async function silentSsoUser(page: Page): Promise<string | null> {
     await page.goto(`${help.origin}/login?prompt=none`);
     await page.getByRole('heading', { level: 1 }).waitFor();
-    return page.locator('dt:text-is("Email") + dd').textContent({ timeout: 1_000 }).catch(() => null);
+    return page
+      .locator('dt:text-is("Email") + dd')
+      .textContent({ timeout: 1_000 })
+      .catch(() => null);
   }
 
   it("through the web app's login link: Baton asks, showing both accounts, and the SSO session stays Ada's", async () => {
@@ -59,7 +68,13 @@ describe('a session transfer token from another site does not switch a signed-in
     const adasCookie = await ssoCookie(context);
     expect(adasCookie).toEqual(expect.any(String));
     const transfer = await mallorysTransferToken();
-    await page.goto(attacker.publish('/prize', { method: 'GET', action: `${shop.origin}/login`, fields: { session_transfer_token: transfer } }));
+    await page.goto(
+      attacker.publish('/prize', {
+        method: 'GET',
+        action: `${shop.origin}/login`,
+        fields: { session_transfer_token: transfer },
+      }),
+    );
     await heading(page, 'Switch account?');
     expect(new URL(page.url()).origin).toBe(t.url);
     const text = await page.locator('main').textContent();
@@ -75,13 +90,22 @@ describe('a session transfer token from another site does not switch a signed-in
     const { context, page } = await adasBrowser();
     const adasCookie = await ssoCookie(context);
     const transfer = await mallorysTransferToken();
-    await page.goto(attacker.publish('/direct', {
-      method: 'GET', action: `${t.base}/oauth2/v2.0/authorize`,
-      fields: {
-        client_id: shop.app.clientId, redirect_uri: `${shop.origin}/callback`, response_type: 'code', scope: 'openid profile',
-        code_challenge: newPkce().challenge, code_challenge_method: 'S256', state: 'mallorys-state', session_transfer_token: transfer,
-      },
-    }));
+    await page.goto(
+      attacker.publish('/direct', {
+        method: 'GET',
+        action: `${t.base}/oauth2/v2.0/authorize`,
+        fields: {
+          client_id: shop.app.clientId,
+          redirect_uri: `${shop.origin}/callback`,
+          response_type: 'code',
+          scope: 'openid profile',
+          code_challenge: newPkce().challenge,
+          code_challenge_method: 'S256',
+          state: 'mallorys-state',
+          session_transfer_token: transfer,
+        },
+      }),
+    );
     await heading(page, 'Switch account?');
     expect(await ssoCookie(context)).toBe(adasCookie);
     expect(await silentSsoUser(page)).toBe('ada@example.com');
@@ -90,7 +114,13 @@ describe('a session transfer token from another site does not switch a signed-in
   it('Cancel keeps Ada signed in and tells the web app access_denied', async () => {
     const { context, page } = await adasBrowser();
     const adasCookie = await ssoCookie(context);
-    await page.goto(attacker.publish('/cancel', { method: 'GET', action: `${shop.origin}/login`, fields: { session_transfer_token: await mallorysTransferToken() } }));
+    await page.goto(
+      attacker.publish('/cancel', {
+        method: 'GET',
+        action: `${shop.origin}/login`,
+        fields: { session_transfer_token: await mallorysTransferToken() },
+      }),
+    );
     await heading(page, 'Switch account?');
     await click(page, 'Cancel');
     await heading(page, 'Sign-in did not complete');
@@ -103,7 +133,13 @@ describe('a session transfer token from another site does not switch a signed-in
   it('a forged answer from another site (no CSRF token) switches nothing', async () => {
     const { context, page } = await adasBrowser();
     const adasCookie = await ssoCookie(context);
-    await page.goto(attacker.publish('/forged', { method: 'POST', action: `${t.base}/login/switch`, fields: { transfer: await mallorysTransferToken(), csrf: 'guessed', request: 'guessed' } }));
+    await page.goto(
+      attacker.publish('/forged', {
+        method: 'POST',
+        action: `${t.base}/login/switch`,
+        fields: { transfer: await mallorysTransferToken(), csrf: 'guessed', request: 'guessed' },
+      }),
+    );
     await heading(page, 'Something went wrong');
     expect(await ssoCookie(context)).toBe(adasCookie);
     expect(await silentSsoUser(page)).toBe('ada@example.com');
@@ -124,7 +160,13 @@ describe('a session transfer token from another site does not switch a signed-in
     const { page } = await adasBrowser();
     const signedIn = await signInWithPassword(t.base, phone.clientId, t.user.email, t.userPassword);
     const transfer = await handoffClient(t, { phone, watch: shop.app }).transferToken(signedIn.body.refresh_token);
-    await page.goto(attacker.publish('/same', { method: 'GET', action: `${shop.origin}/login`, fields: { session_transfer_token: transfer } }));
+    await page.goto(
+      attacker.publish('/same', {
+        method: 'GET',
+        action: `${shop.origin}/login`,
+        fields: { session_transfer_token: transfer },
+      }),
+    );
     await heading(page, 'Signed in as Ada Lovelace');
     expect(new URL(page.url()).origin).toBe(shop.origin);
   });

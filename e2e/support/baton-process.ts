@@ -33,17 +33,27 @@ const running = new Set<BatonProcess>();
 
 /** The caller's environment as a user's shell would have it: no BATON_* and no NODE_ENV from the test runner. */
 function userEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('BATON_') && name !== 'NODE_ENV'));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('BATON_') && name !== 'NODE_ENV'),
+  );
   return { ...inherited, ...env };
 }
 
 /** Starts `file args` as a child process, tracked until it exits; see spawnBaton for `baton` itself. */
 export function spawnProcess(file: string, args: string[], options: SpawnOptions = {}): BatonProcess {
-  const child = spawn(file, args, { cwd: options.cwd ?? repoRoot, env: userEnv(options.env ?? {}), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(file, args, {
+    cwd: options.cwd ?? repoRoot,
+    env: userEnv(options.env ?? {}),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
   const exited = new Promise<Exit>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
@@ -102,7 +112,9 @@ export async function runBatonJson<T = any>(args: string[], options: SpawnOption
   try {
     return { ...exit, json: JSON.parse(exit.stdout) as T };
   } catch {
-    throw new Error(`baton ${args.join(' ')} --json did not print exactly one JSON value (exit ${exit.code}).\nstdout:\n${exit.stdout}\nstderr:\n${exit.stderr}`);
+    throw new Error(
+      `baton ${args.join(' ')} --json did not print exactly one JSON value (exit ${exit.code}).\nstdout:\n${exit.stdout}\nstderr:\n${exit.stderr}`,
+    );
   }
 }
 

@@ -44,12 +44,23 @@ describe('hosted pages and web-view SSO in headless Chromium', { timeout: 60_000
     browser = await launchChromium();
     t = await startTestServer();
     tenant = await t.services.tenants.create({ name: 'shop', displayName: 'Acme Shop', theme: { color: '#0a6b47' } });
-    ({ app: phone } = await t.services.apps.register(tenant, { name: 'Acme Shop for iOS', allowSessionTransfer: true }));
+    ({ app: phone } = await t.services.apps.register(tenant, {
+      name: 'Acme Shop for iOS',
+      allowSessionTransfer: true,
+    }));
     shop = await startExampleWebApp(t, {
-      tenant, name: 'Acme Shop', bearerAudiences: [phone.clientId], register: { userAttributes: [{ name: 'displayName', type: 'string', required: true }] },
+      tenant,
+      name: 'Acme Shop',
+      bearerAudiences: [phone.clientId],
+      register: { userAttributes: [{ name: 'displayName', type: 'string', required: true }] },
     });
     help = await startExampleWebApp(t, { tenant, name: 'Acme Help Centre' });
-    await t.services.accounts.create(tenant, { email: 'ada@example.com', password: adaPassword, displayName: 'Ada Lovelace', emailVerified: true });
+    await t.services.accounts.create(tenant, {
+      email: 'ada@example.com',
+      password: adaPassword,
+      displayName: 'Ada Lovelace',
+      emailVerified: true,
+    });
   }, 60_000);
   afterEach(async () => {
     const contexts = opened.splice(0);
@@ -68,20 +79,38 @@ describe('hosted pages and web-view SSO in headless Chromium', { timeout: 60_000
 
   /** A fresh browser (context) the size of a phone's web view. */
   async function open(options: { headers?: Record<string, string> } = {}): Promise<Opened> {
-    const context = await browser.newContext({ viewport: { width: 420, height: 720 }, ...(options.headers ? { extraHTTPHeaders: options.headers } : {}) });
+    const context = await browser.newContext({
+      viewport: { width: 420, height: 720 },
+      ...(options.headers ? { extraHTTPHeaders: options.headers } : {}),
+    });
     const page = await context.newPage();
     const o: Opened = { context, page, responses: [] };
-    page.on('response', (r) => o.responses.push({ url: r.url(), status: r.status(), html: (r.headers()['content-type'] ?? '').startsWith('text/html') }));
+    page.on('response', (r) =>
+      o.responses.push({
+        url: r.url(),
+        status: r.status(),
+        html: (r.headers()['content-type'] ?? '').startsWith('text/html'),
+      }),
+    );
     opened.push(o);
     return o;
   }
   /** Waits for the page whose <h1> is `title`. */
-  const heading = (page: Page, title: string) => page.getByRole('heading', { level: 1, name: title, exact: true }).waitFor({ timeout: 10_000 });
+  const heading = (page: Page, title: string) =>
+    page.getByRole('heading', { level: 1, name: title, exact: true }).waitFor({ timeout: 10_000 });
   const click = (page: Page, name: string) => page.getByRole('button', { name, exact: true }).click();
   /** The id of the element that has the focus (the page code runs in the browser, where `document` exists). */
-  const focused = (page: Page) => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id);
+  const focused = (page: Page) =>
+    page.evaluate(
+      () =>
+        (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id,
+    );
   /** The Baton pages (HTML answered 200) a browser was shown, by path. */
-  const batonPagesShown = (o: Opened, since = 0) => o.responses.slice(since).filter((r) => r.url.startsWith(batonBase()) && r.html && r.status === 200).map((r) => new URL(r.url).pathname);
+  const batonPagesShown = (o: Opened, since = 0) =>
+    o.responses
+      .slice(since)
+      .filter((r) => r.url.startsWith(batonBase()) && r.html && r.status === 200)
+      .map((r) => new URL(r.url).pathname);
 
   async function codeFor(page: Page, email: string) {
     await page.getByLabel('Verification code').fill(await t.mail.nextCode(email));
@@ -115,12 +144,20 @@ describe('hosted pages and web-view SSO in headless Chromium', { timeout: 60_000
     await page.goto(`${help.origin}/login`);
     await heading(page, 'Signed in as Ada Lovelace');
     expect(page.url()).toBe(`${help.origin}/`);
-    expect(o.responses.slice(before).some((r) => r.url.startsWith(`${batonBase()}/oauth2/v2.0/authorize`) && r.status === 303)).toBe(true);
+    expect(
+      o.responses
+        .slice(before)
+        .some((r) => r.url.startsWith(`${batonBase()}/oauth2/v2.0/authorize`) && r.status === 303),
+    ).toBe(true);
     expect(batonPagesShown(o, before)).toEqual([]);
   });
 
   it('signs in with an emailed code', async () => {
-    await t.services.accounts.create(tenant, { email: 'lin@example.com', displayName: 'Lin Codeonly', emailVerified: true });
+    await t.services.accounts.create(tenant, {
+      email: 'lin@example.com',
+      displayName: 'Lin Codeonly',
+      emailVerified: true,
+    });
     const { page } = await open();
     await page.goto(`${shop.origin}/login`);
     await page.getByLabel('Email address').fill('lin@example.com');
@@ -154,11 +191,19 @@ describe('hosted pages and web-view SSO in headless Chromium', { timeout: 60_000
     await page.getByLabel('Display name').fill('Grace Hopper');
     await click(page, 'Create account');
     await heading(page, 'Signed in as Grace Hopper');
-    expect(await t.services.accounts.findByEmail(tenant, 'grace@example.com')).toMatchObject({ displayName: 'Grace Hopper', emailVerified: true });
+    expect(await t.services.accounts.findByEmail(tenant, 'grace@example.com')).toMatchObject({
+      displayName: 'Grace Hopper',
+      emailVerified: true,
+    });
   });
 
   it('resets a forgotten password: email, code, new password, then signed in', async () => {
-    await t.services.accounts.create(tenant, { email: 'hedy@example.com', password: 'Frequency hopping since 1942', displayName: 'Hedy Lamarr', emailVerified: true });
+    await t.services.accounts.create(tenant, {
+      email: 'hedy@example.com',
+      password: 'Frequency hopping since 1942',
+      displayName: 'Hedy Lamarr',
+      emailVerified: true,
+    });
     const { page } = await open();
     await page.goto(`${shop.origin}/login`);
     await page.getByLabel('Email address').fill('hedy@example.com');
@@ -177,15 +222,23 @@ describe('hosted pages and web-view SSO in headless Chromium', { timeout: 60_000
     await page.getByLabel('New password').fill('Spread spectrum for everyone 2024');
     await click(page, 'Save and sign in');
     await heading(page, 'Signed in as Hedy Lamarr');
-    expect((await signInWithPassword(batonBase(), phone.clientId, 'hedy@example.com', 'Spread spectrum for everyone 2024')).status).toBe(200);
+    expect(
+      (await signInWithPassword(batonBase(), phone.clientId, 'hedy@example.com', 'Spread spectrum for everyone 2024'))
+        .status,
+    ).toBe(200);
   });
 
   it('shows an error page, never a redirect, for an unregistered redirect URI; and a signed-out page', async () => {
     const { page } = await open();
-    const response = await page.goto(`${batonBase()}/oauth2/v2.0/authorize?${new URLSearchParams({
-      client_id: shop.app.clientId, redirect_uri: 'https://evil.example/callback', response_type: 'code', code_challenge_method: 'S256',
-      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-    })}`);
+    const response = await page.goto(
+      `${batonBase()}/oauth2/v2.0/authorize?${new URLSearchParams({
+        client_id: shop.app.clientId,
+        redirect_uri: 'https://evil.example/callback',
+        response_type: 'code',
+        code_challenge_method: 'S256',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      })}`,
+    );
     expect(response?.status()).toBe(400);
     await heading(page, 'Something went wrong');
     expect(await page.getByRole('alert').textContent()).toMatch(/redirect_uri is not registered/);
@@ -203,7 +256,9 @@ describe('hosted pages and web-view SSO in headless Chromium', { timeout: 60_000
     await page.getByLabel('Password').fill(adaPassword);
     await click(page, 'Sign in');
     await heading(page, 'Signed in as Ada Lovelace');
-    await page.goto(`${batonBase()}/oauth2/v2.0/logout?${new URLSearchParams({ client_id: shop.app.clientId, post_logout_redirect_uri: `${shop.origin}/` })}`);
+    await page.goto(
+      `${batonBase()}/oauth2/v2.0/logout?${new URLSearchParams({ client_id: shop.app.clientId, post_logout_redirect_uri: `${shop.origin}/` })}`,
+    );
     await heading(page, 'Sign out?');
     await shots.take(page, 'sign-out-confirm');
     await click(page, 'Sign out');
@@ -218,12 +273,18 @@ describe('hosted pages and web-view SSO in headless Chromium', { timeout: 60_000
     async function phoneTransfer() {
       const signedIn = await signInWithPassword(batonBase(), phone.clientId, 'ada@example.com', adaPassword);
       expect(signedIn.status).toBe(200);
-      const transfer = await handoffClient({ ...t, base: batonBase() }, { phone, watch: shop.app }).transferToken(signedIn.body.refresh_token);
-      return { sessionId: decodeJwt(signedIn.body.id_token).sid as string, transfer, webViewUrl: `${shop.origin}/login?session_transfer_token=${encodeURIComponent(transfer)}` };
+      const transfer = await handoffClient({ ...t, base: batonBase() }, { phone, watch: shop.app }).transferToken(
+        signedIn.body.refresh_token,
+      );
+      return {
+        sessionId: decodeJwt(signedIn.body.id_token).sid as string,
+        transfer,
+        webViewUrl: `${shop.origin}/login?session_transfer_token=${encodeURIComponent(transfer)}`,
+      };
     }
     const shownSessionId = (page: Page) => page.locator('dt:text-is("Baton session") + dd').textContent();
 
-    it('opened with a session transfer token lands signed in with no prompt, a session below the app\'s; revoking the app session signs it out', async () => {
+    it("opened with a session transfer token lands signed in with no prompt, a session below the app's; revoking the app session signs it out", async () => {
       const phoneSession = await phoneTransfer();
       const o = await open();
       const { page } = o;
@@ -259,13 +320,20 @@ describe('hosted pages and web-view SSO in headless Chromium', { timeout: 60_000
     });
 
     it('opened in a view signed in as another user, asks before it switches', async () => {
-      await t.services.accounts.create(tenant, { email: 'alan@example.com', password: adaPassword, displayName: 'Alan Turing', emailVerified: true });
+      await t.services.accounts.create(tenant, {
+        email: 'alan@example.com',
+        password: adaPassword,
+        displayName: 'Alan Turing',
+        emailVerified: true,
+      });
       const o = await open();
       const { page } = o;
       await page.goto((await phoneTransfer()).webViewUrl);
       await heading(page, 'Signed in as Ada Lovelace');
       const alans = await signInWithPassword(batonBase(), phone.clientId, 'alan@example.com', adaPassword);
-      const transfer = await handoffClient({ ...t, base: batonBase() }, { phone, watch: shop.app }).transferToken(alans.body.refresh_token);
+      const transfer = await handoffClient({ ...t, base: batonBase() }, { phone, watch: shop.app }).transferToken(
+        alans.body.refresh_token,
+      );
       await page.goto(`${shop.origin}/login?session_transfer_token=${encodeURIComponent(transfer)}`);
       await heading(page, 'Switch account?');
       await shots.take(page, 'switch-account');
@@ -288,8 +356,20 @@ describe('hosted pages and web-view SSO in headless Chromium', { timeout: 60_000
 
   it('took a screenshot of every hosted page, and docs/hosted-pages.md shows each committed one', () => {
     const expected = [
-      'error', 'reset-code', 'reset-email', 'reset-password', 'sign-in-code', 'sign-in-identify', 'sign-in-password', 'sign-in-password-error',
-      'sign-out-confirm', 'sign-up', 'sign-up-attributes', 'sign-up-code', 'signed-out', 'switch-account',
+      'error',
+      'reset-code',
+      'reset-email',
+      'reset-password',
+      'sign-in-code',
+      'sign-in-identify',
+      'sign-in-password',
+      'sign-in-password-error',
+      'sign-out-confirm',
+      'sign-up',
+      'sign-up-attributes',
+      'sign-up-code',
+      'signed-out',
+      'switch-account',
     ];
     expect([...shots.taken].sort()).toEqual(expected);
     for (const name of expected) {

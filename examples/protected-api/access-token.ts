@@ -26,13 +26,22 @@ export class IssuerUnavailable extends Error {}
 export class AccessTokenVerifier {
   private metadata: Promise<IssuerMetadata> | undefined;
 
-  constructor(private readonly issuerBase: string, private readonly audiences: string[], private readonly now: () => number) {}
+  constructor(
+    private readonly issuerBase: string,
+    private readonly audiences: string[],
+    private readonly now: () => number,
+  ) {}
 
   async verify(token: string, scheme: Scheme): Promise<AccessTokenClaims> {
     const { issuer, jwks } = await this.issuer();
     try {
       const { payload } = await jwtVerify(token, jwks, {
-        issuer, audience: this.audiences, typ: 'at+jwt', algorithms: ['ES256', 'RS256'], currentDate: new Date(this.now()), requiredClaims: ['sub', 'exp'],
+        issuer,
+        audience: this.audiences,
+        typ: 'at+jwt',
+        algorithms: ['ES256', 'RS256'],
+        currentDate: new Date(this.now()),
+        requiredClaims: ['sub', 'exp'],
       });
       return payload as AccessTokenClaims;
     } catch {
@@ -55,11 +64,12 @@ export class AccessTokenVerifier {
     try {
       const response = await fetch(url);
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      document = await response.json() as typeof document;
+      document = (await response.json()) as typeof document;
     } catch (error) {
       throw new IssuerUnavailable(`Cannot read ${url}: ${(error as Error).message}`);
     }
-    if (typeof document.issuer !== 'string' || typeof document.jwks_uri !== 'string') throw new IssuerUnavailable(`${url} names no issuer or jwks_uri`);
+    if (typeof document.issuer !== 'string' || typeof document.jwks_uri !== 'string')
+      throw new IssuerUnavailable(`${url} names no issuer or jwks_uri`);
     return { issuer: document.issuer, jwks: createRemoteJWKSet(new URL(document.jwks_uri)) };
   }
 }

@@ -13,7 +13,11 @@ const realm = 'protected-api';
 
 /** Why a request is not authorized, in the scheme the client used. */
 export class AuthError extends Error {
-  constructor(readonly code: AuthErrorCode | null, readonly description: string, readonly scheme: Scheme | null = null) {
+  constructor(
+    readonly code: AuthErrorCode | null,
+    readonly description: string,
+    readonly scheme: Scheme | null = null,
+  ) {
     super(description);
   }
 
@@ -29,8 +33,14 @@ export class AuthError extends Error {
  */
 export function sendAuthError(reply: FastifyReply, error: AuthError): FastifyReply {
   const quoted = error.description.replace(/["\\]/g, "'");
-  const detail = (scheme: Scheme) => (error.code && error.scheme === scheme ? `, error="${error.code}", error_description="${quoted}"` : '');
-  const challenges = [`Bearer realm="${realm}"${detail('Bearer')}`, `DPoP realm="${realm}"${detail('DPoP')}, algs="${proofAlgorithms.join(' ')}"`];
-  const body = error.code ? { error: error.code, error_description: error.description } : { error_description: error.description };
+  const detail = (scheme: Scheme) =>
+    error.code && error.scheme === scheme ? `, error="${error.code}", error_description="${quoted}"` : '';
+  const challenges = [
+    `Bearer realm="${realm}"${detail('Bearer')}`,
+    `DPoP realm="${realm}"${detail('DPoP')}, algs="${proofAlgorithms.join(' ')}"`,
+  ];
+  const body = error.code
+    ? { error: error.code, error_description: error.description }
+    : { error_description: error.description };
   return reply.code(error.status).header('www-authenticate', challenges).header('cache-control', 'no-store').send(body);
 }

@@ -28,14 +28,31 @@ export async function authenticate(request: FastifyRequest, auth: Authenticator)
   const claims = await auth.tokens.verify(token, scheme);
   const jkt = claims.cnf?.jkt;
   if (scheme === 'Bearer') {
-    if (jkt !== undefined) throw new AuthError('invalid_token', 'This access token is DPoP-bound; send it as "Authorization: DPoP" with a proof', 'Bearer');
+    if (jkt !== undefined)
+      throw new AuthError(
+        'invalid_token',
+        'This access token is DPoP-bound; send it as "Authorization: DPoP" with a proof',
+        'Bearer',
+      );
     return { claims, dpop: false };
   }
-  if (typeof jkt !== 'string') throw new AuthError('invalid_token', 'This access token is not DPoP-bound; send it as "Authorization: Bearer"', 'DPoP');
+  if (typeof jkt !== 'string')
+    throw new AuthError(
+      'invalid_token',
+      'This access token is not DPoP-bound; send it as "Authorization: Bearer"',
+      'DPoP',
+    );
   const proof = request.headers.dpop;
-  if (proof === undefined) throw new AuthError('invalid_dpop_proof', 'A DPoP-bound access token needs a DPoP proof header', 'DPoP');
-  if (Array.isArray(proof) || proof.includes(',')) throw new AuthError('invalid_request', 'Send exactly one DPoP proof', 'DPoP');
-  await verifyDpopProof(proof, { method: request.method, url: `${auth.publicUrl}${request.url}`, accessToken: token, jkt }, auth.replay, auth.now());
+  if (proof === undefined)
+    throw new AuthError('invalid_dpop_proof', 'A DPoP-bound access token needs a DPoP proof header', 'DPoP');
+  if (Array.isArray(proof) || proof.includes(','))
+    throw new AuthError('invalid_request', 'Send exactly one DPoP proof', 'DPoP');
+  await verifyDpopProof(
+    proof,
+    { method: request.method, url: `${auth.publicUrl}${request.url}`, accessToken: token, jkt },
+    auth.replay,
+    auth.now(),
+  );
   return { claims, dpop: true };
 }
 
@@ -43,7 +60,11 @@ function credentials(request: FastifyRequest): { scheme: Scheme; token: string }
   const header = request.headers.authorization ?? '';
   const schemeName = /^(Bearer|DPoP)(?: |$)/i.exec(header)?.[1];
   // No credentials in a scheme this API speaks: RFC 6750 §3.1 answers with the challenges alone.
-  if (!schemeName) throw new AuthError(null, 'Send an access token: "Authorization: Bearer <token>", or "Authorization: DPoP <token>" with a DPoP proof');
+  if (!schemeName)
+    throw new AuthError(
+      null,
+      'Send an access token: "Authorization: Bearer <token>", or "Authorization: DPoP <token>" with a DPoP proof',
+    );
   const scheme: Scheme = schemeName.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
   const token = /^\S+ ([A-Za-z0-9\-._~+/]+=*)$/.exec(header)?.[1];
   if (!token) throw new AuthError('invalid_request', `The Authorization header must be "${scheme} <token>"`, scheme);

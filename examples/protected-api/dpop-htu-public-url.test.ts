@@ -2,7 +2,11 @@ import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnProcess, stopAllProcesses, type BatonProcess } from '../../e2e/support/baton-process.js';
-import { startHandoffServer, type HandoffApps, type HandoffClient } from '../../packages/server/test/handoff/handoff-client.js';
+import {
+  startHandoffServer,
+  type HandoffApps,
+  type HandoffClient,
+} from '../../packages/server/test/handoff/handoff-client.js';
 import { dpopProof } from '../../packages/server/test/support/dpop.js';
 import { freePort } from '../../packages/server/test/support/free-port.js';
 import type { TestServer } from '../../packages/server/test/support/test-server.js';
@@ -20,7 +24,9 @@ describe('the example protected API takes the DPoP htu from its configured publi
   let t: TestServer;
   let apps: HandoffApps;
   let client: HandoffClient;
-  beforeAll(async () => { ({ t, apps, client } = await startHandoffServer('sqlite')); });
+  beforeAll(async () => {
+    ({ t, apps, client } = await startHandoffServer('sqlite'));
+  });
   afterAll(async () => {
     await stopAllProcesses();
     await t?.close();
@@ -43,11 +49,16 @@ describe('the example protected API takes the DPoP htu from its configured publi
   /** GET /api/me over a raw connection, with the Host header the caller chooses (fetch would not let it). */
   function getMe(port: number, host: string, headers: Record<string, string>): Promise<{ status: number; body: any }> {
     return new Promise((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port, path: '/api/me', method: 'GET', headers: { ...headers, host } }, (res) => {
-        let text = '';
-        res.on('data', (chunk) => { text += chunk; });
-        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
-      });
+      const req = httpRequest(
+        { host: '127.0.0.1', port, path: '/api/me', method: 'GET', headers: { ...headers, host } },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk) => {
+            text += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+        },
+      );
       req.on('error', reject);
       req.end();
     });

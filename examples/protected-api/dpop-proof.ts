@@ -24,7 +24,12 @@ const refuse = (description: string) => new AuthError('invalid_dpop_proof', desc
  * access token (`ath`), has not been seen before, and its key is the one the token is
  * bound to.
  */
-export async function verifyDpopProof(proof: string, request: ProofRequest, replay: ReplayCache, now: number): Promise<void> {
+export async function verifyDpopProof(
+  proof: string,
+  request: ProofRequest,
+  replay: ReplayCache,
+  now: number,
+): Promise<void> {
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(proof);
@@ -33,10 +38,15 @@ export async function verifyDpopProof(proof: string, request: ProofRequest, repl
   }
   const jwk = header.jwk as JWK | undefined;
   if (header.typ !== 'dpop+jwt') throw refuse('The DPoP proof must have typ "dpop+jwt"');
-  if (!jwk || typeof jwk !== 'object' || 'd' in jwk || 'k' in jwk) throw refuse('The DPoP proof must carry a public key (jwk) and nothing private');
+  if (!jwk || typeof jwk !== 'object' || 'd' in jwk || 'k' in jwk)
+    throw refuse('The DPoP proof must carry a public key (jwk) and nothing private');
   let payload: Record<string, unknown>;
   try {
-    ({ payload } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: proofAlgorithms, currentDate: new Date(now) }));
+    ({ payload } = await jwtVerify(proof, EmbeddedJWK, {
+      typ: 'dpop+jwt',
+      algorithms: proofAlgorithms,
+      currentDate: new Date(now),
+    }));
   } catch {
     throw refuse('The DPoP proof signature or algorithm is not acceptable');
   }
@@ -45,11 +55,14 @@ export async function verifyDpopProof(proof: string, request: ProofRequest, repl
   if (iat * 1000 > now + proofWindow.futureSkewSeconds * 1000) throw refuse('The DPoP proof is issued in the future');
   if (iat * 1000 < now - proofWindow.maxAgeSeconds * 1000) throw refuse('The DPoP proof is too old');
   if (htm !== request.method) throw refuse(`The DPoP proof is for ${String(htm)}, not ${request.method}`);
-  if (typeof htu !== 'string' || withoutQuery(htu) !== withoutQuery(request.url)) throw refuse('The DPoP proof is for another URL (htu)');
-  if (ath !== createHash('sha256').update(request.accessToken).digest('base64url')) throw refuse('The DPoP proof is not bound to this access token (ath)');
+  if (typeof htu !== 'string' || withoutQuery(htu) !== withoutQuery(request.url))
+    throw refuse('The DPoP proof is for another URL (htu)');
+  if (ath !== createHash('sha256').update(request.accessToken).digest('base64url'))
+    throw refuse('The DPoP proof is not bound to this access token (ath)');
   if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256) throw refuse('The DPoP proof needs a jti');
   const jkt = await calculateJwkThumbprint(jwk);
-  if (jkt !== request.jkt) throw refuse('The DPoP proof is signed by another key than the one the access token is bound to');
+  if (jkt !== request.jkt)
+    throw refuse('The DPoP proof is signed by another key than the one the access token is bound to');
   const expiresAt = (iat + proofWindow.maxAgeSeconds + proofWindow.futureSkewSeconds) * 1000;
   if (!replay.remember(`${jkt}:${jti}`, expiresAt, now)) throw refuse('The DPoP proof was already used (replayed jti)');
 }

@@ -9,9 +9,14 @@ import { createProtectedApi } from './protected-api.js';
  *                      default http://127.0.0.1:<API_PORT>, where it listens
  */
 const issuerBase = process.env.BATON_ISSUER_BASE;
-const audiences = (process.env.API_AUDIENCES ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+const audiences = (process.env.API_AUDIENCES ?? '')
+  .split(',')
+  .map((a) => a.trim())
+  .filter(Boolean);
 if (!issuerBase || audiences.length === 0) {
-  process.stderr.write('Set BATON_ISSUER_BASE (e.g. http://localhost:8080/demo) and API_AUDIENCES (the client_ids it serves)\n');
+  process.stderr.write(
+    'Set BATON_ISSUER_BASE (e.g. http://localhost:8080/demo) and API_AUDIENCES (the client_ids it serves)\n',
+  );
   process.exit(1);
 }
 const port = Number(process.env.API_PORT ?? 4000);

@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHandoffServer, type HandoffApps, type HandoffClient } from '../../packages/server/test/handoff/handoff-client.js';
+import {
+  startHandoffServer,
+  type HandoffApps,
+  type HandoffClient,
+} from '../../packages/server/test/handoff/handoff-client.js';
 import { dpopProof, newDpopKey, type DpopKey, type ProofTweaks } from '../../packages/server/test/support/dpop.js';
 import { getJson, type HttpResult } from '../../packages/server/test/support/http.js';
 import { freePort } from '../../packages/server/test/support/free-port.js';
@@ -17,7 +21,12 @@ describe('the example protected API', () => {
   beforeAll(async () => {
     ({ t, apps, client } = await startHandoffServer('sqlite', { lifetimes: { accessTokenTtl: 60 } }));
     const port = await freePort();
-    api = createProtectedApi({ issuerBase: t.base, audiences: [apps.phone.clientId, apps.watch.clientId], publicUrl: `http://127.0.0.1:${port}`, now: () => t.clock.now() });
+    api = createProtectedApi({
+      issuerBase: t.base,
+      audiences: [apps.phone.clientId, apps.watch.clientId],
+      publicUrl: `http://127.0.0.1:${port}`,
+      now: () => t.clock.now(),
+    });
     meUrl = `${await api.listen({ port, host: '127.0.0.1' })}/api/me`;
   });
   afterAll(async () => {
@@ -32,7 +41,10 @@ describe('the example protected API', () => {
     me({ authorization: `DPoP ${accessToken}`, dpop: await proof(key, accessToken, tweaks) });
   /** A refusal as RFC 6750 / RFC 9449 write it: status, error body, and a challenge naming the error in `scheme`. */
   const expectRefused = (res: HttpResult, scheme: 'Bearer' | 'DPoP', error: string) => {
-    expect({ status: res.status, error: res.body?.error }, JSON.stringify(res.body)).toEqual({ status: error === 'invalid_request' ? 400 : 401, error });
+    expect({ status: res.status, error: res.body?.error }, JSON.stringify(res.body)).toEqual({
+      status: error === 'invalid_request' ? 400 : 401,
+      error,
+    });
     expect(res.body.error_description).toEqual(expect.any(String));
     expect(res.headers.get('www-authenticate')).toContain(`${scheme} realm="protected-api", error="${error}"`);
   };
@@ -41,7 +53,12 @@ describe('the example protected API', () => {
     const phone = await client.signIn();
     const res = await me({ authorization: `Bearer ${phone.accessToken}` });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body).toEqual({ sub: t.user.id, client_id: apps.phone.clientId, scope: expect.stringContaining('openid'), dpop: false });
+    expect(res.body).toEqual({
+      sub: t.user.id,
+      client_id: apps.phone.clientId,
+      scope: expect.stringContaining('openid'),
+      dpop: false,
+    });
   });
 
   it('answers a DPoP-bound token with a proof of its key', async () => {
@@ -55,7 +72,11 @@ describe('the example protected API', () => {
     const { companion } = await client.handOff();
     const at = companion.tokens.access_token;
     expectRefused(await me({ authorization: `Bearer ${at}` }), 'Bearer', 'invalid_token');
-    expectRefused(await me({ authorization: `Bearer ${at}`, dpop: await proof(companion.key, at) }), 'Bearer', 'invalid_token');
+    expectRefused(
+      await me({ authorization: `Bearer ${at}`, dpop: await proof(companion.key, at) }),
+      'Bearer',
+      'invalid_token',
+    );
   });
 
   it('refuses a proof from another key, and a DPoP-bound token without a proof', async () => {
@@ -77,9 +98,13 @@ describe('the example protected API', () => {
     const { companion } = await client.handOff();
     const at = companion.tokens.access_token;
     const tweaks: ProofTweaks[] = [
-      { claims: { ath: 'd3JvbmcgaGFzaA' } }, { claims: { ath: undefined } }, { claims: { htm: 'POST' } },
-      { claims: { htu: meUrl.replace('/api/me', '/api/other') } }, { claims: { iat: Math.floor(t.clock.now() / 1000) - 121 } },
-      { claims: { jti: undefined } }, { header: { typ: 'JWT' } },
+      { claims: { ath: 'd3JvbmcgaGFzaA' } },
+      { claims: { ath: undefined } },
+      { claims: { htm: 'POST' } },
+      { claims: { htu: meUrl.replace('/api/me', '/api/other') } },
+      { claims: { iat: Math.floor(t.clock.now() / 1000) - 121 } },
+      { claims: { jti: undefined } },
+      { header: { typ: 'JWT' } },
     ];
     for (const tweak of tweaks) expectRefused(await withProof(companion.key, at, tweak), 'DPoP', 'invalid_dpop_proof');
     expect((await withProof(companion.key, at)).status).toBe(200);
@@ -94,7 +119,12 @@ describe('the example protected API', () => {
     const other = await client.signIn(t.app);
     expectRefused(await me({ authorization: `Bearer ${other.accessToken}` }), 'Bearer', 'invalid_token');
     const port = await freePort();
-    const narrow = createProtectedApi({ issuerBase: t.base, audiences: [apps.watch.clientId], publicUrl: `http://127.0.0.1:${port}`, now: () => t.clock.now() });
+    const narrow = createProtectedApi({
+      issuerBase: t.base,
+      audiences: [apps.watch.clientId],
+      publicUrl: `http://127.0.0.1:${port}`,
+      now: () => t.clock.now(),
+    });
     try {
       const narrowUrl = `${await narrow.listen({ port, host: '127.0.0.1' })}/api/me`;
       const phone = await client.signIn();
@@ -105,14 +135,20 @@ describe('the example protected API', () => {
     const signIn = await client.signIn();
     const idToken = (await client.refresh(apps.phone, signIn.refreshToken)).body.id_token;
     expectRefused(await me({ authorization: `Bearer ${idToken}` }), 'Bearer', 'invalid_token');
-    expectRefused(await me({ authorization: `Bearer ${signIn.accessToken.slice(0, -4)}AAAA` }), 'Bearer', 'invalid_token');
+    expectRefused(
+      await me({ authorization: `Bearer ${signIn.accessToken.slice(0, -4)}AAAA` }),
+      'Bearer',
+      'invalid_token',
+    );
   });
 
   it('answers a request without credentials with both challenges and no error code', async () => {
     for (const headers of [{}, { authorization: 'Basic YWRhOnNlY3JldA==' }] as Array<Record<string, string>>) {
       const res = await me(headers);
       expect(res.status).toBe(401);
-      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="protected-api", DPoP realm="protected-api", algs="[^"]*ES256/);
+      expect(res.headers.get('www-authenticate')).toMatch(
+        /^Bearer realm="protected-api", DPoP realm="protected-api", algs="[^"]*ES256/,
+      );
       expect(res.headers.get('www-authenticate')).not.toContain('error=');
     }
     expectRefused(await me({ authorization: 'Bearer' }), 'Bearer', 'invalid_request');

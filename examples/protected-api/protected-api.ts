@@ -27,11 +27,18 @@ export interface ProtectedApiOptions {
  * `listen()` on the answer (or `inject()` in a test).
  */
 export function createProtectedApi(options: ProtectedApiOptions): FastifyInstance {
-  if (options.audiences.length === 0) throw new Error('The protected API needs at least one audience (a client_id it serves)');
-  if (!/^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(options.publicUrl)) throw new Error(`The protected API's public URL must be an http(s) URL without query or fragment, not "${options.publicUrl}"`);
+  if (options.audiences.length === 0)
+    throw new Error('The protected API needs at least one audience (a client_id it serves)');
+  if (!/^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(options.publicUrl))
+    throw new Error(
+      `The protected API's public URL must be an http(s) URL without query or fragment, not "${options.publicUrl}"`,
+    );
   const now = options.now ?? Date.now;
   const auth: Authenticator = {
-    tokens: new AccessTokenVerifier(options.issuerBase, options.audiences, now), replay: new ReplayCache(), now, publicUrl: options.publicUrl.replace(/\/$/, ''),
+    tokens: new AccessTokenVerifier(options.issuerBase, options.audiences, now),
+    replay: new ReplayCache(),
+    now,
+    publicUrl: options.publicUrl.replace(/\/$/, ''),
   };
   const app = Fastify({ logger: options.logger ?? false });
 
@@ -39,7 +46,10 @@ export function createProtectedApi(options: ProtectedApiOptions): FastifyInstanc
     if (error instanceof AuthError) return sendAuthError(reply, error);
     if (error instanceof IssuerUnavailable) {
       request.log.warn({ err: error }, 'issuer unavailable');
-      return reply.code(503).header('retry-after', '5').send({ error: 'temporarily_unavailable', error_description: 'The token issuer cannot be reached' });
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .send({ error: 'temporarily_unavailable', error_description: 'The token issuer cannot be reached' });
     }
     request.log.error({ err: error }, 'unexpected error');
     return reply.code(500).send({ error: 'server_error' });

@@ -21,8 +21,14 @@ const dir = mkdtempSync(join(tmpdir(), 'baton-watch-demo-'));
 const [batonPort, watchPort, apiPort] = [await freePort(), await freePort(), await freePort()];
 const publicUrl = `http://127.0.0.1:${batonPort}`;
 const env = {
-  ...process.env, BATON_DATABASE_URL: join(dir, 'baton.db'), BATON_MASTER_KEY: randomBytes(32).toString('base64'), BATON_PUBLIC_URL: publicUrl,
-  BATON_PORT: String(batonPort), BATON_LOG_LEVEL: 'info', BATON_SMTP_URL: '', NODE_ENV: 'development',
+  ...process.env,
+  BATON_DATABASE_URL: join(dir, 'baton.db'),
+  BATON_MASTER_KEY: randomBytes(32).toString('base64'),
+  BATON_PUBLIC_URL: publicUrl,
+  BATON_PORT: String(batonPort),
+  BATON_LOG_LEVEL: 'info',
+  BATON_SMTP_URL: '',
+  NODE_ENV: 'development',
 };
 const children: ReturnType<typeof start>[] = [];
 let closeApi = async () => {};
@@ -30,10 +36,19 @@ const timer = setTimeout(() => finish(1, 'the demo did not finish within 90 s'),
 
 say('demo', `setting up tenant "${tenant}" in ${dir} (access tokens live 5 s)`);
 await baton(['tenant', 'create', tenant], env);
-const phoneApp = await baton(['app', 'create', '--tenant', tenant, '--name', 'Phone app', '--challenge-types', 'oob', '--allow-session-transfer'], env);
-const watchApp = await baton(['app', 'create', '--tenant', tenant, '--name', 'Watch app', '--accept-session-transfer', '--access-token-ttl', '5'], env);
+const phoneApp = await baton(
+  ['app', 'create', '--tenant', tenant, '--name', 'Phone app', '--challenge-types', 'oob', '--allow-session-transfer'],
+  env,
+);
+const watchApp = await baton(
+  ['app', 'create', '--tenant', tenant, '--name', 'Watch app', '--accept-session-transfer', '--access-token-ttl', '5'],
+  env,
+);
 await baton(['user', 'create', '--tenant', tenant, '--email', user, '--name', 'Ada Lovelace'], env);
-say('demo', `phone app ${phoneApp.client_id} (--allow-session-transfer), watch app ${watchApp.client_id} (--accept-session-transfer), user ${user}`);
+say(
+  'demo',
+  `phone app ${phoneApp.client_id} (--allow-session-transfer), watch app ${watchApp.client_id} (--accept-session-transfer), user ${user}`,
+);
 
 const base = `${publicUrl}/${tenant}`;
 const server = start('serve', '', env, (line) => {
@@ -55,25 +70,45 @@ closeApi = () => api.close();
 say('demo', `protected API (examples/protected-api) on ${apiUrl}, serving the watch app's tokens`);
 
 let revoked = false;
-const watch = start('script', './watch.ts', {
-  ...env, BATON_BASE: base, WATCH_CLIENT_ID: watchApp.client_id, WATCH_PORT: String(watchPort), WATCH_STORE: join(dir, 'watch-store'), API_URL: apiUrl,
-}, (line) => {
-  say('watch', line);
-  // What the user would read on the watch and compare on the phone; the demo types it in for them.
-  const shown = /^pairing code (\d{6})$/.exec(line)?.[1];
-  if (shown) {
-    say('demo', `the watch shows ${shown}; typing it into the phone to compare`);
-    phone.stdin?.write(`${shown}\n`);
-  }
-  if (!revoked && line.startsWith(`refresh #${refreshesBeforeRevoke}:`)) {
-    revoked = true;
-    void revoke();
-  }
-});
+const watch = start(
+  'script',
+  './watch.ts',
+  {
+    ...env,
+    BATON_BASE: base,
+    WATCH_CLIENT_ID: watchApp.client_id,
+    WATCH_PORT: String(watchPort),
+    WATCH_STORE: join(dir, 'watch-store'),
+    API_URL: apiUrl,
+  },
+  (line) => {
+    say('watch', line);
+    // What the user would read on the watch and compare on the phone; the demo types it in for them.
+    const shown = /^pairing code (\d{6})$/.exec(line)?.[1];
+    if (shown) {
+      say('demo', `the watch shows ${shown}; typing it into the phone to compare`);
+      phone.stdin?.write(`${shown}\n`);
+    }
+    if (!revoked && line.startsWith(`refresh #${refreshesBeforeRevoke}:`)) {
+      revoked = true;
+      void revoke();
+    }
+  },
+);
 children.push(watch);
-const phone = start('script', './phone.ts', {
-  ...env, BATON_BASE: base, PHONE_CLIENT_ID: phoneApp.client_id, WATCH_CLIENT_ID: watchApp.client_id, WATCH_URL: `ws://127.0.0.1:${watchPort}`, DEMO_USER: user,
-}, (line) => say('phone', line));
+const phone = start(
+  'script',
+  './phone.ts',
+  {
+    ...env,
+    BATON_BASE: base,
+    PHONE_CLIENT_ID: phoneApp.client_id,
+    WATCH_CLIENT_ID: watchApp.client_id,
+    WATCH_URL: `ws://127.0.0.1:${watchPort}`,
+    DEMO_USER: user,
+  },
+  (line) => say('phone', line),
+);
 children.push(phone);
 
 const phoneCode = await exited(phone);
@@ -108,7 +143,13 @@ function parse(line: string): Record<string, unknown> | null {
 async function waitForBaton(url: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
     if (server.exitCode !== null) finish(1, 'Baton did not start');
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   finish(1, 'Baton did not answer within 20 s');

@@ -23,12 +23,19 @@ export function baton(args: string[], env: NodeJS.ProcessEnv): Promise<any> {
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`baton ${args.join(' ')} failed: ${err || out}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`baton ${args.join(' ')} failed: ${err || out}`)),
+    );
   });
 }
 
 /** Starts `baton serve`, a TypeScript script through tsx, or anything else, with each output line handed to `onLine`. */
-export function start(kind: 'serve' | 'script', target: string, env: NodeJS.ProcessEnv, onLine: (line: string) => void): ChildProcess {
+export function start(
+  kind: 'serve' | 'script',
+  target: string,
+  env: NodeJS.ProcessEnv,
+  onLine: (line: string) => void,
+): ChildProcess {
   const args = kind === 'serve' ? [batonBin, 'serve'] : [tsx, fileURLToPath(new URL(target, import.meta.url))];
   const child = spawn(process.execPath, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
   for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream! }).on('line', onLine);
@@ -36,5 +43,7 @@ export function start(kind: 'serve' | 'script', target: string, env: NodeJS.Proc
 }
 
 export function exited(child: ChildProcess): Promise<number | null> {
-  return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  return child.exitCode !== null
+    ? Promise.resolve(child.exitCode)
+    : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }

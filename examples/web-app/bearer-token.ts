@@ -20,7 +20,12 @@ export interface BearerUser {
 export class BearerTokens {
   private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
 
-  constructor(private readonly issuer: string, jwksUri: string, private readonly audiences: string[], private readonly now: () => number) {
+  constructor(
+    private readonly issuer: string,
+    jwksUri: string,
+    private readonly audiences: string[],
+    private readonly now: () => number,
+  ) {
     this.jwks = createRemoteJWKSet(new URL(jwksUri));
   }
 
@@ -31,12 +36,22 @@ export class BearerTokens {
     let payload: JWTPayload & { client_id?: string; scope?: string; sid?: string; cnf?: unknown };
     try {
       ({ payload } = await jwtVerify(token, this.jwks, {
-        issuer: this.issuer, audience: this.audiences, typ: 'at+jwt', algorithms: ['ES256', 'RS256'], currentDate: new Date(this.now()), requiredClaims: ['sub', 'exp'],
+        issuer: this.issuer,
+        audience: this.audiences,
+        typ: 'at+jwt',
+        algorithms: ['ES256', 'RS256'],
+        currentDate: new Date(this.now()),
+        requiredClaims: ['sub', 'exp'],
       }));
     } catch {
       return null;
     }
     if (payload.cnf !== undefined) return null;
-    return { sub: payload.sub!, clientId: payload.client_id ?? String(payload.aud), scope: payload.scope ?? '', sid: payload.sid };
+    return {
+      sub: payload.sub!,
+      clientId: payload.client_id ?? String(payload.aud),
+      scope: payload.scope ?? '',
+      sid: payload.sid,
+    };
   }
 }

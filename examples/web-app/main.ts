@@ -11,13 +11,21 @@ import { createWebApp } from './web-app.js';
 const issuerBase = process.env.BATON_ISSUER_BASE;
 const clientId = process.env.WEB_CLIENT_ID;
 if (!issuerBase || !clientId) {
-  process.stderr.write('Set BATON_ISSUER_BASE (e.g. http://localhost:8080/demo) and WEB_CLIENT_ID (the web app\'s client_id)\n');
+  process.stderr.write(
+    "Set BATON_ISSUER_BASE (e.g. http://localhost:8080/demo) and WEB_CLIENT_ID (the web app's client_id)\n",
+  );
   process.exit(1);
 }
 const port = Number(process.env.WEB_PORT ?? 3000);
 const app = await createWebApp({
-  issuerBase, clientId, publicUrl: process.env.WEB_PUBLIC_URL ?? `http://localhost:${port}`, logger: true,
-  bearerAudiences: (process.env.BEARER_AUDIENCES ?? '').split(',').map((a) => a.trim()).filter(Boolean),
+  issuerBase,
+  clientId,
+  publicUrl: process.env.WEB_PUBLIC_URL ?? `http://localhost:${port}`,
+  logger: true,
+  bearerAudiences: (process.env.BEARER_AUDIENCES ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean),
 });
 await app.listen({ port, host: '127.0.0.1' });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void app.close());

@@ -29,19 +29,33 @@ export function homePage(viewer: Viewer | null, notice?: string): string {
   const alert = notice ? `<p role="alert">${escape(notice)}</p>` : '';
   if (!viewer) return page('Not signed in', `${alert}<p><a href="/login">Sign in with Baton</a></p>`);
   const rows: Array<[string, string | undefined]> = [
-    ['Name', viewer.name], ['Email', viewer.email], ['Subject', viewer.sub], ['Baton session', viewer.sid], ['Token issued to', viewer.clientId],
+    ['Name', viewer.name],
+    ['Email', viewer.email],
+    ['Subject', viewer.sub],
+    ['Baton session', viewer.sid],
+    ['Token issued to', viewer.clientId],
   ];
-  const how = viewer.via === 'session'
-    ? `<p id="via">Signed in with this web app's own session (authorization code flow).</p>
+  const how =
+    viewer.via === 'session'
+      ? `<p id="via">Signed in with this web app's own session (authorization code flow).</p>
 <form method="post" action="/refresh"><button type="submit">Refresh tokens</button></form>
 <p><a href="/logout">Sign out</a></p>`
-    : `<p id="via">Signed in by the access token on this request (Authorization: Bearer). This web app has no session of its own: the next page needs the token again.</p>`;
-  return page(`Signed in as ${viewer.name ?? viewer.email ?? viewer.sub}`, `${alert}
-<dl>${rows.filter(([, v]) => v).map(([k, v]) => `<dt>${escape(k)}</dt><dd>${escape(v)}</dd>`).join('')}</dl>
-${how}`);
+      : `<p id="via">Signed in by the access token on this request (Authorization: Bearer). This web app has no session of its own: the next page needs the token again.</p>`;
+  return page(
+    `Signed in as ${viewer.name ?? viewer.email ?? viewer.sub}`,
+    `${alert}
+<dl>${rows
+      .filter(([, v]) => v)
+      .map(([k, v]) => `<dt>${escape(k)}</dt><dd>${escape(v)}</dd>`)
+      .join('')}</dl>
+${how}`,
+  );
 }
 
 /** A sign-in that came back with an error (`login_required` after `prompt=none`, say) or failed its checks. */
 export function errorPage(error: string, description: string | undefined): string {
-  return page('Sign-in did not complete', `<p role="alert"><strong id="error">${escape(error)}</strong> ${escape(description)}</p><p><a href="/login">Try again</a></p>`);
+  return page(
+    'Sign-in did not complete',
+    `<p role="alert"><strong id="error">${escape(error)}</strong> ${escape(description)}</p><p><a href="/login">Try again</a></p>`,
+  );
 }

@@ -21,10 +21,20 @@ export interface SignedIn {
  * (signature against the JWKS, issuer, audience, lifetime, nonce).
  */
 export class RelyingParty {
-  private constructor(readonly config: oidc.Configuration, private readonly redirectUri: string, private readonly now: () => number) {}
+  private constructor(
+    readonly config: oidc.Configuration,
+    private readonly redirectUri: string,
+    private readonly now: () => number,
+  ) {}
 
   /** `issuer` is `{BATON_PUBLIC_URL}/{tenant}/v2.0`; plain http is accepted only when `insecure` (development). */
-  static async discover(options: { issuer: string; clientId: string; redirectUri: string; insecure: boolean; now: () => number }): Promise<RelyingParty> {
+  static async discover(options: {
+    issuer: string;
+    clientId: string;
+    redirectUri: string;
+    insecure: boolean;
+    now: () => number;
+  }): Promise<RelyingParty> {
     const config = await oidc.discovery(new URL(options.issuer), options.clientId, undefined, oidc.None(), {
       ...(options.insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
     });
@@ -39,10 +49,20 @@ export class RelyingParty {
    * `session_transfer_token`, which signs it in without a prompt.
    */
   async startLogin(extra: Record<string, string> = {}): Promise<{ url: URL; pending: PendingLogin }> {
-    const pending = { state: oidc.randomState(), nonce: oidc.randomNonce(), codeVerifier: oidc.randomPKCECodeVerifier() };
+    const pending = {
+      state: oidc.randomState(),
+      nonce: oidc.randomNonce(),
+      codeVerifier: oidc.randomPKCECodeVerifier(),
+    };
     const url = oidc.buildAuthorizationUrl(this.config, {
-      ...extra, redirect_uri: this.redirectUri, response_type: 'code', scope: 'openid profile offline_access',
-      state: pending.state, nonce: pending.nonce, code_challenge: await oidc.calculatePKCECodeChallenge(pending.codeVerifier), code_challenge_method: 'S256',
+      ...extra,
+      redirect_uri: this.redirectUri,
+      response_type: 'code',
+      scope: 'openid profile offline_access',
+      state: pending.state,
+      nonce: pending.nonce,
+      code_challenge: await oidc.calculatePKCECodeChallenge(pending.codeVerifier),
+      code_challenge_method: 'S256',
     });
     return { url, pending };
   }
@@ -50,7 +70,10 @@ export class RelyingParty {
   /** Checks the redirect back (state, `iss`, errors), redeems the code with the PKCE verifier and validates the ID token. */
   async finishLogin(callbackUrl: URL, pending: PendingLogin): Promise<SignedIn> {
     const tokens = await oidc.authorizationCodeGrant(this.config, callbackUrl, {
-      pkceCodeVerifier: pending.codeVerifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true,
+      pkceCodeVerifier: pending.codeVerifier,
+      expectedState: pending.state,
+      expectedNonce: pending.nonce,
+      idTokenExpected: true,
     });
     return this.signedIn(tokens);
   }
@@ -63,14 +86,20 @@ export class RelyingParty {
 
   /** RP-initiated logout at Baton, coming back to `returnTo` (registered with --post-logout-redirect-uri). */
   logoutUrl(signedIn: SignedIn | undefined, returnTo: string): URL {
-    return oidc.buildEndSessionUrl(this.config, { post_logout_redirect_uri: returnTo, ...(signedIn ? { id_token_hint: signedIn.idToken } : {}) });
+    return oidc.buildEndSessionUrl(this.config, {
+      post_logout_redirect_uri: returnTo,
+      ...(signedIn ? { id_token_hint: signedIn.idToken } : {}),
+    });
   }
 
   private signedIn(tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers): SignedIn {
     const claims = tokens.claims();
     if (!claims || !tokens.id_token) throw new Error('The token response has no ID token');
     return {
-      claims, idToken: tokens.id_token, accessToken: tokens.access_token, refreshToken: tokens.refresh_token,
+      claims,
+      idToken: tokens.id_token,
+      accessToken: tokens.access_token,
+      refreshToken: tokens.refresh_token,
       expiresAt: this.now() + (tokens.expiresIn() ?? 0) * 1000,
     };
   }

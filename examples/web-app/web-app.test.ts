@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExampleWebApp, type RunningWebApp } from '../../e2e/web/support/example-web-app.js';
 import type { App } from '../../packages/server/src/core/model.js';
-import { handoffClient, startHandoffServer, type HandoffClient } from '../../packages/server/test/handoff/handoff-client.js';
+import {
+  handoffClient,
+  startHandoffServer,
+  type HandoffClient,
+} from '../../packages/server/test/handoff/handoff-client.js';
 import { postForm, signInWithPassword } from '../../packages/server/test/support/http.js';
 import type { TestServer } from '../../packages/server/test/support/test-server.js';
 import { titleOf, WebClient, type Page } from '../../packages/server/test/web/web-client.js';
@@ -17,7 +21,10 @@ describe('the example web app', () => {
   let client: HandoffClient;
   let web: RunningWebApp;
   beforeAll(async () => {
-    ({ t, apps: { phone } } = await startHandoffServer('sqlite'));
+    ({
+      t,
+      apps: { phone },
+    } = await startHandoffServer('sqlite'));
     web = await startExampleWebApp(t, { bearerAudiences: [phone.clientId] });
     // The phone hands its session to the web app: transfer tokens name it as their audience.
     client = handoffClient(t, { phone, watch: web.app });
@@ -28,7 +35,11 @@ describe('the example web app', () => {
   });
 
   /** Follows redirects from `url`, across the web app and Baton, to the first page that is not one. */
-  async function browse(browser: WebClient, url: string, headers: Record<string, string> = {}): Promise<{ page: Page; visited: string[] }> {
+  async function browse(
+    browser: WebClient,
+    url: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ page: Page; visited: string[] }> {
     const visited = [url];
     let page = await browser.get(url, headers);
     while (page.status >= 300 && page.status < 400) {
@@ -49,12 +60,20 @@ describe('the example web app', () => {
     const authorize = new URL(first.location!);
     expect(`${authorize.origin}${authorize.pathname}`).toBe(`${t.base}/oauth2/v2.0/authorize`);
     expect(Object.fromEntries(authorize.searchParams)).toMatchObject({
-      client_id: web.app.clientId, redirect_uri: `${web.origin}/callback`, response_type: 'code', code_challenge_method: 'S256',
-      code_challenge: expect.stringMatching(/^[\w-]{43}$/), state: expect.any(String), nonce: expect.any(String),
+      client_id: web.app.clientId,
+      redirect_uri: `${web.origin}/callback`,
+      response_type: 'code',
+      code_challenge_method: 'S256',
+      code_challenge: expect.stringMatching(/^[\w-]{43}$/),
+      state: expect.any(String),
+      nonce: expect.any(String),
     });
     const identify = (await browse(browser, first.location!)).page;
     const password = await browser.submit(identify, { email: t.user.email }, '/login/identify');
-    const home = await afterPost(browser, await browser.submit(password, { password: t.userPassword }, '/login/password'));
+    const home = await afterPost(
+      browser,
+      await browser.submit(password, { password: t.userPassword }, '/login/password'),
+    );
     expect(titleOf(home)).toBe('Signed in as Ada Lovelace');
     expect(home.html).toContain('ada@example.com');
     expect(home.html).toContain('own session');
@@ -63,18 +82,31 @@ describe('the example web app', () => {
   it('a web view opened with a session transfer token is signed in without a page of Baton in between', async () => {
     const transfer = await client.transferToken();
     const browser = new WebClient(web.origin);
-    const { page, visited } = await browse(browser, `${web.origin}/login?session_transfer_token=${encodeURIComponent(transfer)}`);
+    const { page, visited } = await browse(
+      browser,
+      `${web.origin}/login?session_transfer_token=${encodeURIComponent(transfer)}`,
+    );
     expect(titleOf(page)).toBe('Signed in as Ada Lovelace');
-    expect(visited.map((u) => new URL(u).pathname)).toEqual(['/login', '/acme/oauth2/v2.0/authorize', '/callback', '/']);
+    expect(visited.map((u) => new URL(u).pathname)).toEqual([
+      '/login',
+      '/acme/oauth2/v2.0/authorize',
+      '/callback',
+      '/',
+    ]);
     expect(new URL(visited[1]!).searchParams.get('session_transfer_token')).toBe(transfer);
   });
 
   it('refresh works while the app session lives, and ends the web session once it is revoked', async () => {
     const phoneSignIn = await client.signIn();
     const browser = new WebClient(web.origin);
-    await browse(browser, `${web.origin}/login?session_transfer_token=${encodeURIComponent(await client.transferToken(phoneSignIn.refreshToken))}`);
+    await browse(
+      browser,
+      `${web.origin}/login?session_transfer_token=${encodeURIComponent(await client.transferToken(phoneSignIn.refreshToken))}`,
+    );
     const home = (await browse(browser, `${web.origin}/`)).page;
-    expect(titleOf(await afterPost(browser, await browser.submit(home, {}, '/refresh')))).toBe('Signed in as Ada Lovelace');
+    expect(titleOf(await afterPost(browser, await browser.submit(home, {}, '/refresh')))).toBe(
+      'Signed in as Ada Lovelace',
+    );
     await postForm(`${t.base}/oauth2/v2.0/revoke`, { client_id: phone.clientId, token: phoneSignIn.refreshToken });
     const ended = await browser.submit(home, {}, '/refresh');
     expect(ended.status).toBe(401);
@@ -82,7 +114,7 @@ describe('the example web app', () => {
     expect(titleOf((await browse(browser, `${web.origin}/`)).page)).toBe('Not signed in');
   });
 
-  it('shows Baton\'s answer to prompt=none without a session', async () => {
+  it("shows Baton's answer to prompt=none without a session", async () => {
     const { page } = await browse(new WebClient(web.origin), `${web.origin}/login?prompt=none`);
     expect(page.status).toBe(400);
     expect(page.html).toContain('<strong id="error">login_required</strong>');
@@ -92,7 +124,9 @@ describe('the example web app', () => {
     const browser = new WebClient(web.origin);
     const started = await browser.get(`${web.origin}/login`);
     const state = new URL(started.location!).searchParams.get('state');
-    const forged = await browser.get(`${web.origin}/callback?code=anything&state=not-${state}&iss=${encodeURIComponent(`${t.base}/v2.0`)}`);
+    const forged = await browser.get(
+      `${web.origin}/callback?code=anything&state=not-${state}&iss=${encodeURIComponent(`${t.base}/v2.0`)}`,
+    );
     expect(forged.status).toBe(400);
     expect(titleOf(forged)).toBe('Sign-in did not complete');
     expect((await new WebClient(web.origin).get(`${web.origin}/callback?code=x&state=y`)).status).toBe(400);
@@ -100,7 +134,10 @@ describe('the example web app', () => {
 
   it('logs out at Baton and comes back to its home page', async () => {
     const browser = new WebClient(web.origin);
-    await browse(browser, `${web.origin}/login?session_transfer_token=${encodeURIComponent(await client.transferToken())}`);
+    await browse(
+      browser,
+      `${web.origin}/login?session_transfer_token=${encodeURIComponent(await client.transferToken())}`,
+    );
     const { page, visited } = await browse(browser, `${web.origin}/logout`);
     expect(visited.map((u) => new URL(u).pathname)).toEqual(['/logout', '/acme/oauth2/v2.0/logout', '/']);
     expect(new URL(visited[1]!).searchParams.get('id_token_hint')).toEqual(expect.any(String));
@@ -108,7 +145,8 @@ describe('the example web app', () => {
   });
 
   describe('the bearer pattern', () => {
-    const home = (token: string) => new WebClient(web.origin).get(`${web.origin}/`, { authorization: `Bearer ${token}` });
+    const home = (token: string) =>
+      new WebClient(web.origin).get(`${web.origin}/`, { authorization: `Bearer ${token}` });
 
     it("shows the user of the native app's access token, with no session of its own", async () => {
       const signedIn = await signInWithPassword(t.base, phone.clientId, t.user.email, t.userPassword);
@@ -121,14 +159,30 @@ describe('the example web app', () => {
     });
 
     it.each([
-      ['an app it does not serve', async () => (await signInWithPassword(t.base, t.app.clientId, t.user.email, t.userPassword)).body.access_token],
-      ['an ID token', async () => (await signInWithPassword(t.base, phone.clientId, t.user.email, t.userPassword)).body.id_token],
-      ['a token whose session was revoked', async () => {
-        const signedIn = await signInWithPassword(t.base, phone.clientId, t.user.email, t.userPassword);
-        await postForm(`${t.base}/oauth2/v2.0/revoke`, { client_id: phone.clientId, token: signedIn.body.refresh_token });
-        return signedIn.body.access_token;
-      }],
-      ['a tampered token', async () => `${(await signInWithPassword(t.base, phone.clientId, t.user.email, t.userPassword)).body.access_token}x`],
+      [
+        'an app it does not serve',
+        async () => (await signInWithPassword(t.base, t.app.clientId, t.user.email, t.userPassword)).body.access_token,
+      ],
+      [
+        'an ID token',
+        async () => (await signInWithPassword(t.base, phone.clientId, t.user.email, t.userPassword)).body.id_token,
+      ],
+      [
+        'a token whose session was revoked',
+        async () => {
+          const signedIn = await signInWithPassword(t.base, phone.clientId, t.user.email, t.userPassword);
+          await postForm(`${t.base}/oauth2/v2.0/revoke`, {
+            client_id: phone.clientId,
+            token: signedIn.body.refresh_token,
+          });
+          return signedIn.body.access_token;
+        },
+      ],
+      [
+        'a tampered token',
+        async () =>
+          `${(await signInWithPassword(t.base, phone.clientId, t.user.email, t.userPassword)).body.access_token}x`,
+      ],
     ])('refuses a token of %s with 401', async (_case, token) => {
       const page = await home(await token());
       expect(page.status).toBe(401);

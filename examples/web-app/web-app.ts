@@ -37,8 +37,11 @@ export async function createWebApp(options: WebAppOptions): Promise<FastifyInsta
   const now = options.now ?? Date.now;
   const publicUrl = options.publicUrl.replace(/\/$/, '');
   const rp = await RelyingParty.discover({
-    issuer: `${options.issuerBase.replace(/\/$/, '')}/v2.0`, clientId: options.clientId, redirectUri: `${publicUrl}/callback`,
-    insecure: options.issuerBase.startsWith('http://'), now,
+    issuer: `${options.issuerBase.replace(/\/$/, '')}/v2.0`,
+    clientId: options.clientId,
+    redirectUri: `${publicUrl}/callback`,
+    insecure: options.issuerBase.startsWith('http://'),
+    now,
   });
   const metadata = rp.config.serverMetadata();
   const bearer = new BearerTokens(metadata.issuer, metadata.jwks_uri!, options.bearerAudiences ?? [], now);
@@ -47,15 +50,23 @@ export async function createWebApp(options: WebAppOptions): Promise<FastifyInsta
 
   const app = Fastify({
     // Only the path is logged: a web view's /login carries a session transfer token, and /callback a code.
-    logger: options.logger ? { serializers: { req: (req: FastifyRequest) => ({ method: req.method, path: req.url.split('?')[0] }) } } : false,
+    logger: options.logger
+      ? { serializers: { req: (req: FastifyRequest) => ({ method: req.method, path: req.url.split('?')[0] }) } }
+      : false,
   });
   await app.register(cookie);
   await app.register(formBody);
   app.addHook('onSend', async (_request, reply) => {
-    reply.header('content-security-policy', "default-src 'none'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-      .header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
+    reply
+      .header(
+        'content-security-policy',
+        "default-src 'none'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+      )
+      .header('referrer-policy', 'no-referrer')
+      .header('cache-control', 'no-store');
   });
-  const html = (reply: FastifyReply, body: string, status = 200) => reply.code(status).type('text/html; charset=utf-8').send(body);
+  const html = (reply: FastifyReply, body: string, status = 200) =>
+    reply.code(status).type('text/html; charset=utf-8').send(body);
   const current = (request: FastifyRequest) => {
     const id = request.cookies[sessionCookie];
     return { id, session: sessions.get(id) };
@@ -74,7 +85,9 @@ export async function createWebApp(options: WebAppOptions): Promise<FastifyInsta
 
   app.get('/login', async (request, reply) => {
     const query = request.query as Record<string, unknown>;
-    const extra = Object.fromEntries(passedThrough.flatMap((name) => (typeof query[name] === 'string' ? [[name, query[name]]] : [])));
+    const extra = Object.fromEntries(
+      passedThrough.flatMap((name) => (typeof query[name] === 'string' ? [[name, query[name]]] : [])),
+    );
     let { id, session } = current(request);
     if (!session) {
       ({ id, session } = sessions.create());
@@ -87,7 +100,8 @@ export async function createWebApp(options: WebAppOptions): Promise<FastifyInsta
 
   app.get('/callback', async (request, reply) => {
     const { id, session } = current(request);
-    if (!session?.pending) return html(reply, errorPage('invalid_request', 'No sign-in is in progress in this browser.'), 400);
+    if (!session?.pending)
+      return html(reply, errorPage('invalid_request', 'No sign-in is in progress in this browser.'), 400);
     const pending = session.pending;
     delete session.pending;
     let signedIn: SignedIn;
@@ -143,5 +157,11 @@ export async function createWebApp(options: WebAppOptions): Promise<FastifyInsta
 
 function sessionViewer(signedIn: SignedIn): Viewer {
   const c = signedIn.claims;
-  return { via: 'session', sub: c.sub, name: c.name as string | undefined, email: c.email as string | undefined, sid: c.sid as string | undefined };
+  return {
+    via: 'session',
+    sub: c.sub,
+    name: c.name as string | undefined,
+    email: c.email as string | undefined,
+    sid: c.sid as string | undefined,
+  };
 }

@@ -8,7 +8,11 @@
   /** Names of the zero-argument `is...()` checks on `object` (and its prototypes) that answer true. */
   function trueChecks(object) {
     const names = new Set();
-    for (let proto = Object.getPrototypeOf(object); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (
+      let proto = Object.getPrototypeOf(object);
+      proto && proto !== Object.prototype;
+      proto = Object.getPrototypeOf(proto)
+    ) {
       for (const name of Object.getOwnPropertyNames(proto)) {
         if (/^is[A-Z]/.test(name) && typeof object[name] === 'function' && object[name].length === 0) names.add(name);
       }
@@ -19,8 +23,16 @@
   /** What a state offers the app to show: code length, methods, required attributes, where a code went. */
   function stateDetails(state) {
     const details = {};
-    for (const getter of ['getCodeLength', 'getCodeResendInterval', 'getAuthMethods', 'getRequiredAttributes', 'getSentTo', 'getChannel']) {
-      if (typeof state[getter] === 'function') details[getter.slice(3, 4).toLowerCase() + getter.slice(4)] = state[getter]();
+    for (const getter of [
+      'getCodeLength',
+      'getCodeResendInterval',
+      'getAuthMethods',
+      'getRequiredAttributes',
+      'getSentTo',
+      'getChannel',
+    ]) {
+      if (typeof state[getter] === 'function')
+        details[getter.slice(3, 4).toLowerCase() + getter.slice(4)] = state[getter]();
     }
     return details;
   }
@@ -28,22 +40,34 @@
   function errorSummary(error) {
     const data = error.errorData ?? {};
     return {
-      error: data.error, description: data.errorDescription, codes: data.errorCodes, subError: data.subError,
-      attributes: data.attributes, checks: trueChecks(error),
+      error: data.error,
+      description: data.errorDescription,
+      codes: data.errorCodes,
+      subError: data.subError,
+      attributes: data.attributes,
+      checks: trueChecks(error),
     };
   }
 
   function accountSummary(data) {
     if (!data || typeof data.getAccount !== 'function') return undefined;
     const account = data.getAccount();
-    return { username: account.username, homeAccountId: account.homeAccountId, name: account.name, idTokenClaims: data.getClaims() };
+    return {
+      username: account.username,
+      homeAccountId: account.homeAccountId,
+      name: account.name,
+      idTokenClaims: data.getClaims(),
+    };
   }
 
   function summarize(result) {
     const state = result.state;
     const stateId = states.push(state) - 1;
     return {
-      stateId, state: state?.stateType, checks: trueChecks(result), details: state ? stateDetails(state) : {},
+      stateId,
+      state: state?.stateType,
+      checks: trueChecks(result),
+      details: state ? stateDetails(state) : {},
       ...(result.error ? { error: errorSummary(result.error) } : {}),
       ...(accountSummary(result.data) ? { account: accountSummary(result.data) } : {}),
     };
@@ -64,7 +88,9 @@
     /** Registration of the method `introspect` listed first, with the address the user typed. */
     async registerMethod(stateId, verificationContact) {
       const state = states[stateId];
-      return summarize(await state.challengeAuthMethod({ authMethodType: state.getAuthMethods()[0], verificationContact }));
+      return summarize(
+        await state.challengeAuthMethod({ authMethodType: state.getAuthMethods()[0], verificationContact }),
+      );
     },
     /** MFA challenge to the method `introspect` listed first. */
     async requestMfaCode(stateId) {
@@ -73,13 +99,24 @@
     },
     currentAccount() {
       const result = app.getCurrentAccount();
-      return { checks: trueChecks(result), account: accountSummary(result.data) ?? null, ...(result.error ? { error: errorSummary(result.error) } : {}) };
+      return {
+        checks: trueChecks(result),
+        account: accountSummary(result.data) ?? null,
+        ...(result.error ? { error: errorSummary(result.error) } : {}),
+      };
     },
     async accessToken(request) {
       const result = await app.getCurrentAccount().data.getAccessToken(request);
       if (result.error) return { checks: trueChecks(result), error: errorSummary(result.error) };
       const { accessToken, idToken, scopes, fromCache, expiresOn } = result.data;
-      return { checks: trueChecks(result), accessToken, idToken, scopes, fromCache, expiresOn: expiresOn?.toISOString() };
+      return {
+        checks: trueChecks(result),
+        accessToken,
+        idToken,
+        scopes,
+        fromCache,
+        expiresOn: expiresOn?.toISOString(),
+      };
     },
     async signOut() {
       const current = app.getCurrentAccount();

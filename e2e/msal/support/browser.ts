@@ -6,11 +6,22 @@ const executablePath = '/usr/bin/chromium';
 /** Headless Debian Chromium, quiet: no background traffic, no QUIC, no first-run work. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(executablePath)) {
-    throw new Error(`Chromium is not installed at ${executablePath}: run \`apt-get install -y chromium\` (as root) to run the browser tests`);
+    throw new Error(
+      `Chromium is not installed at ${executablePath}: run \`apt-get install -y chromium\` (as root) to run the browser tests`,
+    );
   }
   return chromium.launch({
     executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -82,7 +93,10 @@ export interface WireCall {
 export class MsalPage {
   readonly wire: WireCall[] = [];
 
-  private constructor(private readonly context: BrowserContext, private readonly page: Page) {}
+  private constructor(
+    private readonly context: BrowserContext,
+    private readonly page: Page,
+  ) {}
 
   static async open(browser: Browser, pageOrigin: string, config: Record<string, unknown>): Promise<MsalPage> {
     const context = await browser.newContext();
@@ -143,6 +157,10 @@ export class MsalPage {
 
   private call<T>(name: string, ...args: unknown[]): Promise<T> {
     // Runs in the page: `harness` is the global harness.js defines.
-    return this.page.evaluate(({ name, args }) => (globalThis as unknown as { harness: Record<string, (...a: unknown[]) => T> }).harness[name]!(...args), { name, args });
+    return this.page.evaluate(
+      ({ name, args }) =>
+        (globalThis as unknown as { harness: Record<string, (...a: unknown[]) => T> }).harness[name]!(...args),
+      { name, args },
+    );
   }
 }

@@ -12,7 +12,10 @@ export interface PageServer {
 
 const pageDir = fileURLToPath(new URL('../page/', import.meta.url));
 /** Microsoft's browser bundle of the custom-auth client, exactly as npm installed it. */
-const msalBundle = join(dirname(createRequire(import.meta.url).resolve('@azure/msal-browser/package.json')), 'lib/custom-auth-path/msal-custom-auth.js');
+const msalBundle = join(
+  dirname(createRequire(import.meta.url).resolve('@azure/msal-browser/package.json')),
+  'lib/custom-auth-path/msal-custom-auth.js',
+);
 
 const files: Record<string, { path: string; type: string }> = {
   '/': { path: join(pageDir, 'index.html'), type: 'text/html; charset=utf-8' },

@@ -27,9 +27,14 @@ export async function startAttackerSite(): Promise<AttackerSite> {
   return {
     origin,
     publish(path, form) {
-      const inputs = Object.entries(form.fields ?? {}).map(([k, v]) => `<input type="hidden" name="${escape(k)}" value="${escape(v)}">`).join('');
-      pages.set(path, `<!doctype html><title>You won a prize</title><form id="f" method="${form.method}" action="${escape(form.action)}">${inputs}</form>
-<script>document.getElementById('f').submit()</script>`);
+      const inputs = Object.entries(form.fields ?? {})
+        .map(([k, v]) => `<input type="hidden" name="${escape(k)}" value="${escape(v)}">`)
+        .join('');
+      pages.set(
+        path,
+        `<!doctype html><title>You won a prize</title><form id="f" method="${form.method}" action="${escape(form.action)}">${inputs}</form>
+<script>document.getElementById('f').submit()</script>`,
+      );
       return `${origin}${path}`;
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),

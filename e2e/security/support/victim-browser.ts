@@ -20,7 +20,8 @@ export interface VictimScene {
   close(): Promise<void>;
 }
 
-export const heading = (page: Page, title: string) => page.getByRole('heading', { level: 1, name: title, exact: true }).waitFor({ timeout: 10_000 });
+export const heading = (page: Page, title: string) =>
+  page.getByRole('heading', { level: 1, name: title, exact: true }).waitFor({ timeout: 10_000 });
 export const click = (page: Page, name: string) => page.getByRole('button', { name, exact: true }).click();
 
 export async function startVictimScene(): Promise<VictimScene> {
@@ -35,7 +36,10 @@ export async function startVictimScene(): Promise<VictimScene> {
   await t.registerApp({ name: 'Shop SPA', allowedOrigins: [attacker.origin] });
   const contexts: BrowserContext[] = [];
   return {
-    t, shop, help, attacker,
+    t,
+    shop,
+    help,
+    attacker,
     async adasBrowser() {
       const context = await browser.newContext();
       contexts.push(context);

@@ -27,11 +27,18 @@ export async function startExampleWebApp(t: TestServer, options: ExampleWebAppOp
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const { app } = await t.services.apps.register(tenant, {
-    name: options.name ?? 'Example web app', redirectUris: [`${origin}/callback`], postLogoutRedirectUris: [`${origin}/`], acceptSessionTransfer: true,
+    name: options.name ?? 'Example web app',
+    redirectUris: [`${origin}/callback`],
+    postLogoutRedirectUris: [`${origin}/`],
+    acceptSessionTransfer: true,
     ...options.register,
   });
   const server = await createWebApp({
-    issuerBase: `${t.url}/${tenant.name}`, clientId: app.clientId, publicUrl: origin, bearerAudiences: options.bearerAudiences ?? [], now: () => t.clock.now(),
+    issuerBase: `${t.url}/${tenant.name}`,
+    clientId: app.clientId,
+    publicUrl: origin,
+    bearerAudiences: options.bearerAudiences ?? [],
+    now: () => t.clock.now(),
   });
   await server.listen({ port, host: '127.0.0.1' });
   return { app, server, origin, close: () => server.close() };

@@ -23,7 +23,12 @@ export class Screenshots {
 
   /** The whole page as `<name>.png`. */
   async take(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: join(this.dir, `${name}.png`), fullPage: true, animations: 'disabled', caret: 'hide' });
+    await page.screenshot({
+      path: join(this.dir, `${name}.png`),
+      fullPage: true,
+      animations: 'disabled',
+      caret: 'hide',
+    });
     this.taken.push(name);
   }
 
@@ -39,5 +44,8 @@ export class Screenshots {
 
 /** The PNGs committed under docs/screenshots, by name without the extension. */
 export function committedScreenshots(): string[] {
-  return readdirSync(docsScreenshots).filter((f) => f.endsWith('.png')).map((f) => f.slice(0, -4)).sort();
+  return readdirSync(docsScreenshots)
+    .filter((f) => f.endsWith('.png'))
+    .map((f) => f.slice(0, -4))
+    .sort();
 }

@@ -4,22 +4,43 @@
  * client can switch on `code` exhaustively.
  */
 export const errorCatalog = {
-  invalid_request: { status: 400, description: 'The request is missing a parameter, has an invalid value or is otherwise malformed.' },
-  invalid_client: { status: 401, description: 'Client authentication failed: unknown client, wrong secret or unsupported authentication method.' },
-  invalid_grant: { status: 400, description: 'The grant or token presented is invalid, expired, revoked or was issued to another client.' },
+  invalid_request: {
+    status: 400,
+    description: 'The request is missing a parameter, has an invalid value or is otherwise malformed.',
+  },
+  invalid_client: {
+    status: 401,
+    description: 'Client authentication failed: unknown client, wrong secret or unsupported authentication method.',
+  },
+  invalid_grant: {
+    status: 400,
+    description: 'The grant or token presented is invalid, expired, revoked or was issued to another client.',
+  },
   unauthorized_client: { status: 400, description: 'The client is not allowed to use this grant or feature.' },
-  unsupported_response_type: { status: 400, description: 'The authorization endpoint supports only response_type=code.' },
+  unsupported_response_type: {
+    status: 400,
+    description: 'The authorization endpoint supports only response_type=code.',
+  },
   login_required: { status: 400, description: 'prompt=none was asked but the user is not signed in.' },
-  account_selection_required: { status: 400, description: 'prompt=none was asked but the browser is signed in as another user than the one the request carries.' },
+  account_selection_required: {
+    status: 400,
+    description: 'prompt=none was asked but the browser is signed in as another user than the one the request carries.',
+  },
   unsupported_grant_type: { status: 400, description: 'The grant type is not supported by this server.' },
   invalid_scope: { status: 400, description: 'The requested scope is invalid or exceeds what was granted.' },
   invalid_target: { status: 400, description: 'The requested audience or resource is not acceptable.' },
   unsupported_token_type: { status: 400, description: 'The server does not support revoking this token type.' },
-  invalid_dpop_proof: { status: 400, description: 'The DPoP proof is missing, malformed, replayed, or for another key, method or URL.' },
+  invalid_dpop_proof: {
+    status: 400,
+    description: 'The DPoP proof is missing, malformed, replayed, or for another key, method or URL.',
+  },
   invalid_token: { status: 401, description: 'The access token is missing, malformed, expired or revoked.' },
   invalid_tenant: { status: 404, description: 'No tenant with this name exists.' },
   not_found: { status: 404, description: 'No such endpoint.' },
-  method_not_allowed: { status: 405, description: 'The endpoint does not take this HTTP method; the Allow header lists those it takes.' },
+  method_not_allowed: {
+    status: 405,
+    description: 'The endpoint does not take this HTTP method; the Allow header lists those it takes.',
+  },
   user_not_found: { status: 400, description: 'No account matches the username.' },
   expired_token: { status: 400, description: 'The continuation token has expired.' },
   unsupported_challenge_type: { status: 400, description: 'None of the challenge types offered can be used.' },

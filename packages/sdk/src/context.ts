@@ -43,13 +43,20 @@ export function createContext(config: ClientConfig): SdkContext {
   const platform = defaultPlatform(config.platform);
   const store = config.store ?? new MemoryStore();
   let installation: Promise<string> | null = null;
-  const installationId = () => (installation ??= config.installationId ? Promise.resolve(config.installationId) : storedInstallationId(store));
+  const installationId = () =>
+    (installation ??= config.installationId ? Promise.resolve(config.installationId) : storedInstallationId(store));
   return {
-    config, platform, store,
+    config,
+    platform,
+    store,
     http: new FormClient(config.baseUrl, config.clientId, platform),
     scope: (config.scopes ?? ['openid', 'profile', 'offline_access']).join(' '),
     sessionKey: `baton.session:${config.clientId}`,
-    deviceParams: async () => ({ installation_id: await installationId(), device_name: platform.device.name, device_platform: platform.device.platform }),
+    deviceParams: async () => ({
+      installation_id: await installationId(),
+      device_name: platform.device.name,
+      device_platform: platform.device.platform,
+    }),
   };
 }
 

@@ -67,7 +67,11 @@ export class BatonSdkError extends Error {
   readonly status: number | undefined;
   readonly attributes: SdkErrorDetails['attributes'];
 
-  constructor(readonly code: SdkErrorCode, message: string, details: SdkErrorDetails = {}) {
+  constructor(
+    readonly code: SdkErrorCode,
+    message: string,
+    details: SdkErrorDetails = {},
+  ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.serverError = details.serverError;
     this.suberror = details.suberror;

@@ -3,13 +3,35 @@
  * encrypted file store, the `ws` WebSocket transport) are in `@baton/sdk/node`.
  */
 export { NativeAuthClient, type NativeAuthConfig } from './native-auth/native-auth-client.js';
-export { SignInPasswordRequired, SignInCodeRequired, SignedIn, type SignInResult } from './native-auth/sign-in-states.js';
-export { MfaRequired, MfaVerificationRequired, RegistrationRequired, RegistrationVerificationRequired, type AuthMethod } from './native-auth/mfa-states.js';
 export {
-  SignUpCodeRequired, SignUpPasswordRequired, SignUpAttributesRequired, SignUpCompleted,
-  type SignUpInput, type SignUpResult, type Attributes, type RequiredAttribute,
+  SignInPasswordRequired,
+  SignInCodeRequired,
+  SignedIn,
+  type SignInResult,
+} from './native-auth/sign-in-states.js';
+export {
+  MfaRequired,
+  MfaVerificationRequired,
+  RegistrationRequired,
+  RegistrationVerificationRequired,
+  type AuthMethod,
+} from './native-auth/mfa-states.js';
+export {
+  SignUpCodeRequired,
+  SignUpPasswordRequired,
+  SignUpAttributesRequired,
+  SignUpCompleted,
+  type SignUpInput,
+  type SignUpResult,
+  type Attributes,
+  type RequiredAttribute,
 } from './native-auth/sign-up-states.js';
-export { ResetPasswordCodeRequired, ResetPasswordPasswordRequired, ResetPasswordCompleted, type ResetPasswordResult } from './native-auth/reset-password-states.js';
+export {
+  ResetPasswordCodeRequired,
+  ResetPasswordPasswordRequired,
+  ResetPasswordCompleted,
+  type ResetPasswordResult,
+} from './native-auth/reset-password-states.js';
 export type { CodeChallenge } from './native-auth/flow.js';
 export { Account, type SignOutOptions } from './tokens/account.js';
 export type { AccountClaims, SessionRecord } from './tokens/session-record.js';
@@ -24,7 +46,19 @@ export { Companion, type PairOptions } from './handoff/companion.js';
 export type { HandOffOptions, HandOffResult, PairingConfirmation } from './handoff/phone.js';
 export type { WebViewAuthorizeParams } from './handoff/web-view.js';
 export { pairingCode } from './handoff/pairing-code.js';
-export type { HandoffMessage, PairRequest, SessionTransfer, Paired, HandoffError, TransferPayload } from './handoff/messages.js';
+export type {
+  HandoffMessage,
+  PairRequest,
+  SessionTransfer,
+  Paired,
+  HandoffError,
+  TransferPayload,
+} from './handoff/messages.js';
 export type { Transport, TransportMessage } from './transport/transport.js';
 export { memoryTransportPair } from './transport/memory-transport.js';
-export { webSocketTransport, openWebSocketTransport, type WebSocketLike, type WebSocketConstructor } from './transport/websocket-transport.js';
+export {
+  webSocketTransport,
+  openWebSocketTransport,
+  type WebSocketLike,
+  type WebSocketConstructor,
+} from './transport/websocket-transport.js';

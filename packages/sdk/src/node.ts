@@ -7,7 +7,12 @@ import { hostname, platform as osPlatform } from 'node:os';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { DeviceInfo } from './platform.js';
 import type { Transport } from './transport/transport.js';
-import { openWebSocketTransport, webSocketTransport, type WebSocketConstructor, type WebSocketLike } from './transport/websocket-transport.js';
+import {
+  openWebSocketTransport,
+  webSocketTransport,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from './transport/websocket-transport.js';
 
 export * from './index.js';
 export { FileStore, type FileStoreOptions } from './storage/file-store.js';
@@ -34,7 +39,9 @@ export interface WebSocketListener {
 export function listenWebSocketTransport(options: { host?: string; port?: number } = {}): Promise<WebSocketListener> {
   const host = options.host ?? '127.0.0.1';
   const server = new WebSocketServer({ host, port: options.port ?? 0 });
-  const first = new Promise<Transport>((resolve) => server.once('connection', (socket) => resolve(webSocketTransport(socket as unknown as WebSocketLike))));
+  const first = new Promise<Transport>((resolve) =>
+    server.once('connection', (socket) => resolve(webSocketTransport(socket as unknown as WebSocketLike))),
+  );
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.once('listening', () => {
@@ -42,10 +49,11 @@ export function listenWebSocketTransport(options: { host?: string; port?: number
       resolve({
         url: `ws://${host}:${port}`,
         accept: () => first,
-        close: () => new Promise((done) => {
-          for (const client of server.clients) client.terminate();
-          server.close(() => done());
-        }),
+        close: () =>
+          new Promise((done) => {
+            for (const client of server.clients) client.terminate();
+            server.close(() => done());
+          }),
       });
     });
   });

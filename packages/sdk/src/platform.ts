@@ -20,7 +20,10 @@ export function defaultPlatform(overrides: Partial<Platform> = {}): Platform {
   return {
     fetch: (url, init) => globalThis.fetch(url, init),
     now: () => Date.now(),
-    device: { name: navigatorLike?.userAgent?.slice(0, 200) || 'Baton SDK', platform: navigatorLike?.platform || 'web' },
+    device: {
+      name: navigatorLike?.userAgent?.slice(0, 200) || 'Baton SDK',
+      platform: navigatorLike?.platform || 'web',
+    },
     ...overrides,
   };
 }

@@ -8,13 +8,22 @@ describe('DPoP proofs (RFC 9449)', () => {
     const keys = await new MemoryStore().keyPair('dpop', 'ECDSA');
     expect(keys.privateKey.extractable).toBe(false);
     const signer = await DpopSigner.create(keys, () => Date.UTC(2030, 0, 1));
-    const proof = await signer.proof({ method: 'get', url: 'https://api.example.com/orders/1?expand=lines#top', accessToken: 'the-access-token' });
+    const proof = await signer.proof({
+      method: 'get',
+      url: 'https://api.example.com/orders/1?expand=lines#top',
+      accessToken: 'the-access-token',
+    });
     const header = decodeProtectedHeader(proof);
     expect(header).toMatchObject({ typ: 'dpop+jwt', alg: 'ES256' });
     expect(Object.keys(header.jwk!).sort()).toEqual(['crv', 'kty', 'x', 'y']);
-    const { payload } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', currentDate: new Date(Date.UTC(2030, 0, 1)) });
+    const { payload } = await jwtVerify(proof, EmbeddedJWK, {
+      typ: 'dpop+jwt',
+      currentDate: new Date(Date.UTC(2030, 0, 1)),
+    });
     expect(payload).toMatchObject({
-      htm: 'GET', htu: 'https://api.example.com/orders/1', iat: Date.UTC(2030, 0, 1) / 1000,
+      htm: 'GET',
+      htu: 'https://api.example.com/orders/1',
+      iat: Date.UTC(2030, 0, 1) / 1000,
       ath: createHash('sha256').update('the-access-token').digest('base64url'),
     });
     expect(payload.jti).toEqual(expect.any(String));

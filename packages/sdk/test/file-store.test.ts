@@ -10,13 +10,20 @@ const mode = async (path: string) => (await stat(path)).mode & 0o777;
 
 describe('FileStore (Node)', () => {
   let t: TestServer;
-  beforeAll(async () => { t = await startTestServer(); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it('keeps a session encrypted at rest, key and data files 0600, and reopens it', async () => {
     const directory = join(await mkdtemp(join(tmpdir(), 'baton-sdk-')), 'store');
     const store = new FileStore({ directory });
-    const { account } = expectKind(await sdkClient(t, { store }).signIn({ username: t.user.email, password: t.userPassword }), 'signed_in');
+    const { account } = expectKind(
+      await sdkClient(t, { store }).signIn({ username: t.user.email, password: t.userPassword }),
+      'signed_in',
+    );
     const accessToken = await account.getAccessToken();
     const raw = JSON.parse((await store.get(`baton.session:${t.app.clientId}`))!);
 
@@ -24,7 +31,8 @@ describe('FileStore (Node)', () => {
     expect(await mode(join(directory, 'store.key'))).toBe(0o600);
     expect(await mode(join(directory, 'store.enc'))).toBe(0o600);
     const onDisk = await readFile(join(directory, 'store.enc'), 'utf8');
-    for (const secret of [raw.refreshToken, accessToken, raw.idToken, t.user.email, raw.refreshToken.slice(0, 16)]) expect(onDisk).not.toContain(secret);
+    for (const secret of [raw.refreshToken, accessToken, raw.idToken, t.user.email, raw.refreshToken.slice(0, 16)])
+      expect(onDisk).not.toContain(secret);
     expect((await readdir(directory)).sort()).toEqual(['store.enc', 'store.key']);
 
     const reopened = await sdkClient(t, { store: new FileStore({ directory }) }).getAccount();

@@ -5,7 +5,15 @@ import type { App } from '../../server/src/core/model.js';
 import { postForm } from '../../server/test/support/http.js';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.js';
 import {
-  Companion, DpopSigner, MemoryStore, memoryTransportPair, type Account, type PairRequest, type SessionTransfer, type Transport, type TransportMessage,
+  Companion,
+  DpopSigner,
+  MemoryStore,
+  memoryTransportPair,
+  type Account,
+  type PairRequest,
+  type SessionTransfer,
+  type Transport,
+  type TransportMessage,
 } from '../src/index.js';
 import { expectKind, recordingFetch, sdkClient } from './support.js';
 
@@ -16,19 +24,24 @@ import { expectKind, recordingFetch, sdkClient } from './support.js';
 function codeCheck() {
   let shown: string | undefined;
   return {
-    watch: { onPairingCode: (code: string) => { shown = code; } },
+    watch: {
+      onPairingCode: (code: string) => {
+        shown = code;
+      },
+    },
     confirm: ({ code }: { code: string }) => code === shown,
   };
 }
 
 /** The next message on `transport` of `type`. */
-const next = <T>(transport: Transport, type: string) => new Promise<T>((resolve) => {
-  const stop = transport.onMessage((m: TransportMessage) => {
-    if (m.type !== type) return;
-    stop();
-    resolve(m as unknown as T);
+const next = <T>(transport: Transport, type: string) =>
+  new Promise<T>((resolve) => {
+    const stop = transport.onMessage((m: TransportMessage) => {
+      if (m.type !== type) return;
+      stop();
+      resolve(m as unknown as T);
+    });
   });
-});
 
 describe('brokered handoff over the in-memory transport, against a real Baton', () => {
   let t: TestServer;
@@ -39,26 +52,47 @@ describe('brokered handoff over the in-memory transport, against a real Baton', 
     phoneApp = (await t.registerApp({ name: 'Phone app', allowSessionTransfer: true })).app;
     watchApp = (await t.registerApp({ name: 'Watch app', acceptSessionTransfer: true })).app;
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const phoneSignIn = async (app = phoneApp, store = new MemoryStore()) =>
-    expectKind(await sdkClient(t, { app, store }).signIn({ username: t.user.email, password: t.userPassword }), 'signed_in').account;
-  const companion = (store = new MemoryStore(), fetch?: ReturnType<typeof recordingFetch>['fetch']) => new Companion({
-    baseUrl: t.base, clientId: watchApp.clientId, store, platform: { device: { name: "Ada's watch", platform: 'watchOS 11' }, ...(fetch ? { fetch } : {}) },
-  });
-  const storedRefreshToken = async (store: MemoryStore, clientId: string) => JSON.parse((await store.get(`baton.session:${clientId}`))!).refreshToken as string;
+    expectKind(
+      await sdkClient(t, { app, store }).signIn({ username: t.user.email, password: t.userPassword }),
+      'signed_in',
+    ).account;
+  const companion = (store = new MemoryStore(), fetch?: ReturnType<typeof recordingFetch>['fetch']) =>
+    new Companion({
+      baseUrl: t.base,
+      clientId: watchApp.clientId,
+      store,
+      platform: { device: { name: "Ada's watch", platform: 'watchOS 11' }, ...(fetch ? { fetch } : {}) },
+    });
+  const storedRefreshToken = async (store: MemoryStore, clientId: string) =>
+    JSON.parse((await store.get(`baton.session:${clientId}`))!).refreshToken as string;
   const handOff = async (phone: Account, watch: Companion) => {
     const [phoneSide, watchSide] = memoryTransportPair();
     const check = codeCheck();
-    const [watchAccount, result] = await Promise.all([watch.pair(watchSide, check.watch), phone.handOff(phoneSide, { audience: watchApp.clientId, confirm: check.confirm })]);
+    const [watchAccount, result] = await Promise.all([
+      watch.pair(watchSide, check.watch),
+      phone.handOff(phoneSide, { audience: watchApp.clientId, confirm: check.confirm }),
+    ]);
     return { watchAccount, result };
   };
   const tokenUrl = () => `${t.base}/oauth2/v2.0/token`;
   const installationOf = async (store: MemoryStore) => (await store.get('baton.installation_id')) ?? '';
   /** A refresh outside the SDK, from the installation whose store is `store`. */
-  const refreshWith = async (store: MemoryStore, clientId: string, refreshToken: string, dpop?: string) => postForm(tokenUrl(), {
-    client_id: clientId, grant_type: 'refresh_token', refresh_token: refreshToken, installation_id: await installationOf(store),
-  }, dpop ? { dpop } : {});
+  const refreshWith = async (store: MemoryStore, clientId: string, refreshToken: string, dpop?: string) =>
+    postForm(
+      tokenUrl(),
+      {
+        client_id: clientId,
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+        installation_id: await installationOf(store),
+      },
+      dpop ? { dpop } : {},
+    );
 
   it('gives the companion its own DPoP-bound child session, on a companion device, without rotating the phone token', async () => {
     const phoneStore = new MemoryStore();
@@ -78,7 +112,9 @@ describe('brokered handoff over the in-memory transport, against a real Baton', 
 
     // The watch refreshes on its own, each time with a fresh proof, and calls a DPoP resource.
     for (let i = 0; i < 3; i++) await watchAccount.getAccessToken({ forceRefresh: true });
-    const proofs = [...recorder.grants('refresh_token'), ...recorder.grants(grantTypes.tokenExchange)].map((r) => r.headers.get('dpop'));
+    const proofs = [...recorder.grants('refresh_token'), ...recorder.grants(grantTypes.tokenExchange)].map((r) =>
+      r.headers.get('dpop'),
+    );
     expect(recorder.grants('refresh_token')).toHaveLength(3);
     expect(proofs).toHaveLength(4);
     expect(new Set(proofs).size).toBe(4);
@@ -101,7 +137,7 @@ describe('brokered handoff over the in-memory transport, against a real Baton', 
     expect(await reopened!.getAccessToken({ forceRefresh: true })).toEqual(expect.any(String));
   });
 
-  it('refuses the companion refresh token without a proof, with another key\'s proof, and with a replayed proof', async () => {
+  it("refuses the companion refresh token without a proof, with another key's proof, and with a replayed proof", async () => {
     const watchStore = new MemoryStore();
     await handOff(await phoneSignIn(), companion(watchStore));
     const refreshToken = await storedRefreshToken(watchStore, watchApp.clientId);
@@ -111,7 +147,12 @@ describe('brokered handoff over the in-memory transport, against a real Baton', 
     const noProof = await refreshWith(watchStore, watchApp.clientId, refreshToken);
     expect(noProof.status).toBe(400);
     expect(noProof.body.error).toBe('invalid_grant');
-    const foreign = await refreshWith(watchStore, watchApp.clientId, refreshToken, await otherKey.proof({ method: 'POST', url: tokenUrl() }));
+    const foreign = await refreshWith(
+      watchStore,
+      watchApp.clientId,
+      refreshToken,
+      await otherKey.proof({ method: 'POST', url: tokenUrl() }),
+    );
     expect(foreign.status).toBe(400);
     expect(foreign.body.error).toBe('invalid_grant');
 
@@ -122,22 +163,50 @@ describe('brokered handoff over the in-memory transport, against a real Baton', 
     const replayed = await refreshWith(watchStore, watchApp.clientId, good.body.refresh_token, proof);
     expect(replayed.status).toBe(400);
     expect(replayed.body.error).toBe('invalid_dpop_proof');
-    expect((await refreshWith(watchStore, watchApp.clientId, good.body.refresh_token, await ownKey.proof({ method: 'POST', url: tokenUrl() }))).status).toBe(200);
+    expect(
+      (
+        await refreshWith(
+          watchStore,
+          watchApp.clientId,
+          good.body.refresh_token,
+          await ownKey.proof({ method: 'POST', url: tokenUrl() }),
+        )
+      ).status,
+    ).toBe(200);
   });
 
   describe('speaking the documented messages by hand (as a Swift or Kotlin phone would)', () => {
     /** Answers one pairing request with `token`, encrypted to `encryptTo` (the request's own key unless given). */
     const answerPairing = async (phoneSide: Transport, token: string, encryptTo?: PairRequest['encryption_jwk']) => {
       const request = await next<PairRequest>(phoneSide, 'baton.pair');
-      const payload = { session_transfer_token: token, pairing_id: request.pairing_id, base_url: t.base, audience: watchApp.clientId };
+      const payload = {
+        session_transfer_token: token,
+        pairing_id: request.pairing_id,
+        base_url: t.base,
+        audience: watchApp.clientId,
+      };
       const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(payload)))
         .setProtectedHeader({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', cty: 'baton-session-transfer+json' })
         .encrypt(await importJWK(encryptTo ?? request.encryption_jwk, 'ECDH-ES+A256KW'));
       const message: SessionTransfer = {
-        type: 'baton.session_transfer', version: 1, pairing_id: request.pairing_id, jwe, base_url: t.base, client_id: phoneApp.clientId, audience: watchApp.clientId, expires_in: 60,
+        type: 'baton.session_transfer',
+        version: 1,
+        pairing_id: request.pairing_id,
+        jwe,
+        base_url: t.base,
+        client_id: phoneApp.clientId,
+        audience: watchApp.clientId,
+        expires_in: 60,
       };
       await phoneSide.send({ ...message });
-      return { request, message, reply: await Promise.race([next<TransportMessage>(phoneSide, 'baton.paired'), next<TransportMessage>(phoneSide, 'baton.error')]) };
+      return {
+        request,
+        message,
+        reply: await Promise.race([
+          next<TransportMessage>(phoneSide, 'baton.paired'),
+          next<TransportMessage>(phoneSide, 'baton.error'),
+        ]),
+      };
     };
 
     it('a replayed transfer token fails: the second companion is told why, and so is the phone', async () => {
@@ -149,10 +218,21 @@ describe('brokered handoff over the in-memory transport, against a real Baton', 
       expect(answered.reply.type).toBe('baton.paired');
 
       const [phoneB, watchB] = memoryTransportPair();
-      const [second, replay] = await Promise.all([companion().pair(watchB).catch((e: unknown) => e), answerPairing(phoneB, token)]);
+      const [second, replay] = await Promise.all([
+        companion()
+          .pair(watchB)
+          .catch((e: unknown) => e),
+        answerPairing(phoneB, token),
+      ]);
       expect(second).toMatchObject({ code: 'handoff_failed', serverError: 'invalid_grant' });
-      expect(replay.reply).toMatchObject({ type: 'baton.error', error: 'handoff_failed', pairing_id: replay.request.pairing_id });
-      expect((await t.services.repos.audit.list({ tenantId: t.tenant.id, type: 'session_transfer.replayed' })).length).toBeGreaterThanOrEqual(1);
+      expect(replay.reply).toMatchObject({
+        type: 'baton.error',
+        error: 'handoff_failed',
+        pairing_id: replay.request.pairing_id,
+      });
+      expect(
+        (await t.services.repos.audit.list({ tenantId: t.tenant.id, type: 'session_transfer.replayed' })).length,
+      ).toBeGreaterThanOrEqual(1);
     });
 
     it('two companions racing to redeem one transfer token: exactly one gets a session', async () => {
@@ -160,23 +240,40 @@ describe('brokered handoff over the in-memory transport, against a real Baton', 
       const [phoneA, watchA] = memoryTransportPair();
       const [phoneB, watchB] = memoryTransportPair();
       const outcomes = await Promise.all([
-        companion().pair(watchA).catch((e: unknown) => e), companion().pair(watchB).catch((e: unknown) => e),
-        answerPairing(phoneA, token), answerPairing(phoneB, token),
+        companion()
+          .pair(watchA)
+          .catch((e: unknown) => e),
+        companion()
+          .pair(watchB)
+          .catch((e: unknown) => e),
+        answerPairing(phoneA, token),
+        answerPairing(phoneB, token),
       ]);
       const accounts = outcomes.slice(0, 2).filter((o) => (o as Account).dpopBound === true);
       expect(accounts).toHaveLength(1);
-      expect(outcomes.slice(0, 2).find((o) => !accounts.includes(o))).toMatchObject({ code: 'handoff_failed', serverError: 'invalid_grant' });
+      expect(outcomes.slice(0, 2).find((o) => !accounts.includes(o))).toMatchObject({
+        code: 'handoff_failed',
+        serverError: 'invalid_grant',
+      });
     });
 
-    it('a JWE made for one companion\'s key cannot be opened by another companion', async () => {
+    it("a JWE made for one companion's key cannot be opened by another companion", async () => {
       const phone = await phoneSignIn();
       const { token } = await phone.requestSessionTransfer(watchApp.clientId);
       const otherStore = new MemoryStore();
       const other = await otherStore.keyPair('baton.handoff.ecdh', 'ECDH');
       const { kty, crv, x, y } = await globalThis.crypto.subtle.exportKey('jwk', other.publicKey);
       const [phoneSide, watchSide] = memoryTransportPair();
-      const [outcome, answered] = await Promise.all([companion().pair(watchSide).catch((e: unknown) => e), answerPairing(phoneSide, token, { kty, crv, x, y })]);
-      expect(outcome).toMatchObject({ code: 'handoff_failed', message: expect.stringContaining('could not be decrypted') });
+      const [outcome, answered] = await Promise.all([
+        companion()
+          .pair(watchSide)
+          .catch((e: unknown) => e),
+        answerPairing(phoneSide, token, { kty, crv, x, y }),
+      ]);
+      expect(outcome).toMatchObject({
+        code: 'handoff_failed',
+        message: expect.stringContaining('could not be decrypted'),
+      });
       expect(answered.reply.type).toBe('baton.error');
       // Only the key it was made for opens it.
       const { plaintext } = await compactDecrypt(answered.message.jwe, other.privateKey);
@@ -188,11 +285,18 @@ describe('brokered handoff over the in-memory transport, against a real Baton', 
     const [p1, w1] = memoryTransportPair();
     const check = codeCheck();
     const [watchOutcome, phoneOutcome] = await Promise.all([
-      companion().pair(w1, check.watch).catch((e: unknown) => e),
-      (await phoneSignIn(t.app)).handOff(p1, { audience: watchApp.clientId, confirm: check.confirm }).catch((e: unknown) => e),
+      companion()
+        .pair(w1, check.watch)
+        .catch((e: unknown) => e),
+      (await phoneSignIn(t.app))
+        .handOff(p1, { audience: watchApp.clientId, confirm: check.confirm })
+        .catch((e: unknown) => e),
     ]);
     expect(phoneOutcome).toMatchObject({ code: 'unauthorized_client' });
-    expect(watchOutcome).toMatchObject({ code: 'handoff_failed', message: expect.stringContaining('unauthorized_client') });
+    expect(watchOutcome).toMatchObject({
+      code: 'handoff_failed',
+      message: expect.stringContaining('unauthorized_client'),
+    });
 
     const phone = await phoneSignIn();
     await expect(phone.requestSessionTransfer(t.app.clientId)).rejects.toMatchObject({ code: 'invalid_target' });
@@ -211,7 +315,13 @@ describe('brokered handoff over the in-memory transport, against a real Baton', 
     try {
       const phoneApp2 = (await clocked.registerApp({ name: 'Phone', allowSessionTransfer: true })).app;
       const watchApp2 = (await clocked.registerApp({ name: 'Watch', acceptSessionTransfer: true })).app;
-      const phone = expectKind(await sdkClient(clocked, { app: phoneApp2 }).signIn({ username: clocked.user.email, password: clocked.userPassword }), 'signed_in').account;
+      const phone = expectKind(
+        await sdkClient(clocked, { app: phoneApp2 }).signIn({
+          username: clocked.user.email,
+          password: clocked.userPassword,
+        }),
+        'signed_in',
+      ).account;
       const [phoneSide, watchSide] = memoryTransportPair();
       const watch = new Companion({ baseUrl: clocked.base, clientId: watchApp2.clientId, store: new MemoryStore() });
       const slowPhone: Transport = {
@@ -228,7 +338,10 @@ describe('brokered handoff over the in-memory transport, against a real Baton', 
         phone.handOff(slowPhone, { audience: watchApp2.clientId, confirm: check.confirm }).catch((e: unknown) => e),
       ]);
       expect(outcome).toMatchObject({ code: 'handoff_failed', serverError: 'invalid_grant' });
-      expect(phoneOutcome).toMatchObject({ code: 'handoff_failed', message: expect.stringContaining('could not sign in') });
+      expect(phoneOutcome).toMatchObject({
+        code: 'handoff_failed',
+        message: expect.stringContaining('could not sign in'),
+      });
     } finally {
       await clocked.close();
     }

@@ -9,7 +9,9 @@ describe('IndexedDbStore', () => {
     const store = new IndexedDbStore({ indexedDB });
     await store.set('baton.session:x', '{"refreshToken":"very-secret-refresh-token"}');
     expect(await store.get('baton.session:x')).toBe('{"refreshToken":"very-secret-refresh-token"}');
-    expect(await new IndexedDbStore({ indexedDB }).get('baton.session:x')).toBe('{"refreshToken":"very-secret-refresh-token"}');
+    expect(await new IndexedDbStore({ indexedDB }).get('baton.session:x')).toBe(
+      '{"refreshToken":"very-secret-refresh-token"}',
+    );
 
     const raw = await rawEntries(indexedDB);
     const sealed = raw.get('baton.session:x') as { data: ArrayBuffer };

@@ -4,7 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../server/src/core/model.js';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.js';
 import {
-  Companion, MemoryStore, memoryTransportPair, pairingCode, type HandOffOptions, type HandoffError, type PairRequest, type TransportMessage,
+  Companion,
+  MemoryStore,
+  memoryTransportPair,
+  pairingCode,
+  type HandOffOptions,
+  type HandoffError,
+  type PairRequest,
+  type TransportMessage,
 } from '../src/index.js';
 import { expectKind, recordingFetch, sdkClient } from './support.js';
 
@@ -25,30 +32,48 @@ describe('pairing-code confirmation on handOff()', () => {
     phoneApp = (await t.registerApp({ name: 'Phone app', allowSessionTransfer: true })).app;
     watchApp = (await t.registerApp({ name: 'Watch app', acceptSessionTransfer: true })).app;
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   /** A signed-in phone whose requests are recorded: the test sees whether a transfer token was asked for. */
   async function phone() {
     const recorder = recordingFetch();
-    const account = expectKind(await sdkClient(t, { app: phoneApp, fetch: recorder.fetch }).signIn({ username: t.user.email, password: t.userPassword }), 'signed_in').account;
+    const account = expectKind(
+      await sdkClient(t, { app: phoneApp, fetch: recorder.fetch }).signIn({
+        username: t.user.email,
+        password: t.userPassword,
+      }),
+      'signed_in',
+    ).account;
     const transfersAsked = () => recorder.grants(grantTypes.tokenExchange).length;
     return { account, transfersAsked };
   }
-  const watch = () => new Companion({ baseUrl: t.base, clientId: watchApp.clientId, store: new MemoryStore(), platform: { device: { name: "Ada's watch", platform: 'watchOS 11' } } });
-  /** The next message of `type` on a transport side. */
-  const next = <T>(side: ReturnType<typeof memoryTransportPair>[number], type: string) => new Promise<T>((resolve) => {
-    const stop = side.onMessage((m: TransportMessage) => {
-      if (m.type !== type) return;
-      stop();
-      resolve(m as unknown as T);
+  const watch = () =>
+    new Companion({
+      baseUrl: t.base,
+      clientId: watchApp.clientId,
+      store: new MemoryStore(),
+      platform: { device: { name: "Ada's watch", platform: 'watchOS 11' } },
     });
-  });
+  /** The next message of `type` on a transport side. */
+  const next = <T>(side: ReturnType<typeof memoryTransportPair>[number], type: string) =>
+    new Promise<T>((resolve) => {
+      const stop = side.onMessage((m: TransportMessage) => {
+        if (m.type !== type) return;
+        stop();
+        resolve(m as unknown as T);
+      });
+    });
 
   it('without confirm, handOff() refuses to start unless the app opts out explicitly', async () => {
     const { account, transfersAsked } = await phone();
     const [phoneSide] = memoryTransportPair();
     const options = { audience: watchApp.clientId } as HandOffOptions;
-    await expect(account.handOff(phoneSide, options)).rejects.toMatchObject({ code: 'handoff_failed', message: expect.stringContaining('insecureSkipPairingConfirmation') });
+    await expect(account.handOff(phoneSide, options)).rejects.toMatchObject({
+      code: 'handoff_failed',
+      message: expect.stringContaining('insecureSkipPairingConfirmation'),
+    });
     expect(transfersAsked()).toBe(0);
   });
 
@@ -58,8 +83,18 @@ describe('pairing-code confirmation on handOff()', () => {
     let shown: string | undefined;
     const asked: string[] = [];
     const [watchAccount, result] = await Promise.all([
-      watch().pair(watchSide, { onPairingCode: (code) => { shown = code; } }),
-      account.handOff(phoneSide, { audience: watchApp.clientId, confirm: ({ code }) => { asked.push(code); return code === shown; } }),
+      watch().pair(watchSide, {
+        onPairingCode: (code) => {
+          shown = code;
+        },
+      }),
+      account.handOff(phoneSide, {
+        audience: watchApp.clientId,
+        confirm: ({ code }) => {
+          asked.push(code);
+          return code === shown;
+        },
+      }),
     ]);
     expect(shown).toMatch(/^\d{6}$/);
     expect(asked).toEqual([shown]);
@@ -74,14 +109,27 @@ describe('pairing-code confirmation on handOff()', () => {
     const { kty, crv, x, y } = await exportJWK(publicKey);
     const strangerKey = { kty, crv, x, y };
     // The code the real watch shows the user, from the real watch's key.
-    const genuine = await pairingCode((await exportJWK((await generateKeyPair('ECDH-ES+A256KW', { crv: 'P-256', extractable: true })).publicKey)));
+    const genuine = await pairingCode(
+      await exportJWK((await generateKeyPair('ECDH-ES+A256KW', { crv: 'P-256', extractable: true })).publicKey),
+    );
     const request: PairRequest = {
-      type: 'baton.pair', version: 1, pairing_id: 'stranger-pairing', encryption_jwk: strangerKey, client_id: watchApp.clientId, device_name: "Ada's watch", platform: 'watchOS 11',
+      type: 'baton.pair',
+      version: 1,
+      pairing_id: 'stranger-pairing',
+      encryption_jwk: strangerKey,
+      client_id: watchApp.clientId,
+      device_name: "Ada's watch",
+      platform: 'watchOS 11',
     };
     const refusal = next<HandoffError>(strangerSide, 'baton.error');
-    const outcome = account.handOff(phoneSide, { audience: watchApp.clientId, confirm: ({ code }) => code === genuine }).catch((e: unknown) => e);
+    const outcome = account
+      .handOff(phoneSide, { audience: watchApp.clientId, confirm: ({ code }) => code === genuine })
+      .catch((e: unknown) => e);
     await strangerSide.send({ ...request });
-    expect(await outcome).toMatchObject({ code: 'handoff_failed', message: expect.stringContaining('refused the pairing') });
+    expect(await outcome).toMatchObject({
+      code: 'handoff_failed',
+      message: expect.stringContaining('refused the pairing'),
+    });
     expect(await refusal).toMatchObject({ pairing_id: 'stranger-pairing', error: 'handoff_failed' });
     expect(transfersAsked()).toBe(0);
   });

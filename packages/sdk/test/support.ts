@@ -1,6 +1,13 @@
 import type { App } from '../../server/src/core/model.js';
 import type { TestServer } from '../../server/test/support/test-server.js';
-import { BatonSdkError, MemoryStore, NativeAuthClient, type NativeAuthConfig, type Platform, type SecureStore } from '../src/index.js';
+import {
+  BatonSdkError,
+  MemoryStore,
+  NativeAuthClient,
+  type NativeAuthConfig,
+  type Platform,
+  type SecureStore,
+} from '../src/index.js';
 
 export interface Recorded {
   url: string;
@@ -12,10 +19,15 @@ export interface Recorded {
 export function recordingFetch() {
   const requests: Recorded[] = [];
   const fetch: Platform['fetch'] = async (url, init) => {
-    requests.push({ url, params: new URLSearchParams(typeof init.body === 'string' ? init.body : ''), headers: new Headers(init.headers) });
+    requests.push({
+      url,
+      params: new URLSearchParams(typeof init.body === 'string' ? init.body : ''),
+      headers: new Headers(init.headers),
+    });
     return globalThis.fetch(url, init);
   };
-  const grants = (grantType: string) => requests.filter((r) => r.url.endsWith('/oauth2/v2.0/token') && r.params.get('grant_type') === grantType);
+  const grants = (grantType: string) =>
+    requests.filter((r) => r.url.endsWith('/oauth2/v2.0/token') && r.params.get('grant_type') === grantType);
   return { fetch, requests, grants };
 }
 
@@ -36,16 +48,29 @@ export interface ClientOptions extends Partial<NativeAuthConfig> {
 export function sdkClient(t: TestServer, options: ClientOptions = {}): NativeAuthClient {
   const { app = t.app, fetch, now, ...config } = options;
   return new NativeAuthClient({
-    baseUrl: t.base, clientId: app.clientId, challengeTypes: ['password', 'oob'], store: options.store ?? new MemoryStore(),
-    platform: { ...(fetch ? { fetch } : {}), ...(now ? { now } : {}), device: { name: 'Test phone', platform: 'vitest' } },
+    baseUrl: t.base,
+    clientId: app.clientId,
+    challengeTypes: ['password', 'oob'],
+    store: options.store ?? new MemoryStore(),
+    platform: {
+      ...(fetch ? { fetch } : {}),
+      ...(now ? { now } : {}),
+      device: { name: 'Test phone', platform: 'vitest' },
+    },
     ...config,
   });
 }
 
 /** Narrows a flow result to the state `kind`, failing with the error's code and message otherwise. */
-export function expectKind<R extends { kind: string }, K extends R['kind']>(result: R, kind: K): Extract<R, { kind: K }> {
+export function expectKind<R extends { kind: string }, K extends R['kind']>(
+  result: R,
+  kind: K,
+): Extract<R, { kind: K }> {
   if (result.kind !== kind) {
-    const detail = result.kind === 'error' ? `${(result as unknown as { code: string }).code}: ${(result as unknown as Error).message}` : result.kind;
+    const detail =
+      result.kind === 'error'
+        ? `${(result as unknown as { code: string }).code}: ${(result as unknown as Error).message}`
+        : result.kind;
     throw new Error(`expected ${kind}, got ${detail}`);
   }
   return result as Extract<R, { kind: K }>;

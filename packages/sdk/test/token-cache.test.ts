@@ -6,22 +6,38 @@ import { expectKind, recordingFetch, sdkClient, sdkClock, type ClientOptions } f
 
 describe('the token cache and sign-out, against a real Baton', () => {
   let t: TestServer;
-  beforeAll(async () => { t = await startTestServer(); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
-  const signedIn = async (client: NativeAuthClient) => expectKind(await client.signIn({ username: t.user.email, password: t.userPassword }), 'signed_in').account;
+  const signedIn = async (client: NativeAuthClient) =>
+    expectKind(await client.signIn({ username: t.user.email, password: t.userPassword }), 'signed_in').account;
   const setup = (options: ClientOptions = {}) => {
     const clock = sdkClock();
     const recorder = recordingFetch();
     const store = new MemoryStore();
-    return { clock, recorder, store, client: sdkClient(t, { fetch: recorder.fetch, now: clock.now, store, ...options }) };
+    return {
+      clock,
+      recorder,
+      store,
+      client: sdkClient(t, { fetch: recorder.fetch, now: clock.now, store, ...options }),
+    };
   };
-  const storedSession = async (store: MemoryStore, clientId = t.app.clientId) => JSON.parse((await store.get(`baton.session:${clientId}`)) ?? 'null');
-  const sessionRow = async (id: string | undefined) => (await t.services.sessions.list(t.tenant, t.user)).find((s) => s.id === id);
+  const storedSession = async (store: MemoryStore, clientId = t.app.clientId) =>
+    JSON.parse((await store.get(`baton.session:${clientId}`)) ?? 'null');
+  const sessionRow = async (id: string | undefined) =>
+    (await t.services.sessions.list(t.tenant, t.user)).find((s) => s.id === id);
   /** A refresh outside the SDK, from the installation whose store is `store`. */
-  const rawRefresh = async (refreshToken: string, store: MemoryStore) => postForm(`${t.base}/oauth2/v2.0/token`, {
-    client_id: t.app.clientId, grant_type: 'refresh_token', refresh_token: refreshToken, installation_id: (await store.get('baton.installation_id')) ?? '',
-  });
+  const rawRefresh = async (refreshToken: string, store: MemoryStore) =>
+    postForm(`${t.base}/oauth2/v2.0/token`, {
+      client_id: t.app.clientId,
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      installation_id: (await store.get('baton.installation_id')) ?? '',
+    });
 
   it('serves the cached access token while it is fresh', async () => {
     const { client, clock, recorder } = setup();
@@ -71,7 +87,7 @@ describe('the token cache and sign-out, against a real Baton', () => {
       return { clock, recorder, client: sdkClient(t, { store, fetch: recorder.fetch, now: clock.now, ...options }) };
     };
 
-    it('the window that refreshes second carries on from the first one\'s rotation, long after the retry window, and the session lives on', async () => {
+    it("the window that refreshes second carries on from the first one's rotation, long after the retry window, and the session lives on", async () => {
       const { app } = await t.registerApp({ name: 'One-second retry window', lifetimes: { refreshRetryWindow: 1 } });
       const first = setup({ app });
       const account = await signedIn(first.client);
@@ -83,7 +99,9 @@ describe('the token cache and sign-out, against a real Baton', () => {
 
       second.clock.advance(t.app.accessTokenTtl * 1000);
       await secondAccount.getAccessToken();
-      expect(second.recorder.grants('refresh_token').map((r) => r.params.get('refresh_token'))).toEqual([rotatedByFirst]);
+      expect(second.recorder.grants('refresh_token').map((r) => r.params.get('refresh_token'))).toEqual([
+        rotatedByFirst,
+      ]);
       expect((await sessionRow(account.claims.sessionId))?.revokedAt).toBeNull();
       expect(await account.getAccessToken({ forceRefresh: true })).toEqual(expect.any(String));
     });
@@ -131,7 +149,9 @@ describe('the token cache and sign-out, against a real Baton', () => {
 
   it('keeps the session when the server cannot be reached', async () => {
     let offline = false;
-    const { client, clock, store } = setup({ fetch: (url, init) => (offline ? Promise.reject(new TypeError('fetch failed')) : globalThis.fetch(url, init)) });
+    const { client, clock, store } = setup({
+      fetch: (url, init) => (offline ? Promise.reject(new TypeError('fetch failed')) : globalThis.fetch(url, init)),
+    });
     const account = await signedIn(client);
     clock.advance(t.app.accessTokenTtl * 1000);
     offline = true;

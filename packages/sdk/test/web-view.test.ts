@@ -14,18 +14,37 @@ describe('account.getWebViewUrl against a real Baton', () => {
   beforeAll(async () => {
     t = await startTestServer();
     phoneApp = (await t.registerApp({ name: 'Phone app', allowSessionTransfer: true })).app;
-    webApp = (await t.registerApp({ name: 'Web shop', acceptSessionTransfer: true, redirectUris: ['https://shop.example/callback'] })).app;
+    webApp = (
+      await t.registerApp({
+        name: 'Web shop',
+        acceptSessionTransfer: true,
+        redirectUris: ['https://shop.example/callback'],
+      })
+    ).app;
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const signIn = async (app = phoneApp, fetch?: ReturnType<typeof recordingFetch>['fetch']): Promise<Account> =>
-    expectKind(await sdkClient(t, { app, store: new MemoryStore(), ...(fetch ? { fetch } : {}) }).signIn({ username: t.user.email, password: t.userPassword }), 'signed_in').account;
+    expectKind(
+      await sdkClient(t, { app, store: new MemoryStore(), ...(fetch ? { fetch } : {}) }).signIn({
+        username: t.user.email,
+        password: t.userPassword,
+      }),
+      'signed_in',
+    ).account;
   /** What the web app keeps (the verifier) and what it hands the native app (the rest). */
   const webAppRequest = () => {
     const verifier = randomBytes(32).toString('base64url');
     return {
       verifier,
-      params: { redirect_uri: 'https://shop.example/callback', code_challenge: createHash('sha256').update(verifier).digest('base64url'), state: 'st-1', nonce: 'n-1' },
+      params: {
+        redirect_uri: 'https://shop.example/callback',
+        code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+        state: 'st-1',
+        nonce: 'n-1',
+      },
     };
   };
   const open = (url: string) => fetch(url, { redirect: 'manual' });
@@ -37,13 +56,19 @@ describe('account.getWebViewUrl against a real Baton', () => {
     const url = new URL(await phone.getWebViewUrl(webApp.clientId, params));
     expect(`${url.origin}${url.pathname}`).toBe(`${t.base}/oauth2/v2.0/authorize`);
     expect(Object.fromEntries(url.searchParams)).toEqual({
-      ...params, client_id: webApp.clientId, response_type: 'code', code_challenge_method: 'S256', scope: 'openid profile offline_access',
+      ...params,
+      client_id: webApp.clientId,
+      response_type: 'code',
+      code_challenge_method: 'S256',
+      scope: 'openid profile offline_access',
       session_transfer_token: expect.any(String),
     });
     // Asked for exactly as the companion handoff asks: token exchange with the phone's refresh token.
     const [exchange] = recorder.grants('urn:ietf:params:oauth:grant-type:token-exchange');
     expect(Object.fromEntries(exchange!.params)).toMatchObject({
-      client_id: phoneApp.clientId, audience: webApp.clientId, subject_token_type: 'urn:ietf:params:oauth:token-type:refresh_token',
+      client_id: phoneApp.clientId,
+      audience: webApp.clientId,
+      subject_token_type: 'urn:ietf:params:oauth:token-type:refresh_token',
       requested_token_type: 'urn:baton:params:oauth:token-type:session_transfer_token',
     });
 
@@ -52,7 +77,11 @@ describe('account.getWebViewUrl against a real Baton', () => {
     const back = new URL(landed.headers.get('location')!);
     expect(back.searchParams.get('state')).toBe('st-1');
     const tokens = await postForm(`${t.base}/oauth2/v2.0/token`, {
-      grant_type: 'authorization_code', client_id: webApp.clientId, code: back.searchParams.get('code')!, redirect_uri: params.redirect_uri, code_verifier: verifier,
+      grant_type: 'authorization_code',
+      client_id: webApp.clientId,
+      code: back.searchParams.get('code')!,
+      redirect_uri: params.redirect_uri,
+      code_verifier: verifier,
     });
     expect(tokens.status, JSON.stringify(tokens.body)).toBe(200);
     const webSession = await t.services.sessions.find(decodeJwt(tokens.body.id_token).sid as string);
@@ -73,12 +102,19 @@ describe('account.getWebViewUrl against a real Baton', () => {
 
   it('gives a new token each time', async () => {
     const phone = await signIn();
-    const tokenOf = async () => new URL(await phone.getWebViewUrl(webApp.clientId, webAppRequest().params)).searchParams.get('session_transfer_token');
+    const tokenOf = async () =>
+      new URL(await phone.getWebViewUrl(webApp.clientId, webAppRequest().params)).searchParams.get(
+        'session_transfer_token',
+      );
     expect(await tokenOf()).not.toBe(await tokenOf());
   });
 
   it('throws unauthorized_client for an app registered without --allow-session-transfer, invalid_target for a web app without --accept-session-transfer', async () => {
-    await expect((await signIn(t.app)).getWebViewUrl(webApp.clientId, webAppRequest().params)).rejects.toMatchObject({ code: 'unauthorized_client' });
-    await expect((await signIn()).getWebViewUrl(t.app.clientId, webAppRequest().params)).rejects.toMatchObject({ code: 'invalid_target' });
+    await expect((await signIn(t.app)).getWebViewUrl(webApp.clientId, webAppRequest().params)).rejects.toMatchObject({
+      code: 'unauthorized_client',
+    });
+    await expect((await signIn()).getWebViewUrl(t.app.clientId, webAppRequest().params)).rejects.toMatchObject({
+      code: 'invalid_target',
+    });
   });
 });

@@ -20,6 +20,10 @@ export async function ensureDemoTenant(services: Services): Promise<DemoSetup | 
   }
   if (tenants.length > 0) return null;
   const tenant = await services.tenants.create({ name: 'demo', displayName: 'Baton demo' });
-  const { app } = await services.apps.register(tenant, { name: 'Demo native app', type: 'public', challengeTypes: ['oob', 'password', 'redirect'] });
+  const { app } = await services.apps.register(tenant, {
+    name: 'Demo native app',
+    type: 'public',
+    challengeTypes: ['oob', 'password', 'redirect'],
+  });
   return { tenant, app, created: true };
 }

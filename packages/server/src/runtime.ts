@@ -24,7 +24,10 @@ export async function openRuntime(config: Config, options: { clock?: Clock; logg
   const logger = options.logger ?? createLogger(config.logLevel);
   for (const warning of insecureSettings(config)) logger.warn(warning);
   const masterKey = MasterKey.load(config, (message) => logger.warn(message));
-  const database = openDatabase(config.databaseUrl, { onConnectionLost: (error) => logger.warn({ err: error }, 'a database connection was closed by the server; the pool opens another') });
+  const database = openDatabase(config.databaseUrl, {
+    onConnectionLost: (error) =>
+      logger.warn({ err: error }, 'a database connection was closed by the server; the pool opens another'),
+  });
   try {
     await migrate(database);
   } catch (error) {
@@ -32,8 +35,12 @@ export async function openRuntime(config: Config, options: { clock?: Clock; logg
     throw error;
   }
   const services = createServices({
-    repos: createRepositories(database), masterKey, clock: options.clock ?? systemClock, publicUrl: config.publicUrl,
-    mailer: createCodeMailer(config, logger), limits: { flowStartsPerIpPerMinute: config.flowStartsPerMinute },
+    repos: createRepositories(database),
+    masterKey,
+    clock: options.clock ?? systemClock,
+    publicUrl: config.publicUrl,
+    mailer: createCodeMailer(config, logger),
+    limits: { flowStartsPerIpPerMinute: config.flowStartsPerMinute },
   });
   return { config, logger, database, services, close: () => database.close() };
 }
@@ -52,8 +59,12 @@ export const sweepIntervalMs = 60_000;
 /** Starts the HTTP server on an opened runtime. */
 export async function startServer(runtime: Runtime): Promise<RunningServer> {
   const http = await buildHttpApp({
-    services: runtime.services, publicUrl: runtime.config.publicUrl, bodyLimit: runtime.config.bodyLimit, requestTimeoutMs: runtime.config.requestTimeoutMs,
-    trustProxy: runtime.config.trustProxy, logger: runtime.logger,
+    services: runtime.services,
+    publicUrl: runtime.config.publicUrl,
+    bodyLimit: runtime.config.bodyLimit,
+    requestTimeoutMs: runtime.config.requestTimeoutMs,
+    trustProxy: runtime.config.trustProxy,
+    logger: runtime.logger,
   });
   const address = await http.listen({ port: runtime.config.port, host: runtime.config.host });
   runtime.database.checkpointInBackground();

@@ -15,7 +15,11 @@ export interface ProofRequest {
  * fragment, and for resource requests carries the hash of the access token.
  */
 export class DpopSigner {
-  private constructor(private readonly keys: KeyPair, readonly publicJwk: JWK, private readonly now: () => number) {}
+  private constructor(
+    private readonly keys: KeyPair,
+    readonly publicJwk: JWK,
+    private readonly now: () => number,
+  ) {}
 
   static async create(keys: KeyPair, now: () => number): Promise<DpopSigner> {
     const { kty, crv, x, y } = await exportJwk(keys.publicKey);
@@ -30,10 +34,15 @@ export class DpopSigner {
   async proof(request: ProofRequest): Promise<string> {
     const target = new URL(request.url);
     const claims: Record<string, unknown> = {
-      htm: request.method.toUpperCase(), htu: `${target.origin}${target.pathname}`, iat: Math.floor(this.now() / 1000), jti: randomId(16),
+      htm: request.method.toUpperCase(),
+      htu: `${target.origin}${target.pathname}`,
+      iat: Math.floor(this.now() / 1000),
+      jti: randomId(16),
     };
     if (request.accessToken !== undefined) claims.ath = await sha256(request.accessToken);
-    return new SignJWT(claims).setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: this.publicJwk }).sign(this.keys.privateKey);
+    return new SignJWT(claims)
+      .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: this.publicJwk })
+      .sign(this.keys.privateKey);
   }
 }
 

@@ -12,7 +12,17 @@ import { dpopSigner, TokenCache } from '../tokens/token-cache.js';
 import { postToken } from '../tokens/token-endpoint.js';
 import { nextMessage } from '../transport/next-message.js';
 import type { Transport } from '../transport/transport.js';
-import { errorMessage, handoffVersion, messageOf, transferContentType, type HandoffError, type Paired, type PairRequest, type SessionTransfer, type TransferPayload } from './messages.js';
+import {
+  errorMessage,
+  handoffVersion,
+  messageOf,
+  transferContentType,
+  type HandoffError,
+  type Paired,
+  type PairRequest,
+  type SessionTransfer,
+  type TransferPayload,
+} from './messages.js';
 import { pairingCode } from './pairing-code.js';
 
 export const encryptionKeyName = 'baton.handoff.ecdh';
@@ -58,14 +68,27 @@ export class Companion {
     const encryption = await ctx.store.keyPair(encryptionKeyName, 'ECDH');
     const { kty, crv, x, y } = await exportJwk(encryption.publicKey);
     const request: PairRequest = {
-      type: 'baton.pair', version: handoffVersion, pairing_id: pairingId, encryption_jwk: { kty, crv, x, y }, client_id: ctx.config.clientId,
-      device_name: ctx.platform.device.name, platform: ctx.platform.device.platform,
+      type: 'baton.pair',
+      version: handoffVersion,
+      pairing_id: pairingId,
+      encryption_jwk: { kty, crv, x, y },
+      client_id: ctx.config.clientId,
+      device_name: ctx.platform.device.name,
+      platform: ctx.platform.device.platform,
     };
     options.onPairingCode?.(await pairingCode(request.encryption_jwk));
     await transport.send({ ...request });
-    const answer = await nextMessage(transport, (m) => messageOf<SessionTransfer | HandoffError>(m, ['baton.session_transfer', 'baton.error'], pairingId),
-      options.timeoutMs ?? 120_000, 'session transfer from the phone');
-    if (answer.type === 'baton.error') throw new BatonSdkError('handoff_failed', `The phone could not hand off: ${answer.error_description} (${answer.error})`);
+    const answer = await nextMessage(
+      transport,
+      (m) => messageOf<SessionTransfer | HandoffError>(m, ['baton.session_transfer', 'baton.error'], pairingId),
+      options.timeoutMs ?? 120_000,
+      'session transfer from the phone',
+    );
+    if (answer.type === 'baton.error')
+      throw new BatonSdkError(
+        'handoff_failed',
+        `The phone could not hand off: ${answer.error_description} (${answer.error})`,
+      );
     try {
       const token = await this.open(answer, pairingId, encryption.privateKey);
       const account = await this.redeem(token);
@@ -73,24 +96,42 @@ export class Companion {
       await transport.send({ ...paired });
       return account;
     } catch (error) {
-      const failure = isSdkError(error) ? error : new BatonSdkError('handoff_failed', 'The handoff failed', { cause: error });
+      const failure = isSdkError(error)
+        ? error
+        : new BatonSdkError('handoff_failed', 'The handoff failed', { cause: error });
       await transport.send({ ...errorMessage(pairingId, failure.code, failure.message) }).catch(() => undefined);
       throw failure;
     }
   }
 
   /** Decrypts the JWE and checks it is for this pairing, this server and this app. */
-  private async open(message: SessionTransfer, pairingId: string, privateKey: Parameters<typeof compactDecrypt>[1]): Promise<string> {
+  private async open(
+    message: SessionTransfer,
+    pairingId: string,
+    privateKey: Parameters<typeof compactDecrypt>[1],
+  ): Promise<string> {
     let payload: TransferPayload;
     try {
-      const { plaintext, protectedHeader } = await compactDecrypt(String(message.jwe), privateKey, { keyManagementAlgorithms: ['ECDH-ES+A256KW'], contentEncryptionAlgorithms: ['A256GCM'] });
+      const { plaintext, protectedHeader } = await compactDecrypt(String(message.jwe), privateKey, {
+        keyManagementAlgorithms: ['ECDH-ES+A256KW'],
+        contentEncryptionAlgorithms: ['A256GCM'],
+      });
       if (protectedHeader.cty !== transferContentType) throw new Error(`unexpected cty ${String(protectedHeader.cty)}`);
       payload = JSON.parse(new TextDecoder().decode(plaintext)) as TransferPayload;
     } catch (cause) {
-      throw new BatonSdkError('handoff_failed', 'The session transfer could not be decrypted with this companion\'s key', { cause });
+      throw new BatonSdkError(
+        'handoff_failed',
+        "The session transfer could not be decrypted with this companion's key",
+        { cause },
+      );
     }
     const sameServer = trimSlash(payload.base_url) === trimSlash(this.ctx.http.baseUrl);
-    if (payload.pairing_id !== pairingId || !sameServer || payload.audience !== this.ctx.config.clientId || typeof payload.session_transfer_token !== 'string') {
+    if (
+      payload.pairing_id !== pairingId ||
+      !sameServer ||
+      payload.audience !== this.ctx.config.clientId ||
+      typeof payload.session_transfer_token !== 'string'
+    ) {
       throw new BatonSdkError('handoff_failed', 'The session transfer is for another pairing, server or app');
     }
     return payload.session_transfer_token;
@@ -99,13 +140,23 @@ export class Companion {
   /** Step 2 of the handoff: the transfer token for tokens bound to this store's DPoP key. */
   private async redeem(transferToken: string): Promise<Account> {
     const dpop = await dpopSigner(this.ctx);
-    const answer = await postToken(this.ctx, {
-      grant_type: grantTypes.tokenExchange, subject_token: transferToken, subject_token_type: tokenTypes.sessionTransferToken,
-    }, dpop);
+    const answer = await postToken(
+      this.ctx,
+      {
+        grant_type: grantTypes.tokenExchange,
+        subject_token: transferToken,
+        subject_token_type: tokenTypes.sessionTransferToken,
+      },
+      dpop,
+    );
     if (!answer.ok) {
       const error = errorFromAnswer(answer);
       if (error.serverError !== 'invalid_grant') throw error;
-      throw new BatonSdkError('handoff_failed', `The server refused the session transfer token (expired, already used or for another app): ${error.message}`, { serverError: 'invalid_grant', status: answer.status });
+      throw new BatonSdkError(
+        'handoff_failed',
+        `The server refused the session transfer token (expired, already used or for another app): ${error.message}`,
+        { serverError: 'invalid_grant', status: answer.status },
+      );
     }
     const cache = await TokenCache.save(this.ctx, recordFrom(answer.body, this.ctx.platform.now()), dpop);
     return this.slot.set(new Account(this.ctx, cache));

@@ -70,8 +70,17 @@ export function errorMessage(pairingId: string, error: string, description: stri
 }
 
 /** The message if it is `type` for this pairing (any pairing when `pairingId` is null), of a version this SDK speaks. */
-export function messageOf<T extends HandoffMessage>(message: TransportMessage, types: T['type'][], pairingId: string | null): T | undefined {
-  if (!types.includes(message.type as T['type']) || message.version !== handoffVersion || typeof message.pairing_id !== 'string') return undefined;
+export function messageOf<T extends HandoffMessage>(
+  message: TransportMessage,
+  types: T['type'][],
+  pairingId: string | null,
+): T | undefined {
+  if (
+    !types.includes(message.type as T['type']) ||
+    message.version !== handoffVersion ||
+    typeof message.pairing_id !== 'string'
+  )
+    return undefined;
   if (pairingId !== null && message.pairing_id !== pairingId) return undefined;
   return message as unknown as T;
 }

@@ -25,12 +25,21 @@ export interface WebViewAuthorizeParams {
  * phone's refresh token neither consumed nor rotated). The view that opens it is signed in
  * without a prompt, in a browser session below this account's session.
  */
-export async function webViewUrl(account: Account, ctx: SdkContext, webClientId: string, params: WebViewAuthorizeParams): Promise<string> {
+export async function webViewUrl(
+  account: Account,
+  ctx: SdkContext,
+  webClientId: string,
+  params: WebViewAuthorizeParams,
+): Promise<string> {
   const { token } = await account.requestSessionTransfer(webClientId);
   const url = new URL(ctx.http.url('oauth2/v2.0/authorize'));
   const all = {
-    response_type: 'code', scope: 'openid profile offline_access', code_challenge_method: 'S256', ...params,
-    client_id: webClientId, session_transfer_token: token,
+    response_type: 'code',
+    scope: 'openid profile offline_access',
+    code_challenge_method: 'S256',
+    ...params,
+    client_id: webClientId,
+    session_transfer_token: token,
   };
   for (const [name, value] of Object.entries(all)) if (value !== undefined) url.searchParams.set(name, value);
   return url.toString();

@@ -4,7 +4,9 @@ import type { Platform } from '../platform.js';
 export type Params = Record<string, string | undefined>;
 
 /** A JSON answer: `ok` for 2xx, with the parsed body either way. */
-export type Answer = { ok: true; status: number; body: Record<string, unknown> } | { ok: false; status: number; body: Record<string, unknown> };
+export type Answer =
+  | { ok: true; status: number; body: Record<string, unknown> }
+  | { ok: false; status: number; body: Record<string, unknown> };
 
 /**
  * POSTs form-encoded parameters under the tenant base URL and reads the JSON answer.
@@ -13,7 +15,11 @@ export type Answer = { ok: true; status: number; body: Record<string, unknown> }
  * caller to interpret, because some of them are flow steps.
  */
 export class FormClient {
-  constructor(readonly baseUrl: string, readonly clientId: string, private readonly platform: Platform) {}
+  constructor(
+    readonly baseUrl: string,
+    readonly clientId: string,
+    private readonly platform: Platform,
+  ) {}
 
   url(path: string): string {
     return `${this.baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
@@ -25,7 +31,9 @@ export class FormClient {
     let response: Response;
     try {
       response = await this.platform.fetch(this.url(path), {
-        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: body.toString(),
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: body.toString(),
       });
     } catch (cause) {
       throw new BatonSdkError('network', `Could not reach ${this.url(path)}`, { cause });
@@ -36,9 +44,13 @@ export class FormClient {
     try {
       parsed = JSON.parse(text);
     } catch (cause) {
-      throw new BatonSdkError('network', `${this.url(path)} answered ${response.status} without JSON`, { status: response.status, cause });
+      throw new BatonSdkError('network', `${this.url(path)} answered ${response.status} without JSON`, {
+        status: response.status,
+        cause,
+      });
     }
-    if (typeof parsed !== 'object' || parsed === null) throw new BatonSdkError('invalid_response', `${this.url(path)} answered a JSON value that is not an object`);
+    if (typeof parsed !== 'object' || parsed === null)
+      throw new BatonSdkError('invalid_response', `${this.url(path)} answered a JSON value that is not an object`);
     return { ok: response.ok, status: response.status, body: parsed as Record<string, unknown> };
   }
 }

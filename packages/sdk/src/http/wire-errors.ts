@@ -2,7 +2,14 @@ import { entraErrorCodes } from '@baton/protocol';
 import { BatonSdkError, type SdkErrorCode } from '../errors.js';
 import type { Answer } from './form-client.js';
 
-const passwordSuberrors = new Set(['password_too_weak', 'password_too_short', 'password_too_long', 'password_recently_used', 'password_banned', 'password_is_invalid']);
+const passwordSuberrors = new Set([
+  'password_too_weak',
+  'password_too_short',
+  'password_too_long',
+  'password_recently_used',
+  'password_banned',
+  'password_is_invalid',
+]);
 
 const byError: Partial<Record<string, SdkErrorCode>> = {
   user_not_found: 'user_not_found',
@@ -20,26 +27,44 @@ export function errorFromAnswer(answer: Answer): BatonSdkError {
   const serverError = typeof b.error === 'string' ? b.error : 'server_error';
   const suberror = typeof b.suberror === 'string' ? b.suberror : undefined;
   const codes = Array.isArray(b.error_codes) ? b.error_codes : [];
-  const description = typeof b.error_description === 'string' ? b.error_description : `The server answered ${answer.status} ${serverError}`;
+  const description =
+    typeof b.error_description === 'string'
+      ? b.error_description
+      : `The server answered ${answer.status} ${serverError}`;
   const attributes = attributeList(b.required_attributes) ?? attributeList(b.invalid_attributes);
-  const details = { serverError, status: answer.status, ...(suberror ? { suberror } : {}), ...(attributes ? { attributes } : {}) };
+  const details = {
+    serverError,
+    status: answer.status,
+    ...(suberror ? { suberror } : {}),
+    ...(attributes ? { attributes } : {}),
+  };
   const code: SdkErrorCode =
-    suberror === 'invalid_oob_value' ? 'invalid_code'
-    : suberror && passwordSuberrors.has(suberror) ? 'password_too_weak'
-    : suberror === 'attribute_validation_failed' ? 'invalid_attributes'
-    : serverError === 'invalid_grant' && codes.includes(entraErrorCodes.badCredentials) ? 'invalid_password'
-    : byError[serverError] ?? 'server_error';
+    suberror === 'invalid_oob_value'
+      ? 'invalid_code'
+      : suberror && passwordSuberrors.has(suberror)
+        ? 'password_too_weak'
+        : suberror === 'attribute_validation_failed'
+          ? 'invalid_attributes'
+          : serverError === 'invalid_grant' && codes.includes(entraErrorCodes.badCredentials)
+            ? 'invalid_password'
+            : (byError[serverError] ?? 'server_error');
   return new BatonSdkError(code, description, details);
 }
 
 /** A 2xx answer that sends the user to the web flow (Entra's `challenge_type: "redirect"`). */
 export function redirectFrom(answer: Answer): BatonSdkError | null {
   if (!answer.ok || answer.body.challenge_type !== 'redirect') return null;
-  const reason = typeof answer.body.redirect_reason === 'string' ? answer.body.redirect_reason : 'The server asks for the web sign-in flow';
+  const reason =
+    typeof answer.body.redirect_reason === 'string'
+      ? answer.body.redirect_reason
+      : 'The server asks for the web sign-in flow';
   return new BatonSdkError('redirect_required', reason, { status: answer.status });
 }
 
 function attributeList(value: unknown): BatonSdkError['attributes'] {
   if (!Array.isArray(value) || value.length === 0) return undefined;
-  return value.filter((a): a is { name: string } => typeof a === 'object' && a !== null && typeof (a as { name?: unknown }).name === 'string');
+  return value.filter(
+    (a): a is { name: string } =>
+      typeof a === 'object' && a !== null && typeof (a as { name?: unknown }).name === 'string',
+  );
 }

@@ -60,7 +60,12 @@ export function codeChallengeOf(body: Record<string, unknown>): CodeChallenge {
   return {
     codeLength: typeof body.code_length === 'number' && body.code_length > 0 ? body.code_length : undefined,
     channel: typeof body.challenge_channel === 'string' ? body.challenge_channel : undefined,
-    sentTo: typeof body.challenge_target_label === 'string' ? body.challenge_target_label : typeof body.challenge_target === 'string' ? body.challenge_target : undefined,
+    sentTo:
+      typeof body.challenge_target_label === 'string'
+        ? body.challenge_target_label
+        : typeof body.challenge_target === 'string'
+          ? body.challenge_target
+          : undefined,
   };
 }
 

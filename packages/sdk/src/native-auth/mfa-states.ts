@@ -12,9 +12,12 @@ export interface AuthMethod {
 }
 
 export function mfaMethodsOf(body: Record<string, unknown>): AuthMethod[] {
-  if (!Array.isArray(body.methods) || body.methods.length === 0) throw new BatonSdkError('invalid_response', 'The server listed no authentication methods');
+  if (!Array.isArray(body.methods) || body.methods.length === 0)
+    throw new BatonSdkError('invalid_response', 'The server listed no authentication methods');
   return body.methods.map((m: Record<string, unknown>) => ({
-    id: String(m.id), challengeType: String(m.challenge_type ?? 'oob'), channel: String(m.challenge_channel ?? 'email'),
+    id: String(m.id),
+    challengeType: String(m.challenge_type ?? 'oob'),
+    channel: String(m.challenge_channel ?? 'email'),
     loginHint: typeof m.login_hint === 'string' ? m.login_hint : undefined,
   }));
 }
@@ -22,11 +25,19 @@ export function mfaMethodsOf(body: Record<string, unknown>): AuthMethod[] {
 /** The app requires a second factor: pick a registered method to get a code. */
 export class MfaRequired {
   readonly kind = 'mfa_required' as const;
-  constructor(private readonly ctx: FlowContext, private readonly continuationToken: string, readonly methods: AuthMethod[]) {}
+  constructor(
+    private readonly ctx: FlowContext,
+    private readonly continuationToken: string,
+    readonly methods: AuthMethod[],
+  ) {}
 
   requestChallenge(methodId: string): Promise<MfaVerificationRequired | BatonSdkError> {
     return step(async () => {
-      const body = await post(this.ctx, 'oauth2/v2.0/challenge', { continuation_token: this.continuationToken, challenge_type: this.ctx.challengeType, id: methodId });
+      const body = await post(this.ctx, 'oauth2/v2.0/challenge', {
+        continuation_token: this.continuationToken,
+        challenge_type: this.ctx.challengeType,
+        id: methodId,
+      });
       return new MfaVerificationRequired(this.ctx, continuationOf(body), codeChallengeOf(body), this, methodId);
     });
   }
@@ -35,14 +46,23 @@ export class MfaRequired {
 /** The second-factor code was sent; submit it (again after `invalid_code`) or request another. */
 export class MfaVerificationRequired extends CodeStep {
   readonly kind = 'mfa_verification_required' as const;
-  constructor(private readonly ctx: FlowContext, private readonly continuationToken: string, challenge: CodeChallenge,
-    private readonly origin: MfaRequired, private readonly methodId: string) {
+  constructor(
+    private readonly ctx: FlowContext,
+    private readonly continuationToken: string,
+    challenge: CodeChallenge,
+    private readonly origin: MfaRequired,
+    private readonly methodId: string,
+  ) {
     super(challenge);
   }
 
   submitChallenge(code: string): Promise<SignInResult> {
     return step(async () => {
-      return credentialToken(this.ctx, { grant_type: grantTypes.mfaOob, continuation_token: this.continuationToken, oob: this.checked(code) });
+      return credentialToken(this.ctx, {
+        grant_type: grantTypes.mfaOob,
+        continuation_token: this.continuationToken,
+        oob: this.checked(code),
+      });
     });
   }
 
@@ -54,7 +74,11 @@ export class MfaVerificationRequired extends CodeStep {
 /** The app requires a second factor and the user has none: register one (an email address). */
 export class RegistrationRequired {
   readonly kind = 'registration_required' as const;
-  constructor(private readonly ctx: FlowContext, private readonly continuationToken: string, readonly methods: AuthMethod[]) {}
+  constructor(
+    private readonly ctx: FlowContext,
+    private readonly continuationToken: string,
+    readonly methods: AuthMethod[],
+  ) {}
 
   /**
    * Registers `target` (the address the user typed) with a method. The address a sign-up
@@ -66,7 +90,10 @@ export class RegistrationRequired {
     return step(async () => {
       const method = this.methods.find((m) => m.id === methodId) ?? this.methods[0]!;
       const body = await post(this.ctx, 'register/v1.0/challenge', {
-        continuation_token: this.continuationToken, challenge_type: method.challengeType, challenge_target: target, challenge_channel: method.channel,
+        continuation_token: this.continuationToken,
+        challenge_type: method.challengeType,
+        challenge_target: target,
+        challenge_channel: method.channel,
       });
       if (body.challenge_type === 'preverified') return finishRegistration(this.ctx, continuationOf(body), undefined);
       return new RegistrationVerificationRequired(this.ctx, continuationOf(body), codeChallengeOf(body));
@@ -77,7 +104,11 @@ export class RegistrationRequired {
 /** A code went to the address being registered. */
 export class RegistrationVerificationRequired extends CodeStep {
   readonly kind = 'registration_verification_required' as const;
-  constructor(private readonly ctx: FlowContext, private readonly continuationToken: string, challenge: CodeChallenge) {
+  constructor(
+    private readonly ctx: FlowContext,
+    private readonly continuationToken: string,
+    challenge: CodeChallenge,
+  ) {
     super(challenge);
   }
 
@@ -88,9 +119,17 @@ export class RegistrationVerificationRequired extends CodeStep {
   }
 }
 
-async function finishRegistration(ctx: FlowContext, continuationToken: string, code: string | undefined): Promise<SignInResult> {
-  const body = await post(ctx, 'register/v1.0/continue', code === undefined
-    ? { continuation_token: continuationToken, grant_type: grantTypes.continuationToken }
-    : { continuation_token: continuationToken, grant_type: grantTypes.oob, oob: code });
+async function finishRegistration(
+  ctx: FlowContext,
+  continuationToken: string,
+  code: string | undefined,
+): Promise<SignInResult> {
+  const body = await post(
+    ctx,
+    'register/v1.0/continue',
+    code === undefined
+      ? { continuation_token: continuationToken, grant_type: grantTypes.continuationToken }
+      : { continuation_token: continuationToken, grant_type: grantTypes.oob, oob: code },
+  );
   return credentialToken(ctx, { grant_type: grantTypes.continuationToken, continuation_token: continuationOf(body) });
 }

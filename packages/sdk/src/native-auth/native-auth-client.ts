@@ -34,7 +34,8 @@ export class NativeAuthClient {
       ...base,
       challengeType: [...new Set([...config.challengeTypes, 'redirect'])].join(' '),
       capabilities: (config.capabilities ?? ['mfa_required', 'registration_required']).join(' '),
-      openAccount: async (body) => this.slot.set(new Account(base, await TokenCache.save(base, recordFrom(body, base.platform.now()), null))),
+      openAccount: async (body) =>
+        this.slot.set(new Account(base, await TokenCache.save(base, recordFrom(body, base.platform.now()), null))),
     };
   }
 
@@ -64,7 +65,9 @@ export class NativeAuthClient {
     const answer = await postToken(this.ctx, { grant_type: 'refresh_token', refresh_token: refreshToken });
     if (!answer.ok) {
       const error = errorFromAnswer(answer);
-      throw error.serverError === 'invalid_grant' ? new BatonSdkError('session_ended', error.message, { serverError: 'invalid_grant', status: answer.status }) : error;
+      throw error.serverError === 'invalid_grant'
+        ? new BatonSdkError('session_ended', error.message, { serverError: 'invalid_grant', status: answer.status })
+        : error;
     }
     return this.ctx.openAccount(answer.body);
   }

@@ -7,7 +7,13 @@ import { postToken } from '../tokens/token-endpoint.js';
 import { CodeStep, codeChallengeOf, continuationOf, post, step, type CodeChallenge, type FlowContext } from './flow.js';
 import { MfaRequired, RegistrationRequired, mfaMethodsOf } from './mfa-states.js';
 
-export type SignInResult = SignInPasswordRequired | SignInCodeRequired | MfaRequired | RegistrationRequired | SignedIn | BatonSdkError;
+export type SignInResult =
+  | SignInPasswordRequired
+  | SignInCodeRequired
+  | MfaRequired
+  | RegistrationRequired
+  | SignedIn
+  | BatonSdkError;
 
 export class SignedIn {
   readonly kind = 'signed_in' as const;
@@ -17,23 +23,40 @@ export class SignedIn {
 /** The password is needed; `submitPassword` can be called again after `invalid_password`. */
 export class SignInPasswordRequired {
   readonly kind = 'sign_in_password_required' as const;
-  constructor(private readonly ctx: FlowContext, private readonly continuationToken: string) {}
+  constructor(
+    private readonly ctx: FlowContext,
+    private readonly continuationToken: string,
+  ) {}
 
   submitPassword(password: string): Promise<SignInResult> {
-    return step(() => credentialToken(this.ctx, { grant_type: grantTypes.password, continuation_token: this.continuationToken, password }));
+    return step(() =>
+      credentialToken(this.ctx, {
+        grant_type: grantTypes.password,
+        continuation_token: this.continuationToken,
+        password,
+      }),
+    );
   }
 }
 
 /** A one-time code was sent; submit it (again after `invalid_code`), or have it sent anew. */
 export class SignInCodeRequired extends CodeStep {
   readonly kind = 'sign_in_code_required' as const;
-  constructor(private readonly ctx: FlowContext, private readonly continuationToken: string, challenge: CodeChallenge) {
+  constructor(
+    private readonly ctx: FlowContext,
+    private readonly continuationToken: string,
+    challenge: CodeChallenge,
+  ) {
     super(challenge);
   }
 
   submitCode(code: string): Promise<SignInResult> {
     return step(async () => {
-      return credentialToken(this.ctx, { grant_type: grantTypes.oob, continuation_token: this.continuationToken, oob: this.checked(code) });
+      return credentialToken(this.ctx, {
+        grant_type: grantTypes.oob,
+        continuation_token: this.continuationToken,
+        oob: this.checked(code),
+      });
     });
   }
 
@@ -43,15 +66,30 @@ export class SignInCodeRequired extends CodeStep {
 }
 
 /** `/initiate` then `/challenge`; with a password in hand, straight on to `/token`. */
-export async function startSignIn(ctx: FlowContext, username: string, password: string | undefined): Promise<SignInResult> {
+export async function startSignIn(
+  ctx: FlowContext,
+  username: string,
+  password: string | undefined,
+): Promise<SignInResult> {
   return step(async () => {
-    const initiated = await post(ctx, 'oauth2/v2.0/initiate', { username, challenge_type: ctx.challengeType, capabilities: ctx.capabilities });
+    const initiated = await post(ctx, 'oauth2/v2.0/initiate', {
+      username,
+      challenge_type: ctx.challengeType,
+      capabilities: ctx.capabilities,
+    });
     return challenge(ctx, continuationOf(initiated), password);
   });
 }
 
-async function challenge(ctx: FlowContext, continuationToken: string, password: string | undefined): Promise<SignInResult> {
-  const body = await post(ctx, 'oauth2/v2.0/challenge', { continuation_token: continuationToken, challenge_type: ctx.challengeType });
+async function challenge(
+  ctx: FlowContext,
+  continuationToken: string,
+  password: string | undefined,
+): Promise<SignInResult> {
+  const body = await post(ctx, 'oauth2/v2.0/challenge', {
+    continuation_token: continuationToken,
+    challenge_type: ctx.challengeType,
+  });
   const next = continuationOf(body);
   if (body.challenge_type === 'password') {
     const state = new SignInPasswordRequired(ctx, next);
@@ -71,7 +109,10 @@ export async function credentialToken(ctx: FlowContext, params: Params): Promise
   if (redirect) return redirect;
   if (answer.ok) return new SignedIn(await ctx.openAccount(answer.body));
   const suberror = answer.body.suberror;
-  if ((suberror === 'mfa_required' || suberror === 'registration_required') && typeof answer.body.continuation_token === 'string') {
+  if (
+    (suberror === 'mfa_required' || suberror === 'registration_required') &&
+    typeof answer.body.continuation_token === 'string'
+  ) {
     const path = suberror === 'mfa_required' ? 'oauth2/v2.0/introspect' : 'register/v1.0/introspect';
     const body = await post(ctx, path, { continuation_token: answer.body.continuation_token });
     const State = suberror === 'mfa_required' ? MfaRequired : RegistrationRequired;

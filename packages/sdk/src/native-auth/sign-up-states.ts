@@ -21,7 +21,12 @@ export interface RequiredAttribute {
   options?: { regex?: string };
 }
 
-export type SignUpResult = SignUpCodeRequired | SignUpPasswordRequired | SignUpAttributesRequired | SignUpCompleted | BatonSdkError;
+export type SignUpResult =
+  | SignUpCodeRequired
+  | SignUpPasswordRequired
+  | SignUpAttributesRequired
+  | SignUpCompleted
+  | BatonSdkError;
 
 interface SignUpFlow {
   ctx: FlowContext;
@@ -31,13 +36,21 @@ interface SignUpFlow {
 /** A code was sent to the new address; submit it (again after `invalid_code`) or have it resent. */
 export class SignUpCodeRequired extends CodeStep {
   readonly kind = 'sign_up_code_required' as const;
-  constructor(private readonly flow: SignUpFlow, private readonly continuationToken: string, challenge: CodeChallenge) {
+  constructor(
+    private readonly flow: SignUpFlow,
+    private readonly continuationToken: string,
+    challenge: CodeChallenge,
+  ) {
     super(challenge);
   }
 
   submitCode(code: string): Promise<SignUpResult> {
     return step(async () => {
-      return continueSignUp(this.flow, { continuation_token: this.continuationToken, grant_type: grantTypes.oob, oob: this.checked(code) }, true);
+      return continueSignUp(
+        this.flow,
+        { continuation_token: this.continuationToken, grant_type: grantTypes.oob, oob: this.checked(code) },
+        true,
+      );
     });
   }
 
@@ -49,30 +62,62 @@ export class SignUpCodeRequired extends CodeStep {
 /** The account needs a password; retry after `password_too_weak`. */
 export class SignUpPasswordRequired {
   readonly kind = 'sign_up_password_required' as const;
-  constructor(private readonly flow: SignUpFlow, private readonly continuationToken: string) {}
+  constructor(
+    private readonly flow: SignUpFlow,
+    private readonly continuationToken: string,
+  ) {}
 
   submitPassword(password: string): Promise<SignUpResult> {
-    return step(() => continueSignUp(this.flow, { continuation_token: this.continuationToken, grant_type: grantTypes.password, password }, true));
+    return step(() =>
+      continueSignUp(
+        this.flow,
+        { continuation_token: this.continuationToken, grant_type: grantTypes.password, password },
+        true,
+      ),
+    );
   }
 }
 
 /** The app collects attributes the user has not given yet. */
 export class SignUpAttributesRequired {
   readonly kind = 'sign_up_attributes_required' as const;
-  constructor(private readonly flow: SignUpFlow, private readonly continuationToken: string, readonly requiredAttributes: RequiredAttribute[]) {}
+  constructor(
+    private readonly flow: SignUpFlow,
+    private readonly continuationToken: string,
+    readonly requiredAttributes: RequiredAttribute[],
+  ) {}
 
   submitAttributes(attributes: Attributes): Promise<SignUpResult> {
-    return step(() => continueSignUp(this.flow, { continuation_token: this.continuationToken, grant_type: 'attributes', attributes: JSON.stringify(attributes) }, false));
+    return step(() =>
+      continueSignUp(
+        this.flow,
+        {
+          continuation_token: this.continuationToken,
+          grant_type: 'attributes',
+          attributes: JSON.stringify(attributes),
+        },
+        false,
+      ),
+    );
   }
 }
 
 /** The account exists; `signIn()` signs in without asking for anything again. */
 export class SignUpCompleted {
   readonly kind = 'sign_up_completed' as const;
-  constructor(private readonly flow: SignUpFlow, private readonly continuationToken: string) {}
+  constructor(
+    private readonly flow: SignUpFlow,
+    private readonly continuationToken: string,
+  ) {}
 
   signIn(): Promise<SignInResult> {
-    return step(() => credentialToken(this.flow.ctx, { grant_type: grantTypes.continuationToken, continuation_token: this.continuationToken, username: this.flow.username }));
+    return step(() =>
+      credentialToken(this.flow.ctx, {
+        grant_type: grantTypes.continuationToken,
+        continuation_token: this.continuationToken,
+        username: this.flow.username,
+      }),
+    );
   }
 }
 
@@ -80,15 +125,21 @@ export function startSignUp(ctx: FlowContext, input: SignUpInput): Promise<SignU
   const flow = { ctx, username: input.username };
   return step(async () => {
     const started = await post(ctx, 'signup/v1.0/start', {
-      username: input.username, password: input.password, attributes: input.attributes ? JSON.stringify(input.attributes) : undefined,
-      challenge_type: ctx.challengeType, capabilities: ctx.capabilities,
+      username: input.username,
+      password: input.password,
+      attributes: input.attributes ? JSON.stringify(input.attributes) : undefined,
+      challenge_type: ctx.challengeType,
+      capabilities: ctx.capabilities,
     });
     return challenge(flow, continuationOf(started));
   });
 }
 
 async function challenge(flow: SignUpFlow, continuationToken: string): Promise<SignUpResult> {
-  const body = await post(flow.ctx, 'signup/v1.0/challenge', { continuation_token: continuationToken, challenge_type: flow.ctx.challengeType });
+  const body = await post(flow.ctx, 'signup/v1.0/challenge', {
+    continuation_token: continuationToken,
+    challenge_type: flow.ctx.challengeType,
+  });
   if (body.challenge_type === 'password') return new SignUpPasswordRequired(flow, continuationOf(body));
   return new SignUpCodeRequired(flow, continuationOf(body), codeChallengeOf(body));
 }
@@ -104,7 +155,13 @@ async function continueSignUp(flow: SignUpFlow, params: Params, attributesMayFol
   if (answer.ok) return new SignUpCompleted(flow, continuationOf(answer.body));
   const { error, continuation_token: next, required_attributes: required } = answer.body;
   if (error === 'credential_required' && typeof next === 'string') return challenge(flow, next);
-  if (error === 'attributes_required' && attributesMayFollow && typeof next === 'string' && Array.isArray(required) && required.length > 0) {
+  if (
+    error === 'attributes_required' &&
+    attributesMayFollow &&
+    typeof next === 'string' &&
+    Array.isArray(required) &&
+    required.length > 0
+  ) {
     return new SignUpAttributesRequired(flow, next, required as RequiredAttribute[]);
   }
   return errorFromAnswer(answer);

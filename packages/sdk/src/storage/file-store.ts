@@ -2,7 +2,14 @@ import { chmod, mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/p
 import { join } from 'node:path';
 import type { JWK } from 'jose';
 import { base64url, fromBase64url, randomId, type WebCryptoKey } from '../platform.js';
-import { exportJwk, generateKeyPair, importKeyPair, type KeyPair, type KeyPairKind, type SecureStore } from './secure-store.js';
+import {
+  exportJwk,
+  generateKeyPair,
+  importKeyPair,
+  type KeyPair,
+  type KeyPairKind,
+  type SecureStore,
+} from './secure-store.js';
 
 export interface FileStoreOptions {
   /** Folder for the data file and, unless `keyFile` says otherwise, the key file; created with mode 0700. */
@@ -105,7 +112,9 @@ export class FileStore implements SecureStore {
     }
     const sealed = JSON.parse(text) as { v: number; iv: string; data: string };
     const plain = await globalThis.crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: fromBase64url(sealed.iv), additionalData }, await this.aesKey(), fromBase64url(sealed.data),
+      { name: 'AES-GCM', iv: fromBase64url(sealed.iv), additionalData },
+      await this.aesKey(),
+      fromBase64url(sealed.data),
     );
     return JSON.parse(new TextDecoder().decode(plain)) as Contents;
   }
@@ -113,10 +122,14 @@ export class FileStore implements SecureStore {
   private async write(contents: Contents): Promise<void> {
     const iv = globalThis.crypto.getRandomValues(new Uint8Array(12));
     const data = await globalThis.crypto.subtle.encrypt(
-      { name: 'AES-GCM', iv, additionalData }, await this.aesKey(), new TextEncoder().encode(JSON.stringify(contents)),
+      { name: 'AES-GCM', iv, additionalData },
+      await this.aesKey(),
+      new TextEncoder().encode(JSON.stringify(contents)),
     );
     const temporary = `${this.dataFile}.${randomId(6)}.tmp`;
-    await writeFile(temporary, JSON.stringify({ v: 1, iv: base64url(iv), data: base64url(new Uint8Array(data)) }), { mode: 0o600 });
+    await writeFile(temporary, JSON.stringify({ v: 1, iv: base64url(iv), data: base64url(new Uint8Array(data)) }), {
+      mode: 0o600,
+    });
     await rename(temporary, this.dataFile);
   }
 

@@ -59,13 +59,21 @@ export class IndexedDbStore implements SecureStore {
   async get(key: string): Promise<string | undefined> {
     const sealed = (await this.read(key)) as Sealed | undefined;
     if (!sealed) return undefined;
-    const plain = await globalThis.crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.iv }, await this.wrappingKey(), sealed.data);
+    const plain = await globalThis.crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: sealed.iv },
+      await this.wrappingKey(),
+      sealed.data,
+    );
     return new TextDecoder().decode(plain);
   }
 
   async set(key: string, value: string): Promise<void> {
     const iv = globalThis.crypto.getRandomValues(new Uint8Array(12));
-    const data = await globalThis.crypto.subtle.encrypt({ name: 'AES-GCM', iv }, await this.wrappingKey(), new TextEncoder().encode(value));
+    const data = await globalThis.crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv },
+      await this.wrappingKey(),
+      new TextEncoder().encode(value),
+    );
     await this.write('put', key, { iv, data } satisfies Sealed);
   }
 
@@ -76,7 +84,10 @@ export class IndexedDbStore implements SecureStore {
   keyPair(name: string, kind: KeyPairKind): Promise<KeyPair> {
     let pair = this.pairs.get(name);
     if (!pair) {
-      pair = this.readOrCreate(pairPrefix + name, async () => ({ kind, ...(await generateKeyPair(kind, false)) })) as Promise<KeyPair>;
+      pair = this.readOrCreate(pairPrefix + name, async () => ({
+        kind,
+        ...(await generateKeyPair(kind, false)),
+      })) as Promise<KeyPair>;
       this.pairs.set(name, pair);
       pair.catch(() => this.pairs.delete(name));
     }
@@ -89,8 +100,14 @@ export class IndexedDbStore implements SecureStore {
   }
 
   private wrappingKey(): Promise<WebCryptoKey> {
-    this.key ??= this.readOrCreate(wrappingKeyName, () =>
-      globalThis.crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']) as Promise<WebCryptoKey>);
+    this.key ??= this.readOrCreate(
+      wrappingKeyName,
+      () =>
+        globalThis.crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
+          'encrypt',
+          'decrypt',
+        ]) as Promise<WebCryptoKey>,
+    );
     return this.key;
   }
 
@@ -118,7 +135,12 @@ export class IndexedDbStore implements SecureStore {
   private open(): Promise<IdbDatabase> {
     this.db ??= (() => {
       const factory = this.options.indexedDB ?? (globalThis as { indexedDB?: IdbFactory }).indexedDB;
-      if (!factory) return Promise.reject(new Error('IndexedDB is not available here; pass a store that is (MemoryStore, FileStore from @baton/sdk/node)'));
+      if (!factory)
+        return Promise.reject(
+          new Error(
+            'IndexedDB is not available here; pass a store that is (MemoryStore, FileStore from @baton/sdk/node)',
+          ),
+        );
       const request = factory.open(this.options.name ?? 'baton-sdk', 1);
       request.onupgradeneeded = () => {
         if (!request.result.objectStoreNames.contains(objects)) request.result.createObjectStore(objects);

@@ -34,7 +34,10 @@ const algorithms = {
 
 export async function generateKeyPair(kind: KeyPairKind, extractable: boolean): Promise<KeyPair> {
   const { algorithm, privateUsages, publicUsages } = algorithms[kind];
-  return (await globalThis.crypto.subtle.generateKey(algorithm, extractable, [...privateUsages, ...publicUsages])) as KeyPair;
+  return (await globalThis.crypto.subtle.generateKey(algorithm, extractable, [
+    ...privateUsages,
+    ...publicUsages,
+  ])) as KeyPair;
 }
 
 /** A key pair from JWKs (the Node file store's form at rest); the private key is non-extractable once imported. */

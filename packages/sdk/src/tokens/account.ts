@@ -19,7 +19,10 @@ export interface SignOutOptions {
 
 /** A signed-in user on this device: tokens on demand, authorized requests, export, handoff, sign-out. */
 export class Account {
-  constructor(private readonly ctx: SdkContext, private readonly cache: TokenCache) {}
+  constructor(
+    private readonly ctx: SdkContext,
+    private readonly cache: TokenCache,
+  ) {}
 
   get claims(): AccountClaims {
     return this.cache.claims;
@@ -82,11 +85,21 @@ export class Account {
   exportRefreshToken(): string {
     const record = this.cache.record;
     if (!this.ctx.config.allowRefreshTokenExport) {
-      throw new BatonSdkError('export_disabled', 'Refresh-token export is off in this SDK configuration (set allowRefreshTokenExport: true to opt in; prefer account.handOff())');
+      throw new BatonSdkError(
+        'export_disabled',
+        'Refresh-token export is off in this SDK configuration (set allowRefreshTokenExport: true to opt in; prefer account.handOff())',
+      );
     }
-    if (record.dpopBound) throw new BatonSdkError('export_not_allowed', 'This session is bound to this device\'s DPoP key; its refresh token is useless elsewhere');
+    if (record.dpopBound)
+      throw new BatonSdkError(
+        'export_not_allowed',
+        "This session is bound to this device's DPoP key; its refresh token is useless elsewhere",
+      );
     if (!record.refreshTokenExport) {
-      throw new BatonSdkError('export_not_allowed', 'The app registration does not allow refresh-token export (baton app create --allow-refresh-token-export)');
+      throw new BatonSdkError(
+        'export_not_allowed',
+        'The app registration does not allow refresh-token export (baton app create --allow-refresh-token-export)',
+      );
     }
     return record.refreshToken;
   }
@@ -97,13 +110,21 @@ export class Account {
    */
   async requestSessionTransfer(audience: string): Promise<{ token: string; expiresIn: number }> {
     const record = this.cache.record;
-    const answer = await postToken(this.ctx, {
-      grant_type: grantTypes.tokenExchange, subject_token: record.refreshToken, subject_token_type: tokenTypes.refreshToken,
-      requested_token_type: tokenTypes.sessionTransferToken, audience,
-    }, this.cache.dpop);
+    const answer = await postToken(
+      this.ctx,
+      {
+        grant_type: grantTypes.tokenExchange,
+        subject_token: record.refreshToken,
+        subject_token_type: tokenTypes.refreshToken,
+        requested_token_type: tokenTypes.sessionTransferToken,
+        audience,
+      },
+      this.cache.dpop,
+    );
     if (!answer.ok) throw errorFromAnswer(answer);
     const { access_token, expires_in } = answer.body;
-    if (typeof access_token !== 'string') throw new BatonSdkError('invalid_response', 'The token exchange answered no transfer token');
+    if (typeof access_token !== 'string')
+      throw new BatonSdkError('invalid_response', 'The token exchange answered no transfer token');
     return { token: access_token, expiresIn: typeof expires_in === 'number' ? expires_in : 60 };
   }
 

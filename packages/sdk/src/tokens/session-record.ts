@@ -35,10 +35,20 @@ export interface AccountClaims {
  */
 export function recordFrom(body: Record<string, unknown>, now: number): SessionRecord {
   const { access_token, refresh_token, id_token, expires_in, token_type, scope } = body;
-  if (typeof access_token !== 'string' || typeof refresh_token !== 'string' || typeof id_token !== 'string' || typeof expires_in !== 'number' || expires_in <= 0) {
-    throw new BatonSdkError('invalid_response', 'The token response lacks an access, refresh or ID token, or a positive expires_in');
+  if (
+    typeof access_token !== 'string' ||
+    typeof refresh_token !== 'string' ||
+    typeof id_token !== 'string' ||
+    typeof expires_in !== 'number' ||
+    expires_in <= 0
+  ) {
+    throw new BatonSdkError(
+      'invalid_response',
+      'The token response lacks an access, refresh or ID token, or a positive expires_in',
+    );
   }
-  if (token_type !== 'Bearer' && token_type !== 'DPoP') throw new BatonSdkError('invalid_response', `Unexpected token_type ${String(token_type)}`);
+  if (token_type !== 'Bearer' && token_type !== 'DPoP')
+    throw new BatonSdkError('invalid_response', `Unexpected token_type ${String(token_type)}`);
   let claims: Record<string, unknown>;
   try {
     claims = decodeJwt(id_token);
@@ -47,12 +57,22 @@ export function recordFrom(body: Record<string, unknown>, now: number): SessionR
   }
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   return {
-    version: 1, accessToken: access_token, tokenType: token_type, expiresAt: now + expires_in * 1000, lifetimeMs: expires_in * 1000,
-    refreshToken: refresh_token, idToken: id_token, scope: str(scope) ?? '', refreshTokenExport: body.refresh_token_export === 'allowed',
+    version: 1,
+    accessToken: access_token,
+    tokenType: token_type,
+    expiresAt: now + expires_in * 1000,
+    lifetimeMs: expires_in * 1000,
+    refreshToken: refresh_token,
+    idToken: id_token,
+    scope: str(scope) ?? '',
+    refreshTokenExport: body.refresh_token_export === 'allowed',
     dpopBound: token_type === 'DPoP',
     claims: {
-      userId: str(claims.oid) ?? str(claims.sub) ?? '', username: str(claims.preferred_username) ?? str(claims.email) ?? '', tenantId: str(claims.tid) ?? '',
-      ...(str(claims.name) ? { name: str(claims.name)! } : {}), ...(str(claims.sid) ? { sessionId: str(claims.sid)! } : {}),
+      userId: str(claims.oid) ?? str(claims.sub) ?? '',
+      username: str(claims.preferred_username) ?? str(claims.email) ?? '',
+      tenantId: str(claims.tid) ?? '',
+      ...(str(claims.name) ? { name: str(claims.name)! } : {}),
+      ...(str(claims.sid) ? { sessionId: str(claims.sid)! } : {}),
     },
   };
 }

@@ -27,7 +27,11 @@ export class TokenCache {
   /** A refresh that goes to the server even when another window just rotated (`forceRefresh`). */
   private readonly forcedRefresh = singleFlight(() => this.rotate(true));
 
-  private constructor(private readonly ctx: SdkContext, private current: SessionRecord, readonly dpop: DpopSigner | null) {}
+  private constructor(
+    private readonly ctx: SdkContext,
+    private current: SessionRecord,
+    readonly dpop: DpopSigner | null,
+  ) {}
 
   /** The cache for a new session: stores it first. */
   static async save(ctx: SdkContext, record: SessionRecord, dpop: DpopSigner | null): Promise<TokenCache> {
@@ -92,7 +96,10 @@ export class TokenCache {
     if (stored?.refreshToken === mine.refreshToken) return mine;
     if (!stored || !sameSession(stored, mine)) {
       this.isEnded = true;
-      throw new BatonSdkError('session_ended', 'This session was signed out in another window or app instance: sign in again');
+      throw new BatonSdkError(
+        'session_ended',
+        'This session was signed out in another window or app instance: sign in again',
+      );
     }
     return stored;
   }
@@ -110,12 +117,19 @@ export class TokenCache {
       this.current = previous;
       if (!force && this.ctx.platform.now() < previous.expiresAt - refreshMargin(previous)) return previous;
     }
-    const answer = await postToken(this.ctx, { grant_type: 'refresh_token', refresh_token: previous.refreshToken }, this.dpop);
+    const answer = await postToken(
+      this.ctx,
+      { grant_type: 'refresh_token', refresh_token: previous.refreshToken },
+      this.dpop,
+    );
     if (!answer.ok) {
       const error = errorFromAnswer(answer);
       if (error.serverError !== 'invalid_grant') throw error;
       await this.forget();
-      throw new BatonSdkError('session_ended', `The session has ended (${error.message}): sign in again`, { serverError: 'invalid_grant', status: answer.status });
+      throw new BatonSdkError('session_ended', `The session has ended (${error.message}): sign in again`, {
+        serverError: 'invalid_grant',
+        status: answer.status,
+      });
     }
     const next = recordFrom(answer.body, this.ctx.platform.now());
     if (this.isEnded) throw new BatonSdkError('session_ended', 'This session was signed out during the refresh');
@@ -131,7 +145,11 @@ function refreshMargin(record: SessionRecord): number {
 }
 
 function sameSession(a: SessionRecord, b: SessionRecord): boolean {
-  return a.claims.tenantId === b.claims.tenantId && a.claims.userId === b.claims.userId && a.claims.sessionId === b.claims.sessionId;
+  return (
+    a.claims.tenantId === b.claims.tenantId &&
+    a.claims.userId === b.claims.userId &&
+    a.claims.sessionId === b.claims.sessionId
+  );
 }
 
 /** The store's DPoP signer (one ECDSA P-256 key per store). */

@@ -10,5 +10,9 @@ export const tokenPath = 'oauth2/v2.0/token';
  */
 export async function postToken(ctx: SdkContext, params: Params, dpop: DpopSigner | null = null): Promise<Answer> {
   const headers = dpop ? { dpop: await dpop.proof({ method: 'POST', url: ctx.http.url(tokenPath) }) } : undefined;
-  return ctx.http.post(tokenPath, { scope: ctx.scope, client_info: '1', ...params, ...(await ctx.deviceParams()) }, headers);
+  return ctx.http.post(
+    tokenPath,
+    { scope: ctx.scope, client_info: '1', ...params, ...(await ctx.deviceParams()) },
+    headers,
+  );
 }

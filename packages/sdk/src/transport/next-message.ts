@@ -2,7 +2,12 @@ import { BatonSdkError } from '../errors.js';
 import type { Transport, TransportMessage } from './transport.js';
 
 /** The first message `pick` accepts (returns non-undefined for), or a `timeout` error. */
-export function nextMessage<T>(transport: Transport, pick: (message: TransportMessage) => T | undefined, timeoutMs: number, waitingFor: string): Promise<T> {
+export function nextMessage<T>(
+  transport: Transport,
+  pick: (message: TransportMessage) => T | undefined,
+  timeoutMs: number,
+  waitingFor: string,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       unsubscribe();

@@ -29,7 +29,8 @@ export class Inbox {
     } catch {
       return;
     }
-    if (typeof message !== 'object' || message === null || typeof (message as TransportMessage).type !== 'string') return;
+    if (typeof message !== 'object' || message === null || typeof (message as TransportMessage).type !== 'string')
+      return;
     if (this.handlers.size === 0) this.pending.push(message as TransportMessage);
     for (const handler of this.handlers) handler(message as TransportMessage);
   }

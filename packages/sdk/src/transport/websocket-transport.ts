@@ -33,7 +33,10 @@ export function webSocketTransport(socket: WebSocketLike): Transport {
 /** Opens a WebSocket (the global one unless `WebSocketImpl` is given) and wraps it once it is open. */
 export function openWebSocketTransport(url: string, WebSocketImpl?: WebSocketConstructor): Promise<Transport> {
   const Impl = WebSocketImpl ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-  if (!Impl) return Promise.reject(new Error('No WebSocket here: in Node 20 use connectWebSocketTransport from @baton/sdk/node'));
+  if (!Impl)
+    return Promise.reject(
+      new Error('No WebSocket here: in Node 20 use connectWebSocketTransport from @baton/sdk/node'),
+    );
   const socket = new Impl(url);
   return new Promise((resolve, reject) => {
     socket.addEventListener('open', () => resolve(webSocketTransport(socket)));

@@ -11,7 +11,9 @@ import { userCommands } from './commands/user.js';
 import { output, reportFailure, type RunCommand } from './output.js';
 
 const program = new Command('baton')
-  .description('Baton: self-hosted customer identity. Configuration comes from BATON_* environment variables (docs/configuration.md).')
+  .description(
+    'Baton: self-hosted customer identity. Configuration comes from BATON_* environment variables (docs/configuration.md).',
+  )
   // Usage errors are reported by reportFailure like any other failure: one line on stderr, one JSON value with --json.
   // (writeErr carries only the help commander shows for a missing command; that failure says where help is.)
   .configureOutput({ outputError: () => {}, writeErr: () => {} })
@@ -32,7 +34,18 @@ const run: RunCommand = (command, work) => {
   });
 };
 
-for (const register of [serveCommand, migrateCommand, tenantCommands, appCommands, userCommands, sessionCommands, keyCommands, auditCommands, backupCommand]) register(program, run);
+for (const register of [
+  serveCommand,
+  migrateCommand,
+  tenantCommands,
+  appCommands,
+  userCommands,
+  sessionCommands,
+  keyCommands,
+  auditCommands,
+  backupCommand,
+])
+  register(program, run);
 
 try {
   await program.parseAsync(process.argv);
@@ -41,6 +54,7 @@ try {
   if (!(error instanceof CommanderError)) throw error;
   // Help that was asked for succeeds; help shown because no (sub)command was named is a usage error.
   if (error.exitCode === 0) process.exitCode = 0;
-  else if (error.code === 'commander.help') reportFailure(new CommanderError(1, 'commander.missingCommand', 'name a command'), json);
+  else if (error.code === 'commander.help')
+    reportFailure(new CommanderError(1, 'commander.missingCommand', 'name a command'), json);
   else reportFailure(error, json);
 }

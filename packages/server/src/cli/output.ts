@@ -27,22 +27,47 @@ export function output(json: boolean): Output {
  * shows stored values is written with it.
  */
 export function shown(strings: TemplateStringsArray, ...values: unknown[]): string {
-  return strings.reduce((line, text, i) => line + (i > 0 ? escapeControlCharacters(String(values[i - 1])) : '') + text, '');
+  return strings.reduce(
+    (line, text, i) => line + (i > 0 ? escapeControlCharacters(String(values[i - 1])) : '') + text,
+    '',
+  );
 }
 
 /** Prints a failure the way the command was asked to speak, and sets a non-zero exit code. */
 export function reportFailure(error: unknown, json: boolean): void {
   const unreachable = databaseUnavailable(error);
   const refusedBackup = error instanceof DatabaseBackupError;
-  const known = error instanceof BatonError || error instanceof ConfigError || error instanceof CommanderError || unreachable || refusedBackup;
-  const code = error instanceof BatonError ? error.code : error instanceof ConfigError ? 'configuration_error' : error instanceof CommanderError ? 'usage_error'
-    : unreachable ? 'database_unavailable' : refusedBackup ? 'backup_refused' : 'error';
+  const known =
+    error instanceof BatonError ||
+    error instanceof ConfigError ||
+    error instanceof CommanderError ||
+    unreachable ||
+    refusedBackup;
+  const code =
+    error instanceof BatonError
+      ? error.code
+      : error instanceof ConfigError
+        ? 'configuration_error'
+        : error instanceof CommanderError
+          ? 'usage_error'
+          : unreachable
+            ? 'database_unavailable'
+            : refusedBackup
+              ? 'backup_refused'
+              : 'error';
   const detail = error instanceof Error ? error.message : String(error);
-  const message = error instanceof BatonError ? error.description : error instanceof CommanderError ? usageMessage(error)
-    : unreachable ? `Cannot reach the database named by BATON_DATABASE_URL (${detail})` : detail;
+  const message =
+    error instanceof BatonError
+      ? error.description
+      : error instanceof CommanderError
+        ? usageMessage(error)
+        : unreachable
+          ? `Cannot reach the database named by BATON_DATABASE_URL (${detail})`
+          : detail;
   if (json) process.stdout.write(`${JSON.stringify({ error: code, error_description: message })}\n`);
   process.stderr.write(`baton: ${message}\n`);
-  if (!known && process.env.BATON_LOG_LEVEL === 'debug' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  if (!known && process.env.BATON_LOG_LEVEL === 'debug' && error instanceof Error)
+    process.stderr.write(`${error.stack}\n`);
   process.exitCode = 1;
 }
 
@@ -52,4 +77,7 @@ function usageMessage(error: CommanderError): string {
 }
 
 /** Registers a command's action; see cli/main.ts. */
-export type RunCommand = (command: import('commander').Command, work: (out: Output, options: any, args: string[]) => Promise<void>) => import('commander').Command;
+export type RunCommand = (
+  command: import('commander').Command,
+  work: (out: Output, options: any, args: string[]) => Promise<void>,
+) => import('commander').Command;

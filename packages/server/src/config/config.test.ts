@@ -3,32 +3,64 @@ import { ConfigError, insecureSettings, loadConfig } from './config.js';
 import { defaults } from './defaults.js';
 
 const productionEnv = {
-  NODE_ENV: 'production', BATON_MASTER_KEY: 'a'.repeat(64), BATON_PUBLIC_URL: 'https://id.example.com', BATON_SMTP_URL: 'smtp://127.0.0.1:2525',
+  NODE_ENV: 'production',
+  BATON_MASTER_KEY: 'a'.repeat(64),
+  BATON_PUBLIC_URL: 'https://id.example.com',
+  BATON_SMTP_URL: 'smtp://127.0.0.1:2525',
 };
 
 describe('loadConfig', () => {
   it('runs on the embedded defaults with an empty environment', () => {
     expect(loadConfig({})).toMatchObject({
-      databaseUrl: './data/baton.db', port: 8080, host: '127.0.0.1', publicUrl: 'http://localhost:8080', masterKey: undefined,
-      smtpUrl: undefined, mailFrom: defaults.mailFrom, logLevel: 'info', adminToken: undefined, dataDir: './data',
-      bodyLimit: defaults.bodyLimit, trustProxy: false, flowStartsPerMinute: 60, production: false,
+      databaseUrl: './data/baton.db',
+      port: 8080,
+      host: '127.0.0.1',
+      publicUrl: 'http://localhost:8080',
+      masterKey: undefined,
+      smtpUrl: undefined,
+      mailFrom: defaults.mailFrom,
+      logLevel: 'info',
+      adminToken: undefined,
+      dataDir: './data',
+      bodyLimit: defaults.bodyLimit,
+      trustProxy: false,
+      flowStartsPerMinute: 60,
+      production: false,
     });
   });
 
   it('reads every variable it documents', () => {
     const config = loadConfig({
-      BATON_DATABASE_URL: 'postgres://baton@db/baton', BATON_PORT: '9090', BATON_HOST: '0.0.0.0', BATON_PUBLIC_URL: 'https://id.example.com//',
-      BATON_MASTER_KEY: 'key', BATON_SMTP_URL: 'smtp://127.0.0.1:2525', BATON_MAIL_FROM: 'id@example.com', BATON_LOG_LEVEL: 'warn',
-      BATON_ADMIN_TOKEN: 'admin', BATON_DATA_DIR: '/var/lib/baton',
+      BATON_DATABASE_URL: 'postgres://baton@db/baton',
+      BATON_PORT: '9090',
+      BATON_HOST: '0.0.0.0',
+      BATON_PUBLIC_URL: 'https://id.example.com//',
+      BATON_MASTER_KEY: 'key',
+      BATON_SMTP_URL: 'smtp://127.0.0.1:2525',
+      BATON_MAIL_FROM: 'id@example.com',
+      BATON_LOG_LEVEL: 'warn',
+      BATON_ADMIN_TOKEN: 'admin',
+      BATON_DATA_DIR: '/var/lib/baton',
     });
     expect(config).toMatchObject({
-      databaseUrl: 'postgres://baton@db/baton', port: 9090, host: '0.0.0.0', publicUrl: 'https://id.example.com', masterKey: 'key',
-      smtpUrl: 'smtp://127.0.0.1:2525', mailFrom: 'id@example.com', logLevel: 'warn', adminToken: 'admin', dataDir: '/var/lib/baton',
+      databaseUrl: 'postgres://baton@db/baton',
+      port: 9090,
+      host: '0.0.0.0',
+      publicUrl: 'https://id.example.com',
+      masterKey: 'key',
+      smtpUrl: 'smtp://127.0.0.1:2525',
+      mailFrom: 'id@example.com',
+      logLevel: 'warn',
+      adminToken: 'admin',
+      dataDir: '/var/lib/baton',
     });
   });
 
   it('derives the database file and the public URL from the data folder and the port', () => {
-    expect(loadConfig({ BATON_DATA_DIR: '/srv/baton', BATON_PORT: '3000' })).toMatchObject({ databaseUrl: '/srv/baton/baton.db', publicUrl: 'http://localhost:3000' });
+    expect(loadConfig({ BATON_DATA_DIR: '/srv/baton', BATON_PORT: '3000' })).toMatchObject({
+      databaseUrl: '/srv/baton/baton.db',
+      publicUrl: 'http://localhost:3000',
+    });
   });
 
   it.each(['80', '65535', '0', ''])('accepts BATON_PORT=%j', (value) => {
@@ -40,32 +72,54 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    ['false', false], ['true', true], ['2', 2], ['10.0.0.1', ['10.0.0.1']],
-    [' 10.0.0.0/8, 192.168.1.7 ,fd00::/8', ['10.0.0.0/8', '192.168.1.7', 'fd00::/8']], ['::1', ['::1']],
+    ['false', false],
+    ['true', true],
+    ['2', 2],
+    ['10.0.0.1', ['10.0.0.1']],
+    [' 10.0.0.0/8, 192.168.1.7 ,fd00::/8', ['10.0.0.0/8', '192.168.1.7', 'fd00::/8']],
+    ['::1', ['::1']],
   ])('reads BATON_TRUST_PROXY=%j as %j', (value, expected) => {
     expect(loadConfig({ BATON_TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });
 
   it('refuses BATON_TRUST_PROXY=true in production and lists it among the insecure settings elsewhere', () => {
-    expect(() => loadConfig({ ...productionEnv, BATON_TRUST_PROXY: 'true' })).toThrow(/BATON_TRUST_PROXY=true is refused when NODE_ENV=production/);
-    expect(insecureSettings(loadConfig({ BATON_TRUST_PROXY: 'true' }))).toEqual([expect.stringMatching(/^BATON_TRUST_PROXY=true/)]);
+    expect(() => loadConfig({ ...productionEnv, BATON_TRUST_PROXY: 'true' })).toThrow(
+      /BATON_TRUST_PROXY=true is refused when NODE_ENV=production/,
+    );
+    expect(insecureSettings(loadConfig({ BATON_TRUST_PROXY: 'true' }))).toEqual([
+      expect.stringMatching(/^BATON_TRUST_PROXY=true/),
+    ]);
     expect(insecureSettings(loadConfig({ BATON_TRUST_PROXY: '1' }))).toEqual([]);
   });
 
-  it.each(['yes', 'proxy.example.com', '10.0.0.0/33', '10.0.0.1/8/1', 'fd00::/129', '10.0.0.1,,10.0.0.2', '-1'])('refuses BATON_TRUST_PROXY=%j, naming the variable', (value) => {
-    expect(() => loadConfig({ BATON_TRUST_PROXY: value })).toThrow(/BATON_TRUST_PROXY/);
-  });
+  it.each(['yes', 'proxy.example.com', '10.0.0.0/33', '10.0.0.1/8/1', 'fd00::/129', '10.0.0.1,,10.0.0.2', '-1'])(
+    'refuses BATON_TRUST_PROXY=%j, naming the variable',
+    (value) => {
+      expect(() => loadConfig({ BATON_TRUST_PROXY: value })).toThrow(/BATON_TRUST_PROXY/);
+    },
+  );
 
-  it.each([['0', 0], ['120', 120], [' 5 ', 5]])('reads BATON_FLOW_STARTS_PER_MINUTE=%j (0: no limit)', (value, expected) => {
+  it.each([
+    ['0', 0],
+    ['120', 120],
+    [' 5 ', 5],
+  ])('reads BATON_FLOW_STARTS_PER_MINUTE=%j (0: no limit)', (value, expected) => {
     expect(loadConfig({ BATON_FLOW_STARTS_PER_MINUTE: value }).flowStartsPerMinute).toBe(expected);
   });
 
-  it.each(['notaurl', 'ftp://id.example.com', 'https://id.example.com/?x=1', 'https://id.example.com/#top'])('refuses BATON_PUBLIC_URL=%j, naming the variable', (value) => {
-    expect(() => loadConfig({ BATON_PUBLIC_URL: value })).toThrow(/BATON_PUBLIC_URL must be an absolute http\(s\) URL/);
-  });
+  it.each(['notaurl', 'ftp://id.example.com', 'https://id.example.com/?x=1', 'https://id.example.com/#top'])(
+    'refuses BATON_PUBLIC_URL=%j, naming the variable',
+    (value) => {
+      expect(() => loadConfig({ BATON_PUBLIC_URL: value })).toThrow(
+        /BATON_PUBLIC_URL must be an absolute http\(s\) URL/,
+      );
+    },
+  );
 
   it('takes a public URL with a path, without its trailing slash', () => {
-    expect(loadConfig({ BATON_PUBLIC_URL: 'https://example.com/identity/' }).publicUrl).toBe('https://example.com/identity');
+    expect(loadConfig({ BATON_PUBLIC_URL: 'https://example.com/identity/' }).publicUrl).toBe(
+      'https://example.com/identity',
+    );
   });
 
   it.each(['-1', '1.5', 'many'])('refuses BATON_FLOW_STARTS_PER_MINUTE=%j, naming the variable', (value) => {
@@ -73,12 +127,19 @@ describe('loadConfig', () => {
   });
 
   it('lets overrides win over the environment', () => {
-    expect(loadConfig({ BATON_PORT: '9090' }, { port: 1234, publicUrl: 'http://127.0.0.1:1234' })).toMatchObject({ port: 1234, publicUrl: 'http://127.0.0.1:1234' });
+    expect(loadConfig({ BATON_PORT: '9090' }, { port: 1234, publicUrl: 'http://127.0.0.1:1234' })).toMatchObject({
+      port: 1234,
+      publicUrl: 'http://127.0.0.1:1234',
+    });
   });
 
   describe('in production', () => {
     it('starts with a master key and an https public URL', () => {
-      expect(loadConfig(productionEnv)).toMatchObject({ production: true, masterKey: productionEnv.BATON_MASTER_KEY, publicUrl: 'https://id.example.com' });
+      expect(loadConfig(productionEnv)).toMatchObject({
+        production: true,
+        masterKey: productionEnv.BATON_MASTER_KEY,
+        publicUrl: 'https://id.example.com',
+      });
     });
 
     it('refuses to start without BATON_MASTER_KEY', () => {
@@ -87,7 +148,9 @@ describe('loadConfig', () => {
     });
 
     it('refuses to start without an https public URL', () => {
-      expect(() => loadConfig({ ...productionEnv, BATON_PUBLIC_URL: 'http://id.example.com' })).toThrow(/BATON_PUBLIC_URL/);
+      expect(() => loadConfig({ ...productionEnv, BATON_PUBLIC_URL: 'http://id.example.com' })).toThrow(
+        /BATON_PUBLIC_URL/,
+      );
       expect(() => loadConfig({ ...productionEnv, BATON_PUBLIC_URL: undefined })).toThrow(ConfigError);
     });
 

@@ -44,22 +44,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     bodyLimit: defaults.bodyLimit,
     requestTimeoutMs: defaults.requestTimeoutMs,
     trustProxy: parseTrustProxy(env.BATON_TRUST_PROXY),
-    flowStartsPerMinute: parseCount('BATON_FLOW_STARTS_PER_MINUTE', env.BATON_FLOW_STARTS_PER_MINUTE, defaults.flowStartsPerMinute),
+    flowStartsPerMinute: parseCount(
+      'BATON_FLOW_STARTS_PER_MINUTE',
+      env.BATON_FLOW_STARTS_PER_MINUTE,
+      defaults.flowStartsPerMinute,
+    ),
     production,
     ...overrides,
   };
   if (config.production) {
     if (!config.masterKey) throw new ConfigError('BATON_MASTER_KEY is required when NODE_ENV=production');
-    if (!config.publicUrl.startsWith('https://')) throw new ConfigError('BATON_PUBLIC_URL must be an https:// URL when NODE_ENV=production');
-    if (!config.smtpUrl) throw new ConfigError('BATON_SMTP_URL is required when NODE_ENV=production: one-time codes must be mailed, not logged');
-    if (config.trustProxy === true) throw new ConfigError(`BATON_TRUST_PROXY=true is refused when NODE_ENV=production: ${trustEveryPeer}`);
+    if (!config.publicUrl.startsWith('https://'))
+      throw new ConfigError('BATON_PUBLIC_URL must be an https:// URL when NODE_ENV=production');
+    if (!config.smtpUrl)
+      throw new ConfigError(
+        'BATON_SMTP_URL is required when NODE_ENV=production: one-time codes must be mailed, not logged',
+      );
+    if (config.trustProxy === true)
+      throw new ConfigError(`BATON_TRUST_PROXY=true is refused when NODE_ENV=production: ${trustEveryPeer}`);
   }
   return config;
 }
 
 /** Why `BATON_TRUST_PROXY=true` is unsafe, and what to set instead. */
-const trustEveryPeer = 'it believes any X-Forwarded-For, including one the client wrote itself, so a client can choose the address it is throttled and counted under. '
-  + 'Name your proxies instead: their addresses or CIDR ranges separated by commas (BATON_TRUST_PROXY=10.0.0.0/8), or the number of proxy hops in front of Baton (BATON_TRUST_PROXY=1)';
+const trustEveryPeer =
+  'it believes any X-Forwarded-For, including one the client wrote itself, so a client can choose the address it is throttled and counted under. ' +
+  'Name your proxies instead: their addresses or CIDR ranges separated by commas (BATON_TRUST_PROXY=10.0.0.0/8), or the number of proxy hops in front of Baton (BATON_TRUST_PROXY=1)';
 
 /**
  * What a configuration accepted outside production would be refused in it: each is logged
@@ -73,7 +83,9 @@ function parsePublicUrl(value: string | undefined, port: number): string {
   if (value === undefined || value.trim() === '') return `http://localhost:${port}`;
   const url = URL.canParse(value) ? new URL(value) : null;
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
-    throw new ConfigError(`BATON_PUBLIC_URL must be an absolute http(s) URL without query or fragment, such as https://id.example.com; got "${value}"`);
+    throw new ConfigError(
+      `BATON_PUBLIC_URL must be an absolute http(s) URL without query or fragment, such as https://id.example.com; got "${value}"`,
+    );
   }
   return trimSlash(value);
 }
@@ -81,13 +93,15 @@ function parsePublicUrl(value: string | undefined, port: number): string {
 function parsePort(value: string | undefined): number {
   if (value === undefined || value === '') return defaults.port;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`BATON_PORT must be a port number, got "${value}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`BATON_PORT must be a port number, got "${value}"`);
   return port;
 }
 
 function parseCount(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value.trim() === '') return fallback;
-  if (!/^\d+$/.test(value.trim())) throw new ConfigError(`${name} must be a whole number (0 for no limit), got "${value}"`);
+  if (!/^\d+$/.test(value.trim()))
+    throw new ConfigError(`${name} must be a whole number (0 for no limit), got "${value}"`);
   return Number(value.trim());
 }
 
@@ -107,7 +121,9 @@ function parseTrustProxy(value: string | undefined): boolean | number | string[]
     const family = isIP(address);
     const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
     if (!family || !prefixOk || extra !== undefined) {
-      throw new ConfigError(`BATON_TRUST_PROXY must be true, false, a hop count, or proxy addresses and CIDR ranges separated by commas; "${entry}" is none of these`);
+      throw new ConfigError(
+        `BATON_TRUST_PROXY must be true, false, a hop count, or proxy addresses and CIDR ranges separated by commas; "${entry}" is none of these`,
+      );
     }
   }
   return entries;

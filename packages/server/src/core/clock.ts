@@ -11,7 +11,11 @@ export function fixedClock(start = Date.UTC(2026, 0, 1)): Clock & { advance(ms: 
   let current = start;
   return {
     now: () => current,
-    advance(ms) { current += ms; },
-    set(ms) { current = ms; },
+    advance(ms) {
+      current += ms;
+    },
+    set(ms) {
+      current = ms;
+    },
   };
 }

@@ -9,14 +9,18 @@ describe('concurrencyLimit', () => {
     let running = 0;
     let most = 0;
     const started: number[] = [];
-    await Promise.all([0, 1, 2, 3, 4].map((n) => limited(async () => {
-      started.push(n);
-      running += 1;
-      most = Math.max(most, running);
-      await tick();
-      running -= 1;
-      return n;
-    })));
+    await Promise.all(
+      [0, 1, 2, 3, 4].map((n) =>
+        limited(async () => {
+          started.push(n);
+          running += 1;
+          most = Math.max(most, running);
+          await tick();
+          running -= 1;
+          return n;
+        }),
+      ),
+    );
     expect(most).toBe(2);
     expect(started).toEqual([0, 1, 2, 3, 4]);
   });

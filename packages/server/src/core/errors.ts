@@ -27,6 +27,11 @@ export class BatonError extends Error {
 }
 
 /** Throws `code` unless `condition` holds: the domain's guard clause. */
-export function assertThat(condition: unknown, code: ErrorCode, description: string, details?: BatonErrorDetails): asserts condition {
+export function assertThat(
+  condition: unknown,
+  code: ErrorCode,
+  description: string,
+  details?: BatonErrorDetails,
+): asserts condition {
   if (!condition) throw new BatonError(code, description, details);
 }

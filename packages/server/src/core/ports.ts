@@ -2,7 +2,21 @@
  * What the domain needs from storage. storage/repositories implements these for SQLite
  * and PostgreSQL; methods that must be atomic say so and are one transaction there.
  */
-import type { App, AuditEvent, AuthorizationCode, ContinuationRecord, Device, MfaMethod, OneTimeCode, RefreshTokenRecord, Session, SigningKey, Tenant, TransferTokenRecord, User } from './model.js';
+import type {
+  App,
+  AuditEvent,
+  AuthorizationCode,
+  ContinuationRecord,
+  Device,
+  MfaMethod,
+  OneTimeCode,
+  RefreshTokenRecord,
+  Session,
+  SigningKey,
+  Tenant,
+  TransferTokenRecord,
+  User,
+} from './model.js';
 
 export interface TenantRepository {
   /** False when the name is taken. */
@@ -90,7 +104,12 @@ export interface ContinuationRepository {
 
 export interface AuditRepository {
   record(event: AuditEvent): Promise<void>;
-  list(filter: { tenantId: string; type?: string; userId?: string; limit?: number }): Promise<Array<AuditEvent & { id: number }>>;
+  list(filter: {
+    tenantId: string;
+    type?: string;
+    userId?: string;
+    limit?: number;
+  }): Promise<Array<AuditEvent & { id: number }>>;
   /** Deletes up to `limit` of the oldest events recorded before `before` (of one tenant, or of all); returns how many. */
   deleteBefore(before: number, limit: number, tenantId?: string): Promise<number>;
 }
@@ -131,7 +150,11 @@ export interface RateLimitRepository {
    * applies the lockout `lockFor(failures)` gives, in ms. A locked key counts nothing:
    * `allowed` is false. Counting first means attempts racing each other see each other.
    */
-  reserve(key: string, now: number, policy: { windowMs: number; lockFor: (failures: number) => number }): Promise<RateLimitReservation>;
+  reserve(
+    key: string,
+    now: number,
+    policy: { windowMs: number; lockFor: (failures: number) => number },
+  ): Promise<RateLimitReservation>;
   /** Takes back a reserved attempt that did not fail: one failure fewer, and the lockout and time it set undone unless a later one replaced them. */
   refund(key: string, reservation: RateLimitReservation): Promise<void>;
   clear(key: string): Promise<void>;

@@ -50,7 +50,17 @@ export function createServices({ repos, masterKey, clock, publicUrl, mailer, lim
   const codes = new OneTimeCodes(repos.codes, mailer, throttle, clock, masterKey.derive('one-time-code'));
   const limiter = new AttemptLimiter(repos.rateLimits, clock);
   const codeCheck = new CodeCheck(codes, limiter, audit);
-  const nativeSignIn = new NativeSignIn(repos, accounts, continuations, completion, codes, codeCheck, limiter, throttle, audit);
+  const nativeSignIn = new NativeSignIn(
+    repos,
+    accounts,
+    continuations,
+    completion,
+    codes,
+    codeCheck,
+    limiter,
+    throttle,
+    audit,
+  );
   return {
     clock,
     repos,
@@ -68,12 +78,33 @@ export function createServices({ repos, masterKey, clock, publicUrl, mailer, lim
     apps: new AppService(repos, clock),
     nativeSignIn,
     signUp: new SignUp(accounts, continuations, codes, codeCheck, nativeSignIn, throttle, audit),
-    passwordReset: new PasswordReset(repos, accounts, continuations, codes, codeCheck, sessions, nativeSignIn, throttle, audit, clock),
+    passwordReset: new PasswordReset(
+      repos,
+      accounts,
+      continuations,
+      codes,
+      codeCheck,
+      sessions,
+      nativeSignIn,
+      throttle,
+      audit,
+      clock,
+    ),
     sessionTransfer,
     browserSessions,
     authorization: new Authorization(repos, sessions, tokens, continuations, throttle, audit, clock),
     dpop: new DpopProofVerifier(repos.dpopProofs, clock),
-    secondFactor: new SecondFactor(repos, continuations, codes, codeCheck, completion, nativeSignIn, mailer, audit, clock),
+    secondFactor: new SecondFactor(
+      repos,
+      continuations,
+      codes,
+      codeCheck,
+      completion,
+      nativeSignIn,
+      mailer,
+      audit,
+      clock,
+    ),
     expiredRecords: new ExpiredRecords(repos.expiredRecords, clock),
   };
 }

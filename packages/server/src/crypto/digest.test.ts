@@ -28,8 +28,9 @@ describe('digest', () => {
 
 describe('hmac', () => {
   it('is HMAC-SHA-256 in base64url (RFC 4231 test case 2)', () => {
-    expect(hmac(Buffer.from('Jefe'), 'what do ya want for nothing?'))
-      .toBe(hexToBase64url('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843'));
+    expect(hmac(Buffer.from('Jefe'), 'what do ya want for nothing?')).toBe(
+      hexToBase64url('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843'),
+    );
   });
 });
 

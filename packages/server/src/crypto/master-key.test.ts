@@ -52,7 +52,9 @@ describe('MasterKey.fromString', () => {
   });
 
   it('derives a distinct, stable subkey per purpose', () => {
-    expect(key.derive('refresh-successor')).toEqual(MasterKey.fromString(bytes.toString('hex')).derive('refresh-successor'));
+    expect(key.derive('refresh-successor')).toEqual(
+      MasterKey.fromString(bytes.toString('hex')).derive('refresh-successor'),
+    );
     expect(key.derive('refresh-successor')).not.toEqual(key.derive('other'));
     expect(key.derive('refresh-successor')).toHaveLength(32);
   });

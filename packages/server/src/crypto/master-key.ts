@@ -21,7 +21,10 @@ export class MasterKey {
    * The configured key, or in development the one in `{dataDir}/master.key`, created
    * (mode 0600) on first start.
    */
-  static load(options: { masterKey?: string | undefined; dataDir: string; production: boolean }, warn: (message: string) => void): MasterKey {
+  static load(
+    options: { masterKey?: string | undefined; dataDir: string; production: boolean },
+    warn: (message: string) => void,
+  ): MasterKey {
     if (options.masterKey) return MasterKey.fromString(options.masterKey);
     if (options.production) throw new ConfigError('BATON_MASTER_KEY is required when NODE_ENV=production');
     const file = join(options.dataDir, 'master.key');

@@ -26,23 +26,37 @@ beforeAll(async () => {
   tenants = new TenantService(repos, masterKey, clock);
   ring = new KeyRing(repos.signingKeys, masterKey, clock);
 });
-afterAll(async () => { await handle?.close(); });
+afterAll(async () => {
+  await handle?.close();
+});
 
 let tenantCount = 0;
-const newTenant = (signingAlg?: Tenant['signingAlg']) => tenants.create({ name: `keys-${tenantCount++}`, ...(signingAlg ? { signingAlg } : {}) });
-const sign = async (tenant: Tenant) => (await ring.signer(tenant.id))({ sub: 'user-1', iat: Math.floor(clock.now() / 1000) });
+const newTenant = (signingAlg?: Tenant['signingAlg']) =>
+  tenants.create({ name: `keys-${tenantCount++}`, ...(signingAlg ? { signingAlg } : {}) });
+const sign = async (tenant: Tenant) =>
+  (await ring.signer(tenant.id))({ sub: 'user-1', iat: Math.floor(clock.now() / 1000) });
 const kids = async (tenant: Tenant) => (await ring.jwks(tenant.id)).keys.map((k) => k.kid);
 const verify = async (tenant: Tenant, token: string) => jwtVerify(token, await ring.verifier(tenant.id));
 
 describe('generateSigningKey', () => {
-  it.each(['ES256', 'RS256'] as const)('makes a %s key whose public JWK is named by its thumbprint and carries no private part', async (alg) => {
-    const key = await generateSigningKey('tenant-1', alg, masterKey, clock.now());
-    expect(key).toMatchObject({ tenantId: 'tenant-1', alg, status: 'active', createdAt: clock.now(), retiredAt: null, expiresAt: null });
-    expect(key.publicJwk).toMatchObject({ kid: key.kid, alg, use: 'sig', kty: alg === 'ES256' ? 'EC' : 'RSA' });
-    expect(key.kid).toMatch(/^[\w-]{43}$/);
-    expect(key.publicJwk).not.toHaveProperty('d');
-    expect(key.privateJwkSealed).toMatch(/^v1\./);
-  });
+  it.each(['ES256', 'RS256'] as const)(
+    'makes a %s key whose public JWK is named by its thumbprint and carries no private part',
+    async (alg) => {
+      const key = await generateSigningKey('tenant-1', alg, masterKey, clock.now());
+      expect(key).toMatchObject({
+        tenantId: 'tenant-1',
+        alg,
+        status: 'active',
+        createdAt: clock.now(),
+        retiredAt: null,
+        expiresAt: null,
+      });
+      expect(key.publicJwk).toMatchObject({ kid: key.kid, alg, use: 'sig', kty: alg === 'ES256' ? 'EC' : 'RSA' });
+      expect(key.kid).toMatch(/^[\w-]{43}$/);
+      expect(key.publicJwk).not.toHaveProperty('d');
+      expect(key.privateJwkSealed).toMatch(/^v1\./);
+    },
+  );
 });
 
 describe('KeyRing', () => {

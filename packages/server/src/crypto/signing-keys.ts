@@ -9,10 +9,16 @@ import type { MasterKey } from './master-key.js';
 const sealContext = (tenantId: string, kid: string) => `signing-key:${tenantId}:${kid}`;
 
 /** A new key pair for `alg`, its private half sealed with the master key. */
-export async function generateSigningKey(tenantId: string, alg: SigningAlgorithm, masterKey: MasterKey, now: number): Promise<SigningKey> {
-  const pair = alg === 'ES256'
-    ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
-    : generateKeyPairSync('rsa', { modulusLength: 2048 });
+export async function generateSigningKey(
+  tenantId: string,
+  alg: SigningAlgorithm,
+  masterKey: MasterKey,
+  now: number,
+): Promise<SigningKey> {
+  const pair =
+    alg === 'ES256'
+      ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      : generateKeyPairSync('rsa', { modulusLength: 2048 });
   const publicJwk = pair.publicKey.export({ format: 'jwk' }) as JWK;
   const kid = await calculateJwkThumbprint(publicJwk);
   const privateJwk = pair.privateKey.export({ format: 'jwk' });
@@ -29,7 +35,11 @@ export async function generateSigningKey(tenantId: string, alg: SigningAlgorithm
   };
 }
 
-interface ActiveKey { kid: string; alg: SigningAlgorithm; privateKey: KeyObject }
+interface ActiveKey {
+  kid: string;
+  alg: SigningAlgorithm;
+  privateKey: KeyObject;
+}
 
 /**
  * Signs with a tenant's active key and publishes its JWKS. Keys come from the repository
@@ -68,7 +78,10 @@ export class KeyRing {
     if (!key) throw new Error(`Tenant ${tenantId} has no active signing key`);
     let privateKey = this.privateKeys.get(key.kid);
     if (!privateKey) {
-      privateKey = createPrivateKey({ key: JSON.parse(this.masterKey.decrypt(key.privateJwkSealed, sealContext(tenantId, key.kid))), format: 'jwk' });
+      privateKey = createPrivateKey({
+        key: JSON.parse(this.masterKey.decrypt(key.privateJwkSealed, sealContext(tenantId, key.kid))),
+        format: 'jwk',
+      });
       this.privateKeys.set(key.kid, privateKey);
     }
     return { kid: key.kid, alg: key.alg, privateKey };

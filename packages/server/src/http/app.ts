@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import formBody from '@fastify/formbody';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { Logger } from 'pino';
 import type { Services } from '../core/services.js';
 import { BatonError } from '../core/errors.js';
@@ -69,7 +75,11 @@ class OneLinePerRequest extends LogController {
 function replyWithError(error: unknown, request: FastifyRequest, reply: FastifyReply, format: WireFormat): void {
   const wire = toWireError(error, format, request.id);
   if (wire.unexpected) request.log.error({ err: error }, 'unexpected error');
-  else request.log.info({ error: wire.body.error, description: (error as BatonError).description ?? undefined }, 'request refused');
+  else
+    request.log.info(
+      { error: wire.body.error, description: (error as BatonError).description ?? undefined },
+      'request refused',
+    );
   discardUnreadBody(request, reply);
   reply.code(wire.status).headers(wire.headers).send(wire.body);
 }
@@ -78,7 +88,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   const app: FastifyInstance = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit,
-    trustProxy: typeof options.trustProxy === 'number' ? proxyHops(options.trustProxy) : options.trustProxy ?? false,
+    trustProxy: typeof options.trustProxy === 'number' ? proxyHops(options.trustProxy) : (options.trustProxy ?? false),
     genReqId: (request) => correlationId(request.headers['client-request-id']),
     logController: new OneLinePerRequest({ requestIdLogLabel: 'correlation_id' }),
     routerOptions: { ignoreTrailingSlash: true },
@@ -95,12 +105,22 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   // Nearly every answer carries a token, a continuation token or personal data, so none may be
   // cached (RFC 6749 §5.1) unless its route says otherwise (discovery, keys, the stylesheet).
   app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-ms-request-id', request.id).header('client-request-id', request.id).header('cache-control', 'no-store').header('pragma', 'no-cache');
+    reply
+      .header('x-ms-request-id', request.id)
+      .header('client-request-id', request.id)
+      .header('cache-control', 'no-store')
+      .header('pragma', 'no-cache');
   });
 
-  app.setErrorHandler((error, request, reply) => replyWithError(error, request, reply, request.routeOptions.config?.wire ?? 'oauth'));
+  app.setErrorHandler((error, request, reply) =>
+    replyWithError(error, request, reply, request.routeOptions.config?.wire ?? 'oauth'),
+  );
   app.setNotFoundHandler((request, reply) => {
-    const wire = toWireError(new BatonError('not_found', `No endpoint ${request.method} ${request.url.split('?')[0]}`), 'oauth', request.id);
+    const wire = toWireError(
+      new BatonError('not_found', `No endpoint ${request.method} ${request.url.split('?')[0]}`),
+      'oauth',
+      request.id,
+    );
     reply.code(wire.status).send(wire.body);
   });
 
@@ -110,8 +130,17 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   await registerWeb(app, options.services, options.publicUrl, options.services.csrfKey);
   const deps: RouteDeps = { services: options.services, publicUrl: options.publicUrl };
   for (const routes of [
-    discoveryRoutes, userinfoRoute, tokenRoute, revokeRoute, introspectRoute, signInRoutes, signUpRoutes, resetPasswordRoutes, registerRoutes,
-  ]) routes(app, deps);
+    discoveryRoutes,
+    userinfoRoute,
+    tokenRoute,
+    revokeRoute,
+    introspectRoute,
+    signInRoutes,
+    signUpRoutes,
+    resetPasswordRoutes,
+    registerRoutes,
+  ])
+    routes(app, deps);
   routesAdded();
   return app;
 }

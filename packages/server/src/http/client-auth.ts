@@ -6,15 +6,20 @@ import { BatonError } from '../core/errors.js';
  * The client credentials of a request: HTTP Basic (client_secret_basic) or body
  * parameters (client_secret_post, or a bare client_id for public clients); never both.
  */
-export function clientCredentials(request: FastifyRequest, body: { client_id?: string | undefined; client_secret?: string | undefined }): ClientCredentials {
+export function clientCredentials(
+  request: FastifyRequest,
+  body: { client_id?: string | undefined; client_secret?: string | undefined },
+): ClientCredentials {
   const header = request.headers.authorization;
   if (header?.toLowerCase().startsWith('basic ')) {
-    if (body.client_secret !== undefined) throw new BatonError('invalid_request', 'Use one client authentication method, not two');
+    if (body.client_secret !== undefined)
+      throw new BatonError('invalid_request', 'Use one client authentication method, not two');
     const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) throw new BatonError('invalid_client', 'Malformed Basic credentials');
     const clientId = safeDecode(decoded.slice(0, colon));
-    if (body.client_id !== undefined && body.client_id !== clientId) throw new BatonError('invalid_request', 'client_id does not match the Basic credentials');
+    if (body.client_id !== undefined && body.client_id !== clientId)
+      throw new BatonError('invalid_request', 'client_id does not match the Basic credentials');
     return { clientId, clientSecret: safeDecode(decoded.slice(colon + 1)) };
   }
   return { clientId: body.client_id, clientSecret: body.client_secret };

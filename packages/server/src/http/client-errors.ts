@@ -19,11 +19,16 @@ export function answerClientError(this: FastifyInstance, error: Error & { code?:
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const { status, description } = refusalOf(error.code);
   // No route ran, so no request line was logged: this is the only trace of the refusal.
-  this.log.info({ status, error: 'invalid_request', description, parser: error.code, remote: socket.remoteAddress }, 'request refused before it was read');
+  this.log.info(
+    { status, error: 'invalid_request', description, parser: error.code, remote: socket.remoteAddress },
+    'request refused before it was read',
+  );
   const body = JSON.stringify({ error: 'invalid_request', error_description: description });
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`
-      + `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy();
 }

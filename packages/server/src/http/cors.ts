@@ -5,8 +5,20 @@ import { clientCredentials } from './client-auth.js';
 
 /** Headers MSAL's browser client sends (x-client-*, client-request-id) plus what OAuth clients add. */
 const allowedHeaders = [
-  'content-type', 'authorization', 'dpop', 'client-request-id', 'return-client-request-id', 'x-client-sku', 'x-client-ver', 'x-client-os',
-  'x-client-cpu', 'x-client-current-telemetry', 'x-client-last-telemetry', 'x-ms-lib-capability', 'x-app-name', 'x-app-ver',
+  'content-type',
+  'authorization',
+  'dpop',
+  'client-request-id',
+  'return-client-request-id',
+  'x-client-sku',
+  'x-client-ver',
+  'x-client-os',
+  'x-client-cpu',
+  'x-client-current-telemetry',
+  'x-client-last-telemetry',
+  'x-ms-lib-capability',
+  'x-app-name',
+  'x-app-ver',
 ];
 /** A header name (RFC 9110 token); anything else a preflight asks for is not echoed. */
 const headerName = /^[!#$%&'*+.^_`|~0-9a-z-]{1,100}$/;
@@ -20,8 +32,12 @@ const maxRequestedHeaders = 50;
  * its page may send what it likes.
  */
 function allowHeaders(requested: string | string[] | undefined): string {
-  const names = (Array.isArray(requested) ? requested.join(',') : requested ?? '').split(',').map((name) => name.trim().toLowerCase());
-  const extra = names.filter((name) => headerName.test(name) && !allowedHeaders.includes(name)).slice(0, maxRequestedHeaders);
+  const names = (Array.isArray(requested) ? requested.join(',') : (requested ?? ''))
+    .split(',')
+    .map((name) => name.trim().toLowerCase());
+  const extra = names
+    .filter((name) => headerName.test(name) && !allowedHeaders.includes(name))
+    .slice(0, maxRequestedHeaders);
   return [...allowedHeaders, ...new Set(extra)].join(', ');
 }
 
@@ -42,14 +58,18 @@ export function registerCors(app: FastifyInstance, services: Services, publicUrl
     if (!origin || request.method !== 'OPTIONS' || !request.headers['access-control-request-method']) return;
     const path = request.url.split('?')[0] ?? '';
     if (!publicMetadata.test(path) && !(await tenantAllows(path, origin))) {
-      reply.code(403).header('vary', 'Origin').send({ error: 'access_denied', error_description: `Origin ${origin} is not allowed to call this tenant` });
+      reply
+        .code(403)
+        .header('vary', 'Origin')
+        .send({ error: 'access_denied', error_description: `Origin ${origin} is not allowed to call this tenant` });
       return reply;
     }
     allow(reply, publicMetadata.test(path) ? '*' : origin)
       .header('access-control-allow-methods', 'GET, POST, PUT, OPTIONS')
       .header('access-control-allow-headers', allowHeaders(request.headers['access-control-request-headers']))
       .header('access-control-max-age', '600')
-      .code(204).send();
+      .code(204)
+      .send();
     return reply;
   });
 
@@ -63,7 +83,11 @@ export function registerCors(app: FastifyInstance, services: Services, publicUrl
     }
     const clientId = clientIdOf(request);
     const permitted = clientId ? await appAllows(path, clientId, origin) : await tenantAllows(path, origin);
-    if (permitted === false) throw new BatonError('access_denied', `Origin ${origin} is not allowed for this app; register it with --allowed-origin`);
+    if (permitted === false)
+      throw new BatonError(
+        'access_denied',
+        `Origin ${origin} is not allowed for this app; register it with --allowed-origin`,
+      );
     if (permitted) allow(reply, origin);
   });
 
@@ -79,7 +103,9 @@ export function registerCors(app: FastifyInstance, services: Services, publicUrl
 
   async function tenantAllows(path: string, origin: string): Promise<boolean> {
     const tenant = await tenantOfPath(path);
-    return tenant !== null && (await services.repos.apps.list(tenant.id)).some((a) => a.allowedOrigins.includes(origin));
+    return (
+      tenant !== null && (await services.repos.apps.list(tenant.id)).some((a) => a.allowedOrigins.includes(origin))
+    );
   }
 
   /** True or false for a known app; null when the app is unknown (the route reports that). */
@@ -91,7 +117,10 @@ export function registerCors(app: FastifyInstance, services: Services, publicUrl
 }
 
 function allow(reply: FastifyReply, origin: string): FastifyReply {
-  return reply.header('access-control-allow-origin', origin).header('vary', 'Origin').header('access-control-expose-headers', 'x-ms-request-id, client-request-id, www-authenticate, dpop-nonce');
+  return reply
+    .header('access-control-allow-origin', origin)
+    .header('vary', 'Origin')
+    .header('access-control-expose-headers', 'x-ms-request-id, client-request-id, www-authenticate, dpop-nonce');
 }
 
 function clientIdOf(request: FastifyRequest): string | undefined {

@@ -7,13 +7,23 @@ import type { Services } from '../core/services.js';
  * proof must name this request's method and its URL under the public URL (what the client
  * addressed, whatever proxies sit between).
  */
-export async function dpopKeyOf(services: Services, request: FastifyRequest, publicUrl: string, accessToken?: string): Promise<string | null> {
+export async function dpopKeyOf(
+  services: Services,
+  request: FastifyRequest,
+  publicUrl: string,
+  accessToken?: string,
+): Promise<string | null> {
   const header = request.headers.dpop;
   if (header === undefined) return null;
   // Node joins repeated headers with commas, which a JWT never holds.
-  if (Array.isArray(header) || header.length === 0 || header.includes(',')) throw new BatonError('invalid_dpop_proof', 'Send exactly one DPoP proof');
+  if (Array.isArray(header) || header.length === 0 || header.includes(','))
+    throw new BatonError('invalid_dpop_proof', 'Send exactly one DPoP proof');
   const path = request.url.split('?')[0] ?? '';
-  return services.dpop.verify(header, { method: request.method, url: `${addressedBase(publicUrl, request.headers.host)}${path}`, ...(accessToken !== undefined ? { accessToken } : {}) });
+  return services.dpop.verify(header, {
+    method: request.method,
+    url: `${addressedBase(publicUrl, request.headers.host)}${path}`,
+    ...(accessToken !== undefined ? { accessToken } : {}),
+  });
 }
 
 const loopbackNames = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -35,6 +45,7 @@ function addressedBase(publicUrl: string, host: string | undefined): string {
   } catch {
     return publicUrl;
   }
-  if (!loopbackNames.has(called.hostname) || called.port !== base.port || called.username || called.pathname !== '/') return publicUrl;
+  if (!loopbackNames.has(called.hostname) || called.port !== base.port || called.username || called.pathname !== '/')
+    return publicUrl;
   return `${base.protocol}//${called.host}${publicUrl.slice(`${base.protocol}//${base.host}`.length)}`;
 }

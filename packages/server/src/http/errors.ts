@@ -23,11 +23,22 @@ const unavailableRetryAfter = 5;
  * or mail server that does not answer is `temporarily_unavailable` (503, Retry-After); anything else is
  * `server_error` with no detail. The last two are logged in full.
  */
-export function toWireError(error: unknown, format: WireFormat, correlationId: string, now = new Date()): WireErrorResponse {
+export function toWireError(
+  error: unknown,
+  format: WireFormat,
+  correlationId: string,
+  now = new Date(),
+): WireErrorResponse {
   const known = asBatonError(error);
-  const batonError = known ?? (databaseUnavailable(error) || error instanceof MailUnavailable
-    ? new BatonError('temporarily_unavailable', 'The service cannot reach a system it depends on right now; try again shortly', { retryAfter: unavailableRetryAfter })
-    : new BatonError('server_error', 'An unexpected error occurred; quote the correlation id when reporting it'));
+  const batonError =
+    known ??
+    (databaseUnavailable(error) || error instanceof MailUnavailable
+      ? new BatonError(
+          'temporarily_unavailable',
+          'The service cannot reach a system it depends on right now; try again shortly',
+          { retryAfter: unavailableRetryAfter },
+        )
+      : new BatonError('server_error', 'An unexpected error occurred; quote the correlation id when reporting it'));
   const { code, description, details } = batonError;
   // At a resource (OAuth format) a bad proof is an authentication failure (RFC 9449 §7.1); at the token endpoint, a bad request.
   const resourceDpopError = code === 'invalid_dpop_proof' && format === 'oauth';
@@ -35,13 +46,20 @@ export function toWireError(error: unknown, format: WireFormat, correlationId: s
   const headers: Record<string, string> = {};
   // A description may carry what the caller sent (a DPoP proof's htm): only printable ASCII goes into a header.
   const quoted = description.replace(/"/g, "'").replace(/[^\x20-\x7e]/g, '?');
-  if (code === 'invalid_token') headers['www-authenticate'] = `Bearer error="invalid_token", error_description="${quoted}"`;
-  if (resourceDpopError) headers['www-authenticate'] = `DPoP error="invalid_dpop_proof", error_description="${quoted}", algs="ES256 RS256"`;
+  if (code === 'invalid_token')
+    headers['www-authenticate'] = `Bearer error="invalid_token", error_description="${quoted}"`;
+  if (resourceDpopError)
+    headers['www-authenticate'] = `DPoP error="invalid_dpop_proof", error_description="${quoted}", algs="ES256 RS256"`;
   if (code === 'invalid_client') headers['www-authenticate'] = 'Basic realm="baton"';
   if (details.retryAfter !== undefined) headers['retry-after'] = String(details.retryAfter);
 
   if (format === 'oauth') {
-    return { status, headers, unexpected: !known, body: { error: code, error_description: description, ...details.extra } };
+    return {
+      status,
+      headers,
+      unexpected: !known,
+      body: { error: code, error_description: description, ...details.extra },
+    };
   }
   const number = details.errorCodes?.[0];
   return {
@@ -67,12 +85,17 @@ function asBatonError(error: unknown): BatonError | null {
   if (error instanceof BatonError) return error;
   const e = error as { code?: string; statusCode?: number; message?: string };
   // Node's word for a client that hung up before its body was complete: nothing went wrong here.
-  if (e?.code === 'ECONNRESET' && e.message === 'aborted') return new BatonError('invalid_request', 'The client closed the connection before the request was complete');
+  if (e?.code === 'ECONNRESET' && e.message === 'aborted')
+    return new BatonError('invalid_request', 'The client closed the connection before the request was complete');
   if (typeof e?.code !== 'string' || !e.code.startsWith('FST_')) return null;
-  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new BatonError('invalid_request', 'The request body is too large');
-  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new BatonError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded');
-  if (e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || e.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return new BatonError('invalid_request', 'The request body is not valid JSON');
-  if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500) return new BatonError('invalid_request', 'The request is malformed');
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return new BatonError('invalid_request', 'The request body is too large');
+  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return new BatonError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded');
+  if (e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || e.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
+    return new BatonError('invalid_request', 'The request body is not valid JSON');
+  if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500)
+    return new BatonError('invalid_request', 'The request is malformed');
   return null;
 }
 

@@ -27,12 +27,18 @@ export function answerOtherMethods(app: FastifyInstance): () => void {
       if (others.length === 0) continue;
       const allow = [...new Set([...allowed, 'OPTIONS'])].join(', ');
       app.route({
-        method: others, url, config: { wire },
+        method: others,
+        url,
+        config: { wire },
         handler: async (request, reply) => {
           reply.header('allow', allow);
           // A preflight never gets here (cors.ts answers it); a plain OPTIONS asks what the path takes.
           if (request.method === 'OPTIONS') return reply.code(204).send();
-          throw new BatonError('method_not_allowed', `The endpoint only accepts ${allow} requests. Received a ${request.method} request`, { errorCodes: [900561] });
+          throw new BatonError(
+            'method_not_allowed',
+            `The endpoint only accepts ${allow} requests. Received a ${request.method} request`,
+            { errorCodes: [900561] },
+          );
         },
       });
     }

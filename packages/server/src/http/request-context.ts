@@ -8,7 +8,11 @@ import { readParams } from '../oauth/params.js';
 /** Who asks: the client address, the user agent (control characters stripped: it is stored and shown), the correlation id. */
 export function requestContext(request: FastifyRequest): RequestContext {
   const userAgent = header(request, 'user-agent');
-  return { ip: request.ip ?? null, userAgent: userAgent === undefined ? null : stripControlCharacters(userAgent), correlationId: request.id };
+  return {
+    ip: request.ip ?? null,
+    userAgent: userAgent === undefined ? null : stripControlCharacters(userAgent),
+    correlationId: request.id,
+  };
 }
 
 /** The client's address as BATON_TRUST_PROXY lets Baton see it, and the TCP peer's, which no header changes. */
@@ -25,9 +29,17 @@ export function clientAddress(request: FastifyRequest): ClientAddress {
 export function deviceHint(request: FastifyRequest, params: Record<string, unknown> = {}): DeviceHint {
   const p = readParams(['device_name', 'device_platform', 'installation_id'], params);
   const sku = header(request, 'x-client-sku');
-  const name = p.device_name || (sku ? `${sku} ${header(request, 'x-client-ver') ?? ''}`.trim() : header(request, 'user-agent') ?? 'unknown device');
+  const name =
+    p.device_name ||
+    (sku
+      ? `${sku} ${header(request, 'x-client-ver') ?? ''}`.trim()
+      : (header(request, 'user-agent') ?? 'unknown device'));
   const platform = p.device_platform || header(request, 'x-client-os') || 'unknown';
-  return { name: stripControlCharacters(name).slice(0, 200), platform: stripControlCharacters(platform).slice(0, 100), installationId: p.installation_id?.slice(0, 200) || null };
+  return {
+    name: stripControlCharacters(name).slice(0, 200),
+    platform: stripControlCharacters(platform).slice(0, 100),
+    installationId: p.installation_id?.slice(0, 200) || null,
+  };
 }
 
 /** The parameters of a form POST; any other body is refused (RFC 6749 §3.2). */

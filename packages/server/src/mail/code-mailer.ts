@@ -14,17 +14,29 @@ export function createCodeMailer(options: { smtpUrl: string | undefined; mailFro
   if (!options.smtpUrl) {
     return {
       async sendCode(m) {
-        logger.info({ to: m.to, purpose: m.purpose, code: m.code }, `One-time code for ${m.to}: ${m.code} (no BATON_SMTP_URL set, so it is logged instead of mailed)`);
+        logger.info(
+          { to: m.to, purpose: m.purpose, code: m.code },
+          `One-time code for ${m.to}: ${m.code} (no BATON_SMTP_URL set, so it is logged instead of mailed)`,
+        );
       },
       async sendMethodAdded(n) {
-        logger.info({ to: n.to, method: n.method }, `Notice for ${n.to}: ${n.method} was added as a verification method (no BATON_SMTP_URL set, so it is logged instead of mailed)`);
+        logger.info(
+          { to: n.to, method: n.method },
+          `Notice for ${n.to}: ${n.method} was added as a verification method (no BATON_SMTP_URL set, so it is logged instead of mailed)`,
+        );
       },
     };
   }
   const transport = nodemailer.createTransport(options.smtpUrl);
   const send = async (to: string, { subject, text, html, senderName }: RenderedMail) => {
     try {
-      await transport.sendMail({ from: senderName ? { name: senderName, address: options.mailFrom } : options.mailFrom, to, subject, text, html });
+      await transport.sendMail({
+        from: senderName ? { name: senderName, address: options.mailFrom } : options.mailFrom,
+        to,
+        subject,
+        text,
+        html,
+      });
     } catch (error) {
       throw smtpFailure(error);
     }

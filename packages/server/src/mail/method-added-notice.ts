@@ -15,7 +15,8 @@ export function renderMethodAddedNotice(n: MethodAddedNotice): RenderedMail {
   const method = n.method.replace(codeLike, '***');
   const account = senderName ? `your ${senderName} account` : 'your account';
   const subject = 'A verification method was added to your account';
-  const warning = 'If you did not add it, someone knows your password: reset your password now, and ask support to remove the method.';
+  const warning =
+    'If you did not add it, someone knows your password: reset your password now, and ask support to remove the method.';
   const text = [
     `${method} was added as a verification method for ${account}.`,
     'Codes to confirm sign-ins can now be sent to it.',

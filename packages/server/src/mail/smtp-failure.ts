@@ -14,6 +14,7 @@ export function smtpFailure(error: unknown): unknown {
   const responseCode = typeof e.responseCode === 'number' ? e.responseCode : 0;
   const message = typeof e.message === 'string' ? e.message : 'mail not sent';
   if (e.command === 'RCPT TO' && responseCode >= 500) return new AddressRefused(message, { cause: error });
-  if ((responseCode >= 400 && responseCode < 500) || (typeof e.code === 'string' && unreachable.has(e.code))) return new MailUnavailable(message, { cause: error });
+  if ((responseCode >= 400 && responseCode < 500) || (typeof e.code === 'string' && unreachable.has(e.code)))
+    return new MailUnavailable(message, { cause: error });
   return error;
 }

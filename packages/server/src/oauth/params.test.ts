@@ -15,8 +15,9 @@ function refusal(input: unknown): string {
 
 describe('readParams', () => {
   it('reads the named parameters, leaves absent ones out and ignores the rest', () => {
-    expect(readParams(['grant_type', 'scope', 'client_id'], { grant_type: 'refresh_token', scope: '', x_telemetry: '1' }))
-      .toEqual({ grant_type: 'refresh_token', scope: '' });
+    expect(
+      readParams(['grant_type', 'scope', 'client_id'], { grant_type: 'refresh_token', scope: '', x_telemetry: '1' }),
+    ).toEqual({ grant_type: 'refresh_token', scope: '' });
     expect(readParams(['scope'], undefined)).toEqual({});
   });
 

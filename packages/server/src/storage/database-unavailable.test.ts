@@ -18,7 +18,10 @@ describe('databaseUnavailable', () => {
   it.each([
     ['a unique violation', { code: '23505', message: 'duplicate key value violates unique constraint' }],
     ['a syntax error', { code: '42601', message: 'syntax error at or near "SELEC"' }],
-    ['a constraint failure in SQLite', { code: 'SQLITE_CONSTRAINT_FOREIGNKEY', message: 'FOREIGN KEY constraint failed' }],
+    [
+      'a constraint failure in SQLite',
+      { code: 'SQLITE_CONSTRAINT_FOREIGNKEY', message: 'FOREIGN KEY constraint failed' },
+    ],
     ['a plain error', new Error('boom')],
     ['not an error', 'ECONNREFUSED'],
     ['nothing', null],

@@ -1,13 +1,28 @@
 /** PostgreSQL SQLSTATEs that mean "no usable connection", not "this statement is wrong". */
 const unavailableStates = new Set([
-  '08000', '08001', '08003', '08004', '08006', // connection exceptions
-  '57P01', '57P02', '57P03', // the server shutting down, crashed, or not accepting connections yet
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006', // connection exceptions
+  '57P01',
+  '57P02',
+  '57P03', // the server shutting down, crashed, or not accepting connections yet
   '53300', // too many connections
   '3D000', // the database does not exist (dropped, or not created yet)
 ]);
-const unavailableSocketErrors = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EPIPE']);
+const unavailableSocketErrors = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+]);
 /** What pg's pool and client throw when a connection cannot be made or dies mid-query. */
-const unavailableMessages = /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error/i;
+const unavailableMessages =
+  /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error/i;
 
 /**
  * True when `error` says the database cannot be reached right now (PostgreSQL down,
@@ -20,6 +35,10 @@ export function databaseUnavailable(error: unknown): boolean {
   const e = error as { code?: unknown; message?: unknown } | null;
   if (typeof e !== 'object' || e === null) return false;
   const code = typeof e.code === 'string' ? e.code : '';
-  return unavailableStates.has(code) || unavailableSocketErrors.has(code) || code === 'SQLITE_BUSY'
-    || (typeof e.message === 'string' && unavailableMessages.test(e.message));
+  return (
+    unavailableStates.has(code) ||
+    unavailableSocketErrors.has(code) ||
+    code === 'SQLITE_BUSY' ||
+    (typeof e.message === 'string' && unavailableMessages.test(e.message))
+  );
 }

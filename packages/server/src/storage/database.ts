@@ -39,15 +39,21 @@ export const postgresConnectTimeoutMs = 5000;
  * on. `onConnectionLost` hears of a pooled PostgreSQL connection the server closed while
  * idle (a restart, a failover, an administrator): the pool drops it and opens another.
  */
-export function openDatabase(url: string, options: { poolSize?: number; connectTimeoutMs?: number; onConnectionLost?: (error: Error) => void } = {}): DatabaseHandle {
+export function openDatabase(
+  url: string,
+  options: { poolSize?: number; connectTimeoutMs?: number; onConnectionLost?: (error: Error) => void } = {},
+): DatabaseHandle {
   const engine = engineOf(url);
   if (engine === 'postgres') {
     const types = {
       // bigint columns hold epoch milliseconds, well inside a double's exact range.
-      getTypeParser: (oid: number, format?: string) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text')),
+      getTypeParser: (oid: number, format?: string) =>
+        oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text'),
     };
     const pool = new pg.Pool({
-      connectionString: url, max: options.poolSize ?? 10, types: types as pg.CustomTypesConfig,
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      types: types as pg.CustomTypesConfig,
       // A server that does not answer fails the request (503) instead of holding it forever.
       connectionTimeoutMillis: options.connectTimeoutMs ?? postgresConnectTimeoutMs,
     });
@@ -55,8 +61,16 @@ export function openDatabase(url: string, options: { poolSize?: number; connectT
     pool.on('error', (error) => options.onConnectionLost?.(error));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
-      db, sql: postgresDirectSql(pool), engine, checkpointInBackground: () => {}, close: () => db.destroy(),
-      backup: async () => { throw new DatabaseBackupError('Back up a PostgreSQL database with pg_dump (or your provider\'s snapshots); baton backup copies SQLite files'); },
+      db,
+      sql: postgresDirectSql(pool),
+      engine,
+      checkpointInBackground: () => {},
+      close: () => db.destroy(),
+      backup: async () => {
+        throw new DatabaseBackupError(
+          "Back up a PostgreSQL database with pg_dump (or your provider's snapshots); baton backup copies SQLite files",
+        );
+      },
     };
   }
   const sqlite = openSqlite(url);
@@ -83,7 +97,12 @@ export function openDatabase(url: string, options: { poolSize?: number; connectT
 }
 
 /** How Baton opens every SQLite connection. */
-const sqlitePragmas = ['journal_mode = WAL', 'synchronous = NORMAL', 'foreign_keys = ON', 'busy_timeout = 5000'] as const;
+const sqlitePragmas = [
+  'journal_mode = WAL',
+  'synchronous = NORMAL',
+  'foreign_keys = ON',
+  'busy_timeout = 5000',
+] as const;
 
 /** An SQLite connection as Baton uses it (the benchmark's floor opens its file the same way). */
 export function openSqlite(path: string): BetterSqlite3.Database {

@@ -29,7 +29,10 @@ export function sqliteDirectSql(connection: SqliteConnection): DirectSql {
   const rows = <Row>(sql: string, parameters: readonly unknown[]) => connection.statement(sql).all(parameters) as Row[];
   const changes = (sql: string, parameters: readonly unknown[]) => connection.statement(sql).run(parameters).changes;
   // inside a transaction the connection is already held
-  const runner: StatementRunner = { query: async (sql, parameters) => rows(sql, parameters), run: async (sql, parameters) => changes(sql, parameters) };
+  const runner: StatementRunner = {
+    query: async (sql, parameters) => rows(sql, parameters),
+    run: async (sql, parameters) => changes(sql, parameters),
+  };
   const dataVersion = connection.sqlite.prepare('PRAGMA data_version').pluck();
   return {
     query: (sql, parameters) => connection.exclusive(() => rows(sql, parameters)),
@@ -53,7 +56,8 @@ export function postgresDirectSql(pool: pg.Pool): DirectSql {
     return translated;
   };
   const runnerOf = (client: pg.Pool | pg.PoolClient): StatementRunner => ({
-    query: async <Row>(sql: string, parameters: readonly unknown[]) => (await client.query(text(sql), [...parameters])).rows as Row[],
+    query: async <Row>(sql: string, parameters: readonly unknown[]) =>
+      (await client.query(text(sql), [...parameters])).rows as Row[],
     run: async (sql, parameters) => (await client.query(text(sql), [...parameters])).rowCount ?? 0,
   });
   return {
@@ -84,5 +88,9 @@ export function postgresDirectSql(pool: pg.Pool): DirectSql {
  */
 export function insertInto<Row extends object>(table: string, columns: readonly (keyof Row & string)[]) {
   const text = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
-  return (runner: StatementRunner, row: Row): Promise<number> => runner.run(text, columns.map((column) => row[column]));
+  return (runner: StatementRunner, row: Row): Promise<number> =>
+    runner.run(
+      text,
+      columns.map((column) => row[column]),
+    );
 }

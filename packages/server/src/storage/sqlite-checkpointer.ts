@@ -39,7 +39,11 @@ parentPort.once('message', () => {
  * case the worker falls behind, and goes back to SQLite's default if the worker fails.
  * Returns the function that stops the worker.
  */
-export function checkpointInBackground(sqlite: BetterSqlite3.Database, path: string, pragmas: readonly string[]): () => Promise<void> {
+export function checkpointInBackground(
+  sqlite: BetterSqlite3.Database,
+  path: string,
+  pragmas: readonly string[],
+): () => Promise<void> {
   const worker = new Worker(workerSource, {
     eval: true,
     workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), path, pragmas, intervalMs },

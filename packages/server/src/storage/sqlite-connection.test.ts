@@ -12,7 +12,7 @@ describe('SQLite group commit', () => {
   let handle: DatabaseHandle;
   /** A second connection to the file: it sees only what was committed. */
   let observer: BetterSqlite3.Database;
-  const committedKeys = () => (observer.prepare('SELECT key FROM items ORDER BY key').pluck().all() as string[]);
+  const committedKeys = () => observer.prepare('SELECT key FROM items ORDER BY key').pluck().all() as string[];
   const insert = (key: string) => handle.sql.run('INSERT INTO items (key) VALUES (?)', [key]);
 
   beforeEach(async () => {
@@ -20,7 +20,9 @@ describe('SQLite group commit', () => {
     handle = openDatabase(join(dir, 'baton.db'));
     await sql`CREATE TABLE items (key TEXT PRIMARY KEY)`.execute(handle.db);
     // parent_key is checked at COMMIT, which lets a test make a commit fail
-    await sql`CREATE TABLE children (key TEXT PRIMARY KEY, parent_key TEXT REFERENCES items (key) DEFERRABLE INITIALLY DEFERRED)`.execute(handle.db);
+    await sql`CREATE TABLE children (key TEXT PRIMARY KEY, parent_key TEXT REFERENCES items (key) DEFERRABLE INITIALLY DEFERRED)`.execute(
+      handle.db,
+    );
     observer = new BetterSqlite3(join(dir, 'baton.db'), { readonly: true });
   });
 
@@ -32,9 +34,18 @@ describe('SQLite group commit', () => {
 
   it('commits the writes of one turn together, and answers each only once they are committed', async () => {
     const seenAtAnswer: string[][] = [];
-    const writes = ['a', 'b', 'c', 'd'].map((key) => insert(key).then(() => { seenAtAnswer.push(committedKeys()); }));
+    const writes = ['a', 'b', 'c', 'd'].map((key) =>
+      insert(key).then(() => {
+        seenAtAnswer.push(committedKeys());
+      }),
+    );
     await Promise.all(writes);
-    expect(seenAtAnswer).toEqual([['a', 'b', 'c', 'd'], ['a', 'b', 'c', 'd'], ['a', 'b', 'c', 'd'], ['a', 'b', 'c', 'd']]);
+    expect(seenAtAnswer).toEqual([
+      ['a', 'b', 'c', 'd'],
+      ['a', 'b', 'c', 'd'],
+      ['a', 'b', 'c', 'd'],
+      ['a', 'b', 'c', 'd'],
+    ]);
   });
 
   it('rolls back a transaction that throws and commits the rest of its group', async () => {
@@ -80,12 +91,17 @@ describe('SQLite group commit', () => {
 
   it('never runs a waiting write inside a Kysely transaction that is open meanwhile', async () => {
     let direct: Promise<number> | undefined;
-    await expect(handle.db.transaction().execute(async (tx) => {
-      await tx.insertInto('items' as never).values({ key: 'rolled-back' } as never).execute();
-      direct = insert('direct');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      throw new Error('roll back');
-    })).rejects.toThrow('roll back');
+    await expect(
+      handle.db.transaction().execute(async (tx) => {
+        await tx
+          .insertInto('items' as never)
+          .values({ key: 'rolled-back' } as never)
+          .execute();
+        direct = insert('direct');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
     expect(await direct).toBe(1);
     expect(committedKeys()).toEqual(['direct']);
   });

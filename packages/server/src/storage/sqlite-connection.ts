@@ -1,5 +1,12 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
+import {
+  CompiledQuery,
+  SqliteDialect,
+  type DatabaseConnection,
+  type Driver,
+  type QueryResult,
+  type TransactionSettings,
+} from 'kysely';
 import { statementCache } from './sqlite-statement-cache.js';
 
 /** A write waiting for the next group commit. */
@@ -40,7 +47,9 @@ export class SqliteConnection {
 
   async lock(): Promise<void> {
     while (this.held) await this.held;
-    this.held = new Promise((resolve) => { this.release = resolve; });
+    this.held = new Promise((resolve) => {
+      this.release = resolve;
+    });
   }
 
   unlock(): void {

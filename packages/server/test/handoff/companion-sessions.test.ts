@@ -14,19 +14,32 @@ describe.each(engines)('companion sessions on %s', (engine) => {
   let t: TestServer;
   let client: HandoffClient;
   let apps: HandoffApps;
-  beforeAll(async () => { ({ t, client, apps } = await startHandoffServer(engine, { lifetimes: { accessTokenTtl } })); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    ({ t, client, apps } = await startHandoffServer(engine, { lifetimes: { accessTokenTtl } }));
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const userinfo = async (key: DpopKey, accessToken: string) => {
     const url = `${t.base}/oidc/userinfo`;
-    return getJson(url, { authorization: `DPoP ${accessToken}`, dpop: await dpopProof(key, { method: 'GET', url, now: t.clock.now(), accessToken }) });
+    return getJson(url, {
+      authorization: `DPoP ${accessToken}`,
+      dpop: await dpopProof(key, { method: 'GET', url, now: t.clock.now(), accessToken }),
+    });
   };
-  const revoke = (app: App, token: string) => postForm(`${t.base}/oauth2/v2.0/revoke`, { client_id: app.clientId, token });
+  const revoke = (app: App, token: string) =>
+    postForm(`${t.base}/oauth2/v2.0/revoke`, { client_id: app.clientId, token });
   /** The companion's next refresh, with a fresh proof from its own key. */
-  const companionRefresh = (h: HandedOff, refreshToken = h.companion.tokens.refresh_token) => client.refresh(h.companion.app, refreshToken, h.companion.key);
+  const companionRefresh = (h: HandedOff, refreshToken = h.companion.tokens.refresh_token) =>
+    client.refresh(h.companion.app, refreshToken, h.companion.key);
   const phoneState = async (h: HandedOff) => ({
     session: await t.services.sessions.find(h.phone.sessionId),
-    tokens: await t.server.runtime.database.db.selectFrom('refresh_tokens').selectAll().where('session_id', '=', h.phone.sessionId).execute(),
+    tokens: await t.server.runtime.database.db
+      .selectFrom('refresh_tokens')
+      .selectAll()
+      .where('session_id', '=', h.phone.sessionId)
+      .execute(),
   });
 
   it('keeps refreshing on its own across five access-token lifetimes while the phone does nothing', async () => {
@@ -69,7 +82,9 @@ describe.each(engines)('companion sessions on %s', (engine) => {
       watchToken = res.body.refresh_token;
     }
     t.clock.advance!(phoneSession.absoluteExpiresAt - t.clock.now() + 1000);
-    expectNativeAuthError(await client.refresh(apps.watch, watchToken, key), 400, 'invalid_grant', { description: 'maximum lifetime' });
+    expectNativeAuthError(await client.refresh(apps.watch, watchToken, key), 400, 'invalid_grant', {
+      description: 'maximum lifetime',
+    });
   });
 
   it("ends with the phone's session when the phone revokes its refresh token (RFC 7009)", async () => {
@@ -82,7 +97,9 @@ describe.each(engines)('companion sessions on %s', (engine) => {
 
   it("ends with the phone's session when an administrator revokes it", async () => {
     const h = await client.handOff();
-    expect(await t.services.sessions.revoke(h.phone.sessionId, 'revoked_by_admin')).toEqual(expect.arrayContaining([h.phone.sessionId, h.companion.sessionId]));
+    expect(await t.services.sessions.revoke(h.phone.sessionId, 'revoked_by_admin')).toEqual(
+      expect.arrayContaining([h.phone.sessionId, h.companion.sessionId]),
+    );
     expectNativeAuthError(await companionRefresh(h), 400, 'invalid_grant');
     expectNativeAuthError(await client.refresh(h.phone.app, h.phone.refreshToken), 400, 'invalid_grant');
   });
@@ -93,7 +110,9 @@ describe.each(engines)('companion sessions on %s', (engine) => {
     expectNativeAuthError(await companionRefresh(h), 400, 'invalid_grant');
     const phone = await client.refresh(h.phone.app, h.phone.refreshToken);
     expect(phone.status).toBe(200);
-    expect((await getJson(`${t.base}/oidc/userinfo`, { authorization: `Bearer ${phone.body.access_token}` })).status).toBe(200);
+    expect(
+      (await getJson(`${t.base}/oidc/userinfo`, { authorization: `Bearer ${phone.body.access_token}` })).status,
+    ).toBe(200);
     // The phone can pair again: a new transfer for a new companion.
     expect((await client.requestTransfer(phone.body.refresh_token)).status).toBe(200);
   });
@@ -103,7 +122,9 @@ describe.each(engines)('companion sessions on %s', (engine) => {
     expect((await companionRefresh(h)).status).toBe(200);
     t.clock.advance!(11_000);
     expectNativeAuthError(await companionRefresh(h), 400, 'invalid_grant');
-    expect(await t.services.sessions.find(h.companion.sessionId)).toMatchObject({ revokedReason: 'refresh_token_reuse' });
+    expect(await t.services.sessions.find(h.companion.sessionId)).toMatchObject({
+      revokedReason: 'refresh_token_reuse',
+    });
     expect((await client.refresh(h.phone.app, h.phone.refreshToken)).status).toBe(200);
   });
 });

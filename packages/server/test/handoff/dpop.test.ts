@@ -12,11 +12,19 @@ describe.each(engines)('DPoP (RFC 9449) on %s', (engine) => {
   let t: TestServer;
   let apps: HandoffApps;
   let client: HandoffClient;
-  beforeAll(async () => { ({ t, apps, client } = await startHandoffServer(engine)); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    ({ t, apps, client } = await startHandoffServer(engine));
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
-  const companionRefresh = (h: HandedOff, refreshToken: string, proof: Parameters<HandoffClient['refresh']>[2], tweaks?: ProofTweaks) =>
-    client.refresh(h.companion.app, refreshToken, proof, tweaks);
+  const companionRefresh = (
+    h: HandedOff,
+    refreshToken: string,
+    proof: Parameters<HandoffClient['refresh']>[2],
+    tweaks?: ProofTweaks,
+  ) => client.refresh(h.companion.app, refreshToken, proof, tweaks);
   /** `proof` with its header's `alg` changed and its ES256 signature kept, as a hostile client would send it. */
   const relabelled = (proof: string, alg: string) => {
     const [header, ...rest] = proof.split('.');
@@ -24,7 +32,8 @@ describe.each(engines)('DPoP (RFC 9449) on %s', (engine) => {
     return [Buffer.from(JSON.stringify(changed)).toString('base64url'), ...rest].join('.');
   };
   /** A proof for the token endpoint with `key`, taken now. */
-  const tokenProof = (key: DpopKey, tweaks?: ProofTweaks) => dpopProof(key, { method: 'POST', url: client.tokenUrl, now: t.clock.now() }, tweaks);
+  const tokenProof = (key: DpopKey, tweaks?: ProofTweaks) =>
+    dpopProof(key, { method: 'POST', url: client.tokenUrl, now: t.clock.now() }, tweaks);
 
   describe("the companion's refresh token", () => {
     it('refreshes with a fresh proof from its key and stays bound to it', async () => {
@@ -55,14 +64,20 @@ describe.each(engines)('DPoP (RFC 9449) on %s', (engine) => {
       expectNativeAuthError(await companionRefresh(h, successor, { proof }), 400, 'invalid_dpop_proof');
       const { jti } = JSON.parse(Buffer.from(proof.split('.')[1]!, 'base64url').toString());
       t.clock.advance!(1_000);
-      expectNativeAuthError(await companionRefresh(h, successor, h.companion.key, { claims: { jti } }), 400, 'invalid_dpop_proof');
+      expectNativeAuthError(
+        await companionRefresh(h, successor, h.companion.key, { claims: { jti } }),
+        400,
+        'invalid_dpop_proof',
+      );
       expect((await companionRefresh(h, successor, h.companion.key)).status).toBe(200);
     });
   });
 
   describe('proof checks at the token endpoint', () => {
     let h: HandedOff;
-    beforeAll(async () => { h = await client.handOff(); });
+    beforeAll(async () => {
+      h = await client.handOff();
+    });
 
     const refusedProofs: Array<[string, () => Promise<ProofTweaks | { proof: string }>]> = [
       ['for another method (htm)', async () => ({ claims: { htm: 'GET' } })],
@@ -73,26 +88,46 @@ describe.each(engines)('DPoP (RFC 9449) on %s', (engine) => {
       ['without an iat', async () => ({ claims: { iat: undefined } })],
       ['of another typ', async () => ({ header: { typ: 'JWT' } })],
       ['carrying a private key', async () => ({ header: { jwk: await exportJWK(h.companion.key.privateKey) } })],
-      ['signed with HS256', async () => ({ hmacSecret: new TextEncoder().encode('a shared secret of thirty-two bytes!') })],
-      ['signed by another key than the one it carries', async () => ({ header: { jwk: (await newDpopKey()).publicJwk } })],
+      [
+        'signed with HS256',
+        async () => ({ hmacSecret: new TextEncoder().encode('a shared secret of thirty-two bytes!') }),
+      ],
+      [
+        'signed by another key than the one it carries',
+        async () => ({ header: { jwk: (await newDpopKey()).publicJwk } }),
+      ],
       ['that is not a JWT', async () => ({ proof: 'not-a-proof' })],
-      ['carrying an EC key without its y coordinate', async () => ({ header: { jwk: { ...h.companion.key.publicJwk, y: undefined } } })],
-      ['naming an algorithm outside the policy (none)', async () => ({ proof: relabelled(await tokenProof(h.companion.key), 'none') })],
+      [
+        'carrying an EC key without its y coordinate',
+        async () => ({ header: { jwk: { ...h.companion.key.publicJwk, y: undefined } } }),
+      ],
+      [
+        'naming an algorithm outside the policy (none)',
+        async () => ({ proof: relabelled(await tokenProof(h.companion.key), 'none') }),
+      ],
       ['naming RS256 for its EC key', async () => ({ proof: relabelled(await tokenProof(h.companion.key), 'RS256') })],
     ];
 
     it.each(refusedProofs)('refuses a proof %s with invalid_dpop_proof', async (_name, make) => {
       const made = await make();
       const proof = 'proof' in made ? made.proof : await tokenProof(h.companion.key, made);
-      expectNativeAuthError(await companionRefresh(h, h.companion.tokens.refresh_token, { proof }), 400, 'invalid_dpop_proof');
+      expectNativeAuthError(
+        await companionRefresh(h, h.companion.tokens.refresh_token, { proof }),
+        400,
+        'invalid_dpop_proof',
+      );
     });
 
-    it("refuses a proof signed by another key that carries a key already seen, so a key kept from earlier proofs vouches for nothing", async () => {
+    it('refuses a proof signed by another key that carries a key already seen, so a key kept from earlier proofs vouches for nothing', async () => {
       const refreshed = await companionRefresh(h, h.companion.tokens.refresh_token, h.companion.key);
       expect(refreshed.status).toBe(200);
       h.companion.tokens = refreshed.body;
       const forged = await tokenProof(await newDpopKey(), { header: { jwk: h.companion.key.publicJwk } });
-      expectNativeAuthError(await companionRefresh(h, h.companion.tokens.refresh_token, { proof: forged }), 400, 'invalid_dpop_proof');
+      expectNativeAuthError(
+        await companionRefresh(h, h.companion.tokens.refresh_token, { proof: forged }),
+        400,
+        'invalid_dpop_proof',
+      );
       const again = await companionRefresh(h, h.companion.tokens.refresh_token, h.companion.key);
       expect(again.status).toBe(200);
       h.companion.tokens = again.body;
@@ -103,7 +138,11 @@ describe.each(engines)('DPoP (RFC 9449) on %s', (engine) => {
       t.clock.advance!(20_000);
       const old = await tokenProof(h.companion.key);
       t.clock.advance!(101_000);
-      expectNativeAuthError(await companionRefresh(h, h.companion.tokens.refresh_token, { proof: stale }), 400, 'invalid_dpop_proof');
+      expectNativeAuthError(
+        await companionRefresh(h, h.companion.tokens.refresh_token, { proof: stale }),
+        400,
+        'invalid_dpop_proof',
+      );
       const accepted = await companionRefresh(h, h.companion.tokens.refresh_token, { proof: old });
       expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
       h.companion.tokens = accepted.body;
@@ -143,7 +182,11 @@ describe.each(engines)('DPoP (RFC 9449) on %s', (engine) => {
       expectError(asBearer, 401, 'invalid_token');
       expect(asBearer.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
       // A proof alongside does not make a Bearer presentation acceptable.
-      expectError(await userinfo({ authorization: `Bearer ${at}`, dpop: await userinfoProof(companion.key, at) }), 401, 'invalid_token');
+      expectError(
+        await userinfo({ authorization: `Bearer ${at}`, dpop: await userinfoProof(companion.key, at) }),
+        401,
+        'invalid_token',
+      );
       const withoutProof = await userinfo({ authorization: `DPoP ${at}` });
       expectDpopChallenge(withoutProof);
       expect(withoutProof.body.error_description).toMatch(/send a DPoP proof/);
@@ -158,14 +201,16 @@ describe.each(engines)('DPoP (RFC 9449) on %s', (engine) => {
       expect(res.body.error_description).toMatch(/exactly one DPoP proof/);
     });
 
-    it("refuses a proof from another key, for another token, replayed, or for another URL, with a DPoP challenge", async () => {
+    it('refuses a proof from another key, for another token, replayed, or for another URL, with a DPoP challenge', async () => {
       const { companion } = await client.handOff();
       const at = companion.tokens.access_token;
       const dpop = (proof: string) => userinfo({ authorization: `DPoP ${at}`, dpop: proof });
       expectDpopChallenge(await dpop(await userinfoProof(await newDpopKey(), at)));
       expectDpopChallenge(await dpop(await userinfoProof(companion.key, at, { claims: { ath: 'd3JvbmcgaGFzaA' } })));
       expectDpopChallenge(await dpop(await userinfoProof(companion.key, at, { claims: { ath: undefined } })));
-      expectDpopChallenge(await dpop(await userinfoProof(companion.key, at, { claims: { htu: `${t.base}/oauth2/v2.0/token` } })));
+      expectDpopChallenge(
+        await dpop(await userinfoProof(companion.key, at, { claims: { htu: `${t.base}/oauth2/v2.0/token` } })),
+      );
       const once = await userinfoProof(companion.key, at);
       expect((await dpop(once)).status).toBe(200);
       expectDpopChallenge(await dpop(once));
@@ -175,17 +220,28 @@ describe.each(engines)('DPoP (RFC 9449) on %s', (engine) => {
       const { companion } = await client.handOff();
       const at = companion.tokens.access_token;
       const viaLocalhost = `${t.base.replace('127.0.0.1', 'localhost')}/oidc/userinfo`;
-      const proofFor = (url: string) => dpopProof(companion.key, { method: 'GET', url, now: t.clock.now(), accessToken: at });
+      const proofFor = (url: string) =>
+        dpopProof(companion.key, { method: 'GET', url, now: t.clock.now(), accessToken: at });
       const res = await getJson(viaLocalhost, { authorization: `DPoP ${at}`, dpop: await proofFor(viaLocalhost) });
       expect(res.status, JSON.stringify(res.body)).toBe(200);
-      expectDpopChallenge(await getJson(viaLocalhost, { authorization: `DPoP ${at}`, dpop: await proofFor(viaLocalhost.replace('localhost', 'evil.example')) }));
-      expectDpopChallenge(await getJson(userinfoUrl(), { authorization: `DPoP ${at}`, dpop: await proofFor(viaLocalhost) }));
+      expectDpopChallenge(
+        await getJson(viaLocalhost, {
+          authorization: `DPoP ${at}`,
+          dpop: await proofFor(viaLocalhost.replace('localhost', 'evil.example')),
+        }),
+      );
+      expectDpopChallenge(
+        await getJson(userinfoUrl(), { authorization: `DPoP ${at}`, dpop: await proofFor(viaLocalhost) }),
+      );
     });
 
     it('refuses a Bearer token presented as DPoP', async () => {
       const phone = await client.signIn();
       const key = await newDpopKey();
-      const res = await userinfo({ authorization: `DPoP ${phone.accessToken}`, dpop: await userinfoProof(key, phone.accessToken) });
+      const res = await userinfo({
+        authorization: `DPoP ${phone.accessToken}`,
+        dpop: await userinfoProof(key, phone.accessToken),
+      });
       expectError(res, 401, 'invalid_token');
     });
   });
@@ -193,11 +249,25 @@ describe.each(engines)('DPoP (RFC 9449) on %s', (engine) => {
   it('introspection shows a DPoP-bound access token with cnf.jkt and token_type DPoP', async () => {
     const { app: resource, clientSecret } = await t.registerApp({ name: 'Orders API', type: 'confidential' });
     const { companion } = await client.handOff();
-    const res = await postForm(`${t.base}/oauth2/v2.0/token/introspect`, { token: companion.tokens.access_token }, basicAuth(resource.clientId, clientSecret!));
+    const res = await postForm(
+      `${t.base}/oauth2/v2.0/token/introspect`,
+      { token: companion.tokens.access_token },
+      basicAuth(resource.clientId, clientSecret!),
+    );
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ active: true, token_type: 'DPoP', cnf: { jkt: companion.key.jkt }, client_id: apps.watch.clientId, sub: t.user.id });
+    expect(res.body).toMatchObject({
+      active: true,
+      token_type: 'DPoP',
+      cnf: { jkt: companion.key.jkt },
+      client_id: apps.watch.clientId,
+      sub: t.user.id,
+    });
     const phone = await client.signIn();
-    const bearer = await postForm(`${t.base}/oauth2/v2.0/token/introspect`, { token: phone.accessToken }, basicAuth(resource.clientId, clientSecret!));
+    const bearer = await postForm(
+      `${t.base}/oauth2/v2.0/token/introspect`,
+      { token: phone.accessToken },
+      basicAuth(resource.clientId, clientSecret!),
+    );
     expect(bearer.body).toMatchObject({ active: true, token_type: 'Bearer' });
     expect(bearer.body.cnf).toBeUndefined();
   });

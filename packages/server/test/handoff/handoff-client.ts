@@ -28,23 +28,41 @@ export function handoffClient(t: TestServer, apps: HandoffApps) {
   /** The DPoP header for a token request, as `choice` says. */
   const dpopHeader = async (choice: ProofChoice, tweaks?: ProofTweaks): Promise<Record<string, string>> => {
     if (choice === null) return {};
-    const proof = 'proof' in choice ? choice.proof : await dpopProof(choice, { method: 'POST', url: tokenUrl, now: t.clock.now() }, tweaks);
+    const proof =
+      'proof' in choice
+        ? choice.proof
+        : await dpopProof(choice, { method: 'POST', url: tokenUrl, now: t.clock.now() }, tweaks);
     return { dpop: proof };
   };
 
   const client = {
     tokenUrl,
     async signIn(app = apps.phone, extra: Record<string, string> = {}) {
-      const res = await signInWithPassword(t.base, app.clientId, t.user.email, t.userPassword, 'openid profile offline_access', extra);
+      const res = await signInWithPassword(
+        t.base,
+        app.clientId,
+        t.user.email,
+        t.userPassword,
+        'openid profile offline_access',
+        extra,
+      );
       expect(res.status, JSON.stringify(res.body)).toBe(200);
-      return { app, refreshToken: res.body.refresh_token as string, accessToken: res.body.access_token as string, sessionId: decodeJwt(res.body.id_token).sid as string };
+      return {
+        app,
+        refreshToken: res.body.refresh_token as string,
+        accessToken: res.body.access_token as string,
+        sessionId: decodeJwt(res.body.id_token).sid as string,
+      };
     },
 
     /** The phone asks for a transfer token for `audience` (the watch app by default). */
     requestTransfer(refreshToken: string, options: { app?: App; audience?: string } = {}): Promise<HttpResult> {
       return postForm(tokenUrl, {
-        grant_type: tokenExchange, client_id: (options.app ?? apps.phone).clientId, subject_token: refreshToken,
-        subject_token_type: tokenTypes.refreshToken, requested_token_type: tokenTypes.sessionTransferToken,
+        grant_type: tokenExchange,
+        client_id: (options.app ?? apps.phone).clientId,
+        subject_token: refreshToken,
+        subject_token_type: tokenTypes.refreshToken,
+        requested_token_type: tokenTypes.sessionTransferToken,
         audience: options.audience ?? apps.watch.clientId,
       });
     },
@@ -53,16 +71,39 @@ export function handoffClient(t: TestServer, apps: HandoffApps) {
      * The companion redeems a transfer token, with a proof from `proof` (a fresh one when a
      * key is given); `instanceUrl` sends it to another server instance behind the same public URL.
      */
-    async redeem(transferToken: string, proof: ProofChoice, options: { app?: App; extra?: Record<string, string>; instanceUrl?: string } = {}): Promise<HttpResult> {
-      return postForm(options.instanceUrl ? tokenUrl.replace(t.url, options.instanceUrl) : tokenUrl, {
-        grant_type: tokenExchange, client_id: (options.app ?? apps.watch).clientId, subject_token: transferToken,
-        subject_token_type: tokenTypes.sessionTransferToken, device_name: 'Ada’s Watch', device_platform: 'watchOS', ...options.extra,
-      }, await dpopHeader(proof));
+    async redeem(
+      transferToken: string,
+      proof: ProofChoice,
+      options: { app?: App; extra?: Record<string, string>; instanceUrl?: string } = {},
+    ): Promise<HttpResult> {
+      return postForm(
+        options.instanceUrl ? tokenUrl.replace(t.url, options.instanceUrl) : tokenUrl,
+        {
+          grant_type: tokenExchange,
+          client_id: (options.app ?? apps.watch).clientId,
+          subject_token: transferToken,
+          subject_token_type: tokenTypes.sessionTransferToken,
+          device_name: 'Ada’s Watch',
+          device_platform: 'watchOS',
+          ...options.extra,
+        },
+        await dpopHeader(proof),
+      );
     },
 
     /** A refresh, with a proof as `proof` says; `extra` adds form parameters (installation_id, say). */
-    async refresh(app: App, refreshToken: string, proof: ProofChoice = null, tweaks?: ProofTweaks, extra: Record<string, string> = {}): Promise<HttpResult> {
-      return postForm(tokenUrl, { grant_type: 'refresh_token', client_id: app.clientId, refresh_token: refreshToken, ...extra }, await dpopHeader(proof, tweaks));
+    async refresh(
+      app: App,
+      refreshToken: string,
+      proof: ProofChoice = null,
+      tweaks?: ProofTweaks,
+      extra: Record<string, string> = {},
+    ): Promise<HttpResult> {
+      return postForm(
+        tokenUrl,
+        { grant_type: 'refresh_token', client_id: app.clientId, refresh_token: refreshToken, ...extra },
+        await dpopHeader(proof, tweaks),
+      );
     },
 
     /** A transfer token for a new phone session. */
@@ -99,7 +140,10 @@ export interface HandoffApps {
  * A test server on `engine` with a manual clock, its phone and watch apps (`watch` adds to
  * the watch app's registration) and a client for both sides.
  */
-export async function startHandoffServer(engine: EngineName, watch: Partial<RegisterAppInput> = {}): Promise<{ t: TestServer; apps: HandoffApps; client: HandoffClient }> {
+export async function startHandoffServer(
+  engine: EngineName,
+  watch: Partial<RegisterAppInput> = {},
+): Promise<{ t: TestServer; apps: HandoffApps; client: HandoffClient }> {
   const t = await startTestServer({ engine, manualClock: true });
   const apps = await handoffApps(t, watch);
   return { t, apps, client: handoffClient(t, apps) };

@@ -18,16 +18,29 @@ describe.each(engines)('refresh-token export on %s', (engine) => {
     t = await startTestServer({ engine, manualClock: true });
     ({ app: exporting } = await t.registerApp({ name: 'Exporting app', allowRefreshTokenExport: true }));
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const signIn = async (app: App, installationId?: string) => {
-    const res = await signInWithPassword(t.base, app.clientId, t.user.email, t.userPassword, 'openid profile offline_access',
-      installationId ? { installation_id: installationId } : {});
+    const res = await signInWithPassword(
+      t.base,
+      app.clientId,
+      t.user.email,
+      t.userPassword,
+      'openid profile offline_access',
+      installationId ? { installation_id: installationId } : {},
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return { refreshToken: res.body.refresh_token as string, sessionId: decodeJwt(res.body.id_token).sid as string };
   };
   const refresh = (app: App, refreshToken: string, installationId?: string) =>
-    postForm(`${t.base}/oauth2/v2.0/token`, { client_id: app.clientId, grant_type: 'refresh_token', refresh_token: refreshToken, installation_id: installationId });
+    postForm(`${t.base}/oauth2/v2.0/token`, {
+      client_id: app.clientId,
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      installation_id: installationId,
+    });
   const eventsOf = async (type: string, sessionId: string) =>
     (await t.services.repos.audit.list({ tenantId: t.tenant.id, type })).filter((e) => e.sessionId === sessionId);
 
@@ -37,11 +50,14 @@ describe.each(engines)('refresh-token export on %s', (engine) => {
     expect(listed.find((s) => s.id === phone.sessionId)?.device.installationId).toBe('phone-installation');
   });
 
-  it("refuses a refresh from another installation when the app does not allow export, and leaves the token to its own", async () => {
+  it('refuses a refresh from another installation when the app does not allow export, and leaves the token to its own', async () => {
     const phone = await signIn(t.app, 'phone-installation');
     expectNativeAuthError(await refresh(t.app, phone.refreshToken, 'watch-installation'), 400, 'invalid_grant');
     expect(await eventsOf('refresh_token.foreign_device_refused', phone.sessionId)).toEqual([
-      expect.objectContaining({ clientId: t.app.clientId, data: expect.objectContaining({ installationId: 'watch-installation' }) }),
+      expect.objectContaining({
+        clientId: t.app.clientId,
+        data: expect.objectContaining({ installationId: 'watch-installation' }),
+      }),
     ]);
     // The refusal consumed nothing: past the retry window the token is still the current one.
     t.clock.advance!(11_000);
@@ -52,7 +68,8 @@ describe.each(engines)('refresh-token export on %s', (engine) => {
 
   it('counts a client that names no installation as another installation: refused, or audited when export is allowed', async () => {
     const phone = await signIn(t.app, 'phone-installation');
-    for (const unnamed of [undefined, '']) expectNativeAuthError(await refresh(t.app, phone.refreshToken, unnamed), 400, 'invalid_grant');
+    for (const unnamed of [undefined, ''])
+      expectNativeAuthError(await refresh(t.app, phone.refreshToken, unnamed), 400, 'invalid_grant');
     expect(await eventsOf('refresh_token.foreign_device_refused', phone.sessionId)).toHaveLength(2);
     expect((await t.services.sessions.find(phone.sessionId))?.revokedAt).toBeNull();
 
@@ -68,11 +85,16 @@ describe.each(engines)('refresh-token export on %s', (engine) => {
     const { app: phoneApp } = await t.registerApp({ name: 'Handing-off app', allowSessionTransfer: true });
     const { app: watchApp } = await t.registerApp({ name: 'Watch app', acceptSessionTransfer: true });
     const phone = await signIn(phoneApp, 'phone-installation');
-    const transfer = (installationId?: string) => postForm(`${t.base}/oauth2/v2.0/token`, {
-      client_id: phoneApp.clientId, grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: phone.refreshToken,
-      subject_token_type: 'urn:ietf:params:oauth:token-type:refresh_token', requested_token_type: 'urn:baton:params:oauth:token-type:session_transfer_token',
-      audience: watchApp.clientId, installation_id: installationId,
-    });
+    const transfer = (installationId?: string) =>
+      postForm(`${t.base}/oauth2/v2.0/token`, {
+        client_id: phoneApp.clientId,
+        grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+        subject_token: phone.refreshToken,
+        subject_token_type: 'urn:ietf:params:oauth:token-type:refresh_token',
+        requested_token_type: 'urn:baton:params:oauth:token-type:session_transfer_token',
+        audience: watchApp.clientId,
+        installation_id: installationId,
+      });
     expectNativeAuthError(await transfer('stolen-elsewhere'), 400, 'invalid_grant');
     expectNativeAuthError(await transfer(), 400, 'invalid_grant');
     expect((await transfer('phone-installation')).status).toBe(200);

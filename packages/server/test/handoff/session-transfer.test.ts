@@ -16,8 +16,12 @@ describe.each(engines)('session transfer (RFC 8693 token exchange) on %s', (engi
   let t: TestServer;
   let apps: HandoffApps;
   let client: HandoffClient;
-  beforeAll(async () => { ({ t, apps, client } = await startHandoffServer(engine)); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    ({ t, apps, client } = await startHandoffServer(engine));
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const db = () => t.server.runtime.database.db;
   const refreshTokenRows = (sessionId: string) =>
@@ -31,16 +35,28 @@ describe.each(engines)('session transfer (RFC 8693 token exchange) on %s', (engi
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toBe('no-store');
       expect(res.body).toEqual({
-        access_token: expect.any(String), issued_token_type: tokenTypes.sessionTransferToken, token_type: 'N_A', expires_in: expect.any(Number),
+        access_token: expect.any(String),
+        issued_token_type: tokenTypes.sessionTransferToken,
+        token_type: 'N_A',
+        expires_in: expect.any(Number),
       });
       expect(res.body.expires_in).toBeGreaterThan(0);
       expect(res.body.expires_in).toBeLessThanOrEqual(60);
-      const rows = await db().selectFrom('session_transfer_tokens').selectAll().where('session_id', '=', phone.sessionId).execute();
+      const rows = await db()
+        .selectFrom('session_transfer_tokens')
+        .selectAll()
+        .where('session_id', '=', phone.sessionId)
+        .execute();
       expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ client_id: apps.phone.clientId, audience: apps.watch.clientId, tenant_id: t.tenant.id });
+      expect(rows[0]).toMatchObject({
+        client_id: apps.phone.clientId,
+        audience: apps.watch.clientId,
+        tenant_id: t.tenant.id,
+      });
       expect(JSON.stringify(rows)).not.toContain(res.body.access_token);
       expect((await auditOf('session_transfer.issued')).find((e) => e.sessionId === phone.sessionId)).toMatchObject({
-        clientId: apps.phone.clientId, data: { audience: apps.watch.clientId },
+        clientId: apps.phone.clientId,
+        data: { audience: apps.watch.clientId },
       });
     });
 
@@ -59,14 +75,27 @@ describe.each(engines)('session transfer (RFC 8693 token exchange) on %s', (engi
 
     it('refuses an app registered without --allow-session-transfer with unauthorized_client', async () => {
       const signedIn = await client.signIn(t.app);
-      expectNativeAuthError(await client.requestTransfer(signedIn.refreshToken, { app: t.app }), 400, 'unauthorized_client');
-      expect(await db().selectFrom('session_transfer_tokens').select('digest').where('session_id', '=', signedIn.sessionId).execute()).toEqual([]);
+      expectNativeAuthError(
+        await client.requestTransfer(signedIn.refreshToken, { app: t.app }),
+        400,
+        'unauthorized_client',
+      );
+      expect(
+        await db()
+          .selectFrom('session_transfer_tokens')
+          .select('digest')
+          .where('session_id', '=', signedIn.sessionId)
+          .execute(),
+      ).toEqual([]);
     });
 
     it('refuses an audience that does not accept transfers, an unknown one, a missing one and one of another tenant with invalid_target', async () => {
       const phone = await client.signIn();
       const other = await t.services.tenants.create({ name: `globex-${engine}` });
-      const { app: foreign } = await t.services.apps.register(other, { name: 'Globex watch', acceptSessionTransfer: true });
+      const { app: foreign } = await t.services.apps.register(other, {
+        name: 'Globex watch',
+        acceptSessionTransfer: true,
+      });
       for (const audience of [t.app.clientId, apps.phone.clientId, 'no-such-app', '', foreign.clientId]) {
         expectNativeAuthError(await client.requestTransfer(phone.refreshToken, { audience }), 400, 'invalid_target');
       }
@@ -79,7 +108,10 @@ describe.each(engines)('session transfer (RFC 8693 token exchange) on %s', (engi
       expect(rotated.status).toBe(200);
       t.clock.advance!(11_000);
       expectNativeAuthError(await client.requestTransfer(phone.refreshToken), 400, 'invalid_grant');
-      expect(await t.services.sessions.find(phone.sessionId)).toMatchObject({ revokedAt: expect.any(Number), revokedReason: 'refresh_token_reuse' });
+      expect(await t.services.sessions.find(phone.sessionId)).toMatchObject({
+        revokedAt: expect.any(Number),
+        revokedReason: 'refresh_token_reuse',
+      });
       expectNativeAuthError(await client.refresh(apps.phone, rotated.body.refresh_token), 400, 'invalid_grant');
       expect((await auditOf('refresh_token.reuse_detected')).some((e) => e.sessionId === phone.sessionId)).toBe(true);
     });
@@ -100,11 +132,18 @@ describe.each(engines)('session transfer (RFC 8693 token exchange) on %s', (engi
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(res.headers.get('cache-control')).toBe('no-store');
       expect(res.body).toMatchObject({
-        token_type: 'DPoP', access_token: expect.any(String), refresh_token: expect.any(String), id_token: expect.any(String),
-        issued_token_type: tokenTypes.accessToken, expires_in: expect.any(Number),
+        token_type: 'DPoP',
+        access_token: expect.any(String),
+        refresh_token: expect.any(String),
+        id_token: expect.any(String),
+        issued_token_type: tokenTypes.accessToken,
+        expires_in: expect.any(Number),
       });
       expect(res.body.refresh_token).not.toBe(phone.refreshToken);
-      const { payload: access } = await verifyTenantJwt(t, res.body.access_token, { audience: apps.watch.clientId, typ: 'at+jwt' });
+      const { payload: access } = await verifyTenantJwt(t, res.body.access_token, {
+        audience: apps.watch.clientId,
+        typ: 'at+jwt',
+      });
       expect(access).toMatchObject({ sub: t.user.id, client_id: apps.watch.clientId, cnf: { jkt: key.jkt } });
       const { payload: id } = await verifyTenantJwt(t, res.body.id_token, { audience: apps.watch.clientId });
       expect(id.sid).toBe(access.sid);
@@ -119,12 +158,16 @@ describe.each(engines)('session transfer (RFC 8693 token exchange) on %s', (engi
       const parent = listed.find((s) => s.id === phone.sessionId)!;
       const child = listed.find((s) => s.id === childId);
       expect(child).toMatchObject({
-        parentId: phone.sessionId, clientId: apps.watch.clientId, amr: parent.amr, authTime: parent.authTime,
+        parentId: phone.sessionId,
+        clientId: apps.watch.clientId,
+        amr: parent.amr,
+        authTime: parent.authTime,
         device: { name: 'Ada’s Watch', platform: 'watchOS', kind: 'companion' },
       });
       expect(child!.device.id).not.toBe(parent.device.id);
       expect((await auditOf('session_transfer.redeemed')).find((e) => e.sessionId === childId)).toMatchObject({
-        clientId: apps.watch.clientId, data: { parentSessionId: phone.sessionId, device: 'companion', dpop: true },
+        clientId: apps.watch.clientId,
+        data: { parentSessionId: phone.sessionId, device: 'companion', dpop: true },
       });
     });
 
@@ -132,11 +175,19 @@ describe.each(engines)('session transfer (RFC 8693 token exchange) on %s', (engi
       const { phone, companion } = await client.handOff();
       const config = t.server.runtime.config;
       const listed = await runBatonJson(['sessions', 'list', '--tenant', t.tenant.name, '--user', t.user.email], {
-        env: { BATON_DATABASE_URL: config.databaseUrl, BATON_DATA_DIR: config.dataDir, BATON_MASTER_KEY: config.masterKey!, BATON_LOG_LEVEL: 'warn' },
+        env: {
+          BATON_DATABASE_URL: config.databaseUrl,
+          BATON_DATA_DIR: config.dataDir,
+          BATON_MASTER_KEY: config.masterKey!,
+          BATON_LOG_LEVEL: 'warn',
+        },
       });
       expect(listed.code, listed.stderr).toBe(0);
       expect(listed.json.find((s: { id: string }) => s.id === companion.sessionId)).toMatchObject({
-        client_id: apps.watch.clientId, parent_id: phone.sessionId, status: 'active', device: { name: 'Ada’s Watch', platform: 'watchOS', kind: 'companion' },
+        client_id: apps.watch.clientId,
+        parent_id: phone.sessionId,
+        status: 'active',
+        device: { name: 'Ada’s Watch', platform: 'watchOS', kind: 'companion' },
       });
     });
 
@@ -145,7 +196,9 @@ describe.each(engines)('session transfer (RFC 8693 token exchange) on %s', (engi
       const transfer = await client.transferToken(phone.refreshToken);
       expect((await client.redeem(transfer, await newDpopKey())).status).toBe(200);
       expectNativeAuthError(await client.redeem(transfer, await newDpopKey()), 400, 'invalid_grant');
-      expect((await auditOf('session_transfer.replayed')).find((e) => e.sessionId === phone.sessionId)).toMatchObject({ clientId: apps.watch.clientId });
+      expect((await auditOf('session_transfer.replayed')).find((e) => e.sessionId === phone.sessionId)).toMatchObject({
+        clientId: apps.watch.clientId,
+      });
       const children = (await t.services.sessions.list(t.tenant, t.user)).filter((s) => s.parentId === phone.sessionId);
       expect(children).toHaveLength(1);
     });
@@ -156,18 +209,26 @@ describe.each(engines)('session transfer (RFC 8693 token exchange) on %s', (engi
       const keys = await Promise.all(Array.from({ length: 10 }, () => newDpopKey()));
       const results = await Promise.all(keys.map((key) => client.redeem(transfer, key)));
       expect(results.filter((r) => r.status === 200)).toHaveLength(1);
-      for (const refused of results.filter((r) => r.status !== 200)) expectNativeAuthError(refused, 400, 'invalid_grant');
+      for (const refused of results.filter((r) => r.status !== 200))
+        expectNativeAuthError(refused, 400, 'invalid_grant');
       const children = (await t.services.sessions.list(t.tenant, t.user)).filter((s) => s.parentId === phone.sessionId);
       expect(children).toHaveLength(1);
     });
 
     it('lets exactly one redemption win across two server instances over one database', async () => {
-      const second = await startServer(await openRuntime({ ...t.server.runtime.config, port: await freePort() }, { clock: t.clock, logger: pino({ level: 'silent' }) }));
+      const second = await startServer(
+        await openRuntime(
+          { ...t.server.runtime.config, port: await freePort() },
+          { clock: t.clock, logger: pino({ level: 'silent' }) },
+        ),
+      );
       try {
         const phone = await client.signIn();
         const transfer = await client.transferToken(phone.refreshToken);
         const keys = await Promise.all(Array.from({ length: 10 }, () => newDpopKey()));
-        const results = await Promise.all(keys.map((key, i) => client.redeem(transfer, key, i % 2 ? { instanceUrl: second.url } : {})));
+        const results = await Promise.all(
+          keys.map((key, i) => client.redeem(transfer, key, i % 2 ? { instanceUrl: second.url } : {})),
+        );
         expect(results.filter((r) => r.status === 200)).toHaveLength(1);
         expect(results.filter((r) => r.body.error === 'invalid_grant')).toHaveLength(9);
       } finally {
@@ -188,19 +249,29 @@ describe.each(engines)('session transfer (RFC 8693 token exchange) on %s', (engi
     it('refuses a transfer token meant for another app, and leaves it to its audience', async () => {
       const { app: otherWatch } = await t.registerApp({ name: 'Other watch app', acceptSessionTransfer: true });
       const transfer = await client.transferToken();
-      expectNativeAuthError(await client.redeem(transfer, await newDpopKey(), { app: otherWatch }), 400, 'invalid_grant');
+      expectNativeAuthError(
+        await client.redeem(transfer, await newDpopKey(), { app: otherWatch }),
+        400,
+        'invalid_grant',
+      );
       expectNativeAuthError(await client.redeem(transfer, await newDpopKey(), { app: t.app }), 400, 'invalid_grant');
       expect((await client.redeem(transfer, await newDpopKey())).status).toBe(200);
     });
 
     it('refuses a companion app that requires MFA a phone session signed in with a password alone', async () => {
-      const { app: strictWatch } = await t.registerApp({ name: 'Strict watch app', acceptSessionTransfer: true, requireMfa: true });
+      const { app: strictWatch } = await t.registerApp({
+        name: 'Strict watch app',
+        acceptSessionTransfer: true,
+        requireMfa: true,
+      });
       const phone = await client.signIn();
       const transfer = await client.requestTransfer(phone.refreshToken, { audience: strictWatch.clientId });
       expect(transfer.status, JSON.stringify(transfer.body)).toBe(200);
       const res = await client.redeem(transfer.body.access_token, await newDpopKey(), { app: strictWatch });
       expectNativeAuthError(res, 400, 'invalid_grant', { description: 'multi-factor' });
-      expect((await t.services.sessions.list(t.tenant, t.user)).filter((s) => s.parentId === phone.sessionId)).toEqual([]);
+      expect((await t.services.sessions.list(t.tenant, t.user)).filter((s) => s.parentId === phone.sessionId)).toEqual(
+        [],
+      );
     });
 
     it('asks for a DPoP proof, and leaves the transfer token unused', async () => {

@@ -16,7 +16,9 @@ describe('the client address behind a proxy', () => {
 
   async function failedSignIn(server: TestServer, forwardedFor: string) {
     const client = nativeClient(server.base, server.app.clientId, { headers: { 'x-forwarded-for': forwardedFor } });
-    expectNativeAuthError(await passwordSignIn(client, server.user.email, 'not the password'), 400, 'invalid_grant', { errorCode: 50126 });
+    expectNativeAuthError(await passwordSignIn(client, server.user.email, 'not the password'), 400, 'invalid_grant', {
+      errorCode: 50126,
+    });
     const [event] = await server.services.repos.audit.list({ tenantId: server.tenant.id, limit: 1 });
     return event!;
   }

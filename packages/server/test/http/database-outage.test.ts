@@ -34,7 +34,10 @@ describe('health and database outages', () => {
   it('keeps serving when PostgreSQL closes its idle connections (a restart, a failover): the pool opens new ones', async () => {
     t = await startTestServer({ engine: 'postgres' });
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
-    await asAdmin(t, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '$1' AND pid <> pg_backend_pid()");
+    await asAdmin(
+      t,
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '$1' AND pid <> pg_backend_pid()",
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
     const res = await fetch(`${t.url}/healthz`);
     expect(res.status).toBe(200);

@@ -17,7 +17,15 @@ describe('a serving process', () => {
   it('deletes continuation tokens a day after they expired, once a minute', async () => {
     const { continuations } = t.services.repos;
     const record = (digest: string, expiresAt: number) => ({
-      digest, tenantId: t.tenant.id, clientId: t.app.clientId, flow: 'sign-in', userId: t.user.id, state: {}, createdAt: t.clock.now(), expiresAt, flowExpiresAt: expiresAt,
+      digest,
+      tenantId: t.tenant.id,
+      clientId: t.app.clientId,
+      flow: 'sign-in',
+      userId: t.user.id,
+      state: {},
+      createdAt: t.clock.now(),
+      expiresAt,
+      flowExpiresAt: expiresAt,
     });
     await continuations.insert(record('expired-two-days-ago', t.clock.now() - 2 * 24 * 3600 * 1000));
     await continuations.insert(record('expired-an-hour-ago', t.clock.now() - 3600 * 1000));

@@ -22,14 +22,26 @@ async function rawExchange(url: string, raw: string): Promise<{ status: number; 
 /** Requests Node's parser refuses before any route runs still get the OAuth error JSON, and the connection is closed. */
 describe('malformed HTTP', () => {
   let t: TestServer;
-  beforeAll(async () => { t = await startTestServer(); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it.each([
     ['an unknown method', 'FOO /healthz HTTP/1.1\r\nHost: x\r\n\r\n', 400],
-    ['two Content-Length headers', 'POST /acme/oauth2/v2.0/token HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab', 400],
+    [
+      'two Content-Length headers',
+      'POST /acme/oauth2/v2.0/token HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab',
+      400,
+    ],
     ['a control byte in a header', 'GET /healthz HTTP/1.1\r\nHost: x\r\nCookie: a\x01b\r\n\r\n', 400],
-    ['a bad chunk size', 'POST /acme/oauth2/v2.0/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 400],
+    [
+      'a bad chunk size',
+      'POST /acme/oauth2/v2.0/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+      400,
+    ],
     ['headers over 16 KB', `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
   ])('%s: %i invalid_request in the OAuth shape', async (_case, raw, status) => {
     const res = await rawExchange(t.url, raw);
@@ -37,27 +49,36 @@ describe('malformed HTTP', () => {
     expect(res.headers).toMatch(/content-type: application\/json/i);
     expect(JSON.parse(res.body)).toEqual({ error: 'invalid_request', error_description: expect.any(String) });
   });
-
 });
 
 describe('a request that does not arrive in time', () => {
   const timeoutMs = 1500;
   let t: TestServer;
-  beforeAll(async () => { t = await startTestServer({ config: { requestTimeoutMs: timeoutMs } }); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startTestServer({ config: { requestTimeoutMs: timeoutMs } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it.each([
     ['headers that never end', 'POST /acme/oauth2/v2.0/token HTTP/1.1\r\nHost: x\r\n'],
-    ['a body shorter than its Content-Length', 'POST /acme/oauth2/v2.0/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nclient_id='],
-  ])('%s: 408 at the configured time, not up to a check interval later, and the connection is closed', async (_case, raw) => {
-    const started = Date.now();
-    const res = await rawExchange(t.url, raw);
-    const elapsed = Date.now() - started;
-    expect(res.status).toBe(408);
-    expect(JSON.parse(res.body)).toMatchObject({ error: 'invalid_request' });
-    expect(elapsed).toBeGreaterThanOrEqual(timeoutMs - 100);
-    expect(elapsed).toBeLessThan(timeoutMs + 1500);
-  });
+    [
+      'a body shorter than its Content-Length',
+      'POST /acme/oauth2/v2.0/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nclient_id=',
+    ],
+  ])(
+    '%s: 408 at the configured time, not up to a check interval later, and the connection is closed',
+    async (_case, raw) => {
+      const started = Date.now();
+      const res = await rawExchange(t.url, raw);
+      const elapsed = Date.now() - started;
+      expect(res.status).toBe(408);
+      expect(JSON.parse(res.body)).toMatchObject({ error: 'invalid_request' });
+      expect(elapsed).toBeGreaterThanOrEqual(timeoutMs - 100);
+      expect(elapsed).toBeLessThan(timeoutMs + 1500);
+    },
+  );
 
   it('is 30 seconds unless set otherwise', () => {
     expect(loadConfig({}).requestTimeoutMs).toBe(30_000);

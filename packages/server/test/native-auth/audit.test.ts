@@ -5,8 +5,18 @@ import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
 import type { TestServer } from '../support/test-server.js';
 import {
-  codeSignInStep, createUser, ctOf, expectTokens, freshEmail, nativeClient, passwordSignIn, passwordStep, registerOwnAddress, useNativeAuthServer,
-  wrongCode, type NativeClient,
+  codeSignInStep,
+  createUser,
+  ctOf,
+  expectTokens,
+  freshEmail,
+  nativeClient,
+  passwordSignIn,
+  passwordStep,
+  registerOwnAddress,
+  useNativeAuthServer,
+  wrongCode,
+  type NativeClient,
 } from './native-client.js';
 
 interface Expected {
@@ -19,28 +29,42 @@ describe.each(engines)('audit events of native auth on %s', (engine) => {
   useNativeAuthServer(engine, async (server) => {
     t = server;
     // Takes any address, so the audit trail of registering a backup address can be read below.
-    mfaClientId = (await t.registerApp({ name: 'MFA app', requireMfa: true, mfaRegistration: 'any-address' })).app.clientId;
+    mfaClientId = (await t.registerApp({ name: 'MFA app', requireMfa: true, mfaRegistration: 'any-address' })).app
+      .clientId;
   });
 
   /**
    * A client whose every request carries one correlation id (`client-request-id`, as MSAL
    * sends it for a flow) and its own user agent, so the flow's events can be picked out.
    */
-  function tracedClient(clientId = t.app.clientId, capabilities?: string): { client: NativeClient; correlationId: string; userAgent: string } {
+  function tracedClient(
+    clientId = t.app.clientId,
+    capabilities?: string,
+  ): { client: NativeClient; correlationId: string; userAgent: string } {
     const correlationId = randomUUID();
     const userAgent = `audit-test/${correlationId.slice(0, 8)}`;
-    const client = nativeClient(t.base, clientId, { headers: { 'client-request-id': correlationId, 'user-agent': userAgent }, ...(capabilities ? { capabilities } : {}) });
+    const client = nativeClient(t.base, clientId, {
+      headers: { 'client-request-id': correlationId, 'user-agent': userAgent },
+      ...(capabilities ? { capabilities } : {}),
+    });
     return { client, correlationId, userAgent };
   }
 
   /** The event types recorded under `correlationId`, oldest first, each checked for who, where and which client. */
   async function eventsOf(traced: ReturnType<typeof tracedClient>, expected: Expected): Promise<string[]> {
-    const events = (await t.services.repos.audit.list({ tenantId: t.tenant.id, limit: 1000 })).filter((e) => e.correlationId === traced.correlationId).reverse();
+    const events = (await t.services.repos.audit.list({ tenantId: t.tenant.id, limit: 1000 }))
+      .filter((e) => e.correlationId === traced.correlationId)
+      .reverse();
     for (const event of events) {
       expect(event, event.type).toMatchObject({
         // Revoking every session of an account (a password reset does) is not one client's act.
-        tenantId: t.tenant.id, userId: expected.userId, clientId: event.type === 'session.revoked' ? null : traced.client.clientId, ip: '127.0.0.1',
-        userAgent: traced.userAgent, correlationId: traced.correlationId, createdAt: t.clock.now(),
+        tenantId: t.tenant.id,
+        userId: expected.userId,
+        clientId: event.type === 'session.revoked' ? null : traced.client.clientId,
+        ip: '127.0.0.1',
+        userAgent: traced.userAgent,
+        correlationId: traced.correlationId,
+        createdAt: t.clock.now(),
       });
     }
     return events.map((e) => e.type);
@@ -49,24 +73,53 @@ describe.each(engines)('audit events of native auth on %s', (engine) => {
   it('records sign_up.succeeded, then sign_in.succeeded, for the new account; sign_up.code_failed before it exists', async () => {
     const traced = tracedClient();
     const email = freshEmail('audit-signup');
-    const challenged = ctOf(await traced.client.signUpChallenge(ctOf(await traced.client.signUpStart(email, { password: 'a long and unusual passphrase' }))));
+    const challenged = ctOf(
+      await traced.client.signUpChallenge(
+        ctOf(await traced.client.signUpStart(email, { password: 'a long and unusual passphrase' })),
+      ),
+    );
     const code = await t.mail.nextCode(email);
-    expectNativeAuthError(await traced.client.signUpContinue(challenged, 'oob', { oob: wrongCode(code) }), 400, 'invalid_grant');
+    expectNativeAuthError(
+      await traced.client.signUpContinue(challenged, 'oob', { oob: wrongCode(code) }),
+      400,
+      'invalid_grant',
+    );
     expect(await eventsOf(traced, { userId: null })).toEqual(['sign_up.code_failed']);
 
-    expectTokens(await traced.client.token('continuation_token', ctOf(await traced.client.signUpContinue(challenged, 'oob', { oob: code }))));
+    expectTokens(
+      await traced.client.token(
+        'continuation_token',
+        ctOf(await traced.client.signUpContinue(challenged, 'oob', { oob: code })),
+      ),
+    );
     const user = await t.services.repos.users.findByEmail(t.tenant.id, email);
-    const all = (await t.services.repos.audit.list({ tenantId: t.tenant.id, userId: user!.id })).map((e) => e.type).reverse();
+    const all = (await t.services.repos.audit.list({ tenantId: t.tenant.id, userId: user!.id }))
+      .map((e) => e.type)
+      .reverse();
     expect(all).toEqual(['sign_up.succeeded', 'sign_in.succeeded']);
-    const [signedIn] = await t.services.repos.audit.list({ tenantId: t.tenant.id, userId: user!.id, type: 'sign_in.succeeded' });
-    expect(signedIn).toMatchObject({ correlationId: traced.correlationId, userAgent: traced.userAgent, ip: '127.0.0.1', clientId: t.app.clientId, sessionId: expect.any(String) });
+    const [signedIn] = await t.services.repos.audit.list({
+      tenantId: t.tenant.id,
+      userId: user!.id,
+      type: 'sign_in.succeeded',
+    });
+    expect(signedIn).toMatchObject({
+      correlationId: traced.correlationId,
+      userAgent: traced.userAgent,
+      ip: '127.0.0.1',
+      clientId: t.app.clientId,
+      sessionId: expect.any(String),
+    });
   });
 
   it('records sign_in.failed for a wrong password and sign_in.succeeded for the right one', async () => {
     const user = await createUser(t);
     const traced = tracedClient();
     const ct = await passwordStep(traced.client, user.email);
-    expectNativeAuthError(await traced.client.token('password', ct, { password: 'not the password' }), 400, 'invalid_grant');
+    expectNativeAuthError(
+      await traced.client.token('password', ct, { password: 'not the password' }),
+      400,
+      'invalid_grant',
+    );
     expectTokens(await traced.client.token('password', ct, { password: t.userPassword }));
     expect(await eventsOf(traced, { userId: user.id })).toEqual(['sign_in.failed', 'sign_in.succeeded']);
   });
@@ -75,9 +128,11 @@ describe.each(engines)('audit events of native auth on %s', (engine) => {
     const user = await createUser(t);
     const traced = tracedClient();
     const ct = await passwordStep(traced.client, user.email);
-    for (let i = 0; i < attemptPolicies.account.freeFailures; i++) await traced.client.token('password', ct, { password: 'not the password' });
+    for (let i = 0; i < attemptPolicies.account.freeFailures; i++)
+      await traced.client.token('password', ct, { password: 'not the password' });
     expect(await eventsOf(traced, { userId: user.id })).toEqual([
-      ...Array<string>(attemptPolicies.account.freeFailures - 1).fill('sign_in.failed'), 'account.locked',
+      ...Array<string>(attemptPolicies.account.freeFailures - 1).fill('sign_in.failed'),
+      'account.locked',
     ]);
   });
 
@@ -98,7 +153,11 @@ describe.each(engines)('audit events of native auth on %s', (engine) => {
     await traced.client.resetContinue(challenged, wrongCode(code));
     const verified = ctOf(await traced.client.resetContinue(challenged, code));
     ctOf(await traced.client.resetSubmit(verified, 'a brand new passphrase'));
-    expect(await eventsOf(traced, { userId: user.id })).toEqual(['password_reset.code_failed', 'session.revoked', 'password_reset.succeeded']);
+    expect(await eventsOf(traced, { userId: user.id })).toEqual([
+      'password_reset.code_failed',
+      'session.revoked',
+      'password_reset.succeeded',
+    ]);
   });
 
   it('records the second factor: registration required, code failed, method registered, then required, failed, succeeded', async () => {
@@ -110,9 +169,17 @@ describe.each(engines)('audit events of native auth on %s', (engine) => {
     const challenged = ctOf(await registering.client.registerChallenge(introspected, backup));
     const code = await t.mail.nextCode(backup);
     await registering.client.registerContinue(challenged, 'oob', { oob: wrongCode(code) });
-    expectTokens(await registering.client.token('continuation_token', ctOf(await registering.client.registerContinue(challenged, 'oob', { oob: code }))));
+    expectTokens(
+      await registering.client.token(
+        'continuation_token',
+        ctOf(await registering.client.registerContinue(challenged, 'oob', { oob: code })),
+      ),
+    );
     expect(await eventsOf(registering, { userId: user.id })).toEqual([
-      'mfa.registration_required', 'registration.code_failed', 'mfa.method_registered', 'sign_in.succeeded',
+      'mfa.registration_required',
+      'registration.code_failed',
+      'mfa.method_registered',
+      'sign_in.succeeded',
     ]);
 
     const verifying = tracedClient(mfaClientId, 'mfa_required registration_required');
@@ -122,14 +189,23 @@ describe.each(engines)('audit events of native auth on %s', (engine) => {
     const mfaCode = await t.mail.nextCode(backup);
     await verifying.client.token('mfa_oob', sent, { oob: wrongCode(mfaCode) });
     expectTokens(await verifying.client.token('mfa_oob', sent, { oob: mfaCode }));
-    expect(await eventsOf(verifying, { userId: user.id })).toEqual(['mfa.required', 'mfa.code_failed', 'mfa.succeeded', 'sign_in.succeeded']);
+    expect(await eventsOf(verifying, { userId: user.id })).toEqual([
+      'mfa.required',
+      'mfa.code_failed',
+      'mfa.succeeded',
+      'sign_in.succeeded',
+    ]);
   });
 
   it('records the registration of the sign-in address as mfa.method_registered', async () => {
     const user = await createUser(t);
     const traced = tracedClient(mfaClientId, 'mfa_required registration_required');
     expectTokens(await registerOwnAddress(t, traced.client, user.email, t.userPassword));
-    expect(await eventsOf(traced, { userId: user.id })).toEqual(['mfa.registration_required', 'mfa.method_registered', 'sign_in.succeeded']);
+    expect(await eventsOf(traced, { userId: user.id })).toEqual([
+      'mfa.registration_required',
+      'mfa.method_registered',
+      'sign_in.succeeded',
+    ]);
   });
 
   it('uses a generated correlation id when the client sends none or a malformed one, and reports it back', async () => {
@@ -140,7 +216,9 @@ describe.each(engines)('audit events of native auth on %s', (engine) => {
       expect(res.headers.get('x-ms-request-id')).toBe(res.body.correlation_id);
     }
     const correlationId = randomUUID();
-    const echoed = await nativeClient(t.base, t.app.clientId, { headers: { 'client-request-id': correlationId } }).initiate('nobody@example.com');
+    const echoed = await nativeClient(t.base, t.app.clientId, {
+      headers: { 'client-request-id': correlationId },
+    }).initiate('nobody@example.com');
     expect(echoed.body.correlation_id).toBe(correlationId);
     expect(echoed.headers.get('client-request-id')).toBe(correlationId);
   });

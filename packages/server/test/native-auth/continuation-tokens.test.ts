@@ -5,7 +5,16 @@ import { engines } from '../support/databases.js';
 import type { HttpResult } from '../support/http.js';
 import type { TestServer } from '../support/test-server.js';
 import {
-  createUser, ctOf, expectOk, freshEmail, nativeClient, otherTenant, passwordSignIn, passwordStep, useNativeAuthServer, type NativeClient,
+  createUser,
+  ctOf,
+  expectOk,
+  freshEmail,
+  nativeClient,
+  otherTenant,
+  passwordSignIn,
+  passwordStep,
+  useNativeAuthServer,
+  type NativeClient,
 } from './native-client.js';
 
 const ttlMs = tenantDefaults.continuationTokenTtl * 1000;
@@ -21,9 +30,11 @@ describe.each(engines)('native-auth continuation tokens on %s', (engine) => {
     mfa = nativeClient(t.base, app.clientId, { capabilities: 'mfa_required registration_required' });
   });
 
-  const signUpCt = async () => ctOf(await client.signUpStart(freshEmail('ct'), { password: 'a long and unusual passphrase' }));
+  const signUpCt = async () =>
+    ctOf(await client.signUpStart(freshEmail('ct'), { password: 'a long and unusual passphrase' }));
   const resetCt = async () => ctOf(await client.resetStart(t.user.email));
-  const registrationCt = async () => (await passwordSignIn(mfa, (await createUser(t)).email, t.userPassword)).body.continuation_token as string;
+  const registrationCt = async () =>
+    (await passwordSignIn(mfa, (await createUser(t)).email, t.userPassword)).body.continuation_token as string;
 
   /** Every endpoint that takes a continuation token, called with `ct`. */
   const everyStep = (c: NativeClient, ct: string | undefined): Array<[string, () => Promise<HttpResult>]> => [
@@ -60,7 +71,7 @@ describe.each(engines)('native-auth continuation tokens on %s', (engine) => {
     }
   });
 
-  it('accepts each flow\'s token only at that flow\'s own endpoints', async () => {
+  it("accepts each flow's token only at that flow's own endpoints", async () => {
     const tokens: Record<string, string> = {
       'sign-in': ctOf(await client.initiate(t.user.email)),
       'sign-up': await signUpCt(),
@@ -68,7 +79,15 @@ describe.each(engines)('native-auth continuation tokens on %s', (engine) => {
       register: await registrationCt(),
     };
     const flowOfStep = (name: string) =>
-      name.startsWith('signup') ? 'sign-up' : name.startsWith('resetpassword') ? 'reset-password' : name.startsWith('register') ? 'register' : name === 'oauth2 introspect' || name === 'token mfa_oob' ? 'mfa' : 'sign-in';
+      name.startsWith('signup')
+        ? 'sign-up'
+        : name.startsWith('resetpassword')
+          ? 'reset-password'
+          : name.startsWith('register')
+            ? 'register'
+            : name === 'oauth2 introspect' || name === 'token mfa_oob'
+              ? 'mfa'
+              : 'sign-in';
     for (const [flow, ct] of Object.entries(tokens)) {
       const c = flow === 'register' ? mfa : client;
       for (const [name, call] of everyStep(c, ct)) {
@@ -97,16 +116,25 @@ describe.each(engines)('native-auth continuation tokens on %s', (engine) => {
   it('is bound to the tenant that issued it', async () => {
     const elsewhere = await otherTenant(t);
     const other = nativeClient(elsewhere.base, elsewhere.app.clientId);
-    expectNativeAuthError(await other.challenge(ctOf(await client.initiate(t.user.email))), 400, 'invalid_grant', { errorCode: 55200 });
+    expectNativeAuthError(await other.challenge(ctOf(await client.initiate(t.user.email))), 400, 'invalid_grant', {
+      errorCode: 55200,
+    });
     expectNativeAuthError(await other.signUpChallenge(await signUpCt()), 400, 'invalid_grant', { errorCode: 55200 });
     expectNativeAuthError(await other.resetChallenge(await resetCt()), 400, 'invalid_grant', { errorCode: 55200 });
-    expectNativeAuthError(await nativeClient(elsewhere.base, t.app.clientId).challenge(ctOf(await client.initiate(t.user.email))), 401, 'invalid_client');
+    expectNativeAuthError(
+      await nativeClient(elsewhere.base, t.app.clientId).challenge(ctOf(await client.initiate(t.user.email))),
+      401,
+      'invalid_client',
+    );
   });
 
   it('answers expired_token (552003) ten minutes after it was issued, in every flow', async () => {
     const user = await createUser(t);
     const live = {
-      signIn: ctOf(await client.initiate(t.user.email)), signUp: await signUpCt(), reset: await resetCt(), register: await registrationCt(),
+      signIn: ctOf(await client.initiate(t.user.email)),
+      signUp: await signUpCt(),
+      reset: await resetCt(),
+      register: await registrationCt(),
       password: await passwordStep(client, user.email),
     };
     t.clock.advance!(ttlMs - 1000);
@@ -119,7 +147,8 @@ describe.each(engines)('native-auth continuation tokens on %s', (engine) => {
       await client.resetChallenge(live.reset),
       await mfa.registerIntrospect(live.register),
       await client.token('password', live.password, { password: t.userPassword }),
-    ]) expectNativeAuthError(res, 400, 'expired_token', { errorCode: 552003 });
+    ])
+      expectNativeAuthError(res, 400, 'expired_token', { errorCode: 552003 });
     expectOk(await client.signUpChallenge(signUpCodeCt));
   });
 

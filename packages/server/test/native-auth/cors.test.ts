@@ -9,23 +9,51 @@ const shop = 'https://shop.example';
 const stranger = 'https://evil.example';
 
 /** What MSAL's browser client asks to send (reference §5, §6), plus content-type for V2. */
-const msalHeaders = ['client-request-id', 'x-client-sku', 'x-client-ver', 'x-client-os', 'x-client-cpu', 'x-client-current-telemetry', 'x-client-last-telemetry', 'content-type'];
+const msalHeaders = [
+  'client-request-id',
+  'x-client-sku',
+  'x-client-ver',
+  'x-client-os',
+  'x-client-cpu',
+  'x-client-current-telemetry',
+  'x-client-last-telemetry',
+  'content-type',
+];
 
 const nativeAuthPaths = [
-  '/oauth2/v2.0/initiate', '/oauth2/v2.0/challenge', '/oauth2/v2.0/token', '/oauth2/v2.0/introspect',
-  '/signup/v1.0/start', '/signup/v1.0/challenge', '/signup/v1.0/continue',
-  '/resetpassword/v1.0/start', '/resetpassword/v1.0/challenge', '/resetpassword/v1.0/continue', '/resetpassword/v1.0/submit', '/resetpassword/v1.0/poll_completion',
-  '/register/v1.0/introspect', '/register/v1.0/challenge', '/register/v1.0/continue',
+  '/oauth2/v2.0/initiate',
+  '/oauth2/v2.0/challenge',
+  '/oauth2/v2.0/token',
+  '/oauth2/v2.0/introspect',
+  '/signup/v1.0/start',
+  '/signup/v1.0/challenge',
+  '/signup/v1.0/continue',
+  '/resetpassword/v1.0/start',
+  '/resetpassword/v1.0/challenge',
+  '/resetpassword/v1.0/continue',
+  '/resetpassword/v1.0/submit',
+  '/resetpassword/v1.0/poll_completion',
+  '/register/v1.0/introspect',
+  '/register/v1.0/challenge',
+  '/register/v1.0/continue',
 ];
 
 function preflight(url: string, origin: string) {
   return fetch(url, {
     method: 'OPTIONS',
-    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': msalHeaders.filter((h) => h !== 'content-type').join(',') },
+    headers: {
+      origin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': msalHeaders.filter((h) => h !== 'content-type').join(','),
+    },
   });
 }
 
-const listed = (value: string | null) => (value ?? '').split(',').map((v) => v.trim().toLowerCase()).filter(Boolean);
+const listed = (value: string | null) =>
+  (value ?? '')
+    .split(',')
+    .map((v) => v.trim().toLowerCase())
+    .filter(Boolean);
 
 describe.each(engines)('CORS on %s', (engine) => {
   let t: TestServer;
@@ -34,7 +62,9 @@ describe.each(engines)('CORS on %s', (engine) => {
     t = await startTestServer({ engine });
     browserClientId = (await t.registerApp({ name: 'Browser app', allowedOrigins: [shop] })).app.clientId;
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const fromShop = () => nativeClient(t.base, browserClientId, { headers: { origin: shop } });
 
@@ -49,10 +79,14 @@ describe.each(engines)('CORS on %s', (engine) => {
     }
   });
 
-  it('allows the headers an app adds through MSAL\'s requestInterceptor, and only well-formed names', async () => {
+  it("allows the headers an app adds through MSAL's requestInterceptor, and only well-formed names", async () => {
     const res = await fetch(`${t.base}/oauth2/v2.0/initiate`, {
       method: 'OPTIONS',
-      headers: { origin: shop, 'access-control-request-method': 'POST', 'access-control-request-headers': `${msalHeaders.join(',')},X-Custom-Tag,x-app-trace` },
+      headers: {
+        origin: shop,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': `${msalHeaders.join(',')},X-Custom-Tag,x-app-trace`,
+      },
     });
     expect(res.status).toBe(204);
     const allowed = listed(res.headers.get('access-control-allow-headers'));
@@ -61,7 +95,11 @@ describe.each(engines)('CORS on %s', (engine) => {
 
     const odd = await fetch(`${t.base}/oauth2/v2.0/initiate`, {
       method: 'OPTIONS',
-      headers: { origin: shop, 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-ok, bad header, x"quote' },
+      headers: {
+        origin: shop,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'x-ok, bad header, x"quote',
+      },
     });
     const oddAllowed = listed(odd.headers.get('access-control-allow-headers'));
     expect(oddAllowed).toContain('x-ok');
@@ -100,9 +138,19 @@ describe.each(engines)('CORS on %s', (engine) => {
   it('puts it on the refresh call, a simple request MSAL sends without a preflight', async () => {
     const signedIn = await passwordSignIn(fromShop(), t.user.email, t.userPassword);
     expectTokens(signedIn);
-    const body = new URLSearchParams({ client_id: browserClientId, grant_type: 'refresh_token', refresh_token: signedIn.body.refresh_token, scope, client_info: '1' });
-    const refreshed = await postRaw(`${t.base}/oauth2/v2.0/token?client-request-id=0b9f3c2e-4a1d-4f7e-9c55-0d7a1e2b3c4d`, body.toString(),
-      'application/x-www-form-urlencoded;charset=utf-8', { origin: shop });
+    const body = new URLSearchParams({
+      client_id: browserClientId,
+      grant_type: 'refresh_token',
+      refresh_token: signedIn.body.refresh_token,
+      scope,
+      client_info: '1',
+    });
+    const refreshed = await postRaw(
+      `${t.base}/oauth2/v2.0/token?client-request-id=0b9f3c2e-4a1d-4f7e-9c55-0d7a1e2b3c4d`,
+      body.toString(),
+      'application/x-www-form-urlencoded;charset=utf-8',
+      { origin: shop },
+    );
     expectTokens(refreshed);
     expect(refreshed.headers.get('access-control-allow-origin')).toBe(shop);
   });
@@ -111,7 +159,9 @@ describe.each(engines)('CORS on %s', (engine) => {
     const res = await nativeClient(t.base, t.app.clientId, { headers: { origin: shop } }).initiate(t.user.email);
     expectNativeAuthError(res, 403, 'access_denied');
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
-    const stranded = await nativeClient(t.base, browserClientId, { headers: { origin: stranger } }).signUpStart('new@example.com');
+    const stranded = await nativeClient(t.base, browserClientId, { headers: { origin: stranger } }).signUpStart(
+      'new@example.com',
+    );
     expectNativeAuthError(stranded, 403, 'access_denied');
   });
 
@@ -128,7 +178,10 @@ describe.each(engines)('CORS on %s', (engine) => {
       const res = await getJson(`${t.base}${path}`, { origin: stranger });
       expect(res.status).toBe(200);
       expect(res.headers.get('access-control-allow-origin')).toBe('*');
-      const pre = await fetch(`${t.base}${path}`, { method: 'OPTIONS', headers: { origin: stranger, 'access-control-request-method': 'GET' } });
+      const pre = await fetch(`${t.base}${path}`, {
+        method: 'OPTIONS',
+        headers: { origin: stranger, 'access-control-request-method': 'GET' },
+      });
       expect(pre.status).toBe(204);
       expect(pre.headers.get('access-control-allow-origin')).toBe('*');
     }

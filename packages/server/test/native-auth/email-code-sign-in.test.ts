@@ -5,7 +5,17 @@ import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
 import type { TestServer } from '../support/test-server.js';
 import {
-  codeSignInStep, createUser, ctOf, expectCodeSent, expectOk, expectTokens, nativeClient, otherTenant, passwordStep, useNativeAuthServer, wrongCode,
+  codeSignInStep,
+  createUser,
+  ctOf,
+  expectCodeSent,
+  expectOk,
+  expectTokens,
+  nativeClient,
+  otherTenant,
+  passwordStep,
+  useNativeAuthServer,
+  wrongCode,
   type NativeClient,
 } from './native-client.js';
 
@@ -37,7 +47,10 @@ describe.each(engines)('native-auth email-code sign-in on %s', (engine) => {
   it('reports code_length 6 and mails 6-digit codes in a tenant configured for them', async () => {
     const six = await otherTenant(t, { codeLength: 6 });
     const sixClient = nativeClient(six.base, six.app.clientId);
-    const challenged = await sixClient.challenge(ctOf(await sixClient.initiate(six.user.email, codeOffered)), codeOffered);
+    const challenged = await sixClient.challenge(
+      ctOf(await sixClient.initiate(six.user.email, codeOffered)),
+      codeOffered,
+    );
     expectCodeSent(challenged, 6, six.user.email);
     const code = await t.mail.nextCode(six.user.email);
     expect(code).toMatch(/^\d{6}$/);
@@ -71,7 +84,12 @@ describe.each(engines)('native-auth email-code sign-in on %s', (engine) => {
     const second = await t.mail.nextCode(user.email);
     expect(second).not.toBe(first);
 
-    expectNativeAuthError(await client.token('oob', later.body.continuation_token, { oob: first }), 400, 'invalid_grant', { suberror: 'invalid_oob_value' });
+    expectNativeAuthError(
+      await client.token('oob', later.body.continuation_token, { oob: first }),
+      400,
+      'invalid_grant',
+      { suberror: 'invalid_oob_value' },
+    );
     expectTokens(await client.token('oob', later.body.continuation_token, { oob: second }));
   });
 
@@ -80,7 +98,9 @@ describe.each(engines)('native-auth email-code sign-in on %s', (engine) => {
     const passwordCt = await passwordStep(client, user.email);
     const challenged = await client.challenge(passwordCt, codeOffered);
     expectCodeSent(challenged, 8, user.email);
-    expectTokens(await client.token('oob', challenged.body.continuation_token, { oob: await t.mail.nextCode(user.email) }));
+    expectTokens(
+      await client.token('oob', challenged.body.continuation_token, { oob: await t.mail.nextCode(user.email) }),
+    );
   });
 
   it('asks a password user for the password when it is offered first, and a code-only user for a code', async () => {
@@ -92,7 +112,9 @@ describe.each(engines)('native-auth email-code sign-in on %s', (engine) => {
     expect(asked.body.challenge_type).toBe('password');
     const coded = await client.challenge(ctOf(await client.initiate(codeOnly.email, both)), both);
     expectCodeSent(coded, 8, codeOnly.email);
-    expectTokens(await client.token('oob', coded.body.continuation_token, { oob: await t.mail.nextCode(codeOnly.email) }));
+    expectTokens(
+      await client.token('oob', coded.body.continuation_token, { oob: await t.mail.nextCode(codeOnly.email) }),
+    );
   });
 
   it('redirects a code-only user whose client offers only password', async () => {
@@ -108,17 +130,31 @@ describe.each(engines)('native-auth email-code sign-in on %s', (engine) => {
   it('answers unsupported_challenge_type, not a redirect, when the client did not offer redirect', async () => {
     const codeOnly = await createUser(t, { password: null });
     const started = ctOf(await client.initiate(codeOnly.email, { challenge_type: 'password oob' }));
-    expectNativeAuthError(await client.challenge(started, { challenge_type: 'password' }), 400, 'unsupported_challenge_type', { errorCode: 901007 });
+    expectNativeAuthError(
+      await client.challenge(started, { challenge_type: 'password' }),
+      400,
+      'unsupported_challenge_type',
+      { errorCode: 901007 },
+    );
     expect(mailsTo(codeOnly.email)).toBe(0);
-    expectNativeAuthError(await client.initiate(codeOnly.email, { challenge_type: 'foo bar' }), 400, 'unsupported_challenge_type', { errorCode: 901007 });
+    expectNativeAuthError(
+      await client.initiate(codeOnly.email, { challenge_type: 'foo bar' }),
+      400,
+      'unsupported_challenge_type',
+      { errorCode: 901007 },
+    );
   });
 
   it('refuses grant_type=oob with a token meant for the password grant, and the password grant with a code token', async () => {
     const user = await createUser(t);
     const passwordCt = await passwordStep(client, user.email);
-    expectNativeAuthError(await client.token('oob', passwordCt, { oob: '12345678' }), 400, 'invalid_grant', { errorCode: 55200 });
+    expectNativeAuthError(await client.token('oob', passwordCt, { oob: '12345678' }), 400, 'invalid_grant', {
+      errorCode: 55200,
+    });
     const { ct, code } = await codeSignInStep(t, client, user.email);
-    expectNativeAuthError(await client.token('password', ct, { password: t.userPassword }), 400, 'invalid_grant', { errorCode: 55200 });
+    expectNativeAuthError(await client.token('password', ct, { password: t.userPassword }), 400, 'invalid_grant', {
+      errorCode: 55200,
+    });
     expectTokens(await client.token('oob', ct, { oob: code }));
   });
 
@@ -131,6 +167,10 @@ describe.each(engines)('native-auth email-code sign-in on %s', (engine) => {
     const redirected = await passwordOnly.initiate(user.email, codeOffered);
     expectOk(redirected);
     expect(redirected.body.challenge_type).toBe('redirect');
-    expectNativeAuthError(await passwordOnly.initiate(user.email, { challenge_type: 'oob' }), 400, 'unsupported_challenge_type');
+    expectNativeAuthError(
+      await passwordOnly.initiate(user.email, { challenge_type: 'oob' }),
+      400,
+      'unsupported_challenge_type',
+    );
   });
 });

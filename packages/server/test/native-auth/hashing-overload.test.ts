@@ -7,8 +7,12 @@ import { nativeClient, passwordStep } from './native-client.js';
 
 describe('more passwords to check than the server can hash in two seconds', () => {
   let t: TestServer;
-  beforeAll(async () => { t = await startTestServer(); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('refuses a password with 503 temporarily_unavailable and Retry-After instead of queueing it; it counts as no failure, and the next try works', async () => {
     const client = nativeClient(t.base, t.app.clientId);
@@ -16,12 +20,17 @@ describe('more passwords to check than the server can hash in two seconds', () =
     // Every slot busy and the queue full, with work that finishes when the test says so.
     const release: Array<() => void> = [];
     const busy = Array.from({ length: availableParallelism() * (1 + waitingHashesPerCore) }, () =>
-      passwordHashing(() => new Promise<void>((resolve) => release.push(resolve))));
+      passwordHashing(() => new Promise<void>((resolve) => release.push(resolve))),
+    );
 
     const refused = await client.token('password', ct, { password: t.userPassword });
     expectNativeAuthError(refused, 503, 'temporarily_unavailable');
     expect(refused.headers.get('retry-after')).toBe('1');
-    expect((await t.server.runtime.database.db.selectFrom('rate_limits').selectAll().execute()).filter((r) => r.failures > 0)).toEqual([]);
+    expect(
+      (await t.server.runtime.database.db.selectFrom('rate_limits').selectAll().execute()).filter(
+        (r) => r.failures > 0,
+      ),
+    ).toEqual([]);
 
     const drained = Promise.all(busy).then(() => true);
     const tick = () => new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5));

@@ -10,7 +10,15 @@ import type { HttpResult } from '../support/http.js';
 import { freePort } from '../support/free-port.js';
 import type { TestServer } from '../support/test-server.js';
 import {
-  codeSignInStep, createUser, expectTokens, nativeClient, passwordSignIn, passwordStep, useNativeAuthServer, wrongCode, type NativeClient,
+  codeSignInStep,
+  createUser,
+  expectTokens,
+  nativeClient,
+  passwordSignIn,
+  passwordStep,
+  useNativeAuthServer,
+  wrongCode,
+  type NativeClient,
 } from './native-client.js';
 
 const wrongPassword = 'not the right password';
@@ -43,12 +51,17 @@ describe.each(engines)('lockout on %s', (engine) => {
 
   /** The rate_limits row counting failures against `subject` (a user id or an IP). */
   const counted = async (subject: string) =>
-    (await t.server.runtime.database.db.selectFrom('rate_limits').selectAll().execute()).find((r) => r.key.endsWith(`:${subject}`));
+    (await t.server.runtime.database.db.selectFrom('rate_limits').selectAll().execute()).find((r) =>
+      r.key.endsWith(`:${subject}`),
+    );
 
   /** `n` wrong passwords for `user`, each answered 50126. */
   async function failPasswords(user: User, n: number, c = client): Promise<string> {
     const ct = await passwordStep(c, user.email);
-    for (let i = 0; i < n; i++) expectNativeAuthError(await c.token('password', ct, { password: wrongPassword }), 400, 'invalid_grant', { errorCode: 50126 });
+    for (let i = 0; i < n; i++)
+      expectNativeAuthError(await c.token('password', ct, { password: wrongPassword }), 400, 'invalid_grant', {
+        errorCode: 50126,
+      });
     return ct;
   }
 
@@ -72,7 +85,9 @@ describe.each(engines)('lockout on %s', (engine) => {
   it('checks no more than five of many guesses sent at the same moment', async () => {
     const user = await createUser(t);
     const ct = await passwordStep(client, user.email);
-    const answers = await Promise.all(Array.from({ length: 30 }, () => client.token('password', ct, { password: wrongPassword })));
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () => client.token('password', ct, { password: wrongPassword })),
+    );
     const checked = answers.filter((a) => (a.body.error_codes as number[] | undefined)?.includes(50126));
     expect(checked).toHaveLength(account.freeFailures);
     expect(answers.every((a) => a.status === 400 || a.status === 429)).toBe(true);
@@ -83,7 +98,9 @@ describe.each(engines)('lockout on %s', (engine) => {
     const user = await createUser(t);
     const ct = await failPasswords(user, account.freeFailures);
     let seconds = expectAccountLocked(await client.token('password', ct, { password: wrongPassword }));
-    const doubled = [2, 4, 8, 16, 32, 64, 128].map((factor) => Math.min(factor * account.baseLockMs, account.maxLockMs) / 1000);
+    const doubled = [2, 4, 8, 16, 32, 64, 128].map(
+      (factor) => Math.min(factor * account.baseLockMs, account.maxLockMs) / 1000,
+    );
     expect(doubled.filter((s) => s * 1000 > account.windowMs).length).toBeGreaterThan(1);
     expect(doubled.at(-1)).toBe(account.maxLockMs / 1000);
     for (const expected of doubled) {
@@ -100,7 +117,9 @@ describe.each(engines)('lockout on %s', (engine) => {
     const user = await createUser(t);
     const first = await codeSignInStep(t, client, user.email);
     for (let i = 0; i < account.freeFailures; i++) {
-      expectNativeAuthError(await client.token('oob', first.ct, { oob: wrongCode(first.code) }), 400, 'invalid_grant', { suberror: 'invalid_oob_value' });
+      expectNativeAuthError(await client.token('oob', first.ct, { oob: wrongCode(first.code) }), 400, 'invalid_grant', {
+        suberror: 'invalid_oob_value',
+      });
     }
     expectAccountLocked(await passwordSignIn(client, user.email, t.userPassword));
     t.clock.advance!(account.baseLockMs);

@@ -6,8 +6,21 @@ import { engines } from '../support/databases.js';
 import type { HttpResult } from '../support/http.js';
 import type { TestServer } from '../support/test-server.js';
 import {
-  createUser, ctOf, expectCodeSent, expectOk, expectTokens, freshEmail, nativeClient, passwordSignIn, passwordStep, registerOwnAddress,
-  resetThroughCode, signUpThroughCode, useNativeAuthServer, wrongCode, type NativeClient,
+  createUser,
+  ctOf,
+  expectCodeSent,
+  expectOk,
+  expectTokens,
+  freshEmail,
+  nativeClient,
+  passwordSignIn,
+  passwordStep,
+  registerOwnAddress,
+  resetThroughCode,
+  signUpThroughCode,
+  useNativeAuthServer,
+  wrongCode,
+  type NativeClient,
 } from './native-client.js';
 
 describe.each(engines)('native-auth MFA on %s', (engine) => {
@@ -63,14 +76,20 @@ describe.each(engines)('native-auth MFA on %s', (engine) => {
       expect(res.body.access_token).toBeUndefined();
     }
     const onlyRegistration = nativeClient(t.base, plain.clientId, { capabilities: 'registration_required' });
-    expect((await passwordSignIn(onlyRegistration, enrolled.email, t.userPassword)).body.challenge_type).toBe('redirect');
+    expect((await passwordSignIn(onlyRegistration, enrolled.email, t.userPassword)).body.challenge_type).toBe(
+      'redirect',
+    );
   });
 
-  it('reads the capabilities as Entra\'s docs write them too: `capability`, comma-separated', async () => {
+  it("reads the capabilities as Entra's docs write them too: `capability`, comma-separated", async () => {
     const user = await createUser(t);
     const offered = { challenge_type: 'password redirect' };
-    const started = ctOf(await plain.initiate(user.email, { ...offered, capability: 'mfa_required,registration_required' }));
-    const res = await plain.token('password', ctOf(await plain.challenge(started, offered)), { password: t.userPassword });
+    const started = ctOf(
+      await plain.initiate(user.email, { ...offered, capability: 'mfa_required,registration_required' }),
+    );
+    const res = await plain.token('password', ctOf(await plain.challenge(started, offered)), {
+      password: t.userPassword,
+    });
     expectNativeAuthError(res, 400, 'invalid_grant', { suberror: 'registration_required' });
   });
 
@@ -81,7 +100,14 @@ describe.each(engines)('native-auth MFA on %s', (engine) => {
     expectOk(introspected);
     expect(introspected.body.continuation_token).toEqual(expect.any(String));
     const [method] = await t.services.repos.mfaMethods.list(user.id);
-    expect(introspected.body.methods).toEqual([{ id: method!.id, challenge_type: 'oob', challenge_channel: 'email', login_hint: expect.stringMatching(/^.\*+@example\.com$/) }]);
+    expect(introspected.body.methods).toEqual([
+      {
+        id: method!.id,
+        challenge_type: 'oob',
+        challenge_channel: 'email',
+        login_hint: expect.stringMatching(/^.\*+@example\.com$/),
+      },
+    ]);
 
     const challenged = await mfa.challenge(introspected.body.continuation_token, { id: method!.id });
     expectCodeSent(challenged, t.tenant.codeLength, user.email);
@@ -91,7 +117,11 @@ describe.each(engines)('native-auth MFA on %s', (engine) => {
     const signedIn = await mfa.token('mfa_oob', challenged.body.continuation_token, { oob: code });
     expectTokens(signedIn);
     expect(decodeJwt(signedIn.body.id_token).amr).toEqual(expect.arrayContaining(['pwd', 'mfa']));
-    expectNativeAuthError(await mfa.token('mfa_oob', challenged.body.continuation_token, { oob: code }), 400, 'invalid_grant');
+    expectNativeAuthError(
+      await mfa.token('mfa_oob', challenged.body.continuation_token, { oob: code }),
+      400,
+      'invalid_grant',
+    );
   });
 
   it('sends no code when the client does not offer oob: redirect if it offered redirect, else unsupported_challenge_type', async () => {
@@ -101,8 +131,15 @@ describe.each(engines)('native-auth MFA on %s', (engine) => {
     const mailsBefore = t.mail.messages.length;
     const redirected = await mfa.challenge(introspected, { id: method!.id, challenge_type: 'password redirect' });
     expectOk(redirected);
-    expect(redirected.body).toMatchObject({ challenge_type: 'redirect', redirect_reason: expect.stringContaining('oob') });
-    expectNativeAuthError(await mfa.challenge(introspected, { id: method!.id, challenge_type: 'password' }), 400, 'unsupported_challenge_type');
+    expect(redirected.body).toMatchObject({
+      challenge_type: 'redirect',
+      redirect_reason: expect.stringContaining('oob'),
+    });
+    expectNativeAuthError(
+      await mfa.challenge(introspected, { id: method!.id, challenge_type: 'password' }),
+      400,
+      'unsupported_challenge_type',
+    );
     expect(t.mail.messages).toHaveLength(mailsBefore);
   });
 
@@ -115,15 +152,23 @@ describe.each(engines)('native-auth MFA on %s', (engine) => {
   it('starts with the password: an email-code sign-in is refused before any code is sent (redirect, else unsupported_challenge_type)', async () => {
     const user = await enrolledUser();
     const mailsBefore = t.mail.messages.length;
-    const offeredRedirect = await mfa.challenge(ctOf(await mfa.initiate(user.email, { challenge_type: 'oob redirect' })), { challenge_type: 'oob redirect' });
+    const offeredRedirect = await mfa.challenge(
+      ctOf(await mfa.initiate(user.email, { challenge_type: 'oob redirect' })),
+      { challenge_type: 'oob redirect' },
+    );
     expectOk(offeredRedirect);
-    expect(offeredRedirect.body).toMatchObject({ challenge_type: 'redirect', redirect_reason: expect.stringContaining('password') });
-    const onlyOob = await mfa.challenge(ctOf(await mfa.initiate(user.email, { challenge_type: 'oob' })), { challenge_type: 'oob' });
+    expect(offeredRedirect.body).toMatchObject({
+      challenge_type: 'redirect',
+      redirect_reason: expect.stringContaining('password'),
+    });
+    const onlyOob = await mfa.challenge(ctOf(await mfa.initiate(user.email, { challenge_type: 'oob' })), {
+      challenge_type: 'oob',
+    });
     expectNativeAuthError(onlyOob, 400, 'unsupported_challenge_type', { errorCode: 901007 });
     expect(t.mail.messages).toHaveLength(mailsBefore);
   });
 
-  it('answers invalid_request 901001 for a method id that is not the user\'s', async () => {
+  it("answers invalid_request 901001 for a method id that is not the user's", async () => {
     const user = await enrolledUser();
     const other = await enrolledUser();
     const [othersMethod] = await t.services.repos.mfaMethods.list(other.id);
@@ -143,9 +188,12 @@ describe.each(engines)('native-auth MFA on %s', (engine) => {
       await mfa.signUpContinue(ct, 'oob', { oob: '12345678' }),
       await mfa.resetSubmit(ct, 'a brand new passphrase'),
       await mfa.registerIntrospect(ct),
-    ]) expectNativeAuthError(res, 400, 'invalid_grant', { errorCode: 55200 });
+    ])
+      expectNativeAuthError(res, 400, 'invalid_grant', { errorCode: 55200 });
     const signInCt = await passwordStep(mfa, user.email);
-    expectNativeAuthError(await mfa.token('mfa_oob', signInCt, { oob: '12345678' }), 400, 'invalid_grant', { errorCode: 55200 });
+    expectNativeAuthError(await mfa.token('mfa_oob', signInCt, { oob: '12345678' }), 400, 'invalid_grant', {
+      errorCode: 55200,
+    });
     expectNativeAuthError(await mfa.introspect(signInCt), 400, 'invalid_grant', { errorCode: 55200 });
   });
 
@@ -153,19 +201,32 @@ describe.each(engines)('native-auth MFA on %s', (engine) => {
     const user = await enrolledUser();
     const ct = ctOf(await mfa.introspect(await mfaRequired(user)));
     const [method] = await t.services.repos.mfaMethods.list(user.id);
-    expectNativeAuthError(await mfa.challenge(ct, { id: method!.id, challenge_type: 'sms' }), 400, 'unsupported_challenge_type');
+    expectNativeAuthError(
+      await mfa.challenge(ct, { id: method!.id, challenge_type: 'sms' }),
+      400,
+      'unsupported_challenge_type',
+    );
   });
 
   it('carries the capabilities given at sign-up and reset start through to the sign-in that ends those flows', async () => {
     const email = freshEmail('mfa-signup');
     const signedUp = ctOf(await signUpThroughCode(t, mfa, email, { password: t.userPassword }));
-    expectNativeAuthError(await mfa.token('continuation_token', signedUp), 400, 'invalid_grant', { suberror: 'registration_required' });
-    const plainSignUp = ctOf(await signUpThroughCode(t, plain, freshEmail('plain-signup'), { password: t.userPassword }));
+    expectNativeAuthError(await mfa.token('continuation_token', signedUp), 400, 'invalid_grant', {
+      suberror: 'registration_required',
+    });
+    const plainSignUp = ctOf(
+      await signUpThroughCode(t, plain, freshEmail('plain-signup'), { password: t.userPassword }),
+    );
     expect((await plain.token('continuation_token', plainSignUp)).body.challenge_type).toBe('redirect');
 
     const user = await enrolledUser();
-    for (const [client, expected] of [[mfa, 'mfa_required'], [plain, 'redirect']] as const) {
-      const submitted = ctOf(await client.resetSubmit(await resetThroughCode(t, client, user.email), `a brand new passphrase ${expected}`));
+    for (const [client, expected] of [
+      [mfa, 'mfa_required'],
+      [plain, 'redirect'],
+    ] as const) {
+      const submitted = ctOf(
+        await client.resetSubmit(await resetThroughCode(t, client, user.email), `a brand new passphrase ${expected}`),
+      );
       const res = await client.token('continuation_token', ctOf(await client.resetPoll(submitted)));
       expect(res.body.suberror ?? res.body.challenge_type).toBe(expected);
     }
@@ -173,6 +234,12 @@ describe.each(engines)('native-auth MFA on %s', (engine) => {
 
   it('does not ask a user of an app without the requirement for a second factor', async () => {
     const user = await enrolledUser();
-    expectTokens(await passwordSignIn(nativeClient(t.base, t.app.clientId, { capabilities: 'mfa_required registration_required' }), user.email, t.userPassword));
+    expectTokens(
+      await passwordSignIn(
+        nativeClient(t.base, t.app.clientId, { capabilities: 'mfa_required registration_required' }),
+        user.email,
+        t.userPassword,
+      ),
+    );
   });
 });

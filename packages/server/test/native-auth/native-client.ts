@@ -26,28 +26,44 @@ export const scope = 'openid profile offline_access';
 export function nativeClient(base: string, clientId: string, options: NativeClientOptions = {}) {
   const challengeType = options.challengeType ?? 'oob password redirect';
   const started = options.capabilities ? { capabilities: options.capabilities } : {};
-  const post = (path: string, params: Params): Promise<HttpResult> => postForm(`${base}${path}`, { client_id: clientId, ...params }, options.headers);
+  const post = (path: string, params: Params): Promise<HttpResult> =>
+    postForm(`${base}${path}`, { client_id: clientId, ...params }, options.headers);
   return {
     clientId,
     post,
-    initiate: (username: string, extra: Params = {}) => post('/oauth2/v2.0/initiate', { username, challenge_type: challengeType, ...started, ...extra }),
-    challenge: (ct: string | undefined, extra: Params = {}) => post('/oauth2/v2.0/challenge', { continuation_token: ct, challenge_type: challengeType, ...extra }),
+    initiate: (username: string, extra: Params = {}) =>
+      post('/oauth2/v2.0/initiate', { username, challenge_type: challengeType, ...started, ...extra }),
+    challenge: (ct: string | undefined, extra: Params = {}) =>
+      post('/oauth2/v2.0/challenge', { continuation_token: ct, challenge_type: challengeType, ...extra }),
     introspect: (ct: string | undefined) => post('/oauth2/v2.0/introspect', { continuation_token: ct }),
     token: (grantType: string, ct: string | undefined, extra: Params = {}) =>
       post('/oauth2/v2.0/token', { continuation_token: ct, grant_type: grantType, scope, client_info: '1', ...extra }),
-    refresh: (refreshToken: string) => post('/oauth2/v2.0/token', { grant_type: 'refresh_token', refresh_token: refreshToken, scope }),
-    signUpStart: (username: string, extra: Params = {}) => post('/signup/v1.0/start', { username, challenge_type: challengeType, ...started, ...extra }),
-    signUpChallenge: (ct: string | undefined) => post('/signup/v1.0/challenge', { continuation_token: ct, challenge_type: challengeType }),
+    refresh: (refreshToken: string) =>
+      post('/oauth2/v2.0/token', { grant_type: 'refresh_token', refresh_token: refreshToken, scope }),
+    signUpStart: (username: string, extra: Params = {}) =>
+      post('/signup/v1.0/start', { username, challenge_type: challengeType, ...started, ...extra }),
+    signUpChallenge: (ct: string | undefined) =>
+      post('/signup/v1.0/challenge', { continuation_token: ct, challenge_type: challengeType }),
     signUpContinue: (ct: string | undefined, grantType: string, extra: Params = {}) =>
       post('/signup/v1.0/continue', { continuation_token: ct, grant_type: grantType, ...extra }),
-    resetStart: (username: string) => post('/resetpassword/v1.0/start', { username, challenge_type: challengeType, ...started }),
-    resetChallenge: (ct: string | undefined) => post('/resetpassword/v1.0/challenge', { continuation_token: ct, challenge_type: challengeType }),
-    resetContinue: (ct: string | undefined, code: string) => post('/resetpassword/v1.0/continue', { continuation_token: ct, grant_type: 'oob', oob: code }),
-    resetSubmit: (ct: string | undefined, newPassword: string) => post('/resetpassword/v1.0/submit', { continuation_token: ct, new_password: newPassword }),
+    resetStart: (username: string) =>
+      post('/resetpassword/v1.0/start', { username, challenge_type: challengeType, ...started }),
+    resetChallenge: (ct: string | undefined) =>
+      post('/resetpassword/v1.0/challenge', { continuation_token: ct, challenge_type: challengeType }),
+    resetContinue: (ct: string | undefined, code: string) =>
+      post('/resetpassword/v1.0/continue', { continuation_token: ct, grant_type: 'oob', oob: code }),
+    resetSubmit: (ct: string | undefined, newPassword: string) =>
+      post('/resetpassword/v1.0/submit', { continuation_token: ct, new_password: newPassword }),
     resetPoll: (ct: string | undefined) => post('/resetpassword/v1.0/poll_completion', { continuation_token: ct }),
     registerIntrospect: (ct: string | undefined) => post('/register/v1.0/introspect', { continuation_token: ct }),
     registerChallenge: (ct: string | undefined, target: string, extra: Params = {}) =>
-      post('/register/v1.0/challenge', { continuation_token: ct, challenge_type: 'oob', challenge_target: target, challenge_channel: 'email', ...extra }),
+      post('/register/v1.0/challenge', {
+        continuation_token: ct,
+        challenge_type: 'oob',
+        challenge_target: target,
+        challenge_channel: 'email',
+        ...extra,
+      }),
     registerContinue: (ct: string | undefined, grantType: string, extra: Params = {}) =>
       post('/register/v1.0/continue', { continuation_token: ct, grant_type: grantType, ...extra }),
   };
@@ -72,7 +88,11 @@ export function ctOf(res: HttpResult): string {
 export function expectTokens(res: HttpResult): void {
   expectOk(res);
   expect(res.body).toMatchObject({
-    token_type: 'Bearer', access_token: expect.any(String), id_token: expect.any(String), refresh_token: expect.any(String), client_info: expect.any(String),
+    token_type: 'Bearer',
+    access_token: expect.any(String),
+    id_token: expect.any(String),
+    refresh_token: expect.any(String),
+    client_info: expect.any(String),
   });
 }
 
@@ -80,11 +100,17 @@ export function expectTokens(res: HttpResult): void {
 export function expectCodeSent(res: HttpResult, codeLength: number, target: string): void {
   expectOk(res);
   expect(res.body).toMatchObject({
-    challenge_type: 'oob', challenge_channel: 'email', binding_method: 'prompt', code_length: codeLength, continuation_token: expect.any(String),
+    challenge_type: 'oob',
+    challenge_channel: 'email',
+    binding_method: 'prompt',
+    code_length: codeLength,
+    continuation_token: expect.any(String),
   });
   expect(res.body.interval).toBeGreaterThan(0);
   const [local, domain] = target.split('@');
-  expect(res.body.challenge_target_label).toMatch(new RegExp(`^${local!.slice(0, 1)}\\*+@${domain!.replace(/\./g, '\\.')}$`));
+  expect(res.body.challenge_target_label).toMatch(
+    new RegExp(`^${local!.slice(0, 1)}\\*+@${domain!.replace(/\./g, '\\.')}$`),
+  );
 }
 
 /** A wrong code of the same length as `code` (its last digit moved on by one). */
@@ -94,10 +120,15 @@ export const wrongCode = (code: string) => code.replace(/\d$/, (d) => String((Nu
 export const freshEmail = (label = 'user') => `${label}-${randomUUID().slice(0, 8)}@example.com`;
 
 /** A new account of `tenant` (the test server's by default), with `password` unless it is null. */
-export async function createUser(t: TestServer, options: { password?: string | null; emailVerified?: boolean; tenant?: Tenant; label?: string } = {}): Promise<User> {
+export async function createUser(
+  t: TestServer,
+  options: { password?: string | null; emailVerified?: boolean; tenant?: Tenant; label?: string } = {},
+): Promise<User> {
   const password = options.password === undefined ? t.userPassword : options.password;
   return t.services.accounts.create(options.tenant ?? t.tenant, {
-    email: freshEmail(options.label), emailVerified: options.emailVerified ?? true, ...(password === null ? {} : { password }),
+    email: freshEmail(options.label),
+    emailVerified: options.emailVerified ?? true,
+    ...(password === null ? {} : { password }),
   });
 }
 
@@ -120,12 +151,18 @@ export function useNativeAuthServer(engine: EngineName, ready: (t: TestServer) =
     t = await startTestServer({ engine, manualClock: true });
     await ready(t);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
   beforeEach(() => forgetEarlierFailures(t!));
 }
 
 /** Initiate and challenge with only `oob` offered: the continuation token for `grant_type=oob`, and the mailed code. */
-export async function codeSignInStep(t: TestServer, client: NativeClient, email: string): Promise<{ ct: string; code: string }> {
+export async function codeSignInStep(
+  t: TestServer,
+  client: NativeClient,
+  email: string,
+): Promise<{ ct: string; code: string }> {
   const started = ctOf(await client.initiate(email, { challenge_type: 'oob redirect' }));
   const challenged = await client.challenge(started, { challenge_type: 'oob redirect' });
   expect(challenged.body.challenge_type, JSON.stringify(challenged.body)).toBe('oob');
@@ -146,7 +183,12 @@ export async function passwordSignIn(client: NativeClient, email: string, passwo
 }
 
 /** Sign-up up to the verified code: start (with `start` fields), challenge, continue with the mailed code. */
-export async function signUpThroughCode(t: TestServer, client: NativeClient, email: string, start: Params = {}): Promise<HttpResult> {
+export async function signUpThroughCode(
+  t: TestServer,
+  client: NativeClient,
+  email: string,
+  start: Params = {},
+): Promise<HttpResult> {
   const started = ctOf(await client.signUpStart(email, start));
   const challenged = await client.signUpChallenge(started);
   expect(challenged.body.challenge_type, JSON.stringify(challenged.body)).toBe('oob');
@@ -172,12 +214,19 @@ export async function otherTenant(t: TestServer, input: { codeLength?: number; d
  * On an app that requires MFA, the first password sign-in of `email` registers its own
  * address as the second factor, with the code mailed to it; the tokens come back.
  */
-export async function registerOwnAddress(t: TestServer, client: NativeClient, email: string, password: string): Promise<HttpResult> {
+export async function registerOwnAddress(
+  t: TestServer,
+  client: NativeClient,
+  email: string,
+  password: string,
+): Promise<HttpResult> {
   const required = await passwordSignIn(client, email, password);
   expect(required.body.suberror, JSON.stringify(required.body)).toBe('registration_required');
   const introspected = ctOf(await client.registerIntrospect(required.body.continuation_token));
   const challenged = await client.registerChallenge(introspected, email);
   expect(challenged.body.challenge_type, JSON.stringify(challenged.body)).toBe('oob');
-  const registered = ctOf(await client.registerContinue(ctOf(challenged), 'oob', { oob: await t.mail.nextCode(email) }));
+  const registered = ctOf(
+    await client.registerContinue(ctOf(challenged), 'oob', { oob: await t.mail.nextCode(email) }),
+  );
   return client.token('continuation_token', registered);
 }

@@ -5,7 +5,17 @@ import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
 import type { TestServer } from '../support/test-server.js';
 import {
-  codeSignInStep, createUser, ctOf, expectOk, expectTokens, freshEmail, nativeClient, otherTenant, useNativeAuthServer, wrongCode, type NativeClient,
+  codeSignInStep,
+  createUser,
+  ctOf,
+  expectOk,
+  expectTokens,
+  freshEmail,
+  nativeClient,
+  otherTenant,
+  useNativeAuthServer,
+  wrongCode,
+  type NativeClient,
 } from './native-client.js';
 
 const codeOffered = { challenge_type: 'oob redirect' };
@@ -25,7 +35,7 @@ describe.each(engines)('one-time codes on %s', (engine) => {
    */
   async function codeWithLongerLivedToken(email: string): Promise<{ ct: string; code: string }> {
     const { ct, code } = await codeSignInStep(t, client, email);
-    t.clock.advance!(codePolicy.resendInterval * 1000 / 2);
+    t.clock.advance!((codePolicy.resendInterval * 1000) / 2);
     const resent = await client.challenge(ct, codeOffered);
     expect(resent.body.challenge_type).toBe('oob');
     return { ct: ctOf(resent), code };
@@ -34,11 +44,11 @@ describe.each(engines)('one-time codes on %s', (engine) => {
   it('accepts a code until ten minutes after it was sent, and not from then on', async () => {
     const user = await createUser(t);
     const early = await codeWithLongerLivedToken(user.email);
-    t.clock.advance!(codePolicy.lifetimeMinutes * minute - codePolicy.resendInterval * 1000 / 2 - 1000);
+    t.clock.advance!(codePolicy.lifetimeMinutes * minute - (codePolicy.resendInterval * 1000) / 2 - 1000);
     expectTokens(await client.token('oob', early.ct, { oob: early.code }));
 
     const late = await codeWithLongerLivedToken(user.email);
-    t.clock.advance!(codePolicy.lifetimeMinutes * minute - codePolicy.resendInterval * 1000 / 2);
+    t.clock.advance!(codePolicy.lifetimeMinutes * minute - (codePolicy.resendInterval * 1000) / 2);
     const expired = await client.token('oob', late.ct, { oob: late.code });
     expectNativeAuthError(expired, 400, 'invalid_grant', { suberror: 'invalid_oob_value' });
     expect(expired.body.error_description).toContain('expired');
@@ -48,7 +58,9 @@ describe.each(engines)('one-time codes on %s', (engine) => {
     const user = await createUser(t);
     const { ct, code } = await codeSignInStep(t, client, user.email);
     for (let i = 0; i < codePolicy.maxAttempts - 1; i++) {
-      expectNativeAuthError(await client.token('oob', ct, { oob: wrongCode(code) }), 400, 'invalid_grant', { suberror: 'invalid_oob_value' });
+      expectNativeAuthError(await client.token('oob', ct, { oob: wrongCode(code) }), 400, 'invalid_grant', {
+        suberror: 'invalid_oob_value',
+      });
     }
     expectTokens(await client.token('oob', ct, { oob: code }));
   });
@@ -57,12 +69,20 @@ describe.each(engines)('one-time codes on %s', (engine) => {
     const user = await createUser(t);
     const { ct, code } = await codeSignInStep(t, client, user.email);
     for (let i = 0; i < codePolicy.maxAttempts; i++) {
-      expectNativeAuthError(await client.token('oob', ct, { oob: wrongCode(code) }), 400, 'invalid_grant', { suberror: 'invalid_oob_value' });
+      expectNativeAuthError(await client.token('oob', ct, { oob: wrongCode(code) }), 400, 'invalid_grant', {
+        suberror: 'invalid_oob_value',
+      });
     }
-    const [row] = await t.server.runtime.database.db.selectFrom('one_time_codes').select(['attempts', 'consumed_at']).where('target', '=', user.email).execute();
+    const [row] = await t.server.runtime.database.db
+      .selectFrom('one_time_codes')
+      .select(['attempts', 'consumed_at'])
+      .where('target', '=', user.email)
+      .execute();
     expect(row).toEqual({ attempts: codePolicy.maxAttempts, consumed_at: null });
     t.clock.advance!(attemptPolicies.account.baseLockMs + 1000);
-    expectNativeAuthError(await client.token('oob', ct, { oob: code }), 400, 'invalid_grant', { suberror: 'invalid_oob_value' });
+    expectNativeAuthError(await client.token('oob', ct, { oob: code }), 400, 'invalid_grant', {
+      suberror: 'invalid_oob_value',
+    });
   });
 
   it('works once: the same code on the same token is refused after it was accepted', async () => {
@@ -70,13 +90,17 @@ describe.each(engines)('one-time codes on %s', (engine) => {
     const challenged = ctOf(await client.signUpChallenge(ctOf(await client.signUpStart(email))));
     const code = await t.mail.nextCode(email);
     expectNativeAuthError(await client.signUpContinue(challenged, 'oob', { oob: code }), 400, 'credential_required');
-    expectNativeAuthError(await client.signUpContinue(challenged, 'oob', { oob: code }), 400, 'invalid_grant', { suberror: 'invalid_oob_value' });
+    expectNativeAuthError(await client.signUpContinue(challenged, 'oob', { oob: code }), 400, 'invalid_grant', {
+      suberror: 'invalid_oob_value',
+    });
 
     const user = await createUser(t);
     const resetChallenge = ctOf(await client.resetChallenge(ctOf(await client.resetStart(user.email))));
     const resetCode = await t.mail.nextCode(user.email);
     expectOk(await client.resetContinue(resetChallenge, resetCode));
-    expectNativeAuthError(await client.resetContinue(resetChallenge, resetCode), 400, 'invalid_grant', { suberror: 'invalid_oob_value' });
+    expectNativeAuthError(await client.resetContinue(resetChallenge, resetCode), 400, 'invalid_grant', {
+      suberror: 'invalid_oob_value',
+    });
   });
 
   it('is valid only in the flow that sent it', async () => {
@@ -84,12 +108,18 @@ describe.each(engines)('one-time codes on %s', (engine) => {
     const first = await codeSignInStep(t, client, user.email);
     const second = await codeSignInStep(t, client, user.email);
     expect(second.code).not.toBe(first.code);
-    expectNativeAuthError(await client.token('oob', second.ct, { oob: first.code }), 400, 'invalid_grant', { suberror: 'invalid_oob_value' });
+    expectNativeAuthError(await client.token('oob', second.ct, { oob: first.code }), 400, 'invalid_grant', {
+      suberror: 'invalid_oob_value',
+    });
 
     const resetChallenge = ctOf(await client.resetChallenge(ctOf(await client.resetStart(user.email))));
     const resetCode = await t.mail.nextCode(user.email);
-    expectNativeAuthError(await client.token('oob', first.ct, { oob: resetCode }), 400, 'invalid_grant', { suberror: 'invalid_oob_value' });
-    expectNativeAuthError(await client.resetContinue(resetChallenge, second.code), 400, 'invalid_grant', { suberror: 'invalid_oob_value' });
+    expectNativeAuthError(await client.token('oob', first.ct, { oob: resetCode }), 400, 'invalid_grant', {
+      suberror: 'invalid_oob_value',
+    });
+    expectNativeAuthError(await client.resetContinue(resetChallenge, second.code), 400, 'invalid_grant', {
+      suberror: 'invalid_oob_value',
+    });
 
     expectTokens(await client.token('oob', first.ct, { oob: first.code }));
     expectTokens(await client.token('oob', second.ct, { oob: second.code }));
@@ -99,7 +129,11 @@ describe.each(engines)('one-time codes on %s', (engine) => {
   it('is stored only as a digest', async () => {
     const user = await createUser(t);
     const { code } = await codeSignInStep(t, client, user.email);
-    const rows = await t.server.runtime.database.db.selectFrom('one_time_codes').selectAll().where('target', '=', user.email).execute();
+    const rows = await t.server.runtime.database.db
+      .selectFrom('one_time_codes')
+      .selectAll()
+      .where('target', '=', user.email)
+      .execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]!.code_digest).not.toContain(code);
     expect(rows[0]!.code_digest.length).toBeGreaterThanOrEqual(43);
@@ -111,7 +145,10 @@ describe.each(engines)('one-time codes on %s', (engine) => {
     const shopClient = nativeClient(shop.base, shop.app.clientId);
     const newcomer = freshEmail('mail');
     const flows: Array<[string, () => Promise<unknown>]> = [
-      [shop.user.email, async () => shopClient.challenge(ctOf(await shopClient.initiate(shop.user.email, codeOffered)), codeOffered)],
+      [
+        shop.user.email,
+        async () => shopClient.challenge(ctOf(await shopClient.initiate(shop.user.email, codeOffered)), codeOffered),
+      ],
       [newcomer, async () => shopClient.signUpChallenge(ctOf(await shopClient.signUpStart(newcomer)))],
       [shop.user.email, async () => shopClient.resetChallenge(ctOf(await shopClient.resetStart(shop.user.email)))],
     ];

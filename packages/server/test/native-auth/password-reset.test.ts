@@ -3,7 +3,17 @@ import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
 import type { TestServer } from '../support/test-server.js';
 import {
-  createUser, ctOf, expectCodeSent, expectOk, expectTokens, nativeClient, passwordSignIn, passwordStep, resetThroughCode, useNativeAuthServer, wrongCode,
+  createUser,
+  ctOf,
+  expectCodeSent,
+  expectOk,
+  expectTokens,
+  nativeClient,
+  passwordSignIn,
+  passwordStep,
+  resetThroughCode,
+  useNativeAuthServer,
+  wrongCode,
   type NativeClient,
 } from './native-client.js';
 
@@ -29,7 +39,10 @@ describe.each(engines)('native-auth password reset on %s', (engine) => {
     expect(verified.body.expires_in).toBeGreaterThan(0);
 
     const submitted = await client.resetSubmit(ctOf(verified), newPassword);
-    expect(Number.isInteger(submitted.body.poll_interval) && submitted.body.poll_interval >= 1, JSON.stringify(submitted.body)).toBe(true);
+    expect(
+      Number.isInteger(submitted.body.poll_interval) && submitted.body.poll_interval >= 1,
+      JSON.stringify(submitted.body),
+    ).toBe(true);
     const submitCt = ctOf(submitted);
 
     const poll = await client.resetPoll(submitCt);
@@ -39,17 +52,29 @@ describe.each(engines)('native-auth password reset on %s', (engine) => {
     expectNativeAuthError(await client.resetPoll(submitCt), 400, 'invalid_grant', { errorCode: 55200 });
     const signIn = poll.body.continuation_token;
     expectTokens(await client.token('continuation_token', signIn, { username: user.email }));
-    expectNativeAuthError(await client.token('continuation_token', signIn, { username: user.email }), 400, 'invalid_grant', { errorCode: 55200 });
+    expectNativeAuthError(
+      await client.token('continuation_token', signIn, { username: user.email }),
+      400,
+      'invalid_grant',
+      { errorCode: 55200 },
+    );
 
     expectTokens(await passwordSignIn(client, user.email, newPassword));
-    expectNativeAuthError(await passwordSignIn(client, user.email, t.userPassword), 400, 'invalid_grant', { errorCode: 50126 });
+    expectNativeAuthError(await passwordSignIn(client, user.email, t.userPassword), 400, 'invalid_grant', {
+      errorCode: 50126,
+    });
   });
 
   it('ends every flow the account had open: a sign-in started before the reset cannot finish after it', async () => {
     const user = await createUser(t);
     const startedBefore = await passwordStep(client, user.email);
     ctOf(await client.resetSubmit(await resetThroughCode(t, client, user.email), newPassword));
-    expectNativeAuthError(await client.token('password', startedBefore, { password: newPassword }), 400, 'invalid_grant', { errorCode: 55200 });
+    expectNativeAuthError(
+      await client.token('password', startedBefore, { password: newPassword }),
+      400,
+      'invalid_grant',
+      { errorCode: 55200 },
+    );
     expectTokens(await passwordSignIn(client, user.email, newPassword));
   });
 
@@ -71,7 +96,11 @@ describe.each(engines)('native-auth password reset on %s', (engine) => {
       expectNativeAuthError(res, 400, 'invalid_grant', { suberror, errorCode: 399246 });
       expect(res.body.continuation_token).toBeUndefined();
     }
-    expectNativeAuthError(await client.post('/resetpassword/v1.0/submit', { continuation_token: ct }), 400, 'invalid_request');
+    expectNativeAuthError(
+      await client.post('/resetpassword/v1.0/submit', { continuation_token: ct }),
+      400,
+      'invalid_request',
+    );
     expectTokens(await passwordSignIn(client, user.email, t.userPassword));
     ctOf(await client.resetSubmit(ct, newPassword));
   });
@@ -92,7 +121,10 @@ describe.each(engines)('native-auth password reset on %s', (engine) => {
 
   it('answers user_not_found for an unknown address and 90100 for a malformed one', async () => {
     expectNativeAuthError(await client.resetStart('nobody@example.com'), 400, 'user_not_found', { errorCode: 50034 });
-    expectNativeAuthError(await client.resetStart('nobody'), 400, 'invalid_request', { errorCode: 90100, description: 'username parameter is empty or not valid' });
+    expectNativeAuthError(await client.resetStart('nobody'), 400, 'invalid_request', {
+      errorCode: 90100,
+      description: 'username parameter is empty or not valid',
+    });
   });
 
   it('resends the code when challenge is called again', async () => {
@@ -103,7 +135,9 @@ describe.each(engines)('native-auth password reset on %s', (engine) => {
     const again = await client.resetChallenge(first);
     expectCodeSent(again, t.tenant.codeLength, user.email);
     const secondCode = await t.mail.nextCode(user.email);
-    expectNativeAuthError(await client.resetContinue(again.body.continuation_token, firstCode), 400, 'invalid_grant', { suberror: 'invalid_oob_value' });
+    expectNativeAuthError(await client.resetContinue(again.body.continuation_token, firstCode), 400, 'invalid_grant', {
+      suberror: 'invalid_oob_value',
+    });
     expectOk(await client.resetContinue(again.body.continuation_token, secondCode));
   });
 
@@ -114,15 +148,29 @@ describe.each(engines)('native-auth password reset on %s', (engine) => {
     expectNativeAuthError(await client.resetSubmit(started, newPassword), 400, 'invalid_grant', { errorCode: 55200 });
     const challenged = ctOf(await client.resetChallenge(started));
     const code = await t.mail.nextCode(user.email);
-    expectNativeAuthError(await client.resetSubmit(challenged, newPassword), 400, 'invalid_grant', { errorCode: 55200 });
+    expectNativeAuthError(await client.resetSubmit(challenged, newPassword), 400, 'invalid_grant', {
+      errorCode: 55200,
+    });
     expectNativeAuthError(await client.resetPoll(challenged), 400, 'invalid_grant', { errorCode: 55200 });
-    expectNativeAuthError(await client.post('/resetpassword/v1.0/continue', { continuation_token: challenged, grant_type: 'password', oob: code }), 400, 'invalid_request');
+    expectNativeAuthError(
+      await client.post('/resetpassword/v1.0/continue', {
+        continuation_token: challenged,
+        grant_type: 'password',
+        oob: code,
+      }),
+      400,
+      'invalid_request',
+    );
     const verified = ctOf(await client.resetContinue(challenged, code));
     expectNativeAuthError(await client.resetPoll(verified), 400, 'invalid_grant', { errorCode: 55200 });
     expectNativeAuthError(await client.resetChallenge(verified), 400, 'invalid_grant', { errorCode: 55200 });
     const submitted = ctOf(await client.resetSubmit(verified, newPassword));
-    expectNativeAuthError(await client.resetSubmit(verified, 'yet another passphrase'), 400, 'invalid_grant', { errorCode: 55200 });
-    expectNativeAuthError(await client.token('continuation_token', submitted), 400, 'invalid_grant', { errorCode: 55200 });
+    expectNativeAuthError(await client.resetSubmit(verified, 'yet another passphrase'), 400, 'invalid_grant', {
+      errorCode: 55200,
+    });
+    expectNativeAuthError(await client.token('continuation_token', submitted), 400, 'invalid_grant', {
+      errorCode: 55200,
+    });
   });
 
   it('gives a code-only account its first password', async () => {
@@ -132,7 +180,10 @@ describe.each(engines)('native-auth password reset on %s', (engine) => {
   });
 
   it('redirects when the client does not offer oob', async () => {
-    const res = await client.post('/resetpassword/v1.0/start', { username: t.user.email, challenge_type: 'password redirect' });
+    const res = await client.post('/resetpassword/v1.0/start', {
+      username: t.user.email,
+      challenge_type: 'password redirect',
+    });
     expectOk(res);
     expect(res.body).toMatchObject({ challenge_type: 'redirect', redirect_reason: expect.any(String) });
   });

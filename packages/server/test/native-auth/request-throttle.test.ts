@@ -22,15 +22,33 @@ describe.each(engines)('request throttles on %s', (engine) => {
   });
 
   it('counts showing the hosted sign-in page as a flow start, so nobody can fill the database with authorization requests', async () => {
-    const server = t = await startTestServer({ engine, manualClock: true, config: { flowStartsPerMinute: 2, trustProxy: ['127.0.0.1'] } });
+    const server = (t = await startTestServer({
+      engine,
+      manualClock: true,
+      config: { flowStartsPerMinute: 2, trustProxy: ['127.0.0.1'] },
+    }));
     const { app } = await server.registerApp({ name: 'Web shop', redirectUris: ['https://shop.example/callback'] });
     const authorize = (ip: string) => {
       const url = new URL(`${server.base}/oauth2/v2.0/authorize`);
       const pkce = 'x'.repeat(43);
-      for (const [k, v] of Object.entries({ client_id: app.clientId, redirect_uri: 'https://shop.example/callback', response_type: 'code', code_challenge: pkce, code_challenge_method: 'S256' })) url.searchParams.set(k, v);
+      for (const [k, v] of Object.entries({
+        client_id: app.clientId,
+        redirect_uri: 'https://shop.example/callback',
+        response_type: 'code',
+        code_challenge: pkce,
+        code_challenge_method: 'S256',
+      }))
+        url.searchParams.set(k, v);
       return fetch(url, { headers: { 'x-forwarded-for': ip }, redirect: 'manual' });
     };
-    const stored = async () => (await server.server.runtime.database.db.selectFrom('continuation_tokens').select('flow').where('flow', '=', 'authorize').execute()).length;
+    const stored = async () =>
+      (
+        await server.server.runtime.database.db
+          .selectFrom('continuation_tokens')
+          .select('flow')
+          .where('flow', '=', 'authorize')
+          .execute()
+      ).length;
     expect((await authorize('203.0.113.9')).status).toBe(200);
     expect((await authorize('203.0.113.9')).status).toBe(200);
     const refused = await authorize('203.0.113.9');
@@ -41,7 +59,11 @@ describe.each(engines)('request throttles on %s', (engine) => {
   });
 
   it('limits the flows one address starts per minute, sign-in, sign-up and reset together; other addresses and the next minute are not affected', async () => {
-    const server = t = await startTestServer({ engine, manualClock: true, config: { flowStartsPerMinute: 3, trustProxy: ['127.0.0.1'] } });
+    const server = (t = await startTestServer({
+      engine,
+      manualClock: true,
+      config: { flowStartsPerMinute: 3, trustProxy: ['127.0.0.1'] },
+    }));
     const from = (ip: string) => nativeClient(server.base, server.app.clientId, { headers: { 'x-forwarded-for': ip } });
     const prober = from('203.0.113.9');
     expectOk(await prober.initiate(server.user.email));
@@ -60,7 +82,7 @@ describe.each(engines)('request throttles on %s', (engine) => {
   });
 
   it('sends one address at most five codes per window, whatever flows ask for them; the sixth is refused and nothing is mailed', async () => {
-    const server = t = await startTestServer({ engine, manualClock: true, config: { trustProxy: ['127.0.0.1'] } });
+    const server = (t = await startTestServer({ engine, manualClock: true, config: { trustProxy: ['127.0.0.1'] } }));
     const client = nativeClient(server.base, server.app.clientId, { headers: { 'x-forwarded-for': '203.0.113.9' } });
     const user = await createUser(server, { password: null });
     for (let i = 0; i < codeSendPolicy.max; i++) await codeSignInStep(server, client, user.email);
@@ -82,7 +104,7 @@ describe.each(engines)('request throttles on %s', (engine) => {
   });
 
   it('does not limit the flows started from the machine itself (a same-host proxy not named in BATON_TRUST_PROXY, a load test), but still the codes sent to one address', async () => {
-    const server = t = await startTestServer({ engine, manualClock: true, config: { flowStartsPerMinute: 1 } });
+    const server = (t = await startTestServer({ engine, manualClock: true, config: { flowStartsPerMinute: 1 } }));
     const client = nativeClient(server.base, server.app.clientId);
     const user = await createUser(server, { password: null });
     for (let i = 0; i < codeSendPolicy.max; i++) await codeSignInStep(server, client, user.email);
@@ -94,9 +116,16 @@ describe.each(engines)('request throttles on %s', (engine) => {
 });
 
 describe('isLocal', () => {
-  it.each([['127.0.0.1', true], ['127.8.9.10', true], ['::1', true], ['::ffff:127.0.0.1', true], ['10.0.0.1', false], ['203.0.113.9', false], ['::ffff:10.0.0.1', false], ['fe80::1', false]])(
-    '%s is local: %s', (ip, local) => {
-      expect(isLocal(ip)).toBe(local);
-    },
-  );
+  it.each([
+    ['127.0.0.1', true],
+    ['127.8.9.10', true],
+    ['::1', true],
+    ['::ffff:127.0.0.1', true],
+    ['10.0.0.1', false],
+    ['203.0.113.9', false],
+    ['::ffff:10.0.0.1', false],
+    ['fe80::1', false],
+  ])('%s is local: %s', (ip, local) => {
+    expect(isLocal(ip)).toBe(local);
+  });
 });

@@ -5,7 +5,16 @@ import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
 import type { TestServer } from '../support/test-server.js';
 import {
-  ctOf, expectCodeSent, expectOk, expectTokens, freshEmail, nativeClient, passwordSignIn, signUpThroughCode, useNativeAuthServer, wrongCode,
+  ctOf,
+  expectCodeSent,
+  expectOk,
+  expectTokens,
+  freshEmail,
+  nativeClient,
+  passwordSignIn,
+  signUpThroughCode,
+  useNativeAuthServer,
+  wrongCode,
   type NativeClient,
 } from './native-client.js';
 
@@ -27,8 +36,15 @@ describe.each(engines)('native-auth sign-up on %s', (engine) => {
   useNativeAuthServer(engine, async (server) => {
     t = server;
     client = nativeClient(t.base, t.app.clientId);
-    codeOnly = nativeClient(t.base, (await t.registerApp({ name: 'Code-only app', challengeTypes: ['oob', 'redirect'] })).app.clientId, { challengeType: 'oob redirect' });
-    loyalty = nativeClient(t.base, (await t.registerApp({ name: 'Loyalty app', userAttributes: loyaltyAttributes })).app.clientId);
+    codeOnly = nativeClient(
+      t.base,
+      (await t.registerApp({ name: 'Code-only app', challengeTypes: ['oob', 'redirect'] })).app.clientId,
+      { challengeType: 'oob redirect' },
+    );
+    loyalty = nativeClient(
+      t.base,
+      (await t.registerApp({ name: 'Loyalty app', userAttributes: loyaltyAttributes })).app.clientId,
+    );
   });
 
   const userOf = (email: string) => t.services.repos.users.findByEmail(t.tenant.id, email);
@@ -81,9 +97,14 @@ describe.each(engines)('native-auth sign-up on %s', (engine) => {
       expectNativeAuthError(refused, 400, 'invalid_grant', { suberror, errorCode: 399246 });
       expect(refused.body.continuation_token).toBeUndefined();
     }
-    const asked = ctOf(await client.signUpChallenge((await signUpThroughCode(t, client, email)).body.continuation_token));
+    const asked = ctOf(
+      await client.signUpChallenge((await signUpThroughCode(t, client, email)).body.continuation_token),
+    );
     for (const [password, suberror] of weak) {
-      expectNativeAuthError(await client.signUpContinue(asked, 'password', { password }), 400, 'invalid_grant', { suberror, errorCode: 399246 });
+      expectNativeAuthError(await client.signUpContinue(asked, 'password', { password }), 400, 'invalid_grant', {
+        suberror,
+        errorCode: 399246,
+      });
     }
     expect(await userOf(email)).toBeNull();
     expectOk(await client.signUpContinue(asked, 'password', { password: strongPassword }));
@@ -92,7 +113,9 @@ describe.each(engines)('native-auth sign-up on %s', (engine) => {
 
   it('answers invalid_oob_value for a wrong code and accepts the right one on the same token', async () => {
     const email = freshEmail('wrongcode');
-    const challenged = ctOf(await client.signUpChallenge(ctOf(await client.signUpStart(email, { password: strongPassword }))));
+    const challenged = ctOf(
+      await client.signUpChallenge(ctOf(await client.signUpStart(email, { password: strongPassword }))),
+    );
     const code = await t.mail.nextCode(email);
     const wrong = await client.signUpContinue(challenged, 'oob', { oob: wrongCode(code) });
     expectNativeAuthError(wrong, 400, 'invalid_grant', { suberror: 'invalid_oob_value' });
@@ -103,7 +126,9 @@ describe.each(engines)('native-auth sign-up on %s', (engine) => {
 
   it('resends the code when challenge is called again with the challenge token', async () => {
     const email = freshEmail('resend');
-    const first = ctOf(await client.signUpChallenge(ctOf(await client.signUpStart(email, { password: strongPassword }))));
+    const first = ctOf(
+      await client.signUpChallenge(ctOf(await client.signUpStart(email, { password: strongPassword }))),
+    );
     const firstCode = await t.mail.nextCode(email);
     t.clock.advance!(60_000);
     const again = await client.signUpChallenge(first);
@@ -131,29 +156,54 @@ describe.each(engines)('native-auth sign-up on %s', (engine) => {
 
   it('answers user_already_exists (1003037) at start for a taken address, whatever its case', async () => {
     for (const username of [t.user.email, t.user.email.toUpperCase()]) {
-      expectNativeAuthError(await client.signUpStart(username, { password: strongPassword }), 400, 'user_already_exists', { errorCode: 1003037 });
+      expectNativeAuthError(
+        await client.signUpStart(username, { password: strongPassword }),
+        400,
+        'user_already_exists',
+        { errorCode: 1003037 },
+      );
     }
   });
 
   it('answers user_already_exists at the last step when the address was taken during the sign-up', async () => {
     const email = freshEmail('race');
-    const slow = ctOf(await client.signUpChallenge(ctOf(await client.signUpStart(email, { password: strongPassword }))));
+    const slow = ctOf(
+      await client.signUpChallenge(ctOf(await client.signUpStart(email, { password: strongPassword }))),
+    );
     const slowCode = await t.mail.nextCode(email);
     expectOk(await signUpThroughCode(t, client, email, { password: strongPassword }));
-    expectNativeAuthError(await client.signUpContinue(slow, 'oob', { oob: slowCode }), 400, 'user_already_exists', { errorCode: 1003037 });
+    expectNativeAuthError(await client.signUpContinue(slow, 'oob', { oob: slowCode }), 400, 'user_already_exists', {
+      errorCode: 1003037,
+    });
   });
 
   it('refuses a malformed username with 90100', async () => {
-    expectNativeAuthError(await client.signUpStart('not-an-email', { password: strongPassword }), 400, 'invalid_request', {
-      errorCode: 90100, description: 'username parameter is empty or not valid',
-    });
+    expectNativeAuthError(
+      await client.signUpStart('not-an-email', { password: strongPassword }),
+      400,
+      'invalid_request',
+      {
+        errorCode: 90100,
+        description: 'username parameter is empty or not valid',
+      },
+    );
   });
 
   describe('attributes', () => {
     it('stores built-in and custom attributes given up front', async () => {
       const email = freshEmail('attrs');
-      const attributes = { displayName: 'Grace Hopper', city: 'Arlington', memberNumber: 'M1234', newsletter: true, age: 85, tier: 'gold' };
-      const done = await signUpThroughCode(t, loyalty, email, { password: strongPassword, attributes: JSON.stringify(attributes) });
+      const attributes = {
+        displayName: 'Grace Hopper',
+        city: 'Arlington',
+        memberNumber: 'M1234',
+        newsletter: true,
+        age: 85,
+        tier: 'gold',
+      };
+      const done = await signUpThroughCode(t, loyalty, email, {
+        password: strongPassword,
+        attributes: JSON.stringify(attributes),
+      });
       expectTokens(await loyalty.token('continuation_token', ctOf(done), { username: email }));
       expect(await userOf(email)).toMatchObject({ displayName: 'Grace Hopper', attributes });
     });
@@ -166,21 +216,34 @@ describe.each(engines)('native-auth sign-up on %s', (engine) => {
       const needAttributes = await loyalty.signUpContinue(asked, 'password', { password: strongPassword });
       expectNativeAuthError(needAttributes, 400, 'attributes_required', { errorCode: 55106 });
       expect(needAttributes.body.continuation_token).toEqual(expect.any(String));
-      expect(needAttributes.body.required_attributes).toEqual([{ name: 'memberNumber', type: 'string', required: true, options: { regex: '^M[0-9]{4}$' } }]);
+      expect(needAttributes.body.required_attributes).toEqual([
+        { name: 'memberNumber', type: 'string', required: true, options: { regex: '^M[0-9]{4}$' } },
+      ]);
 
       const ct = needAttributes.body.continuation_token;
-      const incomplete = await loyalty.signUpContinue(ct, 'attributes', { attributes: JSON.stringify({ city: 'Paris' }) });
+      const incomplete = await loyalty.signUpContinue(ct, 'attributes', {
+        attributes: JSON.stringify({ city: 'Paris' }),
+      });
       expectNativeAuthError(incomplete, 400, 'attributes_required');
       expect(incomplete.body.required_attributes.map((a: { name: string }) => a.name)).toEqual(['memberNumber']);
 
-      const done = await loyalty.signUpContinue(incomplete.body.continuation_token, 'attributes', { attributes: JSON.stringify({ memberNumber: 'M0042' }) });
+      const done = await loyalty.signUpContinue(incomplete.body.continuation_token, 'attributes', {
+        attributes: JSON.stringify({ memberNumber: 'M0042' }),
+      });
       expectTokens(await loyalty.token('continuation_token', ctOf(done)));
       expect((await userOf(email))!.attributes).toEqual({ city: 'Paris', memberNumber: 'M0042' });
     });
 
     it('refuses invalid values with attribute_validation_failed listing each one, at start and at continue', async () => {
       const email = freshEmail('badattrs');
-      const bad = { memberNumber: 'X1', newsletter: 'maybe', age: 'old', tier: 'bronze', favouriteColour: 'blue', displayName: 42 };
+      const bad = {
+        memberNumber: 'X1',
+        newsletter: 'maybe',
+        age: 'old',
+        tier: 'bronze',
+        favouriteColour: 'blue',
+        displayName: 42,
+      };
       const expected = ['memberNumber', 'newsletter', 'age', 'tier', 'favouriteColour', 'displayName'];
       const atStart = await loyalty.signUpStart(email, { password: strongPassword, attributes: JSON.stringify(bad) });
       expectNativeAuthError(atStart, 400, 'invalid_grant', { suberror: 'attribute_validation_failed' });
@@ -190,34 +253,61 @@ describe.each(engines)('native-auth sign-up on %s', (engine) => {
       const needAttributes = await signUpThroughCode(t, loyalty, email, { password: strongPassword });
       expectNativeAuthError(needAttributes, 400, 'attributes_required');
       const ct = needAttributes.body.continuation_token;
-      const atContinue = await loyalty.signUpContinue(ct, 'attributes', { attributes: JSON.stringify({ memberNumber: 'M12345' }) });
+      const atContinue = await loyalty.signUpContinue(ct, 'attributes', {
+        attributes: JSON.stringify({ memberNumber: 'M12345' }),
+      });
       expectNativeAuthError(atContinue, 400, 'invalid_grant', { suberror: 'attribute_validation_failed' });
       expect(atContinue.body.invalid_attributes).toEqual([{ name: 'memberNumber' }]);
-      expectOk(await loyalty.signUpContinue(ct, 'attributes', { attributes: JSON.stringify({ memberNumber: 'M1234', newsletter: 'false', age: '30' }) }));
+      expectOk(
+        await loyalty.signUpContinue(ct, 'attributes', {
+          attributes: JSON.stringify({ memberNumber: 'M1234', newsletter: 'false', age: '30' }),
+        }),
+      );
     });
 
-    it.each([['a NUL', 'Ada\u0000Lovelace'], ['a newline', 'Ada\nLovelace'], ['an escape', 'Ada\u001b[31m']])('refuses a text attribute with %s in it', async (_case, displayName) => {
-      const refused = await client.signUpStart(freshEmail('control'), { password: strongPassword, attributes: JSON.stringify({ displayName, city: 'Paris' }) });
+    it.each([
+      ['a NUL', 'Ada\u0000Lovelace'],
+      ['a newline', 'Ada\nLovelace'],
+      ['an escape', 'Ada\u001b[31m'],
+    ])('refuses a text attribute with %s in it', async (_case, displayName) => {
+      const refused = await client.signUpStart(freshEmail('control'), {
+        password: strongPassword,
+        attributes: JSON.stringify({ displayName, city: 'Paris' }),
+      });
       expectNativeAuthError(refused, 400, 'invalid_grant', { suberror: 'attribute_validation_failed' });
       expect(refused.body.invalid_attributes).toEqual([{ name: 'displayName' }]);
     });
 
     it('refuses an attribute the app does not declare', async () => {
-      const refused = await client.signUpStart(freshEmail('unknown'), { password: strongPassword, attributes: JSON.stringify({ memberNumber: 'M1234' }) });
+      const refused = await client.signUpStart(freshEmail('unknown'), {
+        password: strongPassword,
+        attributes: JSON.stringify({ memberNumber: 'M1234' }),
+      });
       expectNativeAuthError(refused, 400, 'invalid_grant', { suberror: 'attribute_validation_failed' });
       expect(refused.body.invalid_attributes).toEqual([{ name: 'memberNumber' }]);
     });
 
-    it.each(['{not json', '["a"]', '"text"', 'null'])('refuses attributes %j that are not a JSON object', async (attributes) => {
-      expectNativeAuthError(await client.signUpStart(freshEmail('json'), { password: strongPassword, attributes }), 400, 'invalid_request');
-    });
+    it.each(['{not json', '["a"]', '"text"', 'null'])(
+      'refuses attributes %j that are not a JSON object',
+      async (attributes) => {
+        expectNativeAuthError(
+          await client.signUpStart(freshEmail('json'), { password: strongPassword, attributes }),
+          400,
+          'invalid_request',
+        );
+      },
+    );
   });
 
   describe('the continuation token of a finished sign-up', () => {
     it('signs in without a username, refuses another username, and works once', async () => {
       const email = freshEmail('handover');
       const ct = ctOf(await signUpThroughCode(t, client, email, { password: strongPassword }));
-      expectNativeAuthError(await client.token('continuation_token', ct, { username: t.user.email }), 400, 'invalid_grant');
+      expectNativeAuthError(
+        await client.token('continuation_token', ct, { username: t.user.email }),
+        400,
+        'invalid_grant',
+      );
       expectTokens(await client.token('continuation_token', ct));
       expectNativeAuthError(await client.token('continuation_token', ct), 400, 'invalid_grant');
     });
@@ -230,13 +320,25 @@ describe.each(engines)('native-auth sign-up on %s', (engine) => {
   });
 
   it('asks for the missing pieces of a step', async () => {
-    expectNativeAuthError(await client.signUpStart(freshEmail('nochallenge'), { challenge_type: '' }), 400, 'invalid_request');
+    expectNativeAuthError(
+      await client.signUpStart(freshEmail('nochallenge'), { challenge_type: '' }),
+      400,
+      'invalid_request',
+    );
     const email = freshEmail('missing');
     const challenged = ctOf(await client.signUpChallenge(ctOf(await client.signUpStart(email))));
     const code = await t.mail.nextCode(email);
-    expectNativeAuthError(await client.signUpContinue(challenged, 'password', { password: strongPassword }), 400, 'invalid_grant');
+    expectNativeAuthError(
+      await client.signUpContinue(challenged, 'password', { password: strongPassword }),
+      400,
+      'invalid_grant',
+    );
     expectNativeAuthError(await client.signUpContinue(challenged, 'code'), 400, 'invalid_request');
-    const asked = ctOf(await client.signUpChallenge((await client.signUpContinue(challenged, 'oob', { oob: code })).body.continuation_token));
+    const asked = ctOf(
+      await client.signUpChallenge(
+        (await client.signUpContinue(challenged, 'oob', { oob: code })).body.continuation_token,
+      ),
+    );
     expectNativeAuthError(await client.signUpContinue(asked, 'password'), 400, 'invalid_request');
     expectNativeAuthError(await client.signUpContinue(asked, 'oob', { oob: code }), 400, 'invalid_request');
   });

@@ -12,11 +12,17 @@ describe.each(engines)('client_credentials on %s', (engine) => {
   let secret: string;
   beforeAll(async () => {
     t = await startTestServer({ engine });
-    const registered = await t.registerApp({ name: 'Orders API', type: 'confidential', scopes: ['api://orders/.default'] });
+    const registered = await t.registerApp({
+      name: 'Orders API',
+      type: 'confidential',
+      scopes: ['api://orders/.default'],
+    });
     service = registered.app;
     secret = registered.clientSecret!;
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const grant = (params: Record<string, string | undefined>, headers: Record<string, string> = {}) =>
     postForm(`${t.base}/oauth2/v2.0/token`, { grant_type: 'client_credentials', ...params }, headers);
@@ -34,7 +40,10 @@ describe.each(engines)('client_credentials on %s', (engine) => {
   }
 
   it('issues an app token to client_secret_basic', async () => {
-    await expectAppToken(await grant({ scope: 'api://orders/.default' }, basicAuth(service.clientId, secret)), 'api://orders/.default');
+    await expectAppToken(
+      await grant({ scope: 'api://orders/.default' }, basicAuth(service.clientId, secret)),
+      'api://orders/.default',
+    );
   });
 
   it('issues an app token to client_secret_post', async () => {
@@ -56,6 +65,10 @@ describe.each(engines)('client_credentials on %s', (engine) => {
 
   it('refuses two authentication methods at once', async () => {
     expectError(await grant({ client_secret: secret }, basicAuth(service.clientId, secret)), 400, 'invalid_request');
-    expectError(await grant({ client_id: t.app.clientId }, basicAuth(service.clientId, secret)), 400, 'invalid_request');
+    expectError(
+      await grant({ client_id: t.app.clientId }, basicAuth(service.clientId, secret)),
+      400,
+      'invalid_request',
+    );
   });
 });

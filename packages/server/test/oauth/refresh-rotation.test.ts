@@ -6,11 +6,20 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 
 describe.each(engines)('refresh-token rotation on %s', (engine) => {
   let t: TestServer;
-  beforeAll(async () => { t = await startTestServer({ engine, manualClock: true }); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startTestServer({ engine, manualClock: true });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const refresh = (refreshToken: string, clientId = t.app.clientId, scope?: string) =>
-    postForm(`${t.base}/oauth2/v2.0/token`, { client_id: clientId, grant_type: 'refresh_token', refresh_token: refreshToken, scope });
+    postForm(`${t.base}/oauth2/v2.0/token`, {
+      client_id: clientId,
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      scope,
+    });
 
   it('rotates on every use and answers a retry inside the window with the same successor', async () => {
     const signIn = await signInWithPassword(t.base, t.app.clientId, t.user.email, t.userPassword);
@@ -56,8 +65,18 @@ describe.each(engines)('refresh-token rotation on %s', (engine) => {
   });
 
   it('lets a refresh narrow the scope but not widen it', async () => {
-    const signIn = await signInWithPassword(t.base, t.app.clientId, t.user.email, t.userPassword, 'openid profile offline_access api://orders/read');
-    expectNativeAuthError(await refresh(signIn.body.refresh_token, t.app.clientId, 'openid api://orders/write'), 400, 'invalid_scope');
+    const signIn = await signInWithPassword(
+      t.base,
+      t.app.clientId,
+      t.user.email,
+      t.userPassword,
+      'openid profile offline_access api://orders/read',
+    );
+    expectNativeAuthError(
+      await refresh(signIn.body.refresh_token, t.app.clientId, 'openid api://orders/write'),
+      400,
+      'invalid_scope',
+    );
     // A refused refresh must not consume the token: after the retry window it is still the current one.
     t.clock.advance!(11_000);
     const narrowed = await refresh(signIn.body.refresh_token, t.app.clientId, 'openid profile offline_access');

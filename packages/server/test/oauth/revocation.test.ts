@@ -7,8 +7,12 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 
 describe.each(engines)('RFC 7009 revocation on %s', (engine) => {
   let t: TestServer;
-  beforeAll(async () => { t = await startTestServer({ engine }); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startTestServer({ engine });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const signIn = async () => {
     const res = await signInWithPassword(t.base, t.app.clientId, t.user.email, t.userPassword);
@@ -18,14 +22,26 @@ describe.each(engines)('RFC 7009 revocation on %s', (engine) => {
   const revoke = (token: string | undefined, clientId = t.app.clientId) =>
     postForm(`${t.base}/oauth2/v2.0/revoke`, { client_id: clientId, token });
   const refresh = (refreshToken: string) =>
-    postForm(`${t.base}/oauth2/v2.0/token`, { client_id: t.app.clientId, grant_type: 'refresh_token', refresh_token: refreshToken });
-  const userinfo = (accessToken: string) => getJson(`${t.base}/oidc/userinfo`, { authorization: `Bearer ${accessToken}` });
+    postForm(`${t.base}/oauth2/v2.0/token`, {
+      client_id: t.app.clientId,
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+    });
+  const userinfo = (accessToken: string) =>
+    getJson(`${t.base}/oidc/userinfo`, { authorization: `Bearer ${accessToken}` });
   /** A companion's session under `parentId`, opened the way a handoff will open it. */
   const openChild = async (parentId: string) =>
-    (await t.services.sessions.open({
-      tenant: t.tenant, app: t.app, user: t.user, amr: ['pwd'], scope: 'openid profile offline_access',
-      device: { name: 'Watch', platform: 'watchOS', kind: 'companion' }, parent: await t.services.sessions.find(parentId),
-    })).refreshToken;
+    (
+      await t.services.sessions.open({
+        tenant: t.tenant,
+        app: t.app,
+        user: t.user,
+        amr: ['pwd'],
+        scope: 'openid profile offline_access',
+        device: { name: 'Watch', platform: 'watchOS', kind: 'companion' },
+        parent: await t.services.sessions.find(parentId),
+      })
+    ).refreshToken;
 
   it('ends the session of a revoked refresh token: no refresh, no userinfo, an audit event', async () => {
     const tokens = await signIn();
@@ -35,8 +51,15 @@ describe.each(engines)('RFC 7009 revocation on %s', (engine) => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     expectNativeAuthError(await refresh(tokens.refresh_token), 400, 'invalid_grant');
     expectError(await userinfo(tokens.access_token), 401, 'invalid_token');
-    const events = await t.services.repos.audit.list({ tenantId: t.tenant.id, type: 'session.revoked', userId: t.user.id });
-    expect(events.find((e) => e.sessionId === tokens.sessionId)).toMatchObject({ clientId: t.app.clientId, data: { reason: 'revoked_by_client' } });
+    const events = await t.services.repos.audit.list({
+      tenantId: t.tenant.id,
+      type: 'session.revoked',
+      userId: t.user.id,
+    });
+    expect(events.find((e) => e.sessionId === tokens.sessionId)).toMatchObject({
+      clientId: t.app.clientId,
+      data: { reason: 'revoked_by_client' },
+    });
   });
 
   it("ends the session's children with it", async () => {
@@ -80,7 +103,11 @@ describe.each(engines)('RFC 7009 revocation on %s', (engine) => {
   it('requires a confidential client to authenticate', async () => {
     const { app: confidential, clientSecret } = await t.registerApp({ name: 'Confidential app', type: 'confidential' });
     expectError(await revoke('anything', confidential.clientId), 401, 'invalid_client');
-    const res = await postForm(`${t.base}/oauth2/v2.0/revoke`, { client_id: confidential.clientId, client_secret: clientSecret, token: 'anything' });
+    const res = await postForm(`${t.base}/oauth2/v2.0/revoke`, {
+      client_id: confidential.clientId,
+      client_secret: clientSecret,
+      token: 'anything',
+    });
     expect(res.status).toBe(200);
   });
 });

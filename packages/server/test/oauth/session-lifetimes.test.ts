@@ -10,13 +10,22 @@ describe.each(engines)('session lifetimes on %s', (engine) => {
   let app: App;
   beforeAll(async () => {
     t = await startTestServer({ engine, manualClock: true });
-    ({ app } = await t.registerApp({ name: 'Short sessions', lifetimes: { sessionIdleTtl: 60, sessionAbsoluteTtl: 300 } }));
+    ({ app } = await t.registerApp({
+      name: 'Short sessions',
+      lifetimes: { sessionIdleTtl: 60, sessionAbsoluteTtl: 300 },
+    }));
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const signIn = () => signInWithPassword(t.base, app.clientId, t.user.email, t.userPassword);
   const refresh = (refreshToken: string) =>
-    postForm(`${t.base}/oauth2/v2.0/token`, { client_id: app.clientId, grant_type: 'refresh_token', refresh_token: refreshToken });
+    postForm(`${t.base}/oauth2/v2.0/token`, {
+      client_id: app.clientId,
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+    });
   const seconds = (n: number) => t.clock.advance!(n * 1000);
 
   it('ends a session left idle longer than the app allows', async () => {
@@ -26,7 +35,11 @@ describe.each(engines)('session lifetimes on %s', (engine) => {
     expect(kept.status).toBe(200);
     seconds(61);
     expectNativeAuthError(await refresh(kept.body.refresh_token), 400, 'invalid_grant', { description: 'inactivity' });
-    expectError(await getJson(`${t.base}/oidc/userinfo`, { authorization: `Bearer ${kept.body.access_token}` }), 401, 'invalid_token');
+    expectError(
+      await getJson(`${t.base}/oidc/userinfo`, { authorization: `Bearer ${kept.body.access_token}` }),
+      401,
+      'invalid_token',
+    );
   });
 
   it('stops accepting an access token after expires_in, while its session lives on', async () => {
@@ -38,7 +51,11 @@ describe.each(engines)('session lifetimes on %s', (engine) => {
     expect((await userinfo()).status).toBe(200);
     seconds(2);
     expectError(await userinfo(), 401, 'invalid_token');
-    const refreshed = await postForm(`${t.base}/oauth2/v2.0/token`, { client_id: shortTokens.clientId, grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
+    const refreshed = await postForm(`${t.base}/oauth2/v2.0/token`, {
+      client_id: shortTokens.clientId,
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token,
+    });
     expect(refreshed.status).toBe(200);
   });
 
@@ -60,7 +77,9 @@ describe.each(engines)('session lifetimes on %s', (engine) => {
     seconds(50);
     const late = await refresh(first.body.refresh_token);
     expect(late.body.expires_in).toBe(250);
-    const { exp, iat } = JSON.parse(Buffer.from(String(late.body.access_token).split('.')[1]!, 'base64url').toString()) as { exp: number; iat: number };
+    const { exp, iat } = JSON.parse(
+      Buffer.from(String(late.body.access_token).split('.')[1]!, 'base64url').toString(),
+    ) as { exp: number; iat: number };
     expect(exp - iat).toBe(250);
   });
 });

@@ -7,11 +7,16 @@ import { verifyTenantJwt } from '../support/tokens.js';
 
 describe.each(engines)('discovery and JWKS on %s', (engine) => {
   let t: TestServer;
-  beforeAll(async () => { t = await startTestServer({ engine, manualClock: true }); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startTestServer({ engine, manualClock: true });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const discovery = () => getJson(`${t.base}/v2.0/.well-known/openid-configuration`);
-  const jwks = async () => (await getJson<{ keys: Array<Record<string, unknown>> }>(`${t.base}/discovery/v2.0/keys`)).body.keys;
+  const jwks = async () =>
+    (await getJson<{ keys: Array<Record<string, unknown>> }>(`${t.base}/discovery/v2.0/keys`)).body.keys;
 
   it('describes the tenant under its issuer', async () => {
     const res = await discovery();
@@ -24,7 +29,9 @@ describe.each(engines)('discovery and JWKS on %s', (engine) => {
       revocation_endpoint: `${t.base}/oauth2/v2.0/revoke`,
       introspection_endpoint: `${t.base}/oauth2/v2.0/token/introspect`,
     });
-    expect(res.body.grant_types_supported).toEqual(expect.arrayContaining(['password', 'refresh_token', 'client_credentials']));
+    expect(res.body.grant_types_supported).toEqual(
+      expect.arrayContaining(['password', 'refresh_token', 'client_credentials']),
+    );
   });
 
   it('lists only endpoints that exist', async () => {
@@ -57,9 +64,15 @@ describe.each(engines)('discovery and JWKS on %s', (engine) => {
     expect((await jwks()).map((k) => k.kid)).toEqual(expect.arrayContaining([oldKid, newKid]));
     await verifyTenantJwt(t, before.access_token, { typ: 'at+jwt' });
     await verifyTenantJwt(t, before.id_token);
-    expect((await getJson(`${t.base}/oidc/userinfo`, { authorization: `Bearer ${before.access_token}` })).status).toBe(200);
+    expect((await getJson(`${t.base}/oidc/userinfo`, { authorization: `Bearer ${before.access_token}` })).status).toBe(
+      200,
+    );
 
-    const after = await postForm(`${t.base}/oauth2/v2.0/token`, { client_id: t.app.clientId, grant_type: 'refresh_token', refresh_token: before.refresh_token });
+    const after = await postForm(`${t.base}/oauth2/v2.0/token`, {
+      client_id: t.app.clientId,
+      grant_type: 'refresh_token',
+      refresh_token: before.refresh_token,
+    });
     expect(after.status).toBe(200);
     expect(decodeProtectedHeader(after.body.access_token).kid).toBe(newKid);
     expect(decodeProtectedHeader(after.body.id_token).kid).toBe(newKid);

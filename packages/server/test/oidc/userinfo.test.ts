@@ -7,8 +7,12 @@ import { basicAuth } from '../support/tokens.js';
 
 describe.each(engines)('OIDC userinfo on %s', (engine) => {
   let t: TestServer;
-  beforeAll(async () => { t = await startTestServer({ engine }); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startTestServer({ engine });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const userinfo = (headers: Record<string, string>, base = t.base) => getJson(`${base}/oidc/userinfo`, headers);
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -21,7 +25,13 @@ describe.each(engines)('OIDC userinfo on %s', (engine) => {
 
   it("answers a valid Bearer token with the user's claims, on GET and POST", async () => {
     const tokens = await signIn();
-    const expected = { sub: t.user.id, email: t.user.email, name: 'Ada Lovelace', preferred_username: t.user.email, tid: t.tenant.id };
+    const expected = {
+      sub: t.user.id,
+      email: t.user.email,
+      name: 'Ada Lovelace',
+      preferred_username: t.user.email,
+      tid: t.tenant.id,
+    };
     const viaGet = await userinfo(bearer(tokens.access_token));
     expect(viaGet.status).toBe(200);
     expect(viaGet.body).toMatchObject(expected);
@@ -39,13 +49,20 @@ describe.each(engines)('OIDC userinfo on %s', (engine) => {
 
   it('answers 401 once the session is revoked', async () => {
     const tokens = await signIn();
-    expect((await postForm(`${t.base}/oauth2/v2.0/revoke`, { client_id: t.app.clientId, token: tokens.refresh_token })).status).toBe(200);
+    expect(
+      (await postForm(`${t.base}/oauth2/v2.0/revoke`, { client_id: t.app.clientId, token: tokens.refresh_token }))
+        .status,
+    ).toBe(200);
     expectUnauthorized(await userinfo(bearer(tokens.access_token)));
   });
 
   it('refuses an app-only token and a token of another tenant', async () => {
     const { app, clientSecret } = await t.registerApp({ name: 'Service', type: 'confidential' });
-    const appToken = await postForm(`${t.base}/oauth2/v2.0/token`, { grant_type: 'client_credentials' }, basicAuth(app.clientId, clientSecret!));
+    const appToken = await postForm(
+      `${t.base}/oauth2/v2.0/token`,
+      { grant_type: 'client_credentials' },
+      basicAuth(app.clientId, clientSecret!),
+    );
     expectUnauthorized(await userinfo(bearer(appToken.body.access_token)));
     const other = await t.services.tenants.create({ name: 'globex' });
     expectUnauthorized(await userinfo(bearer((await signIn()).access_token), `${t.url}/${other.name}`));

@@ -20,13 +20,19 @@ describe.each(engines)('client_credentials scopes on %s', (engine) => {
   let bare: { app: App; secret: string };
   beforeAll(async () => {
     t = await startTestServer({ engine });
-    const registered = await t.registerApp({ name: 'Orders worker', type: 'confidential', scopes: ['orders.read', 'api://orders/.default'] });
+    const registered = await t.registerApp({
+      name: 'Orders worker',
+      type: 'confidential',
+      scopes: ['orders.read', 'api://orders/.default'],
+    });
     service = registered.app;
     secret = registered.clientSecret!;
     const none = await t.registerApp({ name: 'No scopes', type: 'confidential' });
     bare = { app: none.app, secret: none.clientSecret! };
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const grant = (scope: string | undefined, auth = basicAuth(service.clientId, secret)) =>
     postForm(`${t.base}/oauth2/v2.0/token`, { grant_type: 'client_credentials', scope }, auth);
@@ -55,7 +61,9 @@ describe.each(engines)('client_credentials scopes on %s', (engine) => {
 
   it('grants a registered scope, alone or with the others', async () => {
     expect(await grantedScope(await grant('orders.read'))).toBe('orders.read');
-    expect(await grantedScope(await grant('api://orders/.default orders.read'))).toBe('api://orders/.default orders.read');
+    expect(await grantedScope(await grant('api://orders/.default orders.read'))).toBe(
+      'api://orders/.default orders.read',
+    );
   });
 
   it('grants the registered set when no scope is asked for', async () => {
@@ -64,7 +72,9 @@ describe.each(engines)('client_credentials scopes on %s', (engine) => {
 
   it('refuses a malformed scope at registration', async () => {
     for (const scopes of [['two words'], ['"quoted"'], ['']]) {
-      await expect(t.registerApp({ name: 'Bad scopes', type: 'confidential', scopes })).rejects.toBeInstanceOf(BatonError);
+      await expect(t.registerApp({ name: 'Bad scopes', type: 'confidential', scopes })).rejects.toBeInstanceOf(
+        BatonError,
+      );
     }
   });
 });

@@ -20,7 +20,7 @@ describe.each(engines)('the code-send limit on %s', (engine) => {
   });
 
   it('counts every spelling of one mailbox together, across flows: the sixth code to any of them is refused and nothing is mailed', async () => {
-    const server = t = await startTestServer({ engine, manualClock: true, config: { trustProxy: ['127.0.0.1'] } });
+    const server = (t = await startTestServer({ engine, manualClock: true, config: { trustProxy: ['127.0.0.1'] } }));
     const domain = `m${randomUUID().slice(0, 8)}.example`;
     const client = nativeClient(server.base, server.app.clientId, { headers: { 'x-forwarded-for': '203.0.113.9' } });
     const account = `hal@${domain}`;
@@ -28,14 +28,23 @@ describe.each(engines)('the code-send limit on %s', (engine) => {
     const inbox = () => server.mail.messages.filter((m) => m.to.some((to) => to.endsWith(`@${domain}`))).length;
 
     await codeSignInStep(server, client, account);
-    for (const spelling of [`hal+1@${domain}`, `HAL+2@${domain}`, `Hal+three@${domain.toUpperCase()}`, `hal+4@${domain}`]) {
+    for (const spelling of [
+      `hal+1@${domain}`,
+      `HAL+2@${domain}`,
+      `Hal+three@${domain.toUpperCase()}`,
+      `hal+4@${domain}`,
+    ]) {
       const challenged = await client.signUpChallenge(ctOf(await client.signUpStart(spelling)));
       expect(challenged.body.challenge_type, JSON.stringify(challenged.body)).toBe('oob');
       await server.mail.next(spelling.toLowerCase());
     }
     expect(inbox()).toBe(codeSendPolicy.max);
 
-    expectNativeAuthError(await client.signUpChallenge(ctOf(await client.signUpStart(`hal+5@${domain}`))), 429, 'slow_down');
+    expectNativeAuthError(
+      await client.signUpChallenge(ctOf(await client.signUpStart(`hal+5@${domain}`))),
+      429,
+      'slow_down',
+    );
     const started = ctOf(await client.initiate(account, { challenge_type: 'oob redirect' }));
     expectNativeAuthError(await client.challenge(started, { challenge_type: 'oob redirect' }), 429, 'slow_down');
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -47,16 +56,26 @@ describe.each(engines)('the code-send limit on %s', (engine) => {
   });
 
   it('leaves identity alone: once the window has passed, hal+1@ signs up as an account of its own', async () => {
-    const server = t = await startTestServer({ engine, manualClock: true });
+    const server = (t = await startTestServer({ engine, manualClock: true }));
     const domain = `m${randomUUID().slice(0, 8)}.example`;
     const client = nativeClient(server.base, server.app.clientId);
     await server.services.accounts.create(server.tenant, { email: `hal@${domain}`, emailVerified: true });
     for (let i = 0; i < codeSendPolicy.max; i++) await codeSignInStep(server, client, `hal@${domain}`);
-    expectNativeAuthError(await client.signUpChallenge(ctOf(await client.signUpStart(`hal+1@${domain}`))), 429, 'slow_down');
+    expectNativeAuthError(
+      await client.signUpChallenge(ctOf(await client.signUpStart(`hal+1@${domain}`))),
+      429,
+      'slow_down',
+    );
 
     server.clock.advance!(codeSendPolicy.windowMs);
-    expectOk(await signUpThroughCode(server, client, `hal+1@${domain}`, { password: 'a long and unusual passphrase 7' }));
-    const users = await Promise.all([`hal@${domain}`, `hal+1@${domain}`].map((email) => server.services.repos.users.findByEmail(server.tenant.id, email)));
+    expectOk(
+      await signUpThroughCode(server, client, `hal+1@${domain}`, { password: 'a long and unusual passphrase 7' }),
+    );
+    const users = await Promise.all(
+      [`hal@${domain}`, `hal+1@${domain}`].map((email) =>
+        server.services.repos.users.findByEmail(server.tenant.id, email),
+      ),
+    );
     expect(users.map((u) => u?.email)).toEqual([`hal@${domain}`, `hal+1@${domain}`]);
     expectOk(await client.initiate(`hal@${domain}`));
   });

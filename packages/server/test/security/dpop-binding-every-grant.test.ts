@@ -8,9 +8,25 @@ import { dpopProof, newDpopKey, type DpopKey } from '../support/dpop.js';
 import { getJson, postForm, type HttpResult } from '../support/http.js';
 import type { TestServer } from '../support/test-server.js';
 import { basicAuth } from '../support/tokens.js';
-import { authorizeUrl, hostedPasswordSignIn, newPkce, redirectParams, registerWebApp, WebClient } from '../web/web-client.js';
 import {
-  codeSignInStep, createUser, ctOf, freshEmail, nativeClient, passwordStep, scope, signUpThroughCode, useNativeAuthServer, type NativeClient,
+  authorizeUrl,
+  hostedPasswordSignIn,
+  newPkce,
+  redirectParams,
+  registerWebApp,
+  WebClient,
+} from '../web/web-client.js';
+import {
+  codeSignInStep,
+  createUser,
+  ctOf,
+  freshEmail,
+  nativeClient,
+  passwordStep,
+  scope,
+  signUpThroughCode,
+  useNativeAuthServer,
+  type NativeClient,
 } from '../native-auth/native-client.js';
 
 /**
@@ -31,10 +47,15 @@ describe.each(engines)('DPoP binds what every grant issues on %s', (engine) => {
   });
 
   const tokenUrl = () => `${t.base}/oauth2/v2.0/token`;
-  const proofHeader = async (key: DpopKey, url = tokenUrl()) => ({ dpop: await dpopProof(key, { method: 'POST', url, now: t.clock.now() }) });
+  const proofHeader = async (key: DpopKey, url = tokenUrl()) => ({
+    dpop: await dpopProof(key, { method: 'POST', url, now: t.clock.now() }),
+  });
   /** A token request with a proof from `key` (none when null). */
-  const token = async (params: Record<string, string | undefined>, key: DpopKey | null, headers: Record<string, string> = {}) =>
-    postForm(tokenUrl(), { scope, ...params }, { ...headers, ...(key ? await proofHeader(key) : {}) });
+  const token = async (
+    params: Record<string, string | undefined>,
+    key: DpopKey | null,
+    headers: Record<string, string> = {},
+  ) => postForm(tokenUrl(), { scope, ...params }, { ...headers, ...(key ? await proofHeader(key) : {}) });
   const refresh = (refreshToken: string, key: DpopKey | null, clientId = t.app.clientId) =>
     token({ grant_type: 'refresh_token', client_id: clientId, refresh_token: refreshToken }, key);
 
@@ -55,56 +76,111 @@ describe.each(engines)('DPoP binds what every grant issues on %s', (engine) => {
   it('password sign-in', async () => {
     const key = await newDpopKey();
     const ct = await passwordStep(client, t.user.email);
-    await expectBound(await token({ client_id: t.app.clientId, grant_type: 'password', continuation_token: ct, password: t.userPassword }, key), key);
+    await expectBound(
+      await token(
+        { client_id: t.app.clientId, grant_type: 'password', continuation_token: ct, password: t.userPassword },
+        key,
+      ),
+      key,
+    );
   });
 
   it('email-code sign-in (grant_type=oob)', async () => {
     const key = await newDpopKey();
     const { ct, code } = await codeSignInStep(t, client, t.user.email);
-    await expectBound(await token({ client_id: t.app.clientId, grant_type: 'oob', continuation_token: ct, oob: code }, key), key);
+    await expectBound(
+      await token({ client_id: t.app.clientId, grant_type: 'oob', continuation_token: ct, oob: code }, key),
+      key,
+    );
   });
 
   it('the second factor (grant_type=mfa_oob)', async () => {
     const key = await newDpopKey();
     const user = await createUser(t);
-    await t.services.repos.mfaMethods.add({ id: randomUUID(), tenantId: t.tenant.id, userId: user.id, type: 'email', target: user.email, createdAt: t.clock.now() });
+    await t.services.repos.mfaMethods.add({
+      id: randomUUID(),
+      tenantId: t.tenant.id,
+      userId: user.id,
+      type: 'email',
+      target: user.email,
+      createdAt: t.clock.now(),
+    });
     const mfa = nativeClient(t.base, mfaApp.clientId, { capabilities: 'mfa_required registration_required' });
     const required = await mfa.token('password', await passwordStep(mfa, user.email), { password: t.userPassword });
     expectNativeAuthError(required, 400, 'invalid_grant', { suberror: 'mfa_required' });
     const introspected = await mfa.introspect(required.body.continuation_token);
     const challenged = ctOf(await mfa.challenge(ctOf(introspected), { id: introspected.body.methods[0].id }));
     const code = await t.mail.nextCode(user.email);
-    await expectBound(await token({ client_id: mfaApp.clientId, grant_type: 'mfa_oob', continuation_token: challenged, oob: code }, key), key, mfaApp.clientId);
+    await expectBound(
+      await token(
+        { client_id: mfaApp.clientId, grant_type: 'mfa_oob', continuation_token: challenged, oob: code },
+        key,
+      ),
+      key,
+      mfaApp.clientId,
+    );
   });
 
   it('sign-in after sign-up (grant_type=continuation_token)', async () => {
     const key = await newDpopKey();
     const email = freshEmail('signup');
     const done = await signUpThroughCode(t, client, email, { password: 'a long and unusual passphrase 42' });
-    await expectBound(await token({ client_id: t.app.clientId, grant_type: 'continuation_token', continuation_token: ctOf(done), username: email }, key), key);
+    await expectBound(
+      await token(
+        {
+          client_id: t.app.clientId,
+          grant_type: 'continuation_token',
+          continuation_token: ctOf(done),
+          username: email,
+        },
+        key,
+      ),
+      key,
+    );
   });
 
   it('the authorization code grant', async () => {
     const key = await newDpopKey();
     const web = await registerWebApp(t, { name: `Web ${randomUUID().slice(0, 6)}` });
     const pkce = newPkce();
-    const { code } = redirectParams(await hostedPasswordSignIn(new WebClient(t.url), authorizeUrl(t, web, pkce), t.user.email, t.userPassword));
-    const res = await token({ grant_type: 'authorization_code', client_id: web.clientId, code, redirect_uri: web.redirectUris[0], code_verifier: pkce.verifier }, key);
+    const { code } = redirectParams(
+      await hostedPasswordSignIn(new WebClient(t.url), authorizeUrl(t, web, pkce), t.user.email, t.userPassword),
+    );
+    const res = await token(
+      {
+        grant_type: 'authorization_code',
+        client_id: web.clientId,
+        code,
+        redirect_uri: web.redirectUris[0],
+        code_verifier: pkce.verifier,
+      },
+      key,
+    );
     await expectBound(res, key, web.clientId);
   });
 
   it('client_credentials', async () => {
     const key = await newDpopKey();
     const { app, clientSecret } = await t.registerApp({ name: 'Worker', type: 'confidential' });
-    const res = await token({ grant_type: 'client_credentials', scope: undefined }, key, basicAuth(app.clientId, clientSecret!));
+    const res = await token(
+      { grant_type: 'client_credentials', scope: undefined },
+      key,
+      basicAuth(app.clientId, clientSecret!),
+    );
     await expectBound(res, key, app.clientId);
-    const bearer = await token({ grant_type: 'client_credentials', scope: undefined }, null, basicAuth(app.clientId, clientSecret!));
+    const bearer = await token(
+      { grant_type: 'client_credentials', scope: undefined },
+      null,
+      basicAuth(app.clientId, clientSecret!),
+    );
     expect(bearer.body.token_type).toBe('Bearer');
   });
 
   it('a refresh of a session signed in without a proof binds the refresh token it issues', async () => {
     const key = await newDpopKey();
-    const signedIn = await client.token('password', await passwordStep(client, t.user.email), { password: t.userPassword });
+    const signedIn = await client.token('password', await passwordStep(client, t.user.email), {
+      password: t.userPassword,
+    });
     expect(signedIn.body.token_type).toBe('Bearer');
     await expectBound(await refresh(signedIn.body.refresh_token, key), key);
   });
@@ -112,16 +188,31 @@ describe.each(engines)('DPoP binds what every grant issues on %s', (engine) => {
   it('the bound access token is refused as a Bearer token at userinfo', async () => {
     const key = await newDpopKey();
     const ct = await passwordStep(client, t.user.email);
-    const res = await token({ client_id: t.app.clientId, grant_type: 'password', continuation_token: ct, password: t.userPassword }, key);
+    const res = await token(
+      { client_id: t.app.clientId, grant_type: 'password', continuation_token: ct, password: t.userPassword },
+      key,
+    );
     expect(res.body.token_type).toBe('DPoP');
-    expect((await getJson(`${t.base}/oidc/userinfo`, { authorization: `Bearer ${res.body.access_token}` })).status).toBe(401);
+    expect(
+      (await getJson(`${t.base}/oidc/userinfo`, { authorization: `Bearer ${res.body.access_token}` })).status,
+    ).toBe(401);
   });
 
   it('an invalid proof is invalid_dpop_proof and uses nothing up: the same step then works with a good one', async () => {
     const key = await newDpopKey();
     const ct = await passwordStep(client, t.user.email);
-    const params = { client_id: t.app.clientId, grant_type: 'password', continuation_token: ct, password: t.userPassword, scope };
-    const foreign = await postForm(tokenUrl(), params, await proofHeader(key, 'https://other.example/acme/oauth2/v2.0/token'));
+    const params = {
+      client_id: t.app.clientId,
+      grant_type: 'password',
+      continuation_token: ct,
+      password: t.userPassword,
+      scope,
+    };
+    const foreign = await postForm(
+      tokenUrl(),
+      params,
+      await proofHeader(key, 'https://other.example/acme/oauth2/v2.0/token'),
+    );
     expectNativeAuthError(foreign, 400, 'invalid_dpop_proof');
     expect(foreign.body.access_token).toBeUndefined();
     await expectBound(await token(params, key), key);

@@ -3,7 +3,14 @@ import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
 import type { TestServer } from '../support/test-server.js';
 import {
-  createUser, ctOf, expectTokens, freshEmail, nativeClient, passwordSignIn, useNativeAuthServer, type NativeClient,
+  createUser,
+  ctOf,
+  expectTokens,
+  freshEmail,
+  nativeClient,
+  passwordSignIn,
+  useNativeAuthServer,
+  type NativeClient,
 } from '../native-auth/native-client.js';
 
 /**
@@ -20,8 +27,17 @@ describe.each(engines)('security: planting a second factor with the password on 
   useNativeAuthServer(engine, async (server) => {
     t = server;
     const capabilities = { capabilities: 'mfa_required registration_required' };
-    ownAddress = nativeClient(t.base, (await t.registerApp({ name: 'MFA app', requireMfa: true })).app.clientId, capabilities);
-    anyAddress = nativeClient(t.base, (await t.registerApp({ name: 'Any-address MFA app', requireMfa: true, mfaRegistration: 'any-address' })).app.clientId, capabilities);
+    ownAddress = nativeClient(
+      t.base,
+      (await t.registerApp({ name: 'MFA app', requireMfa: true })).app.clientId,
+      capabilities,
+    );
+    anyAddress = nativeClient(
+      t.base,
+      (await t.registerApp({ name: 'Any-address MFA app', requireMfa: true, mfaRegistration: 'any-address' })).app
+        .clientId,
+      capabilities,
+    );
   });
 
   /** A password sign-in up to register/challenge: the token it takes. */
@@ -31,7 +47,7 @@ describe.each(engines)('security: planting a second factor with the password on 
     return ctOf(await client.registerIntrospect(required.body.continuation_token));
   }
 
-  it('refuses the attacker\'s address by default: invalid_request 901001, no mail, nothing stored', async () => {
+  it("refuses the attacker's address by default: invalid_request 901001, no mail, nothing stored", async () => {
     const victim = await createUser(t);
     const attacker = freshEmail('attacker');
     const ct = await registrationStep(ownAddress, victim.email);
@@ -51,7 +67,9 @@ describe.each(engines)('security: planting a second factor with the password on 
     const backup = freshEmail('backup');
     const challenged = await anyAddress.registerChallenge(await registrationStep(anyAddress, user.email), backup);
     expect(challenged.body.challenge_type).toBe('oob');
-    const registered = await anyAddress.registerContinue(ctOf(challenged), 'oob', { oob: await t.mail.nextCode(backup) });
+    const registered = await anyAddress.registerContinue(ctOf(challenged), 'oob', {
+      oob: await t.mail.nextCode(backup),
+    });
     expectTokens(await anyAddress.token('continuation_token', ctOf(registered)));
     expect((await t.services.repos.mfaMethods.list(user.id)).map((m) => m.target)).toEqual([backup]);
 
@@ -65,7 +83,12 @@ describe.each(engines)('security: planting a second factor with the password on 
     const user = await createUser(t);
     const challenged = await anyAddress.registerChallenge(await registrationStep(anyAddress, user.email), user.email);
     const code = await t.mail.nextCode(user.email);
-    expectTokens(await anyAddress.token('continuation_token', ctOf(await anyAddress.registerContinue(ctOf(challenged), 'oob', { oob: code }))));
+    expectTokens(
+      await anyAddress.token(
+        'continuation_token',
+        ctOf(await anyAddress.registerContinue(ctOf(challenged), 'oob', { oob: code })),
+      ),
+    );
     await expect(t.mail.next(user.email, { timeoutMs: 300 })).rejects.toThrow(/No mail/);
   });
 });

@@ -4,7 +4,15 @@ import { expectNativeAuthError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
 import type { TestServer } from '../support/test-server.js';
 import {
-  createUser, ctOf, expectTokens, freshEmail, nativeClient, passwordSignIn, signUpThroughCode, useNativeAuthServer, type NativeClient,
+  createUser,
+  ctOf,
+  expectTokens,
+  freshEmail,
+  nativeClient,
+  passwordSignIn,
+  signUpThroughCode,
+  useNativeAuthServer,
+  type NativeClient,
 } from '../native-auth/native-client.js';
 
 /**
@@ -33,12 +41,17 @@ describe.each(engines)('security: MFA with the password alone on %s', (engine) =
     const code = await t.mail.nextCode(victim.email);
 
     // The attacker cannot read the mailbox: every way on without the code is refused.
-    expectNativeAuthError(await mfa.registerContinue(ctOf(challenged), 'continuation_token'), 400, 'invalid_grant', { errorCode: 55200 });
+    expectNativeAuthError(await mfa.registerContinue(ctOf(challenged), 'continuation_token'), 400, 'invalid_grant', {
+      errorCode: 55200,
+    });
     expect(await t.services.repos.mfaMethods.list(victim.id)).toEqual([]);
     expect(await t.services.repos.sessions.listByUser(t.tenant.id, victim.id)).toEqual([]);
 
     // The owner, with the mailbox, gets tokens that say both factors were proved.
-    const signedIn = await mfa.token('continuation_token', ctOf(await mfa.registerContinue(ctOf(challenged), 'oob', { oob: code })));
+    const signedIn = await mfa.token(
+      'continuation_token',
+      ctOf(await mfa.registerContinue(ctOf(challenged), 'oob', { oob: code })),
+    );
     expectTokens(signedIn);
     expect(decodeJwt(signedIn.body.id_token).amr).toEqual(expect.arrayContaining(['pwd', 'otp', 'mfa']));
   });
@@ -48,9 +61,15 @@ describe.each(engines)('security: MFA with the password alone on %s', (engine) =
     const signedUp = ctOf(await signUpThroughCode(t, mfa, email, { password: t.userPassword }));
     const required = await mfa.token('continuation_token', signedUp);
     expectNativeAuthError(required, 400, 'invalid_grant', { suberror: 'registration_required' });
-    const challenged = await mfa.registerChallenge(ctOf(await mfa.registerIntrospect(required.body.continuation_token)), email);
+    const challenged = await mfa.registerChallenge(
+      ctOf(await mfa.registerIntrospect(required.body.continuation_token)),
+      email,
+    );
     expect(challenged.body.challenge_type).toBe('preverified');
-    const signedIn = await mfa.token('continuation_token', ctOf(await mfa.registerContinue(ctOf(challenged), 'continuation_token')));
+    const signedIn = await mfa.token(
+      'continuation_token',
+      ctOf(await mfa.registerContinue(ctOf(challenged), 'continuation_token')),
+    );
     expectTokens(signedIn);
     expect(decodeJwt(signedIn.body.id_token).amr).toEqual(expect.arrayContaining(['pwd', 'otp', 'mfa']));
   });
@@ -67,7 +86,10 @@ describe.each(engines)('security: MFA with the password alone on %s', (engine) =
   it('leaves whoever has only the password nothing to go on with: no token of any kind, no session', async () => {
     const victim = await createUser(t);
     const required = await passwordSignIn(mfa, victim.email, t.userPassword);
-    const challenged = await mfa.registerChallenge(ctOf(await mfa.registerIntrospect(required.body.continuation_token)), victim.email);
+    const challenged = await mfa.registerChallenge(
+      ctOf(await mfa.registerIntrospect(required.body.continuation_token)),
+      victim.email,
+    );
     const continued = await mfa.registerContinue(ctOf(challenged), 'continuation_token');
     expectNativeAuthError(continued, 400, 'invalid_grant', { errorCode: 55200 });
     expect(continued.body).not.toHaveProperty('continuation_token');

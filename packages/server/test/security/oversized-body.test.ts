@@ -17,21 +17,28 @@ const field = Buffer.from(`padding=${'x'.repeat(64 * 1024 - 9)}&`);
  * `pauseMs` between them, and reads only once everything is sent: the answer's first line
  * and error code, or the socket error that ended it.
  */
-function postThenRead(url: URL, options: { declareLength: boolean; pauseMs: number; megabytes?: number }): Promise<string> {
+function postThenRead(
+  url: URL,
+  options: { declareLength: boolean; pauseMs: number; megabytes?: number },
+): Promise<string> {
   const fields = ((options.megabytes ?? 4) * 1024 * 1024) / field.length;
   return new Promise((resolve) => {
     const socket = connect(Number(url.port), url.hostname);
     socket.pause();
     let answer = '';
     socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? String(error)));
-    socket.on('data', (data) => { answer += String(data); });
+    socket.on('data', (data) => {
+      answer += String(data);
+    });
     socket.on('end', () => {
       const status = answer.split('\r\n')[0]!.split(' ')[1];
       const error = /"error":"([a-z_]+)"/.exec(answer)?.[1];
       resolve(error ? `${status} ${error}` : `${status}`);
     });
     const framing = options.declareLength ? `Content-Length: ${fields * field.length}` : 'Transfer-Encoding: chunked';
-    socket.write(`POST ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/x-www-form-urlencoded\r\n${framing}\r\n\r\n`);
+    socket.write(
+      `POST ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/x-www-form-urlencoded\r\n${framing}\r\n\r\n`,
+    );
     let sent = 0;
     const next = () => {
       if (socket.destroyed) return;
@@ -41,7 +48,11 @@ function postThenRead(url: URL, options: { declareLength: boolean; pauseMs: numb
         return;
       }
       sent++;
-      const written = socket.write(options.declareLength ? field : Buffer.concat([Buffer.from(`${field.length.toString(16)}\r\n`), field, Buffer.from('\r\n')]));
+      const written = socket.write(
+        options.declareLength
+          ? field
+          : Buffer.concat([Buffer.from(`${field.length.toString(16)}\r\n`), field, Buffer.from('\r\n')]),
+      );
       if (options.pauseMs > 0) setTimeout(next, options.pauseMs);
       else if (written) setImmediate(next);
       else socket.once('drain', next);
@@ -52,8 +63,12 @@ function postThenRead(url: URL, options: { declareLength: boolean; pauseMs: numb
 
 describe('an oversized body', () => {
   let t: TestServer;
-  beforeAll(async () => { t = await startTestServer(); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const endpoints = [
     ['a form endpoint', '/oauth2/v2.0/token', '413 invalid_request'],
@@ -68,15 +83,21 @@ describe('an oversized body', () => {
   ] as const;
 
   for (const [where, path, answer] of endpoints) {
-    it.each(clients)(`at ${where} (${path}), sent %s, is answered 413 every time`, async (_how, options, times) => {
-      const outcomes: string[] = [];
-      for (let i = 0; i < times; i++) outcomes.push(await postThenRead(new URL(`${t.base}${path}`), options));
-      expect(outcomes).toEqual(Array(times).fill(answer));
-    }, 120_000);
+    it.each(clients)(
+      `at ${where} (${path}), sent %s, is answered 413 every time`,
+      async (_how, options, times) => {
+        const outcomes: string[] = [];
+        for (let i = 0; i < times; i++) outcomes.push(await postThenRead(new URL(`${t.base}${path}`), options));
+        expect(outcomes).toEqual(Array(times).fill(answer));
+      },
+      120_000,
+    );
   }
 
   it('reads and discards a refused body only up to a bound: past it the connection is cut', async () => {
     const megabytes = discardLimit / (1024 * 1024) + 4;
-    expect(['EPIPE', 'ECONNRESET']).toContain(await postThenRead(new URL(`${t.base}/oauth2/v2.0/token`), { declareLength: true, pauseMs: 0, megabytes }));
+    expect(['EPIPE', 'ECONNRESET']).toContain(
+      await postThenRead(new URL(`${t.base}/oauth2/v2.0/token`), { declareLength: true, pauseMs: 0, megabytes }),
+    );
   });
 });

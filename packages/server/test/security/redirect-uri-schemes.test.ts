@@ -14,8 +14,12 @@ import { authorizeUrl, newPkce, titleOf, WebClient } from '../web/web-client.js'
  */
 describe.each(engines)('redirect URI schemes on %s', (engine) => {
   let t: TestServer;
-  beforeAll(async () => { t = await startTestServer({ engine }); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startTestServer({ engine });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const refused = [
     ['javascript:', 'javascript:alert(document.domain)//'],
@@ -34,7 +38,10 @@ describe.each(engines)('redirect URI schemes on %s', (engine) => {
     for (const input of [{ redirectUris: [uri] }, { postLogoutRedirectUris: [uri] }]) {
       const attempt = t.registerApp({ name: 'Hostile app', ...input });
       await expect(attempt).rejects.toBeInstanceOf(BatonError);
-      await expect(attempt).rejects.toMatchObject({ code: 'invalid_request', description: expect.stringContaining(uri) });
+      await expect(attempt).rejects.toMatchObject({
+        code: 'invalid_request',
+        description: expect.stringContaining(uri),
+      });
     }
     const names = (await t.services.repos.apps.list(t.tenant.id)).map((a) => a.name);
     expect(names).not.toContain('Hostile app');
@@ -57,12 +64,19 @@ describe.each(engines)('redirect URI schemes on %s', (engine) => {
     beforeAll(async () => {
       const { app } = await t.registerApp({ name: 'Legacy app', redirectUris: ['https://shop.example/callback'] });
       // As an older Baton stored it: the registration check was not there yet.
-      legacy = { ...app, clientId: crypto.randomUUID(), redirectUris: ['javascript:alert(1)//', 'https://shop.example/callback'], postLogoutRedirectUris: ['data:text/html,bye'] };
+      legacy = {
+        ...app,
+        clientId: crypto.randomUUID(),
+        redirectUris: ['javascript:alert(1)//', 'https://shop.example/callback'],
+        postLogoutRedirectUris: ['data:text/html,bye'],
+      };
       await t.services.repos.apps.create(legacy);
     });
 
     it('is never sent to a refused redirect URI: the authorization endpoint shows its error page', async () => {
-      const page = await new WebClient(t.url).get(authorizeUrl(t, legacy, newPkce(), { redirect_uri: 'javascript:alert(1)//' }));
+      const page = await new WebClient(t.url).get(
+        authorizeUrl(t, legacy, newPkce(), { redirect_uri: 'javascript:alert(1)//' }),
+      );
       expect(page.status, page.html.slice(0, 300)).toBe(400);
       expect(page.location).toBeNull();
       expect(titleOf(page)).toBe('Something went wrong');
@@ -70,7 +84,9 @@ describe.each(engines)('redirect URI schemes on %s', (engine) => {
     });
 
     it('still signs in to its acceptable redirect URI', async () => {
-      const page = await new WebClient(t.url).get(authorizeUrl(t, legacy, newPkce(), { redirect_uri: 'https://shop.example/callback' }));
+      const page = await new WebClient(t.url).get(
+        authorizeUrl(t, legacy, newPkce(), { redirect_uri: 'https://shop.example/callback' }),
+      );
       expect(page.status, page.html.slice(0, 300)).toBe(200);
     });
 

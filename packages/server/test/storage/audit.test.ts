@@ -9,8 +9,15 @@ describe.each(engines)('audit repository on %s', (engine) => {
     const { audit } = store().repos;
     const first = anEvent('tenant-a', { type: 'session.revoked', createdAt: t0 + 1 });
     const second = anEvent('tenant-a', {
-      type: 'sign_in.succeeded', userId: 'u1', clientId: 'c1', sessionId: 's1', ip: '127.0.0.1', userAgent: 'test', correlationId: 'corr',
-      data: { amr: ['pwd'], nested: { ok: true } }, createdAt: t0 + 2,
+      type: 'sign_in.succeeded',
+      userId: 'u1',
+      clientId: 'c1',
+      sessionId: 's1',
+      ip: '127.0.0.1',
+      userAgent: 'test',
+      correlationId: 'corr',
+      data: { amr: ['pwd'], nested: { ok: true } },
+      createdAt: t0 + 2,
     });
     await audit.record(first);
     await audit.record(second);
@@ -22,10 +29,21 @@ describe.each(engines)('audit repository on %s', (engine) => {
   it('stores absent optional fields as null and absent data as an empty object', async () => {
     const { audit } = store().repos;
     await audit.record({ tenantId: 'tenant-b', type: 'key.rotated', createdAt: t0 });
-    expect(await audit.list({ tenantId: 'tenant-b' })).toEqual([{
-      id: expect.any(Number), tenantId: 'tenant-b', type: 'key.rotated', userId: null, clientId: null, sessionId: null, ip: null,
-      userAgent: null, correlationId: null, data: {}, createdAt: t0,
-    }]);
+    expect(await audit.list({ tenantId: 'tenant-b' })).toEqual([
+      {
+        id: expect.any(Number),
+        tenantId: 'tenant-b',
+        type: 'key.rotated',
+        userId: null,
+        clientId: null,
+        sessionId: null,
+        ip: null,
+        userAgent: null,
+        correlationId: null,
+        data: {},
+        createdAt: t0,
+      },
+    ]);
   });
 
   it('filters by tenant, type and user, and honours the limit', async () => {
@@ -50,7 +68,14 @@ describe.each(engines)('audit repository on %s', (engine) => {
   it('deletes the oldest events recorded before a time, of one tenant or of all, at most `limit` at once', async () => {
     const { audit } = store().repos;
     const [mine, theirs] = [`prune-${t0}-a-${engine}`, `prune-${t0}-b-${engine}`];
-    for (const [tenantId, at] of [[mine, 1], [mine, 2], [mine, 3], [mine, 50], [theirs, 1], [theirs, 50]] as const) {
+    for (const [tenantId, at] of [
+      [mine, 1],
+      [mine, 2],
+      [mine, 3],
+      [mine, 50],
+      [theirs, 1],
+      [theirs, 50],
+    ] as const) {
       await audit.record(anEvent(tenantId, { type: `at.${at}`, createdAt: t0 - 100 + at }));
     }
     const types = async (tenantId: string) => (await audit.list({ tenantId })).map((e) => e.type).reverse();

@@ -7,7 +7,10 @@ describe.each(engines)('continuation repository on %s', (engine) => {
 
   it('stores a continuation and finds it by digest with its state', async () => {
     const { continuations } = store().repos;
-    const record = aContinuation('tenant', { userId: 'user-1', state: { step: 'password', methods: ['pwd'], attempts: 2 } });
+    const record = aContinuation('tenant', {
+      userId: 'user-1',
+      state: { step: 'password', methods: ['pwd'], attempts: 2 },
+    });
     await continuations.insert(record);
     expect(await continuations.find(record.digest)).toEqual(record);
     expect(await continuations.find('no-such-digest')).toBeNull();

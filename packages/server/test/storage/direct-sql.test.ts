@@ -17,11 +17,15 @@ describe.each(engines)('direct SQL on %s', (engine) => {
 
   it('commits a transaction that succeeds and leaves nothing of one that throws', async () => {
     const { sql } = store().handle;
-    await sql.transaction(async (tx) => { await tx.run(insert, ['direct-2', 1, 0, 1]); });
-    await expect(sql.transaction(async (tx) => {
-      await tx.run(insert, ['direct-3', 1, 0, 1]);
+    await sql.transaction(async (tx) => {
       await tx.run(insert, ['direct-2', 1, 0, 1]);
-    })).rejects.toThrow();
+    });
+    await expect(
+      sql.transaction(async (tx) => {
+        await tx.run(insert, ['direct-3', 1, 0, 1]);
+        await tx.run(insert, ['direct-2', 1, 0, 1]);
+      }),
+    ).rejects.toThrow();
     expect(await sql.query(select, ['direct-2'])).toHaveLength(1);
     expect(await sql.query(select, ['direct-3'])).toEqual([]);
   });
@@ -29,12 +33,17 @@ describe.each(engines)('direct SQL on %s', (engine) => {
   it('never lands inside a Kysely transaction that is open meanwhile', async () => {
     const { db, sql } = store().handle;
     let direct: Promise<number> | undefined;
-    await expect(db.transaction().execute(async (tx) => {
-      await tx.insertInto('rate_limits').values({ key: 'kysely-1', failures: 1, locked_until: 0, updated_at: 1 }).execute();
-      direct = sql.run(insert, ['direct-4', 1, 0, 1]);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      throw new Error('roll back');
-    })).rejects.toThrow('roll back');
+    await expect(
+      db.transaction().execute(async (tx) => {
+        await tx
+          .insertInto('rate_limits')
+          .values({ key: 'kysely-1', failures: 1, locked_until: 0, updated_at: 1 })
+          .execute();
+        direct = sql.run(insert, ['direct-4', 1, 0, 1]);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
     expect(await direct).toBe(1);
     expect(await sql.query(select, ['direct-4'])).toHaveLength(1);
     expect(await sql.query(select, ['kysely-1'])).toEqual([]);

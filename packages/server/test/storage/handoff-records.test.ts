@@ -5,8 +5,15 @@ import { engines } from '../support/databases.js';
 import { openedSession, storedUser, t0, useStore } from './store.js';
 
 const aTransferToken = (session: Session, fields: Partial<TransferTokenRecord> = {}): TransferTokenRecord => ({
-  digest: randomUUID(), tenantId: session.tenantId, sessionId: session.id, clientId: 'phone', audience: 'watch',
-  createdAt: t0, expiresAt: t0 + 60_000, consumedAt: null, ...fields,
+  digest: randomUUID(),
+  tenantId: session.tenantId,
+  sessionId: session.id,
+  clientId: 'phone',
+  audience: 'watch',
+  createdAt: t0,
+  expiresAt: t0 + 60_000,
+  consumedAt: null,
+  ...fields,
 });
 
 describe.each(engines)('transfer token repository on %s', (engine) => {
@@ -19,7 +26,13 @@ describe.each(engines)('transfer token repository on %s', (engine) => {
     return token;
   };
   const rowCount = async (digest: string) =>
-    (await store().handle.db.selectFrom('session_transfer_tokens').select('digest').where('digest', '=', digest).execute()).length;
+    (
+      await store()
+        .handle.db.selectFrom('session_transfer_tokens')
+        .select('digest')
+        .where('digest', '=', digest)
+        .execute()
+    ).length;
 
   it('stores a token and finds it by digest', async () => {
     const token = await storedToken();
@@ -30,7 +43,9 @@ describe.each(engines)('transfer token repository on %s', (engine) => {
   it('consumes a token for exactly one of many concurrent callers, and records when', async () => {
     const { transferTokens } = store().repos;
     const token = await storedToken();
-    const results = await Promise.all(Array.from({ length: 20 }, () => transferTokens.consume(token.digest, t0 + 1000)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => transferTokens.consume(token.digest, t0 + 1000)),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await transferTokens.find(token.digest)).toEqual({ ...token, consumedAt: t0 + 1000 });
     expect(await transferTokens.consume(token.digest, t0 + 2000)).toBe(false);

@@ -5,13 +5,19 @@ import { engines } from '../support/databases.js';
 import { storedUser, t0, useStore } from './store.js';
 
 const aMethod = (user: User, fields: Partial<MfaMethod> = {}): MfaMethod => ({
-  id: randomUUID(), tenantId: user.tenantId, userId: user.id, type: 'email', target: 'backup@example.com', createdAt: t0, ...fields,
+  id: randomUUID(),
+  tenantId: user.tenantId,
+  userId: user.id,
+  type: 'email',
+  target: 'backup@example.com',
+  createdAt: t0,
+  ...fields,
 });
 
 describe.each(engines)('MFA method repository on %s', (engine) => {
   const store = useStore(engine);
 
-  it('lists a user\'s methods in the order they were added, and only theirs', async () => {
+  it("lists a user's methods in the order they were added, and only theirs", async () => {
     const { repos } = store();
     const [user, other] = [await storedUser(repos), await storedUser(repos)];
     const second = aMethod(user, { target: 'second@example.com', createdAt: t0 + 2 });

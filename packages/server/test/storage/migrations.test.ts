@@ -47,7 +47,9 @@ describe('SQLite', () => {
     try {
       await migrate(handle);
       const indexes = await sql<{ name: string; origin: string }>`PRAGMA index_list(refresh_tokens)`.execute(handle.db);
-      expect(indexes.rows.map((index) => `${index.origin} ${index.origin === 'pk' ? '' : index.name}`.trim()).sort()).toEqual(['c refresh_tokens_expiry', 'pk']);
+      expect(
+        indexes.rows.map((index) => `${index.origin} ${index.origin === 'pk' ? '' : index.name}`.trim()).sort(),
+      ).toEqual(['c refresh_tokens_expiry', 'pk']);
     } finally {
       await handle.close();
     }

@@ -7,8 +7,16 @@ import { t0, useStore } from './store.js';
 const maxAttempts = 5;
 
 const aCode = (flowId: string, fields: Partial<OneTimeCode> = {}): OneTimeCode => ({
-  id: randomUUID(), tenantId: 'tenant', flowId, target: 'ada@example.com', codeDigest: randomUUID(), attempts: 0,
-  createdAt: t0, expiresAt: t0 + 600_000, consumedAt: null, ...fields,
+  id: randomUUID(),
+  tenantId: 'tenant',
+  flowId,
+  target: 'ada@example.com',
+  codeDigest: randomUUID(),
+  attempts: 0,
+  createdAt: t0,
+  expiresAt: t0 + 600_000,
+  consumedAt: null,
+  ...fields,
 });
 
 describe.each(engines)('one-time code repository on %s', (engine) => {
@@ -41,7 +49,9 @@ describe.each(engines)('one-time code repository on %s', (engine) => {
     const { codes } = store().repos;
     const code = aCode(randomUUID());
     await codes.insert(code);
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => codes.consume(code.id, t0 + i, maxAttempts)));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => codes.consume(code.id, t0 + i, maxAttempts)),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
     expect((await codes.latest(code.flowId))!.consumedAt).toBe(t0 + results.indexOf(true));
     expect(await codes.consume(code.id, t0 + 100, maxAttempts)).toBe(false);

@@ -16,12 +16,28 @@ describe.each(engines)('rate-limit repository on %s', (engine) => {
     expect(await rateLimits.get(key)).toBeNull();
     expect(await rateLimits.reserve(key, t0, policy)).toMatchObject({ allowed: true, failures: 1, lockedUntil: 0 });
     expect(await rateLimits.reserve(key, t0 + 1, policy)).toMatchObject({ allowed: true, failures: 2, lockedUntil: 0 });
-    expect(await rateLimits.reserve(key, t0 + 2, policy)).toMatchObject({ allowed: true, failures: 3, lockedUntil: t0 + 2 + 10_000 });
-    expect(await rateLimits.reserve(key, t0 + 3, policy)).toMatchObject({ allowed: false, failures: 3, lockedUntil: t0 + 2 + 10_000 });
+    expect(await rateLimits.reserve(key, t0 + 2, policy)).toMatchObject({
+      allowed: true,
+      failures: 3,
+      lockedUntil: t0 + 2 + 10_000,
+    });
+    expect(await rateLimits.reserve(key, t0 + 3, policy)).toMatchObject({
+      allowed: false,
+      failures: 3,
+      lockedUntil: t0 + 2 + 10_000,
+    });
     expect(await rateLimits.get(key)).toEqual({ failures: 3, lockedUntil: t0 + 2 + 10_000 });
     // After the lockout the next attempt is allowed, and counted.
-    expect(await rateLimits.reserve(key, t0 + 2 + 10_000, policy)).toMatchObject({ allowed: true, failures: 4, lockedUntil: t0 + 2 + 10_000 + 10_000 });
-    expect(await rateLimits.reserve(other, t0 + 3, policy)).toMatchObject({ allowed: true, failures: 1, lockedUntil: 0 });
+    expect(await rateLimits.reserve(key, t0 + 2 + 10_000, policy)).toMatchObject({
+      allowed: true,
+      failures: 4,
+      lockedUntil: t0 + 2 + 10_000 + 10_000,
+    });
+    expect(await rateLimits.reserve(other, t0 + 3, policy)).toMatchObject({
+      allowed: true,
+      failures: 1,
+      lockedUntil: 0,
+    });
   });
 
   it('starts counting again when the last failure is older than the window', async () => {
@@ -38,8 +54,16 @@ describe.each(engines)('rate-limit repository on %s', (engine) => {
     const key = `account:${randomUUID()}`;
     const long = { windowMs, lockFor: (failures: number) => (failures >= 2 ? 3 * windowMs : 0) };
     await rateLimits.reserve(key, t0, long);
-    expect(await rateLimits.reserve(key, t0 + 1, long)).toMatchObject({ allowed: true, failures: 2, lockedUntil: t0 + 1 + 3 * windowMs });
-    expect(await rateLimits.reserve(key, t0 + 3 * windowMs + 1, long)).toMatchObject({ allowed: true, failures: 3, lockedUntil: t0 + 6 * windowMs + 1 });
+    expect(await rateLimits.reserve(key, t0 + 1, long)).toMatchObject({
+      allowed: true,
+      failures: 2,
+      lockedUntil: t0 + 1 + 3 * windowMs,
+    });
+    expect(await rateLimits.reserve(key, t0 + 3 * windowMs + 1, long)).toMatchObject({
+      allowed: true,
+      failures: 3,
+      lockedUntil: t0 + 6 * windowMs + 1,
+    });
     expect((await rateLimits.reserve(key, t0 + 7 * windowMs, long)).failures).toBe(4);
     expect((await rateLimits.reserve(key, t0 + 14 * windowMs, long)).failures).toBe(1);
   });

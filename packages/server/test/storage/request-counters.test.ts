@@ -13,8 +13,14 @@ describe.each(engines)('request-counter repository on %s', (engine) => {
     const [key, other] = [`starts:${randomUUID()}`, `starts:${randomUUID()}`];
     expect(await requestCounters.count(key, t0, windowMs)).toEqual({ count: 1, windowEndsAt: t0 + windowMs });
     expect(await requestCounters.count(key, t0 + 10, windowMs)).toEqual({ count: 2, windowEndsAt: t0 + windowMs });
-    expect(await requestCounters.count(other, t0 + 20, windowMs)).toEqual({ count: 1, windowEndsAt: t0 + 20 + windowMs });
-    expect(await requestCounters.count(key, t0 + windowMs - 1, windowMs)).toEqual({ count: 3, windowEndsAt: t0 + windowMs });
+    expect(await requestCounters.count(other, t0 + 20, windowMs)).toEqual({
+      count: 1,
+      windowEndsAt: t0 + 20 + windowMs,
+    });
+    expect(await requestCounters.count(key, t0 + windowMs - 1, windowMs)).toEqual({
+      count: 3,
+      windowEndsAt: t0 + windowMs,
+    });
   });
 
   it('starts a new window, counting from one, once the last has ended', async () => {
@@ -22,8 +28,14 @@ describe.each(engines)('request-counter repository on %s', (engine) => {
     const key = `starts:${randomUUID()}`;
     await requestCounters.count(key, t0, windowMs);
     await requestCounters.count(key, t0 + 1, windowMs);
-    expect(await requestCounters.count(key, t0 + windowMs, windowMs)).toEqual({ count: 1, windowEndsAt: t0 + 2 * windowMs });
-    expect(await requestCounters.count(key, t0 + windowMs + 5, windowMs)).toEqual({ count: 2, windowEndsAt: t0 + 2 * windowMs });
+    expect(await requestCounters.count(key, t0 + windowMs, windowMs)).toEqual({
+      count: 1,
+      windowEndsAt: t0 + 2 * windowMs,
+    });
+    expect(await requestCounters.count(key, t0 + windowMs + 5, windowMs)).toEqual({
+      count: 2,
+      windowEndsAt: t0 + 2 * windowMs,
+    });
   });
 
   it('counts every one of many concurrent requests once', async () => {

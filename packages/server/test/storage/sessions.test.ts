@@ -5,7 +5,11 @@ import { aDevice, aSession, aToken, openedSession, storedUser, t0, useStore } fr
 describe.each(engines)('session repository on %s', (engine) => {
   const store = useStore(engine);
   const tokensOf = (sessionId: string) =>
-    store().handle.db.selectFrom('refresh_tokens').select(['digest', 'generation']).where('session_id', '=', sessionId).execute();
+    store()
+      .handle.db.selectFrom('refresh_tokens')
+      .select(['digest', 'generation'])
+      .where('session_id', '=', sessionId)
+      .execute();
 
   describe('open', () => {
     it('stores the device, the session and its first refresh token', async () => {
@@ -13,7 +17,12 @@ describe.each(engines)('session repository on %s', (engine) => {
       const user = await storedUser(repos);
       const { device, session, token } = await openedSession(repos, user, { amr: ['pwd', 'mfa'] });
       expect(await repos.sessions.find(session.id)).toEqual(session);
-      expect(await repos.sessions.findRefreshToken(token.digest)).toEqual({ token, session, user, installationId: device.installationId });
+      expect(await repos.sessions.findRefreshToken(token.digest)).toEqual({
+        token,
+        session,
+        user,
+        installationId: device.installationId,
+      });
       expect(await repos.sessions.listByUser(user.tenantId, user.id)).toEqual([{ ...session, device }]);
     });
 
@@ -21,9 +30,17 @@ describe.each(engines)('session repository on %s', (engine) => {
       const { repos } = store();
       const user = await storedUser(repos);
       const phone = await openedSession(repos, user);
-      const child = await openedSession(repos, user, { parentId: phone.session.id, createdAt: t0 + 1 }, phone.device.id);
+      const child = await openedSession(
+        repos,
+        user,
+        { parentId: phone.session.id, createdAt: t0 + 1 },
+        phone.device.id,
+      );
       const listed = await repos.sessions.listByUser(user.tenantId, user.id);
-      expect(listed.map((s) => [s.id, s.device.id])).toEqual([[phone.session.id, phone.device.id], [child.session.id, phone.device.id]]);
+      expect(listed.map((s) => [s.id, s.device.id])).toEqual([
+        [phone.session.id, phone.device.id],
+        [child.session.id, phone.device.id],
+      ]);
     });
 
     it('writes nothing when any part fails', async () => {
@@ -32,10 +49,16 @@ describe.each(engines)('session repository on %s', (engine) => {
       const existing = await openedSession(repos, user);
       const device = aDevice(user);
       const session = aSession(user, device.id);
-      await expect(repos.sessions.open(device, session, aToken(session, { digest: existing.token.digest }))).rejects.toThrow();
+      await expect(
+        repos.sessions.open(device, session, aToken(session, { digest: existing.token.digest })),
+      ).rejects.toThrow();
       expect(await repos.sessions.find(session.id)).toBeNull();
-      expect(await repos.sessions.listByUser(user.tenantId, user.id)).toEqual([{ ...existing.session, device: existing.device }]);
-      expect(await store().handle.db.selectFrom('devices').select('id').where('id', '=', device.id).execute()).toEqual([]);
+      expect(await repos.sessions.listByUser(user.tenantId, user.id)).toEqual([
+        { ...existing.session, device: existing.device },
+      ]);
+      expect(await store().handle.db.selectFrom('devices').select('id').where('id', '=', device.id).execute()).toEqual(
+        [],
+      );
     });
   });
 
@@ -64,7 +87,12 @@ describe.each(engines)('session repository on %s', (engine) => {
       const successor = aToken(session, { generation: 1, issuedAt: t0 + 1000 });
       expect(await repos.sessions.rotate(token.digest, successor, t0 + 1000)).toEqual({ rotated: true });
       expect((await repos.sessions.findRefreshToken(token.digest))?.token.consumedAt).toBe(t0 + 1000);
-      expect(await repos.sessions.findRefreshToken(successor.digest)).toEqual({ token: successor, session: { ...session, lastUsedAt: t0 + 1000 }, user, installationId: null });
+      expect(await repos.sessions.findRefreshToken(successor.digest)).toEqual({
+        token: successor,
+        session: { ...session, lastUsedAt: t0 + 1000 },
+        user,
+        installationId: null,
+      });
     });
 
     it('lets exactly one of twenty concurrent rotations of one token win and store a successor', async () => {
@@ -72,7 +100,11 @@ describe.each(engines)('session repository on %s', (engine) => {
       const user = await storedUser(repos);
       const { session, token } = await openedSession(repos, user);
       // Distinct successors, so a second winner could not hide behind a primary-key clash.
-      const results = await Promise.all(Array.from({ length: 20 }, () => repos.sessions.rotate(token.digest, aToken(session, { generation: 1 }), t0 + 1000)));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          repos.sessions.rotate(token.digest, aToken(session, { generation: 1 }), t0 + 1000),
+        ),
+      );
       expect(results.filter((r) => r.rotated)).toHaveLength(1);
       expect((await tokensOf(session.id)).map((t) => t.generation).sort()).toEqual([0, 1]);
     });
@@ -106,7 +138,15 @@ describe.each(engines)('session repository on %s', (engine) => {
       const child = await openedSession(repos, user, { parentId: parent.session.id });
       const grandchild = await openedSession(repos, user, { parentId: child.session.id });
       const sibling = await openedSession(repos, user);
-      return { repos, ids: { parent: parent.session.id, child: child.session.id, grandchild: grandchild.session.id, sibling: sibling.session.id } };
+      return {
+        repos,
+        ids: {
+          parent: parent.session.id,
+          child: child.session.id,
+          grandchild: grandchild.session.id,
+          sibling: sibling.session.id,
+        },
+      };
     }
 
     it('revokes a session and all its descendants, and nothing else', async () => {
@@ -114,14 +154,19 @@ describe.each(engines)('session repository on %s', (engine) => {
       const revoked = await repos.sessions.revokeTree(ids.parent, 'refresh_token_reuse', t0 + 7);
       expect(revoked.sort()).toEqual([ids.parent, ids.child, ids.grandchild].sort());
       for (const id of [ids.parent, ids.child, ids.grandchild]) {
-        expect(await repos.sessions.find(id)).toMatchObject({ revokedAt: t0 + 7, revokedReason: 'refresh_token_reuse' });
+        expect(await repos.sessions.find(id)).toMatchObject({
+          revokedAt: t0 + 7,
+          revokedReason: 'refresh_token_reuse',
+        });
       }
       expect(await repos.sessions.find(ids.sibling)).toMatchObject({ revokedAt: null, revokedReason: null });
     });
 
     it('leaves the parent alone when a child is revoked', async () => {
       const { repos, ids } = await family();
-      expect((await repos.sessions.revokeTree(ids.child, 'companion_removed', t0 + 7)).sort()).toEqual([ids.child, ids.grandchild].sort());
+      expect((await repos.sessions.revokeTree(ids.child, 'companion_removed', t0 + 7)).sort()).toEqual(
+        [ids.child, ids.grandchild].sort(),
+      );
       expect(await repos.sessions.find(ids.parent)).toMatchObject({ revokedAt: null });
     });
 
@@ -129,7 +174,10 @@ describe.each(engines)('session repository on %s', (engine) => {
       const { repos, ids } = await family();
       await repos.sessions.revokeTree(ids.child, 'companion_removed', t0 + 7);
       expect(await repos.sessions.revokeTree(ids.parent, 'signed_out', t0 + 9)).toEqual([ids.parent]);
-      expect(await repos.sessions.find(ids.grandchild)).toMatchObject({ revokedAt: t0 + 7, revokedReason: 'companion_removed' });
+      expect(await repos.sessions.find(ids.grandchild)).toMatchObject({
+        revokedAt: t0 + 7,
+        revokedReason: 'companion_removed',
+      });
       expect(await repos.sessions.revokeTree(ids.parent, 'signed_out', t0 + 11)).toEqual([]);
     });
   });
@@ -141,7 +189,9 @@ describe.each(engines)('session repository on %s', (engine) => {
       const first = await openedSession(repos, user);
       const second = await openedSession(repos, user, { parentId: first.session.id });
       const theirs = await openedSession(repos, other);
-      expect((await repos.sessions.revokeUser(user.tenantId, user.id, 'admin', t0 + 3)).sort()).toEqual([first.session.id, second.session.id].sort());
+      expect((await repos.sessions.revokeUser(user.tenantId, user.id, 'admin', t0 + 3)).sort()).toEqual(
+        [first.session.id, second.session.id].sort(),
+      );
       expect(await repos.sessions.find(second.session.id)).toMatchObject({ revokedAt: t0 + 3, revokedReason: 'admin' });
       expect(await repos.sessions.find(theirs.session.id)).toMatchObject({ revokedAt: null });
       expect(await repos.sessions.revokeUser(user.tenantId, user.id, 'admin', t0 + 4)).toEqual([]);
@@ -184,7 +234,10 @@ describe.each(engines)('session repository on %s', (engine) => {
         ]);
         for (const { session } of children) {
           const stored = await repos.sessions.find(session.id);
-          expect(stored === null || stored.revokedAt !== null, `round ${round}: a live child under a revoked parent`).toBe(true);
+          expect(
+            stored === null || stored.revokedAt !== null,
+            `round ${round}: a live child under a revoked parent`,
+          ).toBe(true);
         }
       }
     });

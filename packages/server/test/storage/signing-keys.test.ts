@@ -35,7 +35,11 @@ describe.each(engines)('signing-key repository on %s', (engine) => {
     const keys = [0, 1, 2].map((i) => aSigningKey(tenantId, { createdAt: t0 + i }));
     for (const [i, key] of keys.entries()) await signingKeys.activate(key, t0 + i, t0 + 10_000);
     const published = await signingKeys.listPublished(tenantId, t0 + 5);
-    expect(published.map((k) => [k.kid, k.status])).toEqual([[keys[2]!.kid, 'active'], [keys[1]!.kid, 'retired'], [keys[0]!.kid, 'retired']]);
+    expect(published.map((k) => [k.kid, k.status])).toEqual([
+      [keys[2]!.kid, 'active'],
+      [keys[1]!.kid, 'retired'],
+      [keys[0]!.kid, 'retired'],
+    ]);
   });
 
   it('keeps exactly one active key when rotations race (two operators at once, say)', async () => {
@@ -43,7 +47,11 @@ describe.each(engines)('signing-key repository on %s', (engine) => {
     const tenantId = await aStoredTenant();
     await signingKeys.activate(aSigningKey(tenantId, { createdAt: t0 }), t0, t0 + 10_000);
     for (let round = 0; round < 5; round += 1) {
-      await Promise.all([1, 2, 3, 4].map((i) => signingKeys.activate(aSigningKey(tenantId, { createdAt: t0 + i }), t0 + i, t0 + 10_000)));
+      await Promise.all(
+        [1, 2, 3, 4].map((i) =>
+          signingKeys.activate(aSigningKey(tenantId, { createdAt: t0 + i }), t0 + i, t0 + 10_000),
+        ),
+      );
     }
     expect((await signingKeys.listPublished(tenantId, t0 + 5)).filter((k) => k.status === 'active')).toHaveLength(1);
   });
@@ -71,7 +79,10 @@ describe.each(engines)('signing-key repository on %s', (engine) => {
       const second = aSigningKey(tenantId, { createdAt: t0 + 2 });
       await createRepositories(other).signingKeys.activate(second, t0 + 2, t0 + 1000);
       const published = await signingKeys.listPublished(tenantId, t0 + 3);
-      expect(published.map((k) => [k.kid, k.status])).toEqual([[second.kid, 'active'], [first.kid, 'retired']]);
+      expect(published.map((k) => [k.kid, k.status])).toEqual([
+        [second.kid, 'active'],
+        [first.kid, 'retired'],
+      ]);
       expect(await signingKeys.listPublished(tenantId, t0 + 1000)).toEqual([second]);
     } finally {
       await other.close();

@@ -40,12 +40,25 @@ describe.each(engines)('tenant, app and user repositories on %s', (engine) => {
       const { apps } = repos;
       const tenant = await storedTenant(repos);
       const full = anApp(tenant.id, {
-        type: 'confidential', secretDigest: 'c2VjcmV0', challengeTypes: ['oob', 'password', 'redirect'],
-        redirectUris: ['https://app.example/cb', 'com.example.app://auth'], allowedOrigins: ['https://app.example'],
-        requireMfa: true, allowRefreshTokenExport: true, allowSessionTransfer: true, acceptSessionTransfer: true,
-        accessTokenTtl: 600, idTokenTtl: 300, refreshRetryWindow: 5, sessionIdleTtl: 7200, sessionAbsoluteTtl: 172_800,
+        type: 'confidential',
+        secretDigest: 'c2VjcmV0',
+        challengeTypes: ['oob', 'password', 'redirect'],
+        redirectUris: ['https://app.example/cb', 'com.example.app://auth'],
+        allowedOrigins: ['https://app.example'],
+        requireMfa: true,
+        allowRefreshTokenExport: true,
+        allowSessionTransfer: true,
+        acceptSessionTransfer: true,
+        accessTokenTtl: 600,
+        idTokenTtl: 300,
+        refreshRetryWindow: 5,
+        sessionIdleTtl: 7200,
+        sessionAbsoluteTtl: 172_800,
         scopes: ['orders.read', 'api://orders/.default'],
-        userAttributes: [{ name: 'country', type: 'string', required: true, options: ['FR', 'GB'] }, { name: 'age', type: 'number', required: false }],
+        userAttributes: [
+          { name: 'country', type: 'string', required: true, options: ['FR', 'GB'] },
+          { name: 'age', type: 'number', required: false },
+        ],
         createdAt: t0 + 1,
       });
       const bare = anApp(tenant.id, { challengeTypes: [], createdAt: t0 + 2 });
@@ -77,20 +90,51 @@ describe.each(engines)('tenant, app and user repositories on %s', (engine) => {
       await repos.users.create(user, 'hash');
       await repos.users.create(kept, 'kept-hash');
       const { device, session } = await openedSession(repos, user);
-      await repos.mfaMethods.add({ id: randomUUID(), tenantId: tenant.id, userId: user.id, type: 'email', target: 'ada.backup@example.com', createdAt: t0 });
+      await repos.mfaMethods.add({
+        id: randomUUID(),
+        tenantId: tenant.id,
+        userId: user.id,
+        type: 'email',
+        target: 'ada.backup@example.com',
+        createdAt: t0,
+      });
       await repos.continuations.insert(aContinuation(tenant.id, { userId: user.id }));
-      const code = (target: string) => ({ id: randomUUID(), tenantId: tenant.id, flowId: randomUUID(), target, codeDigest: 'd', attempts: 0, createdAt: t0, expiresAt: t0 + 600_000, consumedAt: null });
+      const code = (target: string) => ({
+        id: randomUUID(),
+        tenantId: tenant.id,
+        flowId: randomUUID(),
+        target,
+        codeDigest: 'd',
+        attempts: 0,
+        createdAt: t0,
+        expiresAt: t0 + 600_000,
+        consumedAt: null,
+      });
       for (const target of [user.email, 'ada.backup@example.com', kept.email]) await repos.codes.insert(code(target));
 
       await repos.users.erase(user, `deleted:${user.id}`);
 
       expect(await repos.users.findByEmail(tenant.id, user.email)).toBeNull();
-      expect(await repos.users.findById(tenant.id, user.id)).toEqual({ ...user, email: `deleted:${user.id}`, emailVerified: false, displayName: null, attributes: {} });
+      expect(await repos.users.findById(tenant.id, user.id)).toEqual({
+        ...user,
+        email: `deleted:${user.id}`,
+        emailVerified: false,
+        displayName: null,
+        attributes: {},
+      });
       expect(await repos.users.findPasswordHash(user.id)).toBeNull();
       expect(await repos.mfaMethods.list(user.id)).toEqual([]);
-      expect(await handle.db.selectFrom('continuation_tokens').select('digest').where('user_id', '=', user.id).execute()).toEqual([]);
-      expect((await handle.db.selectFrom('one_time_codes').select('target').where('tenant_id', '=', tenant.id).execute()).map((c) => c.target)).toEqual([kept.email]);
-      expect((await repos.sessions.listByUser(tenant.id, user.id)).map((s) => s.device)).toEqual([expect.objectContaining({ id: device.id, name: 'deleted', platform: 'deleted', installationId: null })]);
+      expect(
+        await handle.db.selectFrom('continuation_tokens').select('digest').where('user_id', '=', user.id).execute(),
+      ).toEqual([]);
+      expect(
+        (
+          await handle.db.selectFrom('one_time_codes').select('target').where('tenant_id', '=', tenant.id).execute()
+        ).map((c) => c.target),
+      ).toEqual([kept.email]);
+      expect((await repos.sessions.listByUser(tenant.id, user.id)).map((s) => s.device)).toEqual([
+        expect.objectContaining({ id: device.id, name: 'deleted', platform: 'deleted', installationId: null }),
+      ]);
       expect(await repos.sessions.find(session.id)).toMatchObject({ id: session.id, userId: user.id });
       expect(await repos.users.findByEmail(tenant.id, kept.email)).toEqual(kept);
       expect(await repos.users.findPasswordHash(kept.id)).toBe('kept-hash');
@@ -142,7 +186,11 @@ describe.each(engines)('tenant, app and user repositories on %s', (engine) => {
       expect(await users.findPasswordHash(codeOnly.id)).toBe('hash-first');
       expect(await users.findPasswordHash(withPassword.id)).toBe('hash-newer');
       expect(await users.findPasswordHash(bystander.id)).toBe('hash-bystander');
-      const rows = await store().handle.db.selectFrom('credentials').select(['user_id', 'created_at']).where('user_id', '=', withPassword.id).execute();
+      const rows = await store()
+        .handle.db.selectFrom('credentials')
+        .select(['user_id', 'created_at'])
+        .where('user_id', '=', withPassword.id)
+        .execute();
       expect(rows).toEqual([{ user_id: withPassword.id, created_at: t0 + 3 }]);
     });
 

@@ -18,16 +18,26 @@ export function expectError(res: HttpResult, status: number, error: string, expe
   expect(res.headers.get('content-type') ?? '').toMatch(/^application\/json/);
   expect(res.body.error_description).toEqual(expect.any(String));
   // A stack frame is `at fn (/path:1:2)` or `at /path:1:2`; prose such as "at least 8 ... 09:00:54" is not one.
-  expect(JSON.stringify(res.body)).not.toMatch(/"stack"|\bat (?:\S+ )?\(?(?:file:\/\/|\/|node:)[^\s)]*:\d+:\d+|node_modules|\.[cm]?[jt]s:\d+/);
+  expect(JSON.stringify(res.body)).not.toMatch(
+    /"stack"|\bat (?:\S+ )?\(?(?:file:\/\/|\/|node:)[^\s)]*:\d+:\d+|node_modules|\.[cm]?[jt]s:\d+/,
+  );
   if (expected.errorCode !== undefined) expect(res.body.error_codes).toContain(expected.errorCode);
   if (expected.suberror !== undefined) expect(res.body.suberror).toBe(expected.suberror);
   if (expected.description !== undefined) expect(res.body.error_description).toContain(expected.description);
 }
 
 /** A native-auth refusal: the OAuth error plus the fields Entra adds and MSAL reads. */
-export function expectNativeAuthError(res: HttpResult, status: number, error: string, expected: ExpectedError = {}): void {
+export function expectNativeAuthError(
+  res: HttpResult,
+  status: number,
+  error: string,
+  expected: ExpectedError = {},
+): void {
   expectError(res, status, error, expected);
   expect(res.body).toMatchObject({
-    error_codes: expect.any(Array), trace_id: expect.any(String), correlation_id: expect.any(String), timestamp: expect.any(String),
+    error_codes: expect.any(Array),
+    trace_id: expect.any(String),
+    correlation_id: expect.any(String),
+    timestamp: expect.any(String),
   });
 }

@@ -42,7 +42,10 @@ export function accessTokenHash(accessToken: string): string {
 /** A `dpop+jwt` proof for one request, signed with `key` and carrying its public JWK (RFC 9449 §4.2). */
 export async function dpopProof(key: DpopKey, target: ProofTarget, tweaks: ProofTweaks = {}): Promise<string> {
   const claims: Record<string, unknown> = {
-    htm: target.method, htu: target.url, jti: randomUUID(), iat: Math.floor(target.now / 1000),
+    htm: target.method,
+    htu: target.url,
+    jti: randomUUID(),
+    iat: Math.floor(target.now / 1000),
     ...(target.accessToken !== undefined ? { ath: accessTokenHash(target.accessToken) } : {}),
     ...tweaks.claims,
   };

@@ -41,12 +41,25 @@ export async function startMailSink(): Promise<MailSink> {
     onRcptTo(address, _session, callback) {
       const responseCode = refused.get(address.address.toLowerCase());
       if (responseCode === undefined) return callback();
-      callback(Object.assign(new Error(responseCode >= 500 ? 'Recipient address rejected' : 'Mailbox temporarily unavailable'), { responseCode }));
+      callback(
+        Object.assign(
+          new Error(responseCode >= 500 ? 'Recipient address rejected' : 'Mailbox temporarily unavailable'),
+          { responseCode },
+        ),
+      );
     },
     onData(stream, _session, callback) {
       simpleParser(stream).then((mail: ParsedMail) => {
-        const to = (Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : []).flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase()));
-        messages.push({ to, from: mail.from?.text ?? '', subject: mail.subject ?? '', text: mail.text ?? '', html: typeof mail.html === 'string' ? mail.html : '' });
+        const to = (Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : []).flatMap((a) =>
+          a.value.map((v) => (v.address ?? '').toLowerCase()),
+        );
+        messages.push({
+          to,
+          from: mail.from?.text ?? '',
+          subject: mail.subject ?? '',
+          text: mail.text ?? '',
+          html: typeof mail.html === 'string' ? mail.html : '',
+        });
         waiters.splice(0).forEach((wake) => wake());
         callback();
       }, callback);
@@ -80,7 +93,8 @@ export async function startMailSink(): Promise<MailSink> {
     async nextCode(address) {
       const mail = await next(address);
       const codes = mail.text.match(/\b\d{6,8}\b/g) ?? [];
-      if (codes.length !== 1) throw new Error(`Expected exactly one 6-8 digit number in the mail to ${address}, found ${codes.length}`);
+      if (codes.length !== 1)
+        throw new Error(`Expected exactly one 6-8 digit number in the mail to ${address}, found ${codes.length}`);
       return codes[0]!;
     },
     refuse: (address, responseCode) => void refused.set(address.toLowerCase(), responseCode),

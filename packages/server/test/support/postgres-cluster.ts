@@ -14,18 +14,21 @@ export interface PostgresCluster {
   stop(): Promise<void>;
 }
 
-const installHint = 'PostgreSQL server binaries (initdb, pg_ctl) were not found. Install them with: apt-get update && apt-get install -y postgresql';
+const installHint =
+  'PostgreSQL server binaries (initdb, pg_ctl) were not found. Install them with: apt-get update && apt-get install -y postgresql';
 
 function findBinDir(): string {
   const debianRoot = '/usr/lib/postgresql';
   if (existsSync(debianRoot)) {
-    const versions = readdirSync(debianRoot).filter((v) => existsSync(join(debianRoot, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync(debianRoot)
+      .filter((v) => existsSync(join(debianRoot, v, 'bin', 'initdb')))
+      .sort((a, b) => Number(b) - Number(a));
     if (versions[0]) return join(debianRoot, versions[0], 'bin');
   }
-  for (const dir of (process.env.PATH ?? '').split(':')) if (existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl'))) return dir;
+  for (const dir of (process.env.PATH ?? '').split(':'))
+    if (existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl'))) return dir;
   throw new Error(installHint);
 }
-
 
 export async function startPostgresCluster(): Promise<PostgresCluster> {
   const bin = findBinDir();
@@ -38,14 +41,26 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     chownSync(dir, uid, gid);
   }
   const run = (command: string, args: string[]) => {
-    const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]] : [join(bin, command), args];
+    const [file, argv] = asRoot
+      ? ['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]]
+      : [join(bin, command), args];
     return execFileSync(file as string, argv as string[], { stdio: 'pipe', cwd: dir });
   };
   const port = await freePort();
   try {
     run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
-    run('pg_ctl', ['-D', dataDir, '-l', join(dir, 'log'), '-w', '-t', '60', '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`, 'start']);
+    run('pg_ctl', [
+      '-D',
+      dataDir,
+      '-l',
+      join(dir, 'log'),
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
+      'start',
+    ]);
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
     rmSync(dir, { recursive: true, force: true });
@@ -58,7 +73,9 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
         const [file, argv] = asRoot
           ? ['runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), '-D', dataDir, '-m', 'immediate', 'stop']]
           : [join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', 'stop']];
-        spawn(file as string, argv as string[], { stdio: 'ignore' }).on('exit', () => resolve()).on('error', () => resolve());
+        spawn(file as string, argv as string[], { stdio: 'ignore' })
+          .on('exit', () => resolve())
+          .on('error', () => resolve());
       });
       rmSync(dir, { recursive: true, force: true });
     },

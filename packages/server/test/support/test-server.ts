@@ -32,42 +32,69 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-
 /**
  * A real Baton server on 127.0.0.1 over a fresh database of `engine`, with a tenant, a
  * public app and a user. Pass `manualClock` to move time by hand, `publicUrl` to serve behind another one,
  * `logTo` to receive Baton's own log lines (info level), `config` for any other setting.
  */
-export async function startTestServer(options: {
-  engine?: EngineName; manualClock?: boolean; publicUrl?: string; logTo?: DestinationStream; config?: Partial<Config>;
-} = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: {
+    engine?: EngineName;
+    manualClock?: boolean;
+    publicUrl?: string;
+    logTo?: DestinationStream;
+    config?: Partial<Config>;
+  } = {},
+): Promise<TestServer> {
   const port = await freePort();
   const mail = await startMailSink();
   const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig({}, {
-    databaseUrl: await freshDatabaseUrl(options.engine ?? 'sqlite'),
-    dataDir: mkdtempSync(join(tmpdir(), 'baton-data-')),
-    masterKey: randomBytes(32).toString('base64'),
-    port,
-    host: '127.0.0.1',
-    // Another public URL (https, say) changes issuers and cookie flags; requests still go to `url`.
-    publicUrl: options.publicUrl ?? url,
-    logLevel: 'silent',
-    smtpUrl: mail.url,
-    production: false,
-    ...options.config,
-  });
+  const config = loadConfig(
+    {},
+    {
+      databaseUrl: await freshDatabaseUrl(options.engine ?? 'sqlite'),
+      dataDir: mkdtempSync(join(tmpdir(), 'baton-data-')),
+      masterKey: randomBytes(32).toString('base64'),
+      port,
+      host: '127.0.0.1',
+      // Another public URL (https, say) changes issuers and cookie flags; requests still go to `url`.
+      publicUrl: options.publicUrl ?? url,
+      logLevel: 'silent',
+      smtpUrl: mail.url,
+      production: false,
+      ...options.config,
+    },
+  );
   const clock = options.manualClock ? fixedClock(Date.now()) : systemClock;
-  const logger = options.logTo ? createLogger('info', options.logTo) : pino({ level: process.env.BATON_TEST_LOG ?? 'silent' });
+  const logger = options.logTo
+    ? createLogger('info', options.logTo)
+    : pino({ level: process.env.BATON_TEST_LOG ?? 'silent' });
   const runtime = await openRuntime(config, { clock, logger });
   const server = await startServer(runtime);
   const services = runtime.services;
   const tenant = await services.tenants.create({ name: 'acme' });
-  const registerApp = (input: Partial<RegisterAppInput> = {}) => services.apps.register(tenant, { name: 'Test app', ...input });
+  const registerApp = (input: Partial<RegisterAppInput> = {}) =>
+    services.apps.register(tenant, { name: 'Test app', ...input });
   const { app } = await registerApp();
   const userPassword = 'correct horse battery staple';
-  const user = await services.accounts.create(tenant, { email: 'ada@example.com', password: userPassword, displayName: 'Ada Lovelace', emailVerified: true });
-  return { url, server, services, clock, tenant, app, user, userPassword, base: `${url}/${tenant.name}`, registerApp, mail,
+  const user = await services.accounts.create(tenant, {
+    email: 'ada@example.com',
+    password: userPassword,
+    displayName: 'Ada Lovelace',
+    emailVerified: true,
+  });
+  return {
+    url,
+    server,
+    services,
+    clock,
+    tenant,
+    app,
+    user,
+    userPassword,
+    base: `${url}/${tenant.name}`,
+    registerApp,
+    mail,
     async close() {
       await server.close();
       await mail.close();

@@ -8,7 +8,9 @@ import type { TestServer } from './test-server.js';
 export async function verifyTenantJwt(t: TestServer, token: string, options: { audience?: string; typ?: string } = {}) {
   const jwks = createRemoteJWKSet(new URL(`${t.base}/discovery/v2.0/keys`));
   return jwtVerify(token, jwks, {
-    issuer: `${t.url}/${t.tenant.name}/v2.0`, audience: options.audience ?? t.app.clientId, currentDate: new Date(t.clock.now()),
+    issuer: `${t.url}/${t.tenant.name}/v2.0`,
+    audience: options.audience ?? t.app.clientId,
+    currentDate: new Date(t.clock.now()),
     ...(options.typ ? { typ: options.typ } : {}),
   });
 }

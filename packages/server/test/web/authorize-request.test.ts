@@ -4,7 +4,16 @@ import type { App } from '../../src/core/model.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { verifyTenantJwt } from '../support/tokens.js';
 import {
-  authorizeUrl, exchangeCode, formOf, hostedPasswordSignIn, newPkce, redirectParams, registerWebApp, titleOf, WebClient, type Page,
+  authorizeUrl,
+  exchangeCode,
+  formOf,
+  hostedPasswordSignIn,
+  newPkce,
+  redirectParams,
+  registerWebApp,
+  titleOf,
+  WebClient,
+  type Page,
 } from './web-client.js';
 
 /** An error shown on Baton's own page: 400, HTML, and no way back to anything the request named. */
@@ -24,7 +33,9 @@ describe('the authorization request', () => {
     t = await startTestServer();
     app = await registerWebApp(t);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   describe('open redirect attempts are shown an error page, never redirected', () => {
     it.each([
@@ -50,13 +61,17 @@ describe('the authorization request', () => {
     });
 
     it('an unknown client_id, even with a redirect URI registered by another app', async () => {
-      const page = await new WebClient(t.url).get(authorizeUrl(t, app, newPkce(), { client_id: '00000000-0000-4000-8000-000000000000' }));
+      const page = await new WebClient(t.url).get(
+        authorizeUrl(t, app, newPkce(), { client_id: '00000000-0000-4000-8000-000000000000' }),
+      );
       expectErrorPage(page, 'shop.example');
     });
 
-    it('another app of the tenant cannot borrow this app\'s redirect URI', async () => {
+    it("another app of the tenant cannot borrow this app's redirect URI", async () => {
       const other = await registerWebApp(t, { redirectUris: ['https://other.example/callback'] });
-      expectErrorPage(await new WebClient(t.url).get(authorizeUrl(t, other, newPkce(), { redirect_uri: app.redirectUris[0] })));
+      expectErrorPage(
+        await new WebClient(t.url).get(authorizeUrl(t, other, newPkce(), { redirect_uri: app.redirectUris[0] })),
+      );
     });
 
     it('an unknown tenant shows a page too', async () => {
@@ -93,8 +108,12 @@ describe('the authorization request', () => {
 
     it('prompt=none with a browser session answers a code at once; prompt=login shows the sign-in page anyway', async () => {
       const browser = new WebClient(t.url);
-      redirectParams(await hostedPasswordSignIn(browser, authorizeUrl(t, app, newPkce()), t.user.email, t.userPassword));
-      const silent = redirectParams(await browser.get(authorizeUrl(t, app, newPkce(), { prompt: 'none', state: 'again' })));
+      redirectParams(
+        await hostedPasswordSignIn(browser, authorizeUrl(t, app, newPkce()), t.user.email, t.userPassword),
+      );
+      const silent = redirectParams(
+        await browser.get(authorizeUrl(t, app, newPkce(), { prompt: 'none', state: 'again' })),
+      );
       expect(silent).toMatchObject({ code: expect.any(String), state: 'again' });
       const forced = await browser.get(authorizeUrl(t, app, newPkce(), { prompt: 'login' }));
       expect(forced.status).toBe(200);
@@ -103,13 +122,21 @@ describe('the authorization request', () => {
 
     it('max_age: a browser session signed in longer ago asks again (prompt=none: login_required); max_age=0 always asks', async () => {
       const browser = new WebClient(t.url);
-      redirectParams(await hostedPasswordSignIn(browser, authorizeUrl(t, app, newPkce()), t.user.email, t.userPassword));
-      expect(redirectParams(await browser.get(authorizeUrl(t, app, newPkce(), { max_age: '3600' }))).code).toEqual(expect.any(String));
+      redirectParams(
+        await hostedPasswordSignIn(browser, authorizeUrl(t, app, newPkce()), t.user.email, t.userPassword),
+      );
+      expect(redirectParams(await browser.get(authorizeUrl(t, app, newPkce(), { max_age: '3600' }))).code).toEqual(
+        expect.any(String),
+      );
       const again = await browser.get(authorizeUrl(t, app, newPkce(), { max_age: '0' }));
       expect(again.status).toBe(200);
       expect(titleOf(again)).toBe('Sign in');
-      expect(redirectParams(await browser.get(authorizeUrl(t, app, newPkce(), { max_age: '0', prompt: 'none' })))).toMatchObject({ error: 'login_required' });
-      expect(redirectParams(await browser.get(authorizeUrl(t, app, newPkce(), { max_age: 'soon' })))).toMatchObject({ error: 'invalid_request' });
+      expect(
+        redirectParams(await browser.get(authorizeUrl(t, app, newPkce(), { max_age: '0', prompt: 'none' }))),
+      ).toMatchObject({ error: 'login_required' });
+      expect(redirectParams(await browser.get(authorizeUrl(t, app, newPkce(), { max_age: 'soon' })))).toMatchObject({
+        error: 'invalid_request',
+      });
     });
 
     it('login_hint fills in the email address', async () => {
@@ -122,7 +149,9 @@ describe('the authorization request', () => {
       const state = 'ü state/with?odd&chars=';
       const nonce = 'n-0S6_WzA2Mj';
       const browser = new WebClient(t.url);
-      const query = redirectParams(await hostedPasswordSignIn(browser, authorizeUrl(t, app, pkce, { state, nonce }), t.user.email, t.userPassword));
+      const query = redirectParams(
+        await hostedPasswordSignIn(browser, authorizeUrl(t, app, pkce, { state, nonce }), t.user.email, t.userPassword),
+      );
       expect(query.state).toBe(state);
       expect(query.iss).toBe(`${t.base}/v2.0`);
       const tokens = await exchangeCode(t, app, query.code!, pkce.verifier);
@@ -134,7 +163,14 @@ describe('the authorization request', () => {
 
     it('without a nonce the ID token has none', async () => {
       const pkce = newPkce();
-      const query = redirectParams(await hostedPasswordSignIn(new WebClient(t.url), authorizeUrl(t, app, pkce, { nonce: undefined }), t.user.email, t.userPassword));
+      const query = redirectParams(
+        await hostedPasswordSignIn(
+          new WebClient(t.url),
+          authorizeUrl(t, app, pkce, { nonce: undefined }),
+          t.user.email,
+          t.userPassword,
+        ),
+      );
       const tokens = await exchangeCode(t, app, query.code!, pkce.verifier);
       expect(decodeJwt(tokens.body.id_token).nonce).toBeUndefined();
     });

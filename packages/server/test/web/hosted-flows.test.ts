@@ -5,7 +5,19 @@ import type { App } from '../../src/core/model.js';
 import { expectError } from '../support/assertions.js';
 import { postForm, signInWithPassword } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-import { authorizeUrl, exchangeCode, formOf, newPkce, redirectParams, registerWebApp, textById, titleOf, WebClient, type Page, type Pkce } from './web-client.js';
+import {
+  authorizeUrl,
+  exchangeCode,
+  formOf,
+  newPkce,
+  redirectParams,
+  registerWebApp,
+  textById,
+  titleOf,
+  WebClient,
+  type Page,
+  type Pkce,
+} from './web-client.js';
 
 /** A field error as a screen reader meets it: the text, tied to the input by aria-describedby, focus on it. */
 function expectFieldError(page: Page, field: string, text: RegExp) {
@@ -25,7 +37,9 @@ describe('the hosted sign-up, password reset and sign-in pages', () => {
     t = await startTestServer();
     app = await registerWebApp(t);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const fresh = (what: string) => `${what}-${randomUUID().slice(0, 8)}@example.com`;
   const strong = 'a long and unusual passphrase';
@@ -63,12 +77,24 @@ describe('the hosted sign-up, password reset and sign-in pages', () => {
     it('shows each refusal next to its field, keeping what was typed', async () => {
       const { browser, first } = await open();
       const form = await browser.submit(first, {}, '/signup/start');
-      expectFieldError(await browser.submit(form, { email: 'not an address', password: strong }), 'email', /valid email address/);
-      expectFieldError(await browser.submit(form, { email: t.user.email, password: strong }), 'email', /already uses this email address/);
+      expectFieldError(
+        await browser.submit(form, { email: 'not an address', password: strong }),
+        'email',
+        /valid email address/,
+      );
+      expectFieldError(
+        await browser.submit(form, { email: t.user.email, password: strong }),
+        'email',
+        /already uses this email address/,
+      );
       const weak = await browser.submit(form, { email: fresh('weak'), password: 'password' });
       expectFieldError(weak, 'password', /too common/);
       expect(weak.html).toMatch(/id="email"[^>]*value="weak-/);
-      expectFieldError(await browser.submit(form, { email: fresh('short'), password: 'short' }), 'password', /at least 8 characters/);
+      expectFieldError(
+        await browser.submit(form, { email: fresh('short'), password: 'short' }),
+        'password',
+        /at least 8 characters/,
+      );
       expectFieldError(await browser.submit(form, { email: fresh('empty') }), 'password', /cannot be blank/);
     });
 
@@ -102,7 +128,10 @@ describe('the hosted sign-up, password reset and sign-in pages', () => {
     it('asks for the required attributes after the code, with errors next to each', async () => {
       const withAttributes = await registerWebApp(t, {
         name: 'Shop with attributes',
-        userAttributes: [{ name: 'loyaltyNumber', type: 'string', required: true, regex: '^[0-9]{4}$' }, { name: 'acceptsTerms', type: 'boolean', required: true }],
+        userAttributes: [
+          { name: 'loyaltyNumber', type: 'string', required: true, regex: '^[0-9]{4}$' },
+          { name: 'acceptsTerms', type: 'boolean', required: true },
+        ],
       });
       const email = fresh('attrs');
       const { browser, pkce, first } = await open(withAttributes);
@@ -114,11 +143,21 @@ describe('the hosted sign-up, password reset and sign-in pages', () => {
       const missing = await browser.submit(about, { 'attribute-loyaltyNumber': '1234' });
       expectFieldError(missing, 'attribute-acceptsTerms', /Tick this box/);
       expect(missing.html).toMatch(/id="attribute-loyaltyNumber"[^>]*value="1234"/);
-      const invalid = await browser.submit(missing, { 'attribute-loyaltyNumber': 'abcd', 'attribute-acceptsTerms': 'true' });
+      const invalid = await browser.submit(missing, {
+        'attribute-loyaltyNumber': 'abcd',
+        'attribute-acceptsTerms': 'true',
+      });
       expectFieldError(invalid, 'attribute-loyaltyNumber', /not accepted/);
       expect(invalid.html).toMatch(/id="attribute-acceptsTerms"[^>]*checked/);
-      await tokensFrom(await browser.submit(invalid, { 'attribute-loyaltyNumber': '4321', 'attribute-acceptsTerms': 'true' }), pkce, withAttributes);
-      expect((await t.services.accounts.findByEmail(t.tenant, email))?.attributes).toEqual({ loyaltyNumber: '4321', acceptsTerms: 'true' });
+      await tokensFrom(
+        await browser.submit(invalid, { 'attribute-loyaltyNumber': '4321', 'attribute-acceptsTerms': 'true' }),
+        pkce,
+        withAttributes,
+      );
+      expect((await t.services.accounts.findByEmail(t.tenant, email))?.attributes).toEqual({
+        loyaltyNumber: '4321',
+        acceptsTerms: 'true',
+      });
     });
 
     it('"Sign in instead" goes back to the first page with the address filled in', async () => {
@@ -149,7 +188,15 @@ describe('the hosted sign-up, password reset and sign-in pages', () => {
       expect(decodeJwt((await tokensFrom(done, pkce)).id_token!)).toMatchObject({ email, amr: ['otp', 'pwd'] });
       expect((await signInWithPassword(t.base, t.app.clientId, email, strong)).status).toBe(400);
       expect((await signInWithPassword(t.base, t.app.clientId, email, `${strong} two`)).status).toBe(200);
-      expectError(await postForm(`${t.base}/oauth2/v2.0/token`, { grant_type: 'refresh_token', client_id: t.app.clientId, refresh_token: native.body.refresh_token }), 400, 'invalid_grant');
+      expectError(
+        await postForm(`${t.base}/oauth2/v2.0/token`, {
+          grant_type: 'refresh_token',
+          client_id: t.app.clientId,
+          refresh_token: native.body.refresh_token,
+        }),
+        400,
+        'invalid_grant',
+      );
     });
 
     it('an unknown address and a wrong code are shown next to their fields', async () => {
@@ -157,10 +204,18 @@ describe('the hosted sign-up, password reset and sign-in pages', () => {
       await t.services.accounts.create(t.tenant, { email, password: strong, emailVerified: true });
       const { browser, first } = await open();
       const form = await browser.submit(first, {}, '/reset/start');
-      expectFieldError(await browser.submit(form, { email: fresh('nobody') }), 'email', /No account uses this email address/);
+      expectFieldError(
+        await browser.submit(form, { email: fresh('nobody') }),
+        'email',
+        /No account uses this email address/,
+      );
       const code = await browser.submit(form, { email });
       const right = await t.mail.nextCode(email);
-      expectFieldError(await browser.submit(code, { code: right === '00000000' ? '11111111' : '00000000' }), 'code', /wrong or has expired/);
+      expectFieldError(
+        await browser.submit(code, { code: right === '00000000' ? '11111111' : '00000000' }),
+        'code',
+        /wrong or has expired/,
+      );
     });
 
     it('the password page links to reset with the address carried along', async () => {
@@ -191,20 +246,35 @@ describe('the hosted sign-up, password reset and sign-in pages', () => {
 
     it('an unknown address is shown next to the field', async () => {
       const { browser, first } = await open();
-      expectFieldError(await browser.submit(first, { email: fresh('nobody') }, '/login/identify'), 'email', /No account uses this email address/);
+      expectFieldError(
+        await browser.submit(first, { email: fresh('nobody') }, '/login/identify'),
+        'email',
+        /No account uses this email address/,
+      );
     });
 
     describe('with an app that requires MFA', () => {
       let mfaApp: App;
-      beforeAll(async () => { mfaApp = await registerWebApp(t, { name: 'Bank', requireMfa: true }); });
+      beforeAll(async () => {
+        mfaApp = await registerWebApp(t, { name: 'Bank', requireMfa: true });
+      });
 
       it('asks for a code sent to the registered method after the password', async () => {
         const email = fresh('mfa');
         const second = fresh('second');
         const user = await t.services.accounts.create(t.tenant, { email, password: strong, emailVerified: true });
-        await t.services.repos.mfaMethods.add({ id: randomUUID(), tenantId: t.tenant.id, userId: user.id, type: 'email', target: second, createdAt: Date.now() });
+        await t.services.repos.mfaMethods.add({
+          id: randomUUID(),
+          tenantId: t.tenant.id,
+          userId: user.id,
+          type: 'email',
+          target: second,
+          createdAt: Date.now(),
+        });
         const { browser, pkce, first } = await open(mfaApp);
-        const confirm = await browser.submit(await browser.submit(first, { email }, '/login/identify'), { password: strong });
+        const confirm = await browser.submit(await browser.submit(first, { email }, '/login/identify'), {
+          password: strong,
+        });
         expect(titleOf(confirm)).toBe('Confirm it is you');
         const right = await t.mail.nextCode(second);
         const wrong = await browser.submit(confirm, { code: right === '00000000' ? '11111111' : '00000000' });
@@ -219,11 +289,20 @@ describe('the hosted sign-up, password reset and sign-in pages', () => {
         const [first, chosen] = [fresh('first'), fresh('chosen')];
         const user = await t.services.accounts.create(t.tenant, { email, password: strong, emailVerified: true });
         for (const target of [first, chosen]) {
-          await t.services.repos.mfaMethods.add({ id: randomUUID(), tenantId: t.tenant.id, userId: user.id, type: 'email', target, createdAt: Date.now() });
+          await t.services.repos.mfaMethods.add({
+            id: randomUUID(),
+            tenantId: t.tenant.id,
+            userId: user.id,
+            type: 'email',
+            target,
+            createdAt: Date.now(),
+          });
         }
         const chosenId = (await t.services.repos.mfaMethods.list(user.id)).find((m) => m.target === chosen)!.id;
         const { browser, pkce, first: start } = await open(mfaApp);
-        const choose = await browser.submit(await browser.submit(start, { email }, '/login/identify'), { password: strong });
+        const choose = await browser.submit(await browser.submit(start, { email }, '/login/identify'), {
+          password: strong,
+        });
         expect(titleOf(choose)).toBe('Confirm it is you');
         expect(choose.html).toMatch(/<legend>Send the code to<\/legend>/);
         for (const target of [first, chosen]) expect(choose.html).toContain(`${target[0]}***`);
@@ -231,7 +310,11 @@ describe('the hosted sign-up, password reset and sign-in pages', () => {
 
         const code = await browser.submit(choose, { method: chosenId }, '/login/mfa-method');
         expect(titleOf(code)).toBe('Confirm it is you');
-        const tokens = await tokensFrom(await browser.submit(code, { code: await t.mail.nextCode(chosen) }), pkce, mfaApp);
+        const tokens = await tokensFrom(
+          await browser.submit(code, { code: await t.mail.nextCode(chosen) }),
+          pkce,
+          mfaApp,
+        );
         expect(decodeJwt(tokens.id_token!).amr).toEqual(['pwd', 'otp', 'mfa']);
         expect(t.mail.messages.some((m) => m.to.includes(first))).toBe(false);
       });
@@ -240,7 +323,14 @@ describe('the hosted sign-up, password reset and sign-in pages', () => {
         const email = fresh('mfa-reset');
         const second = fresh('second');
         const user = await t.services.accounts.create(t.tenant, { email, password: strong, emailVerified: true });
-        await t.services.repos.mfaMethods.add({ id: randomUUID(), tenantId: t.tenant.id, userId: user.id, type: 'email', target: second, createdAt: Date.now() });
+        await t.services.repos.mfaMethods.add({
+          id: randomUUID(),
+          tenantId: t.tenant.id,
+          userId: user.id,
+          type: 'email',
+          target: second,
+          createdAt: Date.now(),
+        });
         const { browser, pkce, first } = await open(mfaApp);
         const code = await browser.submit(await browser.submit(first, { email }, '/reset/start'), { email });
         const choose = await browser.submit(code, { code: await t.mail.nextCode(email) });
@@ -253,13 +343,25 @@ describe('the hosted sign-up, password reset and sign-in pages', () => {
         const email = fresh('mfa-sso');
         const second = fresh('second');
         const user = await t.services.accounts.create(t.tenant, { email, password: strong, emailVerified: true });
-        await t.services.repos.mfaMethods.add({ id: randomUUID(), tenantId: t.tenant.id, userId: user.id, type: 'email', target: second, createdAt: Date.now() });
+        await t.services.repos.mfaMethods.add({
+          id: randomUUID(),
+          tenantId: t.tenant.id,
+          userId: user.id,
+          type: 'email',
+          target: second,
+          createdAt: Date.now(),
+        });
         const { browser, pkce, first } = await open();
-        await tokensFrom(await browser.submit(await browser.submit(first, { email }, '/login/identify'), { password: strong }), pkce);
+        await tokensFrom(
+          await browser.submit(await browser.submit(first, { email }, '/login/identify'), { password: strong }),
+          pkce,
+        );
         const atBank = await browser.get(authorizeUrl(t, mfaApp, newPkce()));
         expect(atBank.status).toBe(200);
         expect(titleOf(atBank)).toBe('Sign in');
-        expect(redirectParams(await browser.get(authorizeUrl(t, mfaApp, newPkce(), { prompt: 'none' })))).toMatchObject({ error: 'login_required' });
+        expect(redirectParams(await browser.get(authorizeUrl(t, mfaApp, newPkce(), { prompt: 'none' })))).toMatchObject(
+          { error: 'login_required' },
+        );
       });
 
       it('an account with no method registered is told to set one up in the app, not given an error', async () => {

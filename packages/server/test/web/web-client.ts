@@ -15,16 +15,36 @@ export function newPkce(): Pkce {
 }
 
 /** A web app registered for the code flow, with the redirect URI tests use. */
-export async function registerWebApp(t: TestServer, input: Parameters<TestServer['registerApp']>[0] = {}): Promise<App> {
-  const { app } = await t.registerApp({ name: 'Web shop', redirectUris: ['https://shop.example/callback'], postLogoutRedirectUris: ['https://shop.example/bye'], ...input });
+export async function registerWebApp(
+  t: TestServer,
+  input: Parameters<TestServer['registerApp']>[0] = {},
+): Promise<App> {
+  const { app } = await t.registerApp({
+    name: 'Web shop',
+    redirectUris: ['https://shop.example/callback'],
+    postLogoutRedirectUris: ['https://shop.example/bye'],
+    ...input,
+  });
   return app;
 }
 
 /** An authorization request for `app`; `params` override or (with undefined) remove any parameter. */
-export function authorizeUrl(t: TestServer, app: App, pkce: Pkce, params: Record<string, string | undefined> = {}): string {
+export function authorizeUrl(
+  t: TestServer,
+  app: App,
+  pkce: Pkce,
+  params: Record<string, string | undefined> = {},
+): string {
   const all: Record<string, string | undefined> = {
-    client_id: app.clientId, redirect_uri: app.redirectUris[0], response_type: 'code', scope: 'openid profile offline_access',
-    state: 'state-123', nonce: 'nonce-456', code_challenge: pkce.challenge, code_challenge_method: 'S256', ...params,
+    client_id: app.clientId,
+    redirect_uri: app.redirectUris[0],
+    response_type: 'code',
+    scope: 'openid profile offline_access',
+    state: 'state-123',
+    nonce: 'nonce-456',
+    code_challenge: pkce.challenge,
+    code_challenge_method: 'S256',
+    ...params,
   };
   const url = new URL(`${t.base}/oauth2/v2.0/authorize`);
   for (const [k, v] of Object.entries(all)) if (v !== undefined) url.searchParams.set(k, v);
@@ -61,12 +81,25 @@ export class WebClient {
     return this.read(await fetch(url, { redirect: 'manual', headers: { ...this.cookieHeader(url), ...headers } }));
   }
 
-  async post(url: string, fields: Record<string, string | undefined>, options: { cookies?: boolean } = {}): Promise<Page> {
-    const body = new URLSearchParams(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined)).toString();
-    return this.read(await fetch(new URL(url, this.origin), {
-      method: 'POST', redirect: 'manual', body,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(options.cookies === false ? {} : this.cookieHeader(new URL(url, this.origin).toString())) },
-    }));
+  async post(
+    url: string,
+    fields: Record<string, string | undefined>,
+    options: { cookies?: boolean } = {},
+  ): Promise<Page> {
+    const body = new URLSearchParams(
+      Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined),
+    ).toString();
+    return this.read(
+      await fetch(new URL(url, this.origin), {
+        method: 'POST',
+        redirect: 'manual',
+        body,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          ...(options.cookies === false ? {} : this.cookieHeader(new URL(url, this.origin).toString())),
+        },
+      }),
+    );
   }
 
   /** Posts the page's form named by its action (its only main form when omitted), with `values` over its hidden fields. */
@@ -89,7 +122,8 @@ export class WebClient {
 
   private cookieHeader(url: string): Record<string, string> {
     const path = new URL(url).pathname;
-    const within = (c: { path: string }) => path === c.path || path.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`);
+    const within = (c: { path: string }) =>
+      path === c.path || path.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`);
     const sent = [...this.cookies].filter(([, c]) => within(c)).map(([name, c]) => `${name}=${c.value}`);
     return sent.length ? { cookie: sent.join('; ') } : {};
   }
@@ -101,27 +135,46 @@ export class WebClient {
       const name = pair.slice(0, pair.indexOf('='));
       const value = decodeURIComponent(pair.slice(pair.indexOf('=') + 1));
       const path = attributes.find((a) => a.toLowerCase().startsWith('path='))?.slice(5) ?? '/';
-      const expired = attributes.some((a) => /^expires=/i.test(a) && Date.parse(a.slice(8)) < Date.now()) || attributes.some((a) => /^max-age=0$/i.test(a));
+      const expired =
+        attributes.some((a) => /^expires=/i.test(a) && Date.parse(a.slice(8)) < Date.now()) ||
+        attributes.some((a) => /^max-age=0$/i.test(a));
       if (expired || value === '') this.cookies.delete(name);
       else this.cookies.set(name, { value, path });
     }
     const location = response.headers.get('location');
-    return { url: response.url, status: response.status, headers: response.headers, location: location ? new URL(location, response.url).toString() : null, html: await response.text(), setCookies };
+    return {
+      url: response.url,
+      status: response.status,
+      headers: response.headers,
+      location: location ? new URL(location, response.url).toString() : null,
+      html: await response.text(),
+      setCookies,
+    };
   }
 }
 
 /** The forms of a page: action and hidden fields (the inputs a test fills in are its own business). */
 export function formsOf(page: Page): Form[] {
-  return [...page.html.matchAll(/<form method="post" action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)].map(([, action, body]) => ({
-    action: unescape(action!),
-    fields: Object.fromEntries([...body!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(([, k, v]) => [k!, unescape(v!)])),
-  }));
+  return [...page.html.matchAll(/<form method="post" action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)].map(
+    ([, action, body]) => ({
+      action: unescape(action!),
+      fields: Object.fromEntries(
+        [...body!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(([, k, v]) => [
+          k!,
+          unescape(v!),
+        ]),
+      ),
+    }),
+  );
 }
 
 export function formOf(page: Page, action?: string): Form {
   const forms = formsOf(page);
   const form = action ? forms.find((f) => f.action.endsWith(action)) : forms[0];
-  if (!form) throw new Error(`No form${action ? ` posting to ${action}` : ''} on the page (status ${page.status}): ${page.html.slice(0, 400)}`);
+  if (!form)
+    throw new Error(
+      `No form${action ? ` posting to ${action}` : ''} on the page (status ${page.status}): ${page.html.slice(0, 400)}`,
+    );
   return form;
 }
 
@@ -136,7 +189,8 @@ export function textById(page: Page, id: string): string | undefined {
   return match ? unescape(match[1]!) : undefined;
 }
 
-const unescape = (s: string) => s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&');
+const unescape = (s: string) =>
+  s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&');
 
 /** The query of a redirect back to the app. */
 export function redirectParams(page: Page): Record<string, string> {
@@ -145,7 +199,12 @@ export function redirectParams(page: Page): Record<string, string> {
 }
 
 /** Signs in through the hosted pages with a password; answers the redirect back to the app (303 with a code). */
-export async function hostedPasswordSignIn(browser: WebClient, startUrl: string, email: string, password: string): Promise<Page> {
+export async function hostedPasswordSignIn(
+  browser: WebClient,
+  startUrl: string,
+  email: string,
+  password: string,
+): Promise<Page> {
   const identify = await browser.get(startUrl);
   expect(identify.status, identify.html.slice(0, 400)).toBe(200);
   const passwordPage = await browser.submit(identify, { email }, '/login/identify');
@@ -154,8 +213,19 @@ export async function hostedPasswordSignIn(browser: WebClient, startUrl: string,
 }
 
 /** The code grant at the token endpoint. */
-export function exchangeCode(t: TestServer, app: App, code: string, verifier: string, params: Record<string, string | undefined> = {}): Promise<HttpResult> {
+export function exchangeCode(
+  t: TestServer,
+  app: App,
+  code: string,
+  verifier: string,
+  params: Record<string, string | undefined> = {},
+): Promise<HttpResult> {
   return postForm(`${t.base}/oauth2/v2.0/token`, {
-    grant_type: 'authorization_code', client_id: app.clientId, code, redirect_uri: app.redirectUris[0], code_verifier: verifier, ...params,
+    grant_type: 'authorization_code',
+    client_id: app.clientId,
+    code,
+    redirect_uri: app.redirectUris[0],
+    code_verifier: verifier,
+    ...params,
   });
 }

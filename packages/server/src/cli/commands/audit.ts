@@ -8,35 +8,68 @@ const maxLimit = 1000;
 /** `baton audit list`: a tenant's audit trail, newest first, as an operator reads it. */
 export function auditCommands(program: Command, run: RunCommand) {
   const audit = program.command('audit').description("read a tenant's audit trail");
-  run(audit.command('list').description('list audit events, newest first')
-    .requiredOption('--tenant <tenant>', 'tenant name')
-    .option('--user <email>', "only this user's events")
-    .option('--type <type>', 'only events of this type (e.g. sign_in.failed, refresh_token.reuse_detected)')
-    .option('--limit <n>', `how many events at most (1-${maxLimit})`, '50'), async (out, o) => {
-    const limit = Number(o.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) throw new BatonError('invalid_request', `--limit must be a whole number from 1 to ${maxLimit}`);
-    const events = await withRuntime(async (rt) => {
-      const tenant = await rt.services.tenants.require(o.tenant);
-      const user = o.user ? await rt.services.accounts.requireByEmail(tenant, o.user) : null;
-      return rt.services.repos.audit.list({ tenantId: tenant.id, limit, ...(o.type ? { type: o.type } : {}), ...(user ? { userId: user.id } : {}) });
-    });
-    const listed = events.map((e) => ({
-      id: e.id, at: new Date(e.createdAt).toISOString(), type: e.type, user_id: e.userId ?? null, client_id: e.clientId ?? null,
-      session_id: e.sessionId ?? null, ip: e.ip ?? null, user_agent: e.userAgent ?? null, correlation_id: e.correlationId ?? null, data: e.data ?? {},
-    }));
-    out.result(listed, () => listed.length === 0 ? 'No events' : listed.map((e) =>
-      shown`${e.at}  ${e.type.padEnd(32)}  user ${e.user_id ?? '-'}  client ${e.client_id ?? '-'}  ip ${e.ip ?? '-'}`).join('\n'));
-  });
+  run(
+    audit
+      .command('list')
+      .description('list audit events, newest first')
+      .requiredOption('--tenant <tenant>', 'tenant name')
+      .option('--user <email>', "only this user's events")
+      .option('--type <type>', 'only events of this type (e.g. sign_in.failed, refresh_token.reuse_detected)')
+      .option('--limit <n>', `how many events at most (1-${maxLimit})`, '50'),
+    async (out, o) => {
+      const limit = Number(o.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit)
+        throw new BatonError('invalid_request', `--limit must be a whole number from 1 to ${maxLimit}`);
+      const events = await withRuntime(async (rt) => {
+        const tenant = await rt.services.tenants.require(o.tenant);
+        const user = o.user ? await rt.services.accounts.requireByEmail(tenant, o.user) : null;
+        return rt.services.repos.audit.list({
+          tenantId: tenant.id,
+          limit,
+          ...(o.type ? { type: o.type } : {}),
+          ...(user ? { userId: user.id } : {}),
+        });
+      });
+      const listed = events.map((e) => ({
+        id: e.id,
+        at: new Date(e.createdAt).toISOString(),
+        type: e.type,
+        user_id: e.userId ?? null,
+        client_id: e.clientId ?? null,
+        session_id: e.sessionId ?? null,
+        ip: e.ip ?? null,
+        user_agent: e.userAgent ?? null,
+        correlation_id: e.correlationId ?? null,
+        data: e.data ?? {},
+      }));
+      out.result(listed, () =>
+        listed.length === 0
+          ? 'No events'
+          : listed
+              .map(
+                (e) =>
+                  shown`${e.at}  ${e.type.padEnd(32)}  user ${e.user_id ?? '-'}  client ${e.client_id ?? '-'}  ip ${e.ip ?? '-'}`,
+              )
+              .join('\n'),
+      );
+    },
+  );
 
-  run(audit.command('prune').description('delete audit events older than a number of days (of one tenant, or of all)')
-    .requiredOption('--older-than <days>', 'delete events recorded more than this many days ago')
-    .option('--tenant <tenant>', 'only this tenant\'s events'), async (out, o) => {
-    const days = Number(o.olderThan);
-    if (!Number.isInteger(days) || days < 1) throw new BatonError('invalid_request', '--older-than must be a whole number of days, 1 or more');
-    const deleted = await withRuntime(async (rt) => {
-      const tenant = o.tenant ? await rt.services.tenants.require(o.tenant) : null;
-      return rt.services.audit.prune(rt.services.clock.now() - days * 86_400_000, tenant?.id);
-    });
-    out.result({ deleted }, () => `Deleted ${deleted} audit event(s) older than ${days} day(s)`);
-  });
+  run(
+    audit
+      .command('prune')
+      .description('delete audit events older than a number of days (of one tenant, or of all)')
+      .requiredOption('--older-than <days>', 'delete events recorded more than this many days ago')
+      .option('--tenant <tenant>', "only this tenant's events"),
+    async (out, o) => {
+      const days = Number(o.olderThan);
+      if (!Number.isInteger(days) || days < 1)
+        throw new BatonError('invalid_request', '--older-than must be a whole number of days, 1 or more');
+      const deleted = await withRuntime(async (rt) => {
+        const tenant = o.tenant ? await rt.services.tenants.require(o.tenant) : null;
+        return rt.services.audit.prune(rt.services.clock.now() - days * 86_400_000, tenant?.id);
+      });
+      out.result({ deleted }, () => `Deleted ${deleted} audit event(s) older than ${days} day(s)`);
+    },
+  );
 }

@@ -8,7 +8,9 @@ export function migrateCommand(program: Command, run: RunCommand) {
     const database = openDatabase(loadConfig().databaseUrl);
     try {
       const applied = await migrate(database);
-      out.result({ engine: database.engine, applied }, () => (applied.length ? `Applied ${applied.join(', ')}` : 'The schema is up to date'));
+      out.result({ engine: database.engine, applied }, () =>
+        applied.length ? `Applied ${applied.join(', ')}` : 'The schema is up to date',
+      );
     } finally {
       await database.close();
     }

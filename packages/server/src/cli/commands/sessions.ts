@@ -6,43 +6,72 @@ import { shown, type RunCommand } from '../output.js';
 
 export function sessionCommands(program: Command, run: RunCommand) {
   const sessions = program.command('sessions').description('list and revoke sessions');
-  run(sessions.command('list').description("list a user's sessions, with their devices")
-    .requiredOption('--tenant <tenant>', 'tenant name')
-    .requiredOption('--user <email>', "the user's email"), async (out, o) => {
-    const listed = await withRuntime(async (rt) => {
-      const tenant = await rt.services.tenants.require(o.tenant);
-      const user = await rt.services.accounts.requireByEmail(tenant, o.user);
-      const now = rt.services.clock.now();
-      return (await rt.services.sessions.list(tenant, user)).map((s) => ({
-        id: s.id,
-        client_id: s.clientId,
-        parent_id: s.parentId,
-        status: s.revokedAt !== null ? 'revoked' : sessionEndReason(s, now) ? 'expired' : 'active',
-        device: { id: s.device.id, name: s.device.name, platform: s.device.platform, kind: s.device.kind },
-        amr: s.amr,
-        created_at: new Date(s.createdAt).toISOString(),
-        last_used_at: new Date(s.lastUsedAt).toISOString(),
-        expires_at: new Date(Math.min(s.absoluteExpiresAt, s.lastUsedAt + s.idleTtl * 1000)).toISOString(),
-        revoked_at: s.revokedAt === null ? null : new Date(s.revokedAt).toISOString(),
-        revoked_reason: s.revokedReason,
-      }));
-    });
-    out.result(listed, () => listed.length === 0 ? 'No sessions' : listed.map((s) =>
-      shown`${s.id}  ${s.status.padEnd(7)}  ${s.device.kind}/${s.device.name}  client ${s.client_id}${s.parent_id ? `  child of ${s.parent_id}` : ''}  last used ${s.last_used_at}`).join('\n'));
-  });
+  run(
+    sessions
+      .command('list')
+      .description("list a user's sessions, with their devices")
+      .requiredOption('--tenant <tenant>', 'tenant name')
+      .requiredOption('--user <email>', "the user's email"),
+    async (out, o) => {
+      const listed = await withRuntime(async (rt) => {
+        const tenant = await rt.services.tenants.require(o.tenant);
+        const user = await rt.services.accounts.requireByEmail(tenant, o.user);
+        const now = rt.services.clock.now();
+        return (await rt.services.sessions.list(tenant, user)).map((s) => ({
+          id: s.id,
+          client_id: s.clientId,
+          parent_id: s.parentId,
+          status: s.revokedAt !== null ? 'revoked' : sessionEndReason(s, now) ? 'expired' : 'active',
+          device: { id: s.device.id, name: s.device.name, platform: s.device.platform, kind: s.device.kind },
+          amr: s.amr,
+          created_at: new Date(s.createdAt).toISOString(),
+          last_used_at: new Date(s.lastUsedAt).toISOString(),
+          expires_at: new Date(Math.min(s.absoluteExpiresAt, s.lastUsedAt + s.idleTtl * 1000)).toISOString(),
+          revoked_at: s.revokedAt === null ? null : new Date(s.revokedAt).toISOString(),
+          revoked_reason: s.revokedReason,
+        }));
+      });
+      out.result(listed, () =>
+        listed.length === 0
+          ? 'No sessions'
+          : listed
+              .map(
+                (s) =>
+                  shown`${s.id}  ${s.status.padEnd(7)}  ${s.device.kind}/${s.device.name}  client ${s.client_id}${s.parent_id ? `  child of ${s.parent_id}` : ''}  last used ${s.last_used_at}`,
+              )
+              .join('\n'),
+      );
+    },
+  );
 
-  run(sessions.command('revoke').description('revoke one session (and its children) or every session of a user')
-    .requiredOption('--tenant <tenant>', 'tenant name')
-    .option('--session <id>', 'session id')
-    .option('--user <email>', "the user's email"), async (out, o) => {
-    if (Boolean(o.session) === Boolean(o.user)) throw new BatonError('invalid_request', 'Give exactly one of --session <id> or --user <email>');
-    const revoked = await withRuntime(async (rt) => {
-      const tenant = await rt.services.tenants.require(o.tenant);
-      if (o.user) return rt.services.sessions.revokeUser(tenant, await rt.services.accounts.requireByEmail(tenant, o.user), 'revoked_by_admin');
-      const session = await rt.services.sessions.find(o.session);
-      if (!session || session.tenantId !== tenant.id) throw new BatonError('invalid_request', `No session ${o.session} in tenant "${tenant.name}"`);
-      return rt.services.sessions.revoke(session.id, 'revoked_by_admin');
-    });
-    out.result({ revoked }, () => (revoked.length ? `Revoked ${revoked.length} session(s): ${revoked.join(', ')}` : 'Nothing to revoke: already revoked'));
-  });
+  run(
+    sessions
+      .command('revoke')
+      .description('revoke one session (and its children) or every session of a user')
+      .requiredOption('--tenant <tenant>', 'tenant name')
+      .option('--session <id>', 'session id')
+      .option('--user <email>', "the user's email"),
+    async (out, o) => {
+      if (Boolean(o.session) === Boolean(o.user))
+        throw new BatonError('invalid_request', 'Give exactly one of --session <id> or --user <email>');
+      const revoked = await withRuntime(async (rt) => {
+        const tenant = await rt.services.tenants.require(o.tenant);
+        if (o.user)
+          return rt.services.sessions.revokeUser(
+            tenant,
+            await rt.services.accounts.requireByEmail(tenant, o.user),
+            'revoked_by_admin',
+          );
+        const session = await rt.services.sessions.find(o.session);
+        if (!session || session.tenantId !== tenant.id)
+          throw new BatonError('invalid_request', `No session ${o.session} in tenant "${tenant.name}"`);
+        return rt.services.sessions.revoke(session.id, 'revoked_by_admin');
+      });
+      out.result({ revoked }, () =>
+        revoked.length
+          ? `Revoked ${revoked.length} session(s): ${revoked.join(', ')}`
+          : 'Nothing to revoke: already revoked',
+      );
+    },
+  );
 }

@@ -35,18 +35,26 @@ export interface AttemptSubject {
  * the same moment cannot all slip in before the first failure is written.
  */
 export class AttemptLimiter {
-  constructor(private readonly limits: RateLimitRepository, private readonly clock: Clock) {}
+  constructor(
+    private readonly limits: RateLimitRepository,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * Runs `check` (the password or code comparison) as one attempt: refused while the IP or
    * the account is locked; `lockedNow` says a failure just locked the account.
    */
-  async attempt(subject: AttemptSubject, check: () => Promise<boolean>): Promise<{ succeeded: boolean; lockedNow: boolean }> {
+  async attempt(
+    subject: AttemptSubject,
+    check: () => Promise<boolean>,
+  ): Promise<{ succeeded: boolean; lockedNow: boolean }> {
     const now = this.clock.now();
     const ip = subject.ip ? await this.limits.reserve(ipKey(subject), now, policyOf(attemptPolicies.ip)) : null;
     if (ip && !ip.allowed) throw lockedOut('ip', ip.lockedUntil - now);
     const account = await this.limits.reserve(accountKey(subject), now, policyOf(attemptPolicies.account));
-    const refundIp = async () => { if (ip) await this.limits.refund(ipKey(subject), ip); };
+    const refundIp = async () => {
+      if (ip) await this.limits.refund(ipKey(subject), ip);
+    };
     if (!account.allowed) {
       await refundIp();
       throw lockedOut('account', account.lockedUntil - now);
@@ -76,6 +84,12 @@ const ipKey = (s: AttemptSubject) => `ip:${s.tenantId}:${s.ip}`;
 function lockedOut(scope: 'account' | 'ip', remainingMs: number): BatonError {
   const seconds = Math.ceil(remainingMs / 1000);
   return scope === 'account'
-    ? new BatonError('invalid_grant', `The account is temporarily locked after too many failed attempts; try again in ${seconds} seconds`, { errorCodes: [50053], retryAfter: seconds })
-    : new BatonError('slow_down', `Too many failed attempts from this address; try again in ${seconds} seconds`, { retryAfter: seconds });
+    ? new BatonError(
+        'invalid_grant',
+        `The account is temporarily locked after too many failed attempts; try again in ${seconds} seconds`,
+        { errorCodes: [50053], retryAfter: seconds },
+      )
+    : new BatonError('slow_down', `Too many failed attempts from this address; try again in ${seconds} seconds`, {
+        retryAfter: seconds,
+      });
 }

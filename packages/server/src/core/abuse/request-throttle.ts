@@ -26,17 +26,31 @@ export const codeSendPolicy = { max: 5, windowMs: 15 * 60_000 } as const;
  * must be loopback. The code limit is per mailbox, so it holds whoever asks.
  */
 export class RequestThrottle {
-  constructor(private readonly counters: RequestCounterRepository, private readonly clock: Clock, private readonly limits: ThrottleLimits) {}
+  constructor(
+    private readonly counters: RequestCounterRepository,
+    private readonly clock: Clock,
+    private readonly limits: ThrottleLimits,
+  ) {}
 
   async flowStart(tenantId: string, client: ClientAddress): Promise<void> {
     const max = this.limits.flowStartsPerIpPerMinute;
     if (max <= 0 || fromThisMachine(client)) return;
-    await this.take(`starts:${tenantId}:${client.ip}`, max, 60_000, (s) => `Too many sign-in, sign-up or password reset attempts from this address; try again in ${s} seconds`);
+    await this.take(
+      `starts:${tenantId}:${client.ip}`,
+      max,
+      60_000,
+      (s) => `Too many sign-in, sign-up or password reset attempts from this address; try again in ${s} seconds`,
+    );
   }
 
   /** Applies to every caller, local ones included, and to every spelling of the mailbox: the limit protects the inbox, not Baton. */
   async codeSend(tenantId: string, address: string): Promise<void> {
-    await this.take(`codes:${tenantId}:${canonicalMailbox(address)}`, codeSendPolicy.max, codeSendPolicy.windowMs, (s) => `Too many codes were sent to this address; try again in ${s} seconds`);
+    await this.take(
+      `codes:${tenantId}:${canonicalMailbox(address)}`,
+      codeSendPolicy.max,
+      codeSendPolicy.windowMs,
+      (s) => `Too many codes were sent to this address; try again in ${s} seconds`,
+    );
   }
 
   private async take(key: string, max: number, windowMs: number, message: (seconds: number) => string): Promise<void> {

@@ -15,12 +15,19 @@ export const tombstoneEmail = (userId: string) => `deleted:${userId}`;
  * audit trail is the operator's to prune (docs/security.md).
  */
 export class AccountErasure {
-  constructor(private readonly repos: Repositories, private readonly sessions: SessionService, private readonly audit: AuditLog) {}
+  constructor(
+    private readonly repos: Repositories,
+    private readonly sessions: SessionService,
+    private readonly audit: AuditLog,
+  ) {}
 
   async erase(tenant: Tenant, user: User, context?: RequestContext): Promise<{ revokedSessions: string[] }> {
     await this.repos.users.erase(user, tombstoneEmail(user.id));
     const revokedSessions = await this.sessions.revokeUser(tenant, user, 'user_deleted', context);
-    await this.audit.record({ tenantId: tenant.id, type: 'user.deleted', userId: user.id, data: { sessions: revokedSessions } }, context);
+    await this.audit.record(
+      { tenantId: tenant.id, type: 'user.deleted', userId: user.id, data: { sessions: revokedSessions } },
+      context,
+    );
     return { revokedSessions };
   }
 }

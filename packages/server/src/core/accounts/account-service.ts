@@ -16,7 +16,9 @@ export interface CreateUserInput {
 
 /** Not an address Baton can use, in the words MSAL reads as an invalid username (90100). */
 export const invalidUsername = (why?: string) =>
-  new BatonError('invalid_request', `The username parameter is empty or not valid${why ? `: ${why}` : ''}`, { errorCodes: [90100] });
+  new BatonError('invalid_request', `The username parameter is empty or not valid${why ? `: ${why}` : ''}`, {
+    errorCodes: [90100],
+  });
 
 /** Lower-cases and trims an email address; refuses what is not one. */
 export function normalizeEmail(value: string | undefined): string {
@@ -33,27 +35,51 @@ export function normalizeEmail(value: string | undefined): string {
  */
 export function normalizeNewEmail(value: string | undefined): string {
   const email = normalizeEmail(value);
-  if (email.slice(email.lastIndexOf('@') + 1).split('.').some((label) => label === '')) throw invalidUsername();
+  if (
+    email
+      .slice(email.lastIndexOf('@') + 1)
+      .split('.')
+      .some((label) => label === '')
+  )
+    throw invalidUsername();
   return email;
 }
 
 export class AccountService {
-  constructor(private readonly repos: Repositories, private readonly clock: Clock) {}
+  constructor(
+    private readonly repos: Repositories,
+    private readonly clock: Clock,
+  ) {}
 
   async create(tenant: Tenant, input: CreateUserInput): Promise<User> {
     const email = normalizeNewEmail(input.email);
     if (input.password !== undefined) assertPasswordAcceptable(input.password, { email });
-    return this.createWithHash(tenant, { ...input, email }, input.password === undefined ? null : await hashPassword(input.password));
+    return this.createWithHash(
+      tenant,
+      { ...input, email },
+      input.password === undefined ? null : await hashPassword(input.password),
+    );
   }
 
   /** Creates an account whose password (if any) was checked and hashed earlier in a flow. */
-  async createWithHash(tenant: Tenant, input: Omit<CreateUserInput, 'password'>, passwordHash: string | null): Promise<User> {
+  async createWithHash(
+    tenant: Tenant,
+    input: Omit<CreateUserInput, 'password'>,
+    passwordHash: string | null,
+  ): Promise<User> {
     const user: User = {
-      id: randomUUID(), tenantId: tenant.id, email: normalizeEmail(input.email), emailVerified: input.emailVerified ?? false,
-      displayName: input.displayName ?? null, attributes: input.attributes ?? {}, createdAt: this.clock.now(),
+      id: randomUUID(),
+      tenantId: tenant.id,
+      email: normalizeEmail(input.email),
+      emailVerified: input.emailVerified ?? false,
+      displayName: input.displayName ?? null,
+      attributes: input.attributes ?? {},
+      createdAt: this.clock.now(),
     };
     if (!(await this.repos.users.create(user, passwordHash))) {
-      throw new BatonError('user_already_exists', 'An account with this username already exists', { errorCodes: [1003037] });
+      throw new BatonError('user_already_exists', 'An account with this username already exists', {
+        errorCodes: [1003037],
+      });
     }
     return user;
   }

@@ -3,7 +3,15 @@ import { appDefaults } from '../../config/defaults.js';
 import { digest, randomToken, safeEqual } from '../../crypto/digest.js';
 import type { Clock } from '../clock.js';
 import { assertThat, BatonError } from '../errors.js';
-import { mfaRegistrations, type App, type AppType, type AttributeDefinition, type ChallengeType, type MfaRegistration, type Tenant } from '../model.js';
+import {
+  mfaRegistrations,
+  type App,
+  type AppType,
+  type AttributeDefinition,
+  type ChallengeType,
+  type MfaRegistration,
+  type Tenant,
+} from '../model.js';
 import type { Repositories } from '../ports.js';
 import { scopeProblem } from '../tokens/scopes.js';
 import { redirectUriProblem } from './redirect-uris.js';
@@ -23,7 +31,9 @@ export interface RegisterAppInput {
   postLogoutRedirectUris?: string[];
   /** Scopes `client_credentials` may grant (machine clients). */
   scopes?: string[];
-  lifetimes?: Partial<Pick<App, 'accessTokenTtl' | 'idTokenTtl' | 'refreshRetryWindow' | 'sessionIdleTtl' | 'sessionAbsoluteTtl'>>;
+  lifetimes?: Partial<
+    Pick<App, 'accessTokenTtl' | 'idTokenTtl' | 'refreshRetryWindow' | 'sessionIdleTtl' | 'sessionAbsoluteTtl'>
+  >;
 }
 
 export interface RegisteredApp {
@@ -41,14 +51,30 @@ export interface ClientCredentials {
 const challengeTypeNames: readonly ChallengeType[] = ['password', 'oob', 'redirect'];
 
 export class AppService {
-  constructor(private readonly repos: Repositories, private readonly clock: Clock) {}
+  constructor(
+    private readonly repos: Repositories,
+    private readonly clock: Clock,
+  ) {}
 
   async register(tenant: Tenant, input: RegisterAppInput): Promise<RegisteredApp> {
     const type = input.type ?? 'public';
-    assertThat(input.name.trim().length > 0 && input.name.length <= 200, 'invalid_request', 'An app needs a name of 1-200 characters');
-    assertThat(type === 'public' || type === 'confidential', 'invalid_request', 'An app type is "public" or "confidential"');
+    assertThat(
+      input.name.trim().length > 0 && input.name.length <= 200,
+      'invalid_request',
+      'An app needs a name of 1-200 characters',
+    );
+    assertThat(
+      type === 'public' || type === 'confidential',
+      'invalid_request',
+      'An app type is "public" or "confidential"',
+    );
     const challengeTypes = input.challengeTypes ?? ['oob', 'password', 'redirect'];
-    for (const t of challengeTypes) assertThat(challengeTypeNames.includes(t), 'invalid_request', `Unknown challenge type "${t}" (use oob, password, redirect)`);
+    for (const t of challengeTypes)
+      assertThat(
+        challengeTypeNames.includes(t),
+        'invalid_request',
+        `Unknown challenge type "${t}" (use oob, password, redirect)`,
+      );
     for (const uri of [...(input.redirectUris ?? []), ...(input.postLogoutRedirectUris ?? [])]) {
       const problem = redirectUriProblem(uri);
       if (problem) throw new BatonError('invalid_request', problem);
@@ -57,11 +83,25 @@ export class AppService {
       const problem = scopeProblem(scope);
       if (problem) throw new BatonError('invalid_request', problem);
     }
-    assertThat(mfaRegistrations.includes(input.mfaRegistration ?? 'own-address'), 'invalid_request', `MFA registration is "own-address" or "any-address"`);
-    for (const origin of input.allowedOrigins ?? []) assertThat(isOrigin(origin), 'invalid_request', `Allowed origin "${origin}" must be scheme://host[:port] with no path`);
+    assertThat(
+      mfaRegistrations.includes(input.mfaRegistration ?? 'own-address'),
+      'invalid_request',
+      `MFA registration is "own-address" or "any-address"`,
+    );
+    for (const origin of input.allowedOrigins ?? [])
+      assertThat(
+        isOrigin(origin),
+        'invalid_request',
+        `Allowed origin "${origin}" must be scheme://host[:port] with no path`,
+      );
     for (const attribute of input.userAttributes ?? []) assertAttributeDefinition(attribute);
     const lifetimes = { ...appDefaults, ...input.lifetimes };
-    for (const [name, value] of Object.entries(lifetimes)) assertThat(Number.isInteger(value) && value > 0, 'invalid_request', `${name} must be a positive whole number of seconds`);
+    for (const [name, value] of Object.entries(lifetimes))
+      assertThat(
+        Number.isInteger(value) && value > 0,
+        'invalid_request',
+        `${name} must be a positive whole number of seconds`,
+      );
 
     const clientSecret = type === 'confidential' ? randomToken() : undefined;
     const app: App = {
@@ -92,13 +132,29 @@ export class AppService {
    * The app a request names. Public apps identify themselves with `client_id`; a
    * confidential app must also present its secret, compared in constant time.
    */
-  async authenticate(tenant: Tenant, credentials: ClientCredentials, options: { requireSecret?: boolean } = {}): Promise<App> {
+  async authenticate(
+    tenant: Tenant,
+    credentials: ClientCredentials,
+    options: { requireSecret?: boolean } = {},
+  ): Promise<App> {
     // Where only an authenticated client may call (introspection), no credentials is a failed authentication (RFC 7662 §2.1).
-    assertThat(credentials.clientId, options.requireSecret ? 'invalid_client' : 'invalid_request', 'client_id is required');
+    assertThat(
+      credentials.clientId,
+      options.requireSecret ? 'invalid_client' : 'invalid_request',
+      'client_id is required',
+    );
     const app = await this.repos.apps.find(tenant.id, credentials.clientId);
-    if (!app) throw new BatonError('invalid_client', `Application "${credentials.clientId}" was not found in tenant "${tenant.name}"`, { errorCodes: [700016] });
+    if (!app)
+      throw new BatonError(
+        'invalid_client',
+        `Application "${credentials.clientId}" was not found in tenant "${tenant.name}"`,
+        { errorCodes: [700016] },
+      );
     if (app.type === 'confidential' || options.requireSecret) {
-      const ok = app.secretDigest !== null && credentials.clientSecret !== undefined && safeEqual(digest(credentials.clientSecret), app.secretDigest);
+      const ok =
+        app.secretDigest !== null &&
+        credentials.clientSecret !== undefined &&
+        safeEqual(digest(credentials.clientSecret), app.secretDigest);
       if (!ok) throw new BatonError('invalid_client', 'Client authentication failed');
     } else if (credentials.clientSecret !== undefined) {
       throw new BatonError('invalid_client', 'A public client has no secret');
@@ -108,8 +164,16 @@ export class AppService {
 }
 
 function assertAttributeDefinition(d: AttributeDefinition): void {
-  assertThat(/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(d.name), 'invalid_request', `Attribute name "${d.name}" must be a letter then letters, digits or underscores`);
-  assertThat(['string', 'boolean', 'number'].includes(d.type), 'invalid_request', `Attribute "${d.name}" has an unknown type "${d.type}" (string, boolean, number)`);
+  assertThat(
+    /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(d.name),
+    'invalid_request',
+    `Attribute name "${d.name}" must be a letter then letters, digits or underscores`,
+  );
+  assertThat(
+    ['string', 'boolean', 'number'].includes(d.type),
+    'invalid_request',
+    `Attribute "${d.name}" has an unknown type "${d.type}" (string, boolean, number)`,
+  );
   if (d.regex !== undefined) {
     try {
       new RegExp(d.regex, 'u');

@@ -19,7 +19,10 @@ export function redirectUriProblem(uri: string): string | null {
   if (uri.includes('#')) return `Redirect URI "${uri}" must not have a fragment`;
   const scheme = url.protocol.slice(0, -1);
   if (scheme === 'https') return url.hostname ? null : `Redirect URI "${uri}" must name a host`;
-  if (scheme === 'http') return loopbackHosts.has(url.hostname) ? null : `Redirect URI "${uri}" uses http on a host that is not loopback (127.0.0.1, [::1], localhost): use https`;
+  if (scheme === 'http')
+    return loopbackHosts.has(url.hostname)
+      ? null
+      : `Redirect URI "${uri}" uses http on a host that is not loopback (127.0.0.1, [::1], localhost): use https`;
   if (/^[a-z][a-z0-9+-]*(\.[a-z0-9+-]+)+$/.test(scheme)) return null;
   return `Redirect URI "${uri}" must be https, http on a loopback address, or a private-use scheme with a dot (com.example.app:/callback)`;
 }

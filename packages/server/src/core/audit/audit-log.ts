@@ -7,7 +7,10 @@ export type AuditInput = Omit<AuditEvent, 'createdAt' | 'ip' | 'userAgent' | 'co
 
 /** Records who did what, when, from where: one line per security-relevant event. */
 export class AuditLog {
-  constructor(private readonly events: AuditRepository, private readonly clock: Clock) {}
+  constructor(
+    private readonly events: AuditRepository,
+    private readonly clock: Clock,
+  ) {}
 
   record(event: AuditInput, context?: RequestContext): Promise<void> {
     return this.events.record({

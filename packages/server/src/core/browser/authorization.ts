@@ -71,7 +71,10 @@ export class Authorization {
     const app = params.client_id ? await this.repos.apps.find(tenant.id, params.client_id) : null;
     if (!app) throw new BatonError('invalid_client', 'The application is unknown: check client_id');
     if (!mayRedirectTo(app.redirectUris, params.redirect_uri)) {
-      throw new BatonError('invalid_request', 'The redirect_uri is not registered for this application (it must match exactly) or is not an allowed redirect URI');
+      throw new BatonError(
+        'invalid_request',
+        'The redirect_uri is not registered for this application (it must match exactly) or is not an allowed redirect URI',
+      );
     }
     return { app, redirectUri: params.redirect_uri };
   }
@@ -79,16 +82,39 @@ export class Authorization {
   /** The rest of the request; failing here redirects the error to the app (RFC 6749 §4.1.2.1). */
   parse(app: App, redirectUri: string, params: AuthorizationParams): AuthorizationRequest {
     assertThat(params.response_type === 'code', 'unsupported_response_type', 'Only response_type=code is supported');
-    assertThat(params.code_challenge !== undefined, 'invalid_request', 'PKCE is required: send code_challenge and code_challenge_method=S256');
+    assertThat(
+      params.code_challenge !== undefined,
+      'invalid_request',
+      'PKCE is required: send code_challenge and code_challenge_method=S256',
+    );
     assertThat(params.code_challenge_method === 'S256', 'invalid_request', 'code_challenge_method must be S256');
-    assertThat(pkceValue.test(params.code_challenge), 'invalid_request', 'code_challenge must be 43-128 characters of base64url');
-    assertThat(params.prompt === undefined || ['none', 'login', 'consent', 'select_account'].includes(params.prompt), 'invalid_request', `prompt "${params.prompt}" is not supported`);
-    assertThat(params.max_age === undefined || /^\d{1,9}$/.test(params.max_age), 'invalid_request', 'max_age must be a whole number of seconds');
-    for (const [name, value] of Object.entries({ state: params.state, nonce: params.nonce, login_hint: params.login_hint })) {
+    assertThat(
+      pkceValue.test(params.code_challenge),
+      'invalid_request',
+      'code_challenge must be 43-128 characters of base64url',
+    );
+    assertThat(
+      params.prompt === undefined || ['none', 'login', 'consent', 'select_account'].includes(params.prompt),
+      'invalid_request',
+      `prompt "${params.prompt}" is not supported`,
+    );
+    assertThat(
+      params.max_age === undefined || /^\d{1,9}$/.test(params.max_age),
+      'invalid_request',
+      'max_age must be a whole number of seconds',
+    );
+    for (const [name, value] of Object.entries({
+      state: params.state,
+      nonce: params.nonce,
+      login_hint: params.login_hint,
+    })) {
       assertThat(value === undefined || value.length <= 2048, 'invalid_request', `${name} is too long`);
     }
     return {
-      clientId: app.clientId, redirectUri, scope: parseScope(params.scope), codeChallenge: params.code_challenge,
+      clientId: app.clientId,
+      redirectUri,
+      scope: parseScope(params.scope),
+      codeChallenge: params.code_challenge,
       ...(params.state !== undefined ? { state: params.state } : {}),
       ...(params.nonce !== undefined ? { nonce: params.nonce } : {}),
       ...(params.prompt === 'none' || params.prompt === 'login' ? { prompt: params.prompt } : {}),
@@ -122,47 +148,103 @@ export class Authorization {
     const code = randomToken();
     const now = this.clock.now();
     await this.repos.authorizationCodes.insert({
-      digest: digest(code), tenantId: tenant.id, clientId: request.clientId, redirectUri: request.redirectUri, codeChallenge: request.codeChallenge,
-      scope: grantedUserScope(request.scope), nonce: request.nonce ?? null, browserSessionId: browserSession.id,
-      createdAt: now, expiresAt: now + authorizationCodeTtl * 1000, consumedAt: null, issuedSessionId: null,
+      digest: digest(code),
+      tenantId: tenant.id,
+      clientId: request.clientId,
+      redirectUri: request.redirectUri,
+      codeChallenge: request.codeChallenge,
+      scope: grantedUserScope(request.scope),
+      nonce: request.nonce ?? null,
+      browserSessionId: browserSession.id,
+      createdAt: now,
+      expiresAt: now + authorizationCodeTtl * 1000,
+      consumedAt: null,
+      issuedSessionId: null,
     });
     return code;
   }
 
   /** `grant_type=authorization_code`: checks client, redirect URI and PKCE, then uses the code once and opens the app's session. */
-  async exchange(tenant: Tenant, app: App, input: { code: string | undefined; redirectUri: string | undefined; codeVerifier: string | undefined; dpopJkt: string | null; context: RequestContext }): Promise<TokenResponse> {
+  async exchange(
+    tenant: Tenant,
+    app: App,
+    input: {
+      code: string | undefined;
+      redirectUri: string | undefined;
+      codeVerifier: string | undefined;
+      dpopJkt: string | null;
+      context: RequestContext;
+    },
+  ): Promise<TokenResponse> {
     const invalid = (description: string) => new BatonError('invalid_grant', description);
     if (!input.code) throw new BatonError('invalid_request', 'code is required');
     const record = await this.repos.authorizationCodes.find(digest(input.code));
-    if (!record || record.tenantId !== tenant.id || record.clientId !== app.clientId) throw invalid('The authorization code is invalid');
+    if (!record || record.tenantId !== tenant.id || record.clientId !== app.clientId)
+      throw invalid('The authorization code is invalid');
     // Client, redirect URI and PKCE first: only someone who could have redeemed the code is
     // replaying it. Anyone else (a code seen in a log or a referrer) is refused and revokes nothing.
-    if (input.redirectUri !== record.redirectUri) throw invalid('redirect_uri does not match the authorization request');
-    if (!input.codeVerifier || !pkceValue.test(input.codeVerifier)) throw invalid('code_verifier is missing or malformed (PKCE)');
+    if (input.redirectUri !== record.redirectUri)
+      throw invalid('redirect_uri does not match the authorization request');
+    if (!input.codeVerifier || !pkceValue.test(input.codeVerifier))
+      throw invalid('code_verifier is missing or malformed (PKCE)');
     const challenge = createHash('sha256').update(input.codeVerifier).digest('base64url');
-    if (!safeEqual(challenge, record.codeChallenge)) throw invalid('code_verifier does not match the code_challenge (PKCE)');
-    if (record.consumedAt !== null) return this.replayed(record.digest, record.issuedSessionId, tenant, app, input.context);
+    if (!safeEqual(challenge, record.codeChallenge))
+      throw invalid('code_verifier does not match the code_challenge (PKCE)');
+    if (record.consumedAt !== null)
+      return this.replayed(record.digest, record.issuedSessionId, tenant, app, input.context);
     const now = this.clock.now();
     if (now >= record.expiresAt) throw invalid('The authorization code has expired');
-    if (!(await this.repos.authorizationCodes.consume(record.digest, now))) return this.replayed(record.digest, null, tenant, app, input.context);
+    if (!(await this.repos.authorizationCodes.consume(record.digest, now)))
+      return this.replayed(record.digest, null, tenant, app, input.context);
 
     const browser = await this.sessions.find(record.browserSessionId);
     const user = browser ? await this.repos.users.findById(tenant.id, browser.userId) : null;
-    if (!browser || !user || sessionEndReason(browser, now)) throw invalid('The browser session behind this code has ended');
+    if (!browser || !user || sessionEndReason(browser, now))
+      throw invalid('The browser session behind this code has ended');
     const active = await this.sessions.open({
-      tenant, app, user, amr: browser.amr, scope: record.scope, parent: browser,
-      device: { name: 'browser', platform: 'web', kind: 'browser' }, existingDeviceId: browser.deviceId, dpopJkt: input.dpopJkt,
+      tenant,
+      app,
+      user,
+      amr: browser.amr,
+      scope: record.scope,
+      parent: browser,
+      device: { name: 'browser', platform: 'web', kind: 'browser' },
+      existingDeviceId: browser.deviceId,
+      dpopJkt: input.dpopJkt,
     });
     await this.repos.authorizationCodes.setIssuedSession(record.digest, active.session.id);
-    await this.audit.record({ tenantId: tenant.id, type: 'sign_in.succeeded', userId: user.id, clientId: app.clientId, sessionId: active.session.id, data: { amr: browser.amr, via: 'authorization_code' } }, input.context);
+    await this.audit.record(
+      {
+        tenantId: tenant.id,
+        type: 'sign_in.succeeded',
+        userId: user.id,
+        clientId: app.clientId,
+        sessionId: active.session.id,
+        data: { amr: browser.amr, via: 'authorization_code' },
+      },
+      input.context,
+    );
     return this.tokens.forUser({ tenant, app, active, ...(record.nonce ? { nonce: record.nonce } : {}) });
   }
 
   /** A second use of a code: whoever has it now, the session its first use opened is no longer trusted. */
-  private async replayed(codeDigest: string, issuedSessionId: string | null, tenant: Tenant, app: App, context: RequestContext): Promise<never> {
-    const sessionId = issuedSessionId ?? (await this.repos.authorizationCodes.find(codeDigest))?.issuedSessionId ?? null;
+  private async replayed(
+    codeDigest: string,
+    issuedSessionId: string | null,
+    tenant: Tenant,
+    app: App,
+    context: RequestContext,
+  ): Promise<never> {
+    const sessionId =
+      issuedSessionId ?? (await this.repos.authorizationCodes.find(codeDigest))?.issuedSessionId ?? null;
     if (sessionId) await this.sessions.revoke(sessionId, 'authorization_code_replay', context);
-    await this.audit.record({ tenantId: tenant.id, type: 'authorization_code.replayed', clientId: app.clientId, sessionId }, context);
-    throw new BatonError('invalid_grant', 'The authorization code was already used; the tokens it issued have been revoked');
+    await this.audit.record(
+      { tenantId: tenant.id, type: 'authorization_code.replayed', clientId: app.clientId, sessionId },
+      context,
+    );
+    throw new BatonError(
+      'invalid_grant',
+      'The authorization code was already used; the tokens it issued have been revoked',
+    );
   }
 }

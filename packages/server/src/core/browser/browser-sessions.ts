@@ -40,15 +40,34 @@ export class BrowserSessions {
     private readonly clock: Clock,
   ) {}
 
-  async start(tenant: Tenant, app: App, user: User, input: { amr: string[]; userAgent: string | null; context: RequestContext; parent?: Session }): Promise<BrowserSignIn> {
+  async start(
+    tenant: Tenant,
+    app: App,
+    user: User,
+    input: { amr: string[]; userAgent: string | null; context: RequestContext; parent?: Session },
+  ): Promise<BrowserSignIn> {
     const active = await this.sessions.open({
-      tenant, app, user, amr: input.amr, scope: grantedUserScope([]),
+      tenant,
+      app,
+      user,
+      amr: input.amr,
+      scope: grantedUserScope([]),
       device: { name: (input.userAgent ?? 'browser').slice(0, 200), platform: 'web', kind: 'browser' },
       parent: input.parent ?? null,
     });
     const cookie = randomToken();
     await this.repos.browserSessions.insert(digest(cookie), tenant.id, active.session.id, this.clock.now());
-    await this.audit.record({ tenantId: tenant.id, type: 'browser_session.started', userId: user.id, clientId: app.clientId, sessionId: active.session.id, data: { parentSessionId: input.parent?.id ?? null } }, input.context);
+    await this.audit.record(
+      {
+        tenantId: tenant.id,
+        type: 'browser_session.started',
+        userId: user.id,
+        clientId: app.clientId,
+        sessionId: active.session.id,
+        data: { parentSessionId: input.parent?.id ?? null },
+      },
+      input.context,
+    );
     return { kind: 'browser', cookie, session: active.session, user };
   }
 
@@ -76,9 +95,17 @@ export class BrowserSessions {
    * and the token stays unused, so asking the person stores nothing; once they confirm,
    * the caller passes `signedIn: null`.
    */
-  async fromTransfer(tenant: Tenant, app: App, transferToken: string, input: {
-    signedIn: User | null; userAgent: string | null; accept: (parent: Session) => boolean; context: RequestContext;
-  }): Promise<TransferOutcome> {
+  async fromTransfer(
+    tenant: Tenant,
+    app: App,
+    transferToken: string,
+    input: {
+      signedIn: User | null;
+      userAgent: string | null;
+      accept: (parent: Session) => boolean;
+      context: RequestContext;
+    },
+  ): Promise<TransferOutcome> {
     const { userAgent, context } = input;
     if (input.signedIn) {
       const arriving = await this.transfers.inspect(tenant, app, transferToken);
@@ -88,7 +115,12 @@ export class BrowserSessions {
     }
     const redeemed = await this.transfers.consume(tenant, app, transferToken, context).catch(() => null);
     if (!redeemed || !input.accept(redeemed.parent)) return { kind: 'refused' };
-    return this.start(tenant, app, redeemed.user, { amr: redeemed.parent.amr, userAgent, context, parent: redeemed.parent });
+    return this.start(tenant, app, redeemed.user, {
+      amr: redeemed.parent.amr,
+      userAgent,
+      context,
+      parent: redeemed.parent,
+    });
   }
 
   /** Logout: ends the browser session and every session below it, and forgets the cookie. */

@@ -21,7 +21,10 @@ export const waitingHashesPerCore = 256;
 const cores = availableParallelism();
 export const passwordHashing = concurrencyLimit(cores, {
   max: waitingHashesPerCore * cores,
-  full: () => new BatonError('temporarily_unavailable', 'Too many passwords are being checked right now; try again in a moment', { retryAfter: 1 }),
+  full: () =>
+    new BatonError('temporarily_unavailable', 'Too many passwords are being checked right now; try again in a moment', {
+      retryAfter: 1,
+    }),
 });
 
 export function hashPassword(password: string): Promise<string> {

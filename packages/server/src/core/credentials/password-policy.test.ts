@@ -38,11 +38,15 @@ describe('assertPasswordAcceptable', () => {
   });
 
   it('refuses the account email as its password, in any case', () => {
-    expect(refusal('Ada.Lovelace@Example.com', { email: 'ada.lovelace@example.com' })).toMatchObject({ suberror: 'password_banned' });
+    expect(refusal('Ada.Lovelace@Example.com', { email: 'ada.lovelace@example.com' })).toMatchObject({
+      suberror: 'password_banned',
+    });
     expect(refusal('ada.lovelace@example.com', { email: 'grace@example.com' })).toBeNull();
   });
 
   it('refuses the current password as the new one', () => {
-    expect(refusal('correct horse battery staple', { currentHashMatches: true })).toMatchObject({ suberror: 'password_recently_used' });
+    expect(refusal('correct horse battery staple', { currentHashMatches: true })).toMatchObject({
+      suberror: 'password_recently_used',
+    });
   });
 });

@@ -39,7 +39,10 @@ export class DpopProofVerifier {
    */
   private readonly keys = new Map<string, Promise<CryptoKey | Uint8Array>>();
 
-  constructor(private readonly replay: DpopReplayRepository, private readonly clock: Clock) {}
+  constructor(
+    private readonly replay: DpopReplayRepository,
+    private readonly clock: Clock,
+  ) {}
 
   async verify(proof: string, request: DpopRequest): Promise<string> {
     let header: ReturnType<typeof decodeProtectedHeader>;
@@ -50,33 +53,51 @@ export class DpopProofVerifier {
     }
     const jwk = header.jwk as JWK | undefined;
     if (header.typ !== 'dpop+jwt') throw refuse('The DPoP proof must have typ "dpop+jwt"');
-    if (!jwk || typeof jwk !== 'object' || 'd' in jwk || 'k' in jwk) throw refuse('The DPoP proof must carry its public key (jwk) and no private key');
+    if (!jwk || typeof jwk !== 'object' || 'd' in jwk || 'k' in jwk)
+      throw refuse('The DPoP proof must carry its public key (jwk) and no private key');
     const alg = header.alg;
-    if (!dpopPolicy.algorithms.some((allowed) => allowed === alg)) throw refuse('The DPoP proof signature or algorithm is not acceptable');
+    if (!dpopPolicy.algorithms.some((allowed) => allowed === alg))
+      throw refuse('The DPoP proof signature or algorithm is not acceptable');
     let jkt: string;
     try {
       jkt = jwkThumbprint(jwk as Record<string, unknown>);
     } catch {
-      throw refuse('The DPoP proof\'s jwk is not a usable public key (EC, RSA or OKP)');
+      throw refuse("The DPoP proof's jwk is not a usable public key (EC, RSA or OKP)");
     }
     const now = this.clock.now();
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(proof, await this.keyOf(alg!, jkt, jwk), { typ: 'dpop+jwt', algorithms: [alg!], currentDate: new Date(now) }));
+      ({ payload } = await jwtVerify(proof, await this.keyOf(alg!, jkt, jwk), {
+        typ: 'dpop+jwt',
+        algorithms: [alg!],
+        currentDate: new Date(now),
+      }));
     } catch {
       throw refuse('The DPoP proof signature or algorithm is not acceptable');
     }
     // Age is checked here, not by jose: its clockTolerance would stretch maxTokenAge by the future skew too.
     if (typeof payload.iat !== 'number') throw refuse('The DPoP proof needs an iat');
-    if (payload.iat * 1000 > now + dpopPolicy.futureSkewSeconds * 1000) throw refuse('The DPoP proof is issued in the future');
-    if (payload.iat * 1000 < now - dpopPolicy.maxAgeSeconds * 1000) throw refuse(`The DPoP proof is older than ${dpopPolicy.maxAgeSeconds} seconds`);
-    if (payload.htm !== request.method) throw refuse(`The DPoP proof is for ${String(payload.htm)}, not ${request.method}`);
-    if (typeof payload.htu !== 'string' || normalize(payload.htu) !== normalize(request.url)) throw refuse('The DPoP proof is for another URL (htu)');
-    if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 256) throw refuse('The DPoP proof needs a jti');
-    if (request.accessToken !== undefined && payload.ath !== createHash('sha256').update(request.accessToken).digest('base64url')) {
+    if (payload.iat * 1000 > now + dpopPolicy.futureSkewSeconds * 1000)
+      throw refuse('The DPoP proof is issued in the future');
+    if (payload.iat * 1000 < now - dpopPolicy.maxAgeSeconds * 1000)
+      throw refuse(`The DPoP proof is older than ${dpopPolicy.maxAgeSeconds} seconds`);
+    if (payload.htm !== request.method)
+      throw refuse(`The DPoP proof is for ${String(payload.htm)}, not ${request.method}`);
+    if (typeof payload.htu !== 'string' || normalize(payload.htu) !== normalize(request.url))
+      throw refuse('The DPoP proof is for another URL (htu)');
+    if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 256)
+      throw refuse('The DPoP proof needs a jti');
+    if (
+      request.accessToken !== undefined &&
+      payload.ath !== createHash('sha256').update(request.accessToken).digest('base64url')
+    ) {
       throw refuse('The DPoP proof is not bound to this access token (ath)');
     }
-    const fresh = await this.replay.remember(digest(`${jkt}:${payload.jti}`), (payload.iat + dpopPolicy.maxAgeSeconds + dpopPolicy.futureSkewSeconds) * 1000, now);
+    const fresh = await this.replay.remember(
+      digest(`${jkt}:${payload.jti}`),
+      (payload.iat + dpopPolicy.maxAgeSeconds + dpopPolicy.futureSkewSeconds) * 1000,
+      now,
+    );
     if (!fresh) throw refuse('The DPoP proof was already used (replayed jti)');
     return jkt;
   }

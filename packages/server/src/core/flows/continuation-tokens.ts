@@ -20,11 +20,21 @@ export interface Continuation<S> {
  * finishing a step consumes it.
  */
 export class ContinuationTokens {
-  constructor(private readonly store: ContinuationRepository, private readonly clock: Clock) {}
+  constructor(
+    private readonly store: ContinuationRepository,
+    private readonly clock: Clock,
+  ) {}
 
   /** The first token of a flow; the flow as a whole must end within `maxFlowLifetime`. */
   issue<S extends object>(tenant: Tenant, app: App, flow: FlowName, userId: string | null, state: S): Promise<string> {
-    return this.save(tenant.id, app.clientId, flow, userId, state, this.clock.now() + tenantDefaults.maxFlowLifetime * 1000);
+    return this.save(
+      tenant.id,
+      app.clientId,
+      flow,
+      userId,
+      state,
+      this.clock.now() + tenantDefaults.maxFlowLifetime * 1000,
+    );
   }
 
   /**
@@ -37,13 +47,27 @@ export class ContinuationTokens {
     return this.save(tenantId, clientId, flow, userId, state, flowExpiresAt);
   }
 
-  private async save(tenantId: string, clientId: string, flow: string, userId: string | null, state: object, flowExpiresAt: number | null): Promise<string> {
+  private async save(
+    tenantId: string,
+    clientId: string,
+    flow: string,
+    userId: string | null,
+    state: object,
+    flowExpiresAt: number | null,
+  ): Promise<string> {
     const token = randomToken();
     const now = this.clock.now();
     const stepExpiry = now + tenantDefaults.continuationTokenTtl * 1000;
     await this.store.insert({
-      digest: digest(token), tenantId, clientId, flow, userId, state: state as Record<string, unknown>, createdAt: now,
-      expiresAt: flowExpiresAt === null ? stepExpiry : Math.min(stepExpiry, flowExpiresAt), flowExpiresAt,
+      digest: digest(token),
+      tenantId,
+      clientId,
+      flow,
+      userId,
+      state: state as Record<string, unknown>,
+      createdAt: now,
+      expiresAt: flowExpiresAt === null ? stepExpiry : Math.min(stepExpiry, flowExpiresAt),
+      flowExpiresAt,
     });
     return token;
   }
@@ -61,14 +85,28 @@ export class ContinuationTokens {
     return this.readFor(tenant, null, flows, token);
   }
 
-  private async readFor<S>(tenant: Tenant, clientId: string | null, flows: FlowName[], token: string | undefined): Promise<Continuation<S>> {
+  private async readFor<S>(
+    tenant: Tenant,
+    clientId: string | null,
+    flows: FlowName[],
+    token: string | undefined,
+  ): Promise<Continuation<S>> {
     if (!token) throw new BatonError('invalid_request', 'continuation_token is required');
     const record = await this.store.find(digest(token));
-    if (!record || record.tenantId !== tenant.id || (clientId !== null && record.clientId !== clientId) || !flows.includes(record.flow as FlowName)) {
-      throw new BatonError('invalid_grant', 'The continuation token is not valid for this request', { errorCodes: [55200] });
+    if (
+      !record ||
+      record.tenantId !== tenant.id ||
+      (clientId !== null && record.clientId !== clientId) ||
+      !flows.includes(record.flow as FlowName)
+    ) {
+      throw new BatonError('invalid_grant', 'The continuation token is not valid for this request', {
+        errorCodes: [55200],
+      });
     }
     if (record.expiresAt <= this.clock.now()) {
-      throw new BatonError('expired_token', 'The continuation token has expired; start the flow again', { errorCodes: [552003] });
+      throw new BatonError('expired_token', 'The continuation token has expired; start the flow again', {
+        errorCodes: [552003],
+      });
     }
     return { token, record, state: record.state as S };
   }
@@ -86,7 +124,11 @@ export class ContinuationTokens {
 }
 
 /** The account a continuation token was issued for; a flow whose account is gone cannot go on. */
-export async function accountOf(users: UserRepository, tenant: Tenant, continuation: Continuation<unknown>): Promise<User> {
+export async function accountOf(
+  users: UserRepository,
+  tenant: Tenant,
+  continuation: Continuation<unknown>,
+): Promise<User> {
   const { userId } = continuation.record;
   const user = userId ? await users.findById(tenant.id, userId) : null;
   if (!user) throw new BatonError('invalid_grant', 'The account no longer exists', { errorCodes: [55200] });

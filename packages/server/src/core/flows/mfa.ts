@@ -50,22 +50,36 @@ export class SecondFactor {
     private readonly clock: Clock,
   ) {}
 
-  async introspect(tenant: Tenant, app: App, token: string | undefined): Promise<{ continuationToken: string; methods: MethodView[] }> {
+  async introspect(
+    tenant: Tenant,
+    app: App,
+    token: string | undefined,
+  ): Promise<{ continuationToken: string; methods: MethodView[] }> {
     const c = await this.continuations.read<MfaState>(tenant, app, ['mfa'], token);
     const methods = await this.repos.mfaMethods.list(await this.userId(c));
     return { continuationToken: await this.reissue(tenant, app, c, 'mfa', c.state), methods: methods.map(view) };
   }
 
   /** Sends a code to the registered method `id`. */
-  async challenge(tenant: Tenant, app: App, input: { continuationToken: string | undefined; challengeType: string | undefined; methodId: string | undefined }): Promise<StepResult> {
+  async challenge(
+    tenant: Tenant,
+    app: App,
+    input: { continuationToken: string | undefined; challengeType: string | undefined; methodId: string | undefined },
+  ): Promise<StepResult> {
     const c = await this.continuations.read<MfaState>(tenant, app, ['mfa'], input.continuationToken);
-    if (!usableChallengeTypes(input.challengeType, app).includes('oob')) return cannotContinue(input.challengeType, needs('Multi-factor authentication', 'oob', app));
+    if (!usableChallengeTypes(input.challengeType, app).includes('oob'))
+      return cannotContinue(input.challengeType, needs('Multi-factor authentication', 'oob', app));
     const methods = await this.repos.mfaMethods.list(await this.userId(c));
     const method = input.methodId ? methods.find((m) => m.id === input.methodId) : undefined;
-    if (!method) throw new BatonError('invalid_request', 'id must name one of the methods introspect returned', { errorCodes: [901001] });
+    if (!method)
+      throw new BatonError('invalid_request', 'id must name one of the methods introspect returned', {
+        errorCodes: [901001],
+      });
     const sent = await this.codes.send(tenant, c.state.flowId, method.target, 'mfa');
     return {
-      kind: 'continue', challengeType: 'oob', continuationToken: await this.reissue(tenant, app, c, 'mfa', { ...c.state, methodId: method.id }),
+      kind: 'continue',
+      challengeType: 'oob',
+      continuationToken: await this.reissue(tenant, app, c, 'mfa', { ...c.state, methodId: method.id }),
       code: { channel: 'email', targetLabel: maskEmail(method.target), ...sent },
     };
   }
@@ -75,24 +89,50 @@ export class SecondFactor {
     const c = await this.continuations.read<MfaState>(tenant, app, ['mfa'], input.continuationToken);
     const user = await accountOf(this.repos.users, tenant, c);
     const method = (await this.repos.mfaMethods.list(user.id)).find((m) => m.id === c.state.methodId);
-    if (!method) throw new BatonError('invalid_grant', 'No code was sent to a method in this sign-in: challenge one first', { errorCodes: [55200] });
+    if (!method)
+      throw new BatonError('invalid_grant', 'No code was sent to a method in this sign-in: challenge one first', {
+        errorCodes: [55200],
+      });
     await this.codeCheck.require({
-      app, subject: { tenantId: tenant.id, account: user.id, ip: input.context.ip }, userId: user.id, flowId: c.state.flowId,
-      code: input.code, context: input.context, flow: 'mfa',
+      app,
+      subject: { tenantId: tenant.id, account: user.id, ip: input.context.ip },
+      userId: user.id,
+      flowId: c.state.flowId,
+      code: input.code,
+      context: input.context,
+      flow: 'mfa',
     });
-    if (!(await this.continuations.consume(c))) throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
-    await this.audit.record({ tenantId: tenant.id, type: 'mfa.succeeded', userId: user.id, clientId: app.clientId }, input.context);
+    if (!(await this.continuations.consume(c)))
+      throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
+    await this.audit.record(
+      { tenantId: tenant.id, type: 'mfa.succeeded', userId: user.id, clientId: app.clientId },
+      input.context,
+    );
     return this.completion.complete({
-      tenant, app, user, proofs: [...provedSoFar(c.state), codeProof(method.target, 'second-factor')], capabilities: c.state.capabilities,
-      requestedScope: input.scope, device: input.device, context: input.context, ...(input.into ? { into: input.into } : {}),
+      tenant,
+      app,
+      user,
+      proofs: [...provedSoFar(c.state), codeProof(method.target, 'second-factor')],
+      capabilities: c.state.capabilities,
+      requestedScope: input.scope,
+      device: input.device,
+      context: input.context,
+      ...(input.into ? { into: input.into } : {}),
     });
   }
 
   /** register/introspect: the kinds of method the user can register. */
-  async registrationMethods(tenant: Tenant, app: App, token: string | undefined): Promise<{ continuationToken: string; methods: MethodView[] }> {
+  async registrationMethods(
+    tenant: Tenant,
+    app: App,
+    token: string | undefined,
+  ): Promise<{ continuationToken: string; methods: MethodView[] }> {
     const c = await this.continuations.read<RegistrationState>(tenant, app, ['register'], token);
     const user = await accountOf(this.repos.users, tenant, c);
-    return { continuationToken: await this.reissue(tenant, app, c, 'register', c.state), methods: [{ id: 'email', challenge_type: 'oob', challenge_channel: 'email', login_hint: user.email }] };
+    return {
+      continuationToken: await this.reissue(tenant, app, c, 'register', c.state),
+      methods: [{ id: 'email', challenge_type: 'oob', challenge_channel: 'email', login_hint: user.email }],
+    };
   }
 
   /**
@@ -101,21 +141,42 @@ export class SecondFactor {
    * plant another mailbox. An address a code already proved in this flow (the one sign-up
    * verified) is `preverified`; any other gets a code, the sign-in address included.
    */
-  async registrationChallenge(tenant: Tenant, app: App, input: { continuationToken: string | undefined; challengeType: string | undefined; target: string | undefined; channel: string | undefined }): Promise<StepResult> {
+  async registrationChallenge(
+    tenant: Tenant,
+    app: App,
+    input: {
+      continuationToken: string | undefined;
+      challengeType: string | undefined;
+      target: string | undefined;
+      channel: string | undefined;
+    },
+  ): Promise<StepResult> {
     const c = await this.continuations.read<RegistrationState>(tenant, app, ['register'], input.continuationToken);
-    if (input.challengeType !== undefined && input.challengeType !== 'oob') throw new BatonError('unsupported_challenge_type', 'Only email (oob) methods can be registered');
-    if (input.channel !== undefined && input.channel !== 'email') throw new BatonError('invalid_request', 'Only the email channel can be registered', { errorCodes: [901001] });
+    if (input.challengeType !== undefined && input.challengeType !== 'oob')
+      throw new BatonError('unsupported_challenge_type', 'Only email (oob) methods can be registered');
+    if (input.channel !== undefined && input.channel !== 'email')
+      throw new BatonError('invalid_request', 'Only the email channel can be registered', { errorCodes: [901001] });
     const user = await accountOf(this.repos.users, tenant, c);
     const target = normalizeTarget(input.target);
     if (target !== user.email && app.mfaRegistration !== 'any-address') {
-      throw new BatonError('invalid_request', 'This app registers only the account\'s sign-in address as a verification method: give it as challenge_target', { errorCodes: [901001] });
+      throw new BatonError(
+        'invalid_request',
+        "This app registers only the account's sign-in address as a verification method: give it as challenge_target",
+        { errorCodes: [901001] },
+      );
     }
     if (provesMethodAddress(provedSoFar(c.state), target)) {
-      return { kind: 'continue', challengeType: 'preverified', continuationToken: await this.reissue(tenant, app, c, 'register', { ...c.state, stage: 'verified', target }) };
+      return {
+        kind: 'continue',
+        challengeType: 'preverified',
+        continuationToken: await this.reissue(tenant, app, c, 'register', { ...c.state, stage: 'verified', target }),
+      };
     }
     const sent = await this.codes.send(tenant, c.state.flowId, target, 'register');
     return {
-      kind: 'continue', challengeType: 'oob', continuationToken: await this.reissue(tenant, app, c, 'register', { ...c.state, stage: 'code-sent', target }),
+      kind: 'continue',
+      challengeType: 'oob',
+      continuationToken: await this.reissue(tenant, app, c, 'register', { ...c.state, stage: 'code-sent', target }),
       code: { channel: 'email', target, ...sent },
     };
   }
@@ -125,39 +186,83 @@ export class SecondFactor {
    * the sign-in goes on. Another address than the sign-in address is stored only once the
    * sign-in address has been told, so a method planted with a stolen password is noticed.
    */
-  async registrationContinue(tenant: Tenant, app: App, input: { continuationToken: string | undefined; grantType: string | undefined; code: string | undefined; context: RequestContext }): Promise<string> {
+  async registrationContinue(
+    tenant: Tenant,
+    app: App,
+    input: {
+      continuationToken: string | undefined;
+      grantType: string | undefined;
+      code: string | undefined;
+      context: RequestContext;
+    },
+  ): Promise<string> {
     const c = await this.continuations.read<RegistrationState>(tenant, app, ['register'], input.continuationToken);
     const user = await accountOf(this.repos.users, tenant, c);
     let target = c.state.target;
     let proofs = provedSoFar(c.state);
     if (input.grantType === 'continuation_token') {
-      if (c.state.stage !== 'verified') throw new BatonError('invalid_grant', 'The method is not verified yet: send the code', { errorCodes: [55200] });
+      if (c.state.stage !== 'verified')
+        throw new BatonError('invalid_grant', 'The method is not verified yet: send the code', { errorCodes: [55200] });
     } else if (input.grantType === 'oob') {
-      if (c.state.stage !== 'code-sent') throw new BatonError('invalid_grant', 'No code was sent in this registration', { errorCodes: [55200] });
+      if (c.state.stage !== 'code-sent')
+        throw new BatonError('invalid_grant', 'No code was sent in this registration', { errorCodes: [55200] });
       target = await this.codeCheck.require({
-        app, subject: { tenantId: tenant.id, account: user.id, ip: input.context.ip }, userId: user.id, flowId: c.state.flowId,
-        code: input.code, context: input.context, flow: 'registration',
+        app,
+        subject: { tenantId: tenant.id, account: user.id, ip: input.context.ip },
+        userId: user.id,
+        flowId: c.state.flowId,
+        code: input.code,
+        context: input.context,
+        flow: 'registration',
       });
       proofs = [...proofs, codeProof(target, 'second-factor')];
     } else {
       throw new BatonError('invalid_request', 'grant_type must be oob or continuation_token');
     }
-    if (!target || !(await this.continuations.consume(c))) throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
-    if (target !== user.email) await this.mailer.sendMethodAdded({ to: user.email, method: maskEmail(target), senderName: tenant.displayName });
-    await this.repos.mfaMethods.add({ id: randomUUID(), tenantId: tenant.id, userId: user.id, type: 'email', target, createdAt: this.clock.now() });
-    await this.audit.record({ tenantId: tenant.id, type: 'mfa.method_registered', userId: user.id, clientId: app.clientId, data: { type: 'email', target: maskEmail(target) } }, input.context);
-    return this.signIn.continueToSignIn(tenant, app, user, { flowId: c.state.flowId, capabilities: c.state.capabilities, proofs });
+    if (!target || !(await this.continuations.consume(c)))
+      throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
+    if (target !== user.email)
+      await this.mailer.sendMethodAdded({ to: user.email, method: maskEmail(target), senderName: tenant.displayName });
+    await this.repos.mfaMethods.add({
+      id: randomUUID(),
+      tenantId: tenant.id,
+      userId: user.id,
+      type: 'email',
+      target,
+      createdAt: this.clock.now(),
+    });
+    await this.audit.record(
+      {
+        tenantId: tenant.id,
+        type: 'mfa.method_registered',
+        userId: user.id,
+        clientId: app.clientId,
+        data: { type: 'email', target: maskEmail(target) },
+      },
+      input.context,
+    );
+    return this.signIn.continueToSignIn(tenant, app, user, {
+      flowId: c.state.flowId,
+      capabilities: c.state.capabilities,
+      proofs,
+    });
   }
 
-  private reissue<S extends object>(tenant: Tenant, app: App, c: Continuation<unknown>, flow: 'mfa' | 'register', state: S): Promise<string> {
+  private reissue<S extends object>(
+    tenant: Tenant,
+    app: App,
+    c: Continuation<unknown>,
+    flow: 'mfa' | 'register',
+    state: S,
+  ): Promise<string> {
     return this.continuations.next(c, state);
   }
 
   private async userId(c: Continuation<unknown>): Promise<string> {
-    if (!c.record.userId) throw new BatonError('invalid_grant', 'The continuation token names no account', { errorCodes: [55200] });
+    if (!c.record.userId)
+      throw new BatonError('invalid_grant', 'The continuation token names no account', { errorCodes: [55200] });
     return c.record.userId;
   }
-
 }
 
 function view(m: MfaMethod): MethodView {

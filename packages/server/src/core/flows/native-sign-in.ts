@@ -13,7 +13,13 @@ import type { Repositories } from '../ports.js';
 import { accountOf, type Continuation, type ContinuationTokens } from './continuation-tokens.js';
 import { codeProof, passwordProof, provedSoFar, type Proof } from './proofs.js';
 import { passwordFirst, type DeviceHint, type SignInCompletion } from './sign-in-completion.js';
-import { cannotContinue, parseCapabilities, usableChallengeTypes, type SignInResult, type StepResult } from './steps.js';
+import {
+  cannotContinue,
+  parseCapabilities,
+  usableChallengeTypes,
+  type SignInResult,
+  type StepResult,
+} from './steps.js';
 
 /**
  * Sign-in state carried by continuation tokens. `continuation` is the hand-over from a
@@ -53,13 +59,30 @@ export class NativeSignIn {
    * Starts a sign-in. An unknown username answers `user_not_found`: Entra's wire shape
    * reveals it here and MSAL depends on it (docs/security.md explains the trade-off).
    */
-  async initiate(tenant: Tenant, app: App, input: { username: string | undefined; challengeType: string | undefined; capabilities: string | undefined; client: ClientAddress }): Promise<StepResult> {
+  async initiate(
+    tenant: Tenant,
+    app: App,
+    input: {
+      username: string | undefined;
+      challengeType: string | undefined;
+      capabilities: string | undefined;
+      client: ClientAddress;
+    },
+  ): Promise<StepResult> {
     await this.throttle.flowStart(tenant.id, input.client);
     const challengeTypes = usableChallengeTypes(input.challengeType, app);
     const user = await this.accounts.requireByEmail(tenant, normalizeEmail(input.username));
-    if (!challengeTypes.some((t) => t !== 'redirect')) return cannotContinue(input.challengeType, 'None of the offered challenge types can be used for this app');
-    const state: SignInState = { flowId: randomUUID(), stage: 'initiated', capabilities: parseCapabilities(input.capabilities) };
-    return { kind: 'continue', continuationToken: await this.continuations.issue(tenant, app, 'sign-in', user.id, state) };
+    if (!challengeTypes.some((t) => t !== 'redirect'))
+      return cannotContinue(input.challengeType, 'None of the offered challenge types can be used for this app');
+    const state: SignInState = {
+      flowId: randomUUID(),
+      stage: 'initiated',
+      capabilities: parseCapabilities(input.capabilities),
+    };
+    return {
+      kind: 'continue',
+      continuationToken: await this.continuations.issue(tenant, app, 'sign-in', user.id, state),
+    };
   }
 
   /**
@@ -68,56 +91,101 @@ export class NativeSignIn {
    * requires MFA starts with the password: a code to the sign-in address would be the
    * only factor (docs/security.md), so none is sent for a sign-in that could not finish.
    */
-  async challenge(tenant: Tenant, app: App, input: { continuationToken: string | undefined; challengeType: string | undefined }): Promise<StepResult> {
+  async challenge(
+    tenant: Tenant,
+    app: App,
+    input: { continuationToken: string | undefined; challengeType: string | undefined },
+  ): Promise<StepResult> {
     const continuation = await this.continuations.read<SignInState>(tenant, app, ['sign-in'], input.continuationToken);
-    if (continuation.state.stage === 'continuation') throw new BatonError('invalid_grant', 'This continuation token is for the token endpoint', { errorCodes: [55200] });
+    if (continuation.state.stage === 'continuation')
+      throw new BatonError('invalid_grant', 'This continuation token is for the token endpoint', {
+        errorCodes: [55200],
+      });
     const offered = usableChallengeTypes(input.challengeType, app);
     const user = await accountOf(this.repos.users, tenant, continuation);
     const hasPassword = (await this.repos.users.findPasswordHash(user.id)) !== null;
-    const next = (stage: SignInState['stage']) => this.continuations.next(continuation, { ...continuation.state, stage });
+    const next = (stage: SignInState['stage']) =>
+      this.continuations.next(continuation, { ...continuation.state, stage });
     if (offered.includes('password') && hasPassword && continuation.state.stage !== 'oob') {
       return { kind: 'continue', challengeType: 'password', continuationToken: await next('password') };
     }
     if (app.requireMfa) return cannotContinue(input.challengeType, passwordFirst);
     if (offered.includes('oob')) {
       const sent = await this.codes.send(tenant, continuation.state.flowId, user.email, 'sign-in');
-      return { kind: 'continue', challengeType: 'oob', continuationToken: await next('oob'), code: { channel: 'email', targetLabel: maskEmail(user.email), ...sent } };
+      return {
+        kind: 'continue',
+        challengeType: 'oob',
+        continuationToken: await next('oob'),
+        code: { channel: 'email', targetLabel: maskEmail(user.email), ...sent },
+      };
     }
     return cannotContinue(input.challengeType, 'This account cannot sign in with the challenge types offered');
   }
 
   /** `grant_type=password`. A wrong password leaves the continuation token usable for a retry. */
-  async signInWithPassword(tenant: Tenant, app: App, input: TokenStepInput & { password: string | undefined }): Promise<SignInResult> {
+  async signInWithPassword(
+    tenant: Tenant,
+    app: App,
+    input: TokenStepInput & { password: string | undefined },
+  ): Promise<SignInResult> {
     const continuation = await this.stage(tenant, app, input.continuationToken, 'password');
     if (!input.password) throw new BatonError('invalid_request', 'password is required');
     const user = await accountOf(this.repos.users, tenant, continuation);
     const subject = { tenantId: tenant.id, account: user.id, ip: input.context.ip };
     const password = input.password;
-    const { succeeded, lockedNow } = await this.limiter.attempt(subject, async () => verifyPassword(await this.repos.users.findPasswordHash(user.id), password));
+    const { succeeded, lockedNow } = await this.limiter.attempt(subject, async () =>
+      verifyPassword(await this.repos.users.findPasswordHash(user.id), password),
+    );
     if (!succeeded) {
-      await this.audit.record({ tenantId: tenant.id, type: lockedNow ? 'account.locked' : 'sign_in.failed', userId: user.id, clientId: app.clientId, data: { reason: 'invalid_password' } }, input.context);
-      throw new BatonError('invalid_grant', 'Error validating credentials due to invalid username or password', { errorCodes: [50126] });
+      await this.audit.record(
+        {
+          tenantId: tenant.id,
+          type: lockedNow ? 'account.locked' : 'sign_in.failed',
+          userId: user.id,
+          clientId: app.clientId,
+          data: { reason: 'invalid_password' },
+        },
+        input.context,
+      );
+      throw new BatonError('invalid_grant', 'Error validating credentials due to invalid username or password', {
+        errorCodes: [50126],
+      });
     }
     return this.finish(tenant, app, continuation, user, [passwordProof], input);
   }
 
   /** `grant_type=oob`: the email code sent by `challenge`. */
-  async signInWithCode(tenant: Tenant, app: App, input: TokenStepInput & { code: string | undefined }): Promise<SignInResult> {
+  async signInWithCode(
+    tenant: Tenant,
+    app: App,
+    input: TokenStepInput & { code: string | undefined },
+  ): Promise<SignInResult> {
     const continuation = await this.stage(tenant, app, input.continuationToken, 'oob');
     const user = await accountOf(this.repos.users, tenant, continuation);
     await this.codeCheck.require({
-      app, subject: { tenantId: tenant.id, account: user.id, ip: input.context.ip }, userId: user.id, flowId: continuation.state.flowId,
-      code: input.code, context: input.context, flow: 'sign_in',
+      app,
+      subject: { tenantId: tenant.id, account: user.id, ip: input.context.ip },
+      userId: user.id,
+      flowId: continuation.state.flowId,
+      code: input.code,
+      context: input.context,
+      flow: 'sign_in',
     });
     return this.finish(tenant, app, continuation, user, [codeProof(user.email, 'sign-in')], input);
   }
 
   /** `grant_type=continuation_token`: sign-in after sign-up, password reset or method registration. */
-  async signInWithContinuation(tenant: Tenant, app: App, input: TokenStepInput & { username: string | undefined }): Promise<SignInResult> {
+  async signInWithContinuation(
+    tenant: Tenant,
+    app: App,
+    input: TokenStepInput & { username: string | undefined },
+  ): Promise<SignInResult> {
     const continuation = await this.stage(tenant, app, input.continuationToken, 'continuation');
     const user = await accountOf(this.repos.users, tenant, continuation);
     if (input.username !== undefined && normalizeEmail(input.username) !== user.email) {
-      throw new BatonError('invalid_grant', 'The username does not match the continuation token', { errorCodes: [55200] });
+      throw new BatonError('invalid_grant', 'The username does not match the continuation token', {
+        errorCodes: [55200],
+      });
     }
     return this.finish(tenant, app, continuation, user, provedSoFar(continuation.state), input);
   }
@@ -127,21 +195,43 @@ export class NativeSignIn {
     return this.continuations.issue(tenant, app, 'sign-in', user.id, { ...state, stage: 'continuation' });
   }
 
-  private async stage(tenant: Tenant, app: App, token: string | undefined, stage: SignInState['stage']): Promise<Continuation<SignInState>> {
+  private async stage(
+    tenant: Tenant,
+    app: App,
+    token: string | undefined,
+    stage: SignInState['stage'],
+  ): Promise<Continuation<SignInState>> {
     const continuation = await this.continuations.read<SignInState>(tenant, app, ['sign-in'], token);
     if (continuation.state.stage !== stage) {
-      throw new BatonError('invalid_grant', `This continuation token is not for this grant (its step is "${continuation.state.stage}")`, { errorCodes: [55200] });
+      throw new BatonError(
+        'invalid_grant',
+        `This continuation token is not for this grant (its step is "${continuation.state.stage}")`,
+        { errorCodes: [55200] },
+      );
     }
     return continuation;
   }
 
-
-  private async finish(tenant: Tenant, app: App, continuation: Continuation<SignInState>, user: User, proofs: Proof[], input: TokenStepInput): Promise<SignInResult> {
-    if (!(await this.continuations.consume(continuation))) throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
+  private async finish(
+    tenant: Tenant,
+    app: App,
+    continuation: Continuation<SignInState>,
+    user: User,
+    proofs: Proof[],
+    input: TokenStepInput,
+  ): Promise<SignInResult> {
+    if (!(await this.continuations.consume(continuation)))
+      throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
     return this.completion.complete({
-      tenant, app, user, proofs, capabilities: continuation.state.capabilities,
-      requestedScope: input.scope, device: input.device, context: input.context, ...(input.into ? { into: input.into } : {}),
+      tenant,
+      app,
+      user,
+      proofs,
+      capabilities: continuation.state.capabilities,
+      requestedScope: input.scope,
+      device: input.device,
+      context: input.context,
+      ...(input.into ? { into: input.into } : {}),
     });
   }
 }
-

@@ -45,52 +45,106 @@ export class PasswordReset {
     private readonly clock: Clock,
   ) {}
 
-  async start(tenant: Tenant, app: App, input: { username: string | undefined; challengeType: string | undefined; capabilities: string | undefined; client: ClientAddress }): Promise<StepResult> {
+  async start(
+    tenant: Tenant,
+    app: App,
+    input: {
+      username: string | undefined;
+      challengeType: string | undefined;
+      capabilities: string | undefined;
+      client: ClientAddress;
+    },
+  ): Promise<StepResult> {
     await this.throttle.flowStart(tenant.id, input.client);
     const offered = usableChallengeTypes(input.challengeType, app);
     const user = await this.accounts.requireByEmail(tenant, normalizeEmail(input.username));
     if (!offered.includes('oob')) return cannotContinue(input.challengeType, needs('Password reset', 'oob', app));
-    const state: ResetState = { flowId: randomUUID(), capabilities: parseCapabilities(input.capabilities), stage: 'started' };
-    return { kind: 'continue', continuationToken: await this.continuations.issue(tenant, app, 'reset-password', user.id, state) };
+    const state: ResetState = {
+      flowId: randomUUID(),
+      capabilities: parseCapabilities(input.capabilities),
+      stage: 'started',
+    };
+    return {
+      kind: 'continue',
+      continuationToken: await this.continuations.issue(tenant, app, 'reset-password', user.id, state),
+    };
   }
 
   /** Sends (or resends) the code to the account's address. */
-  async challenge(tenant: Tenant, app: App, input: { continuationToken: string | undefined; challengeType: string | undefined }): Promise<StepResult> {
+  async challenge(
+    tenant: Tenant,
+    app: App,
+    input: { continuationToken: string | undefined; challengeType: string | undefined },
+  ): Promise<StepResult> {
     const c = await this.read(tenant, app, input.continuationToken, ['started', 'code-sent']);
-    if (!usableChallengeTypes(input.challengeType, app).includes('oob')) return cannotContinue(input.challengeType, needs('Password reset', 'oob', app));
+    if (!usableChallengeTypes(input.challengeType, app).includes('oob'))
+      return cannotContinue(input.challengeType, needs('Password reset', 'oob', app));
     const user = await accountOf(this.repos.users, tenant, c);
     const sent = await this.codes.send(tenant, c.state.flowId, user.email, 'reset-password');
     return {
-      kind: 'continue', challengeType: 'oob', continuationToken: await this.next(tenant, app, c, 'code-sent'),
+      kind: 'continue',
+      challengeType: 'oob',
+      continuationToken: await this.next(tenant, app, c, 'code-sent'),
       code: { channel: 'email', targetLabel: maskEmail(user.email), ...sent },
     };
   }
 
   /** `continue` with `grant_type=oob`: the code. */
-  async continue(tenant: Tenant, app: App, input: { continuationToken: string | undefined; grantType: string | undefined; code: string | undefined; context: RequestContext }): Promise<string> {
+  async continue(
+    tenant: Tenant,
+    app: App,
+    input: {
+      continuationToken: string | undefined;
+      grantType: string | undefined;
+      code: string | undefined;
+      context: RequestContext;
+    },
+  ): Promise<string> {
     if (input.grantType !== 'oob') throw new BatonError('invalid_request', 'grant_type must be oob');
     const c = await this.read(tenant, app, input.continuationToken, ['code-sent']);
     const user = await accountOf(this.repos.users, tenant, c);
     await this.codeCheck.require({
-      app, subject: { tenantId: tenant.id, account: user.id, ip: input.context.ip }, userId: user.id, flowId: c.state.flowId,
-      code: input.code, context: input.context, flow: 'password_reset',
+      app,
+      subject: { tenantId: tenant.id, account: user.id, ip: input.context.ip },
+      userId: user.id,
+      flowId: c.state.flowId,
+      code: input.code,
+      context: input.context,
+      flow: 'password_reset',
     });
     return this.next(tenant, app, c, 'verified');
   }
 
   /** `submit`: the new password. The change is done when this answers; polling only reports it. */
-  async submit(tenant: Tenant, app: App, input: { continuationToken: string | undefined; newPassword: string | undefined; context: RequestContext }): Promise<{ continuationToken: string; pollInterval: number }> {
+  async submit(
+    tenant: Tenant,
+    app: App,
+    input: { continuationToken: string | undefined; newPassword: string | undefined; context: RequestContext },
+  ): Promise<{ continuationToken: string; pollInterval: number }> {
     const c = await this.read(tenant, app, input.continuationToken, ['verified']);
     if (input.newPassword === undefined) throw new BatonError('invalid_request', 'new_password is required');
     const user = await accountOf(this.repos.users, tenant, c);
     const current = await this.repos.users.findPasswordHash(user.id);
-    assertPasswordAcceptable(input.newPassword, { email: user.email, currentHashMatches: current !== null && (await verifyPassword(current, input.newPassword)) });
-    if (!(await this.continuations.consume(c))) throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
+    assertPasswordAcceptable(input.newPassword, {
+      email: user.email,
+      currentHashMatches: current !== null && (await verifyPassword(current, input.newPassword)),
+    });
+    if (!(await this.continuations.consume(c)))
+      throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
     await this.repos.users.setPasswordHash(user.id, await hashPassword(input.newPassword), this.clock.now());
     const revoked = await this.sessions.revokeUser(tenant, user, 'password_reset', input.context);
     // A flow started with the old password (a sign-in, an MFA step, a registration) must not finish after it.
     await this.repos.continuations.deleteForUser(user.id);
-    await this.audit.record({ tenantId: tenant.id, type: 'password_reset.succeeded', userId: user.id, clientId: app.clientId, data: { sessionsRevoked: revoked.length } }, input.context);
+    await this.audit.record(
+      {
+        tenantId: tenant.id,
+        type: 'password_reset.succeeded',
+        userId: user.id,
+        clientId: app.clientId,
+        data: { sessionsRevoked: revoked.length },
+      },
+      input.context,
+    );
     return { continuationToken: await this.next(tenant, app, c, 'submitted'), pollInterval };
   }
 
@@ -99,21 +153,42 @@ export class PasswordReset {
    * token until a poll succeeds, and the first one does, so that poll ends the token: one
    * reset gives one sign-in.
    */
-  async poll(tenant: Tenant, app: App, token: string | undefined): Promise<{ status: 'succeeded'; continuationToken: string }> {
+  async poll(
+    tenant: Tenant,
+    app: App,
+    token: string | undefined,
+  ): Promise<{ status: 'succeeded'; continuationToken: string }> {
     const c = await this.read(tenant, app, token, ['submitted']);
     const user = await accountOf(this.repos.users, tenant, c);
-    if (!(await this.continuations.consume(c))) throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
-    return { status: 'succeeded', continuationToken: await this.signIn.continueToSignIn(tenant, app, user, { flowId: c.state.flowId, capabilities: c.state.capabilities, proofs: [codeProof(user.email, 'reset'), passwordProof] }) };
+    if (!(await this.continuations.consume(c)))
+      throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
+    return {
+      status: 'succeeded',
+      continuationToken: await this.signIn.continueToSignIn(tenant, app, user, {
+        flowId: c.state.flowId,
+        capabilities: c.state.capabilities,
+        proofs: [codeProof(user.email, 'reset'), passwordProof],
+      }),
+    };
   }
 
-  private async read(tenant: Tenant, app: App, token: string | undefined, stages: ResetState['stage'][]): Promise<Continuation<ResetState>> {
+  private async read(
+    tenant: Tenant,
+    app: App,
+    token: string | undefined,
+    stages: ResetState['stage'][],
+  ): Promise<Continuation<ResetState>> {
     const c = await this.continuations.read<ResetState>(tenant, app, ['reset-password'], token);
-    if (!stages.includes(c.state.stage)) throw new BatonError('invalid_grant', `This continuation token is not for this step (its step is "${c.state.stage}")`, { errorCodes: [55200] });
+    if (!stages.includes(c.state.stage))
+      throw new BatonError(
+        'invalid_grant',
+        `This continuation token is not for this step (its step is "${c.state.stage}")`,
+        { errorCodes: [55200] },
+      );
     return c;
   }
 
   private next(tenant: Tenant, app: App, c: Continuation<ResetState>, stage: ResetState['stage']): Promise<string> {
     return this.continuations.next(c, { ...c.state, stage });
   }
-
 }

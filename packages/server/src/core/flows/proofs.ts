@@ -19,11 +19,17 @@ export const passwordProof: Proof = { method: 'pwd' };
 /** What a flow's state says it proved; a flow begun before Baton kept this record proved nothing. */
 export const provedSoFar = (state: { proofs?: Proof[] }): Proof[] => state.proofs ?? [];
 
-export const codeProof = (address: string, sentBy: Extract<Proof, { method: 'otp' }>['sentBy']): Proof => ({ method: 'otp', address, sentBy });
+export const codeProof = (address: string, sentBy: Extract<Proof, { method: 'otp' }>['sentBy']): Proof => ({
+  method: 'otp',
+  address,
+  sentBy,
+});
 
 /** Whether a code proved `address` in a way that can count as the second factor. */
 export function provesMethodAddress(proofs: readonly Proof[], address: string): boolean {
-  return proofs.some((p) => p.method === 'otp' && p.address === address && (p.sentBy === 'second-factor' || p.sentBy === 'sign-up'));
+  return proofs.some(
+    (p) => p.method === 'otp' && p.address === address && (p.sentBy === 'second-factor' || p.sentBy === 'sign-up'),
+  );
 }
 
 /**
@@ -31,7 +37,9 @@ export function provesMethodAddress(proofs: readonly Proof[], address: string): 
  * (`methodAddresses`) that counts as the second factor.
  */
 export function provesTwoFactors(proofs: readonly Proof[], methodAddresses: readonly string[]): boolean {
-  return proofs.some((p) => p.method === 'pwd') && methodAddresses.some((address) => provesMethodAddress(proofs, address));
+  return (
+    proofs.some((p) => p.method === 'pwd') && methodAddresses.some((address) => provesMethodAddress(proofs, address))
+  );
 }
 
 export const provesPassword = (proofs: readonly Proof[]): boolean => proofs.some((p) => p.method === 'pwd');

@@ -67,18 +67,45 @@ export class SignInCompletion {
     }
     const amr = amrOf(s.proofs, twoFactors);
     if (s.into === 'browser') {
-      const browser = await this.browserSessions.start(s.tenant, s.app, s.user, { amr, userAgent: s.context.userAgent, context: s.context });
-      await this.audit.record({ tenantId: s.tenant.id, type: 'sign_in.succeeded', userId: s.user.id, clientId: s.app.clientId, sessionId: browser.session.id, data: { amr, via: 'hosted_page' } }, s.context);
+      const browser = await this.browserSessions.start(s.tenant, s.app, s.user, {
+        amr,
+        userAgent: s.context.userAgent,
+        context: s.context,
+      });
+      await this.audit.record(
+        {
+          tenantId: s.tenant.id,
+          type: 'sign_in.succeeded',
+          userId: s.user.id,
+          clientId: s.app.clientId,
+          sessionId: browser.session.id,
+          data: { amr, via: 'hosted_page' },
+        },
+        s.context,
+      );
       return browser;
     }
     const { dpopJkt, ...device } = s.device;
     const active = await this.sessions.open({
-      tenant: s.tenant, app: s.app, user: s.user, amr, scope: grantedUserScope(s.requestedScope),
-      device: { ...device, kind: 'primary' }, dpopJkt: dpopJkt ?? null,
+      tenant: s.tenant,
+      app: s.app,
+      user: s.user,
+      amr,
+      scope: grantedUserScope(s.requestedScope),
+      device: { ...device, kind: 'primary' },
+      dpopJkt: dpopJkt ?? null,
     });
-    await this.audit.record({
-      tenantId: s.tenant.id, type: 'sign_in.succeeded', userId: s.user.id, clientId: s.app.clientId, sessionId: active.session.id, data: { amr },
-    }, s.context);
+    await this.audit.record(
+      {
+        tenantId: s.tenant.id,
+        type: 'sign_in.succeeded',
+        userId: s.user.id,
+        clientId: s.app.clientId,
+        sessionId: active.session.id,
+        data: { amr },
+      },
+      s.context,
+    );
     return this.tokens.forUser({ tenant: s.tenant, app: s.app, active });
   }
 
@@ -91,17 +118,37 @@ export class SignInCompletion {
     if (!provesPassword(s.proofs)) return redirect(passwordFirst);
     const capability = registered ? 'mfa_required' : 'registration_required';
     if (!s.capabilities.includes(capability)) {
-      return redirect(`This app requires multi-factor authentication and the client did not declare the "${capability}" capability`);
+      return redirect(
+        `This app requires multi-factor authentication and the client did not declare the "${capability}" capability`,
+      );
     }
     const state: SecondFactorState = { flowId: randomUUID(), proofs: s.proofs, capabilities: s.capabilities };
-    const continuationToken = await this.continuations.issue(s.tenant, s.app, registered ? 'mfa' : 'register', s.user.id, state);
-    await this.audit.record({ tenantId: s.tenant.id, type: registered ? 'mfa.required' : 'mfa.registration_required', userId: s.user.id, clientId: s.app.clientId }, s.context);
-    throw new BatonError('invalid_grant', registered
-      ? 'Multi-factor authentication is required: verify with one of your registered methods'
-      : 'Multi-factor authentication is required: register a verification method first',
-    { suberror: capability, errorCodes: [registered ? 50076 : 50079], continuationToken });
+    const continuationToken = await this.continuations.issue(
+      s.tenant,
+      s.app,
+      registered ? 'mfa' : 'register',
+      s.user.id,
+      state,
+    );
+    await this.audit.record(
+      {
+        tenantId: s.tenant.id,
+        type: registered ? 'mfa.required' : 'mfa.registration_required',
+        userId: s.user.id,
+        clientId: s.app.clientId,
+      },
+      s.context,
+    );
+    throw new BatonError(
+      'invalid_grant',
+      registered
+        ? 'Multi-factor authentication is required: verify with one of your registered methods'
+        : 'Multi-factor authentication is required: register a verification method first',
+      { suberror: capability, errorCodes: [registered ? 50076 : 50079], continuationToken },
+    );
   }
 }
 
 /** Why an MFA app does not sign in with an email code: the reason a redirect gives. */
-export const passwordFirst = 'This app requires multi-factor authentication, which starts with the password: sign in with the password, then a code';
+export const passwordFirst =
+  'This app requires multi-factor authentication, which starts with the password: sign in with the password, then a code';

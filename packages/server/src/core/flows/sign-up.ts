@@ -44,10 +44,18 @@ export class SignUp {
     private readonly audit: AuditLog,
   ) {}
 
-  async start(tenant: Tenant, app: App, input: {
-    username: string | undefined; password: string | undefined; attributes: string | undefined; challengeType: string | undefined; capabilities: string | undefined;
-    client: ClientAddress;
-  }): Promise<StepResult> {
+  async start(
+    tenant: Tenant,
+    app: App,
+    input: {
+      username: string | undefined;
+      password: string | undefined;
+      attributes: string | undefined;
+      challengeType: string | undefined;
+      capabilities: string | undefined;
+      client: ClientAddress;
+    },
+  ): Promise<StepResult> {
     await this.throttle.flowStart(tenant.id, input.client);
     const email = normalizeNewEmail(input.username);
     const offered = usableChallengeTypes(input.challengeType, app);
@@ -60,25 +68,38 @@ export class SignUp {
     const attributes = parseAttributes(input.attributes);
     assertAttributesValid(app, attributes);
     const state: SignUpState = {
-      flowId: randomUUID(), email, capabilities: parseCapabilities(input.capabilities),
-      passwordHash: input.password === undefined ? null : await hashPassword(input.password), attributes, verified: false, stage: 'started',
+      flowId: randomUUID(),
+      email,
+      capabilities: parseCapabilities(input.capabilities),
+      passwordHash: input.password === undefined ? null : await hashPassword(input.password),
+      attributes,
+      verified: false,
+      stage: 'started',
     };
     return { kind: 'continue', continuationToken: await this.continuations.issue(tenant, app, 'sign-up', null, state) };
   }
 
   /** Sends (or resends) the email code; after `credential_required`, asks for the password. */
-  async challenge(tenant: Tenant, app: App, input: { continuationToken: string | undefined; challengeType: string | undefined }): Promise<StepResult> {
+  async challenge(
+    tenant: Tenant,
+    app: App,
+    input: { continuationToken: string | undefined; challengeType: string | undefined },
+  ): Promise<StepResult> {
     const c = await this.continuations.read<SignUpState>(tenant, app, ['sign-up'], input.continuationToken);
     const offered = usableChallengeTypes(input.challengeType, app);
     if (c.state.stage === 'password-required') {
-      if (!offered.includes('password')) return cannotContinue(input.challengeType, needs('This sign-up', 'password', app));
+      if (!offered.includes('password'))
+        return cannotContinue(input.challengeType, needs('This sign-up', 'password', app));
       return { kind: 'continue', challengeType: 'password', continuationToken: await this.next(tenant, app, c, {}) };
     }
-    if (c.state.verified) throw new BatonError('invalid_request', 'The email address is already verified: continue the sign-up');
+    if (c.state.verified)
+      throw new BatonError('invalid_request', 'The email address is already verified: continue the sign-up');
     if (!offered.includes('oob')) return cannotContinue(input.challengeType, needs('Sign-up', 'oob', app));
     const sent = await this.codes.send(tenant, c.state.flowId, c.state.email, 'sign-up');
     return {
-      kind: 'continue', challengeType: 'oob', continuationToken: await this.next(tenant, app, c, { stage: 'code-sent' }),
+      kind: 'continue',
+      challengeType: 'oob',
+      continuationToken: await this.next(tenant, app, c, { stage: 'code-sent' }),
       code: { channel: 'email', targetLabel: maskEmail(c.state.email), ...sent },
     };
   }
@@ -88,21 +109,36 @@ export class SignUp {
    * missing as an error carrying a continuation token, or, when nothing is, creates the
    * account and hands over to `grant_type=continuation_token`.
    */
-  async continue(tenant: Tenant, app: App, input: {
-    continuationToken: string | undefined; grantType: string | undefined; code: string | undefined; password: string | undefined; attributes: string | undefined; context: RequestContext;
-  }): Promise<string> {
+  async continue(
+    tenant: Tenant,
+    app: App,
+    input: {
+      continuationToken: string | undefined;
+      grantType: string | undefined;
+      code: string | undefined;
+      password: string | undefined;
+      attributes: string | undefined;
+      context: RequestContext;
+    },
+  ): Promise<string> {
     const c = await this.continuations.read<SignUpState>(tenant, app, ['sign-up'], input.continuationToken);
     const state = { ...c.state };
     if (input.grantType === 'oob') {
       if (state.verified) throw new BatonError('invalid_request', 'The email address is already verified');
       await this.codeCheck.require({
-        app, subject: { tenantId: tenant.id, account: state.email, ip: input.context.ip }, userId: null, flowId: state.flowId,
-        code: input.code, context: input.context, flow: 'sign_up',
+        app,
+        subject: { tenantId: tenant.id, account: state.email, ip: input.context.ip },
+        userId: null,
+        flowId: state.flowId,
+        code: input.code,
+        context: input.context,
+        flow: 'sign_up',
       });
       state.verified = true;
     } else if (input.grantType === 'password') {
       if (!state.verified) throw notVerified();
-      if (!makesPasswordAccounts(app)) throw new BatonError('invalid_request', 'This app creates code-only accounts: sign-up takes no password');
+      if (!makesPasswordAccounts(app))
+        throw new BatonError('invalid_request', 'This app creates code-only accounts: sign-up takes no password');
       if (input.password === undefined) throw new BatonError('invalid_request', 'password is required');
       assertPasswordAcceptable(input.password, { email: state.email });
       state.passwordHash = await hashPassword(input.password);
@@ -117,23 +153,45 @@ export class SignUp {
 
     if (makesPasswordAccounts(app) && state.passwordHash === null) {
       throw new BatonError('credential_required', 'A password is required to finish creating the account', {
-        errorCodes: [55103], continuationToken: await this.next(tenant, app, c, { ...state, stage: 'password-required' }),
+        errorCodes: [55103],
+        continuationToken: await this.next(tenant, app, c, { ...state, stage: 'password-required' }),
       });
     }
     const missing = missingRequiredAttributes(app, state.attributes);
     if (missing.length) {
-      throw new BatonError('attributes_required', `Required attributes are missing: ${missing.map((m) => m.name).join(', ')}`, {
-        errorCodes: [55106], continuationToken: await this.next(tenant, app, c, { ...state, stage: 'attributes-required' }),
-        extra: { required_attributes: missing },
-      });
+      throw new BatonError(
+        'attributes_required',
+        `Required attributes are missing: ${missing.map((m) => m.name).join(', ')}`,
+        {
+          errorCodes: [55106],
+          continuationToken: await this.next(tenant, app, c, { ...state, stage: 'attributes-required' }),
+          extra: { required_attributes: missing },
+        },
+      );
     }
-    if (!(await this.continuations.consume(c))) throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
+    if (!(await this.continuations.consume(c)))
+      throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
     const displayName = typeof state.attributes.displayName === 'string' ? state.attributes.displayName : undefined;
-    const user = await this.accounts.createWithHash(tenant, { email: state.email, emailVerified: true, displayName, attributes: state.attributes }, state.passwordHash);
-    await this.audit.record({ tenantId: tenant.id, type: 'sign_up.succeeded', userId: user.id, clientId: app.clientId, data: { password: state.passwordHash !== null } }, input.context);
+    const user = await this.accounts.createWithHash(
+      tenant,
+      { email: state.email, emailVerified: true, displayName, attributes: state.attributes },
+      state.passwordHash,
+    );
+    await this.audit.record(
+      {
+        tenantId: tenant.id,
+        type: 'sign_up.succeeded',
+        userId: user.id,
+        clientId: app.clientId,
+        data: { password: state.passwordHash !== null },
+      },
+      input.context,
+    );
     return this.signIn.continueToSignIn(tenant, app, user, {
       // The code verified this address earlier in the flow: registering it as the second factor needs no other (`preverified`).
-      flowId: state.flowId, capabilities: state.capabilities, proofs: [codeProof(user.email, 'sign-up'), ...(state.passwordHash !== null ? [passwordProof] : [])],
+      flowId: state.flowId,
+      capabilities: state.capabilities,
+      proofs: [codeProof(user.email, 'sign-up'), ...(state.passwordHash !== null ? [passwordProof] : [])],
     });
   }
 
@@ -143,5 +201,7 @@ export class SignUp {
 }
 
 const makesPasswordAccounts = (app: App) => app.challengeTypes.includes('password');
-const userExists = () => new BatonError('user_already_exists', 'An account with this username already exists', { errorCodes: [1003037] });
-const notVerified = () => new BatonError('invalid_grant', 'Verify the email address with the code first', { errorCodes: [55200] });
+const userExists = () =>
+  new BatonError('user_already_exists', 'An account with this username already exists', { errorCodes: [1003037] });
+const notVerified = () =>
+  new BatonError('invalid_grant', 'Verify the email address with the code first', { errorCodes: [55200] });

@@ -48,7 +48,8 @@ export function usableChallengeTypes(offered: string | undefined, app: App): Cha
  * isUnsupportedChallengeType() (901007: the list lacks `redirect`).
  */
 export function cannotContinue(offered: string | undefined, reason: string): Redirect {
-  if (!listed(offered).includes('redirect')) throw new BatonError('unsupported_challenge_type', reason, { errorCodes: [901007] });
+  if (!listed(offered).includes('redirect'))
+    throw new BatonError('unsupported_challenge_type', reason, { errorCodes: [901007] });
   return redirect(reason);
 }
 

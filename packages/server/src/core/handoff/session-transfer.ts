@@ -33,22 +33,60 @@ export class SessionTransfer {
     private readonly clock: Clock,
   ) {}
 
-  async issue(tenant: Tenant, app: App, input: { subjectToken: string; audience: string | undefined; dpopJkt: string | null; installationId: string | null; context: RequestContext }): Promise<{ token: string; expiresIn: number }> {
-    if (!app.allowSessionTransfer) throw new BatonError('unauthorized_client', 'This app is not registered to hand its sessions off (--allow-session-transfer)');
+  async issue(
+    tenant: Tenant,
+    app: App,
+    input: {
+      subjectToken: string;
+      audience: string | undefined;
+      dpopJkt: string | null;
+      installationId: string | null;
+      context: RequestContext;
+    },
+  ): Promise<{ token: string; expiresIn: number }> {
+    if (!app.allowSessionTransfer)
+      throw new BatonError(
+        'unauthorized_client',
+        'This app is not registered to hand its sessions off (--allow-session-transfer)',
+      );
     const target = input.audience ? await this.repos.apps.find(tenant.id, input.audience) : null;
     if (!target || !target.acceptSessionTransfer) {
-      throw new BatonError('invalid_target', 'The audience must be an app of this tenant registered to accept session transfers (--accept-session-transfer)');
+      throw new BatonError(
+        'invalid_target',
+        'The audience must be an app of this tenant registered to accept session transfers (--accept-session-transfer)',
+      );
     }
     const { session } = await this.sessions.inspect({
-      tenant, app, presented: input.subjectToken, dpopJkt: input.dpopJkt, installationId: input.installationId ?? undefined, context: input.context,
+      tenant,
+      app,
+      presented: input.subjectToken,
+      dpopJkt: input.dpopJkt,
+      installationId: input.installationId ?? undefined,
+      context: input.context,
     });
     const token = randomToken();
     const now = this.clock.now();
     await this.repos.transferTokens.insert({
-      digest: digest(token), tenantId: tenant.id, sessionId: session.id, clientId: app.clientId, audience: target.clientId,
-      createdAt: now, expiresAt: now + transferTokenTtl * 1000, consumedAt: null,
+      digest: digest(token),
+      tenantId: tenant.id,
+      sessionId: session.id,
+      clientId: app.clientId,
+      audience: target.clientId,
+      createdAt: now,
+      expiresAt: now + transferTokenTtl * 1000,
+      consumedAt: null,
     });
-    await this.audit.record({ tenantId: tenant.id, type: 'session_transfer.issued', userId: session.userId, clientId: app.clientId, sessionId: session.id, data: { audience: target.clientId } }, input.context);
+    await this.audit.record(
+      {
+        tenantId: tenant.id,
+        type: 'session_transfer.issued',
+        userId: session.userId,
+        clientId: app.clientId,
+        sessionId: session.id,
+        data: { audience: target.clientId },
+      },
+      input.context,
+    );
     return { token, expiresIn: transferTokenTtl };
   }
 
@@ -61,12 +99,26 @@ export class SessionTransfer {
   async redeem(tenant: Tenant, app: App, input: TransferRedemption): Promise<ActiveSession> {
     const { parent, user } = await this.consume(tenant, app, input.transferToken, input.context);
     const active = await this.sessions.open({
-      tenant, app, user, amr: parent.amr, scope: grantedUserScope([]), device: input.device, parent, dpopJkt: input.dpopJkt,
+      tenant,
+      app,
+      user,
+      amr: parent.amr,
+      scope: grantedUserScope([]),
+      device: input.device,
+      parent,
+      dpopJkt: input.dpopJkt,
     });
-    await this.audit.record({
-      tenantId: tenant.id, type: 'session_transfer.redeemed', userId: user.id, clientId: app.clientId, sessionId: active.session.id,
-      data: { parentSessionId: parent.id, device: input.device.kind, dpop: input.dpopJkt !== null },
-    }, input.context);
+    await this.audit.record(
+      {
+        tenantId: tenant.id,
+        type: 'session_transfer.redeemed',
+        userId: user.id,
+        clientId: app.clientId,
+        sessionId: active.session.id,
+        data: { parentSessionId: parent.id, device: input.device.kind, dpop: input.dpopJkt !== null },
+      },
+      input.context,
+    );
     return active;
   }
 
@@ -82,12 +134,23 @@ export class SessionTransfer {
   }
 
   /** Uses up a transfer token for `app` and returns the session it hands off; the caller makes the new session. */
-  async consume(tenant: Tenant, app: App, token: string, context: RequestContext): Promise<{ parent: Session; user: User }> {
-    const invalid = new BatonError('invalid_grant', 'The session transfer token is invalid, expired, already used or meant for another app');
+  async consume(
+    tenant: Tenant,
+    app: App,
+    token: string,
+    context: RequestContext,
+  ): Promise<{ parent: Session; user: User }> {
+    const invalid = new BatonError(
+      'invalid_grant',
+      'The session transfer token is invalid, expired, already used or meant for another app',
+    );
     const record = await this.repos.transferTokens.find(digest(token));
     if (!record || !this.usableFor(record, tenant, app)) throw invalid;
     if (!(await this.repos.transferTokens.consume(record.digest, this.clock.now()))) {
-      await this.audit.record({ tenantId: tenant.id, type: 'session_transfer.replayed', clientId: app.clientId, sessionId: record.sessionId }, context);
+      await this.audit.record(
+        { tenantId: tenant.id, type: 'session_transfer.replayed', clientId: app.clientId, sessionId: record.sessionId },
+        context,
+      );
       throw invalid;
     }
     const handedOff = await this.handedOff(tenant, record.sessionId);
@@ -96,7 +159,12 @@ export class SessionTransfer {
   }
 
   private usableFor(record: TransferTokenRecord, tenant: Tenant, app: App): boolean {
-    return record.tenantId === tenant.id && record.audience === app.clientId && app.acceptSessionTransfer && this.clock.now() < record.expiresAt;
+    return (
+      record.tenantId === tenant.id &&
+      record.audience === app.clientId &&
+      app.acceptSessionTransfer &&
+      this.clock.now() < record.expiresAt
+    );
   }
 
   /** The phone's session behind a token and its user, while that session lives. */

@@ -21,7 +21,11 @@ export interface CodeAttempt {
  * returning the address the code was sent to when right.
  */
 export class CodeCheck {
-  constructor(private readonly codes: OneTimeCodes, private readonly limiter: AttemptLimiter, private readonly audit: AuditLog) {}
+  constructor(
+    private readonly codes: OneTimeCodes,
+    private readonly limiter: AttemptLimiter,
+    private readonly audit: AuditLog,
+  ) {}
 
   async require(a: CodeAttempt): Promise<string> {
     let verified: Awaited<ReturnType<OneTimeCodes['verify']>> | undefined;
@@ -31,11 +35,23 @@ export class CodeCheck {
     });
     const { result, target } = verified!;
     if (succeeded && target) return target;
-    await this.audit.record({
-      tenantId: a.subject.tenantId, type: lockedNow ? 'account.locked' : `${a.flow}.code_failed`, userId: a.userId, clientId: a.app.clientId, data: { reason: result },
-    }, a.context);
-    throw new BatonError('invalid_grant', result === 'expired' ? 'The code has expired; ask for a new one' : 'The code is wrong or no longer valid', {
-      suberror: 'invalid_oob_value', errorCodes: [50181],
-    });
+    await this.audit.record(
+      {
+        tenantId: a.subject.tenantId,
+        type: lockedNow ? 'account.locked' : `${a.flow}.code_failed`,
+        userId: a.userId,
+        clientId: a.app.clientId,
+        data: { reason: result },
+      },
+      a.context,
+    );
+    throw new BatonError(
+      'invalid_grant',
+      result === 'expired' ? 'The code has expired; ask for a new one' : 'The code is wrong or no longer valid',
+      {
+        suberror: 'invalid_oob_value',
+        errorCodes: [50181],
+      },
+    );
   }
 }

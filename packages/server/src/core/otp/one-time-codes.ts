@@ -45,18 +45,35 @@ export class OneTimeCodes {
     const now = this.clock.now();
     const challenge = { codeLength: tenant.codeLength, interval: codePolicy.resendInterval };
     const latest = await this.codes.latest(flowId);
-    const stillFresh = latest && latest.target === target && latest.consumedAt === null && latest.attempts < codePolicy.maxAttempts
-      && now - latest.createdAt < codePolicy.resendInterval * 1000;
+    const stillFresh =
+      latest &&
+      latest.target === target &&
+      latest.consumedAt === null &&
+      latest.attempts < codePolicy.maxAttempts &&
+      now - latest.createdAt < codePolicy.resendInterval * 1000;
     if (stillFresh) return challenge;
     await this.throttle.codeSend(tenant.id, target);
     const code = randomDigits(tenant.codeLength);
     const id = randomUUID();
     await this.codes.insert({
-      id, tenantId: tenant.id, flowId, target, codeDigest: this.digest(flowId, code), attempts: 0,
-      createdAt: now, expiresAt: now + codePolicy.lifetimeMinutes * 60_000, consumedAt: null,
+      id,
+      tenantId: tenant.id,
+      flowId,
+      target,
+      codeDigest: this.digest(flowId, code),
+      attempts: 0,
+      createdAt: now,
+      expiresAt: now + codePolicy.lifetimeMinutes * 60_000,
+      consumedAt: null,
     });
     try {
-      await this.mailer.sendCode({ to: target, code, purpose, senderName: tenant.displayName, expiresInMinutes: codePolicy.lifetimeMinutes });
+      await this.mailer.sendCode({
+        to: target,
+        code,
+        purpose,
+        senderName: tenant.displayName,
+        expiresInMinutes: codePolicy.lifetimeMinutes,
+      });
     } catch (error) {
       // A code nobody received is spent at once: a retry must mail a new one, not be told the old one is on its way.
       await this.codes.consume(id, now, codePolicy.maxAttempts);
@@ -75,7 +92,9 @@ export class OneTimeCodes {
       await this.codes.recordFailure(latest.id, codePolicy.maxAttempts);
       return { result: 'wrong' };
     }
-    return (await this.codes.consume(latest.id, now, codePolicy.maxAttempts)) ? { result: 'accepted', target: latest.target } : { result: 'wrong' };
+    return (await this.codes.consume(latest.id, now, codePolicy.maxAttempts))
+      ? { result: 'accepted', target: latest.target }
+      : { result: 'wrong' };
   }
 
   private digest(flowId: string, code: string): string {

@@ -25,7 +25,9 @@ describe('ExpiredRecords', () => {
     const store = expiredStore(retentionPolicy.batch * 2 + 7);
     expect(await new ExpiredRecords(store, clock).sweep()).toBe(retentionPolicy.batch * 2 + 7);
     expect(store.calls).toHaveLength(3);
-    expect(store.calls.every((c) => c.before === clock.now() - 24 * 3600 * 1000 && c.limit === retentionPolicy.batch)).toBe(true);
+    expect(
+      store.calls.every((c) => c.before === clock.now() - 24 * 3600 * 1000 && c.limit === retentionPolicy.batch),
+    ).toBe(true);
   });
 
   it('stops a sweep after its maximum; the next sweep goes on', async () => {

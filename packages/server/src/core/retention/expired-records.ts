@@ -25,11 +25,18 @@ export const retentionPolicy = {
  * it; a token still within its lifetime is kept, rotated or not.
  */
 export class ExpiredRecords {
-  constructor(private readonly records: ExpiredRecordRepository, private readonly clock: Clock) {}
+  constructor(
+    private readonly records: ExpiredRecordRepository,
+    private readonly clock: Clock,
+  ) {}
 
   /** One sweep; returns how many records it deleted. */
   async sweep(): Promise<number> {
     const before = this.clock.now() - retentionPolicy.keepExpiredMs;
-    return deleteInBatches((size) => this.records.deleteExpired(before, size), retentionPolicy.batch, retentionPolicy.maxPerSweep);
+    return deleteInBatches(
+      (size) => this.records.deleteExpired(before, size),
+      retentionPolicy.batch,
+      retentionPolicy.maxPerSweep,
+    );
   }
 }

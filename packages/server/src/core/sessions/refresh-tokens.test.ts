@@ -7,8 +7,20 @@ import { refreshTokenRecord, sessionEndReason, successorOf } from './refresh-tok
 const t0 = Date.UTC(2026, 0, 1);
 const hour = 3_600_000;
 const session: Session = {
-  id: 's1', tenantId: 't1', userId: 'u1', clientId: 'c1', deviceId: 'd1', parentId: null, authTime: t0, amr: ['pwd'], createdAt: t0,
-  lastUsedAt: t0, idleTtl: 3600, absoluteExpiresAt: t0 + 24 * hour, revokedAt: null, revokedReason: null,
+  id: 's1',
+  tenantId: 't1',
+  userId: 'u1',
+  clientId: 'c1',
+  deviceId: 'd1',
+  parentId: null,
+  authTime: t0,
+  amr: ['pwd'],
+  createdAt: t0,
+  lastUsedAt: t0,
+  idleTtl: 3600,
+  absoluteExpiresAt: t0 + 24 * hour,
+  revokedAt: null,
+  revokedReason: null,
 };
 
 describe('successorOf', () => {
@@ -28,16 +40,31 @@ describe('successorOf', () => {
 
 describe('refreshTokenRecord', () => {
   it('stores only the digest and expires with the idle limit', () => {
-    const record = refreshTokenRecord('the-token', session, { scope: 'openid', generation: 3, dpopJkt: 'jkt', now: t0 });
+    const record = refreshTokenRecord('the-token', session, {
+      scope: 'openid',
+      generation: 3,
+      dpopJkt: 'jkt',
+      now: t0,
+    });
     expect(record).toEqual({
-      digest: digest('the-token'), sessionId: 's1', tenantId: 't1', clientId: 'c1', generation: 3, scope: 'openid', dpopJkt: 'jkt',
-      issuedAt: t0, expiresAt: t0 + hour, consumedAt: null,
+      digest: digest('the-token'),
+      sessionId: 's1',
+      tenantId: 't1',
+      clientId: 'c1',
+      generation: 3,
+      scope: 'openid',
+      dpopJkt: 'jkt',
+      issuedAt: t0,
+      expiresAt: t0 + hour,
+      consumedAt: null,
     });
   });
 
   it('never outlives the session', () => {
     const now = t0 + 23.5 * hour;
-    expect(refreshTokenRecord('t', session, { scope: 'openid', generation: 1, dpopJkt: null, now }).expiresAt).toBe(session.absoluteExpiresAt);
+    expect(refreshTokenRecord('t', session, { scope: 'openid', generation: 1, dpopJkt: null, now }).expiresAt).toBe(
+      session.absoluteExpiresAt,
+    );
   });
 });
 
@@ -59,6 +86,8 @@ describe('sessionEndReason', () => {
   });
 
   it('reports a session past its absolute lifetime, however recently used', () => {
-    expect(sessionEndReason({ ...session, lastUsedAt: t0 + 24 * hour - 1 }, t0 + 24 * hour)).toMatch(/maximum lifetime/);
+    expect(sessionEndReason({ ...session, lastUsedAt: t0 + 24 * hour - 1 }, t0 + 24 * hour)).toMatch(
+      /maximum lifetime/,
+    );
   });
 });

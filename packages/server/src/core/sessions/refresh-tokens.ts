@@ -10,7 +10,11 @@ export function successorOf(presented: string, key: Buffer): string {
 }
 
 /** A refresh-token row for `token`; it lives until the session's idle or absolute limit. */
-export function refreshTokenRecord(token: string, session: Session, fields: { scope: string; generation: number; dpopJkt: string | null; now: number }): RefreshTokenRecord {
+export function refreshTokenRecord(
+  token: string,
+  session: Session,
+  fields: { scope: string; generation: number; dpopJkt: string | null; now: number },
+): RefreshTokenRecord {
   return {
     digest: digest(token),
     sessionId: session.id,
@@ -31,6 +35,7 @@ export const newRefreshToken = (): string => randomToken();
 export function sessionEndReason(session: Session, now: number): string | null {
   if (session.revokedAt !== null) return 'The session has been revoked';
   if (now >= session.absoluteExpiresAt) return 'The session has reached its maximum lifetime; sign in again';
-  if (now >= session.lastUsedAt + session.idleTtl * 1000) return 'The session expired after a period of inactivity; sign in again';
+  if (now >= session.lastUsedAt + session.idleTtl * 1000)
+    return 'The session expired after a period of inactivity; sign in again';
   return null;
 }

@@ -75,21 +75,45 @@ export class SessionService {
     const deviceId = input.existingDeviceId ?? randomUUID();
     const device: Device | null = input.existingDeviceId
       ? null
-      : { id: deviceId, tenantId: input.tenant.id, userId: input.user.id, createdAt: now, installationId: null, ...input.device };
+      : {
+          id: deviceId,
+          tenantId: input.tenant.id,
+          userId: input.user.id,
+          createdAt: now,
+          installationId: null,
+          ...input.device,
+        };
     const { parent } = input;
     if (parent && !meetsAppPolicy(input.app, parent)) {
-      throw new BatonError('invalid_grant', 'This app requires multi-factor authentication, and the session this one comes from was signed in without it: sign in here');
+      throw new BatonError(
+        'invalid_grant',
+        'This app requires multi-factor authentication, and the session this one comes from was signed in without it: sign in here',
+      );
     }
     const absoluteExpiresAt = now + input.app.sessionAbsoluteTtl * 1000;
     const session: Session = {
-      id: randomUUID(), tenantId: input.tenant.id, userId: input.user.id, clientId: input.app.clientId, deviceId,
-      parentId: parent?.id ?? null, authTime: parent?.authTime ?? now, amr: input.amr, createdAt: now, lastUsedAt: now,
-      idleTtl: input.app.sessionIdleTtl, absoluteExpiresAt: parent ? Math.min(absoluteExpiresAt, parent.absoluteExpiresAt) : absoluteExpiresAt,
-      revokedAt: null, revokedReason: null,
+      id: randomUUID(),
+      tenantId: input.tenant.id,
+      userId: input.user.id,
+      clientId: input.app.clientId,
+      deviceId,
+      parentId: parent?.id ?? null,
+      authTime: parent?.authTime ?? now,
+      amr: input.amr,
+      createdAt: now,
+      lastUsedAt: now,
+      idleTtl: input.app.sessionIdleTtl,
+      absoluteExpiresAt: parent ? Math.min(absoluteExpiresAt, parent.absoluteExpiresAt) : absoluteExpiresAt,
+      revokedAt: null,
+      revokedReason: null,
     };
     const refreshToken = newRefreshToken();
     const dpopJkt = input.dpopJkt ?? null;
-    const opened = await this.repos.sessions.open(device, session, refreshTokenRecord(refreshToken, session, { scope: input.scope, generation: 0, dpopJkt, now }));
+    const opened = await this.repos.sessions.open(
+      device,
+      session,
+      refreshTokenRecord(refreshToken, session, { scope: input.scope, generation: 0, dpopJkt, now }),
+    );
     if (!opened) throw new BatonError('invalid_grant', 'The session this one comes from has ended');
     return { session, user: input.user, refreshToken, scope: input.scope, dpopJkt };
   }
@@ -108,9 +132,15 @@ export class SessionService {
       // A refused request must leave the token current, or the client's next try would count as reuse.
       if (input.requestedScope) narrowScope(token.scope, input.requestedScope);
       const dpopJkt = token.dpopJkt ?? input.dpopJkt ?? null;
-      const record = refreshTokenRecord(successor, session, { scope: token.scope, generation: token.generation + 1, dpopJkt, now });
+      const record = refreshTokenRecord(successor, session, {
+        scope: token.scope,
+        generation: token.generation + 1,
+        dpopJkt,
+        now,
+      });
       const { rotated } = await this.repos.sessions.rotate(token.digest, record, now);
-      if (rotated) return { session: { ...session, lastUsedAt: now }, user, refreshToken: successor, scope: token.scope, dpopJkt };
+      if (rotated)
+        return { session: { ...session, lastUsedAt: now }, user, refreshToken: successor, scope: token.scope, dpopJkt };
       token = (await this.repos.sessions.findRefreshToken(token.digest))?.token ?? token;
     }
     // The successor as the first presentation stored it, binding included.
@@ -126,23 +156,40 @@ export class SessionService {
   async inspect(input: RefreshInput): Promise<{ session: Session; user: User }> {
     const { token, session, user } = await this.usable(input);
     if (token.consumedAt === null) return { session, user };
-    return { session: (await this.retryOrRevoke(token, session, input.app, successorOf(input.presented, this.successorKey), input.context)).session, user };
+    return {
+      session: (
+        await this.retryOrRevoke(
+          token,
+          session,
+          input.app,
+          successorOf(input.presented, this.successorKey),
+          input.context,
+        )
+      ).session,
+      user,
+    };
   }
 
   /** Every check a refresh token must pass before it is used: owner, lifetime, DPoP key, device, account. */
   private async usable(input: RefreshInput): Promise<{ token: RefreshTokenRecord; session: Session; user: User }> {
     const { tenant, app } = input;
     const found = await this.repos.sessions.findRefreshToken(digest(input.presented));
-    if (!found || found.token.tenantId !== tenant.id) throw new BatonError('invalid_grant', 'The refresh token is invalid, expired or revoked');
+    if (!found || found.token.tenantId !== tenant.id)
+      throw new BatonError('invalid_grant', 'The refresh token is invalid, expired or revoked');
     const { token, session, user, installationId } = found;
-    if (token.clientId !== app.clientId) throw new BatonError('invalid_grant', 'The refresh token was issued to another client');
+    if (token.clientId !== app.clientId)
+      throw new BatonError('invalid_grant', 'The refresh token was issued to another client');
     const now = this.clock.now();
     const ended = sessionEndReason(session, now) ?? (now >= token.expiresAt ? 'The refresh token has expired' : null);
     if (ended) throw new BatonError('invalid_grant', ended);
     if (token.dpopJkt !== null && token.dpopJkt !== input.dpopJkt) {
-      throw new BatonError('invalid_grant', 'The refresh token is bound to a DPoP key; present a proof signed with that key');
+      throw new BatonError(
+        'invalid_grant',
+        'The refresh token is bound to a DPoP key; present a proof signed with that key',
+      );
     }
-    if (installationId !== null && installationId !== input.installationId) await this.foreignDevice(app, session, input.installationId ?? null, input.context);
+    if (installationId !== null && installationId !== input.installationId)
+      await this.foreignDevice(app, session, input.installationId ?? null, input.context);
     if (!user) {
       await this.revoke(session.id, 'user_deleted', input.context);
       throw new BatonError('invalid_grant', 'The account no longer exists');
@@ -156,39 +203,75 @@ export class SessionService {
    * a client that names none, has left its device: refused unless the app allows export,
    * and audited when it does.
    */
-  private async foreignDevice(app: App, session: Session, installationId: string | null, context?: RequestContext): Promise<void> {
-    const event = { tenantId: session.tenantId, userId: session.userId, clientId: app.clientId, sessionId: session.id, data: { deviceId: session.deviceId, installationId } };
+  private async foreignDevice(
+    app: App,
+    session: Session,
+    installationId: string | null,
+    context?: RequestContext,
+  ): Promise<void> {
+    const event = {
+      tenantId: session.tenantId,
+      userId: session.userId,
+      clientId: app.clientId,
+      sessionId: session.id,
+      data: { deviceId: session.deviceId, installationId },
+    };
     if (!app.allowRefreshTokenExport) {
       await this.audit.record({ ...event, type: 'refresh_token.foreign_device_refused' }, context);
-      throw new BatonError('invalid_grant', 'This refresh token belongs to another device and the app does not allow exporting refresh tokens');
+      throw new BatonError(
+        'invalid_grant',
+        'This refresh token belongs to another device and the app does not allow exporting refresh tokens',
+      );
     }
     await this.audit.record({ ...event, type: 'refresh_token.exported_use' }, context);
   }
 
   /** A rotated token again: the same successor inside the retry window, else the session tree is revoked. */
-  private async retryOrRevoke(token: RefreshTokenRecord, session: Session, app: App, successor: string, context?: RequestContext): Promise<{ token: RefreshTokenRecord; session: Session }> {
+  private async retryOrRevoke(
+    token: RefreshTokenRecord,
+    session: Session,
+    app: App,
+    successor: string,
+    context?: RequestContext,
+  ): Promise<{ token: RefreshTokenRecord; session: Session }> {
     const next = await this.repos.sessions.findRefreshToken(digest(successor));
-    const withinWindow = token.consumedAt !== null && this.clock.now() - token.consumedAt <= app.refreshRetryWindow * 1000;
+    const withinWindow =
+      token.consumedAt !== null && this.clock.now() - token.consumedAt <= app.refreshRetryWindow * 1000;
     if (withinWindow && next && next.token.consumedAt === null && next.session.revokedAt === null) return next;
     await this.revoke(session.id, 'refresh_token_reuse', context, { generation: token.generation });
     throw new BatonError('invalid_grant', 'The refresh token was already used; the session has been revoked');
   }
 
   /** Ends a session and every session descended from it; returns the ids ended. */
-  async revoke(sessionId: string, reason: string, context?: RequestContext, data: Record<string, unknown> = {}): Promise<string[]> {
+  async revoke(
+    sessionId: string,
+    reason: string,
+    context?: RequestContext,
+    data: Record<string, unknown> = {},
+  ): Promise<string[]> {
     const session = await this.repos.sessions.find(sessionId);
     if (!session) return [];
     const ended = await this.repos.sessions.revokeTree(sessionId, reason, this.clock.now());
-    await this.audit.record({
-      tenantId: session.tenantId, type: reason === 'refresh_token_reuse' ? 'refresh_token.reuse_detected' : 'session.revoked',
-      userId: session.userId, clientId: session.clientId, sessionId, data: { reason, sessions: ended, ...data },
-    }, context);
+    await this.audit.record(
+      {
+        tenantId: session.tenantId,
+        type: reason === 'refresh_token_reuse' ? 'refresh_token.reuse_detected' : 'session.revoked',
+        userId: session.userId,
+        clientId: session.clientId,
+        sessionId,
+        data: { reason, sessions: ended, ...data },
+      },
+      context,
+    );
     return ended;
   }
 
   async revokeUser(tenant: Tenant, user: User, reason: string, context?: RequestContext): Promise<string[]> {
     const ended = await this.repos.sessions.revokeUser(tenant.id, user.id, reason, this.clock.now());
-    await this.audit.record({ tenantId: tenant.id, type: 'session.revoked', userId: user.id, data: { reason, sessions: ended } }, context);
+    await this.audit.record(
+      { tenantId: tenant.id, type: 'session.revoked', userId: user.id, data: { reason, sessions: ended } },
+      context,
+    );
     return ended;
   }
 

@@ -10,7 +10,18 @@ import type { Repositories } from '../ports.js';
 const tenantName = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** Names that would shadow a route of their own under `{public_url}/`. */
-const reservedNames = new Set(['admin', 'api', 'health', 'healthz', 'static', 'assets', 'well-known', '.well-known', 'v2.0', 'oauth2']);
+const reservedNames = new Set([
+  'admin',
+  'api',
+  'health',
+  'healthz',
+  'static',
+  'assets',
+  'well-known',
+  '.well-known',
+  'v2.0',
+  'oauth2',
+]);
 
 export interface CreateTenantInput {
   name: string;
@@ -21,15 +32,34 @@ export interface CreateTenantInput {
 }
 
 export class TenantService {
-  constructor(private readonly repos: Repositories, private readonly masterKey: MasterKey, private readonly clock: Clock) {}
+  constructor(
+    private readonly repos: Repositories,
+    private readonly masterKey: MasterKey,
+    private readonly clock: Clock,
+  ) {}
 
   async create(input: CreateTenantInput): Promise<Tenant> {
-    assertThat(tenantName.test(input.name) && !reservedNames.has(input.name), 'invalid_request',
-      'A tenant name is 1-63 lower-case letters, digits or hyphens, starting with a letter or digit, and not a reserved word');
+    assertThat(
+      tenantName.test(input.name) && !reservedNames.has(input.name),
+      'invalid_request',
+      'A tenant name is 1-63 lower-case letters, digits or hyphens, starting with a letter or digit, and not a reserved word',
+    );
     const codeLength = input.codeLength ?? 8;
-    assertThat(input.theme?.color === undefined || /^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20})$/.test(input.theme.color), 'invalid_request', 'The theme colour must be #rgb, #rrggbb or a colour name');
-    assertThat(input.theme?.logoUrl === undefined || /^https:\/\/[^\s"'<>]+$/.test(input.theme.logoUrl), 'invalid_request', 'The logo URL must be an https:// URL');
-    assertThat(Number.isInteger(codeLength) && codeLength >= 6 && codeLength <= 8, 'invalid_request', 'The one-time code length must be 6, 7 or 8');
+    assertThat(
+      input.theme?.color === undefined || /^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20})$/.test(input.theme.color),
+      'invalid_request',
+      'The theme colour must be #rgb, #rrggbb or a colour name',
+    );
+    assertThat(
+      input.theme?.logoUrl === undefined || /^https:\/\/[^\s"'<>]+$/.test(input.theme.logoUrl),
+      'invalid_request',
+      'The logo URL must be an https:// URL',
+    );
+    assertThat(
+      Number.isInteger(codeLength) && codeLength >= 6 && codeLength <= 8,
+      'invalid_request',
+      'The one-time code length must be 6, 7 or 8',
+    );
     const now = this.clock.now();
     const tenant: Tenant = {
       id: randomUUID(),
@@ -40,7 +70,8 @@ export class TenantService {
       theme: input.theme ?? {},
       createdAt: now,
     };
-    if (!(await this.repos.tenants.create(tenant))) throw new BatonError('invalid_request', `A tenant named "${input.name}" already exists`);
+    if (!(await this.repos.tenants.create(tenant)))
+      throw new BatonError('invalid_request', `A tenant named "${input.name}" already exists`);
     await this.rotateKeys(tenant);
     return tenant;
   }
@@ -53,7 +84,10 @@ export class TenantService {
   }
 
   /** A new key signs from now on; the previous one still verifies until the overlap ends. */
-  async rotateKeys(tenant: Tenant, alg: SigningAlgorithm = tenant.signingAlg): Promise<{ kid: string; alg: SigningAlgorithm }> {
+  async rotateKeys(
+    tenant: Tenant,
+    alg: SigningAlgorithm = tenant.signingAlg,
+  ): Promise<{ kid: string; alg: SigningAlgorithm }> {
     const now = this.clock.now();
     const key = await generateSigningKey(tenant.id, alg, this.masterKey, now);
     await this.repos.signingKeys.activate(key, now, now + tenantDefaults.keyRetirementOverlap * 1000);

@@ -10,7 +10,9 @@ describe('control characters', () => {
   });
 
   it('are escaped in text shown on a terminal', () => {
-    expect(escapeControlCharacters(hostile)).toBe('Pixel\\n8\\x1b[31m red\\x1b]8;;https://x\\x07\\x9b\\u202eA\\x7f\\tB');
+    expect(escapeControlCharacters(hostile)).toBe(
+      'Pixel\\n8\\x1b[31m red\\x1b]8;;https://x\\x07\\x9b\\u202eA\\x7f\\tB',
+    );
     expect(escapeControlCharacters('Ada’s Watch ⌚')).toBe('Ada’s Watch ⌚');
   });
 });

@@ -22,13 +22,21 @@ export interface AccessTokenClaims extends JWTPayload {
  * issuer, type, lifetime, and that its session has not ended since.
  */
 export class AccessTokenVerifier {
-  constructor(private readonly keys: KeyRing, private readonly tokens: TokenIssuer, private readonly sessions: SessionService, private readonly clock: Clock) {}
+  constructor(
+    private readonly keys: KeyRing,
+    private readonly tokens: TokenIssuer,
+    private readonly sessions: SessionService,
+    private readonly clock: Clock,
+  ) {}
 
   async verify(tenant: Tenant, token: string): Promise<AccessTokenClaims> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, await this.keys.verifier(tenant.id), {
-        issuer: this.tokens.issuer(tenant), typ: 'at+jwt', algorithms: ['ES256', 'RS256'], currentDate: new Date(this.clock.now()),
+        issuer: this.tokens.issuer(tenant),
+        typ: 'at+jwt',
+        algorithms: ['ES256', 'RS256'],
+        currentDate: new Date(this.clock.now()),
       }));
     } catch {
       throw new BatonError('invalid_token', 'The access token is invalid or expired');
@@ -37,7 +45,8 @@ export class AccessTokenVerifier {
     if (claims.tid !== tenant.id) throw new BatonError('invalid_token', 'The access token belongs to another tenant');
     if (claims.sid) {
       const session = await this.sessions.find(claims.sid);
-      if (!session || sessionEndReason(session, this.clock.now())) throw new BatonError('invalid_token', 'The session of this access token has ended');
+      if (!session || sessionEndReason(session, this.clock.now()))
+        throw new BatonError('invalid_token', 'The session of this access token has ended');
     }
     return claims;
   }

@@ -14,7 +14,12 @@ export interface IdTokenHint {
  * else. The signature and issuer are checked, the lifetime is not: a logout hint is often
  * an ID token that has long expired (OIDC RP-Initiated Logout §2).
  */
-export async function readIdTokenHint(keys: KeyRing, tokens: TokenIssuer, tenant: Tenant, hint: string): Promise<IdTokenHint | null> {
+export async function readIdTokenHint(
+  keys: KeyRing,
+  tokens: TokenIssuer,
+  tenant: Tenant,
+  hint: string,
+): Promise<IdTokenHint | null> {
   try {
     const { payload } = await compactVerify(hint, await keys.verifier(tenant.id), { algorithms: ['ES256', 'RS256'] });
     const claims = JSON.parse(new TextDecoder().decode(payload)) as { iss?: unknown; aud?: unknown; sub?: unknown };

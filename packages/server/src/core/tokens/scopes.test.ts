@@ -5,7 +5,11 @@ describe('parseScope', () => {
   it('splits on spaces, drops empty parts and duplicates, keeps order', () => {
     expect(parseScope(undefined)).toEqual([]);
     expect(parseScope('')).toEqual([]);
-    expect(parseScope('  openid api://orders/read  openid offline_access ')).toEqual(['openid', 'api://orders/read', 'offline_access']);
+    expect(parseScope('  openid api://orders/read  openid offline_access ')).toEqual([
+      'openid',
+      'api://orders/read',
+      'offline_access',
+    ]);
   });
 
   it.each(['a"b', 'a\\b', 'caf\u00e9', 'tab\there', 'x'.repeat(257)])('refuses the scope token %j', (value) => {
@@ -13,7 +17,7 @@ describe('parseScope', () => {
   });
 
   it('accepts every printable ASCII character the RFC allows', () => {
-    expect(parseScope('!#$%&\'()*+,-./09:;<=>?@AZ[]^_`az{|}~')).toHaveLength(1);
+    expect(parseScope("!#$%&'()*+,-./09:;<=>?@AZ[]^_`az{|}~")).toHaveLength(1);
   });
 });
 
@@ -36,7 +40,11 @@ describe('narrowScope', () => {
   });
 
   it('refuses to widen the grant', () => {
-    expect(() => narrowScope(granted, ['api.read', 'api.admin'])).toThrow(expect.objectContaining({ code: 'invalid_scope' }));
-    expect(() => narrowScope('openid profile offline_access', ['api.read'])).toThrow(expect.objectContaining({ code: 'invalid_scope' }));
+    expect(() => narrowScope(granted, ['api.read', 'api.admin'])).toThrow(
+      expect.objectContaining({ code: 'invalid_scope' }),
+    );
+    expect(() => narrowScope('openid profile offline_access', ['api.read'])).toThrow(
+      expect.objectContaining({ code: 'invalid_scope' }),
+    );
   });
 });

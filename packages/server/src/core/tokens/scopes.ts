@@ -27,7 +27,12 @@ export function parseScope(value: string | undefined): string[] {
  */
 export function grantedAppScope(registered: readonly string[], requested: string[]): string {
   if (requested.length === 0) return registered.join(' ');
-  for (const s of requested) assertThat(registered.includes(s), 'invalid_scope', `Scope "${s}" is not registered for this app (baton app create --scope)`);
+  for (const s of requested)
+    assertThat(
+      registered.includes(s),
+      'invalid_scope',
+      `Scope "${s}" is not registered for this app (baton app create --scope)`,
+    );
   return requested.join(' ');
 }
 
@@ -43,6 +48,11 @@ export function grantedUserScope(requested: string[]): string {
 export function narrowScope(granted: string, requested: string[]): string {
   if (requested.length === 0) return granted;
   const grantedSet = new Set(granted.split(' '));
-  for (const s of requested) assertThat(grantedSet.has(s) || oidcScopeSet.has(s), 'invalid_scope', `Scope "${s}" was not granted to this session`);
+  for (const s of requested)
+    assertThat(
+      grantedSet.has(s) || oidcScopeSet.has(s),
+      'invalid_scope',
+      `Scope "${s}" was not granted to this session`,
+    );
   return grantedUserScope(requested.filter((s) => grantedSet.has(s) || oidcScopeSet.has(s)));
 }

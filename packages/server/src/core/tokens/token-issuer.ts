@@ -17,7 +17,11 @@ export interface UserTokenRequest {
 
 /** Builds and signs the token responses; the one place that decides what a token says. */
 export class TokenIssuer {
-  constructor(private readonly keys: KeyRing, private readonly clock: Clock, private readonly publicUrl: string) {}
+  constructor(
+    private readonly keys: KeyRing,
+    private readonly clock: Clock,
+    private readonly publicUrl: string,
+  ) {}
 
   issuer(tenant: Tenant): string {
     return `${this.publicUrl}/${tenant.name}/v2.0`;
@@ -30,16 +34,48 @@ export class TokenIssuer {
     const iat = Math.floor(this.clock.now() / 1000);
     const iss = this.issuer(tenant);
     // No access token outlives its session: a resource server that only checks the JWT must not accept it past the session's end.
-    const accessTokenTtl = Math.max(1, Math.min(app.accessTokenTtl, Math.floor(session.absoluteExpiresAt / 1000) - iat));
-    const accessToken = sign({
-      iss, aud: app.clientId, sub: user.id, oid: user.id, tid: tenant.id, client_id: app.clientId, azp: app.clientId,
-      scope, sid: session.id, auth_time: Math.floor(session.authTime / 1000), iat, nbf: iat, exp: iat + accessTokenTtl,
-      jti: randomUUID(), ver: '2.0', ...(dpopJkt ? { cnf: { jkt: dpopJkt } } : {}),
-    }, 'at+jwt');
+    const accessTokenTtl = Math.max(
+      1,
+      Math.min(app.accessTokenTtl, Math.floor(session.absoluteExpiresAt / 1000) - iat),
+    );
+    const accessToken = sign(
+      {
+        iss,
+        aud: app.clientId,
+        sub: user.id,
+        oid: user.id,
+        tid: tenant.id,
+        client_id: app.clientId,
+        azp: app.clientId,
+        scope,
+        sid: session.id,
+        auth_time: Math.floor(session.authTime / 1000),
+        iat,
+        nbf: iat,
+        exp: iat + accessTokenTtl,
+        jti: randomUUID(),
+        ver: '2.0',
+        ...(dpopJkt ? { cnf: { jkt: dpopJkt } } : {}),
+      },
+      'at+jwt',
+    );
     const idToken = sign({
-      iss, aud: app.clientId, sub: user.id, oid: user.id, tid: tenant.id, preferred_username: user.email, email: user.email,
-      email_verified: user.emailVerified, ...(user.displayName ? { name: user.displayName } : {}), sid: session.id,
-      auth_time: Math.floor(session.authTime / 1000), amr: session.amr, iat, nbf: iat, exp: iat + app.idTokenTtl, ver: '2.0',
+      iss,
+      aud: app.clientId,
+      sub: user.id,
+      oid: user.id,
+      tid: tenant.id,
+      preferred_username: user.email,
+      email: user.email,
+      email_verified: user.emailVerified,
+      ...(user.displayName ? { name: user.displayName } : {}),
+      sid: session.id,
+      auth_time: Math.floor(session.authTime / 1000),
+      amr: session.amr,
+      iat,
+      nbf: iat,
+      exp: iat + app.idTokenTtl,
+      ver: '2.0',
       ...(nonce ? { nonce } : {}),
     });
     return {
@@ -60,11 +96,32 @@ export class TokenIssuer {
   async forApp(tenant: Tenant, app: App, scope: string, dpopJkt: string | null): Promise<TokenResponse> {
     const sign = await this.keys.signer(tenant.id);
     const iat = Math.floor(this.clock.now() / 1000);
-    const accessToken = sign({
-      iss: this.issuer(tenant), aud: app.clientId, sub: app.clientId, tid: tenant.id, client_id: app.clientId, azp: app.clientId,
-      idtyp: 'app', scope, iat, nbf: iat, exp: iat + app.accessTokenTtl, jti: randomUUID(), ver: '2.0', ...(dpopJkt ? { cnf: { jkt: dpopJkt } } : {}),
-    }, 'at+jwt');
-    return { token_type: dpopJkt ? 'DPoP' : 'Bearer', access_token: accessToken, expires_in: app.accessTokenTtl, ext_expires_in: app.accessTokenTtl, scope };
+    const accessToken = sign(
+      {
+        iss: this.issuer(tenant),
+        aud: app.clientId,
+        sub: app.clientId,
+        tid: tenant.id,
+        client_id: app.clientId,
+        azp: app.clientId,
+        idtyp: 'app',
+        scope,
+        iat,
+        nbf: iat,
+        exp: iat + app.accessTokenTtl,
+        jti: randomUUID(),
+        ver: '2.0',
+        ...(dpopJkt ? { cnf: { jkt: dpopJkt } } : {}),
+      },
+      'at+jwt',
+    );
+    return {
+      token_type: dpopJkt ? 'DPoP' : 'Bearer',
+      access_token: accessToken,
+      expires_in: app.accessTokenTtl,
+      ext_expires_in: app.accessTokenTtl,
+      scope,
+    };
   }
 }
 

@@ -7,8 +7,14 @@ import { formBody } from '../request-context.js';
 import { tenantOf } from '../route-options.js';
 
 /** The common start of every native-auth endpoint: tenant, form parameters, authenticated app. */
-export async function nativeRequest<const N extends string>(services: Services, request: FastifyRequest, names: readonly N[]): Promise<{
-  tenant: Tenant; app: App; p: { [K in N]?: string };
+export async function nativeRequest<const N extends string>(
+  services: Services,
+  request: FastifyRequest,
+  names: readonly N[],
+): Promise<{
+  tenant: Tenant;
+  app: App;
+  p: { [K in N]?: string };
 }> {
   const tenant = await tenantOf(services, request);
   const body = formBody(request);

@@ -10,19 +10,34 @@ import { clientAddress } from '../request-context.js';
  */
 export function signInRoutes(app: FastifyInstance, { services }: RouteDeps) {
   app.post('/:tenant/oauth2/v2.0/initiate', nativeAuth, async (request) => {
-    const { tenant, app: client, p } = await nativeRequest(services, request, ['username', 'challenge_type', 'capabilities', 'capability']);
-    return stepBody(await services.nativeSignIn.initiate(tenant, client, {
-      username: p.username, challengeType: p.challenge_type, capabilities: p.capabilities ?? p.capability, client: clientAddress(request),
-    }));
+    const {
+      tenant,
+      app: client,
+      p,
+    } = await nativeRequest(services, request, ['username', 'challenge_type', 'capabilities', 'capability']);
+    return stepBody(
+      await services.nativeSignIn.initiate(tenant, client, {
+        username: p.username,
+        challengeType: p.challenge_type,
+        capabilities: p.capabilities ?? p.capability,
+        client: clientAddress(request),
+      }),
+    );
   });
 
   app.post('/:tenant/oauth2/v2.0/challenge', nativeAuth, async (request) => {
-    const { tenant, app: client, p } = await nativeRequest(services, request, ['continuation_token', 'challenge_type', 'id']);
+    const {
+      tenant,
+      app: client,
+      p,
+    } = await nativeRequest(services, request, ['continuation_token', 'challenge_type', 'id']);
     const flow = await services.continuations.flowOf(tenant, client, p.continuation_token);
     const input = { continuationToken: p.continuation_token, challengeType: p.challenge_type };
-    return stepBody(flow === 'mfa'
-      ? await services.secondFactor.challenge(tenant, client, { ...input, methodId: p.id })
-      : await services.nativeSignIn.challenge(tenant, client, input));
+    return stepBody(
+      flow === 'mfa'
+        ? await services.secondFactor.challenge(tenant, client, { ...input, methodId: p.id })
+        : await services.nativeSignIn.challenge(tenant, client, input),
+    );
   });
 
   app.post('/:tenant/oauth2/v2.0/introspect', nativeAuth, async (request) => {

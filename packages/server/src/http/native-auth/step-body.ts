@@ -9,14 +9,16 @@ export function stepBody(result: StepResult) {
   const code = result.code;
   return {
     ...(result.challengeType ? { challenge_type: result.challengeType } : {}),
-    ...(code ? {
-      binding_method: 'prompt',
-      challenge_channel: code.channel,
-      ...(code.targetLabel !== undefined ? { challenge_target_label: code.targetLabel } : {}),
-      ...(code.target !== undefined ? { challenge_target: code.target } : {}),
-      code_length: code.codeLength,
-      interval: code.interval,
-    } : {}),
+    ...(code
+      ? {
+          binding_method: 'prompt',
+          challenge_channel: code.channel,
+          ...(code.targetLabel !== undefined ? { challenge_target_label: code.targetLabel } : {}),
+          ...(code.target !== undefined ? { challenge_target: code.target } : {}),
+          code_length: code.codeLength,
+          interval: code.interval,
+        }
+      : {}),
     continuation_token: result.continuationToken,
   };
 }

@@ -21,12 +21,23 @@ export function introspectRoute(app: FastifyInstance, { services }: RouteDeps) {
     const refresh = await services.sessions.findByRefreshToken(tenant, p.token);
     if (refresh) {
       const now = services.clock.now();
-      const active = refresh.token.clientId === client.clientId && refresh.token.consumedAt === null && now < refresh.token.expiresAt && !sessionEndReason(refresh.session, now);
+      const active =
+        refresh.token.clientId === client.clientId &&
+        refresh.token.consumedAt === null &&
+        now < refresh.token.expiresAt &&
+        !sessionEndReason(refresh.session, now);
       if (!active) return { active: false };
       return {
-        active: true, token_type: 'refresh_token', client_id: refresh.token.clientId, sub: refresh.session.userId, scope: refresh.token.scope,
-        iat: Math.floor(refresh.token.issuedAt / 1000), exp: Math.floor(refresh.token.expiresAt / 1000), sid: refresh.session.id,
-        iss: services.tokens.issuer(tenant), ...(refresh.token.dpopJkt ? { cnf: { jkt: refresh.token.dpopJkt } } : {}),
+        active: true,
+        token_type: 'refresh_token',
+        client_id: refresh.token.clientId,
+        sub: refresh.session.userId,
+        scope: refresh.token.scope,
+        iat: Math.floor(refresh.token.issuedAt / 1000),
+        exp: Math.floor(refresh.token.expiresAt / 1000),
+        sid: refresh.session.id,
+        iss: services.tokens.issuer(tenant),
+        ...(refresh.token.dpopJkt ? { cnf: { jkt: refresh.token.dpopJkt } } : {}),
       };
     }
     const claims = await services.accessTokens.verify(tenant, p.token).catch(() => null);

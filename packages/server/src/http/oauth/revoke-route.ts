@@ -17,7 +17,8 @@ export function revokeRoute(app: FastifyInstance, { services }: RouteDeps) {
     if (!p.token) throw new BatonError('invalid_request', 'token is required');
     const owner = await sessionOwning(p.token);
     if (owner) {
-      if (owner.clientId !== client.clientId) throw new BatonError('invalid_request', 'The token was issued to another client');
+      if (owner.clientId !== client.clientId)
+        throw new BatonError('invalid_request', 'The token was issued to another client');
       await services.sessions.revoke(owner.sessionId, 'revoked_by_client', requestContext(request));
     }
     return reply.code(200).send();

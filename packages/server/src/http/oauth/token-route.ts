@@ -24,7 +24,12 @@ export function tokenRoute(app: FastifyInstance, { services, publicUrl }: RouteD
     // Verified before any grant runs: a bad proof uses nothing up, and a good one binds whatever the grant issues.
     const dpopJkt = await dpopKeyOf(services, request, publicUrl);
     const result = await grant.handle({
-      services, tenant, app: client, params, context: requestContext(request), device: { ...deviceHint(request, params), dpopJkt },
+      services,
+      tenant,
+      app: client,
+      params,
+      context: requestContext(request),
+      device: { ...deviceHint(request, params), dpopJkt },
     });
     if (!('kind' in result)) return result;
     if (result.kind === 'redirect') return redirectBody(result);

@@ -10,7 +10,21 @@ import { identifyPage } from './sign-in-pages.js';
 import { securePage, ssoCookie } from './security.js';
 import { switchAccountPage } from './switch-account.js';
 
-const authorizeParams = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'prompt', 'max_age', 'login_hint', 'session_transfer_token', 'response_mode'];
+const authorizeParams = [
+  'client_id',
+  'redirect_uri',
+  'response_type',
+  'scope',
+  'state',
+  'nonce',
+  'code_challenge',
+  'code_challenge_method',
+  'prompt',
+  'max_age',
+  'login_hint',
+  'session_transfer_token',
+  'response_mode',
+];
 
 /**
  * The authorization endpoint (code + PKCE). A live SSO cookie answers at once; a valid
@@ -29,14 +43,22 @@ export function authorizeRoute(app: FastifyInstance, deps: WebDeps) {
       params = readParams(authorizeParams, request.query);
       client = await services.authorization.client(tenant, params);
     } catch (error) {
-      if (error instanceof BatonError) return errorPage(reply, tenant, 400, `This sign-in link is not valid: ${error.description}.`);
+      if (error instanceof BatonError)
+        return errorPage(reply, tenant, 400, `This sign-in link is not valid: ${error.description}.`);
       throw error;
     }
     let authorization;
     try {
       authorization = services.authorization.parse(client.app, client.redirectUri, params);
     } catch (error) {
-      if (error instanceof BatonError) return redirectError(reply, { redirectUri: client.redirectUri, state: params.state }, error.code, error.description, iss);
+      if (error instanceof BatonError)
+        return redirectError(
+          reply,
+          { redirectUri: client.redirectUri, state: params.state },
+          error.code,
+          error.description,
+          iss,
+        );
       throw error;
     }
     const context = requestContext(request);
@@ -44,7 +66,12 @@ export function authorizeRoute(app: FastifyInstance, deps: WebDeps) {
     const accept = (session: Session) => services.authorization.accepts(authorization, client.app, session);
     // The hosted pages that follow carry the request and the CSRF token in every form.
     const showPage = async (page: (p: { nonce: string; hidden: { csrf: string; request: string } }) => string) => {
-      const requestToken = await services.authorization.awaitSignIn(tenant, client.app, authorization, clientAddress(request));
+      const requestToken = await services.authorization.awaitSignIn(
+        tenant,
+        client.app,
+        authorization,
+        clientAddress(request),
+      );
       const csrf = deps.csrf.token(request, reply, tenant.name, deps.publicUrl);
       const nonce = securePage(reply, [new URL(authorization.redirectUri).origin]);
       return reply.send(page({ nonce, hidden: { csrf, request: requestToken } }));
@@ -53,17 +80,39 @@ export function authorizeRoute(app: FastifyInstance, deps: WebDeps) {
       const current = await services.browserSessions.current(tenant, request.cookies[ssoCookie]);
       const transferToken = params.session_transfer_token;
       if (transferToken) {
-        const outcome = await services.browserSessions.fromTransfer(tenant, client.app, transferToken, { signedIn: current?.user ?? null, userAgent: context.userAgent, accept, context });
+        const outcome = await services.browserSessions.fromTransfer(tenant, client.app, transferToken, {
+          signedIn: current?.user ?? null,
+          userAgent: context.userAgent,
+          accept,
+          context,
+        });
         if (outcome.kind === 'browser') return finishAuthorization(deps, reply, tenant, authorization, outcome);
         if (outcome.kind === 'switch_account') {
-          if (authorization.prompt === 'none') return redirectError(reply, authorization, 'account_selection_required', 'Another user is signed in in this browser', iss);
-          return showPage((p) => switchAccountPage({ tenant, app: client.app, ...p, signedIn: outcome.signedIn, arriving: outcome.arriving, transferToken }));
+          if (authorization.prompt === 'none')
+            return redirectError(
+              reply,
+              authorization,
+              'account_selection_required',
+              'Another user is signed in in this browser',
+              iss,
+            );
+          return showPage((p) =>
+            switchAccountPage({
+              tenant,
+              app: client.app,
+              ...p,
+              signedIn: outcome.signedIn,
+              arriving: outcome.arriving,
+              transferToken,
+            }),
+          );
         }
       } else if (current && accept(current.session)) {
         return finishAuthorization(deps, reply, tenant, authorization, current);
       }
     }
-    if (authorization.prompt === 'none') return redirectError(reply, authorization, 'login_required', 'The user is not signed in', iss);
+    if (authorization.prompt === 'none')
+      return redirectError(reply, authorization, 'login_required', 'The user is not signed in', iss);
     return showPage((p) => identifyPage({ tenant, app: client.app, ...p, email: authorization.loginHint }));
   });
 }

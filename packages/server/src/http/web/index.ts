@@ -14,11 +14,18 @@ import { switchAccountPages } from './switch-account.js';
 /** The browser surface: authorization endpoint, hosted pages, logout, and their stylesheet. */
 export async function registerWeb(app: FastifyInstance, services: Services, publicUrl: string, csrfKey: Buffer) {
   const deps = { services, publicUrl, csrf: new Csrf(csrfKey) };
-  app.get('/assets/baton.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').removeHeader('pragma').send(stylesheet));
+  app.get('/assets/baton.css', async (_request, reply) =>
+    reply
+      .type('text/css; charset=utf-8')
+      .header('cache-control', 'public, max-age=3600')
+      .removeHeader('pragma')
+      .send(stylesheet),
+  );
   await app.register(async (web) => {
     // cookies are the browser's business: the API endpoints neither read nor set them
     await web.register(cookie);
     web.setErrorHandler(webErrorHandler(services));
-    for (const routes of [authorizeRoute, signInPages, switchAccountPages, signUpPages, resetPages, logoutRoute]) routes(web, deps);
+    for (const routes of [authorizeRoute, signInPages, switchAccountPages, signUpPages, resetPages, logoutRoute])
+      routes(web, deps);
   });
 }

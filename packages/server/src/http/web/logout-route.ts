@@ -28,15 +28,27 @@ export function logoutRoute(app: FastifyInstance, deps: WebDeps) {
   const { services } = deps;
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const tenant = await tenantOf(services, request);
-    const p = readParams(['post_logout_redirect_uri', 'id_token_hint', 'client_id', 'state'], request.method === 'POST' ? formBody(request) : request.query);
-    const hint = p.id_token_hint === undefined ? undefined : await readIdTokenHint(services.keys, services.tokens, tenant, p.id_token_hint);
-    const returnTo = { client: await logoutClient(tenant, p.client_id, hint), uri: p.post_logout_redirect_uri, state: p.state };
+    const p = readParams(
+      ['post_logout_redirect_uri', 'id_token_hint', 'client_id', 'state'],
+      request.method === 'POST' ? formBody(request) : request.query,
+    );
+    const hint =
+      p.id_token_hint === undefined
+        ? undefined
+        : await readIdTokenHint(services.keys, services.tokens, tenant, p.id_token_hint);
+    const returnTo = {
+      client: await logoutClient(tenant, p.client_id, hint),
+      uri: p.post_logout_redirect_uri,
+      state: p.state,
+    };
     const current = await services.browserSessions.current(tenant, request.cookies[ssoCookie]);
-    if (current && hintVouchesForLogout(hint ?? null, current.user, p.client_id)) return signOut(request, reply, tenant, returnTo);
+    if (current && hintVouchesForLogout(hint ?? null, current.user, p.client_id))
+      return signOut(request, reply, tenant, returnTo);
     // A POST from another site comes without the SSO cookie (SameSite=Lax), so its absence
     // proves nothing there: ask, and the answer, posted from Baton's own page, carries it.
     // A GET without a live session has nothing to sign out.
-    if (current || request.method === 'POST') return confirmPage(request, reply, tenant, current?.user ?? null, returnTo);
+    if (current || request.method === 'POST')
+      return confirmPage(request, reply, tenant, current?.user ?? null, returnTo);
     return signOut(request, reply, tenant, returnTo);
   };
 
@@ -66,19 +78,35 @@ export function logoutRoute(app: FastifyInstance, deps: WebDeps) {
   }
 
   /** "Sign out?": the form posts what the request said, so the answer goes back where a vouched-for logout would. */
-  function confirmPage(request: FastifyRequest, reply: FastifyReply, tenant: Tenant, user: User | null, returnTo: ReturnTo) {
+  function confirmPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    tenant: Tenant,
+    user: User | null,
+    returnTo: ReturnTo,
+  ) {
     const back = registered(returnTo);
     const csrf = deps.csrf.token(request, reply, tenant.name, deps.publicUrl);
     const nonce = securePage(reply, back ? [new URL(back).origin] : []);
-    return reply.send(choicePage({
-      tenant, nonce, title: 'Sign out?',
-      body: html`<p>${user ? html`You are signed in as <strong>${user.email}</strong>.` : html`Sign out of ${tenant.displayName} in this browser?`}</p>
+    return reply.send(
+      choicePage({
+        tenant,
+        nonce,
+        title: 'Sign out?',
+        body: html`<p>${user ? html`You are signed in as <strong>${user.email}</strong>.` : html`Sign out of ${tenant.displayName} in this browser?`}</p>
 <p>Signing out ends your sign-in in this browser and in the apps you opened with it. If you did not ask to sign out, close this page: you stay signed in.</p>`,
-      confirm: {
-        action: `/${tenant.name}/logout/confirm`, label: 'Sign out',
-        hidden: { csrf, client_id: back ? returnTo.client?.clientId : undefined, post_logout_redirect_uri: back ?? undefined, state: back ? returnTo.state : undefined },
-      },
-    }));
+        confirm: {
+          action: `/${tenant.name}/logout/confirm`,
+          label: 'Sign out',
+          hidden: {
+            csrf,
+            client_id: back ? returnTo.client?.clientId : undefined,
+            post_logout_redirect_uri: back ?? undefined,
+            state: back ? returnTo.state : undefined,
+          },
+        },
+      }),
+    );
   }
 
   async function signOut(request: FastifyRequest, reply: FastifyReply, tenant: Tenant, returnTo: ReturnTo) {

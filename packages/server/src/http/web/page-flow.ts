@@ -45,21 +45,46 @@ export async function pageStep(deps: WebDeps, request: FastifyRequest, reply: Fa
   if (!app) throw new BatonError('invalid_client', 'The application is unknown');
   const csrfToken = deps.csrf.token(request, reply, tenant.name, deps.publicUrl);
   return {
-    tenant, app, request: flow.state, client: clientAddress(request), requestToken: flow.token, csrfToken, body,
-    hidden: { csrf: csrfToken, request: flow.token }, nonce: securePage(reply, [new URL(flow.state.redirectUri).origin]),
+    tenant,
+    app,
+    request: flow.state,
+    client: clientAddress(request),
+    requestToken: flow.token,
+    csrfToken,
+    body,
+    hidden: { csrf: csrfToken, request: flow.token },
+    nonce: securePage(reply, [new URL(flow.state.redirectUri).origin]),
   };
 }
 
 /** Ends a sign-in at the hosted pages: the SSO cookie is set and the browser goes back to the app with a code. */
-export async function finishAuthorization(deps: WebDeps, reply: FastifyReply, tenant: Tenant, request: AuthorizationRequest, browser: { session: Session; cookie?: string }) {
+export async function finishAuthorization(
+  deps: WebDeps,
+  reply: FastifyReply,
+  tenant: Tenant,
+  request: AuthorizationRequest,
+  browser: { session: Session; cookie?: string },
+) {
   if (browser.cookie) reply.setCookie(ssoCookie, browser.cookie, cookieOptions(tenant.name, deps.publicUrl));
   const code = await deps.services.authorization.issueCode(tenant, request, browser.session);
-  return reply.redirect(redirectTo(request.redirectUri, { code, state: request.state, iss: deps.services.tokens.issuer(tenant) }), 303);
+  return reply.redirect(
+    redirectTo(request.redirectUri, { code, state: request.state, iss: deps.services.tokens.issuer(tenant) }),
+    303,
+  );
 }
 
 /** An error the app should see, sent to its redirect URI (RFC 6749 §4.1.2.1). */
-export function redirectError(reply: FastifyReply, request: Pick<AuthorizationRequest, 'redirectUri' | 'state'>, error: string, description: string, iss: string) {
-  return reply.redirect(redirectTo(request.redirectUri, { error, error_description: description, state: request.state, iss }), 303);
+export function redirectError(
+  reply: FastifyReply,
+  request: Pick<AuthorizationRequest, 'redirectUri' | 'state'>,
+  error: string,
+  description: string,
+  iss: string,
+) {
+  return reply.redirect(
+    redirectTo(request.redirectUri, { error, error_description: description, state: request.state, iss }),
+    303,
+  );
 }
 
 /** A page for errors that cannot go back to the app (unknown client, bad redirect URI, expired request). */

@@ -53,7 +53,9 @@ ${f.hint ? html`<p class="hint" id="${f.name}-hint">${f.hint}</p>` : ''}
 ${f.error ? html`<p class="error" id="${f.name}-error">${f.error}</p>` : ''}
 </div>`;
   });
-  return layout({ tenant: p.tenant, title: p.title, nonce: p.nonce }, html`
+  return layout(
+    { tenant: p.tenant, title: p.title, nonce: p.nonce },
+    html`
 ${p.alert ? html`<div class="alert" role="alert">${p.alert}</div>` : ''}
 ${p.intro ? html`<p>${p.intro}</p>` : ''}
 <form method="post" action="${p.action}" novalidate>
@@ -61,15 +63,18 @@ ${hiddenFields(p.hidden)}
 ${fields}
 <button type="submit">${p.submit}</button>
 </form>
-${p.links ?? ''}`);
+${p.links ?? ''}`,
+  );
 }
 
 /** Radio buttons in a fieldset whose legend is the label, as screen readers expect a choice. */
 function choiceField(f: Field, focused: boolean): SafeHtml {
-  const options = (f.options ?? []).map((o, i) => html`<div class="field check">
+  const options = (f.options ?? []).map(
+    (o, i) => html`<div class="field check">
 <input id="${f.name}-${String(i)}" name="${f.name}" type="radio" value="${o.value}"${i === 0 ? ' checked' : ''}${i === 0 && focused ? ' autofocus' : ''}>
 <label for="${f.name}-${String(i)}">${o.label}</label>
-</div>`);
+</div>`,
+  );
   return html`<fieldset class="field"><legend>${f.label}</legend>
 ${options}
 </fieldset>`;
@@ -85,21 +90,35 @@ export function linkButton(action: string, label: string, hidden: Record<string,
  * posting `hidden` to its action, so answering needs the CSRF token the page carries.
  */
 export function choicePage(p: {
-  tenant: PageTenant; nonce: string; title: string; body: SafeHtml;
+  tenant: PageTenant;
+  nonce: string;
+  title: string;
+  body: SafeHtml;
   confirm: { action: string; label: string; hidden: Record<string, string | undefined> };
   cancel?: { action: string; label: string; hidden: Record<string, string | undefined>; hint: string };
 }): string {
-  return layout({ tenant: p.tenant, title: p.title, nonce: p.nonce }, html`
+  return layout(
+    { tenant: p.tenant, title: p.title, nonce: p.nonce },
+    html`
 ${p.body}
 <form method="post" action="${p.confirm.action}">${hiddenFields(p.confirm.hidden)}<button type="submit">${p.confirm.label}</button></form>
-${p.cancel ? html`<p class="hint">${p.cancel.hint}</p><div class="links">${linkButton(p.cancel.action, p.cancel.label, p.cancel.hidden)}</div>` : ''}`);
+${p.cancel ? html`<p class="hint">${p.cancel.hint}</p><div class="links">${linkButton(p.cancel.action, p.cancel.label, p.cancel.hidden)}</div>` : ''}`,
+  );
 }
 
 /** A page with a message and no form (errors that cannot go back to the app, signed out). */
-export function messagePage(tenant: PageTenant, nonce: string, title: string, message: string, role: 'status' | 'alert' = 'status'): string {
+export function messagePage(
+  tenant: PageTenant,
+  nonce: string,
+  title: string,
+  message: string,
+  role: 'status' | 'alert' = 'status',
+): string {
   return layout({ tenant, title, nonce }, html`<p role="${role}">${message}</p>`);
 }
 
 function hiddenFields(hidden: Record<string, string | undefined>): SafeHtml[] {
-  return Object.entries(hidden).filter(([, v]) => v !== undefined).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`);
+  return Object.entries(hidden)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`);
 }

@@ -25,10 +25,17 @@ export function cookieOptions(tenantName: string, publicUrl: string) {
 export function securePage(reply: FastifyReply, formTargets: string[] = []): string {
   const nonce = randomBytes(16).toString('base64');
   reply
-    .header('content-security-policy', [
-      "default-src 'none'", `style-src 'self' 'nonce-${nonce}'`, "img-src 'self' https:", `form-action 'self' ${formTargets.join(' ')}`.trim(),
-      "frame-ancestors 'none'", "base-uri 'none'",
-    ].join('; '))
+    .header(
+      'content-security-policy',
+      [
+        "default-src 'none'",
+        `style-src 'self' 'nonce-${nonce}'`,
+        "img-src 'self' https:",
+        `form-action 'self' ${formTargets.join(' ')}`.trim(),
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+      ].join('; '),
+    )
     .header('x-frame-options', 'DENY')
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'no-referrer')
@@ -59,7 +66,10 @@ export class Csrf {
   verify(request: FastifyRequest, submitted: string | undefined): void {
     const value = request.cookies[csrfCookie];
     if (!value || !submitted || !safeEqual(hmac(this.key, value), submitted)) {
-      throw new BatonError('access_denied', 'The form has expired or did not come from this site; go back and try again');
+      throw new BatonError(
+        'access_denied',
+        'The form has expired or did not come from this site; go back and try again',
+      );
     }
   }
 }

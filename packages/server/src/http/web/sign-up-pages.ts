@@ -7,14 +7,28 @@ import { readParams } from '../../oauth/params.js';
 import { requestContext } from '../request-context.js';
 import { pageStep, sentToAgain, type PageContext, type WebDeps } from './page-flow.js';
 import { formPage, type Field } from './pages.js';
-import { attempt, codePage, continueToSignIn, offered, pageBase, refusalOn, signInInstead, type PageBase, type Refusal } from './sign-in-pages.js';
+import {
+  attempt,
+  codePage,
+  continueToSignIn,
+  offered,
+  pageBase,
+  refusalOn,
+  signInInstead,
+  type PageBase,
+  type Refusal,
+} from './sign-in-pages.js';
 
 const makesPasswordAccounts = (app: App) => app.challengeTypes.includes('password');
 
 /** A new password's field, with the policy as its hint (sign-up and password reset). */
 export function newPasswordField(name: string, label: string, error: string | undefined): Field {
   return {
-    name, label, type: 'password', autocomplete: 'new-password', ...(error ? { error } : {}),
+    name,
+    label,
+    type: 'password',
+    autocomplete: 'new-password',
+    ...(error ? { error } : {}),
     hint: `At least ${passwordLimits.minLength} characters, and not one that is common or known from breaches.`,
   };
 }
@@ -25,12 +39,23 @@ export function signUpPage(p: PageBase & { email?: string | undefined; refused?:
   const password = refusalOn(p.refused, 'password');
   const aboutAField = p.refused?.field === 'email' || p.refused?.field === 'password';
   return formPage({
-    tenant: p.tenant, nonce: p.nonce, title: 'Create an account', action: `/${p.tenant.name}/signup/submit`, hidden: p.hidden, submit: 'Continue',
-    intro: `to continue to ${p.app.name}`, ...(p.refused && !aboutAField ? { alert: p.refused.message } : {}),
+    tenant: p.tenant,
+    nonce: p.nonce,
+    title: 'Create an account',
+    action: `/${p.tenant.name}/signup/submit`,
+    hidden: p.hidden,
+    submit: 'Continue',
+    intro: `to continue to ${p.app.name}`,
+    ...(p.refused && !aboutAField ? { alert: p.refused.message } : {}),
     fields: [
       {
-        name: 'email', label: 'Email address', type: 'email', autocomplete: 'username', value: p.email ?? '',
-        hint: 'We will send a code to this address to check it is yours.', ...(email.error ? { error: email.error } : {}),
+        name: 'email',
+        label: 'Email address',
+        type: 'email',
+        autocomplete: 'username',
+        value: p.email ?? '',
+        hint: 'We will send a code to this address to check it is yours.',
+        ...(email.error ? { error: email.error } : {}),
       },
       ...(makesPasswordAccounts(p.app) ? [newPasswordField('password', 'Password', password.error)] : []),
     ],
@@ -39,12 +64,22 @@ export function signUpPage(p: PageBase & { email?: string | undefined; refused?:
 }
 
 /** The required attributes the app asks for, after the email is verified. */
-export function attributesPage(p: PageBase & { values?: Record<string, string>; errors?: Record<string, string>; alert?: string }): string {
+export function attributesPage(
+  p: PageBase & { values?: Record<string, string>; errors?: Record<string, string>; alert?: string },
+): string {
   return formPage({
-    tenant: p.tenant, nonce: p.nonce, title: 'About you', action: `/${p.tenant.name}/signup/attributes`, hidden: p.hidden, submit: 'Create account',
-    ...(p.alert ? { alert: p.alert } : {}), intro: `${p.app.name} needs a little more information to create your account.`,
+    tenant: p.tenant,
+    nonce: p.nonce,
+    title: 'About you',
+    action: `/${p.tenant.name}/signup/attributes`,
+    hidden: p.hidden,
+    submit: 'Create account',
+    ...(p.alert ? { alert: p.alert } : {}),
+    intro: `${p.app.name} needs a little more information to create your account.`,
     fields: requiredAttributes(p.app).map((d) => ({
-      name: fieldName(d), label: labelOf(d.name), type: d.type === 'boolean' ? 'checkbox' : 'text',
+      name: fieldName(d),
+      label: labelOf(d.name),
+      type: d.type === 'boolean' ? 'checkbox' : 'text',
       ...(d.type === 'number' ? { numeric: true } : {}),
       ...(p.values?.[d.name] !== undefined ? { value: p.values[d.name] } : {}),
       ...(p.errors?.[d.name] ? { error: p.errors[d.name] } : {}),
@@ -59,10 +94,22 @@ export function attributesPage(p: PageBase & { values?: Record<string, string>; 
  */
 export function signUpPages(app: FastifyInstance, deps: WebDeps) {
   const { services } = deps;
-  const codeStep = (c: PageContext, ct: string | undefined, email: string | undefined, sentTo: string, codeLength: number, refused?: Refusal) => codePage({
-    ...pageBase(c, { ct, email }), action: `/${c.tenant.name}/signup/code`, title: 'Verify your email', sentTo, codeLength,
-    ...refusalOn(refused, 'code'),
-  });
+  const codeStep = (
+    c: PageContext,
+    ct: string | undefined,
+    email: string | undefined,
+    sentTo: string,
+    codeLength: number,
+    refused?: Refusal,
+  ) =>
+    codePage({
+      ...pageBase(c, { ct, email }),
+      action: `/${c.tenant.name}/signup/code`,
+      title: 'Verify your email',
+      sentTo,
+      codeLength,
+      ...refusalOn(refused, 'code'),
+    });
 
   app.post('/:tenant/signup/start', async (request, reply) => {
     const c = await pageStep(deps, request, reply);
@@ -75,28 +122,49 @@ export function signUpPages(app: FastifyInstance, deps: WebDeps) {
     const started = await attempt(async () => {
       const step = await services.signUp.start(c.tenant, c.app, {
         // A password app takes the password here, so an empty field is refused now rather than after the code.
-        username: p.email, password: makesPasswordAccounts(c.app) ? p.password ?? '' : undefined, attributes: undefined,
-        challengeType: offered(c.app), capabilities: 'mfa_required', client: c.client,
+        username: p.email,
+        password: makesPasswordAccounts(c.app) ? (p.password ?? '') : undefined,
+        attributes: undefined,
+        challengeType: offered(c.app),
+        capabilities: 'mfa_required',
+        client: c.client,
       });
-      if (step.kind === 'redirect') throw new BatonError('invalid_request', 'This app does not let people create accounts here');
-      const sent = await services.signUp.challenge(c.tenant, c.app, { continuationToken: step.continuationToken, challengeType: offered(c.app) });
-      if (sent.kind === 'redirect') throw new BatonError('invalid_request', 'This app does not let people create accounts here');
+      if (step.kind === 'redirect')
+        throw new BatonError('invalid_request', 'This app does not let people create accounts here');
+      const sent = await services.signUp.challenge(c.tenant, c.app, {
+        continuationToken: step.continuationToken,
+        challengeType: offered(c.app),
+      });
+      if (sent.kind === 'redirect')
+        throw new BatonError('invalid_request', 'This app does not let people create accounts here');
       return sent;
     });
-    if ('refused' in started) return reply.send(signUpPage({ ...pageBase(c), email: p.email, refused: started.refused }));
+    if ('refused' in started)
+      return reply.send(signUpPage({ ...pageBase(c), email: p.email, refused: started.refused }));
     const { continuationToken, code } = started.ok;
-    return reply.send(codeStep(c, continuationToken, p.email, code?.targetLabel ?? '', code?.codeLength ?? c.tenant.codeLength));
+    return reply.send(
+      codeStep(c, continuationToken, p.email, code?.targetLabel ?? '', code?.codeLength ?? c.tenant.codeLength),
+    );
   });
 
   app.post('/:tenant/signup/code', async (request, reply) => {
     const c = await pageStep(deps, request, reply);
     const p = readParams(['ct', 'email', 'code'], c.body);
-    const verified = await attempt(() => services.signUp.continue(c.tenant, c.app, {
-      continuationToken: p.ct, grantType: 'oob', code: p.code, password: undefined, attributes: undefined, context: requestContext(request),
-    }));
+    const verified = await attempt(() =>
+      services.signUp.continue(c.tenant, c.app, {
+        continuationToken: p.ct,
+        grantType: 'oob',
+        code: p.code,
+        password: undefined,
+        attributes: undefined,
+        context: requestContext(request),
+      }),
+    );
     if ('refused' in verified) {
       if (verified.error.code === 'attributes_required') {
-        return reply.send(attributesPage(pageBase(c, { ct: verified.error.details.continuationToken, email: p.email })));
+        return reply.send(
+          attributesPage(pageBase(c, { ct: verified.error.details.continuationToken, email: p.email })),
+        );
       }
       return reply.send(codeStep(c, p.ct, p.email, sentToAgain(p.email), c.tenant.codeLength, verified.refused));
     }
@@ -106,16 +174,32 @@ export function signUpPages(app: FastifyInstance, deps: WebDeps) {
   app.post('/:tenant/signup/attributes', async (request, reply) => {
     const c = await pageStep(deps, request, reply);
     const p = readParams(['ct', 'email'], c.body);
-    const values = Object.fromEntries(requiredAttributes(c.app)
-      .map((d) => [d.name, c.body[fieldName(d)]] as const)
-      .filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].trim() !== ''));
-    const done = await attempt(() => services.signUp.continue(c.tenant, c.app, {
-      continuationToken: p.ct, grantType: 'attributes', code: undefined, password: undefined, attributes: JSON.stringify(values), context: requestContext(request),
-    }));
+    const values = Object.fromEntries(
+      requiredAttributes(c.app)
+        .map((d) => [d.name, c.body[fieldName(d)]] as const)
+        .filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].trim() !== ''),
+    );
+    const done = await attempt(() =>
+      services.signUp.continue(c.tenant, c.app, {
+        continuationToken: p.ct,
+        grantType: 'attributes',
+        code: undefined,
+        password: undefined,
+        attributes: JSON.stringify(values),
+        context: requestContext(request),
+      }),
+    );
     if ('refused' in done) {
       const page = pageBase(c, { ct: done.error.details.continuationToken ?? p.ct, email: p.email });
       const errors = attributeErrors(c.app, done.error);
-      return reply.send(attributesPage({ ...page, values, errors, ...(Object.keys(errors).length ? {} : { alert: done.refused.message }) }));
+      return reply.send(
+        attributesPage({
+          ...page,
+          values,
+          errors,
+          ...(Object.keys(errors).length ? {} : { alert: done.refused.message }),
+        }),
+      );
     }
     return continueToSignIn(deps, request, reply, c, done.ok, p.email);
   });
@@ -130,16 +214,22 @@ const fieldName = (d: Pick<AttributeDefinition, 'name'>) => `attribute-${d.name}
 
 /** `displayName` -> "Display name". */
 const labelOf = (name: string) => {
-  const words = name.replace(/_/g, ' ').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  const words = name
+    .replace(/_/g, ' ')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 
 /** An error next to each attribute the flow refused: still missing, or not an accepted value. */
 function attributeErrors(app: App, error: BatonError): Record<string, string> {
-  const listed = (key: 'required_attributes' | 'invalid_attributes') => (error.details.extra?.[key] as Array<{ name: string }> | undefined) ?? [];
+  const listed = (key: 'required_attributes' | 'invalid_attributes') =>
+    (error.details.extra?.[key] as Array<{ name: string }> | undefined) ?? [];
   const types = new Map(requiredAttributes(app).map((d) => [d.name, d.type]));
   const errors: Record<string, string> = {};
-  for (const { name } of listed('required_attributes')) errors[name] = types.get(name) === 'boolean' ? 'Tick this box to continue.' : 'This is required.';
-  for (const { name } of listed('invalid_attributes')) errors[name] = 'This value is not accepted: check it and try again.';
+  for (const { name } of listed('required_attributes'))
+    errors[name] = types.get(name) === 'boolean' ? 'Tick this box to continue.' : 'This is required.';
+  for (const { name } of listed('invalid_attributes'))
+    errors[name] = 'This value is not accepted: check it and try again.';
   return errors;
 }

@@ -13,15 +13,29 @@ import { identifyPage, pageBase } from './sign-in-pages.js';
  * chooses. The transfer token rides in the continue form only, unused until then.
  */
 export function switchAccountPage(p: {
-  tenant: Tenant; app: App; nonce: string; signedIn: User; arriving: User; hidden: { csrf: string; request: string }; transferToken: string;
+  tenant: Tenant;
+  app: App;
+  nonce: string;
+  signedIn: User;
+  arriving: User;
+  hidden: { csrf: string; request: string };
+  transferToken: string;
 }): string {
   return choicePage({
-    tenant: p.tenant, nonce: p.nonce, title: 'Switch account?',
+    tenant: p.tenant,
+    nonce: p.nonce,
+    title: 'Switch account?',
     body: html`<p>You are signed in as <strong>${p.signedIn.email}</strong>.</p>
 <p>${p.app.name} asks to sign you in as <strong>${p.arriving.email}</strong> instead.</p>`,
-    confirm: { action: `/${p.tenant.name}/login/switch`, label: `Continue as ${p.arriving.email}`, hidden: { ...p.hidden, transfer: p.transferToken } },
+    confirm: {
+      action: `/${p.tenant.name}/login/switch`,
+      label: `Continue as ${p.arriving.email}`,
+      hidden: { ...p.hidden, transfer: p.transferToken },
+    },
     cancel: {
-      action: `/${p.tenant.name}/login/cancel`, label: 'Cancel', hidden: p.hidden,
+      action: `/${p.tenant.name}/login/cancel`,
+      label: 'Cancel',
+      hidden: p.hidden,
       hint: `If you did not expect this, cancel: you stay signed in as ${p.signedIn.email}, and ${p.app.name} is told you did not sign in.`,
     },
   });
@@ -41,7 +55,10 @@ export function switchAccountPages(app: FastifyInstance, deps: WebDeps) {
     const { transfer } = readParams(['transfer'], c.body);
     const context = requestContext(request);
     const outcome = await services.browserSessions.fromTransfer(c.tenant, c.app, transfer ?? '', {
-      signedIn: null, userAgent: context.userAgent, context, accept: (session) => services.authorization.accepts(c.request, c.app, session),
+      signedIn: null,
+      userAgent: context.userAgent,
+      context,
+      accept: (session) => services.authorization.accepts(c.request, c.app, session),
     });
     if (outcome.kind === 'browser') return finishAuthorization(deps, reply, c.tenant, c.request, outcome);
     return reply.send(identifyPage(pageBase(c)));
@@ -49,6 +66,12 @@ export function switchAccountPages(app: FastifyInstance, deps: WebDeps) {
 
   app.post('/:tenant/login/cancel', async (request, reply) => {
     const c = await pageStep(deps, request, reply);
-    return redirectError(reply, c.request, 'access_denied', 'The user stayed signed in as the account already signed in', services.tokens.issuer(c.tenant));
+    return redirectError(
+      reply,
+      c.request,
+      'access_denied',
+      'The user stayed signed in as the account already signed in',
+      services.tokens.issuer(c.tenant),
+    );
   });
 }

@@ -8,7 +8,11 @@ export const authorizationCodeGrant: Grant = {
   async handle(ctx) {
     const p = readParams(['code', 'redirect_uri', 'code_verifier'], ctx.params);
     return ctx.services.authorization.exchange(ctx.tenant, ctx.app, {
-      code: p.code, redirectUri: p.redirect_uri, codeVerifier: p.code_verifier, dpopJkt: ctx.device.dpopJkt ?? null, context: ctx.context,
+      code: p.code,
+      redirectUri: p.redirect_uri,
+      codeVerifier: p.code_verifier,
+      dpopJkt: ctx.device.dpopJkt ?? null,
+      context: ctx.context,
     });
   },
 };

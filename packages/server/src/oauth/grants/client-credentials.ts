@@ -8,6 +8,11 @@ export const clientCredentialsGrant: Grant = {
   refuse: (app) => (app.type === 'confidential' ? null : 'client_credentials needs a confidential app'),
   async handle({ services, tenant, app, params, device }) {
     const p = readParams(['scope'], params);
-    return services.tokens.forApp(tenant, app, grantedAppScope(app.scopes, parseScope(p.scope)), device.dpopJkt ?? null);
+    return services.tokens.forApp(
+      tenant,
+      app,
+      grantedAppScope(app.scopes, parseScope(p.scope)),
+      device.dpopJkt ?? null,
+    );
   },
 };

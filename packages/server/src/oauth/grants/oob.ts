@@ -8,7 +8,8 @@ import { tokenStep } from './native-auth-params.js';
  */
 export const oobGrant: Grant = {
   type: 'oob',
-  refuse: (app) => (app.challengeTypes.includes('oob') || app.requireMfa ? null : 'This app does not allow email-code sign-in'),
+  refuse: (app) =>
+    app.challengeTypes.includes('oob') || app.requireMfa ? null : 'This app does not allow email-code sign-in',
   async handle(ctx) {
     const step = tokenStep(ctx);
     const { oob } = readParams(['oob'], ctx.params);

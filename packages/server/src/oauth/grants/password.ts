@@ -8,6 +8,9 @@ export const passwordGrant: Grant = {
   refuse: (app) => (app.challengeTypes.includes('password') ? null : 'This app does not allow password sign-in'),
   async handle(ctx) {
     const p = readParams(['password'], ctx.params);
-    return ctx.services.nativeSignIn.signInWithPassword(ctx.tenant, ctx.app, { ...tokenStep(ctx), password: p.password });
+    return ctx.services.nativeSignIn.signInWithPassword(ctx.tenant, ctx.app, {
+      ...tokenStep(ctx),
+      password: p.password,
+    });
   },
 };

@@ -11,7 +11,13 @@ export const refreshTokenGrant: Grant = {
     if (!p.refresh_token) throw new BatonError('invalid_request', 'refresh_token is required');
     const requested = parseScope(p.scope);
     const active = await services.sessions.refresh({
-      tenant, app, presented: p.refresh_token, requestedScope: requested, dpopJkt: device.dpopJkt ?? null, installationId: device.installationId ?? undefined, context,
+      tenant,
+      app,
+      presented: p.refresh_token,
+      requestedScope: requested,
+      dpopJkt: device.dpopJkt ?? null,
+      installationId: device.installationId ?? undefined,
+      context,
     });
     return services.tokens.forUser({ tenant, app, active, scope: narrowScope(active.scope, requested) });
   },

@@ -9,9 +9,18 @@ import { refreshTokenGrant } from './refresh-token.js';
 import { tokenExchangeGrant } from './token-exchange.js';
 
 /** Every grant the token endpoint serves, by `grant_type`. Adding a grant is adding a file and a line here. */
-const grants = new Map<string, Grant>([
-  passwordGrant, oobGrant, mfaOobGrant, continuationTokenGrant, refreshTokenGrant, authorizationCodeGrant, clientCredentialsGrant, tokenExchangeGrant,
-].map((g) => [g.type, g]));
+const grants = new Map<string, Grant>(
+  [
+    passwordGrant,
+    oobGrant,
+    mfaOobGrant,
+    continuationTokenGrant,
+    refreshTokenGrant,
+    authorizationCodeGrant,
+    clientCredentialsGrant,
+    tokenExchangeGrant,
+  ].map((g) => [g.type, g]),
+);
 
 export function findGrant(type: string | undefined): Grant {
   if (!type) throw new BatonError('invalid_request', 'grant_type is required');

@@ -20,21 +20,40 @@ export const tokenExchangeGrant: Grant = {
         throw new BatonError('invalid_request', `requested_token_type must be ${tokenTypes.sessionTransferToken}`);
       }
       const transfer = await ctx.services.sessionTransfer.issue(ctx.tenant, ctx.app, {
-        subjectToken: p.subject_token, audience: p.audience, dpopJkt: ctx.device.dpopJkt ?? null, installationId: ctx.device.installationId ?? null, context: ctx.context,
+        subjectToken: p.subject_token,
+        audience: p.audience,
+        dpopJkt: ctx.device.dpopJkt ?? null,
+        installationId: ctx.device.installationId ?? null,
+        context: ctx.context,
       });
-      return { access_token: transfer.token, issued_token_type: tokenTypes.sessionTransferToken, token_type: 'N_A', expires_in: transfer.expiresIn };
+      return {
+        access_token: transfer.token,
+        issued_token_type: tokenTypes.sessionTransferToken,
+        token_type: 'N_A',
+        expires_in: transfer.expiresIn,
+      };
     }
 
     if (p.subject_token_type === tokenTypes.sessionTransferToken) {
       const { dpopJkt, ...device } = ctx.device;
-      if (!dpopJkt) throw new BatonError('invalid_dpop_proof', 'Redeeming a session transfer token needs a DPoP proof: the new refresh token is bound to its key');
+      if (!dpopJkt)
+        throw new BatonError(
+          'invalid_dpop_proof',
+          'Redeeming a session transfer token needs a DPoP proof: the new refresh token is bound to its key',
+        );
       const active = await ctx.services.sessionTransfer.redeem(ctx.tenant, ctx.app, {
-        transferToken: p.subject_token, dpopJkt, device: { ...device, kind: 'companion' }, context: ctx.context,
+        transferToken: p.subject_token,
+        dpopJkt,
+        device: { ...device, kind: 'companion' },
+        context: ctx.context,
       });
       const tokens = await ctx.services.tokens.forUser({ tenant: ctx.tenant, app: ctx.app, active });
       return { ...tokens, issued_token_type: tokenTypes.accessToken };
     }
 
-    throw new BatonError('invalid_request', `subject_token_type must be ${tokenTypes.refreshToken} or ${tokenTypes.sessionTransferToken}`);
+    throw new BatonError(
+      'invalid_request',
+      `subject_token_type must be ${tokenTypes.refreshToken} or ${tokenTypes.sessionTransferToken}`,
+    );
   },
 };

@@ -4,8 +4,8 @@ import type { Engine } from '../engine.js';
 /** The base schema: tenants, apps, users, credentials, devices, sessions, tokens, keys, audit. */
 export const initial = (engine: Engine): Migration => ({
   async up(db: Kysely<any>) {
-
-    await db.schema.createTable('tenants')
+    await db.schema
+      .createTable('tenants')
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('name', 'text', (c) => c.notNull().unique())
       .addColumn('display_name', 'text', (c) => c.notNull())
@@ -14,7 +14,8 @@ export const initial = (engine: Engine): Migration => ({
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .execute();
 
-    await db.schema.createTable('apps')
+    await db.schema
+      .createTable('apps')
       .addColumn('client_id', 'text', (c) => c.primaryKey())
       .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
       .addColumn('name', 'text', (c) => c.notNull())
@@ -36,7 +37,8 @@ export const initial = (engine: Engine): Migration => ({
       .execute();
     await db.schema.createIndex('apps_tenant').on('apps').column('tenant_id').execute();
 
-    await db.schema.createTable('users')
+    await db.schema
+      .createTable('users')
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
       .addColumn('email', 'text', (c) => c.notNull())
@@ -47,7 +49,8 @@ export const initial = (engine: Engine): Migration => ({
       .addUniqueConstraint('users_tenant_email', ['tenant_id', 'email'])
       .execute();
 
-    await db.schema.createTable('credentials')
+    await db.schema
+      .createTable('credentials')
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
       .addColumn('type', 'text', (c) => c.notNull())
@@ -56,7 +59,8 @@ export const initial = (engine: Engine): Migration => ({
       .addUniqueConstraint('credentials_user_type', ['user_id', 'type'])
       .execute();
 
-    await db.schema.createTable('devices')
+    await db.schema
+      .createTable('devices')
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('tenant_id', 'text', (c) => c.notNull())
       .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
@@ -66,7 +70,8 @@ export const initial = (engine: Engine): Migration => ({
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .execute();
 
-    await db.schema.createTable('sessions')
+    await db.schema
+      .createTable('sessions')
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('tenant_id', 'text', (c) => c.notNull())
       .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
@@ -85,7 +90,8 @@ export const initial = (engine: Engine): Migration => ({
     await db.schema.createIndex('sessions_user').on('sessions').columns(['tenant_id', 'user_id']).execute();
     await db.schema.createIndex('sessions_parent').on('sessions').column('parent_id').execute();
 
-    await db.schema.createTable('refresh_tokens')
+    await db.schema
+      .createTable('refresh_tokens')
       .addColumn('digest', 'text', (c) => c.primaryKey())
       .addColumn('session_id', 'text', (c) => c.notNull().references('sessions.id'))
       .addColumn('tenant_id', 'text', (c) => c.notNull())
@@ -99,7 +105,8 @@ export const initial = (engine: Engine): Migration => ({
       .execute();
     await db.schema.createIndex('refresh_tokens_session').on('refresh_tokens').column('session_id').execute();
 
-    await db.schema.createTable('signing_keys')
+    await db.schema
+      .createTable('signing_keys')
       .addColumn('kid', 'text', (c) => c.primaryKey())
       .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
       .addColumn('alg', 'text', (c) => c.notNull())
@@ -112,7 +119,8 @@ export const initial = (engine: Engine): Migration => ({
       .execute();
     await db.schema.createIndex('signing_keys_tenant').on('signing_keys').columns(['tenant_id', 'status']).execute();
 
-    await db.schema.createTable('continuation_tokens')
+    await db.schema
+      .createTable('continuation_tokens')
       .addColumn('digest', 'text', (c) => c.primaryKey())
       .addColumn('tenant_id', 'text', (c) => c.notNull())
       .addColumn('client_id', 'text', (c) => c.notNull())
@@ -124,8 +132,11 @@ export const initial = (engine: Engine): Migration => ({
       .execute();
     await db.schema.createIndex('continuation_tokens_expiry').on('continuation_tokens').column('expires_at').execute();
 
-    await db.schema.createTable('audit_events')
-      .addColumn('id', engine === 'postgres' ? 'bigserial' : 'integer', (c) => (engine === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    await db.schema
+      .createTable('audit_events')
+      .addColumn('id', engine === 'postgres' ? 'bigserial' : 'integer', (c) =>
+        engine === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+      )
       .addColumn('tenant_id', 'text')
       .addColumn('type', 'text', (c) => c.notNull())
       .addColumn('user_id', 'text')
@@ -137,6 +148,10 @@ export const initial = (engine: Engine): Migration => ({
       .addColumn('data', 'text', (c) => c.notNull())
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('audit_events_tenant_time').on('audit_events').columns(['tenant_id', 'created_at']).execute();
+    await db.schema
+      .createIndex('audit_events_tenant_time')
+      .on('audit_events')
+      .columns(['tenant_id', 'created_at'])
+      .execute();
   },
 });

@@ -3,7 +3,8 @@ import type { Kysely, Migration } from 'kysely';
 /** Session handoff: single-use transfer tokens, DPoP proof replay records, device installation ids. */
 export const handoff: Migration = {
   async up(db: Kysely<any>) {
-    await db.schema.createTable('session_transfer_tokens')
+    await db.schema
+      .createTable('session_transfer_tokens')
       .addColumn('digest', 'text', (c) => c.primaryKey())
       .addColumn('tenant_id', 'text', (c) => c.notNull())
       .addColumn('session_id', 'text', (c) => c.notNull().references('sessions.id'))
@@ -14,7 +15,8 @@ export const handoff: Migration = {
       .addColumn('consumed_at', 'bigint')
       .execute();
 
-    await db.schema.createTable('dpop_proofs')
+    await db.schema
+      .createTable('dpop_proofs')
       .addColumn('key', 'text', (c) => c.primaryKey())
       .addColumn('expires_at', 'bigint', (c) => c.notNull())
       .execute();

@@ -6,7 +6,8 @@ import type { Kysely, Migration } from 'kysely';
  */
 export const requestCounters: Migration = {
   async up(db: Kysely<any>) {
-    await db.schema.createTable('request_counters')
+    await db.schema
+      .createTable('request_counters')
       .addColumn('key', 'text', (c) => c.primaryKey())
       .addColumn('count', 'integer', (c) => c.notNull())
       .addColumn('expires_at', 'bigint', (c) => c.notNull())

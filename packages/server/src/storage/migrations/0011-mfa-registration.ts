@@ -6,6 +6,9 @@ import type { Kysely, Migration } from 'kysely';
  */
 export const mfaRegistration: Migration = {
   async up(db: Kysely<any>) {
-    await db.schema.alterTable('apps').addColumn('mfa_registration', 'text', (c) => c.notNull().defaultTo('own-address')).execute();
+    await db.schema
+      .alterTable('apps')
+      .addColumn('mfa_registration', 'text', (c) => c.notNull().defaultTo('own-address'))
+      .execute();
   },
 };

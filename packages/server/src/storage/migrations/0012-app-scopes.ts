@@ -6,6 +6,9 @@ import type { Kysely, Migration } from 'kysely';
  */
 export const appScopes: Migration = {
   async up(db: Kysely<any>) {
-    await db.schema.alterTable('apps').addColumn('scopes', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+    await db.schema
+      .alterTable('apps')
+      .addColumn('scopes', 'text', (c) => c.notNull().defaultTo('[]'))
+      .execute();
   },
 };

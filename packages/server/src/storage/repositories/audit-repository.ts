@@ -6,15 +6,32 @@ import { json, parse } from './rows.js';
 
 /** Every sign-in writes one: plain SQL (see direct-sql.ts). */
 const insert = insertInto<Omit<Selectable<AuditEventsTable>, 'id'>>('audit_events', [
-  'tenant_id', 'type', 'user_id', 'client_id', 'session_id', 'ip', 'user_agent', 'correlation_id', 'data', 'created_at',
+  'tenant_id',
+  'type',
+  'user_id',
+  'client_id',
+  'session_id',
+  'ip',
+  'user_agent',
+  'correlation_id',
+  'data',
+  'created_at',
 ]);
 
 export function auditRepository(db: Kysely<Database>, direct: DirectSql): AuditRepository {
   return {
     async record(e) {
       await insert(direct, {
-        tenant_id: e.tenantId, type: e.type, user_id: e.userId ?? null, client_id: e.clientId ?? null, session_id: e.sessionId ?? null,
-        ip: e.ip ?? null, user_agent: e.userAgent ?? null, correlation_id: e.correlationId ?? null, data: json(e.data ?? {}), created_at: e.createdAt,
+        tenant_id: e.tenantId,
+        type: e.type,
+        user_id: e.userId ?? null,
+        client_id: e.clientId ?? null,
+        session_id: e.sessionId ?? null,
+        ip: e.ip ?? null,
+        user_agent: e.userAgent ?? null,
+        correlation_id: e.correlationId ?? null,
+        data: json(e.data ?? {}),
+        created_at: e.createdAt,
       });
     },
     async list({ tenantId, type, userId, limit = 100 }) {
@@ -23,8 +40,17 @@ export function auditRepository(db: Kysely<Database>, direct: DirectSql): AuditR
       if (userId) query = query.where('user_id', '=', userId);
       const rows = await query.orderBy('id', 'desc').limit(limit).execute();
       return rows.map((r) => ({
-        id: Number(r.id), tenantId: r.tenant_id, type: r.type, userId: r.user_id, clientId: r.client_id, sessionId: r.session_id, ip: r.ip,
-        userAgent: r.user_agent, correlationId: r.correlation_id, data: parse<Record<string, unknown>>(r.data), createdAt: r.created_at,
+        id: Number(r.id),
+        tenantId: r.tenant_id,
+        type: r.type,
+        userId: r.user_id,
+        clientId: r.client_id,
+        sessionId: r.session_id,
+        ip: r.ip,
+        userAgent: r.user_agent,
+        correlationId: r.correlation_id,
+        data: parse<Record<string, unknown>>(r.data),
+        createdAt: r.created_at,
       }));
     },
     async deleteBefore(before, limit, tenantId) {
@@ -32,7 +58,10 @@ export function auditRepository(db: Kysely<Database>, direct: DirectSql): AuditR
       const oldest = tenantId
         ? 'SELECT id FROM audit_events WHERE tenant_id = ? AND created_at < ? ORDER BY id LIMIT ?'
         : 'SELECT id FROM audit_events WHERE created_at < ? ORDER BY id LIMIT ?';
-      return direct.run(`DELETE FROM audit_events WHERE id IN (${oldest})`, tenantId ? [tenantId, before, limit] : [before, limit]);
+      return direct.run(
+        `DELETE FROM audit_events WHERE id IN (${oldest})`,
+        tenantId ? [tenantId, before, limit] : [before, limit],
+      );
     },
   };
 }

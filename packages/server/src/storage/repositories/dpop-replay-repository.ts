@@ -10,7 +10,12 @@ export function dpopReplayRepository(direct: DirectSql): DpopReplayRepository {
     remember(key, expiresAt, now) {
       return direct.transaction(async (tx) => {
         await tx.run('DELETE FROM dpop_proofs WHERE expires_at < ?', [now]);
-        return (await tx.run('INSERT INTO dpop_proofs (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', [key, expiresAt])) === 1;
+        return (
+          (await tx.run('INSERT INTO dpop_proofs (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', [
+            key,
+            expiresAt,
+          ])) === 1
+        );
       });
     },
   };

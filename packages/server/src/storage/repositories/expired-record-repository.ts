@@ -10,10 +10,11 @@ function byExpiry(table: string, key: string): BoundedDelete {
 }
 
 /** An attempt count is dead once its last failure and its lockout are both past. */
-const deadAttemptCounts: BoundedDelete = (direct, before, limit) => direct.run(
-  'DELETE FROM rate_limits WHERE key IN (SELECT key FROM rate_limits WHERE updated_at < ? AND locked_until < ? ORDER BY updated_at LIMIT ?)',
-  [before, before, limit],
-);
+const deadAttemptCounts: BoundedDelete = (direct, before, limit) =>
+  direct.run(
+    'DELETE FROM rate_limits WHERE key IN (SELECT key FROM rate_limits WHERE updated_at < ? AND locked_until < ? ORDER BY updated_at LIMIT ?)',
+    [before, before, limit],
+  );
 
 /** The tables swept by expiry with their keys (migrations 0007 to 0009 index it), then the attempt counts. */
 const deletes: BoundedDelete[] = [

@@ -37,6 +37,10 @@ export function createRepositories({ db, sql }: Pick<DatabaseHandle, 'db' | 'sql
     authorizationCodes: authorizationCodeRepository(db),
     browserSessions: browserSessionRepository(db),
     expiredRecords: expiredRecordRepository(sql),
-    health: { ping: async () => { await sql.query('SELECT 1', []); } },
+    health: {
+      ping: async () => {
+        await sql.query('SELECT 1', []);
+      },
+    },
   };
 }

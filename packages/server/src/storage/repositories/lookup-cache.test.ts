@@ -3,7 +3,15 @@ import type { Tenant } from '../../core/model.js';
 import type { TenantRepository } from '../../core/ports.js';
 import { cachedTenants } from './lookup-cache.js';
 
-const acme: Tenant = { id: 't1', name: 'acme', displayName: 'Acme', signingAlg: 'ES256', codeLength: 8, theme: {}, createdAt: 0 };
+const acme: Tenant = {
+  id: 't1',
+  name: 'acme',
+  displayName: 'Acme',
+  signingAlg: 'ES256',
+  codeLength: 8,
+  theme: {},
+  createdAt: 0,
+};
 
 function countingRepository(found: Tenant | null) {
   const calls = { findByName: 0 };

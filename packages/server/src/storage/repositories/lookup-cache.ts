@@ -27,7 +27,8 @@ function memo<V extends object>(ttlMs: number) {
 }
 
 function deepFreeze<V extends object>(value: V): V {
-  for (const field of Object.values(value)) if (field && typeof field === 'object' && !Object.isFrozen(field)) deepFreeze(field);
+  for (const field of Object.values(value))
+    if (field && typeof field === 'object' && !Object.isFrozen(field)) deepFreeze(field);
   return Object.freeze(value);
 }
 
@@ -38,5 +39,8 @@ export function cachedTenants(tenants: TenantRepository, ttlMs = lookupTtlMs): T
 
 export function cachedApps(apps: AppRepository, ttlMs = lookupTtlMs): AppRepository {
   const byId = memo<App>(ttlMs);
-  return { ...apps, find: (tenantId, clientId) => byId(`${tenantId} ${clientId}`, () => apps.find(tenantId, clientId)) };
+  return {
+    ...apps,
+    find: (tenantId, clientId) => byId(`${tenantId} ${clientId}`, () => apps.find(tenantId, clientId)),
+  };
 }

@@ -6,24 +6,49 @@ import type { Database, OneTimeCodesTable } from '../schema.js';
 export function oneTimeCodeRepository(db: Kysely<Database>): OneTimeCodeRepository {
   return {
     async insert(c) {
-      await db.insertInto('one_time_codes').values({
-        id: c.id, tenant_id: c.tenantId, flow_id: c.flowId, target: c.target, code_digest: c.codeDigest, attempts: c.attempts,
-        created_at: c.createdAt, expires_at: c.expiresAt, consumed_at: c.consumedAt,
-      }).execute();
+      await db
+        .insertInto('one_time_codes')
+        .values({
+          id: c.id,
+          tenant_id: c.tenantId,
+          flow_id: c.flowId,
+          target: c.target,
+          code_digest: c.codeDigest,
+          attempts: c.attempts,
+          created_at: c.createdAt,
+          expires_at: c.expiresAt,
+          consumed_at: c.consumedAt,
+        })
+        .execute();
     },
     async latest(flowId) {
-      const row = await db.selectFrom('one_time_codes').selectAll().where('flow_id', '=', flowId)
-        .orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+      const row = await db
+        .selectFrom('one_time_codes')
+        .selectAll()
+        .where('flow_id', '=', flowId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
       return row ? toCode(row) : null;
     },
     async recordFailure(id, maxAttempts) {
-      const result = await db.updateTable('one_time_codes').set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-        .where('id', '=', id).where('attempts', '<', maxAttempts).executeTakeFirst();
+      const result = await db
+        .updateTable('one_time_codes')
+        .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+        .where('id', '=', id)
+        .where('attempts', '<', maxAttempts)
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
     async consume(id, now, maxAttempts) {
-      const result = await db.updateTable('one_time_codes').set({ consumed_at: now })
-        .where('id', '=', id).where('consumed_at', 'is', null).where('attempts', '<', maxAttempts).executeTakeFirst();
+      const result = await db
+        .updateTable('one_time_codes')
+        .set({ consumed_at: now })
+        .where('id', '=', id)
+        .where('consumed_at', 'is', null)
+        .where('attempts', '<', maxAttempts)
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
   };
@@ -31,7 +56,14 @@ export function oneTimeCodeRepository(db: Kysely<Database>): OneTimeCodeReposito
 
 function toCode(row: Selectable<OneTimeCodesTable>): OneTimeCode {
   return {
-    id: row.id, tenantId: row.tenant_id, flowId: row.flow_id, target: row.target, codeDigest: row.code_digest, attempts: row.attempts,
-    createdAt: row.created_at, expiresAt: row.expires_at, consumedAt: row.consumed_at,
+    id: row.id,
+    tenantId: row.tenant_id,
+    flowId: row.flow_id,
+    target: row.target,
+    codeDigest: row.code_digest,
+    attempts: row.attempts,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    consumedAt: row.consumed_at,
   };
 }

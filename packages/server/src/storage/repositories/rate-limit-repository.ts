@@ -5,25 +5,48 @@ import type { DirectSql } from '../direct-sql.js';
 export function rateLimitRepository(direct: DirectSql): RateLimitRepository {
   return {
     async get(key) {
-      const [row] = await direct.query<{ failures: number; locked_until: number }>('SELECT failures, locked_until FROM rate_limits WHERE key = ?', [key]);
+      const [row] = await direct.query<{ failures: number; locked_until: number }>(
+        'SELECT failures, locked_until FROM rate_limits WHERE key = ?',
+        [key],
+      );
       return row ? { failures: row.failures, lockedUntil: Number(row.locked_until) } : null;
     },
     reserve(key, now, { windowMs, lockFor }) {
       return direct.transaction(async (tx) => {
-        await tx.run('INSERT INTO rate_limits (key, failures, locked_until, updated_at) VALUES (?, 0, 0, ?) ON CONFLICT (key) DO NOTHING', [key, now]);
+        await tx.run(
+          'INSERT INTO rate_limits (key, failures, locked_until, updated_at) VALUES (?, 0, 0, ?) ON CONFLICT (key) DO NOTHING',
+          [key, now],
+        );
         // Reads the row while taking its lock on PostgreSQL, so racing reservations of one key queue here; SQLite's write transaction already serialises them.
         const [row] = await tx.query<{ failures: number; locked_until: number; updated_at: number }>(
-          'UPDATE rate_limits SET updated_at = updated_at WHERE key = ? RETURNING failures, locked_until, updated_at', [key],
+          'UPDATE rate_limits SET updated_at = updated_at WHERE key = ? RETURNING failures, locked_until, updated_at',
+          [key],
         );
         const lockedUntil = Number(row!.locked_until);
         const updatedAt = Number(row!.updated_at);
-        if (lockedUntil > now) return { allowed: false, failures: row!.failures, lockedUntil, undo: { lockedUntil, updatedAt, wroteLockedUntil: lockedUntil, wroteUpdatedAt: updatedAt } };
+        if (lockedUntil > now)
+          return {
+            allowed: false,
+            failures: row!.failures,
+            lockedUntil,
+            undo: { lockedUntil, updatedAt, wroteLockedUntil: lockedUntil, wroteUpdatedAt: updatedAt },
+          };
         const quiet = updatedAt < now - windowMs && lockedUntil < now - windowMs;
         const failures = quiet ? 1 : row!.failures + 1;
         const lock = lockFor(failures);
         const until = lock > 0 ? now + lock : lockedUntil;
-        await tx.run('UPDATE rate_limits SET failures = ?, locked_until = ?, updated_at = ? WHERE key = ?', [failures, until, now, key]);
-        return { allowed: true, failures, lockedUntil: until, undo: { lockedUntil, updatedAt, wroteLockedUntil: until, wroteUpdatedAt: now } };
+        await tx.run('UPDATE rate_limits SET failures = ?, locked_until = ?, updated_at = ? WHERE key = ?', [
+          failures,
+          until,
+          now,
+          key,
+        ]);
+        return {
+          allowed: true,
+          failures,
+          lockedUntil: until,
+          undo: { lockedUntil, updatedAt, wroteLockedUntil: until, wroteUpdatedAt: now },
+        };
       });
     },
     async refund(key, { undo }) {

@@ -12,7 +12,12 @@ const countSql = `
 export function requestCounterRepository(direct: DirectSql): RequestCounterRepository {
   return {
     async count(key, now, windowMs) {
-      const [row] = await direct.query<{ count: number; expires_at: number }>(countSql, [key, now + windowMs, now, now]);
+      const [row] = await direct.query<{ count: number; expires_at: number }>(countSql, [
+        key,
+        now + windowMs,
+        now,
+        now,
+      ]);
       return { count: row!.count, windowEndsAt: row!.expires_at };
     },
   };

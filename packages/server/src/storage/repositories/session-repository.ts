@@ -21,21 +21,52 @@ const findRefreshTokenSql = `
   LEFT JOIN devices d ON d.id = s.device_id
   WHERE t.digest = ?`;
 
-type RefreshTokenRow = Selectable<RefreshTokensTable> & Prefixed<'s_', Omit<Selectable<SessionsTable>, 'id'>> & Nullable<Prefixed<'u_', Omit<Selectable<UsersTable>, 'tenant_id'>>>
-  & { d_installation_id: string | null };
+type RefreshTokenRow = Selectable<RefreshTokensTable> &
+  Prefixed<'s_', Omit<Selectable<SessionsTable>, 'id'>> &
+  Nullable<Prefixed<'u_', Omit<Selectable<UsersTable>, 'tenant_id'>>> & { d_installation_id: string | null };
 type Prefixed<P extends string, T> = { [K in keyof T & string as `${P}${K}`]: T[K] };
 type Nullable<T> = { [K in keyof T]: T[K] | null };
 
 /** The rotation's compare-and-set: only the first presentation of a token claims it. */
 const claimSql = 'UPDATE refresh_tokens SET consumed_at = ? WHERE digest = ? AND consumed_at IS NULL';
 const insertToken = insertInto<Selectable<RefreshTokensTable>>('refresh_tokens', [
-  'digest', 'session_id', 'tenant_id', 'client_id', 'generation', 'scope', 'dpop_jkt', 'issued_at', 'expires_at', 'consumed_at',
+  'digest',
+  'session_id',
+  'tenant_id',
+  'client_id',
+  'generation',
+  'scope',
+  'dpop_jkt',
+  'issued_at',
+  'expires_at',
+  'consumed_at',
 ]);
 const insertSession = insertInto<Selectable<SessionsTable>>('sessions', [
-  'id', 'tenant_id', 'user_id', 'client_id', 'device_id', 'parent_id', 'auth_time', 'amr', 'created_at', 'last_used_at', 'idle_ttl',
-  'absolute_expires_at', 'revoked_at', 'revoked_reason',
+  'id',
+  'tenant_id',
+  'user_id',
+  'client_id',
+  'device_id',
+  'parent_id',
+  'auth_time',
+  'amr',
+  'created_at',
+  'last_used_at',
+  'idle_ttl',
+  'absolute_expires_at',
+  'revoked_at',
+  'revoked_reason',
 ]);
-const insertDevice = insertInto<Selectable<DevicesTable>>('devices', ['id', 'tenant_id', 'user_id', 'name', 'platform', 'kind', 'installation_id', 'created_at']);
+const insertDevice = insertInto<Selectable<DevicesTable>>('devices', [
+  'id',
+  'tenant_id',
+  'user_id',
+  'name',
+  'platform',
+  'kind',
+  'installation_id',
+  'created_at',
+]);
 const touchSql = 'UPDATE sessions SET last_used_at = ? WHERE id = ?';
 /** Locks a session row (PostgreSQL) if it is not revoked; SQLite's write transaction serialises anyway. */
 const lockLiveSessionSql = 'UPDATE sessions SET id = id WHERE id = ? AND revoked_at IS NULL';
@@ -69,22 +100,40 @@ export function sessionRepository(db: Kysely<Database>, direct: DirectSql): Sess
       return {
         token: toToken(row),
         session: toSession({
-          id: row.session_id, tenant_id: row.s_tenant_id, user_id: row.s_user_id, client_id: row.s_client_id, device_id: row.s_device_id,
-          parent_id: row.s_parent_id, auth_time: row.s_auth_time, amr: row.s_amr, created_at: row.s_created_at,
-          last_used_at: row.s_last_used_at, idle_ttl: row.s_idle_ttl, absolute_expires_at: row.s_absolute_expires_at,
-          revoked_at: row.s_revoked_at, revoked_reason: row.s_revoked_reason,
+          id: row.session_id,
+          tenant_id: row.s_tenant_id,
+          user_id: row.s_user_id,
+          client_id: row.s_client_id,
+          device_id: row.s_device_id,
+          parent_id: row.s_parent_id,
+          auth_time: row.s_auth_time,
+          amr: row.s_amr,
+          created_at: row.s_created_at,
+          last_used_at: row.s_last_used_at,
+          idle_ttl: row.s_idle_ttl,
+          absolute_expires_at: row.s_absolute_expires_at,
+          revoked_at: row.s_revoked_at,
+          revoked_reason: row.s_revoked_reason,
         }),
-        user: row.u_id === null ? null : toUser({
-          id: row.u_id, tenant_id: row.s_tenant_id, email: row.u_email!, email_verified: row.u_email_verified!, display_name: row.u_display_name,
-          attributes: row.u_attributes!, created_at: row.u_created_at!,
-        }),
+        user:
+          row.u_id === null
+            ? null
+            : toUser({
+                id: row.u_id,
+                tenant_id: row.s_tenant_id,
+                email: row.u_email!,
+                email_verified: row.u_email_verified!,
+                display_name: row.u_display_name,
+                attributes: row.u_attributes!,
+                created_at: row.u_created_at!,
+              }),
         installationId: row.d_installation_id,
       };
     },
 
     async rotate(presentedDigest, successor, now) {
       return direct.transaction(async (tx) => {
-        if (await tx.run(claimSql, [now, presentedDigest]) !== 1) return { rotated: false };
+        if ((await tx.run(claimSql, [now, presentedDigest])) !== 1) return { rotated: false };
         await insertToken(tx, tokenRow(successor));
         await tx.run(touchSql, [now, successor.sessionId]);
         return { rotated: true };
@@ -110,27 +159,45 @@ export function sessionRepository(db: Kysely<Database>, direct: DirectSql): Sess
     },
 
     async revokeUser(tenantId, userId, reason, now) {
-      const rows = await db.updateTable('sessions')
+      const rows = await db
+        .updateTable('sessions')
         .set({ revoked_at: now, revoked_reason: reason })
-        .where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('revoked_at', 'is', null)
+        .where('tenant_id', '=', tenantId)
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
         .returning('id')
         .execute();
       return rows.map((r) => r.id);
     },
 
     async listByUser(tenantId, userId) {
-      const rows = await db.selectFrom('sessions as s')
+      const rows = await db
+        .selectFrom('sessions as s')
         .innerJoin('devices as d', 'd.id', 's.device_id')
         .selectAll('s')
-        .select(['d.name as d_name', 'd.platform as d_platform', 'd.kind as d_kind', 'd.installation_id as d_installation_id', 'd.created_at as d_created_at'])
-        .where('s.tenant_id', '=', tenantId).where('s.user_id', '=', userId)
-        .orderBy('s.created_at').orderBy('s.id')
+        .select([
+          'd.name as d_name',
+          'd.platform as d_platform',
+          'd.kind as d_kind',
+          'd.installation_id as d_installation_id',
+          'd.created_at as d_created_at',
+        ])
+        .where('s.tenant_id', '=', tenantId)
+        .where('s.user_id', '=', userId)
+        .orderBy('s.created_at')
+        .orderBy('s.id')
         .execute();
       return rows.map((row) => ({
         ...toSession(row),
         device: toDevice({
-          id: row.device_id, tenant_id: row.tenant_id, user_id: row.user_id, name: row.d_name, platform: row.d_platform, kind: row.d_kind,
-          installation_id: row.d_installation_id, created_at: row.d_created_at,
+          id: row.device_id,
+          tenant_id: row.tenant_id,
+          user_id: row.user_id,
+          name: row.d_name,
+          platform: row.d_platform,
+          kind: row.d_kind,
+          installation_id: row.d_installation_id,
+          created_at: row.d_created_at,
         }),
       }));
     },
@@ -138,42 +205,95 @@ export function sessionRepository(db: Kysely<Database>, direct: DirectSql): Sess
 }
 
 function deviceRow(d: Device): Selectable<DevicesTable> {
-  return { id: d.id, tenant_id: d.tenantId, user_id: d.userId, name: d.name, platform: d.platform, kind: d.kind, installation_id: d.installationId, created_at: d.createdAt };
+  return {
+    id: d.id,
+    tenant_id: d.tenantId,
+    user_id: d.userId,
+    name: d.name,
+    platform: d.platform,
+    kind: d.kind,
+    installation_id: d.installationId,
+    created_at: d.createdAt,
+  };
 }
 
 function toDevice(row: Selectable<DevicesTable>): Device {
   return {
-    id: row.id, tenantId: row.tenant_id, userId: row.user_id, name: row.name, platform: row.platform, kind: row.kind as DeviceKind,
-    installationId: row.installation_id, createdAt: row.created_at,
+    id: row.id,
+    tenantId: row.tenant_id,
+    userId: row.user_id,
+    name: row.name,
+    platform: row.platform,
+    kind: row.kind as DeviceKind,
+    installationId: row.installation_id,
+    createdAt: row.created_at,
   };
 }
 
 function sessionRow(s: Session): Selectable<SessionsTable> {
   return {
-    id: s.id, tenant_id: s.tenantId, user_id: s.userId, client_id: s.clientId, device_id: s.deviceId, parent_id: s.parentId,
-    auth_time: s.authTime, amr: json(s.amr), created_at: s.createdAt, last_used_at: s.lastUsedAt, idle_ttl: s.idleTtl,
-    absolute_expires_at: s.absoluteExpiresAt, revoked_at: s.revokedAt, revoked_reason: s.revokedReason,
+    id: s.id,
+    tenant_id: s.tenantId,
+    user_id: s.userId,
+    client_id: s.clientId,
+    device_id: s.deviceId,
+    parent_id: s.parentId,
+    auth_time: s.authTime,
+    amr: json(s.amr),
+    created_at: s.createdAt,
+    last_used_at: s.lastUsedAt,
+    idle_ttl: s.idleTtl,
+    absolute_expires_at: s.absoluteExpiresAt,
+    revoked_at: s.revokedAt,
+    revoked_reason: s.revokedReason,
   };
 }
 
 function toSession(row: Selectable<SessionsTable>): Session {
   return {
-    id: row.id, tenantId: row.tenant_id, userId: row.user_id, clientId: row.client_id, deviceId: row.device_id, parentId: row.parent_id,
-    authTime: row.auth_time, amr: parse<string[]>(row.amr), createdAt: row.created_at, lastUsedAt: row.last_used_at,
-    idleTtl: row.idle_ttl, absoluteExpiresAt: row.absolute_expires_at, revokedAt: row.revoked_at, revokedReason: row.revoked_reason,
+    id: row.id,
+    tenantId: row.tenant_id,
+    userId: row.user_id,
+    clientId: row.client_id,
+    deviceId: row.device_id,
+    parentId: row.parent_id,
+    authTime: row.auth_time,
+    amr: parse<string[]>(row.amr),
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    idleTtl: row.idle_ttl,
+    absoluteExpiresAt: row.absolute_expires_at,
+    revokedAt: row.revoked_at,
+    revokedReason: row.revoked_reason,
   };
 }
 
 function tokenRow(t: RefreshTokenRecord): Selectable<RefreshTokensTable> {
   return {
-    digest: t.digest, session_id: t.sessionId, tenant_id: t.tenantId, client_id: t.clientId, generation: t.generation, scope: t.scope,
-    dpop_jkt: t.dpopJkt, issued_at: t.issuedAt, expires_at: t.expiresAt, consumed_at: t.consumedAt,
+    digest: t.digest,
+    session_id: t.sessionId,
+    tenant_id: t.tenantId,
+    client_id: t.clientId,
+    generation: t.generation,
+    scope: t.scope,
+    dpop_jkt: t.dpopJkt,
+    issued_at: t.issuedAt,
+    expires_at: t.expiresAt,
+    consumed_at: t.consumedAt,
   };
 }
 
 function toToken(row: Selectable<RefreshTokensTable>): RefreshTokenRecord {
   return {
-    digest: row.digest, sessionId: row.session_id, tenantId: row.tenant_id, clientId: row.client_id, generation: row.generation,
-    scope: row.scope, dpopJkt: row.dpop_jkt, issuedAt: row.issued_at, expiresAt: row.expires_at, consumedAt: row.consumed_at,
+    digest: row.digest,
+    sessionId: row.session_id,
+    tenantId: row.tenant_id,
+    clientId: row.client_id,
+    generation: row.generation,
+    scope: row.scope,
+    dpopJkt: row.dpop_jkt,
+    issuedAt: row.issued_at,
+    expiresAt: row.expires_at,
+    consumedAt: row.consumed_at,
   };
 }

@@ -18,7 +18,9 @@ export function signingKeyRepository(db: Kysely<Database>, direct: DirectSql): S
       const version = direct.externalChangeCounter();
       const kept = published.get(tenantId);
       if (kept && kept.version === version && now < kept.until) return [...kept.keys];
-      const rows = await db.selectFrom('signing_keys').selectAll()
+      const rows = await db
+        .selectFrom('signing_keys')
+        .selectAll()
         .where('tenant_id', '=', tenantId)
         .where((eb) => eb.or([eb('status', '=', 'active'), eb('expires_at', '>', now)]))
         .orderBy('created_at', 'desc')
@@ -34,14 +36,26 @@ export function signingKeyRepository(db: Kysely<Database>, direct: DirectSql): S
       await db.transaction().execute(async (tx) => {
         // Rotations of one tenant take turns (the tenant's row lock on PostgreSQL), so each retires the key the one before made active.
         await sql`UPDATE tenants SET id = id WHERE id = ${key.tenantId}`.execute(tx);
-        await tx.updateTable('signing_keys')
+        await tx
+          .updateTable('signing_keys')
           .set({ status: 'retired', retired_at: now, expires_at: retiredExpiresAt })
-          .where('tenant_id', '=', key.tenantId).where('status', '=', 'active')
+          .where('tenant_id', '=', key.tenantId)
+          .where('status', '=', 'active')
           .execute();
-        await tx.insertInto('signing_keys').values({
-          kid: key.kid, tenant_id: key.tenantId, alg: key.alg, public_jwk: json(key.publicJwk), private_jwk_sealed: key.privateJwkSealed,
-          status: 'active', created_at: key.createdAt, retired_at: null, expires_at: null,
-        }).execute();
+        await tx
+          .insertInto('signing_keys')
+          .values({
+            kid: key.kid,
+            tenant_id: key.tenantId,
+            alg: key.alg,
+            public_jwk: json(key.publicJwk),
+            private_jwk_sealed: key.privateJwkSealed,
+            status: 'active',
+            created_at: key.createdAt,
+            retired_at: null,
+            expires_at: null,
+          })
+          .execute();
       });
       published.delete(key.tenantId);
     },
@@ -50,8 +64,14 @@ export function signingKeyRepository(db: Kysely<Database>, direct: DirectSql): S
 
 function toKey(row: Selectable<SigningKeysTable>): SigningKey {
   return {
-    kid: row.kid, tenantId: row.tenant_id, alg: row.alg as SigningAlgorithm, publicJwk: parse<Record<string, unknown>>(row.public_jwk),
-    privateJwkSealed: row.private_jwk_sealed, status: row.status as 'active' | 'retired', createdAt: row.created_at,
-    retiredAt: row.retired_at, expiresAt: row.expires_at,
+    kid: row.kid,
+    tenantId: row.tenant_id,
+    alg: row.alg as SigningAlgorithm,
+    publicJwk: parse<Record<string, unknown>>(row.public_jwk),
+    privateJwkSealed: row.private_jwk_sealed,
+    status: row.status as 'active' | 'retired',
+    createdAt: row.created_at,
+    retiredAt: row.retired_at,
+    expiresAt: row.expires_at,
   };
 }

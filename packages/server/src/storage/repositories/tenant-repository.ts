@@ -9,9 +9,18 @@ export function tenantRepository(db: Kysely<Database>): TenantRepository {
   return {
     async create(t) {
       try {
-        await db.insertInto('tenants').values({
-          id: t.id, name: t.name, display_name: t.displayName, signing_alg: t.signingAlg, code_length: t.codeLength, theme: json(t.theme), created_at: t.createdAt,
-        }).execute();
+        await db
+          .insertInto('tenants')
+          .values({
+            id: t.id,
+            name: t.name,
+            display_name: t.displayName,
+            signing_alg: t.signingAlg,
+            code_length: t.codeLength,
+            theme: json(t.theme),
+            created_at: t.createdAt,
+          })
+          .execute();
         return true;
       } catch (error) {
         if (isUniqueViolation(error)) return false;
@@ -35,7 +44,12 @@ export function tenantRepository(db: Kysely<Database>): TenantRepository {
 
 function toTenant(row: Selectable<TenantsTable>): Tenant {
   return {
-    id: row.id, name: row.name, displayName: row.display_name, signingAlg: row.signing_alg as SigningAlgorithm,
-    codeLength: row.code_length, theme: parse<TenantTheme>(row.theme), createdAt: row.created_at,
+    id: row.id,
+    name: row.name,
+    displayName: row.display_name,
+    signingAlg: row.signing_alg as SigningAlgorithm,
+    codeLength: row.code_length,
+    theme: parse<TenantTheme>(row.theme),
+    createdAt: row.created_at,
   };
 }

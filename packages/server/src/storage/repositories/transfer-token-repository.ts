@@ -7,21 +7,46 @@ export function transferTokenRepository(db: Kysely<Database>): TransferTokenRepo
     async insert(t) {
       // Expired tokens can never be redeemed; clearing them here keeps the table as small as the traffic of a minute.
       await db.deleteFrom('session_transfer_tokens').where('expires_at', '<', t.createdAt).execute();
-      await db.insertInto('session_transfer_tokens').values({
-        digest: t.digest, tenant_id: t.tenantId, session_id: t.sessionId, client_id: t.clientId, audience: t.audience,
-        created_at: t.createdAt, expires_at: t.expiresAt, consumed_at: t.consumedAt,
-      }).execute();
+      await db
+        .insertInto('session_transfer_tokens')
+        .values({
+          digest: t.digest,
+          tenant_id: t.tenantId,
+          session_id: t.sessionId,
+          client_id: t.clientId,
+          audience: t.audience,
+          created_at: t.createdAt,
+          expires_at: t.expiresAt,
+          consumed_at: t.consumedAt,
+        })
+        .execute();
     },
     async find(digest) {
-      const row = await db.selectFrom('session_transfer_tokens').selectAll().where('digest', '=', digest).executeTakeFirst();
-      return row ? {
-        digest: row.digest, tenantId: row.tenant_id, sessionId: row.session_id, clientId: row.client_id, audience: row.audience,
-        createdAt: row.created_at, expiresAt: row.expires_at, consumedAt: row.consumed_at,
-      } : null;
+      const row = await db
+        .selectFrom('session_transfer_tokens')
+        .selectAll()
+        .where('digest', '=', digest)
+        .executeTakeFirst();
+      return row
+        ? {
+            digest: row.digest,
+            tenantId: row.tenant_id,
+            sessionId: row.session_id,
+            clientId: row.client_id,
+            audience: row.audience,
+            createdAt: row.created_at,
+            expiresAt: row.expires_at,
+            consumedAt: row.consumed_at,
+          }
+        : null;
     },
     async consume(digest, now) {
-      const result = await db.updateTable('session_transfer_tokens').set({ consumed_at: now })
-        .where('digest', '=', digest).where('consumed_at', 'is', null).executeTakeFirst();
+      const result = await db
+        .updateTable('session_transfer_tokens')
+        .set({ consumed_at: now })
+        .where('digest', '=', digest)
+        .where('consumed_at', 'is', null)
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
   };
