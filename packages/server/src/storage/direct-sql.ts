@@ -2,10 +2,12 @@ import type pg from 'pg';
 import type { SqliteConnection } from './sqlite-connection.js';
 
 /**
- * Plain parameterised SQL for the few statements on the path of every token request,
- * where Kysely's building, compiling and promise layers cost more than the database
- * itself (bench/RESULTS.md). Write the SQL once, portable between the engines, with `?`
- * placeholders; everything else stays on Kysely.
+ * Plain parameterised SQL, portable between the engines, with `?` placeholders. The
+ * repositories on the path of every token request and sign-in step (sessions and refresh
+ * tokens, users, continuations, DPoP proofs, rate limits, request counters, signing keys,
+ * audit) reach the database only this way: Kysely's building, compiling and promise
+ * layers cost more there than the database itself (bench/RESULTS.md). The rest reach it
+ * only through Kysely (`DatabaseHandle.db`); no repository uses both.
  */
 export interface DirectSql extends StatementRunner {
   /** Runs `work` in one write transaction: committed when it resolves, rolled back when it throws. */
@@ -49,8 +51,11 @@ export function postgresDirectSql(pool: pg.Pool): DirectSql {
   const text = (sql: string) => {
     let translated = numbered.get(sql);
     if (translated === undefined) {
-      let n = 0;
-      translated = sql.replace(/\?/g, () => `$${(n += 1)}`);
+      let position = 0;
+      translated = sql.replace(/\?/g, () => {
+        position += 1;
+        return `$${position}`;
+      });
       numbered.set(sql, translated);
     }
     return translated;
@@ -87,10 +92,15 @@ export function postgresDirectSql(pool: pg.Pool): DirectSql {
  * values in column order.
  */
 export function insertInto<Row extends object>(table: string, columns: readonly (keyof Row & string)[]) {
-  const text = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+  const text = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders(columns.length)})`;
   return (runner: StatementRunner, row: Row): Promise<number> =>
     runner.run(
       text,
       columns.map((column) => row[column]),
     );
+}
+
+/** `count` comma-separated `?` placeholders, for a row's values or an `IN (...)` list. */
+export function placeholders(count: number): string {
+  return Array.from({ length: count }, () => '?').join(', ');
 }

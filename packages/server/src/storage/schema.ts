@@ -1,14 +1,17 @@
 /**
- * Table shapes as Kysely sees them. One schema serves SQLite and PostgreSQL: times are
- * epoch milliseconds (bigint), flags are 0/1 integers, lists and maps are JSON text.
+ * Table shapes, the rows the repositories read and write. One schema serves SQLite and
+ * PostgreSQL: times are epoch milliseconds (bigint), flags are 0/1 integers, lists and
+ * maps are JSON text. A column that holds one of a domain type's values has that type:
+ * only the repositories write these tables, and they write nothing else.
  */
 import type { Generated } from 'kysely';
+import type { AppType, DeviceKind, MfaMethod, MfaRegistration, SigningAlgorithm, SigningKey } from '../core/model.js';
 
 export interface TenantsTable {
   id: string;
   name: string;
   display_name: string;
-  signing_alg: string;
+  signing_alg: SigningAlgorithm;
   code_length: number;
   /** JSON: `{ logoUrl?, color? }` for the hosted pages. */
   theme: string;
@@ -19,13 +22,13 @@ export interface AppsTable {
   client_id: string;
   tenant_id: string;
   name: string;
-  type: string;
+  type: AppType;
   secret_digest: string | null;
   challenge_types: string;
   redirect_uris: string;
   allowed_origins: string;
   require_mfa: number;
-  mfa_registration: string;
+  mfa_registration: MfaRegistration;
   allow_refresh_token_export: number;
   allow_session_transfer: number;
   accept_session_transfer: number;
@@ -65,7 +68,7 @@ export interface DevicesTable {
   user_id: string;
   name: string;
   platform: string;
-  kind: string;
+  kind: DeviceKind;
   /** The client's own id for its installation, when it sends one (Baton's SDK does). */
   installation_id: string | null;
   created_at: number;
@@ -104,10 +107,10 @@ export interface RefreshTokensTable {
 export interface SigningKeysTable {
   kid: string;
   tenant_id: string;
-  alg: string;
+  alg: SigningAlgorithm;
   public_jwk: string;
   private_jwk_sealed: string;
-  status: string;
+  status: SigningKey['status'];
   created_at: number;
   retired_at: number | null;
   /** When a retired key leaves the JWKS. */
@@ -159,7 +162,7 @@ export interface MfaMethodsTable {
   id: string;
   tenant_id: string;
   user_id: string;
-  type: string;
+  type: MfaMethod['type'];
   target: string;
   created_at: number;
 }

@@ -18,8 +18,8 @@ interface PendingWrite {
 }
 
 /**
- * The one SQLite connection of a process, shared by Kysely and by the direct statements
- * of the hot paths (direct-sql.ts). better-sqlite3 runs statements synchronously, but a
+ * The one SQLite connection of a process, shared by Kysely and by the plain statements
+ * (direct-sql.ts). better-sqlite3 runs statements synchronously, but a
  * Kysely transaction spans awaits: whoever uses the connection holds its lock, so no
  * statement ever lands inside another caller's open transaction.
  *

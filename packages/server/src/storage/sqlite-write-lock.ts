@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type Kysely } from 'kysely';
+import type { Database } from './schema.js';
 
 /**
  * Runs `work` in one SQLite write transaction (BEGIN IMMEDIATE), committed when it
@@ -8,7 +9,11 @@ import { sql, type Kysely } from 'kysely';
  * awaited in short polls because better-sqlite3's busy wait is synchronous and would stall
  * the event loop of a process that holds the lock itself.
  */
-export async function withSqliteWriteLock<T>(db: Kysely<any>, work: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+export async function withSqliteWriteLock<T>(
+  db: Kysely<Database>,
+  work: () => Promise<T>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const { rows } = await sql<{ timeout: number }>`PRAGMA busy_timeout`.execute(db);
   await sql`PRAGMA busy_timeout = 0`.execute(db);
   try {

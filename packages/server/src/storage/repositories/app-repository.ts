@@ -1,37 +1,37 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { App, AppType, AttributeDefinition, ChallengeType, MfaRegistration } from '../../core/model.js';
+import type { App, AttributeDefinition, ChallengeType } from '../../core/model.js';
 import type { AppRepository } from '../../core/ports.js';
 import type { AppsTable, Database } from '../schema.js';
 import { flag, isSet, json, parse } from './rows.js';
 
 export function appRepository(db: Kysely<Database>): AppRepository {
   return {
-    async create(a) {
+    async create(app) {
       await db
         .insertInto('apps')
         .values({
-          client_id: a.clientId,
-          tenant_id: a.tenantId,
-          name: a.name,
-          type: a.type,
-          secret_digest: a.secretDigest,
-          challenge_types: json(a.challengeTypes),
-          redirect_uris: json(a.redirectUris),
-          allowed_origins: json(a.allowedOrigins),
-          require_mfa: flag(a.requireMfa),
-          mfa_registration: a.mfaRegistration,
-          allow_refresh_token_export: flag(a.allowRefreshTokenExport),
-          allow_session_transfer: flag(a.allowSessionTransfer),
-          accept_session_transfer: flag(a.acceptSessionTransfer),
-          access_token_ttl: a.accessTokenTtl,
-          id_token_ttl: a.idTokenTtl,
-          refresh_retry_window: a.refreshRetryWindow,
-          session_idle_ttl: a.sessionIdleTtl,
-          session_absolute_ttl: a.sessionAbsoluteTtl,
-          user_attributes: json(a.userAttributes),
-          post_logout_redirect_uris: json(a.postLogoutRedirectUris),
-          scopes: json(a.scopes),
-          created_at: a.createdAt,
+          client_id: app.clientId,
+          tenant_id: app.tenantId,
+          name: app.name,
+          type: app.type,
+          secret_digest: app.secretDigest,
+          challenge_types: json(app.challengeTypes),
+          redirect_uris: json(app.redirectUris),
+          allowed_origins: json(app.allowedOrigins),
+          require_mfa: flag(app.requireMfa),
+          mfa_registration: app.mfaRegistration,
+          allow_refresh_token_export: flag(app.allowRefreshTokenExport),
+          allow_session_transfer: flag(app.allowSessionTransfer),
+          accept_session_transfer: flag(app.acceptSessionTransfer),
+          access_token_ttl: app.accessTokenTtl,
+          id_token_ttl: app.idTokenTtl,
+          refresh_retry_window: app.refreshRetryWindow,
+          session_idle_ttl: app.sessionIdleTtl,
+          session_absolute_ttl: app.sessionAbsoluteTtl,
+          user_attributes: json(app.userAttributes),
+          post_logout_redirect_uris: json(app.postLogoutRedirectUris),
+          scopes: json(app.scopes),
+          created_at: app.createdAt,
         })
         .execute();
     },
@@ -61,13 +61,13 @@ function toApp(row: Selectable<AppsTable>): App {
     clientId: row.client_id,
     tenantId: row.tenant_id,
     name: row.name,
-    type: row.type as AppType,
+    type: row.type,
     secretDigest: row.secret_digest,
     challengeTypes: parse<ChallengeType[]>(row.challenge_types),
     redirectUris: parse<string[]>(row.redirect_uris),
     allowedOrigins: parse<string[]>(row.allowed_origins),
     requireMfa: isSet(row.require_mfa),
-    mfaRegistration: row.mfa_registration as MfaRegistration,
+    mfaRegistration: row.mfa_registration,
     allowRefreshTokenExport: isSet(row.allow_refresh_token_export),
     allowSessionTransfer: isSet(row.allow_session_transfer),
     acceptSessionTransfer: isSet(row.accept_session_transfer),

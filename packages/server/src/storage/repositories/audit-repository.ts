@@ -1,10 +1,9 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { AuditRepository } from '../../core/ports.js';
 import { insertInto, type DirectSql } from '../direct-sql.js';
-import type { AuditEventsTable, Database } from '../schema.js';
+import type { AuditEventsTable } from '../schema.js';
 import { json, parse } from './rows.js';
 
-/** Every sign-in writes one: plain SQL (see direct-sql.ts). */
 const insert = insertInto<Omit<Selectable<AuditEventsTable>, 'id'>>('audit_events', [
   'tenant_id',
   'type',
@@ -18,39 +17,44 @@ const insert = insertInto<Omit<Selectable<AuditEventsTable>, 'id'>>('audit_event
   'created_at',
 ]);
 
-export function auditRepository(db: Kysely<Database>, direct: DirectSql): AuditRepository {
+export function auditRepository(sql: DirectSql): AuditRepository {
   return {
-    async record(e) {
-      await insert(direct, {
-        tenant_id: e.tenantId,
-        type: e.type,
-        user_id: e.userId ?? null,
-        client_id: e.clientId ?? null,
-        session_id: e.sessionId ?? null,
-        ip: e.ip ?? null,
-        user_agent: e.userAgent ?? null,
-        correlation_id: e.correlationId ?? null,
-        data: json(e.data ?? {}),
-        created_at: e.createdAt,
+    async record(event) {
+      await insert(sql, {
+        tenant_id: event.tenantId,
+        type: event.type,
+        user_id: event.userId ?? null,
+        client_id: event.clientId ?? null,
+        session_id: event.sessionId ?? null,
+        ip: event.ip ?? null,
+        user_agent: event.userAgent ?? null,
+        correlation_id: event.correlationId ?? null,
+        data: json(event.data ?? {}),
+        created_at: event.createdAt,
       });
     },
     async list({ tenantId, type, userId, limit = 100 }) {
-      let query = db.selectFrom('audit_events').selectAll().where('tenant_id', '=', tenantId);
-      if (type) query = query.where('type', '=', type);
-      if (userId) query = query.where('user_id', '=', userId);
-      const rows = await query.orderBy('id', 'desc').limit(limit).execute();
-      return rows.map((r) => ({
-        id: Number(r.id),
-        tenantId: r.tenant_id,
-        type: r.type,
-        userId: r.user_id,
-        clientId: r.client_id,
-        sessionId: r.session_id,
-        ip: r.ip,
-        userAgent: r.user_agent,
-        correlationId: r.correlation_id,
-        data: parse<Record<string, unknown>>(r.data),
-        createdAt: r.created_at,
+      const filters = [
+        { condition: 'tenant_id = ?', value: tenantId },
+        ...(type ? [{ condition: 'type = ?', value: type }] : []),
+        ...(userId ? [{ condition: 'user_id = ?', value: userId }] : []),
+      ];
+      const rows = await sql.query<Selectable<AuditEventsTable>>(
+        `SELECT * FROM audit_events WHERE ${filters.map((filter) => filter.condition).join(' AND ')} ORDER BY id DESC LIMIT ?`,
+        [...filters.map((filter) => filter.value), limit],
+      );
+      return rows.map((row) => ({
+        id: Number(row.id),
+        tenantId: row.tenant_id,
+        type: row.type,
+        userId: row.user_id,
+        clientId: row.client_id,
+        sessionId: row.session_id,
+        ip: row.ip,
+        userAgent: row.user_agent,
+        correlationId: row.correlation_id,
+        data: parse<Record<string, unknown>>(row.data),
+        createdAt: row.created_at,
       }));
     },
     async deleteBefore(before, limit, tenantId) {
@@ -58,7 +62,7 @@ export function auditRepository(db: Kysely<Database>, direct: DirectSql): AuditR
       const oldest = tenantId
         ? 'SELECT id FROM audit_events WHERE tenant_id = ? AND created_at < ? ORDER BY id LIMIT ?'
         : 'SELECT id FROM audit_events WHERE created_at < ? ORDER BY id LIMIT ?';
-      return direct.run(
+      return sql.run(
         `DELETE FROM audit_events WHERE id IN (${oldest})`,
         tenantId ? [tenantId, before, limit] : [before, limit],
       );

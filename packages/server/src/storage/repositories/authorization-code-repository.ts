@@ -4,41 +4,45 @@ import type { Database } from '../schema.js';
 
 export function authorizationCodeRepository(db: Kysely<Database>): AuthorizationCodeRepository {
   return {
-    async insert(c) {
+    async insert(code) {
       await db
         .insertInto('authorization_codes')
         .values({
-          digest: c.digest,
-          tenant_id: c.tenantId,
-          client_id: c.clientId,
-          redirect_uri: c.redirectUri,
-          code_challenge: c.codeChallenge,
-          scope: c.scope,
-          nonce: c.nonce,
-          browser_session_id: c.browserSessionId,
-          created_at: c.createdAt,
-          expires_at: c.expiresAt,
-          consumed_at: c.consumedAt,
-          issued_session_id: c.issuedSessionId,
+          digest: code.digest,
+          tenant_id: code.tenantId,
+          client_id: code.clientId,
+          redirect_uri: code.redirectUri,
+          code_challenge: code.codeChallenge,
+          scope: code.scope,
+          nonce: code.nonce,
+          browser_session_id: code.browserSessionId,
+          created_at: code.createdAt,
+          expires_at: code.expiresAt,
+          consumed_at: code.consumedAt,
+          issued_session_id: code.issuedSessionId,
         })
         .execute();
     },
     async find(digest) {
-      const r = await db.selectFrom('authorization_codes').selectAll().where('digest', '=', digest).executeTakeFirst();
-      return r
+      const row = await db
+        .selectFrom('authorization_codes')
+        .selectAll()
+        .where('digest', '=', digest)
+        .executeTakeFirst();
+      return row
         ? {
-            digest: r.digest,
-            tenantId: r.tenant_id,
-            clientId: r.client_id,
-            redirectUri: r.redirect_uri,
-            codeChallenge: r.code_challenge,
-            scope: r.scope,
-            nonce: r.nonce,
-            browserSessionId: r.browser_session_id,
-            createdAt: r.created_at,
-            expiresAt: r.expires_at,
-            consumedAt: r.consumed_at,
-            issuedSessionId: r.issued_session_id,
+            digest: row.digest,
+            tenantId: row.tenant_id,
+            clientId: row.client_id,
+            redirectUri: row.redirect_uri,
+            codeChallenge: row.code_challenge,
+            scope: row.scope,
+            nonce: row.nonce,
+            browserSessionId: row.browser_session_id,
+            createdAt: row.created_at,
+            expiresAt: row.expires_at,
+            consumedAt: row.consumed_at,
+            issuedSessionId: row.issued_session_id,
           }
         : null;
     },

@@ -16,11 +16,10 @@ const insert = insertInto<Selectable<ContinuationTokensTable>>('continuation_tok
   'flow_expires_at',
 ]);
 
-/** Every native-auth step reads and writes one: plain SQL (see direct-sql.ts). */
-export function continuationRepository(direct: DirectSql): ContinuationRepository {
+export function continuationRepository(sql: DirectSql): ContinuationRepository {
   return {
     async insert(c) {
-      await insert(direct, {
+      await insert(sql, {
         digest: c.digest,
         tenant_id: c.tenantId,
         client_id: c.clientId,
@@ -33,7 +32,7 @@ export function continuationRepository(direct: DirectSql): ContinuationRepositor
       });
     },
     async find(digest) {
-      const [row] = await direct.query<Selectable<ContinuationTokensTable>>(
+      const [row] = await sql.query<Selectable<ContinuationTokensTable>>(
         'SELECT * FROM continuation_tokens WHERE digest = ?',
         [digest],
       );
@@ -51,10 +50,10 @@ export function continuationRepository(direct: DirectSql): ContinuationRepositor
       };
     },
     async consume(digest) {
-      return (await direct.run('DELETE FROM continuation_tokens WHERE digest = ?', [digest])) === 1;
+      return (await sql.run('DELETE FROM continuation_tokens WHERE digest = ?', [digest])) === 1;
     },
     deleteForUser(userId) {
-      return direct.run('DELETE FROM continuation_tokens WHERE user_id = ?', [userId]);
+      return sql.run('DELETE FROM continuation_tokens WHERE user_id = ?', [userId]);
     },
   };
 }

@@ -2,16 +2,16 @@ import type { ExpiredRecordRepository } from '../../core/ports.js';
 import type { DirectSql } from '../direct-sql.js';
 
 /** One bounded delete that both engines run: the oldest dead rows of a table first, `limit` at most. */
-type BoundedDelete = (direct: DirectSql, before: number, limit: number) => Promise<number>;
+type BoundedDelete = (sql: DirectSql, before: number, limit: number) => Promise<number>;
 
 function byExpiry(table: string, key: string): BoundedDelete {
-  const sql = `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE expires_at < ? ORDER BY expires_at LIMIT ?)`;
-  return (direct, before, limit) => direct.run(sql, [before, limit]);
+  const statement = `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE expires_at < ? ORDER BY expires_at LIMIT ?)`;
+  return (sql, before, limit) => sql.run(statement, [before, limit]);
 }
 
 /** An attempt count is dead once its last failure and its lockout are both past. */
-const deadAttemptCounts: BoundedDelete = (direct, before, limit) =>
-  direct.run(
+const deadAttemptCounts: BoundedDelete = (sql, before, limit) =>
+  sql.run(
     'DELETE FROM rate_limits WHERE key IN (SELECT key FROM rate_limits WHERE updated_at < ? AND locked_until < ? ORDER BY updated_at LIMIT ?)',
     [before, before, limit],
   );
@@ -27,11 +27,11 @@ const deletes: BoundedDelete[] = [
   deadAttemptCounts,
 ];
 
-export function expiredRecordRepository(direct: DirectSql): ExpiredRecordRepository {
+export function expiredRecordRepository(sql: DirectSql): ExpiredRecordRepository {
   return {
     async deleteExpired(before, limit) {
       let deleted = 0;
-      for (const run of deletes) deleted += await run(direct, before, limit);
+      for (const run of deletes) deleted += await run(sql, before, limit);
       return deleted;
     },
   };

@@ -5,17 +5,17 @@ import { isUniqueViolation } from './unique-violation.js';
 
 export function mfaMethodRepository(db: Kysely<Database>): MfaMethodRepository {
   return {
-    async add(m) {
+    async add(method) {
       try {
         await db
           .insertInto('mfa_methods')
           .values({
-            id: m.id,
-            tenant_id: m.tenantId,
-            user_id: m.userId,
-            type: m.type,
-            target: m.target,
-            created_at: m.createdAt,
+            id: method.id,
+            tenant_id: method.tenantId,
+            user_id: method.userId,
+            type: method.type,
+            target: method.target,
+            created_at: method.createdAt,
           })
           .execute();
         return true;
@@ -31,13 +31,13 @@ export function mfaMethodRepository(db: Kysely<Database>): MfaMethodRepository {
         .where('user_id', '=', userId)
         .orderBy('created_at')
         .execute();
-      return rows.map((r) => ({
-        id: r.id,
-        tenantId: r.tenant_id,
-        userId: r.user_id,
-        type: 'email' as const,
-        target: r.target,
-        createdAt: r.created_at,
+      return rows.map((row) => ({
+        id: row.id,
+        tenantId: row.tenant_id,
+        userId: row.user_id,
+        type: row.type,
+        target: row.target,
+        createdAt: row.created_at,
       }));
     },
   };

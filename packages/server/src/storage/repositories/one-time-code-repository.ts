@@ -5,19 +5,19 @@ import type { Database, OneTimeCodesTable } from '../schema.js';
 
 export function oneTimeCodeRepository(db: Kysely<Database>): OneTimeCodeRepository {
   return {
-    async insert(c) {
+    async insert(code) {
       await db
         .insertInto('one_time_codes')
         .values({
-          id: c.id,
-          tenant_id: c.tenantId,
-          flow_id: c.flowId,
-          target: c.target,
-          code_digest: c.codeDigest,
-          attempts: c.attempts,
-          created_at: c.createdAt,
-          expires_at: c.expiresAt,
-          consumed_at: c.consumedAt,
+          id: code.id,
+          tenant_id: code.tenantId,
+          flow_id: code.flowId,
+          target: code.target,
+          code_digest: code.codeDigest,
+          attempts: code.attempts,
+          created_at: code.createdAt,
+          expires_at: code.expiresAt,
+          consumed_at: code.consumedAt,
         })
         .execute();
     },

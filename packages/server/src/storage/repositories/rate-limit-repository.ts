@@ -1,24 +1,25 @@
 import type { RateLimitRepository } from '../../core/ports.js';
 import type { DirectSql } from '../direct-sql.js';
+import type { RateLimitsTable } from '../schema.js';
 
-/** Every credential attempt reserves, then clears or refunds: plain SQL (see direct-sql.ts), one transaction per reservation. */
-export function rateLimitRepository(direct: DirectSql): RateLimitRepository {
+/** Every credential attempt reserves, then clears or refunds; a reservation is one transaction. */
+export function rateLimitRepository(sql: DirectSql): RateLimitRepository {
   return {
     async get(key) {
-      const [row] = await direct.query<{ failures: number; locked_until: number }>(
+      const [row] = await sql.query<Pick<RateLimitsTable, 'failures' | 'locked_until'>>(
         'SELECT failures, locked_until FROM rate_limits WHERE key = ?',
         [key],
       );
       return row ? { failures: row.failures, lockedUntil: Number(row.locked_until) } : null;
     },
     reserve(key, now, { windowMs, lockFor }) {
-      return direct.transaction(async (tx) => {
+      return sql.transaction(async (tx) => {
         await tx.run(
           'INSERT INTO rate_limits (key, failures, locked_until, updated_at) VALUES (?, 0, 0, ?) ON CONFLICT (key) DO NOTHING',
           [key, now],
         );
         // Reads the row while taking its lock on PostgreSQL, so racing reservations of one key queue here; SQLite's write transaction already serialises them.
-        const [row] = await tx.query<{ failures: number; locked_until: number; updated_at: number }>(
+        const [row] = await tx.query<Omit<RateLimitsTable, 'key'>>(
           'UPDATE rate_limits SET updated_at = updated_at WHERE key = ? RETURNING failures, locked_until, updated_at',
           [key],
         );
@@ -50,7 +51,7 @@ export function rateLimitRepository(direct: DirectSql): RateLimitRepository {
       });
     },
     async refund(key, { undo }) {
-      await direct.run(
+      await sql.run(
         `UPDATE rate_limits SET failures = failures - 1,
            locked_until = CASE WHEN locked_until = ? THEN ? ELSE locked_until END,
            updated_at = CASE WHEN updated_at = ? THEN ? ELSE updated_at END
@@ -59,7 +60,7 @@ export function rateLimitRepository(direct: DirectSql): RateLimitRepository {
       );
     },
     async clear(key) {
-      await direct.run('DELETE FROM rate_limits WHERE key = ?', [key]);
+      await sql.run('DELETE FROM rate_limits WHERE key = ?', [key]);
     },
   };
 }

@@ -1,12 +1,12 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Device, DeviceKind, RefreshTokenRecord, Session } from '../../core/model.js';
+import type { Selectable } from 'kysely';
+import type { Device, RefreshTokenRecord, Session } from '../../core/model.js';
 import type { SessionRepository } from '../../core/ports.js';
 import { insertInto, type DirectSql } from '../direct-sql.js';
-import type { Database, DevicesTable, RefreshTokensTable, SessionsTable, UsersTable } from '../schema.js';
+import type { DevicesTable, RefreshTokensTable, SessionsTable, UsersTable } from '../schema.js';
 import { json, parse } from './rows.js';
 import { toUser } from './user-repository.js';
 
-/** On the path of every refresh, so it runs as plain SQL (see direct-sql.ts): the token, its session and its user in one read. */
+/** The token, its session and its user in one read: every refresh starts here. */
 const findRefreshTokenSql = `
   SELECT t.*,
     s.tenant_id AS s_tenant_id, s.user_id AS s_user_id, s.client_id AS s_client_id, s.device_id AS s_device_id, s.parent_id AS s_parent_id,
@@ -70,11 +70,34 @@ const insertDevice = insertInto<Selectable<DevicesTable>>('devices', [
 const touchSql = 'UPDATE sessions SET last_used_at = ? WHERE id = ?';
 /** Locks a session row (PostgreSQL) if it is not revoked; SQLite's write transaction serialises anyway. */
 const lockLiveSessionSql = 'UPDATE sessions SET id = id WHERE id = ? AND revoked_at IS NULL';
+/** A session and its descendants, the first parameter naming the session. */
+const treeSql = `WITH RECURSIVE tree(id) AS (
+    SELECT id FROM sessions WHERE id = ?
+    UNION
+    SELECT child.id FROM sessions child JOIN tree ON child.parent_id = tree.id
+  )`;
+const lockTreeSql = `${treeSql} UPDATE sessions SET id = id WHERE id IN (SELECT id FROM tree)`;
+const revokeTreeSql = `${treeSql}
+  UPDATE sessions SET revoked_at = ?, revoked_reason = ?
+  WHERE id IN (SELECT id FROM tree) AND revoked_at IS NULL
+  RETURNING id`;
+const revokeUserSql = `UPDATE sessions SET revoked_at = ?, revoked_reason = ?
+  WHERE tenant_id = ? AND user_id = ? AND revoked_at IS NULL
+  RETURNING id`;
+const listByUserSql = `
+  SELECT s.*, d.name AS d_name, d.platform AS d_platform, d.kind AS d_kind,
+    d.installation_id AS d_installation_id, d.created_at AS d_created_at
+  FROM sessions s
+  JOIN devices d ON d.id = s.device_id
+  WHERE s.tenant_id = ? AND s.user_id = ?
+  ORDER BY s.created_at, s.id`;
+type SessionWithDeviceRow = Selectable<SessionsTable> &
+  Prefixed<'d_', Pick<Selectable<DevicesTable>, 'name' | 'platform' | 'kind' | 'installation_id' | 'created_at'>>;
 
-export function sessionRepository(db: Kysely<Database>, direct: DirectSql): SessionRepository {
+export function sessionRepository(sql: DirectSql): SessionRepository {
   return {
     open(device, session, token) {
-      return direct.transaction(async (tx) => {
+      return sql.transaction(async (tx) => {
         // Holding the parent's row while the child is added: a revocation of the tree either ran first (and the
         // parent is revoked here) or waits, and then finds the child (revokeTree).
         if (session.parentId !== null && (await tx.run(lockLiveSessionSql, [session.parentId])) !== 1) return false;
@@ -86,16 +109,16 @@ export function sessionRepository(db: Kysely<Database>, direct: DirectSql): Sess
     },
 
     async find(id) {
-      const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+      const [row] = await sql.query<Selectable<SessionsTable>>('SELECT * FROM sessions WHERE id = ?', [id]);
       return row ? toSession(row) : null;
     },
 
     async touch(id, now) {
-      await direct.run(touchSql, [now, id]);
+      await sql.run(touchSql, [now, id]);
     },
 
     async findRefreshToken(digest) {
-      const [row] = await direct.query<RefreshTokenRow>(findRefreshTokenSql, [digest]);
+      const [row] = await sql.query<RefreshTokenRow>(findRefreshTokenSql, [digest]);
       if (!row) return null;
       return {
         token: toToken(row),
@@ -132,7 +155,7 @@ export function sessionRepository(db: Kysely<Database>, direct: DirectSql): Sess
     },
 
     async rotate(presentedDigest, successor, now) {
-      return direct.transaction(async (tx) => {
+      return sql.transaction(async (tx) => {
         if ((await tx.run(claimSql, [now, presentedDigest])) !== 1) return { rotated: false };
         await insertToken(tx, tokenRow(successor));
         await tx.run(touchSql, [now, successor.sessionId]);
@@ -140,53 +163,23 @@ export function sessionRepository(db: Kysely<Database>, direct: DirectSql): Sess
       });
     },
 
-    async revokeTree(sessionId, reason, now) {
-      const tree = sql`WITH RECURSIVE tree(id) AS (
-          SELECT id FROM sessions WHERE id = ${sessionId}
-          UNION
-          SELECT s.id FROM sessions s JOIN tree ON s.parent_id = tree.id
-        )`;
-      return db.transaction().execute(async (tx) => {
+    revokeTree(sessionId, reason, now) {
+      return sql.transaction(async (tx) => {
         // First lock the tree (waiting for any child being added under it), then read it again: on PostgreSQL the
         // second statement sees the children committed meanwhile, which the first one's snapshot could not.
-        await sql`${tree} UPDATE sessions SET id = id WHERE id IN (SELECT id FROM tree)`.execute(tx);
-        const result = await sql<{ id: string }>`${tree}
-          UPDATE sessions SET revoked_at = ${now}, revoked_reason = ${reason}
-          WHERE id IN (SELECT id FROM tree) AND revoked_at IS NULL
-          RETURNING id`.execute(tx);
-        return result.rows.map((r) => r.id);
+        await tx.run(lockTreeSql, [sessionId]);
+        const revoked = await tx.query<Pick<SessionsTable, 'id'>>(revokeTreeSql, [sessionId, now, reason]);
+        return revoked.map((session) => session.id);
       });
     },
 
     async revokeUser(tenantId, userId, reason, now) {
-      const rows = await db
-        .updateTable('sessions')
-        .set({ revoked_at: now, revoked_reason: reason })
-        .where('tenant_id', '=', tenantId)
-        .where('user_id', '=', userId)
-        .where('revoked_at', 'is', null)
-        .returning('id')
-        .execute();
-      return rows.map((r) => r.id);
+      const revoked = await sql.query<Pick<SessionsTable, 'id'>>(revokeUserSql, [now, reason, tenantId, userId]);
+      return revoked.map((session) => session.id);
     },
 
     async listByUser(tenantId, userId) {
-      const rows = await db
-        .selectFrom('sessions as s')
-        .innerJoin('devices as d', 'd.id', 's.device_id')
-        .selectAll('s')
-        .select([
-          'd.name as d_name',
-          'd.platform as d_platform',
-          'd.kind as d_kind',
-          'd.installation_id as d_installation_id',
-          'd.created_at as d_created_at',
-        ])
-        .where('s.tenant_id', '=', tenantId)
-        .where('s.user_id', '=', userId)
-        .orderBy('s.created_at')
-        .orderBy('s.id')
-        .execute();
+      const rows = await sql.query<SessionWithDeviceRow>(listByUserSql, [tenantId, userId]);
       return rows.map((row) => ({
         ...toSession(row),
         device: toDevice({
@@ -204,16 +197,16 @@ export function sessionRepository(db: Kysely<Database>, direct: DirectSql): Sess
   };
 }
 
-function deviceRow(d: Device): Selectable<DevicesTable> {
+function deviceRow(device: Device): Selectable<DevicesTable> {
   return {
-    id: d.id,
-    tenant_id: d.tenantId,
-    user_id: d.userId,
-    name: d.name,
-    platform: d.platform,
-    kind: d.kind,
-    installation_id: d.installationId,
-    created_at: d.createdAt,
+    id: device.id,
+    tenant_id: device.tenantId,
+    user_id: device.userId,
+    name: device.name,
+    platform: device.platform,
+    kind: device.kind,
+    installation_id: device.installationId,
+    created_at: device.createdAt,
   };
 }
 
@@ -224,28 +217,28 @@ function toDevice(row: Selectable<DevicesTable>): Device {
     userId: row.user_id,
     name: row.name,
     platform: row.platform,
-    kind: row.kind as DeviceKind,
+    kind: row.kind,
     installationId: row.installation_id,
     createdAt: row.created_at,
   };
 }
 
-function sessionRow(s: Session): Selectable<SessionsTable> {
+function sessionRow(session: Session): Selectable<SessionsTable> {
   return {
-    id: s.id,
-    tenant_id: s.tenantId,
-    user_id: s.userId,
-    client_id: s.clientId,
-    device_id: s.deviceId,
-    parent_id: s.parentId,
-    auth_time: s.authTime,
-    amr: json(s.amr),
-    created_at: s.createdAt,
-    last_used_at: s.lastUsedAt,
-    idle_ttl: s.idleTtl,
-    absolute_expires_at: s.absoluteExpiresAt,
-    revoked_at: s.revokedAt,
-    revoked_reason: s.revokedReason,
+    id: session.id,
+    tenant_id: session.tenantId,
+    user_id: session.userId,
+    client_id: session.clientId,
+    device_id: session.deviceId,
+    parent_id: session.parentId,
+    auth_time: session.authTime,
+    amr: json(session.amr),
+    created_at: session.createdAt,
+    last_used_at: session.lastUsedAt,
+    idle_ttl: session.idleTtl,
+    absolute_expires_at: session.absoluteExpiresAt,
+    revoked_at: session.revokedAt,
+    revoked_reason: session.revokedReason,
   };
 }
 
@@ -268,18 +261,18 @@ function toSession(row: Selectable<SessionsTable>): Session {
   };
 }
 
-function tokenRow(t: RefreshTokenRecord): Selectable<RefreshTokensTable> {
+function tokenRow(token: RefreshTokenRecord): Selectable<RefreshTokensTable> {
   return {
-    digest: t.digest,
-    session_id: t.sessionId,
-    tenant_id: t.tenantId,
-    client_id: t.clientId,
-    generation: t.generation,
-    scope: t.scope,
-    dpop_jkt: t.dpopJkt,
-    issued_at: t.issuedAt,
-    expires_at: t.expiresAt,
-    consumed_at: t.consumedAt,
+    digest: token.digest,
+    session_id: token.sessionId,
+    tenant_id: token.tenantId,
+    client_id: token.clientId,
+    generation: token.generation,
+    scope: token.scope,
+    dpop_jkt: token.dpopJkt,
+    issued_at: token.issuedAt,
+    expires_at: token.expiresAt,
+    consumed_at: token.consumedAt,
   };
 }
 

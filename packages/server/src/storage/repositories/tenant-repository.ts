@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { SigningAlgorithm, Tenant, TenantTheme } from '../../core/model.js';
+import type { Tenant, TenantTheme } from '../../core/model.js';
 import { json, parse } from './rows.js';
 import type { TenantRepository } from '../../core/ports.js';
 import type { Database, TenantsTable } from '../schema.js';
@@ -7,18 +7,18 @@ import { isUniqueViolation } from './unique-violation.js';
 
 export function tenantRepository(db: Kysely<Database>): TenantRepository {
   return {
-    async create(t) {
+    async create(tenant) {
       try {
         await db
           .insertInto('tenants')
           .values({
-            id: t.id,
-            name: t.name,
-            display_name: t.displayName,
-            signing_alg: t.signingAlg,
-            code_length: t.codeLength,
-            theme: json(t.theme),
-            created_at: t.createdAt,
+            id: tenant.id,
+            name: tenant.name,
+            display_name: tenant.displayName,
+            signing_alg: tenant.signingAlg,
+            code_length: tenant.codeLength,
+            theme: json(tenant.theme),
+            created_at: tenant.createdAt,
           })
           .execute();
         return true;
@@ -47,7 +47,7 @@ function toTenant(row: Selectable<TenantsTable>): Tenant {
     id: row.id,
     name: row.name,
     displayName: row.display_name,
-    signingAlg: row.signing_alg as SigningAlgorithm,
+    signingAlg: row.signing_alg,
     codeLength: row.code_length,
     theme: parse<TenantTheme>(row.theme),
     createdAt: row.created_at,

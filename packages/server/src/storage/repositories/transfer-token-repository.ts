@@ -4,20 +4,20 @@ import type { Database } from '../schema.js';
 
 export function transferTokenRepository(db: Kysely<Database>): TransferTokenRepository {
   return {
-    async insert(t) {
+    async insert(token) {
       // Expired tokens can never be redeemed; clearing them here keeps the table as small as the traffic of a minute.
-      await db.deleteFrom('session_transfer_tokens').where('expires_at', '<', t.createdAt).execute();
+      await db.deleteFrom('session_transfer_tokens').where('expires_at', '<', token.createdAt).execute();
       await db
         .insertInto('session_transfer_tokens')
         .values({
-          digest: t.digest,
-          tenant_id: t.tenantId,
-          session_id: t.sessionId,
-          client_id: t.clientId,
-          audience: t.audience,
-          created_at: t.createdAt,
-          expires_at: t.expiresAt,
-          consumed_at: t.consumedAt,
+          digest: token.digest,
+          tenant_id: token.tenantId,
+          session_id: token.sessionId,
+          client_id: token.clientId,
+          audience: token.audience,
+          created_at: token.createdAt,
+          expires_at: token.expiresAt,
+          consumed_at: token.consumedAt,
         })
         .execute();
     },

@@ -1,45 +1,57 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { User } from '../../core/model.js';
 import type { UserRepository } from '../../core/ports.js';
-import type { DirectSql } from '../direct-sql.js';
-import type { Database, UsersTable } from '../schema.js';
+import { insertInto, placeholders, type DirectSql } from '../direct-sql.js';
+import type { CredentialsTable, MfaMethodsTable, UsersTable } from '../schema.js';
 import { isUniqueViolation } from './unique-violation.js';
 import { flag, isSet, json, parse } from './rows.js';
 
-/** The lookups every sign-in step makes are plain SQL (see direct-sql.ts). */
-export function userRepository(db: Kysely<Database>, direct: DirectSql): UserRepository {
+const insertUser = insertInto<Selectable<UsersTable>>('users', [
+  'id',
+  'tenant_id',
+  'email',
+  'email_verified',
+  'display_name',
+  'attributes',
+  'created_at',
+]);
+const insertCredential = insertInto<Selectable<CredentialsTable>>('credentials', [
+  'id',
+  'user_id',
+  'type',
+  'secret',
+  'created_at',
+]);
+const setPasswordSql = `INSERT INTO credentials (id, user_id, type, secret, created_at) VALUES (?, ?, 'password', ?, ?)
+  ON CONFLICT (user_id, type) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at`;
+
+export function userRepository(sql: DirectSql): UserRepository {
   const one = async (text: string, parameters: unknown[]) => {
-    const [row] = await direct.query<Selectable<UsersTable>>(text, parameters);
+    const [row] = await sql.query<Selectable<UsersTable>>(text, parameters);
     return row ? toUser(row) : null;
   };
   return {
-    async create(u, passwordHash) {
+    async create(user, passwordHash) {
       try {
-        await db.transaction().execute(async (tx) => {
-          await tx
-            .insertInto('users')
-            .values({
-              id: u.id,
-              tenant_id: u.tenantId,
-              email: u.email,
-              email_verified: flag(u.emailVerified),
-              display_name: u.displayName,
-              attributes: json(u.attributes),
-              created_at: u.createdAt,
-            })
-            .execute();
+        await sql.transaction(async (tx) => {
+          await insertUser(tx, {
+            id: user.id,
+            tenant_id: user.tenantId,
+            email: user.email,
+            email_verified: flag(user.emailVerified),
+            display_name: user.displayName,
+            attributes: json(user.attributes),
+            created_at: user.createdAt,
+          });
           if (passwordHash !== null) {
-            await tx
-              .insertInto('credentials')
-              .values({
-                id: randomUUID(),
-                user_id: u.id,
-                type: 'password',
-                secret: passwordHash,
-                created_at: u.createdAt,
-              })
-              .execute();
+            await insertCredential(tx, {
+              id: randomUUID(),
+              user_id: user.id,
+              type: 'password',
+              secret: passwordHash,
+              created_at: user.createdAt,
+            });
           }
         });
         return true;
@@ -51,45 +63,37 @@ export function userRepository(db: Kysely<Database>, direct: DirectSql): UserRep
     findByEmail: (tenantId, email) => one('SELECT * FROM users WHERE tenant_id = ? AND email = ?', [tenantId, email]),
     findById: (tenantId, id) => one('SELECT * FROM users WHERE tenant_id = ? AND id = ?', [tenantId, id]),
     async findPasswordHash(userId) {
-      const [row] = await direct.query<{ secret: string }>(
+      const [row] = await sql.query<Pick<CredentialsTable, 'secret'>>(
         "SELECT secret FROM credentials WHERE user_id = ? AND type = 'password'",
         [userId],
       );
       return row?.secret ?? null;
     },
     async setPasswordHash(userId, hash, now) {
-      await db
-        .insertInto('credentials')
-        .values({ id: randomUUID(), user_id: userId, type: 'password', secret: hash, created_at: now })
-        .onConflict((oc) => oc.columns(['user_id', 'type']).doUpdateSet({ secret: hash, created_at: now }))
-        .execute();
+      await sql.run(setPasswordSql, [randomUUID(), userId, hash, now]);
     },
     async erase(user, tombstoneEmail) {
-      await db.transaction().execute(async (tx) => {
-        const addresses = [
-          user.email,
-          ...(await tx.selectFrom('mfa_methods').select('target').where('user_id', '=', user.id).execute()).map(
-            (m) => m.target,
-          ),
-        ];
-        await tx
-          .updateTable('users')
-          .set({ email: tombstoneEmail, email_verified: flag(false), display_name: null, attributes: json({}) })
-          .where('id', '=', user.id)
-          .execute();
-        await tx.deleteFrom('credentials').where('user_id', '=', user.id).execute();
-        await tx.deleteFrom('mfa_methods').where('user_id', '=', user.id).execute();
-        await tx.deleteFrom('continuation_tokens').where('user_id', '=', user.id).execute();
-        await tx
-          .deleteFrom('one_time_codes')
-          .where('tenant_id', '=', user.tenantId)
-          .where('target', 'in', addresses)
-          .execute();
-        await tx
-          .updateTable('devices')
-          .set({ name: 'deleted', platform: 'deleted', installation_id: null })
-          .where('user_id', '=', user.id)
-          .execute();
+      await sql.transaction(async (tx) => {
+        const methods = await tx.query<Pick<MfaMethodsTable, 'target'>>(
+          'SELECT target FROM mfa_methods WHERE user_id = ?',
+          [user.id],
+        );
+        const addresses = [user.email, ...methods.map((method) => method.target)];
+        await tx.run(
+          'UPDATE users SET email = ?, email_verified = ?, display_name = NULL, attributes = ? WHERE id = ?',
+          [tombstoneEmail, flag(false), json({}), user.id],
+        );
+        await tx.run('DELETE FROM credentials WHERE user_id = ?', [user.id]);
+        await tx.run('DELETE FROM mfa_methods WHERE user_id = ?', [user.id]);
+        await tx.run('DELETE FROM continuation_tokens WHERE user_id = ?', [user.id]);
+        await tx.run(
+          `DELETE FROM one_time_codes WHERE tenant_id = ? AND target IN (${placeholders(addresses.length)})`,
+          [user.tenantId, ...addresses],
+        );
+        await tx.run(
+          "UPDATE devices SET name = 'deleted', platform = 'deleted', installation_id = NULL WHERE user_id = ?",
+          [user.id],
+        );
       });
     },
   };
