@@ -1,6 +1,8 @@
 /** The domain's records: what the rules reason about, free of storage and wire details. */
 
-export type SigningAlgorithm = 'ES256' | 'RS256';
+import type { SigningAlgorithm } from '../crypto/jwt-signer.js';
+
+export type { SigningAlgorithm };
 export type AppType = 'public' | 'confidential';
 export type ChallengeType = 'password' | 'oob' | 'redirect';
 export type DeviceKind = 'primary' | 'companion' | 'browser' | 'service';

@@ -1,4 +1,4 @@
-import { KeyRing } from '../crypto/signing-keys.js';
+import { KeyRing } from './keys/key-ring.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import { AttemptLimiter } from './abuse/attempt-limiter.js';
 import { AccountErasure } from './accounts/account-erasure.js';

@@ -1,8 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { decodeProtectedHeader, importJWK, jwtVerify, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
-import type { SigningAlgorithm } from '../core/model.js';
-import { signJwt } from './jwt-signer.js';
+import { signJwt, type SigningAlgorithm } from './jwt-signer.js';
 
 const keyPair = (alg: SigningAlgorithm) =>
   alg === 'ES256'

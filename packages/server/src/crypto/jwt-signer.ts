@@ -1,5 +1,7 @@
 import { sign, type KeyObject } from 'node:crypto';
-import type { SigningAlgorithm } from '../core/model.js';
+
+/** The JWS algorithms Baton signs with. */
+export type SigningAlgorithm = 'ES256' | 'RS256';
 
 /**
  * Compact JWS signing with node:crypto. jose signs through WebCrypto, which measured about

@@ -30,7 +30,7 @@ export class MasterKey {
     const file = join(options.dataDir, 'master.key');
     if (!existsSync(file)) {
       mkdirSync(options.dataDir, { recursive: true });
-      writeFileSync(file, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+      writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
       chmodSync(file, 0o600);
       warn(`Generated a development master key in ${file}; set BATON_MASTER_KEY in production`);
     }

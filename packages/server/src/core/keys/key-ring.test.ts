@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tenantDefaults } from '../config/defaults.js';
-import { fixedClock } from '../core/clock.js';
-import type { Tenant } from '../core/model.js';
-import type { Repositories } from '../core/ports.js';
-import { TenantService } from '../core/tenants/tenant-service.js';
-import { migrate, openDatabase, type DatabaseHandle } from '../storage/database.js';
-import { createRepositories } from '../storage/repositories/index.js';
-import { MasterKey } from './master-key.js';
-import { generateSigningKey, KeyRing } from './signing-keys.js';
+import { tenantDefaults } from '../../config/defaults.js';
+import { fixedClock } from '../clock.js';
+import type { Tenant } from '../model.js';
+import type { Repositories } from '../ports.js';
+import { TenantService } from '../tenants/tenant-service.js';
+import { migrate, openDatabase, type DatabaseHandle } from '../../storage/database.js';
+import { createRepositories } from '../../storage/repositories/index.js';
+import { MasterKey } from '../../crypto/master-key.js';
+import { generateSigningKey, KeyRing } from './key-ring.js';
 
 const masterKey = MasterKey.fromString(randomBytes(32).toString('base64'));
 const clock = fixedClock();
@@ -35,7 +35,7 @@ const newTenant = (signingAlg?: Tenant['signingAlg']) =>
   tenants.create({ name: `keys-${tenantCount++}`, ...(signingAlg ? { signingAlg } : {}) });
 const sign = async (tenant: Tenant) =>
   (await ring.signer(tenant.id))({ sub: 'user-1', iat: Math.floor(clock.now() / 1000) });
-const kids = async (tenant: Tenant) => (await ring.jwks(tenant.id)).keys.map((k) => k.kid);
+const kids = async (tenant: Tenant) => (await ring.jwks(tenant.id)).keys.map((key) => key.kid);
 const verify = async (tenant: Tenant, token: string) => jwtVerify(token, await ring.verifier(tenant.id));
 
 describe('generateSigningKey', () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { tenantDefaults } from '../../config/defaults.js';
-import { generateSigningKey } from '../../crypto/signing-keys.js';
+import { generateSigningKey } from '../keys/key-ring.js';
 import type { MasterKey } from '../../crypto/master-key.js';
 import type { Clock } from '../clock.js';
 import { assertThat, BatonError } from '../errors.js';

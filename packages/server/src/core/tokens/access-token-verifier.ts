@@ -1,5 +1,5 @@
 import { jwtVerify, type JWTPayload } from 'jose';
-import type { KeyRing } from '../../crypto/signing-keys.js';
+import type { KeyRing } from '../keys/key-ring.js';
 import type { Clock } from '../clock.js';
 import { BatonError } from '../errors.js';
 import type { Tenant } from '../model.js';

@@ -1,5 +1,5 @@
 import { compactVerify } from 'jose';
-import type { KeyRing } from '../../crypto/signing-keys.js';
+import type { KeyRing } from '../keys/key-ring.js';
 import type { Tenant, User } from '../model.js';
 import type { TokenIssuer } from './token-issuer.js';
 

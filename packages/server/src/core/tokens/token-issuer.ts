@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenResponse } from '@baton/protocol';
-import type { KeyRing } from '../../crypto/signing-keys.js';
+import type { KeyRing } from '../keys/key-ring.js';
 import type { Clock } from '../clock.js';
 import type { App, Tenant } from '../model.js';
 import type { ActiveSession } from '../sessions/session-service.js';
