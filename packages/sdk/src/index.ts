@@ -3,12 +3,8 @@
  * encrypted file store, the `ws` WebSocket transport) are in `@baton/sdk/node`.
  */
 export { NativeAuthClient, type NativeAuthConfig } from './native-auth/native-auth-client.js';
-export {
-  SignInPasswordRequired,
-  SignInCodeRequired,
-  SignedIn,
-  type SignInResult,
-} from './native-auth/sign-in-states.js';
+export { SignInPasswordRequired, SignInCodeRequired, type SignInResult } from './native-auth/sign-in-states.js';
+export { SignedIn } from './native-auth/signed-in.js';
 export {
   MfaRequired,
   MfaVerificationRequired,

@@ -1,7 +1,7 @@
 import { CompactEncrypt, importJWK } from 'jose';
 import type { SdkContext } from '../context.js';
 import { BatonSdkError, isSdkError } from '../errors.js';
-import type { Account } from '../tokens/account.js';
+import type { SessionTransferSource } from '../tokens/session-transfer.js';
 import { nextMessage } from '../transport/next-message.js';
 import type { Transport } from '../transport/transport.js';
 import {
@@ -65,7 +65,7 @@ export interface HandOffResult {
  * crosses the transport, and only encrypted.
  */
 export async function handOff(
-  account: Account,
+  account: SessionTransferSource,
   ctx: SdkContext,
   transport: Transport,
   options: HandOffOptions,

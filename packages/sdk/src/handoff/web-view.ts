@@ -1,5 +1,5 @@
 import type { SdkContext } from '../context.js';
-import type { Account } from '../tokens/account.js';
+import type { SessionTransferSource } from '../tokens/session-transfer.js';
 
 /**
  * The web app's own authorization request, as its code flow needs it back at its redirect
@@ -26,7 +26,7 @@ export interface WebViewAuthorizeParams {
  * without a prompt, in a browser session below this account's session.
  */
 export async function webViewUrl(
-  account: Account,
+  account: SessionTransferSource,
   ctx: SdkContext,
   webClientId: string,
   params: WebViewAuthorizeParams,

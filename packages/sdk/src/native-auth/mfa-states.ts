@@ -1,7 +1,16 @@
 import { grantTypes } from '@baton/protocol';
 import { BatonSdkError } from '../errors.js';
+import type { Params } from '../http/form-client.js';
 import { CodeStep, codeChallengeOf, continuationOf, post, step, type CodeChallenge, type FlowContext } from './flow.js';
-import { credentialToken, type SignInResult } from './sign-in-states.js';
+import type { SignedIn } from './signed-in.js';
+
+/** What a first- or second-factor credential leads to: signed in, a second factor to use or register, or an error. */
+export type CredentialResult = SignedIn | MfaRequired | RegistrationRequired | BatonSdkError;
+
+/** A flow's context with the `/token` step the MFA states end in (credential-step.ts). */
+export interface MfaContext extends FlowContext {
+  credentialToken(params: Params): Promise<CredentialResult>;
+}
 
 export interface AuthMethod {
   id: string;
@@ -14,11 +23,11 @@ export interface AuthMethod {
 export function mfaMethodsOf(body: Record<string, unknown>): AuthMethod[] {
   if (!Array.isArray(body.methods) || body.methods.length === 0)
     throw new BatonSdkError('invalid_response', 'The server listed no authentication methods');
-  return body.methods.map((m: Record<string, unknown>) => ({
-    id: String(m.id),
-    challengeType: String(m.challenge_type ?? 'oob'),
-    channel: String(m.challenge_channel ?? 'email'),
-    loginHint: typeof m.login_hint === 'string' ? m.login_hint : undefined,
+  return body.methods.map((method: Record<string, unknown>) => ({
+    id: String(method.id),
+    challengeType: String(method.challenge_type ?? 'oob'),
+    channel: String(method.challenge_channel ?? 'email'),
+    loginHint: typeof method.login_hint === 'string' ? method.login_hint : undefined,
   }));
 }
 
@@ -26,7 +35,7 @@ export function mfaMethodsOf(body: Record<string, unknown>): AuthMethod[] {
 export class MfaRequired {
   readonly kind = 'mfa_required' as const;
   constructor(
-    private readonly ctx: FlowContext,
+    private readonly ctx: MfaContext,
     private readonly continuationToken: string,
     readonly methods: AuthMethod[],
   ) {}
@@ -47,7 +56,7 @@ export class MfaRequired {
 export class MfaVerificationRequired extends CodeStep {
   readonly kind = 'mfa_verification_required' as const;
   constructor(
-    private readonly ctx: FlowContext,
+    private readonly ctx: MfaContext,
     private readonly continuationToken: string,
     challenge: CodeChallenge,
     private readonly origin: MfaRequired,
@@ -56,9 +65,9 @@ export class MfaVerificationRequired extends CodeStep {
     super(challenge);
   }
 
-  submitChallenge(code: string): Promise<SignInResult> {
+  submitChallenge(code: string): Promise<CredentialResult> {
     return step(async () => {
-      return credentialToken(this.ctx, {
+      return this.ctx.credentialToken({
         grant_type: grantTypes.mfaOob,
         continuation_token: this.continuationToken,
         oob: this.checked(code),
@@ -75,7 +84,7 @@ export class MfaVerificationRequired extends CodeStep {
 export class RegistrationRequired {
   readonly kind = 'registration_required' as const;
   constructor(
-    private readonly ctx: FlowContext,
+    private readonly ctx: MfaContext,
     private readonly continuationToken: string,
     readonly methods: AuthMethod[],
   ) {}
@@ -86,9 +95,12 @@ export class RegistrationRequired {
    * the app allows any address, only the sign-in address is taken (else `server_error`
    * with `serverError` `invalid_request`).
    */
-  challenge(target: string, methodId = this.methods[0]?.id): Promise<RegistrationVerificationRequired | SignInResult> {
+  challenge(
+    target: string,
+    methodId = this.methods[0]?.id,
+  ): Promise<RegistrationVerificationRequired | CredentialResult> {
     return step(async () => {
-      const method = this.methods.find((m) => m.id === methodId) ?? this.methods[0]!;
+      const method = this.methods.find((candidate) => candidate.id === methodId) ?? this.methods[0]!;
       const body = await post(this.ctx, 'register/v1.0/challenge', {
         continuation_token: this.continuationToken,
         challenge_type: method.challengeType,
@@ -105,14 +117,14 @@ export class RegistrationRequired {
 export class RegistrationVerificationRequired extends CodeStep {
   readonly kind = 'registration_verification_required' as const;
   constructor(
-    private readonly ctx: FlowContext,
+    private readonly ctx: MfaContext,
     private readonly continuationToken: string,
     challenge: CodeChallenge,
   ) {
     super(challenge);
   }
 
-  submitCode(code: string): Promise<SignInResult> {
+  submitCode(code: string): Promise<CredentialResult> {
     return step(async () => {
       return finishRegistration(this.ctx, this.continuationToken, this.checked(code));
     });
@@ -120,10 +132,10 @@ export class RegistrationVerificationRequired extends CodeStep {
 }
 
 async function finishRegistration(
-  ctx: FlowContext,
+  ctx: MfaContext,
   continuationToken: string,
   code: string | undefined,
-): Promise<SignInResult> {
+): Promise<CredentialResult> {
   const body = await post(
     ctx,
     'register/v1.0/continue',
@@ -131,5 +143,5 @@ async function finishRegistration(
       ? { continuation_token: continuationToken, grant_type: grantTypes.continuationToken }
       : { continuation_token: continuationToken, grant_type: grantTypes.oob, oob: code },
   );
-  return credentialToken(ctx, { grant_type: grantTypes.continuationToken, continuation_token: continuationOf(body) });
+  return ctx.credentialToken({ grant_type: grantTypes.continuationToken, continuation_token: continuationOf(body) });
 }

@@ -1,7 +1,8 @@
 import { grantTypes } from '@baton/protocol';
 import { BatonSdkError } from '../errors.js';
 import { CodeStep, codeChallengeOf, continuationOf, post, step, type CodeChallenge, type FlowContext } from './flow.js';
-import { credentialToken, type SignInResult } from './sign-in-states.js';
+import { credentialToken } from './credential-step.js';
+import type { SignInResult } from './sign-in-states.js';
 
 export type ResetPasswordResult =
   | ResetPasswordCodeRequired

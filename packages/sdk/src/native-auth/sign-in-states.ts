@@ -1,24 +1,9 @@
 import { grantTypes } from '@baton/protocol';
-import type { BatonSdkError } from '../errors.js';
-import type { Params } from '../http/form-client.js';
-import { errorFromAnswer, redirectFrom } from '../http/wire-errors.js';
-import type { Account } from '../tokens/account.js';
-import { postToken } from '../tokens/token-endpoint.js';
+import { credentialToken } from './credential-step.js';
 import { CodeStep, codeChallengeOf, continuationOf, post, step, type CodeChallenge, type FlowContext } from './flow.js';
-import { MfaRequired, RegistrationRequired, mfaMethodsOf } from './mfa-states.js';
+import type { CredentialResult } from './mfa-states.js';
 
-export type SignInResult =
-  | SignInPasswordRequired
-  | SignInCodeRequired
-  | MfaRequired
-  | RegistrationRequired
-  | SignedIn
-  | BatonSdkError;
-
-export class SignedIn {
-  readonly kind = 'signed_in' as const;
-  constructor(readonly account: Account) {}
-}
+export type SignInResult = SignInPasswordRequired | SignInCodeRequired | CredentialResult;
 
 /** The password is needed; `submitPassword` can be called again after `invalid_password`. */
 export class SignInPasswordRequired {
@@ -96,27 +81,4 @@ async function challenge(
     return password === undefined ? state : state.submitPassword(password);
   }
   return new SignInCodeRequired(ctx, next, codeChallengeOf(body));
-}
-
-/**
- * A `/token` call with a first- or second-factor credential. Tokens sign the user in;
- * `mfa_required` and `registration_required` lead to the MFA states; other errors are
- * the step's typed result.
- */
-export async function credentialToken(ctx: FlowContext, params: Params): Promise<SignInResult> {
-  const answer = await postToken(ctx, params);
-  const redirect = redirectFrom(answer);
-  if (redirect) return redirect;
-  if (answer.ok) return new SignedIn(await ctx.openAccount(answer.body));
-  const suberror = answer.body.suberror;
-  if (
-    (suberror === 'mfa_required' || suberror === 'registration_required') &&
-    typeof answer.body.continuation_token === 'string'
-  ) {
-    const path = suberror === 'mfa_required' ? 'oauth2/v2.0/introspect' : 'register/v1.0/introspect';
-    const body = await post(ctx, path, { continuation_token: answer.body.continuation_token });
-    const State = suberror === 'mfa_required' ? MfaRequired : RegistrationRequired;
-    return new State(ctx, continuationOf(body), mfaMethodsOf(body));
-  }
-  return errorFromAnswer(answer);
 }

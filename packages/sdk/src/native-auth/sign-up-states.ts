@@ -3,7 +3,8 @@ import type { BatonSdkError } from '../errors.js';
 import type { Params } from '../http/form-client.js';
 import { errorFromAnswer, redirectFrom } from '../http/wire-errors.js';
 import { CodeStep, codeChallengeOf, continuationOf, post, step, type CodeChallenge, type FlowContext } from './flow.js';
-import { credentialToken, type SignInResult } from './sign-in-states.js';
+import { credentialToken } from './credential-step.js';
+import type { SignInResult } from './sign-in-states.js';
 
 export type Attributes = Record<string, string | number | boolean>;
 

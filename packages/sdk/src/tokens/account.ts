@@ -1,4 +1,3 @@
-import { tokenTypes, grantTypes } from '@baton/protocol';
 import type { SdkContext } from '../context.js';
 import { BatonSdkError } from '../errors.js';
 import { errorFromAnswer } from '../http/wire-errors.js';
@@ -7,7 +6,7 @@ import { handOff, type HandOffOptions, type HandOffResult } from '../handoff/pho
 import { webViewUrl, type WebViewAuthorizeParams } from '../handoff/web-view.js';
 import type { AccountClaims } from './session-record.js';
 import type { TokenCache } from './token-cache.js';
-import { postToken } from './token-endpoint.js';
+import { requestSessionTransfer, type SessionTransferSource, type SessionTransferToken } from './session-transfer.js';
 
 export interface SignOutOptions {
   /**
@@ -18,7 +17,7 @@ export interface SignOutOptions {
 }
 
 /** A signed-in user on this device: tokens on demand, authorized requests, export, handoff, sign-out. */
-export class Account {
+export class Account implements SessionTransferSource {
   constructor(
     private readonly ctx: SdkContext,
     private readonly cache: TokenCache,
@@ -108,24 +107,8 @@ export class Account {
    * A single-use, 60-second session transfer token for the app `audience` (RFC 8693
    * token exchange). The phone's refresh token is presented but neither consumed nor rotated.
    */
-  async requestSessionTransfer(audience: string): Promise<{ token: string; expiresIn: number }> {
-    const record = this.cache.record;
-    const answer = await postToken(
-      this.ctx,
-      {
-        grant_type: grantTypes.tokenExchange,
-        subject_token: record.refreshToken,
-        subject_token_type: tokenTypes.refreshToken,
-        requested_token_type: tokenTypes.sessionTransferToken,
-        audience,
-      },
-      this.cache.dpop,
-    );
-    if (!answer.ok) throw errorFromAnswer(answer);
-    const { access_token, expires_in } = answer.body;
-    if (typeof access_token !== 'string')
-      throw new BatonSdkError('invalid_response', 'The token exchange answered no transfer token');
-    return { token: access_token, expiresIn: typeof expires_in === 'number' ? expires_in : 60 };
+  requestSessionTransfer(audience: string): Promise<SessionTransferToken> {
+    return requestSessionTransfer(this.ctx, this.cache, audience);
   }
 
   /** Brokered handoff to a companion waiting on `transport` (see docs/handoff-protocol.md). */
