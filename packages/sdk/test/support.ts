@@ -34,7 +34,12 @@ export function recordingFetch() {
 /** A clock the test moves (the SDK's own; the server keeps real time). */
 export function sdkClock(start = Date.now()) {
   let now = start;
-  return { now: () => now, advance: (ms: number) => void (now += ms) };
+  return {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 export interface ClientOptions extends Partial<NativeAuthConfig> {

@@ -55,11 +55,15 @@ export class FileStore implements SecureStore {
   }
 
   set(key: string, value: string) {
-    return this.update((c) => void (c.entries[key] = value));
+    return this.update((contents) => {
+      contents.entries[key] = value;
+    });
   }
 
   delete(key: string) {
-    return this.update((c) => void delete c.entries[key]);
+    return this.update((contents) => {
+      delete contents.entries[key];
+    });
   }
 
   keyPair(name: string, kind: KeyPairKind): Promise<KeyPair> {
@@ -74,7 +78,9 @@ export class FileStore implements SecureStore {
 
   async deleteKeyPair(name: string) {
     this.pairs.delete(name);
-    await this.update((c) => void delete c.keyPairs[name]);
+    await this.update((contents) => {
+      delete contents.keyPairs[name];
+    });
   }
 
   private async loadOrCreatePair(name: string, kind: KeyPairKind): Promise<KeyPair> {
@@ -82,12 +88,14 @@ export class FileStore implements SecureStore {
     if (stored && stored.kind === kind) return importKeyPair(kind, stored.privateJwk, stored.publicJwk);
     const fresh = await generateKeyPair(kind, true);
     const entry = { kind, privateJwk: await exportJwk(fresh.privateKey), publicJwk: await exportJwk(fresh.publicKey) };
-    await this.update((c) => void (c.keyPairs[name] = entry));
+    await this.update((contents) => {
+      contents.keyPairs[name] = entry;
+    });
     return importKeyPair(kind, entry.privateJwk, entry.publicJwk);
   }
 
   /** Applies `change` to the contents and writes them, one write at a time. */
-  private update(change: (c: Contents) => void): Promise<void> {
+  private update(change: (contents: Contents) => void): Promise<void> {
     const next = this.queue.then(async () => {
       const contents = await this.load();
       change(contents);

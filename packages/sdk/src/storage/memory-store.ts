@@ -19,7 +19,10 @@ export class MemoryStore implements SecureStore {
 
   keyPair(name: string, kind: KeyPairKind): Promise<KeyPair> {
     let pair = this.pairs.get(name);
-    if (!pair) this.pairs.set(name, (pair = generateKeyPair(kind, false)));
+    if (!pair) {
+      pair = generateKeyPair(kind, false);
+      this.pairs.set(name, pair);
+    }
     return pair;
   }
 

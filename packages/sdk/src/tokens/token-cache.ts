@@ -68,8 +68,9 @@ export class TokenCache {
    */
   async accessToken(forceRefresh = false): Promise<string> {
     if (forceRefresh) return (await this.forcedRefresh()).accessToken;
-    const r = (this.current = await this.latest());
-    if (this.ctx.platform.now() < r.expiresAt - refreshMargin(r)) return r.accessToken;
+    const record = await this.latest();
+    this.current = record;
+    if (this.ctx.platform.now() < record.expiresAt - refreshMargin(record)) return record.accessToken;
     return (await this.refresh()).accessToken;
   }
 

@@ -39,7 +39,10 @@ export class Inbox {
     this.handlers.add(handler);
     const pending = this.pending.splice(0);
     // Delivered on the next tick, so the subscriber holds its unsubscribe function first.
-    if (pending.length) queueMicrotask(() => pending.forEach((message) => handler(message)));
+    if (pending.length)
+      queueMicrotask(() => {
+        for (const message of pending) handler(message);
+      });
     return () => this.handlers.delete(handler);
   }
 }
