@@ -79,5 +79,5 @@ function usageMessage(error: CommanderError): string {
 /** Registers a command's action; see cli/main.ts. */
 export type RunCommand = (
   command: import('commander').Command,
-  work: (out: Output, options: any, args: string[]) => Promise<void>,
+  work: (out: Output, options: import('commander').OptionValues, args: string[]) => Promise<void>,
 ) => import('commander').Command;

@@ -151,28 +151,26 @@ export function appCommands(program: Command, run: RunCommand) {
       .description("list a tenant's apps (client secrets are never shown again)")
       .requiredOption('--tenant <tenant>', 'tenant name'),
     async (out, o) => {
-      const apps = await withRuntime(async (rt) =>
-        rt.services.repos.apps.list((await rt.services.tenants.require(o.tenant)).id),
-      );
-      const listed = apps.map((a) => ({
-        client_id: a.clientId,
-        name: a.name,
-        type: a.type,
-        challenge_types: a.challengeTypes,
-        redirect_uris: a.redirectUris,
-        post_logout_redirect_uris: a.postLogoutRedirectUris,
-        allowed_origins: a.allowedOrigins,
-        require_mfa: a.requireMfa,
-        mfa_registration: a.mfaRegistration,
-        allow_refresh_token_export: a.allowRefreshTokenExport,
-        allow_session_transfer: a.allowSessionTransfer,
-        accept_session_transfer: a.acceptSessionTransfer,
-        scopes: a.scopes,
-        access_token_ttl: a.accessTokenTtl,
-        refresh_retry_window: a.refreshRetryWindow,
-        session_idle_ttl: a.sessionIdleTtl,
-        session_absolute_ttl: a.sessionAbsoluteTtl,
-        created_at: new Date(a.createdAt).toISOString(),
+      const apps = await withRuntime(async (rt) => rt.services.apps.list(await rt.services.tenants.require(o.tenant)));
+      const listed = apps.map((app) => ({
+        client_id: app.clientId,
+        name: app.name,
+        type: app.type,
+        challenge_types: app.challengeTypes,
+        redirect_uris: app.redirectUris,
+        post_logout_redirect_uris: app.postLogoutRedirectUris,
+        allowed_origins: app.allowedOrigins,
+        require_mfa: app.requireMfa,
+        mfa_registration: app.mfaRegistration,
+        allow_refresh_token_export: app.allowRefreshTokenExport,
+        allow_session_transfer: app.allowSessionTransfer,
+        accept_session_transfer: app.acceptSessionTransfer,
+        scopes: app.scopes,
+        access_token_ttl: app.accessTokenTtl,
+        refresh_retry_window: app.refreshRetryWindow,
+        session_idle_ttl: app.sessionIdleTtl,
+        session_absolute_ttl: app.sessionAbsoluteTtl,
+        created_at: new Date(app.createdAt).toISOString(),
       }));
       out.result(listed, () =>
         listed.length === 0

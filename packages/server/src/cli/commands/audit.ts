@@ -23,24 +23,24 @@ export function auditCommands(program: Command, run: RunCommand) {
       const events = await withRuntime(async (rt) => {
         const tenant = await rt.services.tenants.require(o.tenant);
         const user = o.user ? await rt.services.accounts.requireByEmail(tenant, o.user) : null;
-        return rt.services.repos.audit.list({
+        return rt.services.audit.list({
           tenantId: tenant.id,
           limit,
           ...(o.type ? { type: o.type } : {}),
           ...(user ? { userId: user.id } : {}),
         });
       });
-      const listed = events.map((e) => ({
-        id: e.id,
-        at: new Date(e.createdAt).toISOString(),
-        type: e.type,
-        user_id: e.userId ?? null,
-        client_id: e.clientId ?? null,
-        session_id: e.sessionId ?? null,
-        ip: e.ip ?? null,
-        user_agent: e.userAgent ?? null,
-        correlation_id: e.correlationId ?? null,
-        data: e.data ?? {},
+      const listed = events.map((event) => ({
+        id: event.id,
+        at: new Date(event.createdAt).toISOString(),
+        type: event.type,
+        user_id: event.userId ?? null,
+        client_id: event.clientId ?? null,
+        session_id: event.sessionId ?? null,
+        ip: event.ip ?? null,
+        user_agent: event.userAgent ?? null,
+        correlation_id: event.correlationId ?? null,
+        data: event.data ?? {},
       }));
       out.result(listed, () =>
         listed.length === 0

@@ -33,14 +33,14 @@ export function tenantCommands(program: Command, run: RunCommand) {
   );
 
   run(tenant.command('list').description('list the tenants'), async (out) => {
-    const tenants = await withRuntime((rt) => rt.services.repos.tenants.list());
-    const listed = tenants.map((t) => ({
-      id: t.id,
-      name: t.name,
-      display_name: t.displayName,
-      signing_alg: t.signingAlg,
-      code_length: t.codeLength,
-      created_at: new Date(t.createdAt).toISOString(),
+    const tenants = await withRuntime((rt) => rt.services.tenants.list());
+    const listed = tenants.map((tenant) => ({
+      id: tenant.id,
+      name: tenant.name,
+      display_name: tenant.displayName,
+      signing_alg: tenant.signingAlg,
+      code_length: tenant.codeLength,
+      created_at: new Date(tenant.createdAt).toISOString(),
     }));
     out.result(listed, () =>
       listed.length === 0

@@ -56,6 +56,11 @@ export class AppService {
     private readonly clock: Clock,
   ) {}
 
+  /** The tenant's apps, oldest first. */
+  list(tenant: Tenant): Promise<App[]> {
+    return this.repos.apps.list(tenant.id);
+  }
+
   async register(tenant: Tenant, input: RegisterAppInput): Promise<RegisteredApp> {
     const type = input.type ?? 'public';
     assertThat(

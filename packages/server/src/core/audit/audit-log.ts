@@ -22,6 +22,11 @@ export class AuditLog {
     });
   }
 
+  /** The tenant's latest events, newest first, optionally of one type or one user. */
+  list(filter: Parameters<AuditRepository['list']>[0]): ReturnType<AuditRepository['list']> {
+    return this.events.list(filter);
+  }
+
   /**
    * Deletes the events recorded before `before` (of one tenant, or of every tenant), a
    * thousand at a time so that serving never waits long; returns how many.

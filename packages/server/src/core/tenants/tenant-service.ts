@@ -76,6 +76,11 @@ export class TenantService {
     return tenant;
   }
 
+  /** Every tenant, oldest first. */
+  list(): Promise<Tenant[]> {
+    return this.repos.tenants.list();
+  }
+
   async require(name: string): Promise<Tenant> {
     // A URL segment that cannot be a tenant name is not looked up (PostgreSQL refuses NUL bytes, for one).
     const tenant = tenantName.test(name) ? await this.repos.tenants.findByName(name) : null;
