@@ -57,6 +57,10 @@ function requestsFor(scenario: Scenario, tally: Tally): Request[] {
     }
     case 'sign-in': {
       let nextAccount = -1;
+      const nextUsername = () => {
+        nextAccount += 1;
+        return scenario.usernames[nextAccount % scenario.usernames.length];
+      };
       const path = (step: string) => `${scenario.tenantPath}/oauth2/v2.0/${step}`;
       const headers = formHeaders({});
       const continueWith = (status: number, body: string, context: Record<string, unknown>) => {
@@ -78,7 +82,7 @@ function requestsFor(scenario: Scenario, tally: Tally): Request[] {
           headers,
           setupRequest(request, context) {
             context.startedAt = performance.now();
-            context.username ??= scenario.usernames[(nextAccount += 1) % scenario.usernames.length];
+            context.username ??= nextUsername();
             return {
               ...request,
               body: form({

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { JsonAnswer } from '../../packages/server/test/support/http.js';
 
 /** The repository root, where `npx baton` and `npm start` run. */
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -107,7 +108,10 @@ export function runBaton(args: string[], options: SpawnOptions = {}): Promise<Ex
  * `baton <args> --json`, its whole stdout parsed as one JSON value: parsing fails on
  * anything printed before or after it, which is the contract.
  */
-export async function runBatonJson<T = any>(args: string[], options: SpawnOptions = {}): Promise<Exit & { json: T }> {
+export async function runBatonJson<T = JsonAnswer>(
+  args: string[],
+  options: SpawnOptions = {},
+): Promise<Exit & { json: T }> {
   const exit = await runBaton([...args, '--json'], options);
   try {
     return { ...exit, json: JSON.parse(exit.stdout) as T };

@@ -47,7 +47,11 @@ describe('the example protected API takes the DPoP htu from its configured publi
   }
 
   /** GET /api/me over a raw connection, with the Host header the caller chooses (fetch would not let it). */
-  function getMe(port: number, host: string, headers: Record<string, string>): Promise<{ status: number; body: any }> {
+  function getMe(
+    port: number,
+    host: string,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; body: { error?: string; dpop?: boolean } }> {
     return new Promise((resolve, reject) => {
       const req = httpRequest(
         { host: '127.0.0.1', port, path: '/api/me', method: 'GET', headers: { ...headers, host } },

@@ -36,11 +36,11 @@ const timer = setTimeout(() => finish(1, 'the demo did not finish within 90 s'),
 
 say('demo', `setting up tenant "${tenant}" in ${dir} (access tokens live 5 s)`);
 await baton(['tenant', 'create', tenant], env);
-const phoneApp = await baton(
+const phoneApp = await baton<{ client_id: string }>(
   ['app', 'create', '--tenant', tenant, '--name', 'Phone app', '--challenge-types', 'oob', '--allow-session-transfer'],
   env,
 );
-const watchApp = await baton(
+const watchApp = await baton<{ client_id: string }>(
   ['app', 'create', '--tenant', tenant, '--name', 'Watch app', '--accept-session-transfer', '--access-token-ttl', '5'],
   env,
 );

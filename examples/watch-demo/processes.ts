@@ -16,7 +16,7 @@ export function say(who: Speaker, line: string): void {
 }
 
 /** Runs `baton <args> --json` to completion and returns its JSON answer. */
-export function baton(args: string[], env: NodeJS.ProcessEnv): Promise<any> {
+export function baton<Answer = unknown>(args: string[], env: NodeJS.ProcessEnv): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [batonBin, ...args, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

@@ -1,4 +1,5 @@
-const escape = (value: unknown) => String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (value: unknown) =>
+  String(value ?? '').replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 
 /** Who the page is for, however the web app learnt it. */
 export interface Viewer {
@@ -15,10 +16,10 @@ export interface Viewer {
 function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(title)} · Example web app</title></head>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)} · Example web app</title></head>
 <body>
 <main>
-<h1>${escape(title)}</h1>
+<h1>${escapeHtml(title)}</h1>
 ${body}
 </main>
 </body>
@@ -26,7 +27,7 @@ ${body}
 }
 
 export function homePage(viewer: Viewer | null, notice?: string): string {
-  const alert = notice ? `<p role="alert">${escape(notice)}</p>` : '';
+  const alert = notice ? `<p role="alert">${escapeHtml(notice)}</p>` : '';
   if (!viewer) return page('Not signed in', `${alert}<p><a href="/login">Sign in with Baton</a></p>`);
   const rows: Array<[string, string | undefined]> = [
     ['Name', viewer.name],
@@ -46,7 +47,7 @@ export function homePage(viewer: Viewer | null, notice?: string): string {
     `${alert}
 <dl>${rows
       .filter(([, v]) => v)
-      .map(([k, v]) => `<dt>${escape(k)}</dt><dd>${escape(v)}</dd>`)
+      .map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd>${escapeHtml(value)}</dd>`)
       .join('')}</dl>
 ${how}`,
   );
@@ -56,6 +57,6 @@ ${how}`,
 export function errorPage(error: string, description: string | undefined): string {
   return page(
     'Sign-in did not complete',
-    `<p role="alert"><strong id="error">${escape(error)}</strong> ${escape(description)}</p><p><a href="/login">Try again</a></p>`,
+    `<p role="alert"><strong id="error">${escapeHtml(error)}</strong> ${escapeHtml(description)}</p><p><a href="/login">Try again</a></p>`,
   );
 }

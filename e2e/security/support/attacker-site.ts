@@ -12,7 +12,7 @@ export interface AttackerSite {
   close(): Promise<void>;
 }
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 
 /** A tiny site of the attacker's, on 127.0.0.1 at its own port: each page auto-submits one form. */
 export async function startAttackerSite(): Promise<AttackerSite> {
@@ -28,11 +28,11 @@ export async function startAttackerSite(): Promise<AttackerSite> {
     origin,
     publish(path, form) {
       const inputs = Object.entries(form.fields ?? {})
-        .map(([k, v]) => `<input type="hidden" name="${escape(k)}" value="${escape(v)}">`)
+        .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
         .join('');
       pages.set(
         path,
-        `<!doctype html><title>You won a prize</title><form id="f" method="${form.method}" action="${escape(form.action)}">${inputs}</form>
+        `<!doctype html><title>You won a prize</title><form id="f" method="${form.method}" action="${escapeHtml(form.action)}">${inputs}</form>
 <script>document.getElementById('f').submit()</script>`,
       );
       return `${origin}${path}`;

@@ -5,7 +5,7 @@ import type { RegisterAppInput } from '../../src/core/apps/app-service.js';
 import type { App } from '../../src/core/model.js';
 import type { EngineName } from '../support/databases.js';
 import { dpopProof, newDpopKey, type DpopKey, type ProofTweaks } from '../support/dpop.js';
-import { postForm, signInWithPassword, type HttpResult } from '../support/http.js';
+import { postForm, signInWithPassword, type HttpResult, type JsonAnswer } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 export const tokenExchange = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -15,7 +15,7 @@ export type ProofChoice = DpopKey | { proof: string } | null;
 
 export interface HandedOff {
   phone: { app: App; refreshToken: string; sessionId: string };
-  companion: { app: App; key: DpopKey; tokens: Record<string, any>; sessionId: string };
+  companion: { app: App; key: DpopKey; tokens: Record<string, JsonAnswer>; sessionId: string };
 }
 
 /**

@@ -15,18 +15,19 @@ function expectSlowDown(res: HttpResult): number {
 }
 
 describe.each(engines)('request throttles on %s', (engine) => {
-  let t: TestServer | undefined;
+  let running: TestServer | undefined;
   afterEach(async () => {
-    await t?.close();
-    t = undefined;
+    await running?.close();
+    running = undefined;
   });
 
   it('counts showing the hosted sign-in page as a flow start, so nobody can fill the database with authorization requests', async () => {
-    const server = (t = await startTestServer({
+    const server = await startTestServer({
       engine,
       manualClock: true,
       config: { flowStartsPerMinute: 2, trustProxy: ['127.0.0.1'] },
-    }));
+    });
+    running = server;
     const { app } = await server.registerApp({ name: 'Web shop', redirectUris: ['https://shop.example/callback'] });
     const authorize = (ip: string) => {
       const url = new URL(`${server.base}/oauth2/v2.0/authorize`);
@@ -59,11 +60,12 @@ describe.each(engines)('request throttles on %s', (engine) => {
   });
 
   it('limits the flows one address starts per minute, sign-in, sign-up and reset together; other addresses and the next minute are not affected', async () => {
-    const server = (t = await startTestServer({
+    const server = await startTestServer({
       engine,
       manualClock: true,
       config: { flowStartsPerMinute: 3, trustProxy: ['127.0.0.1'] },
-    }));
+    });
+    running = server;
     const from = (ip: string) => nativeClient(server.base, server.app.clientId, { headers: { 'x-forwarded-for': ip } });
     const prober = from('203.0.113.9');
     expectOk(await prober.initiate(server.user.email));
@@ -82,7 +84,8 @@ describe.each(engines)('request throttles on %s', (engine) => {
   });
 
   it('sends one address at most five codes per window, whatever flows ask for them; the sixth is refused and nothing is mailed', async () => {
-    const server = (t = await startTestServer({ engine, manualClock: true, config: { trustProxy: ['127.0.0.1'] } }));
+    const server = await startTestServer({ engine, manualClock: true, config: { trustProxy: ['127.0.0.1'] } });
+    running = server;
     const client = nativeClient(server.base, server.app.clientId, { headers: { 'x-forwarded-for': '203.0.113.9' } });
     const user = await createUser(server, { password: null });
     for (let i = 0; i < codeSendPolicy.max; i++) await codeSignInStep(server, client, user.email);
@@ -104,7 +107,8 @@ describe.each(engines)('request throttles on %s', (engine) => {
   });
 
   it('does not limit the flows started from the machine itself (a same-host proxy not named in BATON_TRUST_PROXY, a load test), but still the codes sent to one address', async () => {
-    const server = (t = await startTestServer({ engine, manualClock: true, config: { flowStartsPerMinute: 1 } }));
+    const server = await startTestServer({ engine, manualClock: true, config: { flowStartsPerMinute: 1 } });
+    running = server;
     const client = nativeClient(server.base, server.app.clientId);
     const user = await createUser(server, { password: null });
     for (let i = 0; i < codeSendPolicy.max; i++) await codeSignInStep(server, client, user.email);

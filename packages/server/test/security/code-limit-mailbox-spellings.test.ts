@@ -13,14 +13,15 @@ import { codeSignInStep, ctOf, expectOk, nativeClient, signUpThroughCode } from 
  * domain removed); identity is unchanged: `hal+1@` is still an account of its own.
  */
 describe.each(engines)('the code-send limit on %s', (engine) => {
-  let t: TestServer | undefined;
+  let running: TestServer | undefined;
   afterEach(async () => {
-    await t?.close();
-    t = undefined;
+    await running?.close();
+    running = undefined;
   });
 
   it('counts every spelling of one mailbox together, across flows: the sixth code to any of them is refused and nothing is mailed', async () => {
-    const server = (t = await startTestServer({ engine, manualClock: true, config: { trustProxy: ['127.0.0.1'] } }));
+    const server = await startTestServer({ engine, manualClock: true, config: { trustProxy: ['127.0.0.1'] } });
+    running = server;
     const domain = `m${randomUUID().slice(0, 8)}.example`;
     const client = nativeClient(server.base, server.app.clientId, { headers: { 'x-forwarded-for': '203.0.113.9' } });
     const account = `hal@${domain}`;
@@ -56,7 +57,8 @@ describe.each(engines)('the code-send limit on %s', (engine) => {
   });
 
   it('leaves identity alone: once the window has passed, hal+1@ signs up as an account of its own', async () => {
-    const server = (t = await startTestServer({ engine, manualClock: true }));
+    const server = await startTestServer({ engine, manualClock: true });
+    running = server;
     const domain = `m${randomUUID().slice(0, 8)}.example`;
     const client = nativeClient(server.base, server.app.clientId);
     await server.services.accounts.create(server.tenant, { email: `hal@${domain}`, emailVerified: true });

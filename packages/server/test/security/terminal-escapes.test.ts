@@ -13,6 +13,7 @@ import { expectTokens, nativeClient, passwordStep } from '../native-auth/native-
 const hostile =
   'Pixel\n2026-01-01T00:00:00Z  active   primary/forged line\x1b[31m red\x1b]8;;https://evil.example\x07link\x1b]8;;\x07\x9b2J\u202eevil';
 /** C0 but newline, DEL, C1, and the bidi overrides: what must never reach an operator's terminal. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters the test must never find in the output
 const raw = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
 
 describe.each(engines)('control characters in device names, on %s', (engine) => {

@@ -60,7 +60,7 @@ export async function startMailSink(): Promise<MailSink> {
           text: mail.text ?? '',
           html: typeof mail.html === 'string' ? mail.html : '',
         });
-        waiters.splice(0).forEach((wake) => wake());
+        for (const wake of waiters.splice(0)) wake();
         callback();
       }, callback);
     },

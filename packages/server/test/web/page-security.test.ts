@@ -133,7 +133,7 @@ describe('cookies and headers of the hosted pages', () => {
 
     it('a form the server cannot read (too large, not a form) gets a page that says so with its 4xx, not a server error', async () => {
       for (const [body, type, status] of [
-        ['email=' + 'a'.repeat(70_000), 'application/x-www-form-urlencoded', 413],
+        [`email=${'a'.repeat(70_000)}`, 'application/x-www-form-urlencoded', 413],
         ['{"email":"a"}', 'text/plain', 400],
       ] as const) {
         const res = await fetch(`${t.base}/login/identify`, {

@@ -157,11 +157,11 @@ export class WebClient {
 export function formsOf(page: Page): Form[] {
   return [...page.html.matchAll(/<form method="post" action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)].map(
     ([, action, body]) => ({
-      action: unescape(action!),
+      action: unescapeHtml(action!),
       fields: Object.fromEntries(
         [...body!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(([, k, v]) => [
           k!,
-          unescape(v!),
+          unescapeHtml(v!),
         ]),
       ),
     }),
@@ -180,17 +180,17 @@ export function formOf(page: Page, action?: string): Form {
 
 /** The page's <h1>, which names the step. */
 export function titleOf(page: Page): string {
-  return unescape(/<h1>([^<]*)<\/h1>/.exec(page.html)?.[1] ?? '');
+  return unescapeHtml(/<h1>([^<]*)<\/h1>/.exec(page.html)?.[1] ?? '');
 }
 
 /** Text of the element with this id (an error next to a field, say). */
 export function textById(page: Page, id: string): string | undefined {
   const match = new RegExp(`id="${id}"[^>]*>([^<]*)<`).exec(page.html);
-  return match ? unescape(match[1]!) : undefined;
+  return match ? unescapeHtml(match[1]!) : undefined;
 }
 
-const unescape = (s: string) =>
-  s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&');
+const unescapeHtml = (html: string) =>
+  html.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&');
 
 /** The query of a redirect back to the app. */
 export function redirectParams(page: Page): Record<string, string> {

@@ -387,7 +387,7 @@ describe.each(engines)('web-view sign-in with a session transfer token on %s', (
     it('answers a POST to the confirmation without the CSRF token with 403, and signs nothing out', async () => {
       const { browser } = await signedInView();
       const asked = await browser.get(`${t.base}/oauth2/v2.0/logout`);
-      for (const csrf of [undefined, 'made-up', formOf(asked, '/logout/confirm').fields.csrf + 'x']) {
+      for (const csrf of [undefined, 'made-up', `${formOf(asked, '/logout/confirm').fields.csrf}x`]) {
         const forged = await browser.post('/acme/logout/confirm', { csrf });
         expect(forged.status).toBe(403);
       }

@@ -16,6 +16,7 @@ export const builtInAttributes = [
 
 const maxLength = 256;
 /** No attribute is a place for control characters (a NUL would not even fit a PostgreSQL text column). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's purpose
 const controlCharacter = /[\u0000-\u001f\u007f]/;
 
 /** The attributes an app knows: its own declarations, then the built-ins it did not redeclare. */

@@ -50,7 +50,7 @@ export class SessionTransfer {
         'This app is not registered to hand its sessions off (--allow-session-transfer)',
       );
     const target = input.audience ? await this.repos.apps.find(tenant.id, input.audience) : null;
-    if (!target || !target.acceptSessionTransfer) {
+    if (!target?.acceptSessionTransfer) {
       throw new BatonError(
         'invalid_target',
         'The audience must be an app of this tenant registered to accept session transfers (--accept-session-transfer)',

@@ -3,6 +3,7 @@
  * (newline, ESC, BEL...), DEL, C1 controls (0x9b is CSI on some terminals), the line and
  * paragraph separators, and the bidi embeddings, overrides and isolates.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's purpose
 const controls = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const breaks = /[\t\n\r\u2028\u2029]+/g;
 /** The ones JSON.stringify leaves raw: it escapes C0 itself. */
