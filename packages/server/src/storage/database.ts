@@ -13,7 +13,7 @@ import { withSqliteWriteLock } from './sqlite-write-lock.js';
 
 export interface DatabaseHandle {
   db: Kysely<Database>;
-  /** The same database for the hot paths' plain statements (see direct-sql.ts). */
+  /** The same database as plain statements, for the repositories that use them (see direct-sql.ts). */
   sql: DirectSql;
   engine: Engine;
   /** SQLite: checkpoint the WAL on a worker thread from now on (see sqlite-checkpointer.ts); nothing on PostgreSQL. */
