@@ -53,7 +53,7 @@ export interface ActiveSession {
   scope: string;
   /**
    * The DPoP key `refreshToken` is bound to, or null: the access tokens minted with it are
-   * bound to the same key (TokenIssuer.forUser), so a token set never mixes bindings.
+   * bound to the same key (TokenIssuer.issue), so a token set never mixes bindings.
    */
   dpopJkt: string | null;
 }

@@ -18,6 +18,6 @@ export const refreshTokenGrant: Grant = {
       installationId: device.installationId ?? undefined,
       context,
     });
-    return services.tokens.forUser({ tenant, app, active });
+    return services.tokens.issue({ tenant, app, session: active });
   },
 };
