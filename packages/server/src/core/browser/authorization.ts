@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { TokenResponse } from '@baton/protocol';
 import { digest, randomToken, safeEqual } from '../../crypto/digest.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
@@ -11,6 +10,7 @@ import { meetsAppPolicy } from '../sessions/session-policy.js';
 import type { SessionService } from '../sessions/session-service.js';
 import { mayRedirectTo } from '../apps/redirect-uris.js';
 import { grantedUserScope, parseScope } from '../tokens/scopes.js';
+import type { IssuedTokens } from '../tokens/issued-tokens.js';
 import type { TokenIssuer } from '../tokens/token-issuer.js';
 import type { RequestThrottle } from '../abuse/request-throttle.js';
 import type { ContinuationTokens } from '../flows/continuation-tokens.js';
@@ -175,7 +175,7 @@ export class Authorization {
       dpopJkt: string | null;
       context: RequestContext;
     },
-  ): Promise<TokenResponse> {
+  ): Promise<IssuedTokens> {
     const invalid = (description: string) => new BatonError('invalid_grant', description);
     if (!input.code) throw new BatonError('invalid_request', 'code is required');
     const record = await this.repos.authorizationCodes.find(digest(input.code));
@@ -224,7 +224,7 @@ export class Authorization {
       },
       input.context,
     );
-    return this.tokens.forUser({ tenant, app, active, ...(record.nonce ? { nonce: record.nonce } : {}) });
+    return this.tokens.issue({ tenant, app, session: active, ...(record.nonce ? { nonce: record.nonce } : {}) });
   }
 
   /** A second use of a code: whoever has it now, the session its first use opened is no longer trusted. */

@@ -106,7 +106,7 @@ export class SignInCompletion {
       },
       s.context,
     );
-    return this.tokens.forUser({ tenant: s.tenant, app: s.app, active });
+    return this.tokens.issue({ tenant: s.tenant, app: s.app, session: active });
   }
 
   /**

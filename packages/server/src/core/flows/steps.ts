@@ -1,7 +1,7 @@
-import type { TokenResponse } from '@baton/protocol';
 import type { BrowserSignIn } from '../browser/browser-sessions.js';
 import { BatonError } from '../errors.js';
 import type { App, ChallengeType } from '../model.js';
+import type { IssuedTokens } from '../tokens/issued-tokens.js';
 
 /** A code was sent: what the client shows and checks (`code_length`, resend `interval`). */
 export interface CodeSent {
@@ -28,7 +28,7 @@ export interface Redirect {
  * The end of a sign-in: tokens, Entra's `challenge_type: redirect` when the client cannot
  * go on natively, or (on the hosted pages) a browser SSO session.
  */
-export type SignInResult = TokenResponse | Redirect | BrowserSignIn;
+export type SignInResult = IssuedTokens | Redirect | BrowserSignIn;
 
 export const redirect = (reason: string): Redirect => ({ kind: 'redirect', reason });
 

@@ -49,11 +49,11 @@ export interface ActiveSession {
   session: Session;
   user: User;
   refreshToken: string;
-  /** The scope granted to the session. */
+  /** The scope of the tokens issued with `refreshToken`: the session's, or the narrower one a refresh asked for. */
   scope: string;
   /**
    * The DPoP key `refreshToken` is bound to, or null: the access tokens minted with it are
-   * bound to the same key (TokenIssuer.forUser), so a token set never mixes bindings.
+   * bound to the same key (TokenIssuer.issue), so a token set never mixes bindings.
    */
   dpopJkt: string | null;
 }
@@ -121,16 +121,18 @@ export class SessionService {
   /**
    * Rotates a refresh token. The first presentation consumes it and stores its successor
    * (compare-and-set in the database); a repeat within the app's retry window gets the
-   * same successor; a repeat after it is reuse and revokes the session tree.
+   * same successor; a repeat after it is reuse and revokes the session tree. The successor
+   * keeps the session's scope; the answer carries the one the client narrowed it to.
    */
   async refresh(input: RefreshInput): Promise<ActiveSession> {
     const { app, presented } = input;
     let { token, session, user } = await this.usable(input);
     const now = this.clock.now();
     const successor = successorOf(presented, this.successorKey);
+    const requested = input.requestedScope ?? [];
     if (token.consumedAt === null) {
       // A refused request must leave the token current, or the client's next try would count as reuse.
-      if (input.requestedScope) narrowScope(token.scope, input.requestedScope);
+      const scope = narrowScope(token.scope, requested);
       const dpopJkt = token.dpopJkt ?? input.dpopJkt ?? null;
       const record = refreshTokenRecord(successor, session, {
         scope: token.scope,
@@ -139,13 +141,13 @@ export class SessionService {
         now,
       });
       const { rotated } = await this.repos.sessions.rotate(token.digest, record, now);
-      if (rotated)
-        return { session: { ...session, lastUsedAt: now }, user, refreshToken: successor, scope: token.scope, dpopJkt };
+      if (rotated) return { session: { ...session, lastUsedAt: now }, user, refreshToken: successor, scope, dpopJkt };
       token = (await this.repos.sessions.findRefreshToken(token.digest))?.token ?? token;
     }
     // The successor as the first presentation stored it, binding included.
     const next = await this.retryOrRevoke(token, session, app, successor, input.context);
-    return { session: next.session, user, refreshToken: successor, scope: token.scope, dpopJkt: next.token.dpopJkt };
+    const scope = narrowScope(token.scope, requested);
+    return { session: next.session, user, refreshToken: successor, scope, dpopJkt: next.token.dpopJkt };
   }
 
   /**

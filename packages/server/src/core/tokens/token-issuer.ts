@@ -1,21 +1,37 @@
 import { randomUUID } from 'node:crypto';
-import type { TokenResponse } from '@baton/protocol';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { Clock } from '../clock.js';
 import type { App, Tenant } from '../model.js';
 import type { ActiveSession } from '../sessions/session-service.js';
+import type { IssuedTokens } from './issued-tokens.js';
 
-export interface UserTokenRequest {
-  tenant: Tenant;
-  app: App;
-  /** The session and its new refresh token; the access token is bound to the key the refresh token is bound to. */
-  active: ActiveSession;
-  /** The scope of this token set when narrower than the session's (a refresh may narrow it). */
-  scope?: string;
-  nonce?: string;
+/** What a token set is issued for: a user's session, or (client_credentials) the app itself. */
+export type TokenRequest = { tenant: Tenant; app: App } & (
+  | {
+      /** The session with its new refresh token; its scope and DPoP binding are the token set's. */
+      session: ActiveSession;
+      nonce?: string;
+    }
+  | {
+      session?: undefined;
+      scope: string;
+      /** The key of the request's verified DPoP proof, or null: an app-only token is bound to it. */
+      proofKey: string | null;
+    }
+);
+
+/** Who an access token speaks for, and what follows from it: the token's scope, lifetime and key binding. */
+interface Subject {
+  claims: Record<string, unknown>;
+  scope: string;
+  expiresIn: number;
+  dpopJkt: string | null;
 }
 
-/** Builds and signs the token responses; the one place that decides what a token says. */
+/**
+ * The one step every grant and flow ends in: builds and signs the tokens, decides DPoP or
+ * Bearer and caps lifetimes. The one place that decides what a token says.
+ */
 export class TokenIssuer {
   constructor(
     private readonly keys: KeyRing,
@@ -27,38 +43,40 @@ export class TokenIssuer {
     return `${this.publicUrl}/${tenant.name}/v2.0`;
   }
 
-  async forUser({ tenant, app, active, nonce, ...narrowed }: UserTokenRequest): Promise<TokenResponse> {
-    const { user, session, refreshToken, dpopJkt } = active;
-    const scope = narrowed.scope ?? active.scope;
+  async issue(request: TokenRequest): Promise<IssuedTokens> {
+    const { tenant, app, session: active } = request;
     const sign = await this.keys.signer(tenant.id);
     const iat = Math.floor(this.clock.now() / 1000);
     const iss = this.issuer(tenant);
-    // No access token outlives its session: a resource server that only checks the JWT must not accept it past the session's end.
-    const accessTokenTtl = Math.max(
-      1,
-      Math.min(app.accessTokenTtl, Math.floor(session.absoluteExpiresAt / 1000) - iat),
-    );
+    const subject = active ? sessionSubject(app, active, iat) : appSubject(app, request.scope, request.proofKey);
     const accessToken = sign(
       {
         iss,
         aud: app.clientId,
-        sub: user.id,
-        oid: user.id,
+        ...subject.claims,
         tid: tenant.id,
         client_id: app.clientId,
         azp: app.clientId,
-        scope,
-        sid: session.id,
-        auth_time: Math.floor(session.authTime / 1000),
+        scope: subject.scope,
         iat,
         nbf: iat,
-        exp: iat + accessTokenTtl,
+        exp: iat + subject.expiresIn,
         jti: randomUUID(),
         ver: '2.0',
-        ...(dpopJkt ? { cnf: { jkt: dpopJkt } } : {}),
+        ...(subject.dpopJkt ? { cnf: { jkt: subject.dpopJkt } } : {}),
       },
       'at+jwt',
     );
+    const tokens: IssuedTokens = {
+      kind: 'tokens',
+      tokenType: subject.dpopJkt ? 'DPoP' : 'Bearer',
+      accessToken,
+      expiresIn: subject.expiresIn,
+      scope: subject.scope,
+      tenantId: tenant.id,
+    };
+    if (!active) return tokens;
+    const { user, session } = active;
     const idToken = sign({
       iss,
       aud: app.clientId,
@@ -76,56 +94,30 @@ export class TokenIssuer {
       nbf: iat,
       exp: iat + app.idTokenTtl,
       ver: '2.0',
-      ...(nonce ? { nonce } : {}),
+      ...(request.nonce ? { nonce: request.nonce } : {}),
     });
     return {
-      token_type: dpopJkt ? 'DPoP' : 'Bearer',
-      access_token: accessToken,
-      expires_in: accessTokenTtl,
-      ext_expires_in: accessTokenTtl,
-      scope,
-      refresh_token: refreshToken,
-      id_token: idToken,
-      client_info: clientInfo(user.id, tenant.id),
-      // Tells Baton's SDK the registration allows exportRefreshToken() (its own opt-in is still needed).
-      ...(app.allowRefreshTokenExport ? { refresh_token_export: 'allowed' as const } : {}),
-    };
-  }
-
-  /** An app-only access token (client_credentials): no user, no refresh or ID token; bound to `dpopJkt` when the request proved a key. */
-  async forApp(tenant: Tenant, app: App, scope: string, dpopJkt: string | null): Promise<TokenResponse> {
-    const sign = await this.keys.signer(tenant.id);
-    const iat = Math.floor(this.clock.now() / 1000);
-    const accessToken = sign(
-      {
-        iss: this.issuer(tenant),
-        aud: app.clientId,
-        sub: app.clientId,
-        tid: tenant.id,
-        client_id: app.clientId,
-        azp: app.clientId,
-        idtyp: 'app',
-        scope,
-        iat,
-        nbf: iat,
-        exp: iat + app.accessTokenTtl,
-        jti: randomUUID(),
-        ver: '2.0',
-        ...(dpopJkt ? { cnf: { jkt: dpopJkt } } : {}),
-      },
-      'at+jwt',
-    );
-    return {
-      token_type: dpopJkt ? 'DPoP' : 'Bearer',
-      access_token: accessToken,
-      expires_in: app.accessTokenTtl,
-      ext_expires_in: app.accessTokenTtl,
-      scope,
+      ...tokens,
+      userId: user.id,
+      refreshToken: active.refreshToken,
+      idToken,
+      refreshTokenExport: app.allowRefreshTokenExport,
     };
   }
 }
 
-/** MSAL's account key: base64url of `{"uid", "utid"}`, matching the ID token's `oid` and `tid`. */
-export function clientInfo(userId: string, tenantId: string): string {
-  return Buffer.from(JSON.stringify({ uid: userId, utid: tenantId })).toString('base64url');
+/** A user's access token: bound as the session's refresh token is, so a token set never mixes bindings. */
+function sessionSubject(app: App, { user, session, scope, dpopJkt }: ActiveSession, iat: number): Subject {
+  return {
+    claims: { sub: user.id, oid: user.id, sid: session.id, auth_time: Math.floor(session.authTime / 1000) },
+    scope,
+    // No access token outlives its session: a resource server that only checks the JWT must not accept it past the session's end.
+    expiresIn: Math.max(1, Math.min(app.accessTokenTtl, Math.floor(session.absoluteExpiresAt / 1000) - iat)),
+    dpopJkt,
+  };
+}
+
+/** An app-only access token: no user, no session to outlive; bound to the key its request proved. */
+function appSubject(app: App, scope: string, proofKey: string | null): Subject {
+  return { claims: { sub: app.clientId, idtyp: 'app' }, scope, expiresIn: app.accessTokenTtl, dpopJkt: proofKey };
 }

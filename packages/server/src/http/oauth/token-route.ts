@@ -7,6 +7,7 @@ import { deviceHint, formBody, requestContext } from '../request-context.js';
 import { nativeAuth, tenantOf, type RouteDeps } from '../route-options.js';
 import { redirectBody } from '../native-auth/step-body.js';
 import { dpopKeyOf } from '../dpop.js';
+import { exchangeResponse, tokenResponse } from './token-response.js';
 
 /**
  * The token endpoint: parse, authenticate the client, check the grant is allowed, hand
@@ -31,7 +32,8 @@ export function tokenRoute(app: FastifyInstance, { services, publicUrl }: RouteD
       context: requestContext(request),
       device: { ...deviceHint(request, params), dpopJkt },
     });
-    if (!('kind' in result)) return result;
+    if (result.kind === 'tokens') return tokenResponse(result);
+    if (result.kind === 'session_transfer' || result.kind === 'exchanged_tokens') return exchangeResponse(result);
     if (result.kind === 'redirect') return redirectBody(result);
     throw new Error('A token grant ended in a browser session');
   });

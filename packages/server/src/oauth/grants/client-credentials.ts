@@ -8,11 +8,11 @@ export const clientCredentialsGrant: Grant = {
   refuse: (app) => (app.type === 'confidential' ? null : 'client_credentials needs a confidential app'),
   async handle({ services, tenant, app, params, device }) {
     const p = readParams(['scope'], params);
-    return services.tokens.forApp(
+    return services.tokens.issue({
       tenant,
       app,
-      grantedAppScope(app.scopes, parseScope(p.scope)),
-      device.dpopJkt ?? null,
-    );
+      scope: grantedAppScope(app.scopes, parseScope(p.scope)),
+      proofKey: device.dpopJkt ?? null,
+    });
   },
 };

@@ -2,6 +2,7 @@ import type { SignInResult } from '../../core/flows/steps.js';
 import type { DeviceHint } from '../../core/flows/sign-in-completion.js';
 import type { App, RequestContext, Tenant } from '../../core/model.js';
 import type { Services } from '../../core/services.js';
+import type { IssuedTokens } from '../../core/tokens/issued-tokens.js';
 
 /** Everything a grant handler gets: the authenticated app and the raw token-request parameters. */
 export interface GrantContext {
@@ -14,11 +15,18 @@ export interface GrantContext {
   device: DeviceHint;
 }
 
+/** What an RFC 8693 token exchange issued, which its answer names (`issued_token_type`). */
+export type Exchanged =
+  | { kind: 'session_transfer'; token: string; expiresIn: number }
+  | { kind: 'exchanged_tokens'; tokens: IssuedTokens };
+
+/** Tokens, (native-auth grants only) Entra's redirect answer, or what a token exchange issued. */
+export type GrantResult = SignInResult | Exchanged;
+
 /** One grant type at the token endpoint: its name, who may use it, and its handler. */
 export interface Grant {
   type: string;
   /** Why `app` may not use this grant, or null when it may. */
   refuse?(app: App): string | null;
-  /** Tokens, or (native-auth grants only) Entra's redirect answer. */
-  handle(ctx: GrantContext): Promise<SignInResult>;
+  handle(ctx: GrantContext): Promise<GrantResult>;
 }

@@ -1,4 +1,4 @@
-import { parseScope, narrowScope } from '../../core/tokens/scopes.js';
+import { parseScope } from '../../core/tokens/scopes.js';
 import { BatonError } from '../../core/errors.js';
 import { readParams } from '../params.js';
 import type { Grant } from './grant.js';
@@ -9,16 +9,15 @@ export const refreshTokenGrant: Grant = {
   async handle({ services, tenant, app, params, context, device }) {
     const p = readParams(['refresh_token', 'scope'], params);
     if (!p.refresh_token) throw new BatonError('invalid_request', 'refresh_token is required');
-    const requested = parseScope(p.scope);
     const active = await services.sessions.refresh({
       tenant,
       app,
       presented: p.refresh_token,
-      requestedScope: requested,
+      requestedScope: parseScope(p.scope),
       dpopJkt: device.dpopJkt ?? null,
       installationId: device.installationId ?? undefined,
       context,
     });
-    return services.tokens.forUser({ tenant, app, active, scope: narrowScope(active.scope, requested) });
+    return services.tokens.issue({ tenant, app, session: active });
   },
 };

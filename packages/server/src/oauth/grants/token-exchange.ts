@@ -26,12 +26,7 @@ export const tokenExchangeGrant: Grant = {
         installationId: ctx.device.installationId ?? null,
         context: ctx.context,
       });
-      return {
-        access_token: transfer.token,
-        issued_token_type: tokenTypes.sessionTransferToken,
-        token_type: 'N_A',
-        expires_in: transfer.expiresIn,
-      };
+      return { kind: 'session_transfer', ...transfer };
     }
 
     if (p.subject_token_type === tokenTypes.sessionTransferToken) {
@@ -47,8 +42,8 @@ export const tokenExchangeGrant: Grant = {
         device: { ...device, kind: 'companion' },
         context: ctx.context,
       });
-      const tokens = await ctx.services.tokens.forUser({ tenant: ctx.tenant, app: ctx.app, active });
-      return { ...tokens, issued_token_type: tokenTypes.accessToken };
+      const tokens = await ctx.services.tokens.issue({ tenant: ctx.tenant, app: ctx.app, session: active });
+      return { kind: 'exchanged_tokens', tokens };
     }
 
     throw new BatonError(
