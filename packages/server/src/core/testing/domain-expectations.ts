@@ -21,17 +21,19 @@ export async function expectRejection(
   return refusal;
 }
 
+/** The steps a flow stops at for the client to go on: a second factor, a method to register, a password, attributes. */
+export type FlowStep = 'mfa_required' | 'registration_required' | 'credential_required' | 'attributes_required';
+
 /**
- * How domain tests expect a sign-in to stop for a second factor (`mfa_required`) or for
- * registering one (`registration_required`); answers the continuation token of that step.
- * The one place to change when a flow step becomes a returned value.
+ * How domain tests expect a flow to stop at `step`; answers the continuation token that
+ * goes on from there. Today a step is an error (the MFA ones `invalid_grant` with the step
+ * as suberror, the others by their code): the one place to change when steps become
+ * returned values.
  */
-export async function expectSecondFactorStep(
-  outcome: Promise<unknown>,
-  step: 'mfa_required' | 'registration_required',
-): Promise<string> {
-  const refusal = await expectRejection(outcome, 'invalid_grant');
-  expect(refusal.details.suberror).toBe(step);
+export async function expectFlowStep(outcome: Promise<unknown>, step: FlowStep): Promise<string> {
+  const secondFactor = step === 'mfa_required' || step === 'registration_required';
+  const refusal = await expectRejection(outcome, secondFactor ? 'invalid_grant' : step);
+  if (secondFactor) expect(refusal.details.suberror).toBe(step);
   expect(refusal.details.continuationToken).toEqual(expect.any(String));
   return refusal.details.continuationToken!;
 }
