@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { BatonError } from '../errors.js';
+import type { StepResult } from '../flows/steps.js';
 
 /**
  * How domain tests expect a refusal: by its code, and by its description when the code
@@ -36,4 +37,10 @@ export async function expectFlowStep(outcome: Promise<unknown>, step: FlowStep):
   if (secondFactor) expect(refusal.details.suberror).toBe(step);
   expect(refusal.details.continuationToken).toEqual(expect.any(String));
   return refusal.details.continuationToken!;
+}
+
+/** The continuation token of a step that goes on natively; fails the test on a redirect to the browser. */
+export function continuationOf(step: StepResult): string {
+  if (step.kind !== 'continue') throw new Error(`Expected the flow to go on, not: ${step.reason}`);
+  return step.continuationToken;
 }
