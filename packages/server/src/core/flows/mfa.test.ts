@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { App, MfaRegistration, Tenant, User } from '../model.js';
 import { continuationOf, expectFlowStep, expectRejection } from '../testing/domain-expectations.js';
 import { type DomainHarness, inMemoryServices, testClient, testContext } from '../testing/in-memory-services.js';
+import { wrongCode } from '../testing/mail-outbox.js';
 
 const address = 'ada@example.com';
 const backup = 'ada.backup@example.com';
@@ -43,26 +44,18 @@ describe('SecondFactor', () => {
       context: testContext,
     });
   }
-  const addMethod = (target: string) =>
-    harness.repos.mfaMethods.add({
-      id: `method-${target}`,
-      tenantId: tenant.id,
-      userId: user.id,
-      type: 'email',
-      target,
-      createdAt: harness.clock.now(),
-    });
+  const registerAddress = (app: App, continuationToken: string, target: string) =>
+    mfa().registrationChallenge(tenant, app, { continuationToken, challengeType: 'oob', target, channel: 'email' });
   const sessions = () => harness.db.sessions.where((session) => session.userId === user.id);
-  const wrongCodeOf = (code: string) => (code === '000000' ? '111111' : '000000');
 
   it('verifies a registered method with a code, a wrong one first, and then signs in with two factors', async () => {
     const app = await mfaApp();
-    await addMethod(backup);
+    const method = await harness.addMethod(user, backup);
     const required = await expectFlowStep(signInWithPassword(app), 'mfa_required');
     const challenged = await mfa().challenge(tenant, app, {
       continuationToken: required,
       challengeType: 'oob',
-      methodId: `method-${backup}`,
+      methodId: method.id,
     });
     const code = harness.outbox.lastCodeTo(backup);
     const verify = (attempt: string) =>
@@ -73,7 +66,7 @@ describe('SecondFactor', () => {
         device,
         context: testContext,
       });
-    await expectRejection(verify(wrongCodeOf(code)), 'invalid_grant', /wrong/);
+    await expectRejection(verify(wrongCode(code)), 'invalid_grant', /wrong/);
     expect(sessions()).toEqual([]);
     await verify(code);
     expect(sessions()).toMatchObject([{ clientId: app.clientId, amr: ['pwd', 'otp', 'mfa'] }]);
@@ -81,7 +74,7 @@ describe('SecondFactor', () => {
 
   it('takes no code for a method none was sent to', async () => {
     const app = await mfaApp();
-    await addMethod(address);
+    await harness.addMethod(user, address);
     const required = await expectFlowStep(signInWithPassword(app), 'mfa_required');
     await expectRejection(
       mfa().verify(tenant, app, {
@@ -99,12 +92,7 @@ describe('SecondFactor', () => {
   it('after a password sign-in, registers the sign-in address only with a code sent to it, then signs in', async () => {
     const app = await mfaApp();
     const registration = await expectFlowStep(signInWithPassword(app), 'registration_required');
-    const step = await mfa().registrationChallenge(tenant, app, {
-      continuationToken: registration,
-      challengeType: 'oob',
-      target: address,
-      channel: 'email',
-    });
+    const step = await registerAddress(app, registration, address);
     expect(step).toMatchObject({ kind: 'continue', challengeType: 'oob' });
     const handOver = await mfa().registrationContinue(tenant, app, {
       continuationToken: continuationOf(step),
@@ -127,12 +115,7 @@ describe('SecondFactor', () => {
     const ownAddressOnly = await mfaApp();
     const refused = await expectFlowStep(signInWithPassword(ownAddressOnly), 'registration_required');
     await expectRejection(
-      mfa().registrationChallenge(tenant, ownAddressOnly, {
-        continuationToken: refused,
-        challengeType: 'oob',
-        target: backup,
-        channel: 'email',
-      }),
+      registerAddress(ownAddressOnly, refused, backup),
       'invalid_request',
       /only the account's sign-in address/,
     );
@@ -140,12 +123,7 @@ describe('SecondFactor', () => {
 
     const anyAddress = await mfaApp('any-address');
     const registration = await expectFlowStep(signInWithPassword(anyAddress), 'registration_required');
-    const step = await mfa().registrationChallenge(tenant, anyAddress, {
-      continuationToken: registration,
-      challengeType: 'oob',
-      target: backup,
-      channel: 'email',
-    });
+    const step = await registerAddress(anyAddress, registration, backup);
     await mfa().registrationContinue(tenant, anyAddress, {
       continuationToken: continuationOf(step),
       grantType: 'oob',

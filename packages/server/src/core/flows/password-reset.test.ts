@@ -3,6 +3,7 @@ import { verifyPassword } from '../credentials/password-hasher.js';
 import type { App, Tenant, User } from '../model.js';
 import { continuationOf, expectFlowStep, expectRejection } from '../testing/domain-expectations.js';
 import { type DomainHarness, inMemoryServices, testClient, testContext } from '../testing/in-memory-services.js';
+import { wrongCode } from '../testing/mail-outbox.js';
 
 const address = 'ada@example.com';
 const oldPassword = 'violet-lantern-1815';
@@ -107,20 +108,13 @@ describe('PasswordReset', () => {
         code: attempt,
         context: testContext,
       });
-    await expectRejection(answer(code === '000000' ? '111111' : '000000'), 'invalid_grant', /wrong/);
+    await expectRejection(answer(wrongCode(code)), 'invalid_grant', /wrong/);
     await submit(await answer(code), newPassword);
   });
 
   it('hands over a sign-in in which the reset code is no second factor', async () => {
     const { app: mfaApp } = await harness.services.apps.register(tenant, { name: 'Bank', requireMfa: true });
-    await harness.repos.mfaMethods.add({
-      id: 'method-1',
-      tenantId: tenant.id,
-      userId: user.id,
-      type: 'email',
-      target: address,
-      createdAt: harness.clock.now(),
-    });
+    await harness.addMethod(user, address);
     const verified = await verifiedReset(mfaApp);
     const { continuationToken } = await reset().submit(tenant, mfaApp, {
       continuationToken: verified,

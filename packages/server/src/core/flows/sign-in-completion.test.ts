@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { App, Tenant, User } from '../model.js';
 import { expectFlowStep } from '../testing/domain-expectations.js';
@@ -44,15 +43,6 @@ describe('SignInCompletion', () => {
       device: { name: 'Phone', platform: 'ios' },
       context: testContext,
     });
-  const registerMethod = (target: string) =>
-    harness.repos.mfaMethods.add({
-      id: randomUUID(),
-      tenantId: tenant.id,
-      userId: user.id,
-      type: 'email',
-      target,
-      createdAt: harness.clock.now(),
-    });
   const sessions = () => harness.db.sessions.where((session) => session.userId === user.id);
   const continuations = () => harness.db.continuations.where((record) => record.userId === user.id);
 
@@ -72,20 +62,20 @@ describe('SignInCompletion', () => {
   });
 
   it('stops the password alone at an MFA app: a code to a method when the account has one', async () => {
-    await registerMethod(address);
+    await harness.addMethod(user, address);
     await expectFlowStep(complete(mfaApp, [passwordProof]), 'mfa_required');
     expect(sessions()).toEqual([]);
     expect(continuations()).toMatchObject([{ flow: 'mfa', state: { proofs: [passwordProof] } }]);
   });
 
   it('takes the password and a second-factor code to a registered method as two factors', async () => {
-    await registerMethod('ada.backup@example.com');
+    await harness.addMethod(user, 'ada.backup@example.com');
     await complete(mfaApp, [passwordProof, codeProof('ada.backup@example.com', 'second-factor')]);
     expect(sessions()).toMatchObject([{ clientId: mfaApp.clientId, amr: ['pwd', 'otp', 'mfa'] }]);
   });
 
   it('never counts the sign-in address proved by a sign-in code, even when it is a registered method', async () => {
-    await registerMethod(address);
+    await harness.addMethod(user, address);
     await expectFlowStep(complete(mfaApp, [passwordProof, codeProof(address, 'sign-in')]), 'mfa_required');
     expect(await complete(mfaApp, [codeProof(address, 'sign-in')])).toEqual({
       kind: 'redirect',
@@ -95,7 +85,7 @@ describe('SignInCompletion', () => {
   });
 
   it('does not count a code to an address that is not a registered method', async () => {
-    await registerMethod(address);
+    await harness.addMethod(user, address);
     await expectFlowStep(
       complete(mfaApp, [passwordProof, codeProof('mallory@example.com', 'second-factor')]),
       'mfa_required',
@@ -104,7 +94,7 @@ describe('SignInCompletion', () => {
   });
 
   it('sends a client that cannot take the MFA step to the browser, issuing nothing', async () => {
-    await registerMethod(address);
+    await harness.addMethod(user, address);
     expect(await complete(mfaApp, [passwordProof], ['registration_required'])).toMatchObject({ kind: 'redirect' });
     expect(sessions()).toEqual([]);
     expect(continuations()).toEqual([]);

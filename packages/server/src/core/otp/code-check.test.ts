@@ -6,6 +6,7 @@ import { AuditLog } from '../audit/audit-log.js';
 import type { App, Tenant } from '../model.js';
 import { expectRejection } from '../testing/domain-expectations.js';
 import { type DomainHarness, inMemoryServices, testContext } from '../testing/in-memory-services.js';
+import { wrongCode } from '../testing/mail-outbox.js';
 import { CodeCheck } from './code-check.js';
 import { codePolicy, OneTimeCodes } from './one-time-codes.js';
 
@@ -41,7 +42,6 @@ describe('one-time codes, checked', () => {
       context: testContext,
       flow: 'sign_in',
     });
-  const wrongCodeOf = (code: string) => (code === '000000' ? '111111' : '000000');
   const storedCodes = () => harness.db.codes.where((code) => code.flowId === flowId);
 
   it('sends a code of the tenant length, stored only as a keyed digest', async () => {
@@ -56,7 +56,7 @@ describe('one-time codes, checked', () => {
   it('counts a wrong code, then takes the right one once and answers the address it was sent to', async () => {
     await send();
     const code = harness.outbox.lastCodeTo(address);
-    await expectRejection(check(wrongCodeOf(code)), 'invalid_grant', /wrong or no longer valid/);
+    await expectRejection(check(wrongCode(code)), 'invalid_grant', /wrong or no longer valid/);
     expect(storedCodes()[0]?.attempts).toBe(1);
     expect(await check(code)).toBe(address);
     expect(storedCodes()[0]?.consumedAt).toBe(harness.clock.now());
@@ -67,7 +67,7 @@ describe('one-time codes, checked', () => {
     await send();
     const code = harness.outbox.lastCodeTo(address);
     for (let attempt = 0; attempt < codePolicy.maxAttempts; attempt++)
-      await expectRejection(check(wrongCodeOf(code)), 'invalid_grant', /wrong or no longer valid/);
+      await expectRejection(check(wrongCode(code)), 'invalid_grant', /wrong or no longer valid/);
     const locked = await expectRejection(check(code), 'invalid_grant', /temporarily locked/);
     expect(locked.details.retryAfter).toBe(30);
     expect(await harness.repos.audit.list({ tenantId: tenant.id, type: 'account.locked' })).toHaveLength(1);

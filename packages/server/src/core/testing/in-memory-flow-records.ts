@@ -6,6 +6,17 @@ import type {
   TransferTokenRepository,
 } from '../ports.js';
 import type { MemoryDatabase } from './memory-database.js';
+import type { MemoryTable } from './memory-table.js';
+
+/** Marks a single-use record used; true only for the first caller, as the SQL `consumed_at IS NULL` update does. */
+function consumeOnce<Row extends { consumedAt: number | null }>(
+  table: MemoryTable<Row>,
+  key: string,
+  now: number,
+): boolean {
+  if (table.get(key)?.consumedAt !== null) return false;
+  return table.update(key, { consumedAt: now } as Partial<Row>);
+}
 
 /** Continuation tokens: consuming one deletes it, so only the first of any callers gets true. */
 export function inMemoryContinuations(db: MemoryDatabase): ContinuationRepository {
@@ -61,8 +72,7 @@ export function inMemoryTransferTokens(db: MemoryDatabase): TransferTokenReposit
       return db.transferTokens.get(digest);
     },
     async consume(digest, now) {
-      if (db.transferTokens.get(digest)?.consumedAt !== null) return false;
-      return db.transferTokens.update(digest, { consumedAt: now });
+      return consumeOnce(db.transferTokens, digest, now);
     },
   };
 }
@@ -76,8 +86,7 @@ export function inMemoryAuthorizationCodes(db: MemoryDatabase): AuthorizationCod
       return db.authorizationCodes.get(digest);
     },
     async consume(digest, now) {
-      if (db.authorizationCodes.get(digest)?.consumedAt !== null) return false;
-      return db.authorizationCodes.update(digest, { consumedAt: now });
+      return consumeOnce(db.authorizationCodes, digest, now);
     },
     async setIssuedSession(digest, sessionId) {
       db.authorizationCodes.update(digest, { issuedSessionId: sessionId });

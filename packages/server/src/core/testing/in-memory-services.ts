@@ -4,7 +4,7 @@ import { MasterKey } from '../../crypto/master-key.js';
 import { normalizeNewEmail } from '../accounts/account-service.js';
 import type { RegisterAppInput } from '../apps/app-service.js';
 import { fixedClock } from '../clock.js';
-import type { ClientAddress, RequestContext, Tenant, User } from '../model.js';
+import type { ClientAddress, MfaMethod, RequestContext, Tenant, User } from '../model.js';
 import { createServices } from '../services.js';
 import { inMemoryRepositories } from './in-memory-repositories.js';
 import { MailOutbox } from './mail-outbox.js';
@@ -65,6 +65,19 @@ export function inMemoryServices() {
       const passwordHash = password === undefined ? null : await hash(password, cheapestArgon2);
       if (!(await repos.users.create(user, passwordHash))) throw new Error(`${email} is taken`);
       return user;
+    },
+    /** Registers `target` as a second-factor method of `user`, as a finished registration would. */
+    async addMethod(user: User, target: string): Promise<MfaMethod> {
+      const method: MfaMethod = {
+        id: randomUUID(),
+        tenantId: user.tenantId,
+        userId: user.id,
+        type: 'email',
+        target,
+        createdAt: clock.now(),
+      };
+      if (!(await repos.mfaMethods.add(method))) throw new Error(`${target} is a method already`);
+      return method;
     },
   };
 }

@@ -1,5 +1,8 @@
 import type { CodeMessage, Mailer, MethodAddedNotice } from '../ports.js';
 
+/** A code of the same length as `code` that is not it: a wrong guess. */
+export const wrongCode = (code: string): string => `${(Number(code[0]) + 1) % 10}${code.slice(1)}`;
+
 /** A mailer that keeps what it is given, so a test can read the code a flow sent. */
 export class MailOutbox implements Mailer {
   readonly codes: CodeMessage[] = [];

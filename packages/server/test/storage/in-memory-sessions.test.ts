@@ -1,62 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import type { Device, RefreshTokenRecord, Session } from '../model.js';
-import { inMemoryRepositories } from './in-memory-repositories.js';
+import type { User } from '../../src/core/model.js';
+import { inMemoryRepositories } from '../../src/core/testing/in-memory-repositories.js';
+import { aDevice, aSession, aToken, aUser, t0 } from './store.js';
 
-const t0 = Date.UTC(2026, 0, 1);
+/**
+ * The in-memory session repository the domain tests run on keeps the port's promises, as
+ * this suite's SQL tests check them on both databases.
+ */
+describe('in-memory session repository', () => {
+  const user: User = aUser('t1');
 
-const aDevice = (id: string): Device => ({
-  id,
-  tenantId: 't1',
-  userId: 'u1',
-  name: 'Phone',
-  platform: 'ios',
-  kind: 'primary',
-  installationId: null,
-  createdAt: t0,
-});
-const aSession = (id: string, parentId: string | null = null): Session => ({
-  id,
-  tenantId: 't1',
-  userId: 'u1',
-  clientId: 'c1',
-  deviceId: `device-${id}`,
-  parentId,
-  authTime: t0,
-  amr: ['pwd'],
-  createdAt: t0,
-  lastUsedAt: t0,
-  idleTtl: 3600,
-  absoluteExpiresAt: t0 + 86_400_000,
-  revokedAt: null,
-  revokedReason: null,
-});
-const aToken = (digest: string, sessionId: string): RefreshTokenRecord => ({
-  digest,
-  sessionId,
-  tenantId: 't1',
-  clientId: 'c1',
-  generation: 0,
-  scope: 'openid',
-  dpopJkt: null,
-  issuedAt: t0,
-  expiresAt: t0 + 3_600_000,
-  consumedAt: null,
-});
-
-/** The in-memory session repository keeps the port's promises, as the SQL conformance suite checks them. */
-describe('in-memory sessions', () => {
-  async function opened(ids: Array<[string, string | null]>) {
+  /** Sessions opened in order, each named by its id and its parent's, on a device and with a token named after it. */
+  async function opened(tree: Array<[string, string | null]>) {
     const repos = inMemoryRepositories();
-    for (const [id, parentId] of ids)
-      expect(await repos.sessions.open(aDevice(`device-${id}`), aSession(id, parentId), aToken(`rt-${id}`, id))).toBe(
-        true,
-      );
+    for (const [id, parentId] of tree) {
+      const device = aDevice(user, { id: `device-${id}` });
+      const session = aSession(user, device.id, { id, parentId });
+      expect(await repos.sessions.open(device, session, aToken(session, { digest: `rt-${id}` }))).toBe(true);
+    }
     return repos;
   }
 
   it('writes nothing of an open that fails on a taken key', async () => {
     const repos = await opened([['s1', null]]);
-    await expect(repos.sessions.open(aDevice('device-s2'), aSession('s2'), aToken('rt-s1', 's2'))).rejects.toThrow();
+    const session = aSession(user, 'device-s2', { id: 's2' });
+    await expect(
+      repos.sessions.open(aDevice(user, { id: 'device-s2' }), session, aToken(session, { digest: 'rt-s1' })),
+    ).rejects.toThrow();
     expect(await repos.sessions.find('s2')).toBeNull();
     expect(repos.db.devices.get('device-s2')).toBeNull();
   });
@@ -64,15 +34,17 @@ describe('in-memory sessions', () => {
   it('refuses a child of a revoked or unknown parent', async () => {
     const repos = await opened([['s1', null]]);
     await repos.sessions.revokeTree('s1', 'signed_out', t0);
-    expect(await repos.sessions.open(aDevice('device-s2'), aSession('s2', 's1'), aToken('rt-s2', 's2'))).toBe(false);
-    expect(await repos.sessions.open(aDevice('device-s3'), aSession('s3', 'nobody'), aToken('rt-s3', 's3'))).toBe(
-      false,
-    );
+    for (const parentId of ['s1', 'nobody']) {
+      const child = aSession(user, 'device-child', { parentId });
+      expect(await repos.sessions.open(aDevice(user, { id: 'device-child' }), child, aToken(child))).toBe(false);
+    }
+    expect(repos.db.devices.get('device-child')).toBeNull();
   });
 
   it('rotates a token for exactly one of racing callers, storing one successor and touching the session', async () => {
     const repos = await opened([['s1', null]]);
-    const successor = { ...aToken('rt-s1-next', 's1'), generation: 1 };
+    const session = (await repos.sessions.find('s1'))!;
+    const successor = aToken(session, { digest: 'rt-s1-next', generation: 1 });
     const results = await Promise.all([1, 2, 3].map(() => repos.sessions.rotate('rt-s1', successor, t0 + 5)));
     expect(results.filter((result) => result.rotated)).toHaveLength(1);
     expect((await repos.sessions.findRefreshToken('rt-s1'))?.token.consumedAt).toBe(t0 + 5);
