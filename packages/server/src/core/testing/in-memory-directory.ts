@@ -1,0 +1,55 @@
+import type { AppRepository, SigningKeyRepository, TenantRepository } from '../ports.js';
+import type { MemoryDatabase } from './memory-database.js';
+
+const byCreation = <Row extends { createdAt: number }>(left: Row, right: Row) => left.createdAt - right.createdAt;
+
+/** Tenants; a taken id or name is refused with false, as the unique constraint makes the SQL repository do. */
+export function inMemoryTenants(db: MemoryDatabase): TenantRepository {
+  return {
+    async create(tenant) {
+      if (db.tenants.has(tenant.id) || db.tenants.where((row) => row.name === tenant.name).length > 0) return false;
+      db.tenants.insert(tenant);
+      return true;
+    },
+    async list() {
+      return db.tenants.where().sort(byCreation);
+    },
+    async findByName(name) {
+      return db.tenants.where((tenant) => tenant.name === name)[0] ?? null;
+    },
+    async findById(id) {
+      return db.tenants.get(id);
+    },
+  };
+}
+
+export function inMemoryApps(db: MemoryDatabase): AppRepository {
+  return {
+    async create(app) {
+      db.apps.insert(app);
+    },
+    async find(tenantId, clientId) {
+      const app = db.apps.get(clientId);
+      return app && app.tenantId === tenantId ? app : null;
+    },
+    async list(tenantId) {
+      return db.apps.where((app) => app.tenantId === tenantId).sort(byCreation);
+    },
+  };
+}
+
+export function inMemorySigningKeys(db: MemoryDatabase): SigningKeyRepository {
+  return {
+    async listPublished(tenantId, now) {
+      return db.signingKeys
+        .where((key) => key.tenantId === tenantId && (key.status === 'active' || (key.expiresAt ?? 0) > now))
+        .sort((left, right) => right.createdAt - left.createdAt);
+    },
+    async activate(key, now, retiredExpiresAt) {
+      db.signingKeys.assertAbsent(key.kid);
+      for (const active of db.signingKeys.where((row) => row.tenantId === key.tenantId && row.status === 'active'))
+        db.signingKeys.update(active.kid, { status: 'retired', retiredAt: now, expiresAt: retiredExpiresAt });
+      db.signingKeys.insert({ ...key, status: 'active', retiredAt: null, expiresAt: null });
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import type { SessionRepository } from '../ports.js';
+import type { MemoryDatabase } from './memory-database.js';
+
+/**
+ * Sessions, devices and refresh tokens, as storage/repositories/session-repository.ts keeps
+ * them. Each method does all its work before it first yields, so it is one transaction: of
+ * concurrent `rotate` calls for one token exactly one claims it, as the SQL
+ * compare-and-set guarantees.
+ */
+export function inMemorySessions(db: MemoryDatabase): SessionRepository {
+  const findUser = (tenantId: string, userId: string) => {
+    const user = db.users.get(userId);
+    return user && user.tenantId === tenantId ? user : null;
+  };
+  return {
+    async open(device, session, token) {
+      if (session.parentId !== null && db.sessions.get(session.parentId)?.revokedAt !== null) return false;
+      // Every key is checked before anything is written, so a duplicate leaves nothing behind (a rolled-back transaction).
+      if (device) db.devices.assertAbsent(device.id);
+      db.sessions.assertAbsent(session.id);
+      db.refreshTokens.assertAbsent(token.digest);
+      if (device) db.devices.insert(device);
+      db.sessions.insert(session);
+      db.refreshTokens.insert(token);
+      return true;
+    },
+
+    async find(id) {
+      return db.sessions.get(id);
+    },
+
+    async touch(id, now) {
+      db.sessions.update(id, { lastUsedAt: now });
+    },
+
+    async findRefreshToken(digest) {
+      const token = db.refreshTokens.get(digest);
+      const session = token && db.sessions.get(token.sessionId);
+      if (!token || !session) return null;
+      return {
+        token,
+        session,
+        user: findUser(session.tenantId, session.userId),
+        installationId: db.devices.get(session.deviceId)?.installationId ?? null,
+      };
+    },
+
+    async rotate(presentedDigest, successor, now) {
+      if (db.refreshTokens.get(presentedDigest)?.consumedAt !== null) return { rotated: false };
+      db.refreshTokens.assertAbsent(successor.digest);
+      db.refreshTokens.update(presentedDigest, { consumedAt: now });
+      db.refreshTokens.insert(successor);
+      db.sessions.update(successor.sessionId, { lastUsedAt: now });
+      return { rotated: true };
+    },
+
+    async revokeTree(sessionId, reason, now) {
+      // The tree runs through revoked sessions too (the SQL's recursive query does), but only live ones are revoked now.
+      const tree = db.sessions.where((session) => session.id === sessionId);
+      for (let index = 0; index < tree.length; index++) {
+        const parentId = tree[index]!.id;
+        tree.push(...db.sessions.where((session) => session.parentId === parentId));
+      }
+      const live = tree.filter((session) => session.revokedAt === null).map((session) => session.id);
+      for (const id of live) db.sessions.update(id, { revokedAt: now, revokedReason: reason });
+      return live;
+    },
+
+    async revokeUser(tenantId, userId, reason, now) {
+      const live = db.sessions
+        .where((session) => session.tenantId === tenantId && session.userId === userId && session.revokedAt === null)
+        .map((session) => session.id);
+      for (const id of live) db.sessions.update(id, { revokedAt: now, revokedReason: reason });
+      return live;
+    },
+
+    async listByUser(tenantId, userId) {
+      return db.sessions
+        .where((session) => session.tenantId === tenantId && session.userId === userId)
+        .sort((left, right) => left.createdAt - right.createdAt || left.id.localeCompare(right.id))
+        .flatMap((session) => {
+          const device = db.devices.get(session.deviceId);
+          return device ? [{ ...session, device }] : [];
+        });
+    },
+  };
+}

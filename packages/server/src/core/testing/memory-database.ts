@@ -1,0 +1,72 @@
+import type {
+  App,
+  AuditEvent,
+  AuthorizationCode,
+  ContinuationRecord,
+  Device,
+  MfaMethod,
+  OneTimeCode,
+  RefreshTokenRecord,
+  Session,
+  SigningKey,
+  Tenant,
+  TransferTokenRecord,
+  User,
+} from '../model.js';
+import { MemoryTable } from './memory-table.js';
+
+export interface PasswordCredential {
+  userId: string;
+  hash: string;
+  createdAt: number;
+}
+
+export interface AttemptCount {
+  key: string;
+  failures: number;
+  lockedUntil: number;
+  updatedAt: number;
+}
+
+export interface RequestCounter {
+  key: string;
+  count: number;
+  expiresAt: number;
+}
+
+export interface BrowserSessionRow {
+  digest: string;
+  tenantId: string;
+  sessionId: string;
+  createdAt: number;
+}
+
+/**
+ * What the SQL schema holds, as tables in memory. The repositories over it share the
+ * tables as the SQL ones share the database (erasing a user reaches its methods, flows and
+ * codes), and a test reads the tables to see what was stored.
+ */
+export function createMemoryDatabase() {
+  return {
+    tenants: new MemoryTable<Tenant>('tenants', (tenant) => tenant.id),
+    apps: new MemoryTable<App>('apps', (app) => app.clientId),
+    users: new MemoryTable<User>('users', (user) => user.id),
+    credentials: new MemoryTable<PasswordCredential>('credentials', (credential) => credential.userId),
+    devices: new MemoryTable<Device>('devices', (device) => device.id),
+    sessions: new MemoryTable<Session>('sessions', (session) => session.id),
+    refreshTokens: new MemoryTable<RefreshTokenRecord>('refresh_tokens', (token) => token.digest),
+    signingKeys: new MemoryTable<SigningKey>('signing_keys', (key) => key.kid),
+    continuations: new MemoryTable<ContinuationRecord>('continuation_tokens', (record) => record.digest),
+    auditEvents: new MemoryTable<AuditEvent & { id: number }>('audit_events', (event) => String(event.id)),
+    codes: new MemoryTable<OneTimeCode>('one_time_codes', (code) => code.id),
+    mfaMethods: new MemoryTable<MfaMethod>('mfa_methods', (method) => method.id),
+    rateLimits: new MemoryTable<AttemptCount>('rate_limits', (count) => count.key),
+    requestCounters: new MemoryTable<RequestCounter>('request_counters', (counter) => counter.key),
+    transferTokens: new MemoryTable<TransferTokenRecord>('session_transfer_tokens', (record) => record.digest),
+    dpopProofs: new MemoryTable<{ key: string; expiresAt: number }>('dpop_proofs', (proof) => proof.key),
+    authorizationCodes: new MemoryTable<AuthorizationCode>('authorization_codes', (code) => code.digest),
+    browserSessions: new MemoryTable<BrowserSessionRow>('browser_sessions', (row) => row.digest),
+  };
+}
+
+export type MemoryDatabase = ReturnType<typeof createMemoryDatabase>;
