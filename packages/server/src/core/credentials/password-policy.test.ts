@@ -1,15 +1,17 @@
+import { domainErrors } from '@baton/protocol';
 import { describe, expect, it } from 'vitest';
 import { BatonError } from '../errors.js';
 import { assertPasswordAcceptable, passwordLimits } from './password-policy.js';
 
-/** The error the policy throws for `password`, or null when it accepts it. */
+/** The error the policy throws for `password`, as native auth renders it, or null when it accepts it. */
 function refusal(password: string, context?: Parameters<typeof assertPasswordAcceptable>[1]) {
   try {
     assertPasswordAcceptable(password, context);
     return null;
   } catch (error) {
     if (!(error instanceof BatonError)) throw error;
-    return { code: error.code, suberror: error.details.suberror, errorCodes: error.details.errorCodes };
+    const { oauth, nativeAuth } = domainErrors[error.code];
+    return { code: oauth, suberror: nativeAuth.suberror, errorCodes: nativeAuth.errorCodes };
   }
 }
 

@@ -15,7 +15,7 @@ export function parseScope(value: string | undefined): string[] {
   const scopes = value.split(' ').filter(Boolean);
   for (const s of scopes) {
     const problem = scopeProblem(s);
-    if (problem) throw new BatonError('invalid_scope', problem);
+    if (problem) throw new BatonError('malformed_scope', problem);
   }
   return [...new Set(scopes)];
 }
@@ -30,7 +30,7 @@ export function grantedAppScope(registered: readonly string[], requested: string
   for (const s of requested)
     assertThat(
       registered.includes(s),
-      'invalid_scope',
+      'scope_not_registered',
       `Scope "${s}" is not registered for this app (baton app create --scope)`,
     );
   return requested.join(' ');
@@ -51,7 +51,7 @@ export function narrowScope(granted: string, requested: string[]): string {
   for (const s of requested)
     assertThat(
       grantedSet.has(s) || oidcScopeSet.has(s),
-      'invalid_scope',
+      'scope_not_granted',
       `Scope "${s}" was not granted to this session`,
     );
   return grantedUserScope(requested.filter((s) => grantedSet.has(s) || oidcScopeSet.has(s)));
