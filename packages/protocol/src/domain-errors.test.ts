@@ -21,4 +21,17 @@ describe('domainErrors', () => {
       'request_too_large',
     ]);
   });
+
+  it.each([
+    ['password_blank', 'password_is_invalid'],
+    ['password_too_short', 'password_too_short'],
+    ['password_too_long', 'password_too_long'],
+    ['password_reused', 'password_recently_used'],
+    ['password_banned', 'password_banned'],
+  ] as const)('renders the password refusal %s as invalid_grant with suberror %s and 399246', (code, suberror) => {
+    expect(domainErrors[code]).toMatchObject({
+      oauth: 'invalid_grant',
+      nativeAuth: { suberror, errorCodes: [399246] },
+    });
+  });
 });
