@@ -69,11 +69,11 @@ export class AppService {
       'An app type is "public" or "confidential"',
     );
     const challengeTypes = input.challengeTypes ?? ['oob', 'password', 'redirect'];
-    for (const t of challengeTypes)
+    for (const challengeType of challengeTypes)
       assertThat(
-        challengeTypeNames.includes(t),
+        challengeTypeNames.includes(challengeType),
         'invalid_setting',
-        `Unknown challenge type "${t}" (use oob, password, redirect)`,
+        `Unknown challenge type "${challengeType}" (use oob, password, redirect)`,
       );
     for (const uri of [...(input.redirectUris ?? []), ...(input.postLogoutRedirectUris ?? [])]) {
       const problem = redirectUriProblem(uri);
@@ -162,22 +162,22 @@ export class AppService {
   }
 }
 
-function assertAttributeDefinition(d: AttributeDefinition): void {
+function assertAttributeDefinition(definition: AttributeDefinition): void {
   assertThat(
-    /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(d.name),
+    /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(definition.name),
     'invalid_setting',
-    `Attribute name "${d.name}" must be a letter then letters, digits or underscores`,
+    `Attribute name "${definition.name}" must be a letter then letters, digits or underscores`,
   );
   assertThat(
-    ['string', 'boolean', 'number'].includes(d.type),
+    ['string', 'boolean', 'number'].includes(definition.type),
     'invalid_setting',
-    `Attribute "${d.name}" has an unknown type "${d.type}" (string, boolean, number)`,
+    `Attribute "${definition.name}" has an unknown type "${definition.type}" (string, boolean, number)`,
   );
-  if (d.regex !== undefined) {
+  if (definition.regex !== undefined) {
     try {
-      new RegExp(d.regex, 'u');
+      new RegExp(definition.regex, 'u');
     } catch {
-      throw new BatonError('invalid_setting', `Attribute "${d.name}" has an invalid regular expression`);
+      throw new BatonError('invalid_setting', `Attribute "${definition.name}" has an invalid regular expression`);
     }
   }
 }

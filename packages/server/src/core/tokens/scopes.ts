@@ -13,8 +13,8 @@ export function scopeProblem(scope: string): string | null {
 export function parseScope(value: string | undefined): string[] {
   if (value === undefined) return [];
   const scopes = value.split(' ').filter(Boolean);
-  for (const s of scopes) {
-    const problem = scopeProblem(s);
+  for (const scope of scopes) {
+    const problem = scopeProblem(scope);
     if (problem) throw new BatonError('malformed_scope', problem);
   }
   return [...new Set(scopes)];
@@ -27,11 +27,11 @@ export function parseScope(value: string | undefined): string[] {
  */
 export function grantedAppScope(registered: readonly string[], requested: string[]): string {
   if (requested.length === 0) return registered.join(' ');
-  for (const s of requested)
+  for (const scope of requested)
     assertThat(
-      registered.includes(s),
+      registered.includes(scope),
       'scope_not_registered',
-      `Scope "${s}" is not registered for this app (baton app create --scope)`,
+      `Scope "${scope}" is not registered for this app (baton app create --scope)`,
     );
   return requested.join(' ');
 }
@@ -48,11 +48,11 @@ export function grantedUserScope(requested: string[]): string {
 export function narrowScope(granted: string, requested: string[]): string {
   if (requested.length === 0) return granted;
   const grantedSet = new Set(granted.split(' '));
-  for (const s of requested)
+  for (const scope of requested)
     assertThat(
-      grantedSet.has(s) || oidcScopeSet.has(s),
+      grantedSet.has(scope) || oidcScopeSet.has(scope),
       'scope_not_granted',
-      `Scope "${s}" was not granted to this session`,
+      `Scope "${scope}" was not granted to this session`,
     );
   return grantedUserScope(requested.filter((s) => grantedSet.has(s) || oidcScopeSet.has(s)));
 }
