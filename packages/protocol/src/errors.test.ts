@@ -5,7 +5,7 @@ import { errorCatalog, suberrors } from './errors.js';
 const page = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8');
 const documented = (section: string) => {
   const body = page.split(`## ${section}`)[1]?.split('\n## ')[0] ?? '';
-  return new Map([...body.matchAll(/^\| `([a-z_]+)` \| ([^|]+) \|/gm)].map((m) => [m[1]!, m[2]!.trim()]));
+  return new Map([...body.matchAll(/^\| `([a-z_]+)` +\| ([^|]+) \|/gm)].map((m) => [m[1]!, m[2]!.trim()]));
 };
 
 describe('docs/errors.md', () => {

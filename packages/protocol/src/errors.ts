@@ -89,6 +89,10 @@ export const entraErrorCodes = {
   tenantNotFound: 90002,
   clientNotFound: 700016,
   strongAuthRequired: 50076,
+  strongAuthRegistrationRequired: 50079,
+  accountLocked: 50053,
+  invalidOobValue: 50181,
+  methodNotAllowed: 900561,
   missingRedirectChallenge: 901007,
   invalidInput: 901001,
 } as const;

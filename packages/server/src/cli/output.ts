@@ -1,4 +1,6 @@
+import { domainErrors } from '@baton/protocol';
 import { CommanderError } from 'commander';
+import { DatabaseUnavailable } from '../core/database-unavailable.js';
 import { BatonError } from '../core/errors.js';
 import { escapeControlCharacters, escapeControlCharactersInJson } from '../core/text/control-characters.js';
 import { ConfigError } from '../config/config.js';
@@ -35,7 +37,8 @@ export function shown(strings: TemplateStringsArray, ...values: unknown[]): stri
 
 /** Prints a failure the way the command was asked to speak, and sets a non-zero exit code. */
 export function reportFailure(error: unknown, json: boolean): void {
-  const unreachable = databaseUnavailable(error);
+  // Opening and migrating reach the driver directly; every later query goes through a repository.
+  const unreachable = databaseUnavailable(error) || error instanceof DatabaseUnavailable;
   const refusedBackup = error instanceof DatabaseBackupError;
   const known =
     error instanceof BatonError ||
@@ -45,7 +48,7 @@ export function reportFailure(error: unknown, json: boolean): void {
     refusedBackup;
   const code =
     error instanceof BatonError
-      ? error.code
+      ? domainErrors[error.code].oauth
       : error instanceof ConfigError
         ? 'configuration_error'
         : error instanceof CommanderError

@@ -1,35 +1,52 @@
-import type { ErrorCode, Suberror } from '@baton/protocol';
+import type { DomainErrorCode } from '@baton/protocol';
+import { fromLegacyStep, type LegacyStepCode, type LegacyStepDetails } from './legacy-step-errors.js';
+
+export type { DomainErrorCode };
+
+/** An attribute a sign-up step refused or still needs, by name (when missing, with its definition). */
+export interface AttributeProblem {
+  name: string;
+}
 
 export interface BatonErrorDetails {
-  suberror?: Suberror;
-  /** AADSTS-style numbers for native-auth clients. */
-  errorCodes?: number[];
+  /** The flow goes on with this token. */
   continuationToken?: string;
-  /** Seconds before trying again makes sense (sent as `Retry-After`). */
+  /** Seconds before trying again makes sense. */
   retryAfter?: number;
-  /** Extra body fields a wire format may carry (e.g. `invalid_attributes`). */
-  extra?: Record<string, unknown>;
+  /** The attributes refused (`invalid_attributes`) or still missing (`attributes_required`). */
+  attributes?: readonly AttributeProblem[];
 }
 
 /**
- * The one error type the domain throws. Its description is meant for the caller; anything
- * else that escapes becomes `server_error` without detail (see http/errors.ts).
+ * The one error type the domain throws: a code that says what happened (the protocol's
+ * `domainErrors` maps it to each wire format), a description meant for the caller, and
+ * structured details. Anything else that escapes becomes `server_error` without detail
+ * (see http/errors/).
  */
 export class BatonError extends Error {
   override name = 'BatonError';
+  readonly code: DomainErrorCode;
+  readonly details: BatonErrorDetails;
+
+  constructor(code: DomainErrorCode, description: string, details?: BatonErrorDetails);
+  /** @deprecated Only for the flow steps legacy-step-errors.ts reads, until they are returned values. */
+  constructor(code: LegacyStepCode, description: string, details: LegacyStepDetails);
   constructor(
-    readonly code: ErrorCode,
+    code: DomainErrorCode | LegacyStepCode,
     readonly description: string,
-    readonly details: BatonErrorDetails = {},
+    details: BatonErrorDetails | LegacyStepDetails = {},
   ) {
-    super(`${code}: ${description}`);
+    const domain = fromLegacyStep(code, details);
+    super(`${domain.code}: ${description}`);
+    this.code = domain.code;
+    this.details = domain.details;
   }
 }
 
 /** Throws `code` unless `condition` holds: the domain's guard clause. */
 export function assertThat(
   condition: unknown,
-  code: ErrorCode,
+  code: DomainErrorCode,
   description: string,
   details?: BatonErrorDetails,
 ): asserts condition {

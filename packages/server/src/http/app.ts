@@ -8,15 +8,14 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import type { Logger } from 'pino';
-import type { Services } from '../core/services.js';
 import { BatonError } from '../core/errors.js';
+import type { Services } from '../core/services.js';
 import { answerClientError } from './client-errors.js';
 import { registerCors } from './cors.js';
 import { registerHealth } from './health.js';
 import { answerOtherMethods } from './method-not-allowed.js';
-import { discardUnreadBody } from './unread-body.js';
 import { registerWeb } from './web/index.js';
-import { toWireError, type WireFormat } from './errors.js';
+import { errorWriter } from './errors/write-error.js';
 import { registerRoutes } from './native-auth/register-routes.js';
 import { resetPasswordRoutes } from './native-auth/reset-password-routes.js';
 import { signInRoutes } from './native-auth/sign-in-routes.js';
@@ -71,20 +70,8 @@ class OneLinePerRequest extends LogController {
   }
 }
 
-/** Answers with `error` in the wire format, logging in full what the caller was not meant to see. */
-function replyWithError(error: unknown, request: FastifyRequest, reply: FastifyReply, format: WireFormat): void {
-  const wire = toWireError(error, format, request.id);
-  if (wire.unexpected) request.log.error({ err: error }, 'unexpected error');
-  else
-    request.log.info(
-      { error: wire.body.error, description: (error as BatonError).description ?? undefined },
-      'request refused',
-    );
-  discardUnreadBody(request, reply);
-  reply.code(wire.status).headers(wire.headers).send(wire.body);
-}
-
 export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstance> {
+  const writeError = errorWriter(options.services);
   const app: FastifyInstance = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit,
@@ -97,7 +84,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     requestTimeout: options.requestTimeoutMs,
     http: { headersTimeout: options.requestTimeoutMs, connectionsCheckingInterval: timeoutCheckMs },
     // A URL the router cannot read (bad percent-encoding, an overlong segment) reaches no route; it still gets an OAuth error.
-    frameworkErrors: (error, request, reply) => replyWithError(error, request, reply, 'oauth'),
+    frameworkErrors: (error, request, reply) => writeError(error, request, reply, 'oauth'),
   });
   await app.register(formBody, { bodyLimit: options.bodyLimit });
   const routesAdded = answerOtherMethods(app);
@@ -112,22 +99,20 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
       .header('pragma', 'no-cache');
   });
 
-  app.setErrorHandler((error, request, reply) =>
-    replyWithError(error, request, reply, request.routeOptions.config?.wire ?? 'oauth'),
-  );
-  app.setNotFoundHandler((request, reply) => {
-    const wire = toWireError(
-      new BatonError('not_found', `No endpoint ${request.method} ${request.url.split('?')[0]}`),
+  app.setErrorHandler((error, request, reply) => writeError(error, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    writeError(
+      new BatonError('endpoint_not_found', `No endpoint ${request.method} ${request.url.split('?')[0]}`),
+      request,
+      reply,
       'oauth',
-      request.id,
-    );
-    reply.code(wire.status).send(wire.body);
-  });
+    ),
+  );
 
-  registerCors(app, options.services, options.publicUrl);
+  registerCors(app, options.services, options.publicUrl, writeError);
   registerHealth(app, options.services);
 
-  await registerWeb(app, options.services, options.publicUrl, options.services.csrfKey);
+  await registerWeb(app, options.services, options.publicUrl, writeError);
   const deps: RouteDeps = { services: options.services, publicUrl: options.publicUrl };
   for (const routes of [
     discoveryRoutes,

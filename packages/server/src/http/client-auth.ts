@@ -13,13 +13,13 @@ export function clientCredentials(
   const header = request.headers.authorization;
   if (header?.toLowerCase().startsWith('basic ')) {
     if (body.client_secret !== undefined)
-      throw new BatonError('invalid_request', 'Use one client authentication method, not two');
+      throw new BatonError('malformed_request', 'Use one client authentication method, not two');
     const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon < 0) throw new BatonError('invalid_client', 'Malformed Basic credentials');
+    if (colon < 0) throw new BatonError('client_authentication_failed', 'Malformed Basic credentials');
     const clientId = safeDecode(decoded.slice(0, colon));
     if (body.client_id !== undefined && body.client_id !== clientId)
-      throw new BatonError('invalid_request', 'client_id does not match the Basic credentials');
+      throw new BatonError('malformed_request', 'client_id does not match the Basic credentials');
     return { clientId, clientSecret: safeDecode(decoded.slice(colon + 1)) };
   }
   return { clientId: body.client_id, clientSecret: body.client_secret };
@@ -32,5 +32,5 @@ function safeDecode(value: string): string {
   } catch {
     // Not percent-encoding: refused below, like a NUL character, which names no client.
   }
-  throw new BatonError('invalid_client', 'Malformed Basic credentials');
+  throw new BatonError('client_authentication_failed', 'Malformed Basic credentials');
 }

@@ -1,12 +1,16 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { BatonError } from '../core/errors.js';
+import { oauthErrorResponse } from './errors/oauth-error.js';
 
-/** What Node's HTTP parser refuses before any route runs, as the OAuth error JSON every endpoint speaks. */
-function refusalOf(code: string | undefined): { status: number; description: string } {
-  if (code === 'HPE_HEADER_OVERFLOW') return { status: 431, description: 'The request line or headers are too large' };
-  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return { status: 408, description: 'The request took too long to arrive' };
-  return { status: 400, description: 'The request is not valid HTTP/1.1' };
+/** What Node's HTTP parser refuses before any route runs. */
+function refusalOf(code: string | undefined): BatonError {
+  if (code === 'HPE_HEADER_OVERFLOW')
+    return new BatonError('headers_too_large', 'The request line or headers are too large');
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return new BatonError('request_timeout', 'The request took too long to arrive');
+  return new BatonError('unreadable_request', 'The request is not valid HTTP/1.1');
 }
 
 /**
@@ -17,13 +21,20 @@ function refusalOf(code: string | undefined): { status: number; description: str
  */
 export function answerClientError(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const { status, description } = refusalOf(error.code);
+  const refusal = refusalOf(error.code);
+  const { status, body: wireBody } = oauthErrorResponse(refusal);
   // No route ran, so no request line was logged: this is the only trace of the refusal.
   this.log.info(
-    { status, error: 'invalid_request', description, parser: error.code, remote: socket.remoteAddress },
+    {
+      status,
+      error: wireBody.error,
+      description: refusal.description,
+      parser: error.code,
+      remote: socket.remoteAddress,
+    },
     'request refused before it was read',
   );
-  const body = JSON.stringify({ error: 'invalid_request', error_description: description });
+  const body = JSON.stringify(wireBody);
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +

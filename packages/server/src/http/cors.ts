@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BatonError } from '../core/errors.js';
 import type { Services } from '../core/services.js';
 import { clientCredentials } from './client-auth.js';
+import type { WriteError } from './errors/write-error.js';
 
 /** Headers MSAL's browser client sends (x-client-*, client-request-id) plus what OAuth clients add. */
 const allowedHeaders = [
@@ -47,10 +48,10 @@ const publicMetadata = /^\/[^/]+\/(v2\.0\/\.well-known\/openid-configuration|dis
 /**
  * CORS for browser apps. A page may call a tenant's API only from an origin one of its
  * apps registered (`--allowed-origin`); a request naming a client is held to that app's
- * own origins, and refused (`access_denied`) from any other before anything runs.
+ * own origins, and refused (`access_denied`, in the OAuth shape) from any other before anything runs.
  * Requests without an Origin (native apps, servers) are not affected.
  */
-export function registerCors(app: FastifyInstance, services: Services, publicUrl: string) {
+export function registerCors(app: FastifyInstance, services: Services, publicUrl: string, writeError: WriteError) {
   const ownOrigin = new URL(publicUrl).origin;
 
   app.addHook('onRequest', async (request, reply) => {
@@ -58,10 +59,13 @@ export function registerCors(app: FastifyInstance, services: Services, publicUrl
     if (!origin || request.method !== 'OPTIONS' || !request.headers['access-control-request-method']) return;
     const path = request.url.split('?')[0] ?? '';
     if (!publicMetadata.test(path) && !(await tenantAllows(path, origin))) {
-      reply
-        .code(403)
-        .header('vary', 'Origin')
-        .send({ error: 'access_denied', error_description: `Origin ${origin} is not allowed to call this tenant` });
+      reply.header('vary', 'Origin');
+      await writeError(
+        new BatonError('origin_not_allowed', `Origin ${origin} is not allowed to call this tenant`),
+        request,
+        reply,
+        'oauth',
+      );
       return reply;
     }
     allow(reply, publicMetadata.test(path) ? '*' : origin)
@@ -85,7 +89,7 @@ export function registerCors(app: FastifyInstance, services: Services, publicUrl
     const permitted = clientId ? await appAllows(path, clientId, origin) : await tenantAllows(path, origin);
     if (permitted === false)
       throw new BatonError(
-        'access_denied',
+        'origin_not_allowed',
         `Origin ${origin} is not allowed for this app; register it with --allowed-origin`,
       );
     if (permitted) allow(reply, origin);

@@ -1,6 +1,6 @@
 import type { FastifyInstance, HTTPMethods } from 'fastify';
 import { BatonError } from '../core/errors.js';
-import type { WireFormat } from './errors.js';
+import type { WireFormat } from './errors/wire-format.js';
 
 const methods: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
 
@@ -37,7 +37,6 @@ export function answerOtherMethods(app: FastifyInstance): () => void {
           throw new BatonError(
             'method_not_allowed',
             `The endpoint only accepts ${allow} requests. Received a ${request.method} request`,
-            { errorCodes: [900561] },
           );
         },
       });

@@ -46,7 +46,7 @@ export function deviceHint(request: FastifyRequest, params: Record<string, unkno
 export function formBody(request: FastifyRequest): Record<string, unknown> {
   const type = header(request, 'content-type') ?? '';
   if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
-    throw new BatonError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded');
+    throw new BatonError('malformed_request', 'Send the parameters as application/x-www-form-urlencoded');
   }
   return (request.body ?? {}) as Record<string, unknown>;
 }

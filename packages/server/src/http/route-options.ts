@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Tenant } from '../core/model.js';
 import type { Services } from '../core/services.js';
-import type { WireFormat } from './errors.js';
+import type { WireFormat } from './errors/wire-format.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -7,7 +7,7 @@ function refusal(input: unknown): string {
     readParams(['scope'], input);
   } catch (error) {
     expect(error).toBeInstanceOf(BatonError);
-    expect((error as BatonError).code).toBe('invalid_request');
+    expect((error as BatonError).code).toBe('malformed_request');
     return (error as BatonError).description;
   }
   throw new Error('readParams accepted the input');

@@ -26,7 +26,7 @@ export function readParams<const N extends string>(names: readonly N[], input: u
     const value = source[name];
     if (value === undefined) continue;
     const problem = problemWith(value);
-    if (problem) throw new BatonError('invalid_request', `Parameter "${name}" ${problem}`);
+    if (problem) throw new BatonError('malformed_request', `Parameter "${name}" ${problem}`);
     read[name] = value as string;
   }
   return read;

@@ -1,3 +1,5 @@
+import { DatabaseUnavailable } from '../core/database-unavailable.js';
+
 /** PostgreSQL SQLSTATEs that mean "no usable connection", not "this statement is wrong". */
 const unavailableStates = new Set([
   '08000',
@@ -41,4 +43,36 @@ export function databaseUnavailable(error: unknown): boolean {
     code === 'SQLITE_BUSY' ||
     (typeof e.message === 'string' && unavailableMessages.test(e.message))
   );
+}
+
+/**
+ * The repositories with every driver error that means "the database cannot be reached"
+ * rethrown as the domain's `DatabaseUnavailable` (the driver's message kept, the error as
+ * its cause), so nothing above storage needs to know the drivers' codes.
+ */
+export function reportingOutages<Set extends Record<string, object>>(repositories: Set): Set {
+  return Object.fromEntries(
+    Object.entries(repositories).map(([name, repository]) => [name, repositoryReportingOutages(repository)]),
+  ) as Set;
+}
+
+function repositoryReportingOutages<Repository extends object>(repository: Repository): Repository {
+  const wrapped: Record<string, unknown> = { ...(repository as Record<string, unknown>) };
+  for (const [name, member] of Object.entries(repository)) {
+    if (typeof member !== 'function') continue;
+    wrapped[name] = (...args: unknown[]) => {
+      try {
+        const result = member.apply(repository, args);
+        return result instanceof Promise ? result.catch(rethrowOutage) : result;
+      } catch (error) {
+        return rethrowOutage(error);
+      }
+    };
+  }
+  return wrapped as Repository;
+}
+
+function rethrowOutage(error: unknown): never {
+  if (!databaseUnavailable(error)) throw error;
+  throw new DatabaseUnavailable(error instanceof Error ? error.message : String(error), { cause: error });
 }

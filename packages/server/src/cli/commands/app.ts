@@ -38,7 +38,7 @@ export function parseAttributeSpec(spec: string): AttributeDefinition {
   const unknown = flags.filter((f) => f !== type && f !== 'required' && f !== 'optional');
   if (unknown.length)
     throw new BatonError(
-      'invalid_request',
+      'invalid_setting',
       `Unknown attribute option "${unknown[0]}" in "${spec}" (use name[:type][:required][:regex=...])`,
     );
   return {

@@ -19,7 +19,7 @@ export function auditCommands(program: Command, run: RunCommand) {
     async (out, o) => {
       const limit = Number(o.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit)
-        throw new BatonError('invalid_request', `--limit must be a whole number from 1 to ${maxLimit}`);
+        throw new BatonError('malformed_request', `--limit must be a whole number from 1 to ${maxLimit}`);
       const events = await withRuntime(async (rt) => {
         const tenant = await rt.services.tenants.require(o.tenant);
         const user = o.user ? await rt.services.accounts.requireByEmail(tenant, o.user) : null;
@@ -64,7 +64,7 @@ export function auditCommands(program: Command, run: RunCommand) {
     async (out, o) => {
       const days = Number(o.olderThan);
       if (!Number.isInteger(days) || days < 1)
-        throw new BatonError('invalid_request', '--older-than must be a whole number of days, 1 or more');
+        throw new BatonError('malformed_request', '--older-than must be a whole number of days, 1 or more');
       const deleted = await withRuntime(async (rt) => {
         const tenant = o.tenant ? await rt.services.tenants.require(o.tenant) : null;
         return rt.services.audit.prune(rt.services.clock.now() - days * 86_400_000, tenant?.id);

@@ -53,7 +53,7 @@ export function sessionCommands(program: Command, run: RunCommand) {
       .option('--user <email>', "the user's email"),
     async (out, o) => {
       if (Boolean(o.session) === Boolean(o.user))
-        throw new BatonError('invalid_request', 'Give exactly one of --session <id> or --user <email>');
+        throw new BatonError('malformed_request', 'Give exactly one of --session <id> or --user <email>');
       const revoked = await withRuntime(async (rt) => {
         const tenant = await rt.services.tenants.require(o.tenant);
         if (o.user)
@@ -64,7 +64,7 @@ export function sessionCommands(program: Command, run: RunCommand) {
           );
         const session = await rt.services.sessions.find(o.session);
         if (!session || session.tenantId !== tenant.id)
-          throw new BatonError('invalid_request', `No session ${o.session} in tenant "${tenant.name}"`);
+          throw new BatonError('session_not_found', `No session ${o.session} in tenant "${tenant.name}"`);
         return rt.services.sessions.revoke(session.id, 'revoked_by_admin');
       });
       out.result({ revoked }, () =>

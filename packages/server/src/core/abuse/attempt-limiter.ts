@@ -85,11 +85,15 @@ function lockedOut(scope: 'account' | 'ip', remainingMs: number): BatonError {
   const seconds = Math.ceil(remainingMs / 1000);
   return scope === 'account'
     ? new BatonError(
-        'invalid_grant',
+        'account_locked',
         `The account is temporarily locked after too many failed attempts; try again in ${seconds} seconds`,
-        { errorCodes: [50053], retryAfter: seconds },
+        { retryAfter: seconds },
       )
-    : new BatonError('slow_down', `Too many failed attempts from this address; try again in ${seconds} seconds`, {
-        retryAfter: seconds,
-      });
+    : new BatonError(
+        'too_many_attempts',
+        `Too many failed attempts from this address; try again in ${seconds} seconds`,
+        {
+          retryAfter: seconds,
+        },
+      );
 }

@@ -58,7 +58,7 @@ export class RequestThrottle {
     const { count, windowEndsAt } = await this.counters.count(key, now, windowMs);
     if (count <= max) return;
     const seconds = Math.max(1, Math.ceil((windowEndsAt - now) / 1000));
-    throw new BatonError('slow_down', message(seconds), { retryAfter: seconds });
+    throw new BatonError('too_many_attempts', message(seconds), { retryAfter: seconds });
   }
 }
 

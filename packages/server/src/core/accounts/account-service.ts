@@ -14,11 +14,9 @@ export interface CreateUserInput {
   attributes?: Record<string, unknown>;
 }
 
-/** Not an address Baton can use, in the words MSAL reads as an invalid username (90100). */
+/** Not an address Baton can use, in the words MSAL reads as an invalid username. */
 export const invalidUsername = (why?: string) =>
-  new BatonError('invalid_request', `The username parameter is empty or not valid${why ? `: ${why}` : ''}`, {
-    errorCodes: [90100],
-  });
+  new BatonError('invalid_username', `The username parameter is empty or not valid${why ? `: ${why}` : ''}`);
 
 /** Lower-cases and trims an email address; refuses what is not one. */
 export function normalizeEmail(value: string | undefined): string {
@@ -77,9 +75,7 @@ export class AccountService {
       createdAt: this.clock.now(),
     };
     if (!(await this.repos.users.create(user, passwordHash))) {
-      throw new BatonError('user_already_exists', 'An account with this username already exists', {
-        errorCodes: [1003037],
-      });
+      throw new BatonError('user_already_exists', 'An account with this username already exists');
     }
     return user;
   }
@@ -90,7 +86,7 @@ export class AccountService {
 
   async requireByEmail(tenant: Tenant, email: string): Promise<User> {
     const user = await this.findByEmail(tenant, normalizeEmail(email));
-    if (!user) throw new BatonError('user_not_found', 'No account matches the username', { errorCodes: [50034] });
+    if (!user) throw new BatonError('user_not_found', 'No account matches the username');
     return user;
   }
 }

@@ -34,14 +34,14 @@ export function parseAttributes(value: string | undefined): Record<string, unkno
   try {
     parsed = JSON.parse(value);
   } catch {
-    throw new BatonError('invalid_request', 'attributes must be a JSON object');
+    throw new BatonError('malformed_request', 'attributes must be a JSON object');
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-    throw new BatonError('invalid_request', 'attributes must be a JSON object');
+    throw new BatonError('malformed_request', 'attributes must be a JSON object');
   return parsed as Record<string, unknown>;
 }
 
-/** Refuses unknown or malformed attributes with `attribute_validation_failed`, listing each in `invalid_attributes`. */
+/** Refuses unknown or malformed attributes (`invalid_attributes`), listing each. */
 export function assertAttributesValid(app: App, values: Record<string, unknown>): void {
   const definitions = new Map(attributeDefinitions(app).map((d) => [d.name, d]));
   const invalid = Object.entries(values)
@@ -51,10 +51,13 @@ export function assertAttributesValid(app: App, values: Record<string, unknown>)
     })
     .map(([name]) => ({ name }));
   if (invalid.length) {
-    throw new BatonError('invalid_grant', `Attribute validation failed: ${invalid.map((i) => i.name).join(', ')}`, {
-      suberror: 'attribute_validation_failed',
-      extra: { invalid_attributes: invalid },
-    });
+    throw new BatonError(
+      'invalid_attributes',
+      `Attribute validation failed: ${invalid.map((i) => i.name).join(', ')}`,
+      {
+        attributes: invalid,
+      },
+    );
   }
 }
 

@@ -65,38 +65,38 @@ export class AppService {
     const type = input.type ?? 'public';
     assertThat(
       input.name.trim().length > 0 && input.name.length <= 200,
-      'invalid_request',
+      'invalid_setting',
       'An app needs a name of 1-200 characters',
     );
     assertThat(
       type === 'public' || type === 'confidential',
-      'invalid_request',
+      'invalid_setting',
       'An app type is "public" or "confidential"',
     );
     const challengeTypes = input.challengeTypes ?? ['oob', 'password', 'redirect'];
-    for (const t of challengeTypes)
+    for (const challengeType of challengeTypes)
       assertThat(
-        challengeTypeNames.includes(t),
-        'invalid_request',
-        `Unknown challenge type "${t}" (use oob, password, redirect)`,
+        challengeTypeNames.includes(challengeType),
+        'invalid_setting',
+        `Unknown challenge type "${challengeType}" (use oob, password, redirect)`,
       );
     for (const uri of [...(input.redirectUris ?? []), ...(input.postLogoutRedirectUris ?? [])]) {
       const problem = redirectUriProblem(uri);
-      if (problem) throw new BatonError('invalid_request', problem);
+      if (problem) throw new BatonError('invalid_setting', problem);
     }
     for (const scope of input.scopes ?? []) {
       const problem = scopeProblem(scope);
-      if (problem) throw new BatonError('invalid_request', problem);
+      if (problem) throw new BatonError('invalid_setting', problem);
     }
     assertThat(
       mfaRegistrations.includes(input.mfaRegistration ?? 'own-address'),
-      'invalid_request',
+      'invalid_setting',
       `MFA registration is "own-address" or "any-address"`,
     );
     for (const origin of input.allowedOrigins ?? [])
       assertThat(
         isOrigin(origin),
-        'invalid_request',
+        'invalid_setting',
         `Allowed origin "${origin}" must be scheme://host[:port] with no path`,
       );
     for (const attribute of input.userAttributes ?? []) assertAttributeDefinition(attribute);
@@ -104,7 +104,7 @@ export class AppService {
     for (const [name, value] of Object.entries(lifetimes))
       assertThat(
         Number.isInteger(value) && value > 0,
-        'invalid_request',
+        'invalid_setting',
         `${name} must be a positive whole number of seconds`,
       );
 
@@ -145,45 +145,44 @@ export class AppService {
     // Where only an authenticated client may call (introspection), no credentials is a failed authentication (RFC 7662 §2.1).
     assertThat(
       credentials.clientId,
-      options.requireSecret ? 'invalid_client' : 'invalid_request',
+      options.requireSecret ? 'client_authentication_failed' : 'malformed_request',
       'client_id is required',
     );
     const app = await this.repos.apps.find(tenant.id, credentials.clientId);
     if (!app)
       throw new BatonError(
-        'invalid_client',
+        'unknown_client',
         `Application "${credentials.clientId}" was not found in tenant "${tenant.name}"`,
-        { errorCodes: [700016] },
       );
     if (app.type === 'confidential' || options.requireSecret) {
       const ok =
         app.secretDigest !== null &&
         credentials.clientSecret !== undefined &&
         safeEqual(digest(credentials.clientSecret), app.secretDigest);
-      if (!ok) throw new BatonError('invalid_client', 'Client authentication failed');
+      if (!ok) throw new BatonError('client_authentication_failed', 'Client authentication failed');
     } else if (credentials.clientSecret !== undefined) {
-      throw new BatonError('invalid_client', 'A public client has no secret');
+      throw new BatonError('client_authentication_failed', 'A public client has no secret');
     }
     return app;
   }
 }
 
-function assertAttributeDefinition(d: AttributeDefinition): void {
+function assertAttributeDefinition(definition: AttributeDefinition): void {
   assertThat(
-    /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(d.name),
-    'invalid_request',
-    `Attribute name "${d.name}" must be a letter then letters, digits or underscores`,
+    /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(definition.name),
+    'invalid_setting',
+    `Attribute name "${definition.name}" must be a letter then letters, digits or underscores`,
   );
   assertThat(
-    ['string', 'boolean', 'number'].includes(d.type),
-    'invalid_request',
-    `Attribute "${d.name}" has an unknown type "${d.type}" (string, boolean, number)`,
+    ['string', 'boolean', 'number'].includes(definition.type),
+    'invalid_setting',
+    `Attribute "${definition.name}" has an unknown type "${definition.type}" (string, boolean, number)`,
   );
-  if (d.regex !== undefined) {
+  if (definition.regex !== undefined) {
     try {
-      new RegExp(d.regex, 'u');
+      new RegExp(definition.regex, 'u');
     } catch {
-      throw new BatonError('invalid_request', `Attribute "${d.name}" has an invalid regular expression`);
+      throw new BatonError('invalid_setting', `Attribute "${definition.name}" has an invalid regular expression`);
     }
   }
 }

@@ -69,10 +69,10 @@ export class Authorization {
    */
   async client(tenant: Tenant, params: AuthorizationParams): Promise<{ app: App; redirectUri: string }> {
     const app = params.client_id ? await this.repos.apps.find(tenant.id, params.client_id) : null;
-    if (!app) throw new BatonError('invalid_client', 'The application is unknown: check client_id');
+    if (!app) throw new BatonError('unknown_client', 'The application is unknown: check client_id');
     if (!mayRedirectTo(app.redirectUris, params.redirect_uri)) {
       throw new BatonError(
-        'invalid_request',
+        'unregistered_redirect_uri',
         'The redirect_uri is not registered for this application (it must match exactly) or is not an allowed redirect URI',
       );
     }
@@ -84,23 +84,23 @@ export class Authorization {
     assertThat(params.response_type === 'code', 'unsupported_response_type', 'Only response_type=code is supported');
     assertThat(
       params.code_challenge !== undefined,
-      'invalid_request',
+      'malformed_request',
       'PKCE is required: send code_challenge and code_challenge_method=S256',
     );
-    assertThat(params.code_challenge_method === 'S256', 'invalid_request', 'code_challenge_method must be S256');
+    assertThat(params.code_challenge_method === 'S256', 'malformed_request', 'code_challenge_method must be S256');
     assertThat(
       pkceValue.test(params.code_challenge),
-      'invalid_request',
+      'malformed_request',
       'code_challenge must be 43-128 characters of base64url',
     );
     assertThat(
       params.prompt === undefined || ['none', 'login', 'consent', 'select_account'].includes(params.prompt),
-      'invalid_request',
+      'malformed_request',
       `prompt "${params.prompt}" is not supported`,
     );
     assertThat(
       params.max_age === undefined || /^\d{1,9}$/.test(params.max_age),
-      'invalid_request',
+      'malformed_request',
       'max_age must be a whole number of seconds',
     );
     for (const [name, value] of Object.entries({
@@ -108,7 +108,7 @@ export class Authorization {
       nonce: params.nonce,
       login_hint: params.login_hint,
     })) {
-      assertThat(value === undefined || value.length <= 2048, 'invalid_request', `${name} is too long`);
+      assertThat(value === undefined || value.length <= 2048, 'malformed_request', `${name} is too long`);
     }
     return {
       clientId: app.clientId,
@@ -176,8 +176,8 @@ export class Authorization {
       context: RequestContext;
     },
   ): Promise<IssuedTokens> {
-    const invalid = (description: string) => new BatonError('invalid_grant', description);
-    if (!input.code) throw new BatonError('invalid_request', 'code is required');
+    const invalid = (description: string) => new BatonError('invalid_authorization_code', description);
+    if (!input.code) throw new BatonError('malformed_request', 'code is required');
     const record = await this.repos.authorizationCodes.find(digest(input.code));
     if (!record || record.tenantId !== tenant.id || record.clientId !== app.clientId)
       throw invalid('The authorization code is invalid');
@@ -243,7 +243,7 @@ export class Authorization {
       context,
     );
     throw new BatonError(
-      'invalid_grant',
+      'authorization_code_reused',
       'The authorization code was already used; the tokens it issued have been revoked',
     );
   }

@@ -22,7 +22,7 @@ const cores = availableParallelism();
 export const passwordHashing = concurrencyLimit(cores, {
   max: waitingHashesPerCore * cores,
   full: () =>
-    new BatonError('temporarily_unavailable', 'Too many passwords are being checked right now; try again in a moment', {
+    new BatonError('service_busy', 'Too many passwords are being checked right now; try again in a moment', {
       retryAfter: 1,
     }),
 });

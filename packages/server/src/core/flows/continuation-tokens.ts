@@ -91,7 +91,7 @@ export class ContinuationTokens {
     flows: FlowName[],
     token: string | undefined,
   ): Promise<Continuation<S>> {
-    if (!token) throw new BatonError('invalid_request', 'continuation_token is required');
+    if (!token) throw new BatonError('malformed_request', 'continuation_token is required');
     const record = await this.store.find(digest(token));
     if (
       !record ||
@@ -99,14 +99,10 @@ export class ContinuationTokens {
       (clientId !== null && record.clientId !== clientId) ||
       !flows.includes(record.flow as FlowName)
     ) {
-      throw new BatonError('invalid_grant', 'The continuation token is not valid for this request', {
-        errorCodes: [55200],
-      });
+      throw new BatonError('invalid_continuation_token', 'The continuation token is not valid for this request');
     }
     if (record.expiresAt <= this.clock.now()) {
-      throw new BatonError('expired_token', 'The continuation token has expired; start the flow again', {
-        errorCodes: [552003],
-      });
+      throw new BatonError('continuation_expired', 'The continuation token has expired; start the flow again');
     }
     return { token, record, state: record.state as S };
   }
@@ -131,6 +127,6 @@ export async function accountOf(
 ): Promise<User> {
   const { userId } = continuation.record;
   const user = userId ? await users.findById(tenant.id, userId) : null;
-  if (!user) throw new BatonError('invalid_grant', 'The account no longer exists', { errorCodes: [55200] });
+  if (!user) throw new BatonError('invalid_continuation_token', 'The account no longer exists');
   return user;
 }

@@ -71,10 +71,7 @@ export class SecondFactor {
       return cannotContinue(input.challengeType, needs('Multi-factor authentication', 'oob', app));
     const methods = await this.repos.mfaMethods.list(await this.userId(c));
     const method = input.methodId ? methods.find((m) => m.id === input.methodId) : undefined;
-    if (!method)
-      throw new BatonError('invalid_request', 'id must name one of the methods introspect returned', {
-        errorCodes: [901001],
-      });
+    if (!method) throw new BatonError('unknown_method', 'id must name one of the methods introspect returned');
     const sent = await this.codes.send(tenant, c.state.flowId, method.target, 'mfa');
     return {
       kind: 'continue',
@@ -90,9 +87,7 @@ export class SecondFactor {
     const user = await accountOf(this.repos.users, tenant, c);
     const method = (await this.repos.mfaMethods.list(user.id)).find((m) => m.id === c.state.methodId);
     if (!method)
-      throw new BatonError('invalid_grant', 'No code was sent to a method in this sign-in: challenge one first', {
-        errorCodes: [55200],
-      });
+      throw new BatonError('step_out_of_order', 'No code was sent to a method in this sign-in: challenge one first');
     await this.codeCheck.require({
       app,
       subject: { tenantId: tenant.id, account: user.id, ip: input.context.ip },
@@ -103,7 +98,7 @@ export class SecondFactor {
       flow: 'mfa',
     });
     if (!(await this.continuations.consume(c)))
-      throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
+      throw new BatonError('invalid_continuation_token', 'The continuation token was already used');
     await this.audit.record(
       { tenantId: tenant.id, type: 'mfa.succeeded', userId: user.id, clientId: app.clientId },
       input.context,
@@ -153,16 +148,15 @@ export class SecondFactor {
   ): Promise<StepResult> {
     const c = await this.continuations.read<RegistrationState>(tenant, app, ['register'], input.continuationToken);
     if (input.challengeType !== undefined && input.challengeType !== 'oob')
-      throw new BatonError('unsupported_challenge_type', 'Only email (oob) methods can be registered');
+      throw new BatonError('unsupported_method_type', 'Only email (oob) methods can be registered');
     if (input.channel !== undefined && input.channel !== 'email')
-      throw new BatonError('invalid_request', 'Only the email channel can be registered', { errorCodes: [901001] });
+      throw new BatonError('unsupported_channel', 'Only the email channel can be registered');
     const user = await accountOf(this.repos.users, tenant, c);
     const target = normalizeTarget(input.target);
     if (target !== user.email && app.mfaRegistration !== 'any-address') {
       throw new BatonError(
-        'invalid_request',
+        'method_target_not_allowed',
         "This app registers only the account's sign-in address as a verification method: give it as challenge_target",
-        { errorCodes: [901001] },
       );
     }
     if (provesMethodAddress(provedSoFar(c.state), target)) {
@@ -202,10 +196,10 @@ export class SecondFactor {
     let proofs = provedSoFar(c.state);
     if (input.grantType === 'continuation_token') {
       if (c.state.stage !== 'verified')
-        throw new BatonError('invalid_grant', 'The method is not verified yet: send the code', { errorCodes: [55200] });
+        throw new BatonError('step_out_of_order', 'The method is not verified yet: send the code');
     } else if (input.grantType === 'oob') {
       if (c.state.stage !== 'code-sent')
-        throw new BatonError('invalid_grant', 'No code was sent in this registration', { errorCodes: [55200] });
+        throw new BatonError('step_out_of_order', 'No code was sent in this registration');
       target = await this.codeCheck.require({
         app,
         subject: { tenantId: tenant.id, account: user.id, ip: input.context.ip },
@@ -217,10 +211,10 @@ export class SecondFactor {
       });
       proofs = [...proofs, codeProof(target, 'second-factor')];
     } else {
-      throw new BatonError('invalid_request', 'grant_type must be oob or continuation_token');
+      throw new BatonError('malformed_request', 'grant_type must be oob or continuation_token');
     }
     if (!target || !(await this.continuations.consume(c)))
-      throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
+      throw new BatonError('invalid_continuation_token', 'The continuation token was already used');
     if (target !== user.email)
       await this.mailer.sendMethodAdded({ to: user.email, method: maskEmail(target), senderName: tenant.displayName });
     await this.repos.mfaMethods.add({
@@ -259,8 +253,7 @@ export class SecondFactor {
   }
 
   private async userId(c: Continuation<unknown>): Promise<string> {
-    if (!c.record.userId)
-      throw new BatonError('invalid_grant', 'The continuation token names no account', { errorCodes: [55200] });
+    if (!c.record.userId) throw new BatonError('invalid_continuation_token', 'The continuation token names no account');
     return c.record.userId;
   }
 }
@@ -273,6 +266,6 @@ function normalizeTarget(value: string | undefined): string {
   try {
     return normalizeNewEmail(value);
   } catch {
-    throw new BatonError('invalid_request', 'challenge_target must be an email address', { errorCodes: [901001] });
+    throw new BatonError('invalid_method_target', 'challenge_target must be an email address');
   }
 }

@@ -98,9 +98,7 @@ export class NativeSignIn {
   ): Promise<StepResult> {
     const continuation = await this.continuations.read<SignInState>(tenant, app, ['sign-in'], input.continuationToken);
     if (continuation.state.stage === 'continuation')
-      throw new BatonError('invalid_grant', 'This continuation token is for the token endpoint', {
-        errorCodes: [55200],
-      });
+      throw new BatonError('invalid_continuation_token', 'This continuation token is for the token endpoint');
     const offered = usableChallengeTypes(input.challengeType, app);
     const user = await accountOf(this.repos.users, tenant, continuation);
     const hasPassword = (await this.repos.users.findPasswordHash(user.id)) !== null;
@@ -129,7 +127,7 @@ export class NativeSignIn {
     input: TokenStepInput & { password: string | undefined },
   ): Promise<SignInResult> {
     const continuation = await this.stage(tenant, app, input.continuationToken, 'password');
-    if (!input.password) throw new BatonError('invalid_request', 'password is required');
+    if (!input.password) throw new BatonError('malformed_request', 'password is required');
     const user = await accountOf(this.repos.users, tenant, continuation);
     const subject = { tenantId: tenant.id, account: user.id, ip: input.context.ip };
     const password = input.password;
@@ -147,9 +145,7 @@ export class NativeSignIn {
         },
         input.context,
       );
-      throw new BatonError('invalid_grant', 'Error validating credentials due to invalid username or password', {
-        errorCodes: [50126],
-      });
+      throw new BatonError('wrong_password', 'Error validating credentials due to invalid username or password');
     }
     return this.finish(tenant, app, continuation, user, [passwordProof], input);
   }
@@ -183,9 +179,7 @@ export class NativeSignIn {
     const continuation = await this.stage(tenant, app, input.continuationToken, 'continuation');
     const user = await accountOf(this.repos.users, tenant, continuation);
     if (input.username !== undefined && normalizeEmail(input.username) !== user.email) {
-      throw new BatonError('invalid_grant', 'The username does not match the continuation token', {
-        errorCodes: [55200],
-      });
+      throw new BatonError('invalid_continuation_token', 'The username does not match the continuation token');
     }
     return this.finish(tenant, app, continuation, user, provedSoFar(continuation.state), input);
   }
@@ -204,9 +198,8 @@ export class NativeSignIn {
     const continuation = await this.continuations.read<SignInState>(tenant, app, ['sign-in'], token);
     if (continuation.state.stage !== stage) {
       throw new BatonError(
-        'invalid_grant',
+        'invalid_continuation_token',
         `This continuation token is not for this grant (its step is "${continuation.state.stage}")`,
-        { errorCodes: [55200] },
       );
     }
     return continuation;
@@ -221,7 +214,7 @@ export class NativeSignIn {
     input: TokenStepInput,
   ): Promise<SignInResult> {
     if (!(await this.continuations.consume(continuation)))
-      throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
+      throw new BatonError('invalid_continuation_token', 'The continuation token was already used');
     return this.completion.complete({
       tenant,
       app,

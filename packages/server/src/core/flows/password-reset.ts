@@ -100,7 +100,7 @@ export class PasswordReset {
       context: RequestContext;
     },
   ): Promise<string> {
-    if (input.grantType !== 'oob') throw new BatonError('invalid_request', 'grant_type must be oob');
+    if (input.grantType !== 'oob') throw new BatonError('malformed_request', 'grant_type must be oob');
     const c = await this.read(tenant, app, input.continuationToken, ['code-sent']);
     const user = await accountOf(this.repos.users, tenant, c);
     await this.codeCheck.require({
@@ -122,7 +122,7 @@ export class PasswordReset {
     input: { continuationToken: string | undefined; newPassword: string | undefined; context: RequestContext },
   ): Promise<{ continuationToken: string; pollInterval: number }> {
     const c = await this.read(tenant, app, input.continuationToken, ['verified']);
-    if (input.newPassword === undefined) throw new BatonError('invalid_request', 'new_password is required');
+    if (input.newPassword === undefined) throw new BatonError('malformed_request', 'new_password is required');
     const user = await accountOf(this.repos.users, tenant, c);
     const current = await this.repos.users.findPasswordHash(user.id);
     assertPasswordAcceptable(input.newPassword, {
@@ -130,7 +130,7 @@ export class PasswordReset {
       currentHashMatches: current !== null && (await verifyPassword(current, input.newPassword)),
     });
     if (!(await this.continuations.consume(c)))
-      throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
+      throw new BatonError('invalid_continuation_token', 'The continuation token was already used');
     await this.repos.users.setPasswordHash(user.id, await hashPassword(input.newPassword), this.clock.now());
     const revoked = await this.sessions.revokeUser(tenant, user, 'password_reset', input.context);
     // A flow started with the old password (a sign-in, an MFA step, a registration) must not finish after it.
@@ -161,7 +161,7 @@ export class PasswordReset {
     const c = await this.read(tenant, app, token, ['submitted']);
     const user = await accountOf(this.repos.users, tenant, c);
     if (!(await this.continuations.consume(c)))
-      throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
+      throw new BatonError('invalid_continuation_token', 'The continuation token was already used');
     return {
       status: 'succeeded',
       continuationToken: await this.signIn.continueToSignIn(tenant, app, user, {
@@ -181,9 +181,8 @@ export class PasswordReset {
     const c = await this.continuations.read<ResetState>(tenant, app, ['reset-password'], token);
     if (!stages.includes(c.state.stage))
       throw new BatonError(
-        'invalid_grant',
+        'invalid_continuation_token',
         `This continuation token is not for this step (its step is "${c.state.stage}")`,
-        { errorCodes: [55200] },
       );
     return c;
   }

@@ -61,7 +61,7 @@ export class SignUp {
     const offered = usableChallengeTypes(input.challengeType, app);
     if (!offered.includes('oob')) return cannotContinue(input.challengeType, needs('Sign-up', 'oob', app));
     if (input.password !== undefined && !makesPasswordAccounts(app)) {
-      throw new BatonError('invalid_request', 'This app creates code-only accounts: sign-up takes no password');
+      throw new BatonError('malformed_request', 'This app creates code-only accounts: sign-up takes no password');
     }
     if (await this.accounts.findByEmail(tenant, email)) throw userExists();
     if (input.password !== undefined) assertPasswordAcceptable(input.password, { email });
@@ -93,7 +93,7 @@ export class SignUp {
       return { kind: 'continue', challengeType: 'password', continuationToken: await this.next(tenant, app, c, {}) };
     }
     if (c.state.verified)
-      throw new BatonError('invalid_request', 'The email address is already verified: continue the sign-up');
+      throw new BatonError('malformed_request', 'The email address is already verified: continue the sign-up');
     if (!offered.includes('oob')) return cannotContinue(input.challengeType, needs('Sign-up', 'oob', app));
     const sent = await this.codes.send(tenant, c.state.flowId, c.state.email, 'sign-up');
     return {
@@ -124,7 +124,7 @@ export class SignUp {
     const c = await this.continuations.read<SignUpState>(tenant, app, ['sign-up'], input.continuationToken);
     const state = { ...c.state };
     if (input.grantType === 'oob') {
-      if (state.verified) throw new BatonError('invalid_request', 'The email address is already verified');
+      if (state.verified) throw new BatonError('malformed_request', 'The email address is already verified');
       await this.codeCheck.require({
         app,
         subject: { tenantId: tenant.id, account: state.email, ip: input.context.ip },
@@ -138,8 +138,8 @@ export class SignUp {
     } else if (input.grantType === 'password') {
       if (!state.verified) throw notVerified();
       if (!makesPasswordAccounts(app))
-        throw new BatonError('invalid_request', 'This app creates code-only accounts: sign-up takes no password');
-      if (input.password === undefined) throw new BatonError('invalid_request', 'password is required');
+        throw new BatonError('malformed_request', 'This app creates code-only accounts: sign-up takes no password');
+      if (input.password === undefined) throw new BatonError('malformed_request', 'password is required');
       assertPasswordAcceptable(input.password, { email: state.email });
       state.passwordHash = await hashPassword(input.password);
     } else if (input.grantType === 'attributes') {
@@ -148,7 +148,7 @@ export class SignUp {
       assertAttributesValid(app, attributes);
       state.attributes = { ...state.attributes, ...attributes };
     } else {
-      throw new BatonError('invalid_request', 'grant_type must be oob, password or attributes');
+      throw new BatonError('malformed_request', 'grant_type must be oob, password or attributes');
     }
 
     if (makesPasswordAccounts(app) && state.passwordHash === null) {
@@ -170,7 +170,7 @@ export class SignUp {
       );
     }
     if (!(await this.continuations.consume(c)))
-      throw new BatonError('invalid_grant', 'The continuation token was already used', { errorCodes: [55200] });
+      throw new BatonError('invalid_continuation_token', 'The continuation token was already used');
     const displayName = typeof state.attributes.displayName === 'string' ? state.attributes.displayName : undefined;
     const user = await this.accounts.createWithHash(
       tenant,
@@ -201,7 +201,5 @@ export class SignUp {
 }
 
 const makesPasswordAccounts = (app: App) => app.challengeTypes.includes('password');
-const userExists = () =>
-  new BatonError('user_already_exists', 'An account with this username already exists', { errorCodes: [1003037] });
-const notVerified = () =>
-  new BatonError('invalid_grant', 'Verify the email address with the code first', { errorCodes: [55200] });
+const userExists = () => new BatonError('user_already_exists', 'An account with this username already exists');
+const notVerified = () => new BatonError('step_out_of_order', 'Verify the email address with the code first');

@@ -37,7 +37,7 @@ const listed = (offered: string | undefined) => (offered ?? '').split(/[\s,]+/).
 /** The challenge types both the client offered and the app allows, in the client's order. */
 export function usableChallengeTypes(offered: string | undefined, app: App): ChallengeType[] {
   const types = listed(offered);
-  if (types.length === 0) throw new BatonError('invalid_request', 'challenge_type is required');
+  if (types.length === 0) throw new BatonError('malformed_request', 'challenge_type is required');
   return types.filter((t): t is ChallengeType => (app.challengeTypes as string[]).includes(t));
 }
 
@@ -48,8 +48,7 @@ export function usableChallengeTypes(offered: string | undefined, app: App): Cha
  * isUnsupportedChallengeType() (901007: the list lacks `redirect`).
  */
 export function cannotContinue(offered: string | undefined, reason: string): Redirect {
-  if (!listed(offered).includes('redirect'))
-    throw new BatonError('unsupported_challenge_type', reason, { errorCodes: [901007] });
+  if (!listed(offered).includes('redirect')) throw new BatonError('no_usable_challenge_type', reason);
   return redirect(reason);
 }
 

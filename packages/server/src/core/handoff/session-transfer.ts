@@ -46,13 +46,13 @@ export class SessionTransfer {
   ): Promise<{ token: string; expiresIn: number }> {
     if (!app.allowSessionTransfer)
       throw new BatonError(
-        'unauthorized_client',
+        'transfer_not_allowed',
         'This app is not registered to hand its sessions off (--allow-session-transfer)',
       );
     const target = input.audience ? await this.repos.apps.find(tenant.id, input.audience) : null;
     if (!target?.acceptSessionTransfer) {
       throw new BatonError(
-        'invalid_target',
+        'invalid_transfer_audience',
         'The audience must be an app of this tenant registered to accept session transfers (--accept-session-transfer)',
       );
     }
@@ -141,7 +141,7 @@ export class SessionTransfer {
     context: RequestContext,
   ): Promise<{ parent: Session; user: User }> {
     const invalid = new BatonError(
-      'invalid_grant',
+      'invalid_transfer_token',
       'The session transfer token is invalid, expired, already used or meant for another app',
     );
     const record = await this.repos.transferTokens.find(digest(token));

@@ -46,12 +46,8 @@ export class CodeCheck {
       a.context,
     );
     throw new BatonError(
-      'invalid_grant',
+      'invalid_code',
       result === 'expired' ? 'The code has expired; ask for a new one' : 'The code is wrong or no longer valid',
-      {
-        suberror: 'invalid_oob_value',
-        errorCodes: [50181],
-      },
     );
   }
 }

@@ -103,13 +103,12 @@ export class OneTimeCodes {
 }
 
 /**
- * A refused address as the flow's client reads it: MSAL takes 90100 with this wording as an
- * invalid username in sign-in, sign-up and reset, and 901001 as invalid input in MFA and
- * registration.
+ * A refused address as the flow's client reads it: an invalid username in sign-in, sign-up
+ * and reset, an invalid method target in MFA and registration.
  */
 function refusedAddress(purpose: CodePurpose): BatonError {
   return purpose === 'mfa' || purpose === 'register'
-    ? new BatonError('invalid_request', 'The mail server refuses this email address', { errorCodes: [901001] })
+    ? new BatonError('invalid_method_target', 'The mail server refuses this email address')
     : invalidUsername('the mail server refuses this address');
 }
 

@@ -86,7 +86,7 @@ export class SessionService {
     const { parent } = input;
     if (parent && !meetsAppPolicy(input.app, parent)) {
       throw new BatonError(
-        'invalid_grant',
+        'session_lacks_mfa',
         'This app requires multi-factor authentication, and the session this one comes from was signed in without it: sign in here',
       );
     }
@@ -114,7 +114,7 @@ export class SessionService {
       session,
       refreshTokenRecord(refreshToken, session, { scope: input.scope, generation: 0, dpopJkt, now }),
     );
-    if (!opened) throw new BatonError('invalid_grant', 'The session this one comes from has ended');
+    if (!opened) throw new BatonError('session_ended', 'The session this one comes from has ended');
     return { session, user: input.user, refreshToken, scope: input.scope, dpopJkt };
   }
 
@@ -177,16 +177,16 @@ export class SessionService {
     const { tenant, app } = input;
     const found = await this.repos.sessions.findRefreshToken(digest(input.presented));
     if (!found || found.token.tenantId !== tenant.id)
-      throw new BatonError('invalid_grant', 'The refresh token is invalid, expired or revoked');
+      throw new BatonError('invalid_refresh_token', 'The refresh token is invalid, expired or revoked');
     const { token, session, user, installationId } = found;
     if (token.clientId !== app.clientId)
-      throw new BatonError('invalid_grant', 'The refresh token was issued to another client');
+      throw new BatonError('invalid_refresh_token', 'The refresh token was issued to another client');
     const now = this.clock.now();
     const ended = sessionEndReason(session, now) ?? (now >= token.expiresAt ? 'The refresh token has expired' : null);
-    if (ended) throw new BatonError('invalid_grant', ended);
+    if (ended) throw new BatonError('invalid_refresh_token', ended);
     if (token.dpopJkt !== null && token.dpopJkt !== input.dpopJkt) {
       throw new BatonError(
-        'invalid_grant',
+        'dpop_binding_mismatch',
         'The refresh token is bound to a DPoP key; present a proof signed with that key',
       );
     }
@@ -194,7 +194,7 @@ export class SessionService {
       await this.foreignDevice(app, session, input.installationId ?? null, input.context);
     if (!user) {
       await this.revoke(session.id, 'user_deleted', input.context);
-      throw new BatonError('invalid_grant', 'The account no longer exists');
+      throw new BatonError('invalid_refresh_token', 'The account no longer exists');
     }
     return { token, session, user };
   }
@@ -221,7 +221,7 @@ export class SessionService {
     if (!app.allowRefreshTokenExport) {
       await this.audit.record({ ...event, type: 'refresh_token.foreign_device_refused' }, context);
       throw new BatonError(
-        'invalid_grant',
+        'invalid_refresh_token',
         'This refresh token belongs to another device and the app does not allow exporting refresh tokens',
       );
     }
@@ -241,7 +241,7 @@ export class SessionService {
       token.consumedAt !== null && this.clock.now() - token.consumedAt <= app.refreshRetryWindow * 1000;
     if (withinWindow && next && next.token.consumedAt === null && next.session.revokedAt === null) return next;
     await this.revoke(session.id, 'refresh_token_reuse', context, { generation: token.generation });
-    throw new BatonError('invalid_grant', 'The refresh token was already used; the session has been revoked');
+    throw new BatonError('refresh_token_reused', 'The refresh token was already used; the session has been revoked');
   }
 
   /** Ends a session and every session descended from it; returns the ids ended. */

@@ -41,23 +41,23 @@ export class TenantService {
   async create(input: CreateTenantInput): Promise<Tenant> {
     assertThat(
       tenantName.test(input.name) && !reservedNames.has(input.name),
-      'invalid_request',
+      'invalid_setting',
       'A tenant name is 1-63 lower-case letters, digits or hyphens, starting with a letter or digit, and not a reserved word',
     );
     const codeLength = input.codeLength ?? 8;
     assertThat(
       input.theme?.color === undefined || /^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20})$/.test(input.theme.color),
-      'invalid_request',
+      'invalid_setting',
       'The theme colour must be #rgb, #rrggbb or a colour name',
     );
     assertThat(
       input.theme?.logoUrl === undefined || /^https:\/\/[^\s"'<>]+$/.test(input.theme.logoUrl),
-      'invalid_request',
+      'invalid_setting',
       'The logo URL must be an https:// URL',
     );
     assertThat(
       Number.isInteger(codeLength) && codeLength >= 6 && codeLength <= 8,
-      'invalid_request',
+      'invalid_setting',
       'The one-time code length must be 6, 7 or 8',
     );
     const now = this.clock.now();
@@ -71,7 +71,7 @@ export class TenantService {
       createdAt: now,
     };
     if (!(await this.repos.tenants.create(tenant)))
-      throw new BatonError('invalid_request', `A tenant named "${input.name}" already exists`);
+      throw new BatonError('tenant_exists', `A tenant named "${input.name}" already exists`);
     await this.rotateKeys(tenant);
     return tenant;
   }
@@ -84,7 +84,7 @@ export class TenantService {
   async require(name: string): Promise<Tenant> {
     // A URL segment that cannot be a tenant name is not looked up (PostgreSQL refuses NUL bytes, for one).
     const tenant = tenantName.test(name) ? await this.repos.tenants.findByName(name) : null;
-    if (!tenant) throw new BatonError('invalid_tenant', `Tenant "${name}" not found`, { errorCodes: [90002] });
+    if (!tenant) throw new BatonError('unknown_tenant', `Tenant "${name}" not found`);
     return tenant;
   }
 

@@ -39,14 +39,15 @@ export class AccessTokenVerifier {
         currentDate: new Date(this.clock.now()),
       }));
     } catch {
-      throw new BatonError('invalid_token', 'The access token is invalid or expired');
+      throw new BatonError('invalid_access_token', 'The access token is invalid or expired');
     }
     const claims = payload as AccessTokenClaims;
-    if (claims.tid !== tenant.id) throw new BatonError('invalid_token', 'The access token belongs to another tenant');
+    if (claims.tid !== tenant.id)
+      throw new BatonError('invalid_access_token', 'The access token belongs to another tenant');
     if (claims.sid) {
       const session = await this.sessions.find(claims.sid);
       if (!session || sessionEndReason(session, this.clock.now()))
-        throw new BatonError('invalid_token', 'The session of this access token has ended');
+        throw new BatonError('invalid_access_token', 'The session of this access token has ended');
     }
     return claims;
   }

@@ -13,7 +13,7 @@ describe('parseScope', () => {
   });
 
   it.each(['a"b', 'a\\b', 'caf\u00e9', 'tab\there', 'x'.repeat(257)])('refuses the scope token %j', (value) => {
-    expect(() => parseScope(`openid ${value}`)).toThrow(expect.objectContaining({ code: 'invalid_scope' }));
+    expect(() => parseScope(`openid ${value}`)).toThrow(expect.objectContaining({ code: 'malformed_scope' }));
   });
 
   it('accepts every printable ASCII character the RFC allows', () => {
@@ -41,10 +41,10 @@ describe('narrowScope', () => {
 
   it('refuses to widen the grant', () => {
     expect(() => narrowScope(granted, ['api.read', 'api.admin'])).toThrow(
-      expect.objectContaining({ code: 'invalid_scope' }),
+      expect.objectContaining({ code: 'scope_not_granted' }),
     );
     expect(() => narrowScope('openid profile offline_access', ['api.read'])).toThrow(
-      expect.objectContaining({ code: 'invalid_scope' }),
+      expect.objectContaining({ code: 'scope_not_granted' }),
     );
   });
 });

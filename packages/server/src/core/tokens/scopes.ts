@@ -13,9 +13,9 @@ export function scopeProblem(scope: string): string | null {
 export function parseScope(value: string | undefined): string[] {
   if (value === undefined) return [];
   const scopes = value.split(' ').filter(Boolean);
-  for (const s of scopes) {
-    const problem = scopeProblem(s);
-    if (problem) throw new BatonError('invalid_scope', problem);
+  for (const scope of scopes) {
+    const problem = scopeProblem(scope);
+    if (problem) throw new BatonError('malformed_scope', problem);
   }
   return [...new Set(scopes)];
 }
@@ -27,11 +27,11 @@ export function parseScope(value: string | undefined): string[] {
  */
 export function grantedAppScope(registered: readonly string[], requested: string[]): string {
   if (requested.length === 0) return registered.join(' ');
-  for (const s of requested)
+  for (const scope of requested)
     assertThat(
-      registered.includes(s),
-      'invalid_scope',
-      `Scope "${s}" is not registered for this app (baton app create --scope)`,
+      registered.includes(scope),
+      'scope_not_registered',
+      `Scope "${scope}" is not registered for this app (baton app create --scope)`,
     );
   return requested.join(' ');
 }
@@ -48,11 +48,11 @@ export function grantedUserScope(requested: string[]): string {
 export function narrowScope(granted: string, requested: string[]): string {
   if (requested.length === 0) return granted;
   const grantedSet = new Set(granted.split(' '));
-  for (const s of requested)
+  for (const scope of requested)
     assertThat(
-      grantedSet.has(s) || oidcScopeSet.has(s),
-      'invalid_scope',
-      `Scope "${s}" was not granted to this session`,
+      grantedSet.has(scope) || oidcScopeSet.has(scope),
+      'scope_not_granted',
+      `Scope "${scope}" was not granted to this session`,
     );
   return grantedUserScope(requested.filter((s) => grantedSet.has(s) || oidcScopeSet.has(s)));
 }

@@ -16,7 +16,7 @@ export function introspectRoute(app: FastifyInstance, { services }: RouteDeps) {
     const tenant = await tenantOf(services, request);
     const p = readParams(['token', 'token_type_hint', 'client_id', 'client_secret'], formBody(request));
     const client = await services.apps.authenticate(tenant, clientCredentials(request, p), { requireSecret: true });
-    if (!p.token) throw new BatonError('invalid_request', 'token is required');
+    if (!p.token) throw new BatonError('malformed_request', 'token is required');
 
     const refresh = await services.sessions.findByRefreshToken(tenant, p.token);
     if (refresh) {

@@ -14,11 +14,11 @@ export function revokeRoute(app: FastifyInstance, { services }: RouteDeps) {
     const tenant = await tenantOf(services, request);
     const p = readParams(['token', 'token_type_hint', 'client_id', 'client_secret'], formBody(request));
     const client = await services.apps.authenticate(tenant, clientCredentials(request, p));
-    if (!p.token) throw new BatonError('invalid_request', 'token is required');
+    if (!p.token) throw new BatonError('malformed_request', 'token is required');
     const owner = await sessionOwning(p.token);
     if (owner) {
       if (owner.clientId !== client.clientId)
-        throw new BatonError('invalid_request', 'The token was issued to another client');
+        throw new BatonError('token_of_another_client', 'The token was issued to another client');
       await services.sessions.revoke(owner.sessionId, 'revoked_by_client', requestContext(request));
     }
     return reply.code(200).send();

@@ -21,7 +21,7 @@ export function tokenRoute(app: FastifyInstance, { services, publicUrl }: RouteD
     const grant = findGrant(p.grant_type);
     const client = await services.apps.authenticate(tenant, clientCredentials(request, p));
     const refusal = grant.refuse?.(client);
-    if (refusal) throw new BatonError('unauthorized_client', refusal);
+    if (refusal) throw new BatonError('grant_not_allowed', refusal);
     // Verified before any grant runs: a bad proof uses nothing up, and a good one binds whatever the grant issues.
     const dpopJkt = await dpopKeyOf(services, request, publicUrl);
     const result = await grant.handle({

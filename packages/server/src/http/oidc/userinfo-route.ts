@@ -15,17 +15,20 @@ export function userinfoRoute(app: FastifyInstance, { services, publicUrl }: Rou
     const match = /^(Bearer|DPoP) ([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
     if (!match?.[1] || !match[2])
       throw new BatonError(
-        'invalid_token',
+        'invalid_access_token',
         'Send the access token as "Authorization: Bearer <token>" or "Authorization: DPoP <token>"',
       );
     const token = match[2];
     const claims = await services.accessTokens.verify(tenant, token);
     if (match[1].toLowerCase() === 'dpop' || claims.cnf) {
       if (!claims.cnf)
-        throw new BatonError('invalid_token', 'This access token is not DPoP-bound; present it as a Bearer token');
+        throw new BatonError(
+          'invalid_access_token',
+          'This access token is not DPoP-bound; present it as a Bearer token',
+        );
       if (match[1].toLowerCase() !== 'dpop')
         throw new BatonError(
-          'invalid_token',
+          'invalid_access_token',
           'This access token is DPoP-bound; present it with "Authorization: DPoP" and a proof',
         );
       const jkt = await dpopKeyOf(services, request, publicUrl, token);
@@ -38,7 +41,7 @@ export function userinfoRoute(app: FastifyInstance, { services, publicUrl }: Rou
         );
     }
     const user = claims.oid ? await services.repos.users.findById(tenant.id, claims.oid) : null;
-    if (!user) throw new BatonError('invalid_token', 'The access token does not belong to a user');
+    if (!user) throw new BatonError('invalid_access_token', 'The access token does not belong to a user');
     return {
       sub: user.id,
       oid: user.id,

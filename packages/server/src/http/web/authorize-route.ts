@@ -3,6 +3,7 @@ import type { AuthorizationParams } from '../../core/browser/authorization.js';
 import type { Session } from '../../core/model.js';
 import { BatonError } from '../../core/errors.js';
 import { readParams } from '../../oauth/params.js';
+import { oauthCode } from '../errors/oauth-error.js';
 import { clientAddress, requestContext } from '../request-context.js';
 import { tenantOf } from '../route-options.js';
 import { errorPage, finishAuthorization, redirectError, type WebDeps } from './page-flow.js';
@@ -55,7 +56,7 @@ export function authorizeRoute(app: FastifyInstance, deps: WebDeps) {
         return redirectError(
           reply,
           { redirectUri: client.redirectUri, state: params.state },
-          error.code,
+          oauthCode(error),
           error.description,
           iss,
         );

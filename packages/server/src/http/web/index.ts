@@ -1,8 +1,8 @@
 import cookie from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../core/services.js';
+import type { WriteError } from '../errors/write-error.js';
 import { authorizeRoute } from './authorize-route.js';
-import { webErrorHandler } from './error-handler.js';
 import { stylesheet } from './layout.js';
 import { logoutRoute } from './logout-route.js';
 import { Csrf } from './security.js';
@@ -12,8 +12,8 @@ import { signUpPages } from './sign-up-pages.js';
 import { switchAccountPages } from './switch-account.js';
 
 /** The browser surface: authorization endpoint, hosted pages, logout, and their stylesheet. */
-export async function registerWeb(app: FastifyInstance, services: Services, publicUrl: string, csrfKey: Buffer) {
-  const deps = { services, publicUrl, csrf: new Csrf(csrfKey) };
+export async function registerWeb(app: FastifyInstance, services: Services, publicUrl: string, writeError: WriteError) {
+  const deps = { services, publicUrl, csrf: new Csrf(services.csrfKey) };
   app.get('/assets/baton.css', async (_request, reply) =>
     reply
       .type('text/css; charset=utf-8')
@@ -24,7 +24,7 @@ export async function registerWeb(app: FastifyInstance, services: Services, publ
   await app.register(async (web) => {
     // cookies are the browser's business: the API endpoints neither read nor set them
     await web.register(cookie);
-    web.setErrorHandler(webErrorHandler(services));
+    web.setErrorHandler((error, request, reply) => writeError(error, request, reply, 'html'));
     for (const routes of [authorizeRoute, signInPages, switchAccountPages, signUpPages, resetPages, logoutRoute])
       routes(web, deps);
   });

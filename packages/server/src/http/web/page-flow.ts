@@ -10,7 +10,7 @@ import { clientAddress, formBody } from '../request-context.js';
 import { tenantOf } from '../route-options.js';
 import type { PageTenant } from './layout.js';
 import { messagePage } from './pages.js';
-import { cookieOptions, Csrf, securePage, ssoCookie } from './security.js';
+import { cookieOptions, type Csrf, securePage, ssoCookie } from './security.js';
 
 /** What every hosted-page step knows: whose page, which authorization request, the CSRF token. */
 export interface PageContext {
@@ -42,7 +42,7 @@ export async function pageStep(deps: WebDeps, request: FastifyRequest, reply: Fa
   deps.csrf.verify(request, p.csrf);
   const flow = await deps.services.continuations.readAnyClient<AuthorizationRequest>(tenant, ['authorize'], p.request);
   const app = await deps.services.repos.apps.find(tenant.id, flow.record.clientId);
-  if (!app) throw new BatonError('invalid_client', 'The application is unknown');
+  if (!app) throw new BatonError('unknown_client', 'The application is unknown');
   const csrfToken = deps.csrf.token(request, reply, tenant.name, deps.publicUrl);
   return {
     tenant,

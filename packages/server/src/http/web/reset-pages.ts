@@ -105,7 +105,7 @@ export function resetPages(app: FastifyInstance, deps: WebDeps) {
             })
           : step;
       if (sent.kind === 'redirect')
-        throw new BatonError('invalid_request', 'This app does not let people reset their password here');
+        throw new BatonError('malformed_request', 'This app does not let people reset their password here');
       return sent;
     });
     if ('refused' in started) return reply.send(resetEmailPage({ ...pageBase(c), email, refused: started.refused }));

@@ -67,7 +67,7 @@ export class Csrf {
     const value = request.cookies[csrfCookie];
     if (!value || !submitted || !safeEqual(hmac(this.key, value), submitted)) {
       throw new BatonError(
-        'access_denied',
+        'untrusted_form',
         'The form has expired or did not come from this site; go back and try again',
       );
     }

@@ -109,16 +109,28 @@ export function codePage(
 
 /** What a refused step says to a person, next to the field it is about or as an alert. */
 export function describeRefusal(error: BatonError): Refusal {
-  if (error.code === 'user_not_found') return { field: 'email', message: 'No account uses this email address.' };
-  if (error.details.errorCodes?.includes(90100)) return { field: 'email', message: 'Enter a valid email address.' };
-  if (error.details.errorCodes?.includes(50126)) return { field: 'password', message: 'That password is not right.' };
-  if (error.details.suberror === 'invalid_oob_value')
-    return { field: 'code', message: 'That code is wrong or has expired.' };
-  if (error.details.suberror?.startsWith('password_')) return { field: 'password', message: `${error.description}.` };
-  if (error.code === 'user_already_exists')
-    return { field: 'email', message: 'An account already uses this email address: sign in instead.' };
-  if (error.code === 'expired_token') return { message: 'This page has expired. Go back to the app and start again.' };
-  return { message: `${error.description}.` };
+  switch (error.code) {
+    case 'user_not_found':
+      return { field: 'email', message: 'No account uses this email address.' };
+    case 'invalid_username':
+      return { field: 'email', message: 'Enter a valid email address.' };
+    case 'wrong_password':
+      return { field: 'password', message: 'That password is not right.' };
+    case 'invalid_code':
+      return { field: 'code', message: 'That code is wrong or has expired.' };
+    case 'password_blank':
+    case 'password_too_short':
+    case 'password_too_long':
+    case 'password_reused':
+    case 'password_banned':
+      return { field: 'password', message: `${error.description}.` };
+    case 'user_already_exists':
+      return { field: 'email', message: 'An account already uses this email address: sign in instead.' };
+    case 'continuation_expired':
+      return { message: 'This page has expired. Go back to the app and start again.' };
+    default:
+      return { message: `${error.description}.` };
+  }
 }
 
 /** A refusal shown on a page: as the error of `field` when it is about that field, else as an alert. */
@@ -132,7 +144,7 @@ export async function attempt<T>(work: () => Promise<T>): Promise<{ ok: T } | { 
   try {
     return { ok: await work() };
   } catch (error) {
-    if (error instanceof BatonError && error.code !== 'server_error' && error.code !== 'access_denied')
+    if (error instanceof BatonError && !['internal_error', 'origin_not_allowed', 'untrusted_form'].includes(error.code))
       return { refused: describeRefusal(error), error };
     throw error;
   }
@@ -159,7 +171,7 @@ export function signInPages(app: FastifyInstance, deps: WebDeps) {
         capabilities: 'mfa_required',
         client: c.client,
       });
-      if (initiated.kind === 'redirect') throw new BatonError('invalid_request', initiated.reason);
+      if (initiated.kind === 'redirect') throw new BatonError('malformed_request', initiated.reason);
       return services.nativeSignIn.challenge(c.tenant, c.app, {
         continuationToken: initiated.continuationToken,
         challengeType: offered(c.app),
@@ -272,7 +284,7 @@ export async function completeSignIn(
 ) {
   const result = await attempt(work);
   if ('refused' in result) {
-    if (result.error.details.suberror === 'mfa_required')
+    if (result.error.code === 'mfa_required')
       return secondFactorPage(deps, reply, c, result.error.details.continuationToken);
     return reply.send(refusedPage(result.refused));
   }
@@ -286,7 +298,7 @@ export async function completeSignIn(
       }),
     );
   }
-  throw new BatonError('server_error', 'Sign-in did not open a browser session');
+  throw new BatonError('internal_error', 'Sign-in did not open a browser session');
 }
 
 /**
@@ -365,7 +377,7 @@ async function sendSecondFactorCode(
     challengeType: 'oob',
     methodId,
   });
-  if (step.kind === 'redirect') throw new BatonError('invalid_request', step.reason);
+  if (step.kind === 'redirect') throw new BatonError('malformed_request', step.reason);
   return reply.send(
     codePage({
       ...pageBase(c, { ct: step.continuationToken, mfa: '1' }),

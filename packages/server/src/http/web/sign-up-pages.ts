@@ -130,13 +130,13 @@ export function signUpPages(app: FastifyInstance, deps: WebDeps) {
         client: c.client,
       });
       if (step.kind === 'redirect')
-        throw new BatonError('invalid_request', 'This app does not let people create accounts here');
+        throw new BatonError('malformed_request', 'This app does not let people create accounts here');
       const sent = await services.signUp.challenge(c.tenant, c.app, {
         continuationToken: step.continuationToken,
         challengeType: offered(c.app),
       });
       if (sent.kind === 'redirect')
-        throw new BatonError('invalid_request', 'This app does not let people create accounts here');
+        throw new BatonError('malformed_request', 'This app does not let people create accounts here');
       return sent;
     });
     if ('refused' in started)
@@ -223,11 +223,11 @@ const labelOf = (name: string) => {
 
 /** An error next to each attribute the flow refused: still missing, or not an accepted value. */
 function attributeErrors(app: App, error: BatonError): Record<string, string> {
-  const listed = (key: 'required_attributes' | 'invalid_attributes') =>
-    (error.details.extra?.[key] as Array<{ name: string }> | undefined) ?? [];
+  const listed = (code: 'attributes_required' | 'invalid_attributes') =>
+    error.code === code ? (error.details.attributes ?? []) : [];
   const types = new Map(requiredAttributes(app).map((d) => [d.name, d.type]));
   const errors: Record<string, string> = {};
-  for (const { name } of listed('required_attributes'))
+  for (const { name } of listed('attributes_required'))
     errors[name] = types.get(name) === 'boolean' ? 'Tick this box to continue.' : 'This is required.';
   for (const { name } of listed('invalid_attributes'))
     errors[name] = 'This value is not accepted: check it and try again.';

@@ -8,7 +8,7 @@ export const refreshTokenGrant: Grant = {
   type: 'refresh_token',
   async handle({ services, tenant, app, params, context, device }) {
     const p = readParams(['refresh_token', 'scope'], params);
-    if (!p.refresh_token) throw new BatonError('invalid_request', 'refresh_token is required');
+    if (!p.refresh_token) throw new BatonError('malformed_request', 'refresh_token is required');
     const active = await services.sessions.refresh({
       tenant,
       app,

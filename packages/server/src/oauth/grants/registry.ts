@@ -23,7 +23,7 @@ const grants = new Map<string, Grant>(
 );
 
 export function findGrant(type: string | undefined): Grant {
-  if (!type) throw new BatonError('invalid_request', 'grant_type is required');
+  if (!type) throw new BatonError('malformed_request', 'grant_type is required');
   const grant = grants.get(type);
   if (!grant) throw new BatonError('unsupported_grant_type', `grant_type "${type}" is not supported`);
   return grant;

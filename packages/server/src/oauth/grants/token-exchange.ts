@@ -13,11 +13,11 @@ export const tokenExchangeGrant: Grant = {
   type: grantTypes.tokenExchange,
   async handle(ctx) {
     const p = readParams(['subject_token', 'subject_token_type', 'requested_token_type', 'audience'], ctx.params);
-    if (!p.subject_token) throw new BatonError('invalid_request', 'subject_token is required');
+    if (!p.subject_token) throw new BatonError('malformed_request', 'subject_token is required');
 
     if (p.subject_token_type === tokenTypes.refreshToken) {
       if (p.requested_token_type !== tokenTypes.sessionTransferToken) {
-        throw new BatonError('invalid_request', `requested_token_type must be ${tokenTypes.sessionTransferToken}`);
+        throw new BatonError('malformed_request', `requested_token_type must be ${tokenTypes.sessionTransferToken}`);
       }
       const transfer = await ctx.services.sessionTransfer.issue(ctx.tenant, ctx.app, {
         subjectToken: p.subject_token,
@@ -47,7 +47,7 @@ export const tokenExchangeGrant: Grant = {
     }
 
     throw new BatonError(
-      'invalid_request',
+      'malformed_request',
       `subject_token_type must be ${tokenTypes.refreshToken} or ${tokenTypes.sessionTransferToken}`,
     );
   },

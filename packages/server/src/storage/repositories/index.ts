@@ -1,5 +1,6 @@
 import type { Repositories } from '../../core/ports.js';
 import type { DatabaseHandle } from '../database.js';
+import { reportingOutages } from '../database-unavailable.js';
 import { appRepository } from './app-repository.js';
 import { auditRepository } from './audit-repository.js';
 import { continuationRepository } from './continuation-repository.js';
@@ -18,9 +19,9 @@ import { browserSessionRepository } from './browser-session-repository.js';
 import { cachedApps, cachedTenants } from './lookup-cache.js';
 import { expiredRecordRepository } from './expired-record-repository.js';
 
-/** Baton's repositories over an open database. */
+/** Baton's repositories over an open database; a database that does not answer is `DatabaseUnavailable`. */
 export function createRepositories({ db, sql }: Pick<DatabaseHandle, 'db' | 'sql'>): Repositories {
-  return {
+  return reportingOutages({
     tenants: cachedTenants(tenantRepository(db)),
     apps: cachedApps(appRepository(db)),
     users: userRepository(sql),
@@ -42,5 +43,5 @@ export function createRepositories({ db, sql }: Pick<DatabaseHandle, 'db' | 'sql
         await sql.query('SELECT 1', []);
       },
     },
-  };
+  });
 }

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { domainErrors } from './domain-errors.js';
+import { errorCatalog, suberrors } from './errors.js';
+
+describe('domainErrors', () => {
+  it.each(Object.entries(domainErrors))('maps %s to a wire code of the catalog', (_code, wire) => {
+    expect(Object.keys(errorCatalog)).toContain(wire.oauth);
+    expect(wire.status).toBeGreaterThanOrEqual(400);
+    expect(wire.status).toBeLessThan(600);
+    if (wire.nativeAuth.suberror !== undefined) expect(suberrors).toContain(wire.nativeAuth.suberror);
+    for (const number of wire.nativeAuth.errorCodes) expect(Number.isInteger(number)).toBe(true);
+  });
+
+  it('keeps the status of the wire code unless a request error says more', () => {
+    const ownStatus = Object.entries(domainErrors).filter(
+      ([, wire]) => wire.status !== errorCatalog[wire.oauth].status,
+    );
+    expect(ownStatus.map(([code]) => code).sort()).toEqual([
+      'headers_too_large',
+      'request_timeout',
+      'request_too_large',
+    ]);
+  });
+
+  it.each([
+    ['password_blank', 'password_is_invalid'],
+    ['password_too_short', 'password_too_short'],
+    ['password_too_long', 'password_too_long'],
+    ['password_reused', 'password_recently_used'],
+    ['password_banned', 'password_banned'],
+  ] as const)('renders the password refusal %s as invalid_grant with suberror %s and 399246', (code, suberror) => {
+    expect(domainErrors[code]).toMatchObject({
+      oauth: 'invalid_grant',
+      nativeAuth: { suberror, errorCodes: [399246] },
+    });
+  });
+});

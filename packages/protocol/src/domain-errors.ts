@@ -1,0 +1,134 @@
+import { entraErrorCodes, errorCatalog, type ErrorCode, type Suberror } from './errors.js';
+
+/** How one domain error goes on the wire: its OAuth code and status, and Entra's native-auth extras. */
+export interface DomainErrorWire {
+  /** The OAuth `error` (errorCatalog); native-auth answers with the same code. */
+  oauth: ErrorCode;
+  /** The HTTP status: the OAuth code's, unless the domain error says more (413 for a body too large). */
+  status: number;
+  nativeAuth: {
+    suberror?: Suberror;
+    /** AADSTS numbers; the first also prefixes the description (`AADSTS50126: ...`). */
+    errorCodes: readonly number[];
+  };
+  /** The body field, in both JSON formats, that lists the error's `attributes`. */
+  attributesField?: 'invalid_attributes' | 'required_attributes';
+}
+
+function wire(
+  oauth: ErrorCode,
+  nativeAuth: { suberror?: Suberror; errorCodes?: readonly number[] } = {},
+  extra: { status?: number; attributesField?: DomainErrorWire['attributesField'] } = {},
+): DomainErrorWire {
+  return {
+    oauth,
+    status: extra.status ?? errorCatalog[oauth].status,
+    nativeAuth: { errorCodes: [], ...nativeAuth },
+    ...(extra.attributesField ? { attributesField: extra.attributesField } : {}),
+  };
+}
+
+const continuationRefused = wire('invalid_grant', { errorCodes: [entraErrorCodes.invalidContinuationToken] });
+const invalidInput = wire('invalid_request', { errorCodes: [entraErrorCodes.invalidInput] });
+const weakPassword = (suberror: Suberror) =>
+  wire('invalid_grant', { suberror, errorCodes: [entraErrorCodes.passwordTooWeak] });
+
+/**
+ * The domain's error codes, each saying what happened, and how every wire format renders
+ * it. The server's domain throws these (`BatonError.code`); the wire adapters look up the
+ * OAuth code, status, suberror and AADSTS numbers here, so nothing else chooses them.
+ */
+export const domainErrors = {
+  // The request itself
+  malformed_request: wire('invalid_request'),
+  unreadable_request: wire('invalid_request'),
+  request_too_large: wire('invalid_request', {}, { status: 413 }),
+  headers_too_large: wire('invalid_request', {}, { status: 431 }),
+  request_timeout: wire('invalid_request', {}, { status: 408 }),
+  endpoint_not_found: wire('not_found'),
+  method_not_allowed: wire('method_not_allowed', { errorCodes: [entraErrorCodes.methodNotAllowed] }),
+  unknown_tenant: wire('invalid_tenant', { errorCodes: [entraErrorCodes.tenantNotFound] }),
+
+  // Administration (tenants, apps, sessions from the CLI)
+  invalid_setting: wire('invalid_request'),
+  tenant_exists: wire('invalid_request'),
+  session_not_found: wire('invalid_request'),
+
+  // Clients
+  unknown_client: wire('invalid_client', { errorCodes: [entraErrorCodes.clientNotFound] }),
+  client_authentication_failed: wire('invalid_client'),
+  grant_not_allowed: wire('unauthorized_client'),
+  transfer_not_allowed: wire('unauthorized_client'),
+  invalid_transfer_audience: wire('invalid_target'),
+  origin_not_allowed: wire('access_denied'),
+  untrusted_form: wire('access_denied'),
+  unregistered_redirect_uri: wire('invalid_request'),
+  token_of_another_client: wire('invalid_request'),
+
+  // Grants and tokens
+  unsupported_grant_type: wire('unsupported_grant_type'),
+  unsupported_response_type: wire('unsupported_response_type'),
+  invalid_authorization_code: wire('invalid_grant'),
+  authorization_code_reused: wire('invalid_grant'),
+  invalid_refresh_token: wire('invalid_grant'),
+  refresh_token_reused: wire('invalid_grant'),
+  dpop_binding_mismatch: wire('invalid_grant'),
+  invalid_transfer_token: wire('invalid_grant'),
+  session_ended: wire('invalid_grant'),
+  session_lacks_mfa: wire('invalid_grant'),
+  malformed_scope: wire('invalid_scope'),
+  scope_not_registered: wire('invalid_scope'),
+  scope_not_granted: wire('invalid_scope'),
+  invalid_access_token: wire('invalid_token'),
+  invalid_dpop_proof: wire('invalid_dpop_proof'),
+
+  // Native-auth flows
+  invalid_continuation_token: continuationRefused,
+  step_out_of_order: continuationRefused,
+  continuation_expired: wire('expired_token', { errorCodes: [entraErrorCodes.expiredContinuationToken] }),
+  invalid_username: wire('invalid_request', { errorCodes: [entraErrorCodes.invalidUsername] }),
+  user_not_found: wire('user_not_found', { errorCodes: [entraErrorCodes.userNotFound] }),
+  user_already_exists: wire('user_already_exists', { errorCodes: [entraErrorCodes.userExists] }),
+  wrong_password: wire('invalid_grant', { errorCodes: [entraErrorCodes.badCredentials] }),
+  account_locked: wire('invalid_grant', { errorCodes: [entraErrorCodes.accountLocked] }),
+  invalid_code: wire('invalid_grant', { suberror: 'invalid_oob_value', errorCodes: [entraErrorCodes.invalidOobValue] }),
+  password_blank: weakPassword('password_is_invalid'),
+  password_too_short: weakPassword('password_too_short'),
+  password_too_long: weakPassword('password_too_long'),
+  password_reused: weakPassword('password_recently_used'),
+  password_banned: weakPassword('password_banned'),
+  invalid_attributes: wire(
+    'invalid_grant',
+    { suberror: 'attribute_validation_failed' },
+    { attributesField: 'invalid_attributes' },
+  ),
+  no_usable_challenge_type: wire('unsupported_challenge_type', {
+    errorCodes: [entraErrorCodes.missingRedirectChallenge],
+  }),
+  unsupported_method_type: wire('unsupported_challenge_type'),
+  unknown_method: invalidInput,
+  unsupported_channel: invalidInput,
+  method_target_not_allowed: invalidInput,
+  invalid_method_target: invalidInput,
+  // The steps a flow asks the client to take next (r13/flows turns these into returned values).
+  mfa_required: wire('invalid_grant', { suberror: 'mfa_required', errorCodes: [entraErrorCodes.strongAuthRequired] }),
+  registration_required: wire('invalid_grant', {
+    suberror: 'registration_required',
+    errorCodes: [entraErrorCodes.strongAuthRegistrationRequired],
+  }),
+  credential_required: wire('credential_required', { errorCodes: [entraErrorCodes.credentialRequired] }),
+  attributes_required: wire(
+    'attributes_required',
+    { errorCodes: [entraErrorCodes.attributesRequired] },
+    { attributesField: 'required_attributes' },
+  ),
+
+  // Load and outages
+  too_many_attempts: wire('slow_down'),
+  service_busy: wire('temporarily_unavailable'),
+  service_unavailable: wire('temporarily_unavailable'),
+  internal_error: wire('server_error'),
+} satisfies Record<string, DomainErrorWire>;
+
+/** What can go wrong, as the domain says it: a caller can switch on it exhaustively. */
+export type DomainErrorCode = keyof typeof domainErrors;

@@ -1,0 +1,33 @@
+import { domainErrors, type WireError } from '@baton/protocol';
+import type { BatonError } from '../../core/errors.js';
+
+/** An error as either JSON format writes it. */
+export interface JsonErrorResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: WireError & Record<string, unknown>;
+}
+
+/**
+ * The headers both JSON formats send with an error: the authentication challenge its OAuth
+ * code calls for (`dpopChallenge` at a resource that refused a DPoP proof) and Retry-After.
+ */
+export function errorHeaders(error: BatonError, options: { dpopChallenge: boolean }): Record<string, string> {
+  const { oauth } = domainErrors[error.code];
+  const headers: Record<string, string> = {};
+  // A description may carry what the caller sent (a DPoP proof's htm): only printable ASCII goes into a header.
+  const quoted = error.description.replace(/"/g, "'").replace(/[^\x20-\x7e]/g, '?');
+  if (oauth === 'invalid_token')
+    headers['www-authenticate'] = `Bearer error="invalid_token", error_description="${quoted}"`;
+  if (options.dpopChallenge)
+    headers['www-authenticate'] = `DPoP error="invalid_dpop_proof", error_description="${quoted}", algs="ES256 RS256"`;
+  if (oauth === 'invalid_client') headers['www-authenticate'] = 'Basic realm="baton"';
+  if (error.details.retryAfter !== undefined) headers['retry-after'] = String(error.details.retryAfter);
+  return headers;
+}
+
+/** The body field listing the attributes a sign-up step refused or still needs, where the error has one. */
+export function attributeFields(error: BatonError): Record<string, unknown> {
+  const field = domainErrors[error.code].attributesField;
+  return field && error.details.attributes ? { [field]: error.details.attributes } : {};
+}
