@@ -23,14 +23,9 @@ interface Rule {
   folder: string;
   forbiddenFolders: readonly string[];
   forbiddenPackages: readonly string[];
-  /** Imports (`from -> target`) that break the rule today and are on their way out. */
-  allowed?: ReadonlySet<string>;
   /** An import the rule must refuse, so that it is known to be able to fail. */
   counterexample: Import;
 }
-
-/** removed by r13/errors: storage translates database errors into a domain error, and http/ stops recognising them. */
-const httpImportsOfStorage = new Set(['http/errors.ts -> storage/database-unavailable.ts']);
 
 const rules: Rule[] = [
   {
@@ -59,7 +54,6 @@ const rules: Rule[] = [
     folder: 'http',
     forbiddenFolders: ['storage'],
     forbiddenPackages: [],
-    allowed: httpImportsOfStorage,
     counterexample: { from: 'http/app.ts', target: 'storage/database.ts', isPackage: false },
   },
 ];
@@ -101,10 +95,7 @@ function breaks(rule: Rule, found: Import): boolean {
 }
 
 function violations(rule: Rule, imports: readonly Import[]): string[] {
-  return imports
-    .filter((found) => breaks(rule, found))
-    .map(describeImport)
-    .filter((text) => !rule.allowed?.has(text));
+  return imports.filter((found) => breaks(rule, found)).map(describeImport);
 }
 
 /**
@@ -163,13 +154,6 @@ describe('the layers of packages/server/src', () => {
     it('refuses an import that breaks it', () => {
       expect(violations(rule, [rule.counterexample])).toEqual([describeImport(rule.counterexample)]);
     });
-
-    if (rule.allowed) {
-      it('allows only imports that still exist (delete the allowlist entries that no longer match)', () => {
-        const present = new Set(imports.map(describeImport));
-        expect([...rule.allowed!].filter((text) => !present.has(text))).toEqual([]);
-      });
-    }
   });
 
   it('has no cycle between the folders of src', () => {

@@ -40,11 +40,27 @@ describe('ContinuationTokens', () => {
     const { app: otherApp } = await harness.services.apps.register(tenant, { name: 'Other' });
     const otherTenant = await harness.services.tenants.create({ name: 'globex' });
     const notValid = /not valid for this request/;
-    await expectRejection(continuations.read(tenant, app, ['sign-up', 'mfa'], token), 'invalid_grant', notValid);
-    await expectRejection(continuations.read(tenant, otherApp, ['sign-in'], token), 'invalid_grant', notValid);
-    await expectRejection(continuations.read(otherTenant, app, ['sign-in'], token), 'invalid_grant', notValid);
-    await expectRejection(continuations.read(tenant, app, ['sign-in'], 'forged'), 'invalid_grant', notValid);
-    await expectRejection(continuations.read(tenant, app, ['sign-in'], undefined), 'invalid_request');
+    await expectRejection(
+      continuations.read(tenant, app, ['sign-up', 'mfa'], token),
+      'invalid_continuation_token',
+      notValid,
+    );
+    await expectRejection(
+      continuations.read(tenant, otherApp, ['sign-in'], token),
+      'invalid_continuation_token',
+      notValid,
+    );
+    await expectRejection(
+      continuations.read(otherTenant, app, ['sign-in'], token),
+      'invalid_continuation_token',
+      notValid,
+    );
+    await expectRejection(
+      continuations.read(tenant, app, ['sign-in'], 'forged'),
+      'invalid_continuation_token',
+      notValid,
+    );
+    await expectRejection(continuations.read(tenant, app, ['sign-in'], undefined), 'malformed_request');
   });
 
   it('expires a token after its lifetime, taking it up to the last millisecond', async () => {
@@ -52,7 +68,7 @@ describe('ContinuationTokens', () => {
     harness.clock.advance(tenantDefaults.continuationTokenTtl * second - 1);
     await continuations.read(tenant, app, ['sign-in'], token);
     harness.clock.advance(1);
-    await expectRejection(continuations.read(tenant, app, ['sign-in'], token), 'expired_token');
+    await expectRejection(continuations.read(tenant, app, ['sign-in'], token), 'continuation_expired');
   });
 
   it('gives each step a fresh lifetime, never past the deadline of the whole flow', async () => {
@@ -64,7 +80,7 @@ describe('ContinuationTokens', () => {
       token = await continuations.next(await continuations.read(tenant, app, ['sign-in'], token), { step: 2 });
     }
     harness.clock.set(deadline);
-    await expectRejection(continuations.read(tenant, app, ['sign-in'], token), 'expired_token');
+    await expectRejection(continuations.read(tenant, app, ['sign-in'], token), 'continuation_expired');
   });
 
   it('is consumed once: the first caller wins, and the token is gone', async () => {
@@ -73,6 +89,9 @@ describe('ContinuationTokens', () => {
       true,
       false,
     ]);
-    await expectRejection(continuations.read(tenant, app, ['sign-in'], continuation.token), 'invalid_grant');
+    await expectRejection(
+      continuations.read(tenant, app, ['sign-in'], continuation.token),
+      'invalid_continuation_token',
+    );
   });
 });

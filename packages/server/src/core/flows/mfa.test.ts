@@ -66,7 +66,7 @@ describe('SecondFactor', () => {
         device,
         context: testContext,
       });
-    await expectRejection(verify(wrongCode(code)), 'invalid_grant', /wrong/);
+    await expectRejection(verify(wrongCode(code)), 'invalid_code', /wrong/);
     expect(sessions()).toEqual([]);
     await verify(code);
     expect(sessions()).toMatchObject([{ clientId: app.clientId, amr: ['pwd', 'otp', 'mfa'] }]);
@@ -84,7 +84,7 @@ describe('SecondFactor', () => {
         device,
         context: testContext,
       }),
-      'invalid_grant',
+      'step_out_of_order',
       /No code was sent/,
     );
   });
@@ -116,7 +116,7 @@ describe('SecondFactor', () => {
     const refused = await expectFlowStep(signInWithPassword(ownAddressOnly), 'registration_required');
     await expectRejection(
       registerAddress(ownAddressOnly, refused, backup),
-      'invalid_request',
+      'method_target_not_allowed',
       /only the account's sign-in address/,
     );
     expect(harness.outbox.codes).toEqual([]);

@@ -68,7 +68,7 @@ describe('PasswordReset', () => {
     expect(harness.db.sessions.get(session.session.id)).toMatchObject({ revokedReason: 'password_reset' });
     await expectRejection(
       harness.services.continuations.read(tenant, app, ['sign-in'], pendingSignIn),
-      'invalid_grant',
+      'invalid_continuation_token',
       /not valid/,
     );
     const [event] = await harness.repos.audit.list({ tenantId: tenant.id, type: 'password_reset.succeeded' });
@@ -76,13 +76,13 @@ describe('PasswordReset', () => {
 
     const polled = await reset().poll(tenant, app, continuationToken);
     expect(polled.status).toBe('succeeded');
-    await expectRejection(reset().poll(tenant, app, continuationToken), 'invalid_grant');
+    await expectRejection(reset().poll(tenant, app, continuationToken), 'invalid_continuation_token');
   });
 
   it('refuses the current password and a breached one, leaving the step open for another try', async () => {
     const verified = await verifiedReset();
-    await expectRejection(submit(verified, oldPassword), 'invalid_grant', /differ from the current one/);
-    await expectRejection(submit(verified, 'password'), 'invalid_grant', /too common/);
+    await expectRejection(submit(verified, oldPassword), 'password_reused', /differ from the current one/);
+    await expectRejection(submit(verified, 'password'), 'password_banned', /too common/);
     expect(await verifyPassword(await storedHash(), oldPassword)).toBe(true);
     await submit(verified, newPassword);
   });
@@ -96,7 +96,7 @@ describe('PasswordReset', () => {
         client: testClient,
       }),
     );
-    await expectRejection(submit(started, newPassword), 'invalid_grant', /not for this step/);
+    await expectRejection(submit(started, newPassword), 'invalid_continuation_token', /not for this step/);
     const codeSent = continuationOf(
       await reset().challenge(tenant, app, { continuationToken: started, challengeType: 'oob' }),
     );
@@ -108,7 +108,7 @@ describe('PasswordReset', () => {
         code: attempt,
         context: testContext,
       });
-    await expectRejection(answer(wrongCode(code)), 'invalid_grant', /wrong/);
+    await expectRejection(answer(wrongCode(code)), 'invalid_code', /wrong/);
     await submit(await answer(code), newPassword);
   });
 

@@ -79,7 +79,7 @@ describe('SignUp', () => {
 
   it('at a code-only app takes no password and creates an account without one', async () => {
     const app = await registerApp({ challengeTypes: ['oob'] });
-    await expectRejection(start(app, { password }), 'invalid_request', /code-only/);
+    await expectRejection(start(app, { password }), 'malformed_request', /code-only/);
     await go(app, await codeSent(app), { grantType: 'oob', code: theCode() });
     const user = (await stored())!;
     expect(await harness.repos.users.findPasswordHash(user.id)).toBeNull();
@@ -87,7 +87,7 @@ describe('SignUp', () => {
 
   it('refuses a taken address and a breached password before sending any code', async () => {
     const app = await registerApp();
-    await expectRejection(start(app, { password: 'password' }), 'invalid_grant', /too common/);
+    await expectRejection(start(app, { password: 'password' }), 'password_banned', /too common/);
     await harness.user(tenant, address);
     await expectRejection(start(app), 'user_already_exists');
     expect(harness.outbox.codes).toEqual([]);
@@ -96,8 +96,8 @@ describe('SignUp', () => {
   it('takes nothing before the code, and a wrong code leaves the step open', async () => {
     const app = await registerApp();
     const token = await codeSent(app, { password });
-    await expectRejection(go(app, token, { grantType: 'password', password }), 'invalid_grant', /Verify the email/);
-    await expectRejection(go(app, token, { grantType: 'oob', code: wrongCode(theCode()) }), 'invalid_grant', /wrong/);
+    await expectRejection(go(app, token, { grantType: 'password', password }), 'step_out_of_order', /Verify the email/);
+    await expectRejection(go(app, token, { grantType: 'oob', code: wrongCode(theCode()) }), 'invalid_code', /wrong/);
     await go(app, token, { grantType: 'oob', code: theCode() });
     expect(await stored()).not.toBeNull();
   });

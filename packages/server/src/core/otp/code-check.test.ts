@@ -56,23 +56,23 @@ describe('one-time codes, checked', () => {
   it('counts a wrong code, then takes the right one once and answers the address it was sent to', async () => {
     await send();
     const code = harness.outbox.lastCodeTo(address);
-    await expectRejection(check(wrongCode(code)), 'invalid_grant', /wrong or no longer valid/);
+    await expectRejection(check(wrongCode(code)), 'invalid_code', /wrong or no longer valid/);
     expect(storedCodes()[0]?.attempts).toBe(1);
     expect(await check(code)).toBe(address);
     expect(storedCodes()[0]?.consumedAt).toBe(harness.clock.now());
-    await expectRejection(check(code), 'invalid_grant', /wrong or no longer valid/);
+    await expectRejection(check(code), 'invalid_code', /wrong or no longer valid/);
   });
 
   it('kills a code after its wrong attempts, even once the account lockout has passed', async () => {
     await send();
     const code = harness.outbox.lastCodeTo(address);
     for (let attempt = 0; attempt < codePolicy.maxAttempts; attempt++)
-      await expectRejection(check(wrongCode(code)), 'invalid_grant', /wrong or no longer valid/);
-    const locked = await expectRejection(check(code), 'invalid_grant', /temporarily locked/);
+      await expectRejection(check(wrongCode(code)), 'invalid_code', /wrong or no longer valid/);
+    const locked = await expectRejection(check(code), 'account_locked', /temporarily locked/);
     expect(locked.details.retryAfter).toBe(30);
     expect(await harness.repos.audit.list({ tenantId: tenant.id, type: 'account.locked' })).toHaveLength(1);
     harness.clock.advance(minute);
-    await expectRejection(check(code), 'invalid_grant', /wrong or no longer valid/);
+    await expectRejection(check(code), 'invalid_code', /wrong or no longer valid/);
     expect(storedCodes()[0]?.consumedAt).toBeNull();
   });
 
@@ -85,7 +85,7 @@ describe('one-time codes, checked', () => {
     flowId = randomUUID();
     await send();
     harness.clock.advance(codePolicy.lifetimeMinutes * minute);
-    await expectRejection(check(harness.outbox.lastCodeTo(address)), 'invalid_grant', /expired/);
+    await expectRejection(check(harness.outbox.lastCodeTo(address)), 'invalid_code', /expired/);
   });
 
   it('keeps the code already sent when asked again within the interval, and replaces it after', async () => {
@@ -99,7 +99,7 @@ describe('one-time codes, checked', () => {
     expect(harness.outbox.codes).toHaveLength(2);
     const second = harness.outbox.lastCodeTo(address);
     // One time in a million the new code has the old one's digits, and then the old one is the right one.
-    if (second !== first) await expectRejection(check(first), 'invalid_grant', /wrong or no longer valid/);
+    if (second !== first) await expectRejection(check(first), 'invalid_code', /wrong or no longer valid/);
     expect(await check(second)).toBe(address);
   });
 });

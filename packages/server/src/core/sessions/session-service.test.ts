@@ -100,14 +100,14 @@ describe('SessionService', () => {
     it('refuses a child of a session that has ended, and stores nothing', async () => {
       const phone = await open();
       await harness.services.sessions.revoke(phone.session.id, 'signed_out');
-      await expectRejection(open({ parent: phone.session }), 'invalid_grant', /has ended/);
+      await expectRejection(open({ parent: phone.session }), 'session_ended', /has ended/);
       expect(harness.db.sessions.where((session) => session.parentId === phone.session.id)).toEqual([]);
     });
 
     it('refuses a child at an app that requires MFA when the parent signed in without it', async () => {
       const phone = await open();
       const strict = { ...app, requireMfa: true };
-      await expectRejection(open({ app: strict, parent: phone.session }), 'invalid_grant', /multi-factor/);
+      await expectRejection(open({ app: strict, parent: phone.session }), 'session_lacks_mfa', /multi-factor/);
       expect(
         (await open({ app: strict, parent: { ...phone.session, amr: ['pwd', 'otp', 'mfa'] } })).session.parentId,
       ).toBe(phone.session.id);
@@ -159,15 +159,15 @@ describe('SessionService', () => {
       const webView = await open({ parent: watch.session, device: { name: 'View', platform: 'web', kind: 'browser' } });
       const next = await refresh(phone.refreshToken);
       harness.clock.advance(retryWindow * second + 1);
-      await expectRejection(refresh(phone.refreshToken), 'invalid_grant', /already used/);
+      await expectRejection(refresh(phone.refreshToken), 'refresh_token_reused', /already used/);
       for (const { session } of [phone, watch, webView]) {
         expect(storedSession(session.id)).toMatchObject({
           revokedAt: harness.clock.now(),
           revokedReason: 'refresh_token_reuse',
         });
       }
-      await expectRejection(refresh(next.refreshToken), 'invalid_grant', /revoked/);
-      await expectRejection(refresh(watch.refreshToken), 'invalid_grant', /revoked/);
+      await expectRejection(refresh(next.refreshToken), 'invalid_refresh_token', /revoked/);
+      await expectRejection(refresh(watch.refreshToken), 'invalid_refresh_token', /revoked/);
       const [event] = await harness.repos.audit.list({ tenantId: tenant.id, type: 'refresh_token.reuse_detected' });
       expect(event?.sessionId).toBe(phone.session.id);
       expect(event?.data).toMatchObject({ reason: 'refresh_token_reuse', generation: 0 });
@@ -180,7 +180,7 @@ describe('SessionService', () => {
       const active = await open();
       const next = await refresh(active.refreshToken);
       await refresh(next.refreshToken);
-      await expectRejection(refresh(active.refreshToken), 'invalid_grant', /already used/);
+      await expectRejection(refresh(active.refreshToken), 'refresh_token_reused', /already used/);
       expect(storedSession(active.session.id)?.revokedReason).toBe('refresh_token_reuse');
     });
 
@@ -198,7 +198,7 @@ describe('SessionService', () => {
     it('refuses a revoked session, and does not consume its token', async () => {
       const active = await open();
       await harness.services.sessions.revoke(active.session.id, 'signed_out');
-      await expectRejection(refresh(active.refreshToken), 'invalid_grant', /revoked/);
+      await expectRejection(refresh(active.refreshToken), 'invalid_refresh_token', /revoked/);
       expect(storedToken(active.refreshToken)?.consumedAt).toBeNull();
     });
 
@@ -209,7 +209,7 @@ describe('SessionService', () => {
       harness.clock.advance(idleTtl * second - 1);
       const last = await refresh(next.refreshToken);
       harness.clock.advance(idleTtl * second);
-      await expectRejection(refresh(last.refreshToken), 'invalid_grant', /inactivity/);
+      await expectRejection(refresh(last.refreshToken), 'invalid_refresh_token', /inactivity/);
     });
 
     it('ends a session at its absolute lifetime, however often it is refreshed', async () => {
@@ -220,7 +220,7 @@ describe('SessionService', () => {
         active = await refresh(active.refreshToken);
       }
       harness.clock.set(end);
-      await expectRejection(refresh(active.refreshToken), 'invalid_grant', /maximum lifetime/);
+      await expectRejection(refresh(active.refreshToken), 'invalid_refresh_token', /maximum lifetime/);
     });
 
     it('refuses a token issued to another client or in another tenant', async () => {
@@ -228,13 +228,13 @@ describe('SessionService', () => {
       const { app: otherApp } = await harness.services.apps.register(tenant, { name: 'Other' });
       await expectRejection(
         harness.services.sessions.refresh({ tenant, app: otherApp, presented: active.refreshToken }),
-        'invalid_grant',
+        'invalid_refresh_token',
         /another client/,
       );
       const otherTenant = await harness.services.tenants.create({ name: 'globex' });
       await expectRejection(
         harness.services.sessions.refresh({ tenant: otherTenant, app, presented: active.refreshToken }),
-        'invalid_grant',
+        'invalid_refresh_token',
         /invalid, expired or revoked/,
       );
       expect(storedToken(active.refreshToken)?.consumedAt).toBeNull();
@@ -244,13 +244,17 @@ describe('SessionService', () => {
   describe('DPoP binding', () => {
     it('keeps a bound session bound across rotations, refusing other keys without consuming the token', async () => {
       const active = await open({ dpopJkt: 'key-a' });
-      await expectRejection(refresh(active.refreshToken), 'invalid_grant', /bound to a DPoP key/);
-      await expectRejection(refresh(active.refreshToken, { dpopJkt: 'key-b' }), 'invalid_grant', /bound to a DPoP key/);
+      await expectRejection(refresh(active.refreshToken), 'dpop_binding_mismatch', /bound to a DPoP key/);
+      await expectRejection(
+        refresh(active.refreshToken, { dpopJkt: 'key-b' }),
+        'dpop_binding_mismatch',
+        /bound to a DPoP key/,
+      );
       expect(storedToken(active.refreshToken)?.consumedAt).toBeNull();
       const next = await refresh(active.refreshToken, { dpopJkt: 'key-a' });
       expect(next.dpopJkt).toBe('key-a');
       expect(storedToken(next.refreshToken)?.dpopJkt).toBe('key-a');
-      await expectRejection(refresh(next.refreshToken), 'invalid_grant', /bound to a DPoP key/);
+      await expectRejection(refresh(next.refreshToken), 'dpop_binding_mismatch', /bound to a DPoP key/);
     });
 
     it('binds an unbound session to the key of the first refresh that proves one, retries included', async () => {
@@ -261,7 +265,7 @@ describe('SessionService', () => {
       const retried = await refresh(active.refreshToken);
       expect(retried.refreshToken).toBe(next.refreshToken);
       expect(retried.dpopJkt).toBe('key-a');
-      await expectRejection(refresh(next.refreshToken), 'invalid_grant', /bound to a DPoP key/);
+      await expectRejection(refresh(next.refreshToken), 'dpop_binding_mismatch', /bound to a DPoP key/);
     });
   });
 
@@ -275,7 +279,7 @@ describe('SessionService', () => {
 
     it('refuses a wider scope before the token is consumed, so the next try is no reuse', async () => {
       const active = await open();
-      await expectRejection(refresh(active.refreshToken, { requestedScope: ['files.write'] }), 'invalid_scope');
+      await expectRejection(refresh(active.refreshToken, { requestedScope: ['files.write'] }), 'scope_not_granted');
       expect(storedToken(active.refreshToken)?.consumedAt).toBeNull();
       harness.clock.advance(retryWindow * second + 1);
       const next = await refresh(active.refreshToken);

@@ -39,7 +39,7 @@ export function authorizeRoute(app: FastifyInstance, deps: WebDeps) {
     const tenant = await tenantOf(services, request);
     const iss = services.tokens.issuer(tenant);
     let params: AuthorizationParams & { session_transfer_token?: string | undefined };
-    let client;
+    let client: Awaited<ReturnType<typeof services.authorization.client>>;
     try {
       params = readParams(authorizeParams, request.query);
       client = await services.authorization.client(tenant, params);
@@ -48,7 +48,7 @@ export function authorizeRoute(app: FastifyInstance, deps: WebDeps) {
         return errorPage(reply, tenant, 400, `This sign-in link is not valid: ${error.description}.`);
       throw error;
     }
-    let authorization;
+    let authorization: ReturnType<typeof services.authorization.parse>;
     try {
       authorization = services.authorization.parse(client.app, client.redirectUri, params);
     } catch (error) {

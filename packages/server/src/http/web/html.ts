@@ -6,13 +6,13 @@ export class SafeHtml {
   }
 }
 
-const escape = (value: string) => value.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeText = (value: string) => value.replace(/[&<>"'`]/g, (character) => `&#${character.charCodeAt(0)};`);
 
 function render(value: unknown): string {
   if (value instanceof SafeHtml) return value.value;
   if (Array.isArray(value)) return value.map(render).join('');
   if (value === undefined || value === null || value === false) return '';
-  return escape(String(value));
+  return escapeText(String(value));
 }
 
 /** A template tag that escapes every interpolated value unless it is already SafeHtml. */
