@@ -7,6 +7,8 @@ import { createServices, type Services } from './core/services.js';
 import { MasterKey } from './crypto/master-key.js';
 import { buildHttpApp } from './http/app.js';
 import { createLogger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { startMetricsListener, type MetricsListener } from './metrics/metrics-listener.js';
 import { createCodeMailer } from './mail/code-mailer.js';
 import { migrate, openDatabase, type DatabaseHandle } from './storage/database.js';
 import { createRepositories } from './storage/repositories/index.js';
@@ -16,6 +18,8 @@ export interface Runtime {
   logger: Logger;
   database: DatabaseHandle;
   services: Services;
+  /** Counted only when the metrics listener is configured (`BATON_METRICS_PORT`). */
+  metrics: Metrics | undefined;
   close(): Promise<void>;
 }
 
@@ -34,15 +38,17 @@ export async function openRuntime(config: Config, options: { clock?: Clock; logg
     await database.close();
     throw error;
   }
+  const metrics = config.metricsPort === undefined ? undefined : createMetrics();
   const services = createServices({
-    repos: createRepositories(database),
+    repos: createRepositories(database, { observeCall: metrics?.observeDatabaseCall }),
     masterKey,
     clock: options.clock ?? systemClock,
     publicUrl: config.publicUrl,
     mailer: createCodeMailer(config, logger),
     limits: { flowStartsPerIpPerMinute: config.flowStartsPerMinute },
+    telemetry: metrics?.telemetry,
   });
-  return { config, logger, database, services, close: () => database.close() };
+  return { config, logger, database, services, metrics, close: () => database.close() };
 }
 
 export interface RunningServer {
@@ -50,6 +56,8 @@ export interface RunningServer {
   http: FastifyInstance;
   /** The base URL the server listens on. */
   url: string;
+  /** The metrics listener, when `BATON_METRICS_PORT` is set. */
+  metrics: MetricsListener | undefined;
   close(): Promise<void>;
 }
 
@@ -65,16 +73,31 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
     requestTimeoutMs: runtime.config.requestTimeoutMs,
     trustProxy: runtime.config.trustProxy,
     logger: runtime.logger,
+    observeRequest: runtime.metrics?.observeRequest,
   });
   const address = await http.listen({ port: runtime.config.port, host: runtime.config.host });
+  const { metrics } = runtime;
+  const metricsListener =
+    metrics && runtime.config.metricsPort !== undefined
+      ? await startMetricsListener(metrics.registry, {
+          host: runtime.config.metricsHost,
+          port: runtime.config.metricsPort,
+        }).catch(async (error) => {
+          await http.close();
+          throw error;
+        })
+      : undefined;
+  if (metricsListener) runtime.logger.info({ url: metricsListener.url }, 'metrics listening');
   runtime.database.checkpointInBackground();
   const sweeping = sweepPeriodically(runtime);
   return {
     runtime,
     http,
     url: address,
+    metrics: metricsListener,
     async close() {
       await sweeping.stop();
+      await metricsListener?.close();
       await http.close();
       await runtime.close();
     },

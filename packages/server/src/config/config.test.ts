@@ -25,8 +25,25 @@ describe('loadConfig', () => {
       bodyLimit: defaults.bodyLimit,
       trustProxy: false,
       flowStartsPerMinute: 60,
+      metricsPort: undefined,
+      metricsHost: '127.0.0.1',
       production: false,
     });
+  });
+
+  it('opens the metrics listener on BATON_METRICS_PORT, on loopback unless BATON_METRICS_HOST says otherwise', () => {
+    expect(loadConfig({ BATON_METRICS_PORT: '9464' })).toMatchObject({ metricsPort: 9464, metricsHost: '127.0.0.1' });
+    expect(loadConfig({ BATON_METRICS_PORT: '9464', BATON_METRICS_HOST: '0.0.0.0' }).metricsHost).toBe('0.0.0.0');
+  });
+
+  it.each(['metrics', '-1', '70000'])('refuses BATON_METRICS_PORT=%j, naming it', (value) => {
+    expect(() => loadConfig({ BATON_METRICS_PORT: value })).toThrow(/BATON_METRICS_PORT must be a port number/);
+  });
+
+  it('refuses a metrics port that is the HTTP port', () => {
+    expect(() => loadConfig({ BATON_PORT: '9000', BATON_METRICS_PORT: '9000' })).toThrow(
+      /BATON_METRICS_PORT must differ from BATON_PORT/,
+    );
   });
 
   it('reads every variable it documents', () => {

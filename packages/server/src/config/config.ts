@@ -18,6 +18,10 @@ export interface Config {
   trustProxy: boolean | number | string[];
   /** Flows (sign-in, sign-up, password reset) one IP address may start per minute in a tenant; 0 for no limit. */
   flowStartsPerMinute: number;
+  /** The metrics listener's port (`BATON_METRICS_PORT`); no metrics listener without it. */
+  metricsPort: number | undefined;
+  /** The metrics listener's address (`BATON_METRICS_HOST`), loopback by default. */
+  metricsHost: string;
   production: boolean;
 }
 
@@ -49,9 +53,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       env.BATON_FLOW_STARTS_PER_MINUTE,
       defaults.flowStartsPerMinute,
     ),
+    metricsPort: env.BATON_METRICS_PORT?.trim() ? parsePort(env.BATON_METRICS_PORT, 'BATON_METRICS_PORT') : undefined,
+    metricsHost: env.BATON_METRICS_HOST?.trim() || defaults.metricsHost,
     production,
     ...overrides,
   };
+  if (config.metricsPort !== undefined && config.metricsPort !== 0 && config.metricsPort === config.port)
+    throw new ConfigError(
+      `BATON_METRICS_PORT must differ from BATON_PORT (both are ${config.port}): metrics have a listener of their own`,
+    );
   if (config.production) {
     if (!config.masterKey) throw new ConfigError('BATON_MASTER_KEY is required when NODE_ENV=production');
     if (!config.publicUrl.startsWith('https://'))
@@ -90,11 +100,11 @@ function parsePublicUrl(value: string | undefined, port: number): string {
   return trimSlash(value);
 }
 
-function parsePort(value: string | undefined): number {
+function parsePort(value: string | undefined, name = 'BATON_PORT'): number {
   if (value === undefined || value === '') return defaults.port;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new ConfigError(`BATON_PORT must be a port number, got "${value}"`);
+  if (!/^\d+$/.test(value.trim()) || port > 65535)
+    throw new ConfigError(`${name} must be a port number, got "${value}"`);
   return port;
 }
 

@@ -27,6 +27,10 @@ export const defaults = {
   trustProxy: false,
   /** `BATON_FLOW_STARTS_PER_MINUTE`: sign-ins, sign-ups and password resets one IP address may start per minute in a tenant (0: no limit). */
   flowStartsPerMinute: 60,
+  /** `BATON_METRICS_PORT`: opens a second listener with Prometheus `/metrics` on this port (unset: no metrics listener). */
+  metricsPort: undefined as number | undefined,
+  /** `BATON_METRICS_HOST`: the metrics listener's address; loopback, so only this machine can scrape it unless changed. */
+  metricsHost: '127.0.0.1',
   /** Largest request body accepted, in bytes. */
   bodyLimit: 64 * 1024,
   /** Milliseconds a request may take to arrive in full, headers and body; no Baton request needs long. */

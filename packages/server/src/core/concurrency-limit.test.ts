@@ -25,6 +25,14 @@ describe('concurrencyLimit', () => {
     expect(started).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('tells how many tasks wait for a slot', async () => {
+    const limited = concurrencyLimit(1);
+    const all = Promise.all([limited(tick), limited(tick), limited(tick)]);
+    expect(limited.waiting()).toBe(2);
+    await all;
+    expect(limited.waiting()).toBe(0);
+  });
+
   it('frees the slot of a task that fails, and passes its error on', async () => {
     const limited = concurrencyLimit(1);
     const failing = limited(async () => {

@@ -13,7 +13,7 @@ export interface QueueBound {
 export function concurrencyLimit(slots: number, queue?: QueueBound) {
   let running = 0;
   const waiting: Array<() => void> = [];
-  return async function limited<T>(task: () => Promise<T>): Promise<T> {
+  async function limited<T>(task: () => Promise<T>): Promise<T> {
     if (running < slots) running += 1;
     else if (queue && waiting.length >= queue.max) throw queue.full();
     else await new Promise<void>((resolve) => waiting.push(resolve));
@@ -24,5 +24,7 @@ export function concurrencyLimit(slots: number, queue?: QueueBound) {
       if (next) next();
       else running -= 1;
     }
-  };
+  }
+  /** How many tasks wait for a slot now (the metrics' queue depth). */
+  return Object.assign(limited, { waiting: () => waiting.length });
 }

@@ -252,6 +252,17 @@ export interface DatabaseHealth {
   ping(): Promise<void>;
 }
 
+/**
+ * What the domain tells operators' counters (the metrics listener): every audit event by its
+ * type, and the refresh outcomes too frequent to audit (`refresh_token.rotated`,
+ * `refresh_token.retried`). Write-only: no decision reads it back.
+ */
+export interface Telemetry {
+  count(event: string): void;
+}
+
+export const noTelemetry: Telemetry = { count() {} };
+
 export interface Repositories {
   tenants: TenantRepository;
   apps: AppRepository;

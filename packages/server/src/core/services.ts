@@ -15,7 +15,7 @@ import { SignInCompletion } from './flows/sign-in-completion.js';
 import { SignUp } from './flows/sign-up.js';
 import { CodeCheck } from './otp/code-check.js';
 import { OneTimeCodes } from './otp/one-time-codes.js';
-import type { Mailer, Repositories } from './ports.js';
+import { noTelemetry, type Mailer, type Repositories, type Telemetry } from './ports.js';
 import { SessionService } from './sessions/session-service.js';
 import { SessionTransfer } from './handoff/session-transfer.js';
 import { Authorization } from './browser/authorization.js';
@@ -33,15 +33,25 @@ export interface ServiceOptions {
   publicUrl: string;
   mailer: Mailer;
   limits: ThrottleLimits;
+  /** Counts domain events for the metrics listener; nothing is counted without it. */
+  telemetry?: Telemetry;
 }
 
 /** Wires the domain together; the HTTP layer and the CLI both start from here. */
-export function createServices({ repos, masterKey, clock, publicUrl, mailer, limits }: ServiceOptions) {
-  const audit = new AuditLog(repos.audit, clock);
+export function createServices({
+  repos,
+  masterKey,
+  clock,
+  publicUrl,
+  mailer,
+  limits,
+  telemetry = noTelemetry,
+}: ServiceOptions) {
+  const audit = new AuditLog(repos.audit, clock, telemetry);
   const keys = new KeyRing(repos.signingKeys, masterKey, clock);
   const tokens = new TokenIssuer(keys, clock, publicUrl);
   const accounts = new AccountService(repos, clock);
-  const sessions = new SessionService(repos, audit, clock, masterKey.derive('refresh-successor'));
+  const sessions = new SessionService(repos, audit, clock, masterKey.derive('refresh-successor'), telemetry);
   const continuations = new ContinuationTokens(repos.continuations, clock);
   const sessionTransfer = new SessionTransfer(repos, sessions, audit, clock);
   const browserSessions = new BrowserSessions(repos, sessions, sessionTransfer, audit, clock);

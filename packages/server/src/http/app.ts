@@ -36,6 +36,8 @@ export interface HttpOptions {
   logger: Logger;
   /** Whose X-Forwarded-For to believe (config's `trustProxy`). */
   trustProxy?: boolean | number | string[];
+  /** Told of every answered request: route pattern (not URL), method, status, seconds (the metrics). */
+  observeRequest?: (route: string, method: string, status: number, seconds: number) => void;
 }
 
 /**
@@ -98,6 +100,18 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
       .header('cache-control', 'no-store')
       .header('pragma', 'no-cache');
   });
+
+  const { observeRequest } = options;
+  if (observeRequest) {
+    app.addHook('onResponse', async (request, reply) => {
+      observeRequest(
+        request.routeOptions.url ?? 'unmatched',
+        request.method,
+        reply.statusCode,
+        reply.elapsedTime / 1000,
+      );
+    });
+  }
 
   app.setErrorHandler((error, request, reply) => writeError(error, request, reply));
   app.setNotFoundHandler((request, reply) =>

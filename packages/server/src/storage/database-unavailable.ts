@@ -1,3 +1,4 @@
+import { aroundRepositoryCalls } from './repository-calls.js';
 import { DatabaseUnavailable } from '../core/database-unavailable.js';
 
 /** PostgreSQL SQLSTATEs that mean "no usable connection", not "this statement is wrong". */
@@ -51,25 +52,14 @@ export function databaseUnavailable(error: unknown): boolean {
  * its cause), so nothing above storage needs to know the drivers' codes.
  */
 export function reportingOutages<Set extends Record<string, object>>(repositories: Set): Set {
-  return Object.fromEntries(
-    Object.entries(repositories).map(([name, repository]) => [name, repositoryReportingOutages(repository)]),
-  ) as Set;
-}
-
-function repositoryReportingOutages<Repository extends object>(repository: Repository): Repository {
-  const wrapped: Record<string, unknown> = { ...(repository as Record<string, unknown>) };
-  for (const [name, member] of Object.entries(repository)) {
-    if (typeof member !== 'function') continue;
-    wrapped[name] = (...args: unknown[]) => {
-      try {
-        const result = member.apply(repository, args);
-        return result instanceof Promise ? result.catch(rethrowOutage) : result;
-      } catch (error) {
-        return rethrowOutage(error);
-      }
-    };
-  }
-  return wrapped as Repository;
+  return aroundRepositoryCalls(repositories, (_name, call) => {
+    try {
+      const result = call();
+      return result instanceof Promise ? result.catch(rethrowOutage) : result;
+    } catch (error) {
+      return rethrowOutage(error);
+    }
+  });
 }
 
 function rethrowOutage(error: unknown): never {

@@ -29,10 +29,10 @@ interface Rule {
 
 const rules: Rule[] = [
   {
-    name: 'core/ is the domain: no HTTP, no storage, no CLI, no Fastify, no SQL',
+    name: 'core/ is the domain: no HTTP, no storage, no CLI, no Fastify, no SQL, no metrics library',
     folder: 'core',
-    forbiddenFolders: ['http', 'storage', 'cli'],
-    forbiddenPackages: ['fastify', '@fastify/', 'kysely', 'pg', 'better-sqlite3'],
+    forbiddenFolders: ['http', 'storage', 'cli', 'metrics'],
+    forbiddenPackages: ['fastify', '@fastify/', 'kysely', 'pg', 'better-sqlite3', 'prom-client'],
     counterexample: { from: 'core/model.ts', target: 'kysely', isPackage: true },
   },
   {

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { AuditEvent, RequestContext } from '../model.js';
-import type { AuditRepository } from '../ports.js';
+import { noTelemetry, type AuditRepository, type Telemetry } from '../ports.js';
 import { deleteInBatches } from '../retention/delete-in-batches.js';
 
 export type AuditInput = Omit<AuditEvent, 'createdAt' | 'ip' | 'userAgent' | 'correlationId'>;
@@ -10,9 +10,11 @@ export class AuditLog {
   constructor(
     private readonly events: AuditRepository,
     private readonly clock: Clock,
+    private readonly telemetry: Telemetry = noTelemetry,
   ) {}
 
   record(event: AuditInput, context?: RequestContext): Promise<void> {
+    this.telemetry.count(event.type);
     return this.events.record({
       ...event,
       ip: context?.ip ?? null,

@@ -138,6 +138,19 @@ describe('SessionService', () => {
       expect(tokensOf(active.session)).toHaveLength(2);
     });
 
+    it('counts each outcome for the metrics: rotated, retried, reuse', async () => {
+      const active = await open();
+      await refresh(active.refreshToken);
+      await refresh(active.refreshToken);
+      harness.clock.advance((retryWindow + 1) * second);
+      await expectRejection(refresh(active.refreshToken), 'refresh_token_reused');
+      expect(harness.counted.filter((event) => event.startsWith('refresh_token.'))).toEqual([
+        'refresh_token.rotated',
+        'refresh_token.retried',
+        'refresh_token.reuse_detected',
+      ]);
+    });
+
     it('answers the same successor on another instance, and to racing refreshes', async () => {
       const active = await open();
       const otherInstance = harness.anotherInstance().sessions;

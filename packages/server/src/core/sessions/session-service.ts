@@ -4,7 +4,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import { BatonError } from '../errors.js';
 import type { App, Device, DeviceKind, RefreshTokenRecord, RequestContext, Session, Tenant, User } from '../model.js';
-import type { Repositories } from '../ports.js';
+import { noTelemetry, type Repositories, type Telemetry } from '../ports.js';
 import { narrowScope } from '../tokens/scopes.js';
 import { meetsAppPolicy } from './session-policy.js';
 import { newRefreshToken, refreshTokenRecord, sessionEndReason, successorOf } from './refresh-tokens.js';
@@ -68,6 +68,7 @@ export class SessionService {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly successorKey: Buffer,
+    private readonly telemetry: Telemetry = noTelemetry,
   ) {}
 
   async open(input: OpenSessionInput): Promise<ActiveSession> {
@@ -141,11 +142,15 @@ export class SessionService {
         now,
       });
       const { rotated } = await this.repos.sessions.rotate(token.digest, record, now);
-      if (rotated) return { session: { ...session, lastUsedAt: now }, user, refreshToken: successor, scope, dpopJkt };
+      if (rotated) {
+        this.telemetry.count('refresh_token.rotated');
+        return { session: { ...session, lastUsedAt: now }, user, refreshToken: successor, scope, dpopJkt };
+      }
       token = (await this.repos.sessions.findRefreshToken(token.digest))?.token ?? token;
     }
     // The successor as the first presentation stored it, binding included.
     const next = await this.retryOrRevoke(token, session, app, successor, input.context);
+    this.telemetry.count('refresh_token.retried');
     const scope = narrowScope(token.scope, requested);
     return { session: next.session, user, refreshToken: successor, scope, dpopJkt: next.token.dpopJkt };
   }

@@ -24,6 +24,8 @@ export function inMemoryServices() {
   const repos = inMemoryRepositories();
   const outbox = new MailOutbox();
   const masterKey = MasterKey.fromString(randomBytes(32).toString('hex'));
+  /** Every event the domain counted for the metrics listener, in order. */
+  const counted: string[] = [];
   /** Services over the same repositories and keys: another instance of Baton behind the same load balancer. */
   const anotherInstance = () =>
     createServices({
@@ -33,6 +35,7 @@ export function inMemoryServices() {
       publicUrl: 'https://baton.test',
       mailer: outbox,
       limits: { flowStartsPerIpPerMinute: 0 },
+      telemetry: { count: (event) => counted.push(event) },
     });
   const services = anotherInstance();
   return {
@@ -42,6 +45,7 @@ export function inMemoryServices() {
     db: repos.db,
     clock,
     outbox,
+    counted,
     /** A tenant with one app registered as `app` says (a public app with every challenge type by default). */
     async tenantWithApp(app: Partial<RegisterAppInput> = {}) {
       const tenant = await services.tenants.create({ name: 'acme', codeLength: 6 });

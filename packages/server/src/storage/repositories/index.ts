@@ -18,10 +18,19 @@ import { authorizationCodeRepository } from './authorization-code-repository.js'
 import { browserSessionRepository } from './browser-session-repository.js';
 import { cachedApps, cachedTenants } from './lookup-cache.js';
 import { expiredRecordRepository } from './expired-record-repository.js';
+import { timingCalls } from '../repository-calls.js';
+
+export interface RepositoryOptions {
+  /** Told how long each repository call took, as `repository.method` and seconds (the metrics' database latency). */
+  observeCall?: (name: string, seconds: number) => void;
+}
 
 /** Baton's repositories over an open database; a database that does not answer is `DatabaseUnavailable`. */
-export function createRepositories({ db, sql }: Pick<DatabaseHandle, 'db' | 'sql'>): Repositories {
-  return reportingOutages({
+export function createRepositories(
+  { db, sql }: Pick<DatabaseHandle, 'db' | 'sql'>,
+  { observeCall }: RepositoryOptions = {},
+): Repositories {
+  const repositories = reportingOutages({
     tenants: cachedTenants(tenantRepository(db)),
     apps: cachedApps(appRepository(db)),
     users: userRepository(sql),
@@ -44,4 +53,5 @@ export function createRepositories({ db, sql }: Pick<DatabaseHandle, 'db' | 'sql
       },
     },
   });
+  return observeCall ? timingCalls(repositories, observeCall) : repositories;
 }
