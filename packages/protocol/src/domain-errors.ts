@@ -110,7 +110,8 @@ export const domainErrors = {
   unsupported_channel: invalidInput,
   method_target_not_allowed: invalidInput,
   invalid_method_target: invalidInput,
-  // The steps a flow asks the client to take next (r13/flows turns these into returned values).
+  // The steps a flow stops at for the client to go on: the flows return them as values (core/flows/steps.ts
+  // FlowStep), and native auth answers them as these errors, which is how Entra's clients expect them.
   mfa_required: wire('invalid_grant', { suberror: 'mfa_required', errorCodes: [entraErrorCodes.strongAuthRequired] }),
   registration_required: wire('invalid_grant', {
     suberror: 'registration_required',
