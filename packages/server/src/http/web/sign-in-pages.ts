@@ -353,7 +353,7 @@ async function secondFactorPage(deps: WebDeps, reply: FastifyReply, c: PageConte
           name: 'method',
           label: 'Send the code to',
           type: 'choice',
-          options: methods.map((m) => ({ value: m.id, label: m.login_hint })),
+          options: methods.map((m) => ({ value: m.id, label: m.label })),
         },
       ],
     }),
