@@ -65,6 +65,10 @@ export const domainErrors = {
   unregistered_redirect_uri: wire('invalid_request'),
   token_of_another_client: wire('invalid_request'),
 
+  // The authorization endpoint, when prompt=none forbids asking the person
+  login_required: wire('login_required'),
+  account_selection_required: wire('account_selection_required'),
+
   // Grants and tokens
   unsupported_grant_type: wire('unsupported_grant_type'),
   unsupported_response_type: wire('unsupported_response_type'),

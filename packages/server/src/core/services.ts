@@ -19,6 +19,7 @@ import type { Mailer, Repositories } from './ports.js';
 import { SessionService } from './sessions/session-service.js';
 import { SessionTransfer } from './handoff/session-transfer.js';
 import { Authorization } from './browser/authorization.js';
+import { AuthorizeDecisions } from './browser/authorize-decision.js';
 import { BrowserSessions } from './browser/browser-sessions.js';
 import { DpopProofVerifier } from './dpop/dpop-proof-verifier.js';
 import { ExpiredRecords } from './retention/expired-records.js';
@@ -49,6 +50,7 @@ export function createServices({ repos, masterKey, clock, publicUrl, mailer, lim
   const throttle = new RequestThrottle(repos.requestCounters, clock, limits);
   const codes = new OneTimeCodes(repos.codes, mailer, throttle, clock, masterKey.derive('one-time-code'));
   const limiter = new AttemptLimiter(repos.rateLimits, clock);
+  const authorization = new Authorization(repos, sessions, tokens, continuations, throttle, audit, clock);
   const codeCheck = new CodeCheck(codes, limiter, audit);
   const nativeSignIn = new NativeSignIn(
     repos,
@@ -92,7 +94,8 @@ export function createServices({ repos, masterKey, clock, publicUrl, mailer, lim
     ),
     sessionTransfer,
     browserSessions,
-    authorization: new Authorization(repos, sessions, tokens, continuations, throttle, audit, clock),
+    authorization,
+    authorizeDecisions: new AuthorizeDecisions(authorization, browserSessions),
     dpop: new DpopProofVerifier(repos.dpopProofs, clock),
     secondFactor: new SecondFactor(
       repos,
