@@ -8,8 +8,6 @@ export interface AttributeProblem {
 }
 
 export interface BatonErrorDetails {
-  /** The flow goes on with this token. */
-  continuationToken?: string;
   /** Seconds before trying again makes sense. */
   retryAfter?: number;
   /** The attributes refused (`invalid_attributes`). */

@@ -1,12 +1,14 @@
 import { domainErrors, type WireError } from '@baton/protocol';
-import type { BatonError } from '../../core/errors.js';
+import type { BatonError, BatonErrorDetails } from '../../core/errors.js';
 
 /**
  * What a JSON error body is written from: a domain code, the description for the caller,
  * and the details. A BatonError is one; so is a flow step as native auth answers it
- * (http/native-auth/flow-step.ts).
+ * (http/native-auth/flow-step.ts), which also carries the token the flow goes on with.
  */
-export type DomainAnswer = Pick<BatonError, 'code' | 'description' | 'details'>;
+export interface DomainAnswer extends Pick<BatonError, 'code' | 'description'> {
+  details: BatonErrorDetails & { continuationToken?: string };
+}
 
 /** An error as either JSON format writes it. */
 export interface JsonErrorResponse {
