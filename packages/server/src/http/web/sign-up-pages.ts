@@ -165,7 +165,7 @@ export function signUpPages(app: FastifyInstance, deps: WebDeps) {
     const step = verified.ok;
     if (step.kind === 'attributes_required')
       return reply.send(attributesPage(pageBase(c, { ct: step.continuationToken, email: p.email })));
-    // The hosted sign-up takes the password up front, so this names a page this flow does not have.
+    // The hosted sign-up takes the password up front and has no password step: should the flow still ask, say so.
     if (step.kind === 'credential_required')
       return reply.send(codeStep(c, p.ct, p.email, sentToAgain(p.email), c.tenant.codeLength, passwordMissing));
     return continueToSignIn(deps, request, reply, c, step.continuationToken, p.email);
