@@ -38,12 +38,14 @@ export class AuthorizeDecisions {
     if (request.prompt !== 'login') {
       const current = await this.browserSessions.current(tenant, input.ssoCookie);
       if (input.transferToken) {
-        const outcome = await this.browserSessions.fromTransfer(tenant, app, input.transferToken, {
-          signedIn: current?.user ?? null,
-          userAgent: input.context.userAgent,
-          accept: (session) => this.authorization.accepts(request, app, session),
-          context: input.context,
-        });
+        const outcome = await this.transfer(
+          tenant,
+          app,
+          request,
+          input.transferToken,
+          current?.user ?? null,
+          input.context,
+        );
         if (outcome.kind === 'browser') return { kind: 'signed_in', browser: outcome };
         if (outcome.kind === 'switch_account') {
           if (request.prompt === 'none')
@@ -68,13 +70,25 @@ export class AuthorizeDecisions {
     request: AuthorizationRequest,
     input: { transferToken: string; context: RequestContext },
   ): Promise<Extract<AuthorizeDecision, { kind: 'signed_in' | 'sign_in' }>> {
-    const outcome = await this.browserSessions.fromTransfer(tenant, app, input.transferToken, {
-      signedIn: null,
-      userAgent: input.context.userAgent,
-      accept: (session) => this.authorization.accepts(request, app, session),
-      context: input.context,
-    });
+    const outcome = await this.transfer(tenant, app, request, input.transferToken, null, input.context);
     return outcome.kind === 'browser' ? { kind: 'signed_in', browser: outcome } : { kind: 'sign_in' };
+  }
+
+  /** A transfer token for `request`, into a browser signed in as `signedIn` (or as no one). */
+  private transfer(
+    tenant: Tenant,
+    app: App,
+    request: AuthorizationRequest,
+    transferToken: string,
+    signedIn: User | null,
+    context: RequestContext,
+  ) {
+    return this.browserSessions.fromTransfer(tenant, app, transferToken, {
+      signedIn,
+      userAgent: context.userAgent,
+      accept: (session) => this.authorization.accepts(request, app, session),
+      context,
+    });
   }
 }
 
