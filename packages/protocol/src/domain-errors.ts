@@ -65,6 +65,10 @@ export const domainErrors = {
   unregistered_redirect_uri: wire('invalid_request'),
   token_of_another_client: wire('invalid_request'),
 
+  // The authorization endpoint, when prompt=none forbids asking the person
+  login_required: wire('login_required'),
+  account_selection_required: wire('account_selection_required'),
+
   // Grants and tokens
   unsupported_grant_type: wire('unsupported_grant_type'),
   unsupported_response_type: wire('unsupported_response_type'),
@@ -110,7 +114,8 @@ export const domainErrors = {
   unsupported_channel: invalidInput,
   method_target_not_allowed: invalidInput,
   invalid_method_target: invalidInput,
-  // The steps a flow asks the client to take next (r13/flows turns these into returned values).
+  // The steps a flow stops at for the client to go on: the flows return them as values (core/flows/steps.ts
+  // FlowStep), and native auth answers them as these errors, which is how Entra's clients expect them.
   mfa_required: wire('invalid_grant', { suberror: 'mfa_required', errorCodes: [entraErrorCodes.strongAuthRequired] }),
   registration_required: wire('invalid_grant', {
     suberror: 'registration_required',

@@ -1,5 +1,4 @@
 import type { DomainErrorCode } from '@baton/protocol';
-import { fromLegacyStep, type LegacyStepCode, type LegacyStepDetails } from './legacy-step-errors.js';
 
 export type { DomainErrorCode };
 
@@ -9,11 +8,9 @@ export interface AttributeProblem {
 }
 
 export interface BatonErrorDetails {
-  /** The flow goes on with this token. */
-  continuationToken?: string;
   /** Seconds before trying again makes sense. */
   retryAfter?: number;
-  /** The attributes refused (`invalid_attributes`) or still missing (`attributes_required`). */
+  /** The attributes refused (`invalid_attributes`). */
   attributes?: readonly AttributeProblem[];
 }
 
@@ -25,21 +22,13 @@ export interface BatonErrorDetails {
  */
 export class BatonError extends Error {
   override name = 'BatonError';
-  readonly code: DomainErrorCode;
-  readonly details: BatonErrorDetails;
 
-  constructor(code: DomainErrorCode, description: string, details?: BatonErrorDetails);
-  /** @deprecated Only for the flow steps legacy-step-errors.ts reads, until they are returned values. */
-  constructor(code: LegacyStepCode, description: string, details: LegacyStepDetails);
   constructor(
-    code: DomainErrorCode | LegacyStepCode,
+    readonly code: DomainErrorCode,
     readonly description: string,
-    details: BatonErrorDetails | LegacyStepDetails = {},
+    readonly details: BatonErrorDetails = {},
   ) {
-    const domain = fromLegacyStep(code, details);
-    super(`${domain.code}: ${description}`);
-    this.code = domain.code;
-    this.details = domain.details;
+    super(`${code}: ${description}`);
   }
 }
 

@@ -19,6 +19,7 @@ import { noTelemetry, type Mailer, type Repositories, type Telemetry } from './p
 import { SessionService } from './sessions/session-service.js';
 import { SessionTransfer } from './handoff/session-transfer.js';
 import { Authorization } from './browser/authorization.js';
+import { AuthorizeDecisions } from './browser/authorize-decision.js';
 import { BrowserSessions } from './browser/browser-sessions.js';
 import { DpopProofVerifier } from './dpop/dpop-proof-verifier.js';
 import { ExpiredRecords } from './retention/expired-records.js';
@@ -59,6 +60,7 @@ export function createServices({
   const throttle = new RequestThrottle(repos.requestCounters, clock, limits);
   const codes = new OneTimeCodes(repos.codes, mailer, throttle, clock, masterKey.derive('one-time-code'));
   const limiter = new AttemptLimiter(repos.rateLimits, clock);
+  const authorization = new Authorization(repos, sessions, tokens, continuations, throttle, audit, clock);
   const codeCheck = new CodeCheck(codes, limiter, audit);
   const nativeSignIn = new NativeSignIn(
     repos,
@@ -102,7 +104,8 @@ export function createServices({
     ),
     sessionTransfer,
     browserSessions,
-    authorization: new Authorization(repos, sessions, tokens, continuations, throttle, audit, clock),
+    authorization,
+    authorizeDecisions: new AuthorizeDecisions(authorization, browserSessions),
     dpop: new DpopProofVerifier(repos.dpopProofs, clock),
     secondFactor: new SecondFactor(
       repos,

@@ -13,12 +13,12 @@ import { codeProof, provedSoFar, provesMethodAddress } from './proofs.js';
 import type { SecondFactorState, SignInCompletion } from './sign-in-completion.js';
 import { cannotContinue, needs, usableChallengeTypes, type SignInResult, type StepResult } from './steps.js';
 
-/** A method as `introspect` lists it. */
+/** A method a code can go to, as `introspect` and register/introspect list it. */
 export interface MethodView {
   id: string;
-  challenge_type: 'oob';
-  challenge_channel: 'email';
-  login_hint: string;
+  channel: 'email';
+  /** The address as the user is shown it: masked for a registered method, in full as the sign-in address to register. */
+  label: string;
 }
 
 interface MfaState extends SecondFactorState {
@@ -126,7 +126,7 @@ export class SecondFactor {
     const user = await accountOf(this.repos.users, tenant, c);
     return {
       continuationToken: await this.reissue(tenant, app, c, 'register', c.state),
-      methods: [{ id: 'email', challenge_type: 'oob', challenge_channel: 'email', login_hint: user.email }],
+      methods: [{ id: 'email', channel: 'email', label: user.email }],
     };
   }
 
@@ -259,7 +259,7 @@ export class SecondFactor {
 }
 
 function view(m: MfaMethod): MethodView {
-  return { id: m.id, challenge_type: 'oob', challenge_channel: 'email', login_hint: maskEmail(m.target) };
+  return { id: m.id, channel: 'email', label: maskEmail(m.target) };
 }
 
 function normalizeTarget(value: string | undefined): string {

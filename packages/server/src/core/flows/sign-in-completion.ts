@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/audit-log.js';
-import { BatonError } from '../errors.js';
 import type { App, RequestContext, Tenant, User } from '../model.js';
 import type { MfaMethodRepository } from '../ports.js';
 import type { SessionService } from '../sessions/session-service.js';
@@ -139,13 +138,7 @@ export class SignInCompletion {
       },
       s.context,
     );
-    throw new BatonError(
-      'invalid_grant',
-      registered
-        ? 'Multi-factor authentication is required: verify with one of your registered methods'
-        : 'Multi-factor authentication is required: register a verification method first',
-      { suberror: capability, errorCodes: [registered ? 50076 : 50079], continuationToken },
-    );
+    return { kind: capability, continuationToken };
   }
 }
 

@@ -69,7 +69,7 @@ describe('SignUp', () => {
       'credential_required',
     );
     expect(await stored()).toBeNull();
-    const handOver = await go(app, afterCode, { grantType: 'password', password });
+    const handOver = continuationOf(await go(app, afterCode, { grantType: 'password', password }));
     const user = (await stored())!;
     expect(user.emailVerified).toBe(true);
     expect(await verifyPassword(await harness.repos.users.findPasswordHash(user.id), password)).toBe(true);
@@ -114,7 +114,9 @@ describe('SignUp', () => {
 
   it('at an MFA app lets the address the sign-up code proved be registered without another code', async () => {
     const app = await registerApp({ requireMfa: true });
-    const handOver = await go(app, await codeSent(app, { password }), { grantType: 'oob', code: theCode() });
+    const handOver = continuationOf(
+      await go(app, await codeSent(app, { password }), { grantType: 'oob', code: theCode() }),
+    );
     const registration = await expectFlowStep(signInWith(app, handOver), 'registration_required');
     const step = await harness.services.secondFactor.registrationChallenge(tenant, app, {
       continuationToken: registration,

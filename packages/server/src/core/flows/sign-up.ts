@@ -13,7 +13,15 @@ import { maskEmail, type OneTimeCodes } from '../otp/one-time-codes.js';
 import type { Continuation, ContinuationTokens } from './continuation-tokens.js';
 import type { NativeSignIn } from './native-sign-in.js';
 import { codeProof, passwordProof } from './proofs.js';
-import { cannotContinue, needs, parseCapabilities, usableChallengeTypes, type StepResult } from './steps.js';
+import {
+  cannotContinue,
+  type Continue,
+  needs,
+  parseCapabilities,
+  type SignUpStep,
+  type StepResult,
+  usableChallengeTypes,
+} from './steps.js';
 
 interface SignUpState {
   flowId: string;
@@ -106,8 +114,8 @@ export class SignUp {
 
   /**
    * `continue` with the code, the password or the attributes. Answers with the next thing
-   * missing as an error carrying a continuation token, or, when nothing is, creates the
-   * account and hands over to `grant_type=continuation_token`.
+   * missing (`credential_required`, `attributes_required`), or, when nothing is, creates
+   * the account and hands over to `grant_type=continuation_token`.
    */
   async continue(
     tenant: Tenant,
@@ -120,7 +128,7 @@ export class SignUp {
       attributes: string | undefined;
       context: RequestContext;
     },
-  ): Promise<string> {
+  ): Promise<Continue | SignUpStep> {
     const c = await this.continuations.read<SignUpState>(tenant, app, ['sign-up'], input.continuationToken);
     const state = { ...c.state };
     if (input.grantType === 'oob') {
@@ -152,22 +160,18 @@ export class SignUp {
     }
 
     if (makesPasswordAccounts(app) && state.passwordHash === null) {
-      throw new BatonError('credential_required', 'A password is required to finish creating the account', {
-        errorCodes: [55103],
+      return {
+        kind: 'credential_required',
         continuationToken: await this.next(tenant, app, c, { ...state, stage: 'password-required' }),
-      });
+      };
     }
     const missing = missingRequiredAttributes(app, state.attributes);
     if (missing.length) {
-      throw new BatonError(
-        'attributes_required',
-        `Required attributes are missing: ${missing.map((m) => m.name).join(', ')}`,
-        {
-          errorCodes: [55106],
-          continuationToken: await this.next(tenant, app, c, { ...state, stage: 'attributes-required' }),
-          extra: { required_attributes: missing },
-        },
-      );
+      return {
+        kind: 'attributes_required',
+        continuationToken: await this.next(tenant, app, c, { ...state, stage: 'attributes-required' }),
+        attributes: missing,
+      };
     }
     if (!(await this.continuations.consume(c)))
       throw new BatonError('invalid_continuation_token', 'The continuation token was already used');
@@ -187,12 +191,13 @@ export class SignUp {
       },
       input.context,
     );
-    return this.signIn.continueToSignIn(tenant, app, user, {
+    const continuationToken = await this.signIn.continueToSignIn(tenant, app, user, {
       // The code verified this address earlier in the flow: registering it as the second factor needs no other (`preverified`).
       flowId: state.flowId,
       capabilities: state.capabilities,
       proofs: [codeProof(user.email, 'sign-up'), ...(state.passwordHash !== null ? [passwordProof] : [])],
     });
+    return { kind: 'continue', continuationToken };
   }
 
   private next(tenant: Tenant, app: App, c: Continuation<SignUpState>, changes: Partial<SignUpState>): Promise<string> {

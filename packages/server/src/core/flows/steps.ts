@@ -1,5 +1,5 @@
 import type { BrowserSignIn } from '../browser/browser-sessions.js';
-import { BatonError } from '../errors.js';
+import { type AttributeProblem, BatonError } from '../errors.js';
 import type { App, ChallengeType } from '../model.js';
 import type { IssuedTokens } from '../tokens/issued-tokens.js';
 
@@ -14,10 +14,16 @@ export interface CodeSent {
   interval: number;
 }
 
+/** The flow goes on with `continuationToken`: the challenge type chosen and, for a code, where it went. */
+export interface Continue {
+  kind: 'continue';
+  continuationToken: string;
+  challengeType?: ChallengeType | 'preverified';
+  code?: CodeSent;
+}
+
 /** A step's answer: carry on with a continuation token, or send the user to the browser. */
-export type StepResult =
-  | { kind: 'continue'; continuationToken: string; challengeType?: ChallengeType | 'preverified'; code?: CodeSent }
-  | Redirect;
+export type StepResult = Continue | Redirect;
 
 export interface Redirect {
   kind: 'redirect';
@@ -25,10 +31,29 @@ export interface Redirect {
 }
 
 /**
- * The end of a sign-in: tokens, Entra's `challenge_type: redirect` when the client cannot
- * go on natively, or (on the hosted pages) a browser SSO session.
+ * Where a flow stops for the client to supply something before it goes on with
+ * `continuationToken`: a code to a registered method (`mfa_required`), a method to
+ * register (`registration_required`), a password (`credential_required`), or the
+ * required attributes still missing (`attributes_required`). The protocol's catalog
+ * (domainErrors) says how each wire format shows it.
  */
-export type SignInResult = IssuedTokens | Redirect | BrowserSignIn;
+export type FlowStep =
+  | { kind: 'mfa_required'; continuationToken: string }
+  | { kind: 'registration_required'; continuationToken: string }
+  | { kind: 'credential_required'; continuationToken: string }
+  | { kind: 'attributes_required'; continuationToken: string; attributes: readonly AttributeProblem[] };
+
+/** The second-factor steps a sign-in can stop at. */
+export type SecondFactorStep = Extract<FlowStep, { kind: 'mfa_required' | 'registration_required' }>;
+
+/** The sign-up steps `continue` can stop at. */
+export type SignUpStep = Extract<FlowStep, { kind: 'credential_required' | 'attributes_required' }>;
+
+/**
+ * The end of a sign-in: tokens, Entra's `challenge_type: redirect` when the client cannot
+ * go on natively, (on the hosted pages) a browser SSO session, or a second factor to prove first.
+ */
+export type SignInResult = IssuedTokens | Redirect | BrowserSignIn | SecondFactorStep;
 
 export const redirect = (reason: string): Redirect => ({ kind: 'redirect', reason });
 

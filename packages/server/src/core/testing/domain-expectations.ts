@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { BatonError } from '../errors.js';
-import type { StepResult } from '../flows/steps.js';
+import type { FlowStep, StepResult } from '../flows/steps.js';
 
 /**
  * How domain tests expect a refusal: by its code, and by its description when the code
@@ -22,21 +22,22 @@ export async function expectRejection(
   return refusal;
 }
 
-/** The steps a flow stops at for the client to go on: a second factor, a method to register, a password, attributes. */
-export type FlowStep = 'mfa_required' | 'registration_required' | 'credential_required' | 'attributes_required';
-
 /**
- * How domain tests expect a flow to stop at `step`; answers the continuation token that
- * goes on from there. The one place to change when steps become returned values.
+ * How domain tests expect a flow to stop at `step` (a second factor, a method to register,
+ * a password, attributes): the value it returns; answers the continuation token that goes
+ * on from there.
  */
-export async function expectFlowStep(outcome: Promise<unknown>, step: FlowStep): Promise<string> {
-  const refusal = await expectRejection(outcome, step);
-  expect(refusal.details.continuationToken).toEqual(expect.any(String));
-  return refusal.details.continuationToken!;
+export async function expectFlowStep(outcome: Promise<unknown>, step: FlowStep['kind']): Promise<string> {
+  const result = await outcome;
+  expect(result, `expected the flow to stop at ${step}`).toMatchObject({
+    kind: step,
+    continuationToken: expect.any(String),
+  });
+  return (result as FlowStep).continuationToken;
 }
 
-/** The continuation token of a step that goes on natively; fails the test on a redirect to the browser. */
-export function continuationOf(step: StepResult): string {
-  if (step.kind !== 'continue') throw new Error(`Expected the flow to go on, not: ${step.reason}`);
-  return step.continuationToken;
+/** The continuation token of a step that goes on natively; fails the test on a redirect or a step to take first. */
+export function continuationOf(step: StepResult | FlowStep): string {
+  if (step.kind === 'continue') return step.continuationToken;
+  throw new Error(`Expected the flow to go on, not: ${step.kind === 'redirect' ? step.reason : step.kind}`);
 }

@@ -1,5 +1,14 @@
 import { domainErrors, type WireError } from '@baton/protocol';
-import type { BatonError } from '../../core/errors.js';
+import type { BatonError, BatonErrorDetails } from '../../core/errors.js';
+
+/**
+ * What a JSON error body is written from: a domain code, the description for the caller,
+ * and the details. A BatonError is one; so is a flow step as native auth answers it
+ * (http/native-auth/flow-step.ts), which also carries the token the flow goes on with.
+ */
+export interface DomainAnswer extends Pick<BatonError, 'code' | 'description'> {
+  details: BatonErrorDetails & { continuationToken?: string };
+}
 
 /** An error as either JSON format writes it. */
 export interface JsonErrorResponse {
@@ -12,7 +21,7 @@ export interface JsonErrorResponse {
  * The headers both JSON formats send with an error: the authentication challenge its OAuth
  * code calls for (`dpopChallenge` at a resource that refused a DPoP proof) and Retry-After.
  */
-export function errorHeaders(error: BatonError, options: { dpopChallenge: boolean }): Record<string, string> {
+export function errorHeaders(error: DomainAnswer, options: { dpopChallenge: boolean }): Record<string, string> {
   const { oauth } = domainErrors[error.code];
   const headers: Record<string, string> = {};
   // A description may carry what the caller sent (a DPoP proof's htm): only printable ASCII goes into a header.
@@ -27,7 +36,7 @@ export function errorHeaders(error: BatonError, options: { dpopChallenge: boolea
 }
 
 /** The body field listing the attributes a sign-up step refused or still needs, where the error has one. */
-export function attributeFields(error: BatonError): Record<string, unknown> {
+export function attributeFields(error: DomainAnswer): Record<string, unknown> {
   const field = domainErrors[error.code].attributesField;
   return field && error.details.attributes ? { [field]: error.details.attributes } : {};
 }

@@ -1,13 +1,16 @@
 import { domainErrors } from '@baton/protocol';
-import type { BatonError } from '../../core/errors.js';
-import { attributeFields, errorHeaders, type JsonErrorResponse } from './json-error.js';
+import { attributeFields, type DomainAnswer, errorHeaders, type JsonErrorResponse } from './json-error.js';
 
 /**
  * Entra's native-auth JSON: the OAuth fields plus `error_codes` (AADSTS numbers, the first
  * also prefixing the description), `suberror`, `continuation_token` when the flow goes on,
  * and the trace, correlation and time stamps Entra's clients expect.
  */
-export function nativeAuthErrorResponse(error: BatonError, correlationId: string, now = new Date()): JsonErrorResponse {
+export function nativeAuthErrorResponse(
+  error: DomainAnswer,
+  correlationId: string,
+  now = new Date(),
+): JsonErrorResponse {
   const wire = domainErrors[error.code];
   const { suberror, errorCodes } = wire.nativeAuth;
   const number = errorCodes[0];

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { requestContext } from '../request-context.js';
 import { nativeAuth, type RouteDeps } from '../route-options.js';
 import { nativeRequest } from './native-request.js';
-import { stepBody } from './step-body.js';
+import { methodBody, stepBody } from './step-body.js';
 
 /** Second-factor method registration after `registration_required`: `/register/v1.0/introspect|challenge|continue`. */
 export function registerRoutes(app: FastifyInstance, { services }: RouteDeps) {
@@ -13,7 +13,7 @@ export function registerRoutes(app: FastifyInstance, { services }: RouteDeps) {
       client,
       p.continuation_token,
     );
-    return { continuation_token: continuationToken, methods };
+    return { continuation_token: continuationToken, methods: methods.map(methodBody) };
   });
 
   app.post('/:tenant/register/v1.0/challenge', nativeAuth, async (request) => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { nativeAuth, type RouteDeps } from '../route-options.js';
 import { nativeRequest } from './native-request.js';
-import { stepBody } from './step-body.js';
+import { methodBody, stepBody } from './step-body.js';
 import { clientAddress } from '../request-context.js';
 
 /**
@@ -43,6 +43,6 @@ export function signInRoutes(app: FastifyInstance, { services }: RouteDeps) {
   app.post('/:tenant/oauth2/v2.0/introspect', nativeAuth, async (request) => {
     const { tenant, app: client, p } = await nativeRequest(services, request, ['continuation_token']);
     const { continuationToken, methods } = await services.secondFactor.introspect(tenant, client, p.continuation_token);
-    return { continuation_token: continuationToken, methods };
+    return { continuation_token: continuationToken, methods: methods.map(methodBody) };
   });
 }

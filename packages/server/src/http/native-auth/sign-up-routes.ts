@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { clientAddress, requestContext } from '../request-context.js';
 import { nativeAuth, type RouteDeps } from '../route-options.js';
+import { sendFlowStep } from './flow-step.js';
 import { nativeRequest } from './native-request.js';
 import { stepBody } from './step-body.js';
 
@@ -41,13 +42,13 @@ export function signUpRoutes(app: FastifyInstance, { services }: RouteDeps) {
     );
   });
 
-  app.post('/:tenant/signup/v1.0/continue', nativeAuth, async (request) => {
+  app.post('/:tenant/signup/v1.0/continue', nativeAuth, async (request, reply) => {
     const {
       tenant,
       app: client,
       p,
     } = await nativeRequest(services, request, ['continuation_token', 'grant_type', 'oob', 'password', 'attributes']);
-    const continuationToken = await services.signUp.continue(tenant, client, {
+    const step = await services.signUp.continue(tenant, client, {
       continuationToken: p.continuation_token,
       grantType: p.grant_type,
       code: p.oob,
@@ -55,6 +56,6 @@ export function signUpRoutes(app: FastifyInstance, { services }: RouteDeps) {
       attributes: p.attributes,
       context: requestContext(request),
     });
-    return { continuation_token: continuationToken };
+    return step.kind === 'continue' ? stepBody(step) : sendFlowStep(request, reply, step);
   });
 }

@@ -1,3 +1,4 @@
+import type { MethodView } from '../../core/flows/mfa.js';
 import type { Redirect, StepResult } from '../../core/flows/steps.js';
 
 /** Entra's `challenge_type: redirect` answer (HTTP 200: MSAL turns it into RedirectError). */
@@ -22,3 +23,11 @@ export function stepBody(result: StepResult) {
     continuation_token: result.continuationToken,
   };
 }
+
+/** A second-factor method as `introspect` lists it: an email (`oob`) method and the address it shows. */
+export const methodBody = (m: MethodView) => ({
+  id: m.id,
+  challenge_type: 'oob',
+  challenge_channel: m.channel,
+  login_hint: m.label,
+});

@@ -5,6 +5,7 @@ import { readParams } from '../../oauth/params.js';
 import { clientCredentials } from '../client-auth.js';
 import { deviceHint, formBody, requestContext } from '../request-context.js';
 import { nativeAuth, tenantOf, type RouteDeps } from '../route-options.js';
+import { sendFlowStep } from '../native-auth/flow-step.js';
 import { redirectBody } from '../native-auth/step-body.js';
 import { dpopKeyOf } from '../dpop.js';
 import { exchangeResponse, tokenResponse } from './token-response.js';
@@ -14,7 +15,7 @@ import { exchangeResponse, tokenResponse } from './token-response.js';
  * over to the grant's own module. It speaks native-auth JSON errors, a superset of OAuth's.
  */
 export function tokenRoute(app: FastifyInstance, { services, publicUrl }: RouteDeps) {
-  app.post('/:tenant/oauth2/v2.0/token', nativeAuth, async (request) => {
+  app.post('/:tenant/oauth2/v2.0/token', nativeAuth, async (request, reply) => {
     const tenant = await tenantOf(services, request);
     const params = formBody(request);
     const p = readParams(['grant_type', 'client_id', 'client_secret'], params);
@@ -35,6 +36,8 @@ export function tokenRoute(app: FastifyInstance, { services, publicUrl }: RouteD
     if (result.kind === 'tokens') return tokenResponse(result);
     if (result.kind === 'session_transfer' || result.kind === 'exchanged_tokens') return exchangeResponse(result);
     if (result.kind === 'redirect') return redirectBody(result);
+    if (result.kind === 'mfa_required' || result.kind === 'registration_required')
+      return sendFlowStep(request, reply, result);
     throw new Error('A token grant ended in a browser session');
   });
 }

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AuthorizationParams } from '../../core/browser/authorization.js';
-import type { Session } from '../../core/model.js';
+import type { AuthorizationParams, AuthorizationRequest } from '../../core/browser/authorization.js';
 import { BatonError } from '../../core/errors.js';
 import { readParams } from '../../oauth/params.js';
 import { oauthCode } from '../errors/oauth-error.js';
@@ -28,16 +27,15 @@ const authorizeParams = [
 ];
 
 /**
- * The authorization endpoint (code + PKCE). A live SSO cookie answers at once; a valid
- * session transfer token signs the browser in as a child of the app's session, after
- * asking when the browser is signed in as another user; otherwise the sign-in page.
- * Errors about the client or redirect URI are shown on a page; the rest go back to the app.
+ * The authorization endpoint (code + PKCE): reads the request and shows what the domain
+ * decided (core/browser/authorize-decision.ts): back to the app with a code, "Switch
+ * account?", or the sign-in page. Errors about the client or redirect URI are shown on a
+ * page; the rest (prompt=none's among them) go back to the app.
  */
 export function authorizeRoute(app: FastifyInstance, deps: WebDeps) {
   const { services } = deps;
   app.get('/:tenant/oauth2/v2.0/authorize', async (request, reply) => {
     const tenant = await tenantOf(services, request);
-    const iss = services.tokens.issuer(tenant);
     let params: AuthorizationParams & { session_transfer_token?: string | undefined };
     let client: Awaited<ReturnType<typeof services.authorization.client>>;
     try {
@@ -48,72 +46,44 @@ export function authorizeRoute(app: FastifyInstance, deps: WebDeps) {
         return errorPage(reply, tenant, 400, `This sign-in link is not valid: ${error.description}.`);
       throw error;
     }
-    let authorization: ReturnType<typeof services.authorization.parse>;
+    // An error the app should see goes to its redirect URI (RFC 6749 §4.1.2.1).
+    const backToApp = (error: BatonError) =>
+      redirectError(
+        reply,
+        { redirectUri: client.redirectUri, state: params.state },
+        oauthCode(error),
+        error.description,
+        services.tokens.issuer(tenant),
+      );
+    let authorization: AuthorizationRequest;
     try {
       authorization = services.authorization.parse(client.app, client.redirectUri, params);
     } catch (error) {
-      if (error instanceof BatonError)
-        return redirectError(
-          reply,
-          { redirectUri: client.redirectUri, state: params.state },
-          oauthCode(error),
-          error.description,
-          iss,
-        );
+      if (error instanceof BatonError) return backToApp(error);
       throw error;
     }
-    const context = requestContext(request);
-    // prompt=login, max_age and the app's MFA requirement may each ask for a new sign-in.
-    const accept = (session: Session) => services.authorization.accepts(authorization, client.app, session);
+    const decision = await services.authorizeDecisions.decide(tenant, client.app, authorization, {
+      ssoCookie: request.cookies[ssoCookie],
+      transferToken: params.session_transfer_token,
+      context: requestContext(request),
+    });
+    if (decision.kind === 'refused') return backToApp(decision.error);
+    if (decision.kind === 'signed_in') return finishAuthorization(deps, reply, tenant, authorization, decision.browser);
     // The hosted pages that follow carry the request and the CSRF token in every form.
-    const showPage = async (page: (p: { nonce: string; hidden: { csrf: string; request: string } }) => string) => {
-      const requestToken = await services.authorization.awaitSignIn(
-        tenant,
-        client.app,
-        authorization,
-        clientAddress(request),
+    const requestToken = await services.authorization.awaitSignIn(
+      tenant,
+      client.app,
+      authorization,
+      clientAddress(request),
+    );
+    const hidden = { csrf: deps.csrf.token(request, reply, tenant.name, deps.publicUrl), request: requestToken };
+    const nonce = securePage(reply, [new URL(authorization.redirectUri).origin]);
+    if (decision.kind === 'switch_account') {
+      const { signedIn, arriving, transferToken } = decision;
+      return reply.send(
+        switchAccountPage({ tenant, app: client.app, nonce, hidden, signedIn, arriving, transferToken }),
       );
-      const csrf = deps.csrf.token(request, reply, tenant.name, deps.publicUrl);
-      const nonce = securePage(reply, [new URL(authorization.redirectUri).origin]);
-      return reply.send(page({ nonce, hidden: { csrf, request: requestToken } }));
-    };
-    if (authorization.prompt !== 'login') {
-      const current = await services.browserSessions.current(tenant, request.cookies[ssoCookie]);
-      const transferToken = params.session_transfer_token;
-      if (transferToken) {
-        const outcome = await services.browserSessions.fromTransfer(tenant, client.app, transferToken, {
-          signedIn: current?.user ?? null,
-          userAgent: context.userAgent,
-          accept,
-          context,
-        });
-        if (outcome.kind === 'browser') return finishAuthorization(deps, reply, tenant, authorization, outcome);
-        if (outcome.kind === 'switch_account') {
-          if (authorization.prompt === 'none')
-            return redirectError(
-              reply,
-              authorization,
-              'account_selection_required',
-              'Another user is signed in in this browser',
-              iss,
-            );
-          return showPage((p) =>
-            switchAccountPage({
-              tenant,
-              app: client.app,
-              ...p,
-              signedIn: outcome.signedIn,
-              arriving: outcome.arriving,
-              transferToken,
-            }),
-          );
-        }
-      } else if (current && accept(current.session)) {
-        return finishAuthorization(deps, reply, tenant, authorization, current);
-      }
     }
-    if (authorization.prompt === 'none')
-      return redirectError(reply, authorization, 'login_required', 'The user is not signed in', iss);
-    return showPage((p) => identifyPage({ tenant, app: client.app, ...p, email: authorization.loginHint }));
+    return reply.send(identifyPage({ tenant, app: client.app, nonce, hidden, email: authorization.loginHint }));
   });
 }

@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthorizationRequest } from '../../core/browser/authorization.js';
-import type { BrowserSignIn } from '../../core/browser/browser-sessions.js';
 import { BatonError } from '../../core/errors.js';
 import type { App, ClientAddress, Session, Tenant } from '../../core/model.js';
 import { maskEmail } from '../../core/otp/one-time-codes.js';
@@ -91,10 +90,6 @@ export function redirectError(
 export function errorPage(reply: FastifyReply, tenant: PageTenant, status: number, message: string) {
   const nonce = securePage(reply);
   return reply.code(status).send(messagePage(tenant, nonce, 'Something went wrong', message, 'alert'));
-}
-
-export function isBrowserSignIn(result: unknown): result is BrowserSignIn {
-  return typeof result === 'object' && result !== null && (result as { kind?: string }).kind === 'browser';
 }
 
 function redirectTo(uri: string, params: Record<string, string | undefined>): string {

@@ -5,14 +5,7 @@ import type { App, Tenant } from '../../core/model.js';
 import { readParams } from '../../oauth/params.js';
 import { deviceHint, requestContext } from '../request-context.js';
 import { html, type SafeHtml } from './html.js';
-import {
-  finishAuthorization,
-  isBrowserSignIn,
-  pageStep,
-  sentToAgain,
-  type PageContext,
-  type WebDeps,
-} from './page-flow.js';
+import { finishAuthorization, pageStep, sentToAgain, type PageContext, type WebDeps } from './page-flow.js';
 import { formPage, linkButton } from './pages.js';
 
 export interface PageBase {
@@ -272,7 +265,7 @@ export const pageBase = (c: PageContext, extra: Record<string, string | undefine
  * The last step of any hosted flow (sign-in, sign-up, password reset): back to the app with
  * a code; or on to the second-factor code page when the account has a method registered;
  * or, when the app requires a method this account has not registered (the hosted pages
- * cannot register one), back to the first page saying so. Any other refusal is shown by
+ * cannot register one), back to the first page saying so. A refusal is shown by
  * `refusedPage`, the step's own page.
  */
 export async function completeSignIn(
@@ -283,22 +276,25 @@ export async function completeSignIn(
   refusedPage: (refused: Refusal) => string,
 ) {
   const result = await attempt(work);
-  if ('refused' in result) {
-    if (result.error.code === 'mfa_required')
-      return secondFactorPage(deps, reply, c, result.error.details.continuationToken);
-    return reply.send(refusedPage(result.refused));
+  if ('refused' in result) return reply.send(refusedPage(result.refused));
+  const signedIn = result.ok;
+  switch (signedIn.kind) {
+    case 'browser':
+      return finishAuthorization(deps, reply, c.tenant, c.request, signedIn);
+    case 'mfa_required':
+      return secondFactorPage(deps, reply, c, signedIn.continuationToken);
+    case 'registration_required':
+    case 'redirect':
+      // About the account, not the address typed: an alert, as docs/hosted-pages.md has it for messages about the whole form.
+      return reply.send(
+        identifyPage({
+          ...pageBase(c),
+          alert: 'This app needs a second verification method: set one up in the app first.',
+        }),
+      );
+    case 'tokens':
+      throw new BatonError('internal_error', 'Sign-in did not open a browser session');
   }
-  if (isBrowserSignIn(result.ok)) return finishAuthorization(deps, reply, c.tenant, c.request, result.ok);
-  if ('kind' in result.ok && result.ok.kind === 'redirect') {
-    // About the account, not the address typed: an alert, as docs/hosted-pages.md has it for messages about the whole form.
-    return reply.send(
-      identifyPage({
-        ...pageBase(c),
-        alert: 'This app needs a second verification method: set one up in the app first.',
-      }),
-    );
-  }
-  throw new BatonError('internal_error', 'Sign-in did not open a browser session');
 }
 
 /**
@@ -357,7 +353,7 @@ async function secondFactorPage(deps: WebDeps, reply: FastifyReply, c: PageConte
           name: 'method',
           label: 'Send the code to',
           type: 'choice',
-          options: methods.map((m) => ({ value: m.id, label: m.login_hint })),
+          options: methods.map((m) => ({ value: m.id, label: m.label })),
         },
       ],
     }),

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { missingRequiredAttributes } from '../../core/accounts/attributes.js';
 import { passwordLimits } from '../../core/credentials/password-policy.js';
-import { BatonError } from '../../core/errors.js';
+import { type AttributeProblem, BatonError } from '../../core/errors.js';
 import type { App, AttributeDefinition } from '../../core/model.js';
 import { readParams } from '../../oauth/params.js';
 import { requestContext } from '../request-context.js';
@@ -160,15 +160,15 @@ export function signUpPages(app: FastifyInstance, deps: WebDeps) {
         context: requestContext(request),
       }),
     );
-    if ('refused' in verified) {
-      if (verified.error.code === 'attributes_required') {
-        return reply.send(
-          attributesPage(pageBase(c, { ct: verified.error.details.continuationToken, email: p.email })),
-        );
-      }
+    if ('refused' in verified)
       return reply.send(codeStep(c, p.ct, p.email, sentToAgain(p.email), c.tenant.codeLength, verified.refused));
-    }
-    return continueToSignIn(deps, request, reply, c, verified.ok, p.email);
+    const step = verified.ok;
+    if (step.kind === 'attributes_required')
+      return reply.send(attributesPage(pageBase(c, { ct: step.continuationToken, email: p.email })));
+    // The hosted sign-up takes the password up front and has no password step: should the flow still ask, say so.
+    if (step.kind === 'credential_required')
+      return reply.send(codeStep(c, p.ct, p.email, sentToAgain(p.email), c.tenant.codeLength, passwordMissing));
+    return continueToSignIn(deps, request, reply, c, step.continuationToken, p.email);
   });
 
   app.post('/:tenant/signup/attributes', async (request, reply) => {
@@ -190,20 +190,36 @@ export function signUpPages(app: FastifyInstance, deps: WebDeps) {
       }),
     );
     if ('refused' in done) {
-      const page = pageBase(c, { ct: done.error.details.continuationToken ?? p.ct, email: p.email });
-      const errors = attributeErrors(c.app, done.error);
+      const errors = invalidAttributeErrors(done.error);
       return reply.send(
         attributesPage({
-          ...page,
+          ...pageBase(c, { ct: p.ct, email: p.email }),
           values,
           errors,
           ...(Object.keys(errors).length ? {} : { alert: done.refused.message }),
         }),
       );
     }
-    return continueToSignIn(deps, request, reply, c, done.ok, p.email);
+    const step = done.ok;
+    if (step.kind === 'attributes_required') {
+      return reply.send(
+        attributesPage({
+          ...pageBase(c, { ct: step.continuationToken, email: p.email }),
+          values,
+          errors: missingAttributeErrors(c.app, step.attributes),
+        }),
+      );
+    }
+    if (step.kind === 'credential_required')
+      return reply.send(
+        attributesPage({ ...pageBase(c, { ct: p.ct, email: p.email }), values, alert: passwordMissing.message }),
+      );
+    return continueToSignIn(deps, request, reply, c, step.continuationToken, p.email);
   });
 }
+
+/** What the hosted sign-up says if the flow still wants a password it was given at the start. */
+const passwordMissing: Refusal = { message: 'A password is required to finish creating the account.' };
 
 /** The attributes the app requires (all of them are missing: the hosted sign-up asks for none earlier). */
 function requiredAttributes(app: App) {
@@ -221,15 +237,19 @@ const labelOf = (name: string) => {
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 
-/** An error next to each attribute the flow refused: still missing, or not an accepted value. */
-function attributeErrors(app: App, error: BatonError): Record<string, string> {
-  const listed = (code: 'attributes_required' | 'invalid_attributes') =>
-    error.code === code ? (error.details.attributes ?? []) : [];
+/** An error next to each required attribute still missing. */
+function missingAttributeErrors(app: App, missing: readonly AttributeProblem[]): Record<string, string> {
   const types = new Map(requiredAttributes(app).map((d) => [d.name, d.type]));
-  const errors: Record<string, string> = {};
-  for (const { name } of listed('attributes_required'))
-    errors[name] = types.get(name) === 'boolean' ? 'Tick this box to continue.' : 'This is required.';
-  for (const { name } of listed('invalid_attributes'))
-    errors[name] = 'This value is not accepted: check it and try again.';
-  return errors;
+  return Object.fromEntries(
+    missing.map(({ name }) => [
+      name,
+      types.get(name) === 'boolean' ? 'Tick this box to continue.' : 'This is required.',
+    ]),
+  );
+}
+
+/** An error next to each attribute the flow refused as not an accepted value. */
+function invalidAttributeErrors(error: BatonError): Record<string, string> {
+  const refused = error.code === 'invalid_attributes' ? (error.details.attributes ?? []) : [];
+  return Object.fromEntries(refused.map(({ name }) => [name, 'This value is not accepted: check it and try again.']));
 }

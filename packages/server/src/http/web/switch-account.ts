@@ -42,8 +42,8 @@ export function switchAccountPage(p: {
 }
 
 /**
- * The answers to "Switch account?". Continue redeems the transfer token now (a token used
- * or expired meanwhile gets the sign-in page, as at the authorization endpoint). Cancel
+ * The answers to "Switch account?". Continue redeems the transfer token now
+ * (`AuthorizeDecisions.switchAccount`). Cancel
  * leaves the browser's session as it is and answers the app `access_denied`: the app asked
  * for the other user, so answering with the one signed in would hand it an identity it
  * did not ask for.
@@ -53,14 +53,11 @@ export function switchAccountPages(app: FastifyInstance, deps: WebDeps) {
   app.post('/:tenant/login/switch', async (request, reply) => {
     const c = await pageStep(deps, request, reply);
     const { transfer } = readParams(['transfer'], c.body);
-    const context = requestContext(request);
-    const outcome = await services.browserSessions.fromTransfer(c.tenant, c.app, transfer ?? '', {
-      signedIn: null,
-      userAgent: context.userAgent,
-      context,
-      accept: (session) => services.authorization.accepts(c.request, c.app, session),
+    const decision = await services.authorizeDecisions.switchAccount(c.tenant, c.app, c.request, {
+      transferToken: transfer ?? '',
+      context: requestContext(request),
     });
-    if (outcome.kind === 'browser') return finishAuthorization(deps, reply, c.tenant, c.request, outcome);
+    if (decision.kind === 'signed_in') return finishAuthorization(deps, reply, c.tenant, c.request, decision.browser);
     return reply.send(identifyPage(pageBase(c)));
   });
 
