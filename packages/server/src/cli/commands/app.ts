@@ -96,6 +96,12 @@ export function appCommands(program: Command, run: RunCommand) {
         collect,
         [],
       )
+      .addOption(
+        new Option(
+          '--admin <level>',
+          "management API access of the app's client_credentials tokens, in its own tenant (confidential apps only)",
+        ).choices(['read', 'write']),
+      )
       .option('--access-token-ttl <seconds>', 'access token lifetime', seconds)
       .option('--refresh-retry-window <seconds>', 'how long a rotated refresh token gets the same successor', seconds)
       .option('--session-idle-ttl <seconds>', 'session idle lifetime', seconds)
@@ -127,6 +133,7 @@ export function appCommands(program: Command, run: RunCommand) {
           allowSessionTransfer: o.allowSessionTransfer,
           acceptSessionTransfer: o.acceptSessionTransfer,
           scopes: o.scope,
+          admin: o.admin ?? null,
           lifetimes,
           userAttributes: (o.attribute as string[]).map(parseAttributeSpec),
         }),
@@ -166,6 +173,7 @@ export function appCommands(program: Command, run: RunCommand) {
         allow_session_transfer: app.allowSessionTransfer,
         accept_session_transfer: app.acceptSessionTransfer,
         scopes: app.scopes,
+        admin: app.admin,
         access_token_ttl: app.accessTokenTtl,
         refresh_retry_window: app.refreshRetryWindow,
         session_idle_ttl: app.sessionIdleTtl,
