@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { BatonError } from '../core/errors.js';
 import type { Services } from '../core/services.js';
 import { answerClientError } from './client-errors.js';
+import { registerAdminApi } from './admin/admin-api.js';
 import { registerCors } from './cors.js';
 import { registerHealth } from './health.js';
 import { answerOtherMethods } from './method-not-allowed.js';
@@ -36,6 +37,8 @@ export interface HttpOptions {
   logger: Logger;
   /** Whose X-Forwarded-For to believe (config's `trustProxy`). */
   trustProxy?: boolean | number | string[];
+  /** The management API at /admin/v1: whether it is served (BATON_ADMIN_API) and the operator token (BATON_ADMIN_TOKEN). */
+  admin?: { enabled: boolean; token: string | undefined };
 }
 
 /**
@@ -113,6 +116,13 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   registerHealth(app, options.services);
 
   await registerWeb(app, options.services, options.publicUrl, writeError);
+  if (options.admin?.enabled)
+    await registerAdminApi(app, {
+      services: options.services,
+      publicUrl: options.publicUrl,
+      adminToken: options.admin.token,
+      writeError,
+    });
   const deps: RouteDeps = { services: options.services, publicUrl: options.publicUrl };
   for (const routes of [
     discoveryRoutes,
