@@ -27,7 +27,7 @@ export interface AdminApiOptions {
  * The management API at `/admin/v1`: every route declares its input and answers with
  * TypeBox schemas (inputs refuse unknown fields), from which @fastify/swagger writes the
  * OpenAPI 3.1 document served at `/admin/v1/openapi.json`. Every caller is authenticated
- * before its request is read; errors are problem details.
+ * before its request is validated; errors are problem details.
  */
 export async function registerAdminApi(app: FastifyInstance, options: AdminApiOptions): Promise<void> {
   const { services, adminToken, writeError } = options;
@@ -58,7 +58,8 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
         },
       });
       scope.decorateRequest('adminCaller', null);
-      scope.addHook('onRequest', async (request) => {
+      // After the body is read (so a refusal need not discard it) and before it is validated: who calls comes first.
+      scope.addHook('preValidation', async (request) => {
         const access = request.routeOptions.config.adminAccess;
         if (!access) return;
         const caller = await authenticateCaller(services, adminToken, request.headers.authorization);
