@@ -29,9 +29,10 @@ export const pageOf = <T extends import('typebox').TSchema>(item: T) =>
 /** A cursor is opaque to the caller: the position after the last item shown, base64url-encoded. */
 export const encodeCursor = (position: string): string => Buffer.from(position, 'utf8').toString('base64url');
 
-export function decodeCursor(cursor: string): string {
+/** The position a cursor holds, when it has the shape `shape` says positions have. */
+export function decodeCursor(cursor: string, shape: RegExp): string {
   const position = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (position === '' || encodeCursor(position) !== cursor)
+  if (encodeCursor(position) !== cursor || !shape.test(position))
     throw new BatonError('malformed_request', 'The cursor is not one this API gave');
   return position;
 }
@@ -47,7 +48,7 @@ export function pageByCreation<T extends { createdAt: number }>(
 ): { items: T[]; nextCursor: string | null } {
   const limit = query.limit ?? defaultPageSize;
   const key = (record: T) => `${String(record.createdAt).padStart(16, '0')}.${idOf(record)}`;
-  const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
+  const after = query.cursor === undefined ? null : decodeCursor(query.cursor, /^\d{16}\.[^.]+$/);
   const ordered = records.map((record) => ({ record, key: key(record) })).sort((a, b) => (a.key < b.key ? -1 : 1));
   const rest = ordered.filter((entry) => after === null || entry.key > after).map((entry) => entry.record);
   const items = rest.slice(0, limit);
