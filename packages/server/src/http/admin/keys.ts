@@ -62,6 +62,10 @@ export const keyRoutes: AdminRoutes = (admin, services) => {
         body: Rotate,
         response: responses({ 201: Type.Object({ kid: Type.String(), alg: Algorithm }) }),
       },
+      // `curl -X POST .../keys/rotate` with no body at all rotates to the tenant's algorithm.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
     },
     async (request, reply) => {
       const tenant = await services.tenants.require(request.params.tenant);
