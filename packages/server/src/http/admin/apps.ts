@@ -1,11 +1,11 @@
 import { Type } from 'typebox';
 import { BatonError } from '../../core/errors.js';
-import type { App } from '../../core/model.js';
+import { appView } from '../../views/app-view.js';
 import { auditAdminChange } from './admin-audit.js';
 import type { AdminRoutes } from './admin-instance.js';
 import { forReaders, forWriters } from './caller.js';
 import { pageByCreation, pageOf, pageQuery } from './pagination.js';
-import { Input, iso, Nullable, responses, TenantParams, Timestamp } from './schemas.js';
+import { Input, Nullable, responses, TenantParams, Timestamp } from './schemas.js';
 
 const ChallengeType = Type.Union([Type.Literal('oob'), Type.Literal('password'), Type.Literal('redirect')]);
 const MfaRegistration = Type.Union([Type.Literal('own-address'), Type.Literal('any-address')]);
@@ -70,30 +70,6 @@ const AppParams = Input({
   client_id: Type.String({ minLength: 1, maxLength: 100 }),
 });
 
-/** An app as the API shows it: everything but its secret, which only the answer creating it carries. */
-export const appBody = (app: App) => ({
-  client_id: app.clientId,
-  name: app.name,
-  type: app.type,
-  challenge_types: app.challengeTypes,
-  redirect_uris: app.redirectUris,
-  post_logout_redirect_uris: app.postLogoutRedirectUris,
-  allowed_origins: app.allowedOrigins,
-  require_mfa: app.requireMfa,
-  mfa_registration: app.mfaRegistration,
-  allow_refresh_token_export: app.allowRefreshTokenExport,
-  allow_session_transfer: app.allowSessionTransfer,
-  accept_session_transfer: app.acceptSessionTransfer,
-  scopes: app.scopes,
-  admin: app.admin,
-  access_token_ttl: app.accessTokenTtl,
-  id_token_ttl: app.idTokenTtl,
-  refresh_retry_window: app.refreshRetryWindow,
-  session_idle_ttl: app.sessionIdleTtl,
-  session_absolute_ttl: app.sessionAbsoluteTtl,
-  created_at: iso(app.createdAt),
-});
-
 /** `tenants/{t}/apps`: app registrations, as `baton app create` and `app list` make and show them. */
 export const appRoutes: AdminRoutes = (admin, services) => {
   admin.get(
@@ -110,7 +86,7 @@ export const appRoutes: AdminRoutes = (admin, services) => {
     async (request) => {
       const apps = await services.apps.list(await services.tenants.require(request.params.tenant));
       const page = pageByCreation(apps, (app) => app.clientId, request.query);
-      return { items: page.items.map(appBody), next_cursor: page.nextCursor };
+      return { items: page.items.map(appView), next_cursor: page.nextCursor };
     },
   );
 
@@ -160,7 +136,7 @@ export const appRoutes: AdminRoutes = (admin, services) => {
         type: 'admin.app.created',
         data: { client_id: app.clientId, type: app.type, admin: app.admin },
       });
-      return reply.code(201).send({ ...appBody(app), ...(clientSecret ? { client_secret: clientSecret } : {}) });
+      return reply.code(201).send({ ...appView(app), ...(clientSecret ? { client_secret: clientSecret } : {}) });
     },
   );
 
@@ -174,7 +150,7 @@ export const appRoutes: AdminRoutes = (admin, services) => {
       const tenant = await services.tenants.require(request.params.tenant);
       const app = await services.repos.apps.find(tenant.id, request.params.client_id);
       if (!app) throw new BatonError('unknown_client', `No app ${request.params.client_id} in tenant "${tenant.name}"`);
-      return appBody(app);
+      return appView(app);
     },
   );
 };

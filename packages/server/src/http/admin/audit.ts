@@ -1,8 +1,9 @@
 import { Type } from 'typebox';
+import { auditEventView } from '../../views/audit-event-view.js';
 import type { AdminRoutes } from './admin-instance.js';
 import { forReaders } from './caller.js';
 import { decodeCursor, defaultPageSize, encodeCursor, pageOf, pageQuery } from './pagination.js';
-import { Input, iso, Nullable, responses, TenantParams, Timestamp } from './schemas.js';
+import { Input, Nullable, responses, TenantParams, Timestamp } from './schemas.js';
 
 const EventBody = Type.Object({
   id: Type.Integer(),
@@ -59,18 +60,7 @@ export const auditRoutes: AdminRoutes = (admin, services) => {
       const page = events.slice(0, limit);
       const last = page.at(-1);
       return {
-        items: page.map((event) => ({
-          id: event.id,
-          at: iso(event.createdAt),
-          type: event.type,
-          user_id: event.userId ?? null,
-          client_id: event.clientId ?? null,
-          session_id: event.sessionId ?? null,
-          ip: event.ip ?? null,
-          user_agent: event.userAgent ?? null,
-          correlation_id: event.correlationId ?? null,
-          data: event.data ?? {},
-        })),
+        items: page.map(auditEventView),
         next_cursor: events.length > limit && last ? encodeCursor(String(last.id)) : null,
       };
     },
