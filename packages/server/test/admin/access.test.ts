@@ -75,6 +75,9 @@ describe.each(engines)('who may call the management API, on %s', (engine) => {
     );
     const created = await h.call('POST', '/tenants/acme/users', { token: writer, body: { email: 'w@example.com' } });
     expect(created.status).toBe(201);
+    for (const path of [`/tenants/acme/users/${created.body.id}`, `/tenants/acme/users/${created.body.id}/sessions`])
+      expectProblem(await h.call('DELETE', path, { token: reader }), 403, 'admin_access_denied');
+    expect((await h.call('GET', `/tenants/acme/users/${created.body.id}`, { token: reader })).status).toBe(200);
   });
 
   it("refuses an app created without --admin, and a user's own access token (403)", async () => {
