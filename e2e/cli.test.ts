@@ -151,8 +151,49 @@ describe('the baton CLI with --json', () => {
       allowSessionTransfer: false,
       acceptSessionTransfer: false,
       scopes: ['orders.read', 'api://orders/.default'],
+      admin: null,
     });
     expect(stored!.secretDigest).not.toContain(created.json.client_secret);
+  });
+
+  it('app create --admin read|write gives a confidential app management access, and refuses it to a public app', async () => {
+    const created = await baton(
+      'app',
+      'create',
+      '--tenant',
+      'acme',
+      '--name',
+      'Operator console',
+      '--type',
+      'confidential',
+      '--admin',
+      'write',
+    );
+    expect(created.code).toBe(0);
+    const stored = await readStored(databaseUrl, async (repos) =>
+      repos.apps.find((await repos.tenants.findByName('acme'))!.id, created.json.client_id),
+    );
+    expect(stored).toMatchObject({ type: 'confidential', admin: 'write' });
+    const publicApp = await baton('app', 'create', '--tenant', 'acme', '--name', 'Public admin', '--admin', 'read');
+    expect(publicApp.code).toBe(1);
+    expect(publicApp.json).toEqual({
+      error: 'invalid_request',
+      error_description: expect.stringContaining('confidential'),
+    });
+    const level = await baton(
+      'app',
+      'create',
+      '--tenant',
+      'acme',
+      '--name',
+      'Root',
+      '--type',
+      'confidential',
+      '--admin',
+      'root',
+    );
+    expect(level.code).toBe(1);
+    expect(level.json).toEqual({ error: 'usage_error', error_description: expect.stringContaining('--admin') });
   });
 
   it.each([

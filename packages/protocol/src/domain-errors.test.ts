@@ -22,6 +22,17 @@ describe('domainErrors', () => {
     ]);
   });
 
+  it('answers the management API with its own status only where a resource is missing or in conflict', () => {
+    const ownStatus = Object.entries(domainErrors).filter(([, wire]) => wire.problemStatus !== wire.status);
+    expect(Object.fromEntries(ownStatus.map(([code, wire]) => [code, wire.problemStatus]))).toEqual({
+      tenant_exists: 409,
+      session_not_found: 404,
+      unknown_client: 404,
+      user_not_found: 404,
+      user_already_exists: 409,
+    });
+  });
+
   it.each([
     ['password_blank', 'password_is_invalid'],
     ['password_too_short', 'password_too_short'],

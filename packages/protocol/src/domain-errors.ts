@@ -13,20 +13,31 @@ export interface DomainErrorWire {
   };
   /** The body field, in both JSON formats, that lists the error's `attributes`. */
   attributesField?: 'invalid_attributes' | 'required_attributes';
+  /**
+   * The status of the management API's problem details (RFC 9457), whose `type` is
+   * `https://baton.dev/problems/<domain code>`: the OAuth status, unless a resource API
+   * says more (404 for something that does not exist, 409 for a conflict).
+   */
+  problemStatus: number;
 }
 
 function wire(
   oauth: ErrorCode,
   nativeAuth: { suberror?: Suberror; errorCodes?: readonly number[] } = {},
-  extra: { status?: number; attributesField?: DomainErrorWire['attributesField'] } = {},
+  extra: { status?: number; problemStatus?: number; attributesField?: DomainErrorWire['attributesField'] } = {},
 ): DomainErrorWire {
+  const status = extra.status ?? errorCatalog[oauth].status;
   return {
     oauth,
-    status: extra.status ?? errorCatalog[oauth].status,
+    status,
     nativeAuth: { errorCodes: [], ...nativeAuth },
     ...(extra.attributesField ? { attributesField: extra.attributesField } : {}),
+    problemStatus: extra.problemStatus ?? status,
   };
 }
+
+const notFound = { problemStatus: 404 };
+const conflict = { problemStatus: 409 };
 
 const continuationRefused = wire('invalid_grant', { errorCodes: [entraErrorCodes.invalidContinuationToken] });
 const invalidInput = wire('invalid_request', { errorCodes: [entraErrorCodes.invalidInput] });
@@ -49,13 +60,15 @@ export const domainErrors = {
   method_not_allowed: wire('method_not_allowed', { errorCodes: [entraErrorCodes.methodNotAllowed] }),
   unknown_tenant: wire('invalid_tenant', { errorCodes: [entraErrorCodes.tenantNotFound] }),
 
-  // Administration (tenants, apps, sessions from the CLI)
+  // Administration (tenants, apps, sessions from the CLI and the management API)
   invalid_setting: wire('invalid_request'),
-  tenant_exists: wire('invalid_request'),
-  session_not_found: wire('invalid_request'),
+  tenant_exists: wire('invalid_request', {}, conflict),
+  session_not_found: wire('invalid_request', {}, notFound),
+  admin_credentials_required: wire('invalid_token'),
+  admin_access_denied: wire('access_denied'),
 
   // Clients
-  unknown_client: wire('invalid_client', { errorCodes: [entraErrorCodes.clientNotFound] }),
+  unknown_client: wire('invalid_client', { errorCodes: [entraErrorCodes.clientNotFound] }, notFound),
   client_authentication_failed: wire('invalid_client'),
   grant_not_allowed: wire('unauthorized_client'),
   transfer_not_allowed: wire('unauthorized_client'),
@@ -91,8 +104,8 @@ export const domainErrors = {
   step_out_of_order: continuationRefused,
   continuation_expired: wire('expired_token', { errorCodes: [entraErrorCodes.expiredContinuationToken] }),
   invalid_username: wire('invalid_request', { errorCodes: [entraErrorCodes.invalidUsername] }),
-  user_not_found: wire('user_not_found', { errorCodes: [entraErrorCodes.userNotFound] }),
-  user_already_exists: wire('user_already_exists', { errorCodes: [entraErrorCodes.userExists] }),
+  user_not_found: wire('user_not_found', { errorCodes: [entraErrorCodes.userNotFound] }, notFound),
+  user_already_exists: wire('user_already_exists', { errorCodes: [entraErrorCodes.userExists] }, conflict),
   wrong_password: wire('invalid_grant', { errorCodes: [entraErrorCodes.badCredentials] }),
   account_locked: wire('invalid_grant', { errorCodes: [entraErrorCodes.accountLocked] }),
   invalid_code: wire('invalid_grant', { suberror: 'invalid_oob_value', errorCodes: [entraErrorCodes.invalidOobValue] }),

@@ -72,6 +72,7 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
     bodyLimit: runtime.config.bodyLimit,
     requestTimeoutMs: runtime.config.requestTimeoutMs,
     trustProxy: runtime.config.trustProxy,
+    admin: { enabled: runtime.config.adminApi, token: runtime.config.adminToken },
     logger: runtime.logger,
     observeRequest: runtime.metrics?.observeRequest,
   });

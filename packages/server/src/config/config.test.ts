@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       mailFrom: defaults.mailFrom,
       logLevel: 'info',
       adminToken: undefined,
+      adminApi: true,
       dataDir: './data',
       bodyLimit: defaults.bodyLimit,
       trustProxy: false,
@@ -143,6 +144,22 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ BATON_FLOW_STARTS_PER_MINUTE: value })).toThrow(/BATON_FLOW_STARTS_PER_MINUTE/);
   });
 
+  it.each([
+    ['on', true],
+    [' OFF ', false],
+    ['off', false],
+  ])('reads BATON_ADMIN_API=%j', (value, expected) => {
+    expect(loadConfig({ BATON_ADMIN_API: value, BATON_ADMIN_TOKEN: 'admin' }).adminApi).toBe(expected);
+  });
+
+  it('refuses BATON_ADMIN_API other than on or off, naming the variable', () => {
+    expect(() => loadConfig({ BATON_ADMIN_API: 'yes' })).toThrow(/BATON_ADMIN_API/);
+  });
+
+  it('takes an empty BATON_ADMIN_TOKEN as none', () => {
+    expect(loadConfig({ BATON_ADMIN_TOKEN: '' }).adminToken).toBeUndefined();
+  });
+
   it('lets overrides win over the environment', () => {
     expect(loadConfig({ BATON_PORT: '9090' }, { port: 1234, publicUrl: 'http://127.0.0.1:1234' })).toMatchObject({
       port: 1234,
@@ -169,6 +186,19 @@ describe('loadConfig', () => {
         /BATON_PUBLIC_URL/,
       );
       expect(() => loadConfig({ ...productionEnv, BATON_PUBLIC_URL: undefined })).toThrow(ConfigError);
+    });
+
+    it('keeps the management API closed without BATON_ADMIN_TOKEN unless BATON_ADMIN_API=on', () => {
+      expect(loadConfig(productionEnv).adminApi).toBe(false);
+      expect(loadConfig({ ...productionEnv, BATON_ADMIN_API: 'on' }).adminApi).toBe(true);
+      expect(loadConfig({ ...productionEnv, BATON_ADMIN_TOKEN: 'x'.repeat(32) }).adminApi).toBe(true);
+      expect(loadConfig({ ...productionEnv, BATON_ADMIN_TOKEN: 'x'.repeat(32), BATON_ADMIN_API: 'off' }).adminApi).toBe(
+        false,
+      );
+    });
+
+    it('refuses a BATON_ADMIN_TOKEN shorter than 32 characters', () => {
+      expect(() => loadConfig({ ...productionEnv, BATON_ADMIN_TOKEN: 'admin' })).toThrow(/BATON_ADMIN_TOKEN/);
     });
 
     it('applies the same checks when production is set by override', () => {

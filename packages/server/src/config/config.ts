@@ -11,6 +11,8 @@ export interface Config {
   mailFrom: string;
   logLevel: string;
   adminToken: string | undefined;
+  /** Whether `/admin/v1` is served (BATON_ADMIN_API, or by default: see defaults.ts). */
+  adminApi: boolean;
   dataDir: string;
   bodyLimit: number;
   requestTimeoutMs: number;
@@ -34,6 +36,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const port = overrides.port ?? parsePort(env.BATON_PORT);
   const production = overrides.production ?? env.NODE_ENV === 'production';
   const dataDir = overrides.dataDir ?? env.BATON_DATA_DIR ?? defaults.dataDir;
+  const adminToken = overrides.adminToken ?? (env.BATON_ADMIN_TOKEN || undefined);
   const config: Config = {
     databaseUrl: env.BATON_DATABASE_URL ?? `${dataDir}/baton.db`,
     port,
@@ -43,7 +46,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     smtpUrl: env.BATON_SMTP_URL,
     mailFrom: env.BATON_MAIL_FROM ?? defaults.mailFrom,
     logLevel: env.BATON_LOG_LEVEL ?? defaults.logLevel,
-    adminToken: env.BATON_ADMIN_TOKEN,
+    adminToken,
+    adminApi: parseAdminApi(env.BATON_ADMIN_API, production, adminToken),
     dataDir,
     bodyLimit: defaults.bodyLimit,
     requestTimeoutMs: defaults.requestTimeoutMs,
@@ -72,6 +76,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       );
     if (config.trustProxy === true)
       throw new ConfigError(`BATON_TRUST_PROXY=true is refused when NODE_ENV=production: ${trustEveryPeer}`);
+    if (config.adminToken !== undefined && config.adminToken.length < minAdminTokenLength)
+      throw new ConfigError(
+        `BATON_ADMIN_TOKEN must be at least ${minAdminTokenLength} characters when NODE_ENV=production (openssl rand -base64 32 makes one)`,
+      );
   }
   return config;
 }
@@ -87,6 +95,22 @@ const trustEveryPeer =
  */
 export function insecureSettings(config: Config): string[] {
   return config.trustProxy === true ? [`BATON_TRUST_PROXY=true would be refused in production: ${trustEveryPeer}`] : [];
+}
+
+/** The shortest operator token production accepts: it opens every tenant, so it must not be guessable. */
+const minAdminTokenLength = 32;
+
+/**
+ * `BATON_ADMIN_API`: `on` or `off`. Unset, the management API is served, except in
+ * production without an operator token: there it stays closed until asked for (`on`, for
+ * apps created with `--admin`), so a deployment that never configured it exposes nothing.
+ */
+function parseAdminApi(value: string | undefined, production: boolean, adminToken: string | undefined): boolean {
+  const text = value?.trim().toLowerCase() ?? '';
+  if (text === 'on') return true;
+  if (text === 'off') return false;
+  if (text !== '') throw new ConfigError(`BATON_ADMIN_API must be "on" or "off", got "${value}"`);
+  return !production || adminToken !== undefined;
 }
 
 function parsePublicUrl(value: string | undefined, port: number): string {

@@ -19,8 +19,10 @@ export const defaults = {
   mailFrom: 'no-reply@baton.localhost',
   /** `BATON_LOG_LEVEL`: pino level (`fatal` ... `trace`, or `silent`). */
   logLevel: 'info',
-  /** `BATON_ADMIN_TOKEN`: reserved for the admin API (roadmap); read but not used yet. */
+  /** `BATON_ADMIN_TOKEN`: the operator's bearer token for the management API at `/admin/v1` (every tenant); at least 32 characters in production. */
   adminToken: undefined as string | undefined,
+  /** `BATON_ADMIN_API`: `on` or `off`; unset, the management API is on, except in production without BATON_ADMIN_TOKEN (set `on` to serve apps created with `--admin` alone). */
+  adminApi: undefined as 'on' | 'off' | undefined,
   /** `BATON_DATA_DIR`: where the development master key and the default database live. */
   dataDir: './data',
   /** `BATON_TRUST_PROXY`: whose X-Forwarded-For names the client (unset: nobody's; the peer address is the client). `true` is refused in production. */

@@ -32,6 +32,14 @@ export type MfaRegistration = 'own-address' | 'any-address';
 
 export const mfaRegistrations: readonly MfaRegistration[] = ['own-address', 'any-address'];
 
+/**
+ * What an app's own `client_credentials` tokens may do in the management API of its
+ * tenant: read, or read and change. An app without one has no management access.
+ */
+export type AdminLevel = 'read' | 'write';
+
+export const adminLevels: readonly AdminLevel[] = ['read', 'write'];
+
 export interface App {
   clientId: string;
   tenantId: string;
@@ -60,6 +68,8 @@ export interface App {
   postLogoutRedirectUris: string[];
   /** The scopes `client_credentials` may grant this app (`--scope`); nothing else. */
   scopes: string[];
+  /** Management API access of the app's `client_credentials` tokens (`--admin`); confidential apps only. */
+  admin: AdminLevel | null;
   createdAt: number;
 }
 

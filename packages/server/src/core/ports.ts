@@ -102,14 +102,23 @@ export interface ContinuationRepository {
   deleteForUser(userId: string): Promise<number>;
 }
 
+export interface AuditFilter {
+  tenantId: string;
+  type?: string;
+  userId?: string;
+  /** Only events recorded at or after this time (ms since the epoch). */
+  since?: number;
+  /** Only events recorded before this time (ms since the epoch). */
+  until?: number;
+  /** Only events numbered below this one: the page after an event already seen. */
+  beforeId?: number;
+  limit?: number;
+}
+
 export interface AuditRepository {
   record(event: AuditEvent): Promise<void>;
-  list(filter: {
-    tenantId: string;
-    type?: string;
-    userId?: string;
-    limit?: number;
-  }): Promise<Array<AuditEvent & { id: number }>>;
+  /** Newest first; `beforeId` continues a listing after the last event it showed. */
+  list(filter: AuditFilter): Promise<Array<AuditEvent & { id: number }>>;
   /** Deletes up to `limit` of the oldest events recorded before `before` (of one tenant, or of all); returns how many. */
   deleteBefore(before: number, limit: number, tenantId?: string): Promise<number>;
 }

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { BatonError } from '../core/errors.js';
 import type { Services } from '../core/services.js';
 import { answerClientError } from './client-errors.js';
+import { registerAdminApi } from './admin/admin-api.js';
 import { registerCors } from './cors.js';
 import { registerHealth } from './health.js';
 import { answerOtherMethods } from './method-not-allowed.js';
@@ -38,6 +39,8 @@ export interface HttpOptions {
   trustProxy?: boolean | number | string[];
   /** Told of every answered request: route pattern (not URL), method, status, seconds (the metrics). */
   observeRequest?: (route: string, method: string, status: number, seconds: number) => void;
+  /** The management API at /admin/v1: whether it is served (BATON_ADMIN_API) and the operator token (BATON_ADMIN_TOKEN). */
+  admin?: { enabled: boolean; token: string | undefined };
 }
 
 /**
@@ -127,6 +130,13 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   registerHealth(app, options.services);
 
   await registerWeb(app, options.services, options.publicUrl, writeError);
+  if (options.admin?.enabled)
+    await registerAdminApi(app, {
+      services: options.services,
+      publicUrl: options.publicUrl,
+      adminToken: options.admin.token,
+      writeError,
+    });
   const deps: RouteDeps = { services: options.services, publicUrl: options.publicUrl };
   for (const routes of [
     discoveryRoutes,

@@ -5,7 +5,15 @@
  * only the repositories write these tables, and they write nothing else.
  */
 import type { Generated } from 'kysely';
-import type { AppType, DeviceKind, MfaMethod, MfaRegistration, SigningAlgorithm, SigningKey } from '../core/model.js';
+import type {
+  AdminLevel,
+  AppType,
+  DeviceKind,
+  MfaMethod,
+  MfaRegistration,
+  SigningAlgorithm,
+  SigningKey,
+} from '../core/model.js';
 
 export interface TenantsTable {
   id: string;
@@ -41,6 +49,8 @@ export interface AppsTable {
   post_logout_redirect_uris: string;
   /** JSON array of the scopes client_credentials may grant. */
   scopes: string;
+  /** Management API access (`read`, `write`), or null for none. */
+  admin: AdminLevel | null;
   created_at: number;
 }
 

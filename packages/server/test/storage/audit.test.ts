@@ -65,6 +65,17 @@ describe.each(engines)('audit repository on %s', (engine) => {
     expect(await audit.list({ tenantId: 'tenant-none' })).toEqual([]);
   });
 
+  it('filters by time (since inclusive, until exclusive) and continues after an event already seen', async () => {
+    const { audit } = store().repos;
+    for (const offset of [1, 2, 3, 4])
+      await audit.record(anEvent('tenant-e', { type: `e${offset}`, createdAt: t0 + offset }));
+    const pick = async (filter: { since?: number; until?: number; beforeId?: number; limit?: number }) =>
+      (await audit.list({ tenantId: 'tenant-e', ...filter })).map((e) => e.type);
+    expect(await pick({ since: t0 + 2, until: t0 + 4 })).toEqual(['e3', 'e2']);
+    const [newest] = await audit.list({ tenantId: 'tenant-e', limit: 1 });
+    expect(await pick({ beforeId: newest!.id, limit: 2 })).toEqual(['e3', 'e2']);
+  });
+
   it('deletes the oldest events recorded before a time, of one tenant or of all, at most `limit` at once', async () => {
     const { audit } = store().repos;
     const [mine, theirs] = [`prune-${t0}-a-${engine}`, `prune-${t0}-b-${engine}`];

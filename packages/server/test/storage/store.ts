@@ -77,6 +77,7 @@ export const anApp = (tenantId: string, fields: Partial<App> = {}): App => ({
   userAttributes: [],
   postLogoutRedirectUris: [],
   scopes: [],
+  admin: null,
   createdAt: t0,
   ...fields,
 });

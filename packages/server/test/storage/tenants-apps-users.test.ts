@@ -55,6 +55,7 @@ describe.each(engines)('tenant, app and user repositories on %s', (engine) => {
         sessionIdleTtl: 7200,
         sessionAbsoluteTtl: 172_800,
         scopes: ['orders.read', 'api://orders/.default'],
+        admin: 'read',
         userAttributes: [
           { name: 'country', type: 'string', required: true, options: ['FR', 'GB'] },
           { name: 'age', type: 'number', required: false },

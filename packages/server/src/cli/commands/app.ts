@@ -4,6 +4,7 @@ import { BatonError } from '../../core/errors.js';
 import type { AttributeDefinition, ChallengeType } from '../../core/model.js';
 import { scopeProblem } from '../../core/tokens/scopes.js';
 import { withRuntime } from '../context.js';
+import { appView } from '../../views/app-view.js';
 import { shown, type RunCommand } from '../output.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -96,6 +97,12 @@ export function appCommands(program: Command, run: RunCommand) {
         collect,
         [],
       )
+      .addOption(
+        new Option(
+          '--admin <level>',
+          "management API access of the app's client_credentials tokens, in its own tenant (confidential apps only)",
+        ).choices(['read', 'write']),
+      )
       .option('--access-token-ttl <seconds>', 'access token lifetime', seconds)
       .option('--refresh-retry-window <seconds>', 'how long a rotated refresh token gets the same successor', seconds)
       .option('--session-idle-ttl <seconds>', 'session idle lifetime', seconds)
@@ -127,6 +134,7 @@ export function appCommands(program: Command, run: RunCommand) {
           allowSessionTransfer: o.allowSessionTransfer,
           acceptSessionTransfer: o.acceptSessionTransfer,
           scopes: o.scope,
+          admin: o.admin ?? null,
           lifetimes,
           userAttributes: (o.attribute as string[]).map(parseAttributeSpec),
         }),
@@ -152,26 +160,7 @@ export function appCommands(program: Command, run: RunCommand) {
       .requiredOption('--tenant <tenant>', 'tenant name'),
     async (out, o) => {
       const apps = await withRuntime(async (rt) => rt.services.apps.list(await rt.services.tenants.require(o.tenant)));
-      const listed = apps.map((app) => ({
-        client_id: app.clientId,
-        name: app.name,
-        type: app.type,
-        challenge_types: app.challengeTypes,
-        redirect_uris: app.redirectUris,
-        post_logout_redirect_uris: app.postLogoutRedirectUris,
-        allowed_origins: app.allowedOrigins,
-        require_mfa: app.requireMfa,
-        mfa_registration: app.mfaRegistration,
-        allow_refresh_token_export: app.allowRefreshTokenExport,
-        allow_session_transfer: app.allowSessionTransfer,
-        accept_session_transfer: app.acceptSessionTransfer,
-        scopes: app.scopes,
-        access_token_ttl: app.accessTokenTtl,
-        refresh_retry_window: app.refreshRetryWindow,
-        session_idle_ttl: app.sessionIdleTtl,
-        session_absolute_ttl: app.sessionAbsoluteTtl,
-        created_at: new Date(app.createdAt).toISOString(),
-      }));
+      const listed = apps.map(appView);
       out.result(listed, () =>
         listed.length === 0
           ? 'No apps'

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { BatonError } from '../../core/errors.js';
 import { withRuntime } from '../context.js';
+import { auditEventView } from '../../views/audit-event-view.js';
 import { shown, type RunCommand } from '../output.js';
 
 const maxLimit = 1000;
@@ -30,18 +31,7 @@ export function auditCommands(program: Command, run: RunCommand) {
           ...(user ? { userId: user.id } : {}),
         });
       });
-      const listed = events.map((event) => ({
-        id: event.id,
-        at: new Date(event.createdAt).toISOString(),
-        type: event.type,
-        user_id: event.userId ?? null,
-        client_id: event.clientId ?? null,
-        session_id: event.sessionId ?? null,
-        ip: event.ip ?? null,
-        user_agent: event.userAgent ?? null,
-        correlation_id: event.correlationId ?? null,
-        data: event.data ?? {},
-      }));
+      const listed = events.map(auditEventView);
       out.result(listed, () =>
         listed.length === 0
           ? 'No events'

@@ -4,7 +4,9 @@ import { digest, randomToken, safeEqual } from '../../crypto/digest.js';
 import type { Clock } from '../clock.js';
 import { assertThat, BatonError } from '../errors.js';
 import {
+  adminLevels,
   mfaRegistrations,
+  type AdminLevel,
   type App,
   type AppType,
   type AttributeDefinition,
@@ -31,6 +33,8 @@ export interface RegisterAppInput {
   postLogoutRedirectUris?: string[];
   /** Scopes `client_credentials` may grant (machine clients). */
   scopes?: string[];
+  /** Management API access for the app's own tenant (confidential apps only). */
+  admin?: AdminLevel | null;
   lifetimes?: Partial<
     Pick<App, 'accessTokenTtl' | 'idTokenTtl' | 'refreshRetryWindow' | 'sessionIdleTtl' | 'sessionAbsoluteTtl'>
   >;
@@ -93,6 +97,13 @@ export class AppService {
       'invalid_setting',
       `MFA registration is "own-address" or "any-address"`,
     );
+    const admin = input.admin ?? null;
+    assertThat(admin === null || adminLevels.includes(admin), 'invalid_setting', 'Admin access is "read" or "write"');
+    assertThat(
+      admin === null || type === 'confidential',
+      'invalid_setting',
+      'Only a confidential app can have admin access: its tokens come from client_credentials',
+    );
     for (const origin of input.allowedOrigins ?? [])
       assertThat(
         isOrigin(origin),
@@ -127,6 +138,7 @@ export class AppService {
       userAttributes: input.userAttributes ?? [],
       postLogoutRedirectUris: input.postLogoutRedirectUris ?? [],
       scopes: [...new Set(input.scopes ?? [])],
+      admin,
       createdAt: this.clock.now(),
     };
     await this.repos.apps.create(app);

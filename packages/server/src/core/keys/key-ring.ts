@@ -46,8 +46,13 @@ export class KeyRing {
   }
 
   async jwks(tenantId: string): Promise<JSONWebKeySet> {
-    const keys = await this.keys.listPublished(tenantId, this.clock.now());
+    const keys = await this.published(tenantId);
     return { keys: keys.map((key) => key.publicJwk as JWK) };
+  }
+
+  /** The keys that sign or still verify, newest first: the active one and retired ones not yet expired. */
+  published(tenantId: string): Promise<SigningKey[]> {
+    return this.keys.listPublished(tenantId, this.clock.now());
   }
 
   /** A key resolver for jose's `jwtVerify` over the tenant's published keys. */

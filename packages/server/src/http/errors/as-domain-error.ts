@@ -49,6 +49,9 @@ function requestError(error: unknown): BatonError | null {
     return new BatonError('request_too_large', 'The request body is too large');
   if (raised.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
     return new BatonError('unreadable_request', 'Send the parameters as application/x-www-form-urlencoded');
+  // A schema's refusal names the field and the rule it broke (`body/limit must be <= 100`), never a value sent.
+  if (raised.code === 'FST_ERR_VALIDATION')
+    return new BatonError('malformed_request', raised.message ?? 'Invalid request');
   if (raised.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || raised.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
     return new BatonError('unreadable_request', 'The request body is not valid JSON');
   if (raised.statusCode !== undefined && raised.statusCode >= 400 && raised.statusCode < 500)

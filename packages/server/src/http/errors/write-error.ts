@@ -7,6 +7,7 @@ import { htmlErrorPage } from './html-error.js';
 import type { JsonErrorResponse } from './json-error.js';
 import { nativeAuthErrorResponse } from './native-auth-error.js';
 import { oauthErrorResponse } from './oauth-error.js';
+import { problemResponse } from './problem-details.js';
 import type { WireFormat } from './wire-format.js';
 
 type ErrorWriter = (refusal: Refusal, request: FastifyRequest, reply: FastifyReply) => unknown;
@@ -14,7 +15,10 @@ type ErrorWriter = (refusal: Refusal, request: FastifyRequest, reply: FastifyRep
 /** Answers with `error` in a wire format (the route's, unless the caller names one). */
 export type WriteError = (error: unknown, request: FastifyRequest, reply: FastifyReply, format?: WireFormat) => unknown;
 
-const sendJson = (reply: FastifyReply, response: JsonErrorResponse) =>
+/** An error answer with a JSON body: OAuth, native-auth or problem details. */
+type JsonAnswer = Pick<JsonErrorResponse, 'status' | 'headers'> & { body: object };
+
+const sendJson = (reply: FastifyReply, response: JsonAnswer) =>
   reply.code(response.status).headers(response.headers).send(response.body);
 
 /**
@@ -27,6 +31,7 @@ export function errorWriter(services: Services): WriteError {
     oauth: (refusal, _request, reply) => sendJson(reply, oauthErrorResponse(refusal.error)),
     'native-auth': (refusal, request, reply) => sendJson(reply, nativeAuthErrorResponse(refusal.error, request.id)),
     html: htmlErrorPage(services),
+    problem: (refusal, request, reply) => sendJson(reply, problemResponse(refusal.error, request.id)),
   };
   return (error, request, reply, format = request.routeOptions.config?.wire ?? 'oauth') => {
     const refusal = asDomainError(error);

@@ -31,6 +31,7 @@ export function appRepository(db: Kysely<Database>): AppRepository {
           user_attributes: json(app.userAttributes),
           post_logout_redirect_uris: json(app.postLogoutRedirectUris),
           scopes: json(app.scopes),
+          admin: app.admin,
           created_at: app.createdAt,
         })
         .execute();
@@ -79,6 +80,7 @@ function toApp(row: Selectable<AppsTable>): App {
     userAttributes: parse<AttributeDefinition[]>(row.user_attributes),
     postLogoutRedirectUris: parse<string[]>(row.post_logout_redirect_uris),
     scopes: parse<string[]>(row.scopes),
+    admin: row.admin,
     createdAt: row.created_at,
   };
 }

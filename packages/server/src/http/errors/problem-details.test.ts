@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { BatonError } from '../../core/errors.js';
+import { problemResponse } from './problem-details.js';
+
+describe('problemResponse', () => {
+  it('writes RFC 9457 problem details whose type names the domain code, with the status the catalog gives', () => {
+    const answer = problemResponse(new BatonError('user_not_found', 'No user 42'), 'corr-1');
+    expect(answer).toEqual({
+      status: 404,
+      headers: { 'content-type': 'application/problem+json' },
+      body: {
+        type: 'https://baton.dev/problems/user_not_found',
+        title: 'User not found',
+        status: 404,
+        detail: 'No user 42',
+        code: 'user_not_found',
+        correlation_id: 'corr-1',
+      },
+    });
+  });
+
+  it('keeps the Bearer challenge of a refused credential and the Retry-After of an outage', () => {
+    expect(problemResponse(new BatonError('admin_credentials_required', 'Send a token'), 'c').headers).toMatchObject({
+      'www-authenticate': expect.stringMatching(/^Bearer /),
+    });
+    const outage = problemResponse(new BatonError('service_unavailable', 'Later', { retryAfter: 5 }), 'c');
+    expect(outage).toMatchObject({ status: 503, headers: { 'retry-after': '5' } });
+  });
+});

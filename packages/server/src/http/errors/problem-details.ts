@@ -1,0 +1,43 @@
+import { domainErrors } from '@baton/protocol';
+import type { BatonError, DomainErrorCode } from '../../core/errors.js';
+import { errorHeaders } from './json-error.js';
+
+/** Where each problem type is named: `${problemTypeBase}<domain code>`, one stable URI per domain error. */
+export const problemTypeBase = 'https://baton.dev/problems/';
+
+export const problemMediaType = 'application/problem+json';
+
+/** A problem details object (RFC 9457 §3.1) with the correlation id as `instance`'s stand-in. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: DomainErrorCode;
+  correlation_id: string;
+}
+
+/** `user_not_found` as `User not found`: the same title for every occurrence of a type (RFC 9457 §3.1.3). */
+const titleOf = (code: DomainErrorCode) => code.charAt(0).toUpperCase() + code.slice(1).replace(/_/g, ' ');
+
+/**
+ * The management API's errors: problem details whose `type` is the domain code under
+ * https://baton.dev/problems/ and whose status the protocol's catalog gives
+ * (`problemStatus`), with the authentication challenge and Retry-After the JSON formats send.
+ */
+export function problemResponse(error: BatonError, correlationId: string) {
+  const status = domainErrors[error.code].problemStatus;
+  const body: ProblemDetails = {
+    type: `${problemTypeBase}${error.code}`,
+    title: titleOf(error.code),
+    status,
+    detail: error.description,
+    code: error.code,
+    correlation_id: correlationId,
+  };
+  return {
+    status,
+    headers: { ...errorHeaders(error, { dpopChallenge: false }), 'content-type': problemMediaType },
+    body,
+  };
+}
