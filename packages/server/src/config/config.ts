@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
-import { engineOf } from '../storage/engine.js';
+import { engineOf } from './engine.js';
 import { defaults } from './defaults.js';
 
 export interface Config {
