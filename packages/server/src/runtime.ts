@@ -64,8 +64,14 @@ export interface RunningServer {
 /** How often a serving process deletes expired short-lived records (core/retention). */
 export const sweepIntervalMs = 60_000;
 
-/** Starts the HTTP server on an opened runtime. */
-export async function startServer(runtime: Runtime): Promise<RunningServer> {
+/**
+ * Starts the HTTP server on an opened runtime, and the metrics listener when configured
+ * (`metricsListener: false` in a worker, whose primary serves the whole group's).
+ */
+export async function startServer(
+  runtime: Runtime,
+  { metricsListener: listenForMetrics = true }: { metricsListener?: boolean } = {},
+): Promise<RunningServer> {
   const http = await buildHttpApp({
     services: runtime.services,
     publicUrl: runtime.config.publicUrl,
@@ -79,7 +85,7 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
   const address = await http.listen({ port: runtime.config.port, host: runtime.config.host });
   const { metrics } = runtime;
   const metricsListener =
-    metrics && runtime.config.metricsPort !== undefined
+    metrics && listenForMetrics && runtime.config.metricsPort !== undefined
       ? await startMetricsListener(metrics.registry, {
           host: runtime.config.metricsHost,
           port: runtime.config.metricsPort,

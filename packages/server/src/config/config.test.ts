@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, insecureSettings, loadConfig } from './config.js';
 import { defaults } from './defaults.js';
@@ -28,6 +29,7 @@ describe('loadConfig', () => {
       flowStartsPerMinute: 60,
       metricsPort: undefined,
       metricsHost: '127.0.0.1',
+      workers: 1,
       production: false,
     });
   });
@@ -39,6 +41,19 @@ describe('loadConfig', () => {
 
   it.each(['metrics', '-1', '70000'])('refuses BATON_METRICS_PORT=%j, naming it', (value) => {
     expect(() => loadConfig({ BATON_METRICS_PORT: value })).toThrow(/BATON_METRICS_PORT must be a port number/);
+  });
+
+  it('runs one worker per core on PostgreSQL and one on an SQLite file, unless BATON_WORKERS says', () => {
+    expect(loadConfig({ BATON_DATABASE_URL: 'postgres://db/baton' }).workers).toBe(availableParallelism());
+    expect(loadConfig({}, { databaseUrl: 'postgresql://db/baton' }).workers).toBe(availableParallelism());
+    expect(loadConfig({}).workers).toBe(1);
+    expect(loadConfig({ BATON_WORKERS: '3' }).workers).toBe(3);
+  });
+
+  it.each(['0', 'two', '-1', '1.5', '65'])('refuses BATON_WORKERS=%j, naming it', (value) => {
+    expect(() => loadConfig({ BATON_WORKERS: value })).toThrow(
+      /BATON_WORKERS must be a number of processes from 1 to 64/,
+    );
   });
 
   it('refuses a metrics port that is the HTTP port', () => {

@@ -1,4 +1,6 @@
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
+import { engineOf } from './engine.js';
 import { defaults } from './defaults.js';
 
 export interface Config {
@@ -24,6 +26,8 @@ export interface Config {
   metricsPort: number | undefined;
   /** The metrics listener's address (`BATON_METRICS_HOST`), loopback by default. */
   metricsHost: string;
+  /** Server processes `baton serve` runs (`BATON_WORKERS`), each a whole server sharing the port. */
+  workers: number;
   production: boolean;
 }
 
@@ -37,8 +41,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const production = overrides.production ?? env.NODE_ENV === 'production';
   const dataDir = overrides.dataDir ?? env.BATON_DATA_DIR ?? defaults.dataDir;
   const adminToken = overrides.adminToken ?? (env.BATON_ADMIN_TOKEN || undefined);
+  const databaseUrl = env.BATON_DATABASE_URL ?? `${dataDir}/baton.db`;
   const config: Config = {
-    databaseUrl: env.BATON_DATABASE_URL ?? `${dataDir}/baton.db`,
+    databaseUrl,
     port,
     host: env.BATON_HOST ?? defaults.host,
     publicUrl: parsePublicUrl(env.BATON_PUBLIC_URL, port),
@@ -59,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ),
     metricsPort: env.BATON_METRICS_PORT?.trim() ? parsePort(env.BATON_METRICS_PORT, 'BATON_METRICS_PORT') : undefined,
     metricsHost: env.BATON_METRICS_HOST?.trim() || defaults.metricsHost,
+    workers: parseWorkers(env.BATON_WORKERS, defaultWorkers(overrides.databaseUrl ?? databaseUrl)),
     production,
     ...overrides,
   };
@@ -130,6 +136,23 @@ function parsePort(value: string | undefined, name = 'BATON_PORT'): number {
   if (!/^\d+$/.test(value.trim()) || port > 65535)
     throw new ConfigError(`${name} must be a port number, got "${value}"`);
   return port;
+}
+
+/**
+ * One server process per core on PostgreSQL. On an SQLite file, one: every write of every
+ * process takes the file's single write lock, and bench/RESULTS.md shows a second process
+ * adds no refreshes per second there.
+ */
+function defaultWorkers(databaseUrl: string): number {
+  return engineOf(databaseUrl) === 'sqlite' ? 1 : availableParallelism();
+}
+
+function parseWorkers(value: string | undefined, fallback: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const text = value.trim();
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 64)
+    throw new ConfigError(`BATON_WORKERS must be a number of processes from 1 to 64, got "${value}"`);
+  return Number(text);
 }
 
 function parseCount(name: string, value: string | undefined, fallback: number): number {

@@ -33,6 +33,8 @@ export const defaults = {
   metricsPort: undefined as number | undefined,
   /** `BATON_METRICS_HOST`: the metrics listener's address; loopback, so only this machine can scrape it unless changed. */
   metricsHost: '127.0.0.1',
+  /** `BATON_WORKERS`: server processes `baton serve` runs, each a whole server on the same port; one per core on PostgreSQL, one on an SQLite file. */
+  workers: undefined as number | undefined,
   /** Largest request body accepted, in bytes. */
   bodyLimit: 64 * 1024,
   /** Milliseconds a request may take to arrive in full, headers and body; no Baton request needs long. */

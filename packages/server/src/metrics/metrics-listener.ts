@@ -1,11 +1,16 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
 
 export interface MetricsListener {
   /** Where Prometheus scrapes: `http://host:port/metrics`. */
   url: string;
   close(): Promise<void>;
+}
+
+/** Where the listener's text comes from: one process's registry, or the cluster's aggregate. */
+export interface MetricsSource {
+  contentType: string;
+  metrics(): Promise<string>;
 }
 
 /**
@@ -14,7 +19,7 @@ export interface MetricsListener {
  * loopback unless told otherwise.
  */
 export async function startMetricsListener(
-  registry: Registry,
+  source: MetricsSource,
   { host, port }: { host: string; port: number },
 ): Promise<MetricsListener> {
   const server = createServer((request, response) => {
@@ -22,8 +27,8 @@ export async function startMetricsListener(
     if (path !== '/metrics') return response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('Use GET\n');
-    registry.metrics().then(
-      (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
+    source.metrics().then(
+      (text) => response.writeHead(200, { 'content-type': source.contentType }).end(text),
       () => response.writeHead(500, { 'content-type': 'text/plain' }).end('Metrics could not be collected\n'),
     );
   });

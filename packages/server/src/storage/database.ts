@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { engineOf, type Engine } from './engine.js';
+import { engineOf, type Engine } from '../config/engine.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { checkpointInBackground } from './sqlite-checkpointer.js';

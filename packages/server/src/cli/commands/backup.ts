@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
 import { DatabaseBackupError, openDatabase } from '../../storage/database.js';
-import { engineOf } from '../../storage/engine.js';
+import { engineOf } from '../../config/engine.js';
 import type { RunCommand } from '../output.js';
 
 /**

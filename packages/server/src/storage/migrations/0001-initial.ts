@@ -1,5 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../../config/engine.js';
 
 /** The base schema: tenants, apps, users, credentials, devices, sessions, tokens, keys, audit. */
 export const initial = (engine: Engine): Migration => ({

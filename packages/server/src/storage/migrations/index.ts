@@ -1,5 +1,5 @@
 import type { Migration, MigrationProvider } from 'kysely';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../../config/engine.js';
 import { initial } from './0001-initial.js';
 import { nativeAuth } from './0002-native-auth.js';
 import { handoff } from './0003-handoff.js';
