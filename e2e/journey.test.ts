@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../packages/server/test/support/databases.js';
@@ -149,7 +150,14 @@ describe.each(engines)('a user journey across the CLI and the server on %s', (en
   it('stops cleanly on SIGTERM, having printed exactly one JSON value', async () => {
     const exit = await server.stop('SIGTERM');
     expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
-    expect(JSON.parse(exit.stdout)).toEqual({ url: server.url, public_url: server.url, database: engine, demo: null });
+    expect(JSON.parse(exit.stdout)).toEqual({
+      url: server.url,
+      public_url: server.url,
+      database: engine,
+      // The default: one worker per core on PostgreSQL, one on an SQLite file.
+      workers: engine === 'postgres' ? availableParallelism() : 1,
+      demo: null,
+    });
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
   });
 });

@@ -57,7 +57,7 @@ export class SecondFactor {
   ): Promise<{ continuationToken: string; methods: MethodView[] }> {
     const c = await this.continuations.read<MfaState>(tenant, app, ['mfa'], token);
     const methods = await this.repos.mfaMethods.list(await this.userId(c));
-    return { continuationToken: await this.reissue(tenant, app, c, 'mfa', c.state), methods: methods.map(view) };
+    return { continuationToken: await this.continuations.next(c, c.state), methods: methods.map(view) };
   }
 
   /** Sends a code to the registered method `id`. */
@@ -76,7 +76,7 @@ export class SecondFactor {
     return {
       kind: 'continue',
       challengeType: 'oob',
-      continuationToken: await this.reissue(tenant, app, c, 'mfa', { ...c.state, methodId: method.id }),
+      continuationToken: await this.continuations.next(c, { ...c.state, methodId: method.id }),
       code: { channel: 'email', targetLabel: maskEmail(method.target), ...sent },
     };
   }
@@ -125,7 +125,7 @@ export class SecondFactor {
     const c = await this.continuations.read<RegistrationState>(tenant, app, ['register'], token);
     const user = await accountOf(this.repos.users, tenant, c);
     return {
-      continuationToken: await this.reissue(tenant, app, c, 'register', c.state),
+      continuationToken: await this.continuations.next(c, c.state),
       methods: [{ id: 'email', channel: 'email', label: user.email }],
     };
   }
@@ -163,14 +163,14 @@ export class SecondFactor {
       return {
         kind: 'continue',
         challengeType: 'preverified',
-        continuationToken: await this.reissue(tenant, app, c, 'register', { ...c.state, stage: 'verified', target }),
+        continuationToken: await this.continuations.next(c, { ...c.state, stage: 'verified', target }),
       };
     }
     const sent = await this.codes.send(tenant, c.state.flowId, target, 'register');
     return {
       kind: 'continue',
       challengeType: 'oob',
-      continuationToken: await this.reissue(tenant, app, c, 'register', { ...c.state, stage: 'code-sent', target }),
+      continuationToken: await this.continuations.next(c, { ...c.state, stage: 'code-sent', target }),
       code: { channel: 'email', target, ...sent },
     };
   }
@@ -240,16 +240,6 @@ export class SecondFactor {
       capabilities: c.state.capabilities,
       proofs,
     });
-  }
-
-  private reissue<S extends object>(
-    tenant: Tenant,
-    app: App,
-    c: Continuation<unknown>,
-    flow: 'mfa' | 'register',
-    state: S,
-  ): Promise<string> {
-    return this.continuations.next(c, state);
   }
 
   private async userId(c: Continuation<unknown>): Promise<string> {

@@ -84,7 +84,7 @@ export class PasswordReset {
     return {
       kind: 'continue',
       challengeType: 'oob',
-      continuationToken: await this.next(tenant, app, c, 'code-sent'),
+      continuationToken: await this.next(c, 'code-sent'),
       code: { channel: 'email', targetLabel: maskEmail(user.email), ...sent },
     };
   }
@@ -112,7 +112,7 @@ export class PasswordReset {
       context: input.context,
       flow: 'password_reset',
     });
-    return this.next(tenant, app, c, 'verified');
+    return this.next(c, 'verified');
   }
 
   /** `submit`: the new password. The change is done when this answers; polling only reports it. */
@@ -145,7 +145,7 @@ export class PasswordReset {
       },
       input.context,
     );
-    return { continuationToken: await this.next(tenant, app, c, 'submitted'), pollInterval };
+    return { continuationToken: await this.next(c, 'submitted'), pollInterval };
   }
 
   /**
@@ -187,7 +187,7 @@ export class PasswordReset {
     return c;
   }
 
-  private next(tenant: Tenant, app: App, c: Continuation<ResetState>, stage: ResetState['stage']): Promise<string> {
+  private next(c: Continuation<ResetState>, stage: ResetState['stage']): Promise<string> {
     return this.continuations.next(c, { ...c.state, stage });
   }
 }

@@ -98,7 +98,7 @@ export class SignUp {
     if (c.state.stage === 'password-required') {
       if (!offered.includes('password'))
         return cannotContinue(input.challengeType, needs('This sign-up', 'password', app));
-      return { kind: 'continue', challengeType: 'password', continuationToken: await this.next(tenant, app, c, {}) };
+      return { kind: 'continue', challengeType: 'password', continuationToken: await this.next(c, {}) };
     }
     if (c.state.verified)
       throw new BatonError('malformed_request', 'The email address is already verified: continue the sign-up');
@@ -107,7 +107,7 @@ export class SignUp {
     return {
       kind: 'continue',
       challengeType: 'oob',
-      continuationToken: await this.next(tenant, app, c, { stage: 'code-sent' }),
+      continuationToken: await this.next(c, { stage: 'code-sent' }),
       code: { channel: 'email', targetLabel: maskEmail(c.state.email), ...sent },
     };
   }
@@ -162,14 +162,14 @@ export class SignUp {
     if (makesPasswordAccounts(app) && state.passwordHash === null) {
       return {
         kind: 'credential_required',
-        continuationToken: await this.next(tenant, app, c, { ...state, stage: 'password-required' }),
+        continuationToken: await this.next(c, { ...state, stage: 'password-required' }),
       };
     }
     const missing = missingRequiredAttributes(app, state.attributes);
     if (missing.length) {
       return {
         kind: 'attributes_required',
-        continuationToken: await this.next(tenant, app, c, { ...state, stage: 'attributes-required' }),
+        continuationToken: await this.next(c, { ...state, stage: 'attributes-required' }),
         attributes: missing,
       };
     }
@@ -200,7 +200,7 @@ export class SignUp {
     return { kind: 'continue', continuationToken };
   }
 
-  private next(tenant: Tenant, app: App, c: Continuation<SignUpState>, changes: Partial<SignUpState>): Promise<string> {
+  private next(c: Continuation<SignUpState>, changes: Partial<SignUpState>): Promise<string> {
     return this.continuations.next(c, { ...c.state, ...changes });
   }
 }
