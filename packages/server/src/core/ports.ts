@@ -75,10 +75,18 @@ export interface SessionRepository {
   findRefreshToken(digest: string): Promise<RefreshTokenWithSession | null>;
   /**
    * Compare-and-set: marks `presentedDigest` consumed only if it is not yet, and in the
-   * same transaction stores `successor` and touches the session. Exactly one of any
-   * number of concurrent calls for one token rotates.
+   * same transaction stores `successor`, deletes the token the presented one replaced (a
+   * session keeps its current and previous token only) and touches the session. Exactly one
+   * of any number of concurrent calls for one token rotates. `keepPresented` spares the
+   * presented token that later deletion (a token issued before migration 0014, which only
+   * its row recognises as this session's: it goes at its expiry).
    */
-  rotate(presentedDigest: string, successor: RefreshTokenRecord, now: number): Promise<RotationResult>;
+  rotate(
+    presentedDigest: string,
+    successor: RefreshTokenRecord,
+    now: number,
+    options?: { keepPresented?: boolean },
+  ): Promise<RotationResult>;
   /** Revokes the session and every descendant not yet revoked; returns their ids. */
   revokeTree(sessionId: string, reason: string, now: number): Promise<string[]>;
   /** Revokes every session of a user; returns their ids. */

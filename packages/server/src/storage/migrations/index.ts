@@ -12,6 +12,7 @@ import { refreshTokenExpiry } from './0009-refresh-token-expiry.js';
 import { continuationTokensByUser } from './0010-continuation-tokens-by-user.js';
 import { mfaRegistration } from './0011-mfa-registration.js';
 import { appScopes } from './0012-app-scopes.js';
+import { boundedRefreshTokens } from './0014-bounded-refresh-tokens.js';
 
 /** Migrations in order; names sort, and a released one never changes. */
 export function migrationProvider(engine: Engine): MigrationProvider {
@@ -28,6 +29,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '0010-continuation-tokens-by-user': continuationTokensByUser,
     '0011-mfa-registration': mfaRegistration,
     '0012-app-scopes': appScopes,
+    '0014-bounded-refresh-tokens': boundedRefreshTokens,
   };
   return { getMigrations: async () => migrations };
 }
