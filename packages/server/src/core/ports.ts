@@ -72,6 +72,7 @@ export interface SessionRepository {
   find(id: string): Promise<Session | null>;
   /** Records activity on a session that has no refresh token of its own in use (a browser SSO session). */
   touch(id: string, now: number): Promise<void>;
+  /** A stored refresh token: a session's current or previous one, or one issued before migration 0014 until it expires. */
   findRefreshToken(digest: string): Promise<RefreshTokenWithSession | null>;
   /**
    * Compare-and-set: marks `presentedDigest` consumed only if it is not yet, and in the

@@ -414,23 +414,37 @@ describe('SessionService', () => {
       expect(storedSession(active.session.id)?.revokedReason).toBe('refresh_token_reuse');
     });
 
-    it('answers a retry of a token rotated just before the upgrade with the successor it got then', async () => {
-      const active = await open();
-      const legacy = legacyToken(active.session, { generation: 2, consumedAt: harness.clock.now() });
-      const successor = legacySuccessorOf(legacy, keys());
+    /** What an instance before migration 0014 stored when it rotated `presented` at generation `generation`. */
+    const rotatedTheOldWay = (session: Session, presented: string, generation: number) => {
+      const successor = legacySuccessorOf(presented, keys());
+      harness.db.refreshTokens.update(digest(presented), { consumedAt: harness.clock.now() });
       harness.db.refreshTokens.insert({
-        ...refreshTokenRecord(successor, active.session, {
+        ...refreshTokenRecord(successor, session, {
           scope: grantedScope,
-          generation: 3,
+          generation: generation + 1,
           dpopJkt: null,
           now: harness.clock.now(),
         }),
         previousDigest: null,
       });
+      return successor;
+    };
+
+    it('answers a retry of a token rotated just before the upgrade with the successor it got then', async () => {
+      const active = await open();
+      const legacy = legacyToken(active.session, { generation: 2 });
+      const successor = rotatedTheOldWay(active.session, legacy, 2);
       harness.clock.advance(retryWindow * second);
       expect((await refresh(legacy)).refreshToken).toBe(successor);
       const next = await refresh(successor);
       expect(readRefreshToken(next.refreshToken, keys().mac)).toEqual({ sessionId: active.session.id, generation: 4 });
+    });
+
+    it('answers a retry of a token an instance not yet upgraded rotated with the successor it got there', async () => {
+      const active = await open();
+      const successor = rotatedTheOldWay(active.session, active.refreshToken, 0);
+      expect((await refresh(active.refreshToken)).refreshToken).toBe(successor);
+      expect(storedSession(active.session.id)?.revokedAt).toBeNull();
     });
   });
 

@@ -237,7 +237,7 @@ export class SessionService {
 
   /**
    * A rotated token again: the same successor inside the retry window, else the session tree is revoked.
-   * A token issued before tokens named their session may have got its successor in the old form.
+   * A token rotated before migration 0014, or by an instance not yet upgraded, got its successor in the old form.
    */
   private async retryOrRevoke(
     token: RefreshTokenRecord,
@@ -248,8 +248,7 @@ export class SessionService {
   ): Promise<{ token: RefreshTokenRecord; session: Session; refreshToken: string }> {
     const withinWindow =
       token.consumedAt !== null && this.clock.now() - token.consumedAt <= app.refreshRetryWindow * 1000;
-    const successors = [successorOf(presented, token, this.keys)];
-    if (!readRefreshToken(presented, this.keys.mac)) successors.push(legacySuccessorOf(presented, this.keys));
+    const successors = [successorOf(presented, token, this.keys), legacySuccessorOf(presented, this.keys)];
     for (const refreshToken of withinWindow ? successors : []) {
       const next = await this.repos.sessions.findRefreshToken(digest(refreshToken));
       if (next && next.token.consumedAt === null && next.session.revokedAt === null) return { ...next, refreshToken };
