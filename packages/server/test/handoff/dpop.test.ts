@@ -87,6 +87,7 @@ describe.each(engines)('DPoP (RFC 9449) on %s', (engine) => {
       ['without a jti', async () => ({ claims: { jti: undefined } })],
       ['without an iat', async () => ({ claims: { iat: undefined } })],
       ['of another typ', async () => ({ header: { typ: 'JWT' } })],
+      ['past its own exp', async () => ({ claims: { exp: Math.floor(t.clock.now() / 1000) - 1 } })],
       ['carrying a private key', async () => ({ header: { jwk: await exportJWK(h.companion.key.privateKey) } })],
       [
         'signed with HS256',
