@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { withRuntime } from '../context.js';
+import { cliCaller, withRuntime } from '../context.js';
 import type { RunCommand } from '../output.js';
 
 export function keyCommands(program: Command, run: RunCommand) {
@@ -14,7 +14,7 @@ export function keyCommands(program: Command, run: RunCommand) {
       ),
     async (out, o) => {
       const rotated = await withRuntime(async (rt) =>
-        rt.services.tenants.rotateKeys(await rt.services.tenants.require(o.tenant), o.alg),
+        rt.services.tenants.rotateKeys(await rt.services.tenants.require(o.tenant), o.alg, cliCaller()),
       );
       out.result(
         rotated,

@@ -277,6 +277,17 @@ export class SessionService {
     return ended;
   }
 
+  /** Revokes every session an app opened, with their descendants (the app was deleted). */
+  async revokeClient(tenant: Tenant, clientId: string, reason: string, context?: RequestContext): Promise<string[]> {
+    const ended = await this.repos.sessions.revokeClient(tenant.id, clientId, reason, this.clock.now());
+    if (ended.length > 0)
+      await this.audit.record(
+        { tenantId: tenant.id, type: 'session.revoked', clientId, data: { reason, sessions: ended } },
+        context,
+      );
+    return ended;
+  }
+
   list(tenant: Tenant, user: User) {
     return this.repos.sessions.listByUser(tenant.id, user.id);
   }

@@ -21,11 +21,14 @@ export function inMemoryAudit(db: MemoryDatabase): AuditRepository {
         createdAt: event.createdAt,
       });
     },
-    async list({ tenantId, type, userId, limit = 100 }) {
+    async list({ tenantId, type, userId, beforeId, limit = 100 }) {
       return db.auditEvents
         .where(
           (event) =>
-            event.tenantId === tenantId && (!type || event.type === type) && (!userId || event.userId === userId),
+            event.tenantId === tenantId &&
+            (!type || event.type === type) &&
+            (!userId || event.userId === userId) &&
+            (beforeId === undefined || event.id < beforeId),
         )
         .sort((left, right) => right.id - left.id)
         .slice(0, limit);

@@ -20,6 +20,34 @@ export function inMemoryTenants(db: MemoryDatabase): TenantRepository {
     async findById(id) {
       return db.tenants.get(id);
     },
+    async update(tenant) {
+      db.tenants.update(tenant.id, {
+        displayName: tenant.displayName,
+        signingAlg: tenant.signingAlg,
+        codeLength: tenant.codeLength,
+        theme: tenant.theme,
+      });
+    },
+    async delete(tenantId) {
+      if (!db.tenants.has(tenantId)) return false;
+      const ofTenant = (row: { tenantId: string | null }) => row.tenantId === tenantId;
+      const users = new Set(db.users.where(ofTenant).map((user) => user.id));
+      db.credentials.deleteWhere((credential) => users.has(credential.userId));
+      db.refreshTokens.deleteWhere(ofTenant);
+      db.transferTokens.deleteWhere(ofTenant);
+      db.authorizationCodes.deleteWhere(ofTenant);
+      db.browserSessions.deleteWhere(ofTenant);
+      db.sessions.deleteWhere(ofTenant);
+      db.devices.deleteWhere(ofTenant);
+      db.mfaMethods.deleteWhere(ofTenant);
+      db.continuations.deleteWhere(ofTenant);
+      db.codes.deleteWhere(ofTenant);
+      db.users.deleteWhere(ofTenant);
+      db.apps.deleteWhere(ofTenant);
+      db.signingKeys.deleteWhere(ofTenant);
+      db.auditEvents.deleteWhere(ofTenant);
+      return db.tenants.delete(tenantId);
+    },
   };
 }
 
@@ -34,6 +62,13 @@ export function inMemoryApps(db: MemoryDatabase): AppRepository {
     },
     async list(tenantId) {
       return db.apps.where((app) => app.tenantId === tenantId).sort(byCreation);
+    },
+    async update(app) {
+      const { clientId, tenantId, type, createdAt, ...settings } = app;
+      if (db.apps.get(clientId)?.tenantId === tenantId) db.apps.update(clientId, settings);
+    },
+    async delete(tenantId, clientId) {
+      return db.apps.get(clientId)?.tenantId === tenantId && db.apps.delete(clientId);
     },
   };
 }

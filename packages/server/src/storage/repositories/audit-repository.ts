@@ -33,11 +33,12 @@ export function auditRepository(sql: DirectSql): AuditRepository {
         created_at: event.createdAt,
       });
     },
-    async list({ tenantId, type, userId, limit = 100 }) {
+    async list({ tenantId, type, userId, beforeId, limit = 100 }) {
       const filters = [
         { condition: 'tenant_id = ?', value: tenantId },
         ...(type ? [{ condition: 'type = ?', value: type }] : []),
         ...(userId ? [{ condition: 'user_id = ?', value: userId }] : []),
+        ...(beforeId !== undefined ? [{ condition: 'id < ?', value: beforeId }] : []),
       ];
       const rows = await sql.query<Selectable<AuditEventsTable>>(
         `SELECT * FROM audit_events WHERE ${filters.map((filter) => filter.condition).join(' AND ')} ORDER BY id DESC LIMIT ?`,
