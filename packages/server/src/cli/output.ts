@@ -111,6 +111,9 @@ function inTheCommandsWords(error: BatonError, command: Command | undefined): st
   if (!flag) return error.description;
   const say = sayWithFlag[error.code];
   if (say) return say(flag, error);
+  // A description that starts with the field's own name (`limit must be ...`) takes the flag in its place.
+  if (field !== undefined && error.description.startsWith(`${field} `))
+    return `${flag}${error.description.slice(field.length)}`;
   return error.description.includes(flag) ? error.description : `${flag}: ${error.description}`;
 }
 

@@ -24,7 +24,7 @@ export function pageLimit(request: PageRequest): number {
   assertThat(
     Number.isInteger(limit) && limit >= 1 && limit <= maxPageSize,
     'invalid_setting',
-    `The limit must be a whole number from 1 to ${maxPageSize}`,
+    `limit must be a whole number from 1 to ${maxPageSize}`,
     { setting: 'limit' },
   );
   return limit;
@@ -40,7 +40,7 @@ export function readCursor<P>(cursor: string | undefined, parse: (value: unknown
     position = null;
   }
   if (position === null)
-    throw new BatonError('invalid_setting', 'The cursor is not one a previous page gave', { setting: 'cursor' });
+    throw new BatonError('invalid_setting', 'cursor is not one a previous page gave', { setting: 'cursor' });
   return position;
 }
 
