@@ -111,7 +111,7 @@ export class TenantService {
   }
 
   /**
-   * Deletes the tenant and everything in it (docs/operations.md): its apps, users, sessions,
+   * Deletes the tenant and everything in it (README, "The baton command"): its apps, users, sessions,
    * keys and its own audit trail. A `tenant.deleted` event outside any tenant records who
    * did it. Tokens it issued stop working at once (no key, no session, no app to refresh).
    */

@@ -5,7 +5,7 @@ import type { AppRepository, TenantRepository } from '../../core/ports.js';
  * How long a tenant or app, once found, is answered from memory. Every request looks up
  * its tenant by name and its app by client id. An update or delete through this process
  * drops the entry at once; other processes see the change within this bound (so a deleted
- * app or tenant may still be served for up to this long elsewhere: docs/operations.md).
+ * app or tenant may still be served for up to this long elsewhere: docs/deployment.md).
  * Lookups that find nothing are never kept.
  */
 export const lookupTtlMs = 1000;
