@@ -33,19 +33,22 @@ export function inMemoryTenants(db: MemoryDatabase): TenantRepository {
       const ofTenant = (row: { tenantId: string | null }) => row.tenantId === tenantId;
       const users = new Set(db.users.where(ofTenant).map((user) => user.id));
       db.credentials.deleteWhere((credential) => users.has(credential.userId));
-      db.refreshTokens.deleteWhere(ofTenant);
-      db.transferTokens.deleteWhere(ofTenant);
-      db.authorizationCodes.deleteWhere(ofTenant);
-      db.browserSessions.deleteWhere(ofTenant);
-      db.sessions.deleteWhere(ofTenant);
-      db.devices.deleteWhere(ofTenant);
-      db.mfaMethods.deleteWhere(ofTenant);
-      db.continuations.deleteWhere(ofTenant);
-      db.codes.deleteWhere(ofTenant);
-      db.users.deleteWhere(ofTenant);
-      db.apps.deleteWhere(ofTenant);
-      db.signingKeys.deleteWhere(ofTenant);
-      db.auditEvents.deleteWhere(ofTenant);
+      const tables: Array<{ deleteWhere(matches: typeof ofTenant): number }> = [
+        db.refreshTokens,
+        db.transferTokens,
+        db.authorizationCodes,
+        db.browserSessions,
+        db.sessions,
+        db.devices,
+        db.mfaMethods,
+        db.continuations,
+        db.codes,
+        db.users,
+        db.apps,
+        db.signingKeys,
+        db.auditEvents,
+      ];
+      for (const table of tables) table.deleteWhere(ofTenant);
       return db.tenants.delete(tenantId);
     },
   };
