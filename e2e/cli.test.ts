@@ -233,7 +233,7 @@ describe('the baton CLI with --json', () => {
       expect.objectContaining({
         type: 'session.revoked',
         user_id: grace!.id,
-        data: { reason: 'revoked_by_admin', sessions: [] },
+        data: { reason: 'revoked_by_admin', sessions: [], actor: `cli:${userInfo().username}` },
         at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       }),
       expect.objectContaining({

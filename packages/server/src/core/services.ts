@@ -74,7 +74,7 @@ export function createServices({ repos, masterKey, clock, publicUrl, mailer, lim
     accounts,
     accountErasure,
     /** Accounts as administrators manage them (CLI and management API). */
-    users: new UserAdministration(repos, accounts, accountErasure, audit, clock),
+    users: new UserAdministration(repos, accounts, accountErasure, sessions, audit, clock),
     sessions,
     continuations,
     accessTokens: new AccessTokenVerifier(keys, tokens, sessions, clock),

@@ -104,4 +104,29 @@ describe('UserAdministration', () => {
       expect.objectContaining({ userId: user.id, data: expect.objectContaining({ actor: 'cli:ops' }) }),
     ]);
   });
+
+  it("revokes one session of the tenant (a branch) or all of an account's, audited with the caller; another tenant's session is not found", async () => {
+    const { app } = await harness.services.apps.register(tenant, { name: 'Phone' });
+    const user = await users().create(tenant, { email: 'ada@example.com' }, operator);
+    const open = () =>
+      harness.services.sessions.open({
+        tenant,
+        app,
+        user,
+        amr: ['pwd'],
+        scope: 'openid',
+        device: { name: 'Phone', platform: 'ios', kind: 'primary' },
+      });
+    const [first, second] = [await open(), await open()];
+    const other = await harness.services.tenants.create({ name: 'other' }, operator);
+    await expectRejection(users().revokeSession(other, first.session.id, operator), 'session_not_found');
+
+    expect(await users().revokeSession(tenant, first.session.id, operator)).toEqual([first.session.id]);
+    expect(await users().revokeSessions(tenant, user.id, operator)).toEqual([second.session.id]);
+    expect((await users().sessions(tenant, user.id)).map((session) => session.revokedReason)).toEqual([
+      'revoked_by_admin',
+      'revoked_by_admin',
+    ]);
+    expect(events('session.revoked').map((event) => event.data?.actor)).toEqual(['cli:ops', 'cli:ops']);
+  });
 });

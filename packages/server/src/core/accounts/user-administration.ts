@@ -7,6 +7,7 @@ import { assertThat, BatonError } from '../errors.js';
 import type { Tenant, User } from '../model.js';
 import { pageLimit, pageOf, readCursor, type Page, type PageRequest } from '../paging.js';
 import type { Repositories, UserPosition } from '../ports.js';
+import type { SessionService } from '../sessions/session-service.js';
 import type { AccountErasure } from './account-erasure.js';
 import { normalizeEmail, type AccountService, type CreateUserInput } from './account-service.js';
 
@@ -41,6 +42,7 @@ export class UserAdministration {
     private readonly repos: Repositories,
     private readonly accounts: AccountService,
     private readonly erasure: AccountErasure,
+    private readonly sessionService: SessionService,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
   ) {}
@@ -121,6 +123,28 @@ export class UserAdministration {
       caller,
     );
     return updated;
+  }
+
+  /** The account's sessions with their devices, oldest first: the device graph (`parentId` links a child to its parent). */
+  async sessions(tenant: Tenant, id: string) {
+    return this.sessionService.list(tenant, await this.get(tenant, id));
+  }
+
+  /** Revokes every session of the account; returns their ids (none is no error). */
+  async revokeSessions(tenant: Tenant, id: string, caller: AdminCaller): Promise<string[]> {
+    return this.sessionService.revokeUser(tenant, await this.get(tenant, id), 'revoked_by_admin', caller.context, {
+      actor: caller.actor,
+    });
+  }
+
+  /** Revokes one session of the tenant and its children (a branch of the device graph); returns their ids. */
+  async revokeSession(tenant: Tenant, sessionId: string, caller: AdminCaller): Promise<string[]> {
+    const session = await this.repos.sessions.find(sessionId);
+    if (session?.tenantId !== tenant.id)
+      throw new BatonError('session_not_found', `No session ${sessionId} in tenant "${tenant.name}"`, {
+        setting: 'sessionId',
+      });
+    return this.sessionService.revoke(session.id, 'revoked_by_admin', caller.context, { actor: caller.actor });
   }
 
   /** Erases the account's personal data and signs out every device (AccountErasure). */

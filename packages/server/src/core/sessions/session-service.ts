@@ -268,10 +268,16 @@ export class SessionService {
     return ended;
   }
 
-  async revokeUser(tenant: Tenant, user: User, reason: string, context?: RequestContext): Promise<string[]> {
+  async revokeUser(
+    tenant: Tenant,
+    user: User,
+    reason: string,
+    context?: RequestContext,
+    data: Record<string, unknown> = {},
+  ): Promise<string[]> {
     const ended = await this.repos.sessions.revokeUser(tenant.id, user.id, reason, this.clock.now());
     await this.audit.record(
-      { tenantId: tenant.id, type: 'session.revoked', userId: user.id, data: { reason, sessions: ended } },
+      { tenantId: tenant.id, type: 'session.revoked', userId: user.id, data: { reason, sessions: ended, ...data } },
       context,
     );
     return ended;
