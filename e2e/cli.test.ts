@@ -634,6 +634,22 @@ describe("the baton CLI for an operator's day one", { timeout: 180_000 }, () => 
       expect((await baton('audit', 'list', '--tenant', 'ops', '--type', type)).json.length, type).toBeGreaterThan(0);
   });
 
+  it('keys list shows the keys that sign or still verify, newest first, and nothing private', async () => {
+    const rotated = await baton('keys', 'rotate', '--tenant', 'ops', '--alg', 'RS256');
+    const listed = await baton('keys', 'list', '--tenant', 'ops');
+    expect(listed.code).toBe(0);
+    expect(listed.json[0]).toEqual({
+      kid: rotated.json.kid,
+      alg: 'RS256',
+      status: 'active',
+      created_at: expect.any(String),
+      retired_at: null,
+      expires_at: null,
+    });
+    expect(listed.json.slice(1).every((key: { status: string }) => key.status === 'retired')).toBe(true);
+    expect(JSON.stringify(listed.json)).not.toMatch(/sealed|private/i);
+  });
+
   it('tenant delete asks for --yes, then erases the tenant and frees its name', async () => {
     await baton('tenant', 'create', 'doomed');
     const unconfirmed = await baton('tenant', 'delete', 'doomed');

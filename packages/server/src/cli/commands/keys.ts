@@ -22,4 +22,26 @@ export function keyCommands(program: Command, run: RunCommand) {
       );
     },
   );
+
+  run(
+    keys
+      .command('list')
+      .description('list the keys that sign or still verify, newest first')
+      .requiredOption('--tenant <tenant>', 'tenant name'),
+    async (out, o) => {
+      const listed = (
+        await withRuntime(async (rt) => rt.services.tenants.listKeys(await rt.services.tenants.require(o.tenant)))
+      ).map((key) => ({
+        kid: key.kid,
+        alg: key.alg,
+        status: key.status,
+        created_at: new Date(key.createdAt).toISOString(),
+        retired_at: key.retiredAt === null ? null : new Date(key.retiredAt).toISOString(),
+        expires_at: key.expiresAt === null ? null : new Date(key.expiresAt).toISOString(),
+      }));
+      out.result(listed, () =>
+        listed.map((key) => `${key.kid}  ${key.alg}  ${key.status.padEnd(7)}  created ${key.created_at}`).join('\n'),
+      );
+    },
+  );
 }

@@ -125,6 +125,19 @@ export class TenantService {
     return { deleted };
   }
 
+  /** The keys that sign or still verify, newest first: public parts and dates only. */
+  async listKeys(tenant: Tenant) {
+    const keys = await this.repos.signingKeys.listPublished(tenant.id, this.clock.now());
+    return keys.map(({ kid, alg, status, createdAt, retiredAt, expiresAt }) => ({
+      kid,
+      alg,
+      status,
+      createdAt,
+      retiredAt,
+      expiresAt,
+    }));
+  }
+
   /** A new key signs from now on; the previous one still verifies until the overlap ends. */
   async rotateKeys(
     tenant: Tenant,
