@@ -108,15 +108,7 @@ describe('UserAdministration', () => {
   it("revokes one session of the tenant (a branch) or all of an account's, audited with the caller; another tenant's session is not found", async () => {
     const { app } = await harness.services.apps.register(tenant, { name: 'Phone' });
     const user = await users().create(tenant, { email: 'ada@example.com' }, operator);
-    const open = () =>
-      harness.services.sessions.open({
-        tenant,
-        app,
-        user,
-        amr: ['pwd'],
-        scope: 'openid',
-        device: { name: 'Phone', platform: 'ios', kind: 'primary' },
-      });
+    const open = () => harness.signIn(tenant, app, user);
     const [first, second] = [await open(), await open()];
     const other = await harness.services.tenants.create({ name: 'other' }, operator);
     await expectRejection(users().revokeSession(other, first.session.id, operator), 'session_not_found');

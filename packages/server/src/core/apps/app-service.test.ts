@@ -20,15 +20,7 @@ describe('AppService administration', () => {
 
   const apps = () => harness.services.apps;
   const open = (client: App, parentId?: string) =>
-    harness.services.sessions.open({
-      tenant,
-      app: client,
-      user,
-      amr: ['pwd'],
-      scope: 'openid offline_access',
-      device: { name: 'Phone', platform: 'android', kind: client === app ? 'primary' : 'companion' },
-      ...(parentId ? { parent: harness.db.sessions.get(parentId)! } : {}),
-    });
+    harness.signIn(tenant, client, user, parentId ? harness.db.sessions.get(parentId)! : undefined);
   const events = (type: string) => harness.db.auditEvents.where((event) => event.type === type);
 
   describe('update', () => {
@@ -85,7 +77,7 @@ describe('AppService administration', () => {
       const result = await apps().delete(tenant, app.clientId, operator);
 
       expect(result.deleted).toBe(true);
-      expect(result.revokedSessions.sort()).toEqual([phone.session.id, watch.session.id].sort());
+      expect([...result.revokedSessions].sort()).toEqual([phone.session.id, watch.session.id].sort());
       expect(harness.db.sessions.get(watch.session.id)?.revokedReason).toBe('app_deleted');
       expect(harness.db.sessions.get(elsewhere.session.id)?.revokedAt).toBeNull();
       expect(harness.db.apps.get(app.clientId)).toBeNull();

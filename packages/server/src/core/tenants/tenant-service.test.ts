@@ -72,14 +72,7 @@ describe('TenantService administration', () => {
   it('deletes everything in the tenant, records the deletion outside it, and frees the name', async () => {
     const { app } = await harness.services.apps.register(tenant, { name: 'App' });
     const user = await harness.user(tenant);
-    await harness.services.sessions.open({
-      tenant,
-      app,
-      user,
-      amr: ['pwd'],
-      scope: 'openid',
-      device: { name: 'Phone', platform: 'ios', kind: 'primary' },
-    });
+    await harness.signIn(tenant, app, user);
     const other = await tenants().create({ name: 'other' }, operator);
 
     expect(await tenants().delete(tenant, operator)).toEqual({ deleted: true });
