@@ -220,7 +220,8 @@ export class AppService {
 
 /** `base` with the settings `input` names, checked as a whole: the rules of registration and of every update. */
 function applySettings(base: AppSettings, input: UpdateAppInput): AppSettings {
-  const { lifetimes, ...given } = input;
+  // The type is set once, at registration: it is no setting.
+  const { lifetimes, type: _type, ...given } = input as RegisterAppInput;
   const settings: AppSettings = { ...base, ...definedOnly(given), ...definedOnly(lifetimes ?? {}) };
   assertThat(
     typeof settings.name === 'string' && settings.name.trim().length > 0 && settings.name.length <= 200,
