@@ -3,7 +3,7 @@ import { redirectUriProblem } from '../../core/apps/redirect-uris.js';
 import { BatonError } from '../../core/errors.js';
 import type { RegisterAppInput } from '../../core/apps/app-service.js';
 import { definedOnly } from '../../core/defined-only.js';
-import type { App, AttributeDefinition, ChallengeType } from '../../core/model.js';
+import type { AttributeDefinition, ChallengeType } from '../../core/model.js';
 import { scopeProblem } from '../../core/tokens/scopes.js';
 import { cliCaller, withRuntime } from '../context.js';
 import { appView } from '../../views/app-view.js';
@@ -193,7 +193,7 @@ export function appCommands(program: Command, run: RunCommand) {
       .requiredOption('--tenant <tenant>', 'tenant name'),
     async (out, o) => {
       const apps = await withRuntime(async (rt) => rt.services.apps.list(await rt.services.tenants.require(o.tenant)));
-      const listed = apps.map(appJson);
+      const listed = apps.map(appView);
       out.result(listed, () =>
         listed.length === 0
           ? 'No apps'
