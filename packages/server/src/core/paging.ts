@@ -56,3 +56,42 @@ export function pageOf<T>(rows: T[], limit: number, positionOf: (row: T) => unkn
         : null,
   };
 }
+
+/** Where a record stands in a list ordered oldest first: its creation time, then its id. */
+export interface CreationPosition {
+  createdAt: number;
+  id: string;
+}
+
+/** A creation position as a cursor holds it, or null when it holds something else. */
+export function creationPosition(value: unknown): CreationPosition | null {
+  const position = value as Partial<CreationPosition> | null;
+  return typeof position?.createdAt === 'number' && typeof position.id === 'string'
+    ? { createdAt: position.createdAt, id: position.id }
+    : null;
+}
+
+const compareCreation = (a: CreationPosition, b: CreationPosition) =>
+  a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * A page of a list the store answers whole (tenants, apps: a handful each), oldest first:
+ * the records after the cursor's position, so one deleted between pages moves nothing.
+ */
+export function pageByCreation<T>(
+  rows: readonly T[],
+  request: PageRequest,
+  positionOf: (row: T) => CreationPosition,
+): Page<T> {
+  const limit = pageLimit(request);
+  const after = readCursor(request.cursor, creationPosition);
+  const ordered = [...rows].sort((a, b) => compareCreation(positionOf(a), positionOf(b)));
+  const rest = after ? ordered.filter((row) => compareCreation(positionOf(row), after) > 0) : ordered;
+  return pageOf(rest, limit, positionOf);
+}
+
+/** The position of a record whose id is `id`. */
+export const byCreation = (row: { createdAt: number; id: string }): CreationPosition => ({
+  createdAt: row.createdAt,
+  id: row.id,
+});

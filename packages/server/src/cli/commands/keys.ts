@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { cliCaller, withRuntime } from '../context.js';
+import { keyView } from '../../views/key-view.js';
 import type { RunCommand } from '../output.js';
 
 export function keyCommands(program: Command, run: RunCommand) {
@@ -31,14 +32,7 @@ export function keyCommands(program: Command, run: RunCommand) {
     async (out, o) => {
       const listed = (
         await withRuntime(async (rt) => rt.services.tenants.listKeys(await rt.services.tenants.require(o.tenant)))
-      ).map((key) => ({
-        kid: key.kid,
-        alg: key.alg,
-        status: key.status,
-        created_at: new Date(key.createdAt).toISOString(),
-        retired_at: key.retiredAt === null ? null : new Date(key.retiredAt).toISOString(),
-        expires_at: key.expiresAt === null ? null : new Date(key.expiresAt).toISOString(),
-      }));
+      ).map(keyView);
       out.result(listed, () =>
         listed.map((key) => `${key.kid}  ${key.alg}  ${key.status.padEnd(7)}  created ${key.created_at}`).join('\n'),
       );

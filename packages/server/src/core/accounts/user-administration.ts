@@ -5,8 +5,8 @@ import { hashPassword } from '../credentials/password-hasher.js';
 import { assertPasswordAcceptable } from '../credentials/password-policy.js';
 import { assertThat, BatonError } from '../errors.js';
 import type { Tenant, User } from '../model.js';
-import { pageLimit, pageOf, readCursor, type Page, type PageRequest } from '../paging.js';
-import type { Repositories, UserPosition } from '../ports.js';
+import { creationPosition, pageLimit, pageOf, readCursor, type Page, type PageRequest } from '../paging.js';
+import type { Repositories } from '../ports.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { AccountErasure } from './account-erasure.js';
 import { normalizeEmail, type AccountService, type CreateUserInput } from './account-service.js';
@@ -61,12 +61,7 @@ export class UserAdministration {
   /** The tenant's accounts, oldest first, a page at a time; erased accounts are left out. */
   async list(tenant: Tenant, query: UserQuery = {}): Promise<Page<User>> {
     const limit = pageLimit(query);
-    const after = readCursor<UserPosition>(query.cursor, (value) => {
-      const position = value as Partial<UserPosition> | null;
-      return typeof position?.createdAt === 'number' && typeof position.id === 'string'
-        ? { createdAt: position.createdAt, id: position.id }
-        : null;
-    });
+    const after = readCursor(query.cursor, creationPosition);
     const users = await this.repos.users.list(tenant.id, {
       limit: limit + 1,
       ...(query.email !== undefined ? { email: normalizeEmail(query.email) } : {}),

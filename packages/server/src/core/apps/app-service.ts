@@ -18,6 +18,7 @@ import type { Repositories } from '../ports.js';
 import { systemCaller, type AdminCaller } from '../audit/admin-caller.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { definedOnly } from '../defined-only.js';
+import { pageByCreation, type Page, type PageRequest } from '../paging.js';
 import type { SessionService } from '../sessions/session-service.js';
 import { scopeProblem } from '../tokens/scopes.js';
 import { redirectUriProblem } from './redirect-uris.js';
@@ -92,6 +93,11 @@ export class AppService {
   /** The tenant's apps, oldest first. */
   list(tenant: Tenant): Promise<App[]> {
     return this.repos.apps.list(tenant.id);
+  }
+
+  /** The tenant's apps, oldest first, a page at a time. */
+  async page(tenant: Tenant, request: PageRequest = {}): Promise<Page<App>> {
+    return pageByCreation(await this.list(tenant), request, (app) => ({ createdAt: app.createdAt, id: app.clientId }));
   }
 
   async get(tenant: Tenant, clientId: string): Promise<App> {

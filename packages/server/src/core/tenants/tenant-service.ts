@@ -4,11 +4,15 @@ import { generateSigningKey } from '../keys/key-ring.js';
 import type { MasterKey } from '../../crypto/master-key.js';
 import type { Clock } from '../clock.js';
 import { assertThat, BatonError } from '../errors.js';
-import type { SigningAlgorithm, Tenant, TenantTheme } from '../model.js';
+import type { SigningAlgorithm, SigningKey, Tenant, TenantTheme } from '../model.js';
 import type { Repositories } from '../ports.js';
 import { definedOnly } from '../defined-only.js';
+import { byCreation, pageByCreation, type Page, type PageRequest } from '../paging.js';
 import { systemCaller, type AdminCaller } from '../audit/admin-caller.js';
 import type { AuditLog } from '../audit/audit-log.js';
+
+/** A signing key as it is shown: never its private part. */
+export type ListedKey = Pick<SigningKey, 'kid' | 'alg' | 'status' | 'publicJwk' | 'createdAt' | 'retiredAt' | 'expiresAt'>;
 
 const tenantName = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -82,6 +86,11 @@ export class TenantService {
     return this.repos.tenants.list();
   }
 
+  /** The tenants, oldest first, a page at a time. */
+  async page(request: PageRequest = {}): Promise<Page<Tenant>> {
+    return pageByCreation(await this.list(), request, byCreation);
+  }
+
   async require(name: string): Promise<Tenant> {
     // A URL segment that cannot be a tenant name is not looked up (PostgreSQL refuses NUL bytes, for one).
     const tenant = tenantName.test(name) ? await this.repos.tenants.findByName(name) : null;
@@ -126,12 +135,13 @@ export class TenantService {
   }
 
   /** The keys that sign or still verify, newest first: public parts and dates only. */
-  async listKeys(tenant: Tenant) {
+  async listKeys(tenant: Tenant): Promise<ListedKey[]> {
     const keys = await this.repos.signingKeys.listPublished(tenant.id, this.clock.now());
-    return keys.map(({ kid, alg, status, createdAt, retiredAt, expiresAt }) => ({
+    return keys.map(({ kid, alg, status, publicJwk, createdAt, retiredAt, expiresAt }) => ({
       kid,
       alg,
       status,
+      publicJwk,
       createdAt,
       retiredAt,
       expiresAt,
