@@ -150,7 +150,6 @@ function appSettings(o: OptionValues): RegisterAppInput {
   }) as RegisterAppInput;
 }
 
-
 /** A secret printed once: with --json in the value, else with the warning to store it now. */
 function secretLines(clientId: string, clientSecret: string | undefined): string[] {
   return [

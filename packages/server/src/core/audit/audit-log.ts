@@ -61,7 +61,10 @@ export class AuditLog {
       { setting: 'type' },
     );
     const limit = pageLimit(query);
-    const before = readCursor(query.cursor, (value) => (Number.isSafeInteger(value) ? (value as number) : null));
+    // Event ids start at 1: a cursor holding anything else was not given by a page.
+    const before = readCursor(query.cursor, (value) =>
+      Number.isSafeInteger(value) && (value as number) >= 1 ? (value as number) : null,
+    );
     const filter: AuditFilter = { tenantId: tenant.id, limit: limit + 1 };
     if (query.type) filter.type = query.type;
     if (query.userId) filter.userId = query.userId;

@@ -12,7 +12,10 @@ import { systemCaller, type AdminCaller } from '../audit/admin-caller.js';
 import type { AuditLog } from '../audit/audit-log.js';
 
 /** A signing key as it is shown: never its private part. */
-export type ListedKey = Pick<SigningKey, 'kid' | 'alg' | 'status' | 'publicJwk' | 'createdAt' | 'retiredAt' | 'expiresAt'>;
+export type ListedKey = Pick<
+  SigningKey,
+  'kid' | 'alg' | 'status' | 'publicJwk' | 'createdAt' | 'retiredAt' | 'expiresAt'
+>;
 
 const tenantName = /^[a-z0-9][a-z0-9-]{0,62}$/;
 

@@ -22,7 +22,12 @@ const EventBody = Type.Object({
 const AuditQuery = Input({
   user_id: Type.Optional(Type.String({ format: 'uuid', description: "Only this user's events" })),
   type: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 100, pattern: '^[a-z0-9_.]+$', description: 'One of the types docs/audit.md lists, e.g. user.created' }),
+    Type.String({
+      minLength: 1,
+      maxLength: 100,
+      pattern: '^[a-z0-9_.]+$',
+      description: 'One of the types docs/audit.md lists, e.g. user.created',
+    }),
   ),
   since: Type.Optional(Type.String({ format: 'date-time', description: 'Events at or after this instant' })),
   until: Type.Optional(Type.String({ format: 'date-time', description: 'Events before this instant' })),

@@ -29,7 +29,11 @@ const UpdateUser = Input({
   display_name: Type.Optional(Nullable(Type.String({ maxLength: 200 }), { description: 'null removes it' })),
   email_verified: Type.Optional(Type.Boolean()),
   password: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 256, description: 'Replaced; sessions stay signed in (revoke them to sign out)' }),
+    Type.String({
+      minLength: 1,
+      maxLength: 256,
+      description: 'Replaced; sessions stay signed in (revoke them to sign out)',
+    }),
   ),
   attributes: Type.Optional(
     Type.Record(Type.String({ maxLength: 64 }), Nullable(AttributeValue), {
@@ -41,9 +45,7 @@ const UpdateUser = Input({
 export const UserParams = Input({ ...TenantParams.properties, id: Type.String({ format: 'uuid' }) });
 
 const UserQuery = Input({
-  email: Type.Optional(
-    Type.String({ minLength: 3, maxLength: 254, description: 'Only the user with this address' }),
-  ),
+  email: Type.Optional(Type.String({ minLength: 3, maxLength: 254, description: 'Only the user with this address' })),
   ...pageQuery,
 });
 
