@@ -183,7 +183,7 @@ describe.each(engines)('users and sessions in the management API, on %s', (engin
     const other = await h.call('POST', '/tenants', { body: { name: 'elsewhere' } });
     expect(other.status).toBe(201);
     const revokedEvent = (await h.events({ type: 'session.revoked' })).find((e) =>
-      (e.data.sessions as string[]).includes(phone.sessionId),
+      ((e.data?.sessions ?? []) as string[]).includes(phone.sessionId),
     );
     expect(revokedEvent).toMatchObject({
       data: { actor: 'operator', reason: 'revoked_by_admin', sessions: expect.arrayContaining([phone.sessionId]) },
