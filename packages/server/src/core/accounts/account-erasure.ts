@@ -5,7 +5,7 @@ import type { Repositories } from '../ports.js';
 import type { SessionService } from '../sessions/session-service.js';
 
 /** What an erased account keeps in place of its address: unique, and not an address, so no sign-in or sign-up can name it. */
-export const tombstoneEmail = (userId: string) => `deleted:${userId}`;
+const tombstoneEmail = (userId: string) => `deleted:${userId}`;
 
 /**
  * Deletes an account as far as its personal data goes (a user's right to erasure). What

@@ -20,33 +20,29 @@ const TenantBody = Type.Object({
   created_at: Timestamp,
 });
 
-/** The settings a tenant is created with and an update changes. */
+/** The settings a tenant is created with and an update changes; a theme field null or "" is left without. */
 const tenantSettings = {
   display_name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   signing_alg: Type.Optional(Algorithm),
   code_length: Type.Optional(Type.Integer({ minimum: 6, maximum: 8 })),
+  theme: Type.Optional(
+    Input({
+      logo_url: Type.Optional(
+        Nullable(Type.String({ maxLength: 2000, description: 'https://; null or "" removes it' })),
+      ),
+      color: Type.Optional(
+        Nullable(Type.String({ maxLength: 32, description: '#rgb, #rrggbb or a name; null or "" removes it' })),
+      ),
+    }),
+  ),
 };
 
 const CreateTenant = Input({
   name: Type.String({ minLength: 1, maxLength: 63, description: 'Lower-case letters, digits and hyphens' }),
   ...tenantSettings,
-  theme: Type.Optional(
-    Input({
-      logo_url: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
-      color: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
-    }),
-  ),
 });
 
-const UpdateTenant = Input({
-  ...tenantSettings,
-  theme: Type.Optional(
-    Input({
-      logo_url: Type.Optional(Nullable(Type.String({ maxLength: 2000, description: 'null or "" removes it' }))),
-      color: Type.Optional(Nullable(Type.String({ maxLength: 32, description: 'null or "" removes it' }))),
-    }),
-  ),
-});
+const UpdateTenant = Input(tenantSettings);
 
 const DeletedTenant = Type.Object({ name: Type.String(), deleted: Type.Boolean() });
 
