@@ -162,8 +162,8 @@ export interface paths {
                         signing_alg?: "ES256" | "RS256";
                         code_length?: number;
                         theme?: {
-                            logo_url?: string;
-                            color?: string;
+                            logo_url?: string | null;
+                            color?: string | null;
                         };
                     };
                 };
