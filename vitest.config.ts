@@ -7,6 +7,7 @@ export default defineConfig({
       'packages/*/test/**/*.test.ts',
       'e2e/**/*.test.ts',
       'examples/**/*.test.ts',
+      'bench/**/*.test.ts',
     ],
     globalSetup: ['packages/server/test/support/global-setup.ts'],
     pool: 'forks',

@@ -17,6 +17,7 @@ import type { LoadResult, Scenario } from './lib/load-spec.js';
 import { runLoad } from './lib/load.js';
 import { waitForQuiet } from './lib/cpu.js';
 import { assertPinningAvailable, serverCore, spawnPinned } from './lib/pinned.js';
+import { benchDuration, loadMeasurements, minutesAndSeconds } from './lib/duration.js';
 import { formatReport, type Measurements } from './lib/report.js';
 import { startBaton } from './servers/baton.js';
 
@@ -91,6 +92,12 @@ const basic = (id: string, secret: string) => ({
 });
 
 assertPinningAvailable(availableParallelism());
+const started = performance.now();
+const expected = benchDuration(setup);
+progress(
+  `takes about ${minutesAndSeconds(expected.least)} (${loadMeasurements} measurements of ${setup.warmupSeconds} s warm-up + ${setup.seconds} s, the argon2id rate, and set-up), ` +
+    `up to ${minutesAndSeconds(expected.most)} when other processes disturb runs and they are repeated (--attempts ${setup.attempts}); leave the machine idle meanwhile`,
+);
 
 progress('floor server');
 const floor = spawnPinned(serverCore, tsxArgs('servers/floor-server.ts'));
@@ -194,6 +201,7 @@ try {
 } finally {
   await baton.stop();
 }
+progress(`done in ${minutesAndSeconds((performance.now() - started) / 1000)}`);
 
 /**
  * Puts this run, with its command, date and commit, between the markers of

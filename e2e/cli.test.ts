@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { emptyFolder, isolatedBatonEnv } from './support/baton-env.js';
 import { repoRoot, runBaton, runBatonJson, runToEnd, spawnProcess, stopAllProcesses } from './support/baton-process.js';
 import { readStored } from './support/stored-state.js';
+import { digest } from '../packages/server/src/crypto/digest.js';
 
 /**
  * The `baton` command as a user runs it, one process per command, on one SQLite
@@ -272,8 +274,13 @@ describe('the baton CLI with --json', () => {
       expect.objectContaining({
         type: 'session.revoked',
         user_id: grace!.id,
-        data: { reason: 'revoked_by_admin', sessions: [] },
+        data: { reason: 'revoked_by_admin', sessions: [], actor: `cli:${userInfo().username}` },
         at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      }),
+      expect.objectContaining({
+        type: 'user.created',
+        user_id: grace!.id,
+        data: { actor: `cli:${userInfo().username}`, password: true },
       }),
     ]);
   });
@@ -400,6 +407,11 @@ describe('the baton CLI with --json', () => {
         /theme colour must be/,
       ],
       [
+        'an address that is not one, named by its flag',
+        ['user', 'create', '--tenant', 'acme', '--email', 'not-an-address'],
+        /--email is not an email address$/m,
+      ],
+      [
         'a missing required option',
         ['user', 'create', '--tenant', 'acme'],
         /required option '--email <email>' not specified/,
@@ -428,5 +440,265 @@ describe('the baton CLI with --json', () => {
       expect(failed.stdout).toBe('');
       expect(failed.stderr).toBe('baton: A tenant named "acme" already exists\n');
     });
+  });
+});
+
+/**
+ * The operator's day one: every setting can be changed and read back, apps and tenants
+ * deleted, secrets rotated, users listed and updated; every change audited with who made it.
+ */
+// Each test runs several commands, one process each: they get the time a loaded machine needs.
+describe("the baton CLI for an operator's day one", { timeout: 180_000 }, () => {
+  let env: Record<string, string>;
+  let databaseUrl: string;
+  const baton = (...args: string[]) => runBatonJson(args, { env });
+  const actor = `cli:${userInfo().username}`;
+  const storedApp = async (clientId: string) =>
+    readStored(databaseUrl, async (repos) => repos.apps.find((await repos.tenants.findByName('ops'))!.id, clientId));
+
+  beforeAll(async () => {
+    env = await isolatedBatonEnv('sqlite');
+    databaseUrl = env.BATON_DATABASE_URL!;
+    expect((await baton('tenant', 'create', 'ops')).code).toBe(0);
+  });
+  afterAll(stopAllProcesses);
+
+  it('--version prints the version of the package, as one JSON value with --json', async () => {
+    const version = (await import('../packages/server/package.json', { with: { type: 'json' } })).default.version;
+    const plain = await runBaton(['--version']);
+    expect(plain).toMatchObject({ code: 0, stdout: `${version}\n` });
+    expect((await runBatonJson(['--version'])).json).toEqual({ version });
+  });
+
+  it('a command that may not create a database fails where there is none, says where it looked, and creates nothing', async () => {
+    const folder = emptyFolder();
+    const failed = await runBatonJson(['tenant', 'list'], { cwd: folder });
+    expect(failed.code).toBe(1);
+    expect(failed.json).toEqual({
+      error: 'configuration_error',
+      error_description: expect.stringContaining(`No Baton database at ${join(folder, 'data', 'baton.db')}`),
+    });
+    expect(failed.json.error_description).toMatch(/BATON_DATABASE_URL/);
+    expect(existsSync(join(folder, 'data'))).toBe(false);
+  });
+
+  it('a PostgreSQL database without Baton tables is refused the same way, naming the URL without its password', async () => {
+    const postgres = await isolatedBatonEnv('postgres');
+    const failed = await runBatonJson(['user', 'list', '--tenant', 'ops'], { env: postgres });
+    expect(failed.code).toBe(1);
+    expect(failed.json.error_description).toMatch(/has no Baton tables.*baton migrate/);
+    expect(failed.json.error_description).not.toContain(new URL(postgres.BATON_DATABASE_URL!).password || 'never');
+  });
+
+  it('tenant update changes the settings given, and tenant list shows every setting', async () => {
+    const updated = await baton(
+      'tenant',
+      'update',
+      'ops',
+      '--display-name',
+      'Ops Inc',
+      '--color',
+      '#0a7d4f',
+      '--code-length',
+      '6',
+    );
+    expect(updated.code).toBe(0);
+    expect(updated.json).toMatchObject({
+      name: 'ops',
+      display_name: 'Ops Inc',
+      color: '#0a7d4f',
+      code_length: 6,
+      logo_url: null,
+    });
+    const listed = (await baton('tenant', 'list')).json.find((t: { name: string }) => t.name === 'ops');
+    expect(listed).toEqual({ ...updated.json });
+    const refused = await baton('tenant', 'update', 'ops', '--code-length', '12');
+    expect(refused.json.error_description).toMatch(/^--code-length: .*6, 7 or 8/);
+  });
+
+  it('app update changes the flags given and keeps the others; app list shows every setting, attributes included', async () => {
+    const created = await baton(
+      'app',
+      'create',
+      '--tenant',
+      'ops',
+      '--name',
+      'Shop',
+      '--scope',
+      'orders.read',
+      '--allow-session-transfer',
+    );
+    const clientId = created.json.client_id;
+    const updated = await baton(
+      'app',
+      'update',
+      clientId,
+      '--tenant',
+      'ops',
+      '--require-mfa',
+      '--no-allow-session-transfer',
+      '--redirect-uri',
+      'https://shop.example/cb',
+      '--attribute',
+      'country:required',
+      '--access-token-ttl',
+      '600',
+    );
+    expect(updated.code).toBe(0);
+    expect(updated.json).toMatchObject({
+      client_id: clientId,
+      name: 'Shop',
+      require_mfa: true,
+      allow_session_transfer: false,
+      scopes: ['orders.read'],
+      redirect_uris: ['https://shop.example/cb'],
+      attributes: [{ name: 'country', type: 'string', required: true }],
+      access_token_ttl: 600,
+    });
+    const listed = (await baton('app', 'list', '--tenant', 'ops')).json.find(
+      (a: { client_id: string }) => a.client_id === clientId,
+    );
+    expect(listed).toEqual(updated.json);
+    const refused = await baton(
+      'app',
+      'update',
+      clientId,
+      '--tenant',
+      'ops',
+      '--allowed-origin',
+      'https://shop.example/path',
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.json.error_description).toMatch(/^--allowed-origin: /);
+    expect(await storedApp(clientId)).toMatchObject({ allowedOrigins: [] });
+  });
+
+  it('app rotate-secret prints a new secret once and the old one stops matching; a public app has none', async () => {
+    const created = await baton('app', 'create', '--tenant', 'ops', '--name', 'Backend', '--type', 'confidential');
+    const rotated = await baton('app', 'rotate-secret', created.json.client_id, '--tenant', 'ops');
+    expect(rotated.code).toBe(0);
+    expect(rotated.json).toEqual({ client_id: created.json.client_id, client_secret: expect.any(String) });
+    expect(rotated.json.client_secret).not.toBe(created.json.client_secret);
+    expect((await storedApp(created.json.client_id))?.secretDigest).toBe(digest(rotated.json.client_secret));
+    const publicApp = await baton('app', 'create', '--tenant', 'ops', '--name', 'Phone');
+    const refused = await baton('app', 'rotate-secret', publicApp.json.client_id, '--tenant', 'ops');
+    expect(refused.code).toBe(1);
+    expect(refused.json.error_description).toMatch(/public app has no client secret/);
+  });
+
+  it('app delete deletes the app and revokes its sessions; deleting it again succeeds and changes nothing', async () => {
+    const created = await baton('app', 'create', '--tenant', 'ops', '--name', 'Doomed');
+    const deleted = await baton('app', 'delete', created.json.client_id, '--tenant', 'ops');
+    expect(deleted.json).toEqual({ client_id: created.json.client_id, deleted: true, revoked_sessions: [] });
+    expect(await storedApp(created.json.client_id)).toBeNull();
+    const again = await baton('app', 'delete', created.json.client_id, '--tenant', 'ops');
+    expect(again).toMatchObject({ code: 0, json: { deleted: false, revoked_sessions: [] } });
+  });
+
+  it('user list finds users by --email; user update changes name, attributes and verification, by id or by --email', async () => {
+    const created = await baton(
+      'user',
+      'create',
+      '--tenant',
+      'ops',
+      '--email',
+      'Lin@Example.com',
+      '--attribute',
+      'city=Oslo',
+    );
+    await baton('user', 'create', '--tenant', 'ops', '--email', 'max@example.com');
+    const all = await baton('user', 'list', '--tenant', 'ops');
+    expect(all.json.map((u: { email: string }) => u.email)).toEqual(['lin@example.com', 'max@example.com']);
+    const one = await baton('user', 'list', '--tenant', 'ops', '--email', 'lin@example.com');
+    expect(one.json).toEqual([
+      {
+        id: created.json.id,
+        email: 'lin@example.com',
+        email_verified: true,
+        name: null,
+        attributes: { city: 'Oslo' },
+        created_at: expect.any(String),
+      },
+    ]);
+    const byEmail = await baton(
+      'user',
+      'update',
+      '--tenant',
+      'ops',
+      '--email',
+      'lin@example.com',
+      '--name',
+      'Lin',
+      '--attribute',
+      'plan=pro',
+      '--attribute',
+      'city=',
+    );
+    expect(byEmail.json).toMatchObject({ id: created.json.id, name: 'Lin', attributes: { plan: 'pro' } });
+    const byId = await baton('user', 'update', created.json.id, '--tenant', 'ops', '--email-verified', 'false');
+    expect(byId.json).toMatchObject({ email_verified: false, name: 'Lin' });
+    const both = await baton(
+      'user',
+      'update',
+      created.json.id,
+      '--tenant',
+      'ops',
+      '--email',
+      'lin@example.com',
+      '--name',
+      'X',
+    );
+    expect(both.json.error_description).toMatch(/by its id or by --email/);
+    const weak = await baton('user', 'update', created.json.id, '--tenant', 'ops', '--password', 'password');
+    expect(weak.json.error_description).toMatch(/^--password: .*too common/);
+    const unknown = await baton('user', 'update', '--tenant', 'ops', '--email', 'nobody@example.com', '--name', 'X');
+    expect(unknown.json).toEqual({ error: 'user_not_found', error_description: expect.stringMatching(/--email/) });
+  });
+
+  it('audit list --type takes only known types, naming them; admin changes carry the OS user as their actor', async () => {
+    const unknown = await baton('audit', 'list', '--tenant', 'ops', '--type', 'app.frobnicated');
+    expect(unknown.code).toBe(1);
+    expect(unknown.json.error).toBe('usage_error');
+    expect(unknown.json.error_description).toMatch(/tenant\.deleted.*app\.created.*user\.updated/);
+    const changes = await baton('audit', 'list', '--tenant', 'ops', '--type', 'app.updated');
+    expect(changes.json).toEqual([expect.objectContaining({ data: expect.objectContaining({ actor }) })]);
+    for (const type of [
+      'tenant.created',
+      'tenant.updated',
+      'app.created',
+      'app.deleted',
+      'app.secret_rotated',
+      'user.created',
+      'user.updated',
+      'keys.rotated',
+    ])
+      expect((await baton('audit', 'list', '--tenant', 'ops', '--type', type)).json.length, type).toBeGreaterThan(0);
+  });
+
+  it('keys list shows the keys that sign or still verify, newest first, and nothing private', async () => {
+    const rotated = await baton('keys', 'rotate', '--tenant', 'ops', '--alg', 'RS256');
+    const listed = await baton('keys', 'list', '--tenant', 'ops');
+    expect(listed.code).toBe(0);
+    expect(listed.json[0]).toEqual({
+      kid: rotated.json.kid,
+      alg: 'RS256',
+      status: 'active',
+      created_at: expect.any(String),
+      retired_at: null,
+      expires_at: null,
+    });
+    expect(listed.json.slice(1).every((key: { status: string }) => key.status === 'retired')).toBe(true);
+    expect(JSON.stringify(listed.json)).not.toMatch(/sealed|private/i);
+  });
+
+  it('tenant delete asks for --yes, then erases the tenant and frees its name', async () => {
+    await baton('tenant', 'create', 'doomed');
+    const unconfirmed = await baton('tenant', 'delete', 'doomed');
+    expect(unconfirmed.code).toBe(1);
+    expect(unconfirmed.json.error_description).toMatch(/--yes/);
+    const deleted = await baton('tenant', 'delete', 'doomed', '--yes');
+    expect(deleted.json).toEqual({ name: 'doomed', deleted: true });
+    expect((await baton('tenant', 'list')).json.map((t: { name: string }) => t.name)).not.toContain('doomed');
+    expect((await baton('tenant', 'create', 'doomed')).code).toBe(0);
   });
 });

@@ -61,6 +61,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -78,6 +80,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -95,6 +99,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -112,6 +118,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -129,6 +137,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -152,8 +162,8 @@ export interface paths {
                         signing_alg?: "ES256" | "RS256";
                         code_length?: number;
                         theme?: {
-                            logo_url?: string;
-                            color?: string;
+                            logo_url?: string | null;
+                            color?: string | null;
                         };
                     };
                 };
@@ -194,6 +204,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -211,6 +223,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -228,6 +242,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -245,6 +261,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -262,6 +280,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -279,6 +299,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -345,6 +367,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -362,6 +386,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -379,6 +405,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -396,6 +424,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -413,6 +443,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -420,10 +452,273 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete a tenant and everything in it: apps, users, sessions, keys, audit trail (BATON_ADMIN_TOKEN only) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The tenant name */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            deleted: boolean;
+                        };
+                    };
+                };
+                /** @description The request is malformed: a field is missing, unknown, too long or of the wrong type */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description No credential, or one that is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The credential may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description No such tenant or resource (also: a tenant of which the credential knows nothing) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The database does not answer; try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change a tenant’s settings, as `baton tenant update` (BATON_ADMIN_TOKEN only); a new signing_alg rotates the keys */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The tenant name */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        display_name?: string;
+                        signing_alg?: "ES256" | "RS256";
+                        code_length?: number;
+                        theme?: {
+                            logo_url?: string | null;
+                            color?: string | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            display_name: string;
+                            signing_alg: "ES256" | "RS256";
+                            code_length: number;
+                            theme: {
+                                logo_url?: string;
+                                color?: string;
+                            };
+                            /** Format: date-time */
+                            created_at: string;
+                        };
+                    };
+                };
+                /** @description The request is malformed: a field is missing, unknown, too long or of the wrong type */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description No credential, or one that is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The credential may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description No such tenant or resource (also: a tenant of which the credential knows nothing) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The database does not answer; try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/admin/v1/tenants/{tenant}/apps": {
@@ -473,6 +768,15 @@ export interface paths {
                                 accept_session_transfer: boolean;
                                 scopes: string[];
                                 admin: ("read" | "write") | null;
+                                /** @description The user attributes sign-up collects */
+                                attributes: {
+                                    name: string;
+                                    type: "string" | "boolean" | "number";
+                                    required: boolean;
+                                    /** @description A string value must match it */
+                                    regex?: string;
+                                    options?: string[];
+                                }[];
                                 access_token_ttl: number;
                                 id_token_ttl: number;
                                 refresh_retry_window: number;
@@ -500,6 +804,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -517,6 +823,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -534,6 +842,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -551,6 +861,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -568,6 +880,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -600,7 +914,16 @@ export interface paths {
                         allow_session_transfer?: boolean;
                         accept_session_transfer?: boolean;
                         scopes?: string[];
+                        /** @description null: no management access */
                         admin?: ("read" | "write") | null;
+                        attributes?: {
+                            name: string;
+                            type: "string" | "boolean" | "number";
+                            required: boolean;
+                            /** @description A string value must match it */
+                            regex?: string;
+                            options?: string[];
+                        }[];
                         access_token_ttl?: number;
                         id_token_ttl?: number;
                         refresh_retry_window?: number;
@@ -631,6 +954,15 @@ export interface paths {
                             accept_session_transfer: boolean;
                             scopes: string[];
                             admin: ("read" | "write") | null;
+                            /** @description The user attributes sign-up collects */
+                            attributes: {
+                                name: string;
+                                type: "string" | "boolean" | "number";
+                                required: boolean;
+                                /** @description A string value must match it */
+                                regex?: string;
+                                options?: string[];
+                            }[];
                             access_token_ttl: number;
                             id_token_ttl: number;
                             refresh_retry_window: number;
@@ -657,6 +989,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -674,6 +1008,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -691,6 +1027,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -708,6 +1046,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -725,6 +1065,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -778,6 +1120,15 @@ export interface paths {
                             accept_session_transfer: boolean;
                             scopes: string[];
                             admin: ("read" | "write") | null;
+                            /** @description The user attributes sign-up collects */
+                            attributes: {
+                                name: string;
+                                type: "string" | "boolean" | "number";
+                                required: boolean;
+                                /** @description A string value must match it */
+                                regex?: string;
+                                options?: string[];
+                            }[];
                             access_token_ttl: number;
                             id_token_ttl: number;
                             refresh_retry_window: number;
@@ -802,6 +1153,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -819,6 +1172,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -836,6 +1191,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -853,6 +1210,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -870,6 +1229,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -877,6 +1238,451 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        /** Delete an app and end every session it opened, with their children; idempotent */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The tenant name */
+                    tenant: string;
+                    client_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            client_id: string;
+                            /** @description false when there was no such app (deleting again is no error) */
+                            deleted: boolean;
+                            /** @description The sessions the app had opened, ended now */
+                            revoked_sessions: string[];
+                        };
+                    };
+                };
+                /** @description The request is malformed: a field is missing, unknown, too long or of the wrong type */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description No credential, or one that is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The credential may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description No such tenant or resource (also: a tenant of which the credential knows nothing) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The database does not answer; try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change an app’s settings, as `baton app update`: any field of create but the type */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The tenant name */
+                    tenant: string;
+                    client_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        challenge_types?: ("oob" | "password" | "redirect")[];
+                        redirect_uris?: string[];
+                        post_logout_redirect_uris?: string[];
+                        allowed_origins?: string[];
+                        require_mfa?: boolean;
+                        mfa_registration?: "own-address" | "any-address";
+                        allow_refresh_token_export?: boolean;
+                        allow_session_transfer?: boolean;
+                        accept_session_transfer?: boolean;
+                        scopes?: string[];
+                        /** @description null: no management access */
+                        admin?: ("read" | "write") | null;
+                        attributes?: {
+                            name: string;
+                            type: "string" | "boolean" | "number";
+                            required: boolean;
+                            /** @description A string value must match it */
+                            regex?: string;
+                            options?: string[];
+                        }[];
+                        access_token_ttl?: number;
+                        id_token_ttl?: number;
+                        refresh_retry_window?: number;
+                        session_idle_ttl?: number;
+                        session_absolute_ttl?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            client_id: string;
+                            name: string;
+                            type: "public" | "confidential";
+                            challenge_types: ("oob" | "password" | "redirect")[];
+                            redirect_uris: string[];
+                            post_logout_redirect_uris: string[];
+                            allowed_origins: string[];
+                            require_mfa: boolean;
+                            mfa_registration: "own-address" | "any-address";
+                            allow_refresh_token_export: boolean;
+                            allow_session_transfer: boolean;
+                            accept_session_transfer: boolean;
+                            scopes: string[];
+                            admin: ("read" | "write") | null;
+                            /** @description The user attributes sign-up collects */
+                            attributes: {
+                                name: string;
+                                type: "string" | "boolean" | "number";
+                                required: boolean;
+                                /** @description A string value must match it */
+                                regex?: string;
+                                options?: string[];
+                            }[];
+                            access_token_ttl: number;
+                            id_token_ttl: number;
+                            refresh_retry_window: number;
+                            session_idle_ttl: number;
+                            session_absolute_ttl: number;
+                            /** Format: date-time */
+                            created_at: string;
+                        };
+                    };
+                };
+                /** @description The request is malformed: a field is missing, unknown, too long or of the wrong type */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description No credential, or one that is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The credential may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description No such tenant or resource (also: a tenant of which the credential knows nothing) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The database does not answer; try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/admin/v1/tenants/{tenant}/apps/{client_id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new client secret for a confidential app, in this answer only; the previous one stops working */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The tenant name */
+                    tenant: string;
+                    client_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            client_id: string;
+                            /** @description Shown in this answer and never again; the previous one stops working */
+                            client_secret: string;
+                        };
+                    };
+                };
+                /** @description The request is malformed: a field is missing, unknown, too long or of the wrong type */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description No credential, or one that is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The credential may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description No such tenant or resource (also: a tenant of which the credential knows nothing) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The database does not answer; try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -890,12 +1696,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Find the user with an email address */
+        /** List a tenant's users, oldest first, or find the one with an email address */
         get: {
             parameters: {
-                query: {
-                    /** @description The address to look for */
-                    email: string;
+                query?: {
+                    /** @description Only the user with this address */
+                    email?: string;
                     /** @description How many at most (default 50) */
                     limit?: number;
                     /** @description The `next_cursor` of the previous page */
@@ -947,6 +1753,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -964,6 +1772,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -981,6 +1791,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -998,6 +1810,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1015,6 +1829,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1078,6 +1894,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1095,6 +1913,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1112,6 +1932,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1129,6 +1951,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1146,6 +1970,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1163,6 +1989,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1228,6 +2056,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1245,6 +2075,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1262,6 +2094,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1279,6 +2113,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1296,6 +2132,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1303,7 +2141,7 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Erase a user (as `baton user delete`): personal data gone, every device signed out; idempotent */
+        /** Erase a user (as `baton user delete`): personal data gone, every device signed out */
         delete: {
             parameters: {
                 query?: never;
@@ -1343,6 +2181,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1360,6 +2200,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1377,6 +2219,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1394,6 +2238,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1411,6 +2257,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1418,7 +2266,150 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change a user, as `baton user update`: display name, verified address, password, attributes */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The tenant name */
+                    tenant: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description null removes it */
+                        display_name?: string | null;
+                        email_verified?: boolean;
+                        /** @description Replaced; sessions stay signed in (revoke them to sign out) */
+                        password?: string;
+                        /** @description Merged into the attributes; a null value removes that attribute */
+                        attributes?: {
+                            [key: string]: (string | number | boolean) | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            email: string;
+                            email_verified: boolean;
+                            display_name: string | null;
+                            attributes: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            created_at: string;
+                        };
+                    };
+                };
+                /** @description The request is malformed: a field is missing, unknown, too long or of the wrong type */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description No credential, or one that is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The credential may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description No such tenant or resource (also: a tenant of which the credential knows nothing) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The database does not answer; try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/admin/v1/tenants/{tenant}/users/{id}/sessions": {
@@ -1491,6 +2482,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1508,6 +2501,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1525,6 +2520,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1542,6 +2539,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1559,6 +2558,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1606,6 +2607,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1623,6 +2626,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1640,6 +2645,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1657,6 +2664,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1674,6 +2683,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1734,6 +2745,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1751,6 +2764,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1768,6 +2783,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1785,6 +2802,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1802,6 +2821,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1825,7 +2846,7 @@ export interface paths {
                 query?: {
                     /** @description Only this user's events */
                     user_id?: string;
-                    /** @description e.g. admin.user.created */
+                    /** @description One of the types docs/audit.md lists, e.g. user.created */
                     type?: string;
                     /** @description Events at or after this instant */
                     since?: string;
@@ -1886,6 +2907,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1903,6 +2926,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1920,6 +2945,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1937,6 +2964,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -1954,6 +2983,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -2024,6 +3055,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -2041,6 +3074,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -2058,6 +3093,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -2075,6 +3112,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -2092,6 +3131,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -2160,6 +3201,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -2177,6 +3220,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -2194,6 +3239,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -2211,6 +3258,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };
@@ -2228,6 +3277,8 @@ export interface paths {
                             detail: string;
                             code: string;
                             correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
                         };
                     };
                 };

@@ -12,6 +12,7 @@ import { startMetricsListener, type MetricsListener } from './metrics/metrics-li
 import { createCodeMailer } from './mail/code-mailer.js';
 import { migrate, openDatabase, type DatabaseHandle } from './storage/database.js';
 import { createRepositories } from './storage/repositories/index.js';
+import { assertSchemaPresent, assertSqliteFilePresent } from './storage/installation.js';
 
 export interface Runtime {
   config: Config;
@@ -23,16 +24,27 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** Opens the database (migrating it), loads the master key and wires the services. */
-export async function openRuntime(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<Runtime> {
+/**
+ * Opens the database (migrating it), loads the master key and wires the services. Unless
+ * `create` (serve, tenant create), a database or development master key that is not there
+ * is refused rather than created (storage/installation.ts).
+ */
+export async function openRuntime(
+  config: Config,
+  options: { clock?: Clock; logger?: Logger; create?: boolean } = {},
+): Promise<Runtime> {
+  const create = options.create ?? true;
   const logger = options.logger ?? createLogger(config.logLevel);
   for (const warning of insecureSettings(config)) logger.warn(warning);
-  const masterKey = MasterKey.load(config, (message) => logger.warn(message));
+  if (!create) assertSqliteFilePresent(config.databaseUrl);
   const database = openDatabase(config.databaseUrl, {
     onConnectionLost: (error) =>
       logger.warn({ err: error }, 'a database connection was closed by the server; the pool opens another'),
   });
+  let masterKey: MasterKey;
   try {
+    if (!create) await assertSchemaPresent(database, config.databaseUrl);
+    masterKey = MasterKey.load({ ...config, create }, (message) => logger.warn(message));
     await migrate(database);
   } catch (error) {
     await database.close();

@@ -9,6 +9,7 @@ import { sessionCommands } from './commands/sessions.js';
 import { tenantCommands } from './commands/tenant.js';
 import { userCommands } from './commands/user.js';
 import { output, reportFailure, type RunCommand } from './output.js';
+import { batonVersion } from './version.js';
 
 const program = new Command('baton')
   .description(
@@ -19,7 +20,14 @@ const program = new Command('baton')
   .configureOutput({ outputError: () => {}, writeErr: () => {} })
   // --json is accepted before the command too (`baton --json tenant create acme`).
   .option('--json', 'print exactly one JSON value on stdout')
-  .exitOverride();
+  .option('-V, --version', 'print the version of Baton')
+  .exitOverride()
+  // Before any command runs, and in the voice asked for: `{"version": ...}` with --json.
+  .on('option:version', () => {
+    const version = batonVersion();
+    output(process.argv.includes('--json')).result({ version }, () => version);
+    process.exit(0);
+  });
 
 /** Gives a command its --json flag and runs it with failures reported in the same voice. */
 const run: RunCommand = (command, work) => {
@@ -29,7 +37,7 @@ const run: RunCommand = (command, work) => {
     try {
       await work(output(Boolean(options.json)), options, cmd.args);
     } catch (error) {
-      reportFailure(error, Boolean(options.json));
+      reportFailure(error, Boolean(options.json), cmd);
     }
   });
 };

@@ -1,5 +1,5 @@
-import { domainErrors } from '@baton/protocol';
-import { CommanderError } from 'commander';
+import { domainErrors, type DomainErrorCode } from '@baton/protocol';
+import { CommanderError, type Command } from 'commander';
 import { DatabaseUnavailable } from '../core/database-unavailable.js';
 import { BatonError } from '../core/errors.js';
 import { escapeControlCharacters, escapeControlCharactersInJson } from '../core/text/control-characters.js';
@@ -36,7 +36,7 @@ export function shown(strings: TemplateStringsArray, ...values: unknown[]): stri
 }
 
 /** Prints a failure the way the command was asked to speak, and sets a non-zero exit code. */
-export function reportFailure(error: unknown, json: boolean): void {
+export function reportFailure(error: unknown, json: boolean, command?: Command): void {
   // Opening and migrating reach the driver directly; every later query goes through a repository.
   const unreachable = databaseUnavailable(error) || error instanceof DatabaseUnavailable;
   const refusedBackup = error instanceof DatabaseBackupError;
@@ -61,7 +61,7 @@ export function reportFailure(error: unknown, json: boolean): void {
   const detail = error instanceof Error ? error.message : String(error);
   const message =
     error instanceof BatonError
-      ? error.description
+      ? inTheCommandsWords(error, command)
       : error instanceof CommanderError
         ? usageMessage(error)
         : unreachable
@@ -72,6 +72,61 @@ export function reportFailure(error: unknown, json: boolean): void {
   if (!known && process.env.BATON_LOG_LEVEL === 'debug' && error instanceof Error)
     process.stderr.write(`${error.stack}\n`);
   process.exitCode = 1;
+}
+
+/**
+ * The domain's fields each error concerns when it does not say (`details.setting` does),
+ * and how the CLI says the error once it knows the flag: services speak of their inputs
+ * (and the wire of MSAL's "username"), the operator typed flags.
+ */
+const fieldOfError: Partial<Record<DomainErrorCode, string>> = {
+  invalid_username: 'email',
+  user_already_exists: 'email',
+  user_not_found: 'email',
+  password_blank: 'password',
+  password_too_short: 'password',
+  password_too_long: 'password',
+  password_reused: 'password',
+  password_banned: 'password',
+};
+const sayWithFlag: Partial<Record<DomainErrorCode, (flag: string, error: BatonError) => string>> = {
+  invalid_username: (flag) => `${flag} is not an email address`,
+  user_already_exists: (flag) => `An account with the address ${flag} gives already exists in this tenant`,
+  user_not_found: (flag, error) =>
+    error.details.setting === 'id' ? error.description : `No account has the address ${flag} gives, in this tenant`,
+};
+/** Flags named otherwise than the service's field (or its singular, for repeatable flags). */
+const flagAliases: Record<string, string[]> = {
+  email: ['email', 'user'],
+  displayName: ['displayName', 'name'],
+  userAttributes: ['attribute'],
+  attributes: ['attribute'],
+  idTokenTtl: ['accessTokenTtl'],
+  id: ['id'],
+};
+
+function inTheCommandsWords(error: BatonError, command: Command | undefined): string {
+  const field = error.details.setting ?? fieldOfError[error.code];
+  const flag = field === undefined || !command ? undefined : flagOf(command, field);
+  if (!flag) return error.description;
+  const say = sayWithFlag[error.code];
+  if (say) return say(flag, error);
+  // A description that starts with the field's own name (`limit must be ...`) takes the flag in its place.
+  if (field !== undefined && error.description.startsWith(`${field} `))
+    return `${flag}${error.description.slice(field.length)}`;
+  return error.description.includes(flag) ? error.description : `${flag}: ${error.description}`;
+}
+
+/** The flag (or `<argument>`) of `command` that carries the service's `field`. */
+function flagOf(command: Command, field: string): string | undefined {
+  const names = flagAliases[field] ?? [field, field.replace(/s$/, '')];
+  for (const name of names) {
+    const option = command.options.find((candidate) => candidate.attributeName() === name);
+    if (option) return option.long ?? option.flags;
+    const argument = command.registeredArguments.find((candidate) => candidate.name() === name);
+    if (argument) return `<${argument.name()}>`;
+  }
+  return undefined;
 }
 
 /** Commander's "error: unknown option '--x'\n(Did you mean --y?)" as one line with a pointer to the help. */

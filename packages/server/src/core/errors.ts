@@ -12,6 +12,11 @@ export interface BatonErrorDetails {
   retryAfter?: number;
   /** The attributes refused (`invalid_attributes`). */
   attributes?: readonly AttributeProblem[];
+  /**
+   * The field of the service's input the error is about (`logoUrl`, `limit`, `redirectUris`),
+   * so each face names it in its own words: the CLI its flag, the API its JSON pointer.
+   */
+  setting?: string;
 }
 
 /**

@@ -24,12 +24,30 @@ export interface TenantRepository {
   list(): Promise<Tenant[]>;
   findByName(name: string): Promise<Tenant | null>;
   findById(id: string): Promise<Tenant | null>;
+  /** Writes the tenant's settings (everything but its id, name and creation time). */
+  update(tenant: Tenant): Promise<void>;
+  /**
+   * Deletes the tenant and everything in it, in one transaction: apps, users and their
+   * credentials, methods, devices, sessions and tokens, signing keys, pending flows and
+   * codes, and its audit trail. False when there was no such tenant.
+   */
+  delete(tenantId: string): Promise<boolean>;
 }
 
 export interface AppRepository {
   create(app: App): Promise<void>;
   find(tenantId: string, clientId: string): Promise<App | null>;
   list(tenantId: string): Promise<App[]>;
+  /** Writes the app's settings and secret digest (everything but its ids, type and creation time). */
+  update(app: App): Promise<void>;
+  /** False when there was no such app. */
+  delete(tenantId: string, clientId: string): Promise<boolean>;
+}
+
+/** Where a page of users ends: users are listed oldest first, ties in id order. */
+export interface UserPosition {
+  createdAt: number;
+  id: string;
 }
 
 export interface UserRepository {
@@ -37,6 +55,13 @@ export interface UserRepository {
   create(user: User, passwordHash: string | null): Promise<boolean>;
   findByEmail(tenantId: string, email: string): Promise<User | null>;
   findById(tenantId: string, id: string): Promise<User | null>;
+  /**
+   * The tenant's accounts (erased ones left out), oldest first, after `after` when given,
+   * at most `limit`; only the one with `email` (normalised) when given.
+   */
+  list(tenantId: string, filter: { email?: string; after?: UserPosition; limit: number }): Promise<User[]>;
+  /** Writes the profile: email verification, display name and attributes. */
+  update(user: User): Promise<void>;
   findPasswordHash(userId: string): Promise<string | null>;
   /** Sets (or replaces) the user's password hash. */
   setPasswordHash(userId: string, hash: string, now: number): Promise<void>;
@@ -92,6 +117,8 @@ export interface SessionRepository {
   revokeTree(sessionId: string, reason: string, now: number): Promise<string[]>;
   /** Revokes every session of a user; returns their ids. */
   revokeUser(tenantId: string, userId: string, reason: string, now: number): Promise<string[]>;
+  /** Revokes every session an app opened, and their descendants (of any app); returns their ids. */
+  revokeClient(tenantId: string, clientId: string, reason: string, now: number): Promise<string[]>;
   listByUser(tenantId: string, userId: string): Promise<Array<Session & { device: Device }>>;
 }
 

@@ -4,6 +4,7 @@ import { AttemptLimiter } from './abuse/attempt-limiter.js';
 import { AccountErasure } from './accounts/account-erasure.js';
 import { RequestThrottle, type ThrottleLimits } from './abuse/request-throttle.js';
 import { AccountService } from './accounts/account-service.js';
+import { UserAdministration } from './accounts/user-administration.js';
 import { AppService } from './apps/app-service.js';
 import { AuditLog } from './audit/audit-log.js';
 import type { Clock } from './clock.js';
@@ -55,6 +56,7 @@ export function createServices({
   const accounts = new AccountService(repos, clock);
   const sessions = new SessionService(repos, audit, clock, refreshTokenKeysOf(masterKey), telemetry);
   const continuations = new ContinuationTokens(repos.continuations, clock);
+  const accountErasure = new AccountErasure(repos, sessions, audit);
   const sessionTransfer = new SessionTransfer(repos, sessions, audit, clock);
   const browserSessions = new BrowserSessions(repos, sessions, sessionTransfer, audit, clock);
   const completion = new SignInCompletion(sessions, tokens, audit, continuations, repos.mfaMethods, browserSessions);
@@ -83,12 +85,14 @@ export function createServices({
     keys,
     tokens,
     accounts,
-    accountErasure: new AccountErasure(repos, sessions, audit),
+    accountErasure,
+    /** Accounts as administrators manage them (CLI and management API). */
+    users: new UserAdministration(repos, accounts, accountErasure, sessions, audit, clock),
     sessions,
     continuations,
     accessTokens: new AccessTokenVerifier(keys, tokens, sessions, clock),
-    tenants: new TenantService(repos, masterKey, clock),
-    apps: new AppService(repos, clock),
+    tenants: new TenantService(repos, masterKey, clock, audit),
+    apps: new AppService(repos, clock, audit, sessions),
     nativeSignIn,
     signUp: new SignUp(accounts, continuations, codes, codeCheck, nativeSignIn, throttle, audit),
     passwordReset: new PasswordReset(

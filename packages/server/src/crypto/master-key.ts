@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ConfigError } from '../config/config.js';
 
 /**
@@ -19,15 +19,20 @@ export class MasterKey {
 
   /**
    * The configured key, or in development the one in `{dataDir}/master.key`, created
-   * (mode 0600) on first start.
+   * (mode 0600) on first start when `create` allows; otherwise a missing file is refused,
+   * as a new key could not open what the old one sealed.
    */
   static load(
-    options: { masterKey?: string | undefined; dataDir: string; production: boolean },
+    options: { masterKey?: string | undefined; dataDir: string; production: boolean; create?: boolean },
     warn: (message: string) => void,
   ): MasterKey {
     if (options.masterKey) return MasterKey.fromString(options.masterKey);
     if (options.production) throw new ConfigError('BATON_MASTER_KEY is required when NODE_ENV=production');
     const file = join(options.dataDir, 'master.key');
+    if (!existsSync(file) && options.create === false)
+      throw new ConfigError(
+        `No development master key at ${resolve(file)}: set BATON_MASTER_KEY, or BATON_DATA_DIR to the folder that holds the installation's master.key`,
+      );
     if (!existsSync(file)) {
       mkdirSync(options.dataDir, { recursive: true });
       writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });

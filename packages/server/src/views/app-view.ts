@@ -21,6 +21,7 @@ export function appView(app: App) {
     accept_session_transfer: app.acceptSessionTransfer,
     scopes: app.scopes,
     admin: app.admin,
+    attributes: app.userAttributes,
     access_token_ttl: app.accessTokenTtl,
     id_token_ttl: app.idTokenTtl,
     refresh_retry_window: app.refreshRetryWindow,

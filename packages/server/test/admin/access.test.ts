@@ -57,6 +57,17 @@ describe.each(engines)('who may call the management API, on %s', (engine) => {
     expectProblem(missing, 404, 'unknown_tenant');
     expect(other.body.detail.replace('globex', 'X')).toBe(missing.body.detail.replace('nowhere', 'X'));
     expectProblem(await h.call('DELETE', '/tenants/globex/sessions/s1', { token: reader }), 404, 'unknown_tenant');
+    const theirs = await h.t.services.apps.register(await h.t.services.tenants.require('globex'), { name: 'Theirs' });
+    for (const [method, path] of [
+      ['PATCH', `/tenants/globex/apps/${theirs.app.clientId}`],
+      ['DELETE', `/tenants/globex/apps/${theirs.app.clientId}`],
+      ['PATCH', `/tenants/globex/users/${crypto.randomUUID()}`],
+    ] as const)
+      expectProblem(
+        await h.call(method, path, { token: writer, body: method === 'PATCH' ? {} : undefined }),
+        404,
+        'unknown_tenant',
+      );
   });
 
   it('lets a read-only app read but change nothing (403), and only the operator create tenants', async () => {
@@ -73,10 +84,28 @@ describe.each(engines)('who may call the management API, on %s', (engine) => {
       403,
       'admin_access_denied',
     );
+    for (const [method, body] of [
+      ['PATCH', { display_name: 'Mine now' }],
+      ['DELETE', undefined],
+    ] as const)
+      expectProblem(await h.call(method, '/tenants/acme', { token: writer, body }), 403, 'admin_access_denied');
+    const { client_id: appId } = (await h.call('POST', '/tenants/acme/apps', { body: { name: 'Guarded' } })).body;
+    for (const [method, path, body] of [
+      ['PATCH', `/tenants/acme/apps/${appId}`, { name: 'Renamed' }],
+      ['DELETE', `/tenants/acme/apps/${appId}`, undefined],
+      ['POST', `/tenants/acme/apps/${appId}/rotate-secret`, undefined],
+    ] as const)
+      expectProblem(await h.call(method, path, { token: reader, body }), 403, 'admin_access_denied');
+    expect((await h.call('GET', `/tenants/acme/apps/${appId}`)).body.name).toBe('Guarded');
     const created = await h.call('POST', '/tenants/acme/users', { token: writer, body: { email: 'w@example.com' } });
     expect(created.status).toBe(201);
     for (const path of [`/tenants/acme/users/${created.body.id}`, `/tenants/acme/users/${created.body.id}/sessions`])
       expectProblem(await h.call('DELETE', path, { token: reader }), 403, 'admin_access_denied');
+    expectProblem(
+      await h.call('PATCH', `/tenants/acme/users/${created.body.id}`, { token: reader, body: { display_name: 'R' } }),
+      403,
+      'admin_access_denied',
+    );
     expect((await h.call('GET', `/tenants/acme/users/${created.body.id}`, { token: reader })).status).toBe(200);
   });
 
@@ -95,11 +124,15 @@ describe.each(engines)('who may call the management API, on %s', (engine) => {
   });
 
   it('audits a change with its caller: the operator, or the app by client id', async () => {
-    const events = await h.t.services.audit.list({ tenantId: h.t.tenant.id, type: 'admin.user.created' });
-    expect(events[0]).toMatchObject({ clientId: expect.any(String), data: { actor: 'app' } });
+    const writerApp = (await h.call('GET', '/tenants/acme/apps?limit=100')).body.items.find(
+      (app: { name: string }) => app.name === 'Admin write',
+    );
+    const events = await h.events({ type: 'user.created' });
+    expect(events[0]).toMatchObject({ data: { actor: `app:${writerApp.client_id}` } });
     const globex = await h.t.services.tenants.require('globex');
-    const [created] = await h.t.services.audit.list({ tenantId: globex.id, type: 'admin.tenant.created' });
+    const [created] = await h.events({ type: 'tenant.created' }, globex);
     expect(created).toMatchObject({ clientId: null, data: { actor: 'operator', name: 'globex' } });
+    expect(created!.ip).toBe('127.0.0.1');
   });
 });
 

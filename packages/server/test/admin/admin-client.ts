@@ -2,6 +2,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { expect } from 'vitest';
 import type { Config } from '../../src/config/config.js';
+import type { AuditQuery, ListedAuditEvent } from '../../src/core/audit/audit-log.js';
 import type { App } from '../../src/core/model.js';
 import { adminPrefix } from '../../src/http/admin/admin-api.js';
 import type { EngineName } from '../support/databases.js';
@@ -87,6 +88,8 @@ export interface AdminHarness {
     path: string,
     options?: { token?: string | null; body?: unknown; headers?: Record<string, string> },
   ): Promise<AdminAnswer>;
+  /** The tenant's audit events (the test tenant's by default), newest first, as the services recorded them. */
+  events(query: AuditQuery, tenant?: TestServer['tenant']): Promise<ListedAuditEvent[]>;
   /** A client_credentials access token of a new confidential app of the test tenant with this admin level. */
   appToken(admin: App['admin'], tenant?: TestServer['tenant']): Promise<string>;
 }
@@ -120,6 +123,9 @@ export async function startAdminHarness(engine: EngineName, config: Partial<Conf
       };
       expect(check.problems(method, url, answer)).toEqual([]);
       return answer;
+    },
+    async events(query, tenant = t.tenant) {
+      return (await t.services.audit.page(tenant, { limit: 1000, ...query })).items;
     },
     async appToken(admin, tenant = t.tenant) {
       const { app, clientSecret } = await t.services.apps.register(tenant, {

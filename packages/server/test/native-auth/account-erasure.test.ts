@@ -29,7 +29,7 @@ describe.each(engines)('erasing an account on %s', (engine) => {
     expectTokens(phone);
     expectTokens(tablet);
 
-    const { revokedSessions } = await t.services.accountErasure.erase(t.tenant, user);
+    const { revokedSessions } = await t.services.accountErasure.erase(t.tenant, user, { actor: 'test' });
 
     expect(revokedSessions).toHaveLength(2);
     for (const signedIn of [phone, tablet])
@@ -47,7 +47,7 @@ describe.each(engines)('erasing an account on %s', (engine) => {
 
   it('cannot be signed in to by its tombstone, which is not an address', async () => {
     const user = await createUser(t);
-    await t.services.accountErasure.erase(t.tenant, user);
+    await t.services.accountErasure.erase(t.tenant, user, { actor: 'test' });
     expectNativeAuthError(await client.initiate(`deleted:${user.id}`), 400, 'invalid_request', { errorCode: 90100 });
   });
 });

@@ -1,10 +1,10 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { auditEventTypeNames } from '../../core/audit/audit-event-types.js';
+import { maxPageSize } from '../../core/paging.js';
 import { BatonError } from '../../core/errors.js';
 import { withRuntime } from '../context.js';
 import { auditEventView } from '../../views/audit-event-view.js';
 import { shown, type RunCommand } from '../output.js';
-
-const maxLimit = 1000;
 
 /** `baton audit list`: a tenant's audit trail, newest first, as an operator reads it. */
 export function auditCommands(program: Command, run: RunCommand) {
@@ -15,21 +15,20 @@ export function auditCommands(program: Command, run: RunCommand) {
       .description('list audit events, newest first')
       .requiredOption('--tenant <tenant>', 'tenant name')
       .option('--user <email>', "only this user's events")
-      .option('--type <type>', 'only events of this type (e.g. sign_in.failed, refresh_token.reuse_detected)')
-      .option('--limit <n>', `how many events at most (1-${maxLimit})`, '50'),
+      .addOption(
+        new Option('--type <type>', 'only events of this type (docs/audit.md lists them)').choices(auditEventTypeNames),
+      )
+      .option('--limit <n>', `how many events at most (1-${maxPageSize})`, '50'),
     async (out, o) => {
-      const limit = Number(o.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit)
-        throw new BatonError('malformed_request', `--limit must be a whole number from 1 to ${maxLimit}`);
       const events = await withRuntime(async (rt) => {
         const tenant = await rt.services.tenants.require(o.tenant);
         const user = o.user ? await rt.services.accounts.requireByEmail(tenant, o.user) : null;
-        return rt.services.audit.list({
-          tenantId: tenant.id,
-          limit,
+        const page = await rt.services.audit.page(tenant, {
+          limit: Number(o.limit),
           ...(o.type ? { type: o.type } : {}),
           ...(user ? { userId: user.id } : {}),
         });
+        return page.items;
       });
       const listed = events.map(auditEventView);
       out.result(listed, () =>

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { BatonError } from '../../core/errors.js';
 import { sessionEndReason } from '../../core/sessions/refresh-tokens.js';
-import { withRuntime } from '../context.js';
+import { cliCaller, withRuntime } from '../context.js';
 import { shown, type RunCommand } from '../output.js';
 
 export function sessionCommands(program: Command, run: RunCommand) {
@@ -17,7 +17,7 @@ export function sessionCommands(program: Command, run: RunCommand) {
         const tenant = await rt.services.tenants.require(o.tenant);
         const user = await rt.services.accounts.requireByEmail(tenant, o.user);
         const now = rt.services.clock.now();
-        return (await rt.services.sessions.list(tenant, user)).map((s) => ({
+        return (await rt.services.users.sessions(tenant, user.id)).map((s) => ({
           id: s.id,
           client_id: s.clientId,
           parent_id: s.parentId,
@@ -57,15 +57,12 @@ export function sessionCommands(program: Command, run: RunCommand) {
       const revoked = await withRuntime(async (rt) => {
         const tenant = await rt.services.tenants.require(o.tenant);
         if (o.user)
-          return rt.services.sessions.revokeUser(
+          return rt.services.users.revokeSessions(
             tenant,
-            await rt.services.accounts.requireByEmail(tenant, o.user),
-            'revoked_by_admin',
+            (await rt.services.accounts.requireByEmail(tenant, o.user)).id,
+            cliCaller(),
           );
-        const session = await rt.services.sessions.find(o.session);
-        if (!session || session.tenantId !== tenant.id)
-          throw new BatonError('session_not_found', `No session ${o.session} in tenant "${tenant.name}"`);
-        return rt.services.sessions.revoke(session.id, 'revoked_by_admin');
+        return rt.services.users.revokeSession(tenant, o.session, cliCaller());
       });
       out.result({ revoked }, () =>
         revoked.length

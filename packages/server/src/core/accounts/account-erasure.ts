@@ -1,10 +1,11 @@
 import type { AuditLog } from '../audit/audit-log.js';
-import type { RequestContext, Tenant, User } from '../model.js';
+import type { AdminCaller } from '../audit/admin-caller.js';
+import type { Tenant, User } from '../model.js';
 import type { Repositories } from '../ports.js';
 import type { SessionService } from '../sessions/session-service.js';
 
 /** What an erased account keeps in place of its address: unique, and not an address, so no sign-in or sign-up can name it. */
-export const tombstoneEmail = (userId: string) => `deleted:${userId}`;
+const tombstoneEmail = (userId: string) => `deleted:${userId}`;
 
 /**
  * Deletes an account as far as its personal data goes (a user's right to erasure). What
@@ -21,12 +22,12 @@ export class AccountErasure {
     private readonly audit: AuditLog,
   ) {}
 
-  async erase(tenant: Tenant, user: User, context?: RequestContext): Promise<{ revokedSessions: string[] }> {
+  async erase(tenant: Tenant, user: User, caller: AdminCaller): Promise<{ revokedSessions: string[] }> {
     await this.repos.users.erase(user, tombstoneEmail(user.id));
-    const revokedSessions = await this.sessions.revokeUser(tenant, user, 'user_deleted', context);
-    await this.audit.record(
+    const revokedSessions = await this.sessions.revokeUser(tenant, user, 'user_deleted', caller.context);
+    await this.audit.recordAdmin(
       { tenantId: tenant.id, type: 'user.deleted', userId: user.id, data: { sessions: revokedSessions } },
-      context,
+      caller,
     );
     return { revokedSessions };
   }

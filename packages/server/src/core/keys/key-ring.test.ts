@@ -5,6 +5,7 @@ import { tenantDefaults } from '../../config/defaults.js';
 import { fixedClock } from '../clock.js';
 import type { Tenant } from '../model.js';
 import type { Repositories } from '../ports.js';
+import { AuditLog } from '../audit/audit-log.js';
 import { TenantService } from '../tenants/tenant-service.js';
 import { migrate, openDatabase, type DatabaseHandle } from '../../storage/database.js';
 import { createRepositories } from '../../storage/repositories/index.js';
@@ -23,7 +24,7 @@ beforeAll(async () => {
   handle = openDatabase(':memory:');
   await migrate(handle);
   repos = createRepositories(handle);
-  tenants = new TenantService(repos, masterKey, clock);
+  tenants = new TenantService(repos, masterKey, clock, new AuditLog(repos.audit, clock));
   ring = new KeyRing(repos.signingKeys, masterKey, clock);
 });
 afterAll(async () => {
@@ -97,7 +98,10 @@ describe('KeyRing', () => {
   it('follows a rotation made elsewhere at once, although it cached the old private key', async () => {
     const tenant = await newTenant();
     await sign(tenant);
-    const { kid } = await new TenantService(repos, masterKey, clock).rotateKeys(tenant, 'RS256');
+    const { kid } = await new TenantService(repos, masterKey, clock, new AuditLog(repos.audit, clock)).rotateKeys(
+      tenant,
+      'RS256',
+    );
     expect(decodeProtectedHeader(await sign(tenant))).toMatchObject({ kid, alg: 'RS256' });
   });
 

@@ -11,8 +11,8 @@ export interface CodeAttempt {
   flowId: string;
   code: string | undefined;
   context: RequestContext;
-  /** Names the flow in audit events: `sign_in`, `sign_up`, `password_reset`, `mfa`, `registration`. */
-  flow: string;
+  /** Names the flow in audit events (`<flow>.code_failed`). */
+  flow: 'sign_in' | 'sign_up' | 'password_reset' | 'mfa' | 'registration';
 }
 
 /**

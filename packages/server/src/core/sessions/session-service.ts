@@ -300,12 +300,29 @@ export class SessionService {
     return ended;
   }
 
-  async revokeUser(tenant: Tenant, user: User, reason: string, context?: RequestContext): Promise<string[]> {
+  async revokeUser(
+    tenant: Tenant,
+    user: User,
+    reason: string,
+    context?: RequestContext,
+    data: Record<string, unknown> = {},
+  ): Promise<string[]> {
     const ended = await this.repos.sessions.revokeUser(tenant.id, user.id, reason, this.clock.now());
     await this.audit.record(
-      { tenantId: tenant.id, type: 'session.revoked', userId: user.id, data: { reason, sessions: ended } },
+      { tenantId: tenant.id, type: 'session.revoked', userId: user.id, data: { reason, sessions: ended, ...data } },
       context,
     );
+    return ended;
+  }
+
+  /** Revokes every session an app opened, with their descendants (the app was deleted). */
+  async revokeClient(tenant: Tenant, clientId: string, reason: string, context?: RequestContext): Promise<string[]> {
+    const ended = await this.repos.sessions.revokeClient(tenant.id, clientId, reason, this.clock.now());
+    if (ended.length > 0)
+      await this.audit.record(
+        { tenantId: tenant.id, type: 'session.revoked', clientId, data: { reason, sessions: ended } },
+        context,
+      );
     return ended;
   }
 

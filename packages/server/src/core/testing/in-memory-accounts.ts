@@ -21,6 +21,26 @@ export function inMemoryUsers(db: MemoryDatabase): UserRepository {
       const user = db.users.get(id);
       return user && user.tenantId === tenantId ? user : null;
     },
+    async list(tenantId, { email, after, limit }) {
+      // As the SQL: erased accounts (a tombstone without '@') are left out; oldest first, ties by id.
+      return db.users
+        .where(
+          (user) =>
+            user.tenantId === tenantId &&
+            user.email.includes('@') &&
+            (email === undefined || user.email === email) &&
+            (!after || user.createdAt > after.createdAt || (user.createdAt === after.createdAt && user.id > after.id)),
+        )
+        .sort((left, right) => left.createdAt - right.createdAt || (left.id < right.id ? -1 : 1))
+        .slice(0, limit);
+    },
+    async update(user) {
+      db.users.update(user.id, {
+        emailVerified: user.emailVerified,
+        displayName: user.displayName,
+        attributes: user.attributes,
+      });
+    },
     async findPasswordHash(userId) {
       return db.credentials.get(userId)?.hash ?? null;
     },

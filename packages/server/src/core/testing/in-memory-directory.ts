@@ -20,6 +20,37 @@ export function inMemoryTenants(db: MemoryDatabase): TenantRepository {
     async findById(id) {
       return db.tenants.get(id);
     },
+    async update(tenant) {
+      db.tenants.update(tenant.id, {
+        displayName: tenant.displayName,
+        signingAlg: tenant.signingAlg,
+        codeLength: tenant.codeLength,
+        theme: tenant.theme,
+      });
+    },
+    async delete(tenantId) {
+      if (!db.tenants.has(tenantId)) return false;
+      const ofTenant = (row: { tenantId: string | null }) => row.tenantId === tenantId;
+      const users = new Set(db.users.where(ofTenant).map((user) => user.id));
+      db.credentials.deleteWhere((credential) => users.has(credential.userId));
+      const tables: Array<{ deleteWhere(matches: typeof ofTenant): number }> = [
+        db.refreshTokens,
+        db.transferTokens,
+        db.authorizationCodes,
+        db.browserSessions,
+        db.sessions,
+        db.devices,
+        db.mfaMethods,
+        db.continuations,
+        db.codes,
+        db.users,
+        db.apps,
+        db.signingKeys,
+        db.auditEvents,
+      ];
+      for (const table of tables) table.deleteWhere(ofTenant);
+      return db.tenants.delete(tenantId);
+    },
   };
 }
 
@@ -34,6 +65,13 @@ export function inMemoryApps(db: MemoryDatabase): AppRepository {
     },
     async list(tenantId) {
       return db.apps.where((app) => app.tenantId === tenantId).sort(byCreation);
+    },
+    async update(app) {
+      const { clientId, tenantId, type, createdAt, ...settings } = app;
+      if (db.apps.get(clientId)?.tenantId === tenantId) db.apps.update(clientId, settings);
+    },
+    async delete(tenantId, clientId) {
+      return db.apps.get(clientId)?.tenantId === tenantId && db.apps.delete(clientId);
     },
   };
 }

@@ -4,7 +4,7 @@ import { MasterKey } from '../../crypto/master-key.js';
 import { normalizeNewEmail } from '../accounts/account-service.js';
 import type { RegisterAppInput } from '../apps/app-service.js';
 import { fixedClock } from '../clock.js';
-import type { ClientAddress, MfaMethod, RequestContext, Tenant, User } from '../model.js';
+import type { App, ClientAddress, MfaMethod, RequestContext, Session, Tenant, User } from '../model.js';
 import { createServices } from '../services.js';
 import { inMemoryRepositories } from './in-memory-repositories.js';
 import { MailOutbox } from './mail-outbox.js';
@@ -71,6 +71,18 @@ export function inMemoryServices() {
       const passwordHash = password === undefined ? null : await hash(password, cheapestArgon2);
       if (!(await repos.users.create(user, passwordHash))) throw new Error(`${email} is taken`);
       return user;
+    },
+    /** A session of `user` in `app` on a new phone, as a finished password sign-in opens it. */
+    signIn(tenant: Tenant, app: App, user: User, parent?: Session) {
+      return services.sessions.open({
+        tenant,
+        app,
+        user,
+        amr: ['pwd'],
+        scope: 'openid offline_access',
+        device: { name: 'Phone', platform: 'ios', kind: parent ? 'companion' : 'primary' },
+        ...(parent ? { parent } : {}),
+      });
     },
     /** Registers `target` as a second-factor method of `user`, as a finished registration would. */
     async addMethod(user: User, target: string): Promise<MfaMethod> {

@@ -1,3 +1,4 @@
+import type { Session } from '../model.js';
 import type { SessionRepository } from '../ports.js';
 import type { MemoryDatabase } from './memory-database.js';
 
@@ -59,15 +60,11 @@ export function inMemorySessions(db: MemoryDatabase): SessionRepository {
     },
 
     async revokeTree(sessionId, reason, now) {
-      // The tree runs through revoked sessions too (the SQL's recursive query does), but only live ones are revoked now.
-      const tree = db.sessions.where((session) => session.id === sessionId);
-      for (let index = 0; index < tree.length; index++) {
-        const parentId = tree[index]!.id;
-        tree.push(...db.sessions.where((session) => session.parentId === parentId));
-      }
-      const live = tree.filter((session) => session.revokedAt === null).map((session) => session.id);
-      for (const id of live) db.sessions.update(id, { revokedAt: now, revokedReason: reason });
-      return live;
+      return revokeTrees(db, (session) => session.id === sessionId, reason, now);
+    },
+
+    async revokeClient(tenantId, clientId, reason, now) {
+      return revokeTrees(db, (session) => session.tenantId === tenantId && session.clientId === clientId, reason, now);
     },
 
     async revokeUser(tenantId, userId, reason, now) {
@@ -88,4 +85,19 @@ export function inMemorySessions(db: MemoryDatabase): SessionRepository {
         });
     },
   };
+}
+
+/**
+ * Revokes the sessions `isRoot` picks and their descendants. The trees run through revoked
+ * sessions too (the SQL's recursive query does), but only live ones are revoked now.
+ */
+function revokeTrees(db: MemoryDatabase, isRoot: (session: Session) => boolean, reason: string, now: number): string[] {
+  const tree = db.sessions.where(isRoot);
+  for (let index = 0; index < tree.length; index++) {
+    const parentId = tree[index]!.id;
+    tree.push(...db.sessions.where((session) => session.parentId === parentId));
+  }
+  const live = tree.filter((session) => session.revokedAt === null).map((session) => session.id);
+  for (const id of live) db.sessions.update(id, { revokedAt: now, revokedReason: reason });
+  return live;
 }

@@ -57,14 +57,14 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
           security: [{ bearer: [] }],
         },
       });
-      scope.decorateRequest('adminCaller', null);
+      scope.decorateRequest('apiCaller', null);
       // After the body is read (so a refusal need not discard it) and before it is validated: who calls comes first.
       scope.addHook('preValidation', async (request) => {
         const access = request.routeOptions.config.adminAccess;
         if (!access) return;
         const caller = await authenticateCaller(services, adminToken, request.headers.authorization);
         checkAccess(caller, access, (request.params as { tenant?: string }).tenant);
-        request.adminCaller = caller;
+        request.apiCaller = caller;
       });
       scope.setNotFoundHandler((request, reply) =>
         writeError(

@@ -1,10 +1,10 @@
-import { Type } from 'typebox';
-import { BatonError } from '../../core/errors.js';
+import { type Static, Type } from 'typebox';
+import type { UpdateAppInput } from '../../core/apps/app-service.js';
+import { definedOnly } from '../../core/defined-only.js';
 import { appView } from '../../views/app-view.js';
-import { auditAdminChange } from './admin-audit.js';
 import type { AdminRoutes } from './admin-instance.js';
-import { forReaders, forWriters } from './caller.js';
-import { pageByCreation, pageOf, pageQuery } from './pagination.js';
+import { adminCallerOf, forReaders, forWriters } from './caller.js';
+import { pageAnswer, pageBody, pageQuery } from './pagination.js';
 import { Input, Nullable, responses, TenantParams, Timestamp } from './schemas.js';
 
 const ChallengeType = Type.Union([Type.Literal('oob'), Type.Literal('password'), Type.Literal('redirect')]);
@@ -12,6 +12,14 @@ const MfaRegistration = Type.Union([Type.Literal('own-address'), Type.Literal('a
 const AdminLevel = Type.Union([Type.Literal('read'), Type.Literal('write')]);
 const Uris = Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), { maxItems: 50 });
 const Seconds = Type.Integer({ minimum: 1, maximum: 10 * 365 * 86_400 });
+
+const attributeFields = {
+  name: Type.String({ minLength: 1, maxLength: 64 }),
+  type: Type.Union([Type.Literal('string'), Type.Literal('boolean'), Type.Literal('number')]),
+  required: Type.Boolean(),
+  regex: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'A string value must match it' })),
+  options: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 100 })),
+};
 
 const AppBody = Type.Object({
   client_id: Type.String(),
@@ -28,6 +36,7 @@ const AppBody = Type.Object({
   accept_session_transfer: Type.Boolean(),
   scopes: Type.Array(Type.String()),
   admin: Nullable(AdminLevel),
+  attributes: Type.Array(Type.Object(attributeFields), { description: 'The user attributes sign-up collects' }),
   access_token_ttl: Type.Integer(),
   id_token_ttl: Type.Integer(),
   refresh_retry_window: Type.Integer(),
@@ -43,10 +52,8 @@ const CreatedApp = Type.Object({
   ),
 });
 
-/** The fields of `baton app create`, in snake_case. */
-const CreateApp = Input({
-  name: Type.String({ minLength: 1, maxLength: 200 }),
-  type: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('confidential')])),
+/** The settings of `baton app create` and `app update`, in snake_case: everything but the name and type. */
+const appSettings = {
   challenge_types: Type.Optional(Type.Array(ChallengeType, { minItems: 1, maxItems: 3 })),
   redirect_uris: Type.Optional(Uris),
   post_logout_redirect_uris: Type.Optional(Uris),
@@ -57,20 +64,72 @@ const CreateApp = Input({
   allow_session_transfer: Type.Optional(Type.Boolean()),
   accept_session_transfer: Type.Optional(Type.Boolean()),
   scopes: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50 })),
-  admin: Type.Optional(Nullable(AdminLevel)),
+  admin: Type.Optional(Nullable(AdminLevel, { description: 'null: no management access' })),
+  attributes: Type.Optional(Type.Array(Input(attributeFields), { maxItems: 50 })),
   access_token_ttl: Type.Optional(Seconds),
   id_token_ttl: Type.Optional(Seconds),
   refresh_retry_window: Type.Optional(Seconds),
   session_idle_ttl: Type.Optional(Seconds),
   session_absolute_ttl: Type.Optional(Seconds),
+};
+
+const AppName = Type.String({ minLength: 1, maxLength: 200 });
+
+const CreateApp = Input({
+  name: AppName,
+  type: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('confidential')])),
+  ...appSettings,
 });
+
+/** Any field of create but the type (set once, at registration); what is left out stays. */
+const UpdateApp = Input({ name: Type.Optional(AppName), ...appSettings });
 
 const AppParams = Input({
   ...TenantParams.properties,
   client_id: Type.String({ minLength: 1, maxLength: 100 }),
 });
 
-/** `tenants/{t}/apps`: app registrations, as `baton app create` and `app list` make and show them. */
+const DeletedApp = Type.Object({
+  client_id: Type.String(),
+  deleted: Type.Boolean({ description: 'false when there was no such app (deleting again is no error)' }),
+  revoked_sessions: Type.Array(Type.String(), { description: 'The sessions the app had opened, ended now' }),
+});
+
+const RotatedSecret = Type.Object({
+  client_id: Type.String(),
+  client_secret: Type.String({ description: 'Shown in this answer and never again; the previous one stops working' }),
+});
+
+/** The service's settings from the API's fields; what is left out stays. */
+function settingsOf(body: Static<typeof UpdateApp>): UpdateAppInput {
+  const lifetimes = definedOnly({
+    accessTokenTtl: body.access_token_ttl,
+    idTokenTtl: body.id_token_ttl,
+    refreshRetryWindow: body.refresh_retry_window,
+    sessionIdleTtl: body.session_idle_ttl,
+    sessionAbsoluteTtl: body.session_absolute_ttl,
+  });
+  return {
+    ...definedOnly({
+      name: body.name,
+      challengeTypes: body.challenge_types,
+      redirectUris: body.redirect_uris,
+      postLogoutRedirectUris: body.post_logout_redirect_uris,
+      allowedOrigins: body.allowed_origins,
+      requireMfa: body.require_mfa,
+      mfaRegistration: body.mfa_registration,
+      allowRefreshTokenExport: body.allow_refresh_token_export,
+      allowSessionTransfer: body.allow_session_transfer,
+      acceptSessionTransfer: body.accept_session_transfer,
+      scopes: body.scopes,
+      admin: body.admin,
+      userAttributes: body.attributes,
+    }),
+    ...(Object.keys(lifetimes).length > 0 ? { lifetimes } : {}),
+  };
+}
+
+/** `tenants/{t}/apps`: app registrations, as `baton app create|list|update|delete|rotate-secret` manage them. */
 export const appRoutes: AdminRoutes = (admin, services) => {
   admin.get(
     '/tenants/:tenant/apps',
@@ -80,13 +139,12 @@ export const appRoutes: AdminRoutes = (admin, services) => {
         summary: "List a tenant's apps, oldest first (never their secrets)",
         params: TenantParams,
         querystring: Input(pageQuery),
-        response: responses({ 200: pageOf(AppBody) }),
+        response: responses({ 200: pageBody(AppBody) }),
       },
     },
     async (request) => {
-      const apps = await services.apps.list(await services.tenants.require(request.params.tenant));
-      const page = pageByCreation(apps, (app) => app.clientId, request.query);
-      return { items: page.items.map(appView), next_cursor: page.nextCursor };
+      const tenant = await services.tenants.require(request.params.tenant);
+      return pageAnswer(await services.apps.page(tenant, request.query), appView);
     },
   );
 
@@ -103,39 +161,12 @@ export const appRoutes: AdminRoutes = (admin, services) => {
     },
     async (request, reply) => {
       const tenant = await services.tenants.require(request.params.tenant);
-      const b = request.body;
-      const lifetimes = Object.fromEntries(
-        Object.entries({
-          accessTokenTtl: b.access_token_ttl,
-          idTokenTtl: b.id_token_ttl,
-          refreshRetryWindow: b.refresh_retry_window,
-          sessionIdleTtl: b.session_idle_ttl,
-          sessionAbsoluteTtl: b.session_absolute_ttl,
-        }).filter(([, seconds]) => seconds !== undefined),
+      const { name, type } = request.body;
+      const { app, clientSecret } = await services.apps.register(
+        tenant,
+        { ...settingsOf(request.body), name, ...definedOnly({ type }) },
+        adminCallerOf(request),
       );
-      const { app, clientSecret } = await services.apps.register(tenant, {
-        name: b.name,
-        ...(b.type !== undefined ? { type: b.type } : {}),
-        ...(b.challenge_types !== undefined ? { challengeTypes: b.challenge_types } : {}),
-        ...(b.redirect_uris !== undefined ? { redirectUris: b.redirect_uris } : {}),
-        ...(b.post_logout_redirect_uris !== undefined ? { postLogoutRedirectUris: b.post_logout_redirect_uris } : {}),
-        ...(b.allowed_origins !== undefined ? { allowedOrigins: b.allowed_origins } : {}),
-        ...(b.require_mfa !== undefined ? { requireMfa: b.require_mfa } : {}),
-        ...(b.mfa_registration !== undefined ? { mfaRegistration: b.mfa_registration } : {}),
-        ...(b.allow_refresh_token_export !== undefined
-          ? { allowRefreshTokenExport: b.allow_refresh_token_export }
-          : {}),
-        ...(b.allow_session_transfer !== undefined ? { allowSessionTransfer: b.allow_session_transfer } : {}),
-        ...(b.accept_session_transfer !== undefined ? { acceptSessionTransfer: b.accept_session_transfer } : {}),
-        ...(b.scopes !== undefined ? { scopes: b.scopes } : {}),
-        ...(b.admin !== undefined ? { admin: b.admin } : {}),
-        lifetimes,
-      });
-      await auditAdminChange(services, request, {
-        tenantId: tenant.id,
-        type: 'admin.app.created',
-        data: { client_id: app.clientId, type: app.type, admin: app.admin },
-      });
       return reply.code(201).send({ ...appView(app), ...(clientSecret ? { client_secret: clientSecret } : {}) });
     },
   );
@@ -148,9 +179,69 @@ export const appRoutes: AdminRoutes = (admin, services) => {
     },
     async (request) => {
       const tenant = await services.tenants.require(request.params.tenant);
-      const app = await services.repos.apps.find(tenant.id, request.params.client_id);
-      if (!app) throw new BatonError('unknown_client', `No app ${request.params.client_id} in tenant "${tenant.name}"`);
+      return appView(await services.apps.get(tenant, request.params.client_id));
+    },
+  );
+
+  admin.patch(
+    '/tenants/:tenant/apps/:client_id',
+    {
+      config: forWriters,
+      schema: {
+        summary: 'Change an app’s settings, as `baton app update`: any field of create but the type',
+        params: AppParams,
+        body: UpdateApp,
+        response: responses({ 200: AppBody }),
+      },
+    },
+    async (request) => {
+      const tenant = await services.tenants.require(request.params.tenant);
+      const app = await services.apps.update(
+        tenant,
+        request.params.client_id,
+        settingsOf(request.body),
+        adminCallerOf(request),
+      );
       return appView(app);
+    },
+  );
+
+  admin.delete(
+    '/tenants/:tenant/apps/:client_id',
+    {
+      config: forWriters,
+      schema: {
+        summary: 'Delete an app and end every session it opened, with their children; idempotent',
+        params: AppParams,
+        response: responses({ 200: DeletedApp }),
+      },
+    },
+    async (request) => {
+      const tenant = await services.tenants.require(request.params.tenant);
+      const { client_id: clientId } = request.params;
+      const { deleted, revokedSessions } = await services.apps.delete(tenant, clientId, adminCallerOf(request));
+      return { client_id: clientId, deleted, revoked_sessions: revokedSessions };
+    },
+  );
+
+  admin.post(
+    '/tenants/:tenant/apps/:client_id/rotate-secret',
+    {
+      config: forWriters,
+      schema: {
+        summary: 'A new client secret for a confidential app, in this answer only; the previous one stops working',
+        params: AppParams,
+        response: responses({ 200: RotatedSecret }),
+      },
+    },
+    async (request) => {
+      const tenant = await services.tenants.require(request.params.tenant);
+      const { app, clientSecret } = await services.apps.rotateSecret(
+        tenant,
+        request.params.client_id,
+        adminCallerOf(request),
+      );
+      return { client_id: app.clientId, client_secret: clientSecret as string };
     },
   );
 };

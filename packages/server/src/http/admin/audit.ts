@@ -1,8 +1,9 @@
 import { Type } from 'typebox';
+import { definedOnly } from '../../core/defined-only.js';
 import { auditEventView } from '../../views/audit-event-view.js';
 import type { AdminRoutes } from './admin-instance.js';
 import { forReaders } from './caller.js';
-import { decodeCursor, defaultPageSize, encodeCursor, pageOf, pageQuery } from './pagination.js';
+import { pageAnswer, pageBody, pageQuery } from './pagination.js';
 import { Input, Nullable, responses, TenantParams, Timestamp } from './schemas.js';
 
 const EventBody = Type.Object({
@@ -21,15 +22,17 @@ const EventBody = Type.Object({
 const AuditQuery = Input({
   user_id: Type.Optional(Type.String({ format: 'uuid', description: "Only this user's events" })),
   type: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 100, pattern: '^[a-z0-9_.]+$', description: 'e.g. admin.user.created' }),
+    Type.String({
+      minLength: 1,
+      maxLength: 100,
+      pattern: '^[a-z0-9_.]+$',
+      description: 'One of the types docs/audit.md lists, e.g. user.created',
+    }),
   ),
   since: Type.Optional(Type.String({ format: 'date-time', description: 'Events at or after this instant' })),
   until: Type.Optional(Type.String({ format: 'date-time', description: 'Events before this instant' })),
   ...pageQuery,
 });
-
-/** A cursor here is the id of the last event shown: the next page holds older ones. */
-const eventIdOf = (cursor: string): number => Number(decodeCursor(cursor, /^[1-9]\d{0,14}$/));
 
 /** `tenants/{t}/audit`: the tenant's audit trail, newest first, by user, type and time. */
 export const auditRoutes: AdminRoutes = (admin, services) => {
@@ -41,28 +44,24 @@ export const auditRoutes: AdminRoutes = (admin, services) => {
         summary: "The tenant's audit trail, newest first",
         params: TenantParams,
         querystring: AuditQuery,
-        response: responses({ 200: pageOf(EventBody) }),
+        response: responses({ 200: pageBody(EventBody) }),
       },
     },
     async (request) => {
       const tenant = await services.tenants.require(request.params.tenant);
-      const q = request.query;
-      const limit = q.limit ?? defaultPageSize;
-      const events = await services.audit.list({
-        tenantId: tenant.id,
-        limit: limit + 1,
-        ...(q.user_id !== undefined ? { userId: q.user_id } : {}),
-        ...(q.type !== undefined ? { type: q.type } : {}),
-        ...(q.since !== undefined ? { since: Date.parse(q.since) } : {}),
-        ...(q.until !== undefined ? { until: Date.parse(q.until) } : {}),
-        ...(q.cursor !== undefined ? { beforeId: eventIdOf(q.cursor) } : {}),
-      });
-      const page = events.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        items: page.map(auditEventView),
-        next_cursor: events.length > limit && last ? encodeCursor(String(last.id)) : null,
-      };
+      const { user_id, type, since, until, limit, cursor } = request.query;
+      const page = await services.audit.page(
+        tenant,
+        definedOnly({
+          userId: user_id,
+          type,
+          since: since === undefined ? undefined : Date.parse(since),
+          until: until === undefined ? undefined : Date.parse(until),
+          limit,
+          cursor,
+        }),
+      );
+      return pageAnswer(page, auditEventView);
     },
   );
 };

@@ -1,16 +1,18 @@
 import type { FastifyRequest } from 'fastify';
 import { decodeJwt } from 'jose';
+import type { AdminCaller } from '../../core/audit/admin-caller.js';
 import { BatonError } from '../../core/errors.js';
 import type { AdminLevel, Tenant } from '../../core/model.js';
 import type { Services } from '../../core/services.js';
 import { safeEqual } from '../../crypto/digest.js';
+import { requestContext } from '../request-context.js';
 
 /**
  * Who calls the management API: the operator (BATON_ADMIN_TOKEN: every tenant, and the
  * only one that may create tenants), or an app created with `--admin`, through its own
  * `client_credentials` token, in its own tenant only.
  */
-export type AdminCaller =
+export type ApiCaller =
   | { kind: 'operator'; level: 'write' }
   | { kind: 'app'; level: AdminLevel; tenant: Tenant; clientId: string };
 
@@ -24,7 +26,7 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     /** The management API's authenticated caller (set before the route runs). */
-    adminCaller: AdminCaller | null;
+    apiCaller: ApiCaller | null;
   }
 }
 
@@ -39,7 +41,7 @@ export async function authenticateCaller(
   services: Services,
   adminToken: string | undefined,
   header: string | undefined,
-): Promise<AdminCaller> {
+): Promise<ApiCaller> {
   const token = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header ?? '')?.[1];
   if (!token)
     throw new BatonError(
@@ -82,7 +84,7 @@ async function tenantOfToken(services: Services, token: string): Promise<Tenant>
  * answer a tenant that does not exist gets (404), so it learns nothing about the others;
  * within its tenant, a read-only app that asks to change something is refused (403).
  */
-export function checkAccess(caller: AdminCaller, access: AdminAccess, tenantName: string | undefined): void {
+export function checkAccess(caller: ApiCaller, access: AdminAccess, tenantName: string | undefined): void {
   if (caller.kind === 'app' && tenantName !== undefined && tenantName !== caller.tenant.name)
     throw new BatonError('unknown_tenant', `Tenant "${tenantName}" not found`);
   if (access === 'operator' && caller.kind !== 'operator')
@@ -91,12 +93,16 @@ export function checkAccess(caller: AdminCaller, access: AdminAccess, tenantName
     throw new BatonError('admin_access_denied', 'This app has read-only management access (--admin read)');
 }
 
-/** The caller as the audit trail names it. */
-export function actorOf(request: FastifyRequest): { clientId: string | null; data: Record<string, unknown> } {
-  const caller = request.adminCaller;
-  return caller?.kind === 'app'
-    ? { clientId: caller.clientId, data: { actor: 'app', actor_client_id: caller.clientId } }
-    : { clientId: null, data: { actor: 'operator' } };
+/**
+ * The caller as the services record it (`data.actor` of every change): `operator` for
+ * BATON_ADMIN_TOKEN, `app:<client_id>` for an app's token, with where the request came from.
+ */
+export function adminCallerOf(request: FastifyRequest): AdminCaller {
+  const caller = request.apiCaller;
+  return {
+    actor: caller?.kind === 'app' ? `app:${caller.clientId}` : 'operator',
+    context: requestContext(request),
+  };
 }
 
 /** Route configs: the problem details format, and what the route needs of its caller. */

@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
-import type { SigningKey } from '../../core/model.js';
-import { auditAdminChange } from './admin-audit.js';
+import type { ListedKey } from '../../core/tenants/tenant-service.js';
+import { keyView } from '../../views/key-view.js';
 import type { AdminRoutes } from './admin-instance.js';
-import { forReaders, forWriters } from './caller.js';
-import { Input, iso, isoOrNull, Nullable, responses, TenantParams, Timestamp } from './schemas.js';
+import { adminCallerOf, forReaders, forWriters } from './caller.js';
+import { Input, Nullable, responses, TenantParams, Timestamp } from './schemas.js';
 
 const Algorithm = Type.Union([Type.Literal('ES256'), Type.Literal('RS256')]);
 
@@ -23,16 +23,8 @@ const Rotate = Input({
   ),
 });
 
-/** Public information only: the private key never leaves the key ring. */
-const keyBody = (key: SigningKey) => ({
-  kid: key.kid,
-  alg: key.alg,
-  status: key.status,
-  public_jwk: key.publicJwk,
-  created_at: iso(key.createdAt),
-  retired_at: isoOrNull(key.retiredAt),
-  expires_at: isoOrNull(key.expiresAt),
-});
+/** Public information only (as `baton keys list`, with the public key): the private key never leaves the key ring. */
+const keyBody = (key: ListedKey) => ({ ...keyView(key), public_jwk: key.publicJwk });
 
 /** `tenants/{t}/keys`: the signing keys a tenant publishes, and rotating them (as `baton keys rotate`). */
 export const keyRoutes: AdminRoutes = (admin, services) => {
@@ -48,7 +40,7 @@ export const keyRoutes: AdminRoutes = (admin, services) => {
     },
     async (request) => {
       const tenant = await services.tenants.require(request.params.tenant);
-      return { keys: (await services.keys.published(tenant.id)).map(keyBody) };
+      return { keys: (await services.tenants.listKeys(tenant)).map(keyBody) };
     },
   );
 
@@ -69,8 +61,7 @@ export const keyRoutes: AdminRoutes = (admin, services) => {
     },
     async (request, reply) => {
       const tenant = await services.tenants.require(request.params.tenant);
-      const rotated = await services.tenants.rotateKeys(tenant, request.body?.alg);
-      await auditAdminChange(services, request, { tenantId: tenant.id, type: 'admin.keys.rotated', data: rotated });
+      const rotated = await services.tenants.rotateKeys(tenant, request.body?.alg, adminCallerOf(request));
       return reply.code(201).send(rotated);
     },
   );

@@ -8,7 +8,8 @@ export const iso = (ms: number) => new Date(ms).toISOString();
 
 export const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+export const Nullable = <T extends TSchema>(schema: T, options: { description?: string } = {}) =>
+  Type.Union([schema, Type.Null()], options);
 
 /** An input object: a field the schema does not name is refused, not ignored. */
 export const Input = <T extends Record<string, TSchema>>(properties: T) =>
@@ -23,6 +24,9 @@ export const Problem = Type.Object(
     detail: Type.String(),
     code: Type.String(),
     correlation_id: Type.String(),
+    field: Type.Optional(
+      Type.String({ description: 'The request field refused (`display_name`, `theme.logo_url`), when there is one' }),
+    ),
   },
   { title: 'Problem details (RFC 9457)' },
 );

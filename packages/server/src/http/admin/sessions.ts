@@ -1,13 +1,10 @@
 import { Type } from 'typebox';
-import { BatonError } from '../../core/errors.js';
 import type { Device, Session } from '../../core/model.js';
 import { sessionEndReason } from '../../core/sessions/refresh-tokens.js';
-import { requestContext } from '../request-context.js';
-import { auditAdminChange } from './admin-audit.js';
 import type { AdminRoutes } from './admin-instance.js';
-import { forReaders, forWriters } from './caller.js';
+import { adminCallerOf, forReaders, forWriters } from './caller.js';
 import { Input, iso, isoOrNull, Nullable, responses, TenantParams, Timestamp } from './schemas.js';
-import { findUser, UserParams } from './users.js';
+import { UserParams } from './users.js';
 
 const SessionBody = Type.Object({
   id: Type.String(),
@@ -59,8 +56,10 @@ export const sessionRoutes: AdminRoutes = (admin, services) => {
     },
     async (request) => {
       const tenant = await services.tenants.require(request.params.tenant);
-      const user = await findUser(services, tenant, request.params.id);
-      const [sessions, apps] = await Promise.all([services.sessions.list(tenant, user), services.apps.list(tenant)]);
+      const [sessions, apps] = await Promise.all([
+        services.users.sessions(tenant, request.params.id),
+        services.apps.list(tenant),
+      ]);
       const appNames = new Map(apps.map((app) => [app.clientId, app.name]));
       const now = services.clock.now();
       const body = (s: Session & { device: Device }) => ({
@@ -97,15 +96,7 @@ export const sessionRoutes: AdminRoutes = (admin, services) => {
     },
     async (request) => {
       const tenant = await services.tenants.require(request.params.tenant);
-      const user = await findUser(services, tenant, request.params.id);
-      const revoked = await services.sessions.revokeUser(tenant, user, 'revoked_by_admin', requestContext(request));
-      await auditAdminChange(services, request, {
-        tenantId: tenant.id,
-        type: 'admin.user.sessions_revoked',
-        userId: user.id,
-        data: { sessions: revoked },
-      });
-      return { revoked };
+      return { revoked: await services.users.revokeSessions(tenant, request.params.id, adminCallerOf(request)) };
     },
   );
 
@@ -121,18 +112,7 @@ export const sessionRoutes: AdminRoutes = (admin, services) => {
     },
     async (request) => {
       const tenant = await services.tenants.require(request.params.tenant);
-      const session = await services.sessions.find(request.params.id);
-      if (!session || session.tenantId !== tenant.id)
-        throw new BatonError('session_not_found', `No session ${request.params.id} in tenant "${tenant.name}"`);
-      const revoked = await services.sessions.revoke(session.id, 'revoked_by_admin', requestContext(request));
-      await auditAdminChange(services, request, {
-        tenantId: tenant.id,
-        type: 'admin.session.revoked',
-        userId: session.userId,
-        sessionId: session.id,
-        data: { sessions: revoked },
-      });
-      return { revoked };
+      return { revoked: await services.users.revokeSession(tenant, request.params.id, adminCallerOf(request)) };
     },
   );
 };

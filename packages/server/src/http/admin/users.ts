@@ -1,14 +1,9 @@
 import { Type } from 'typebox';
-import { tombstoneEmail } from '../../core/accounts/account-erasure.js';
-import { normalizeEmail } from '../../core/accounts/account-service.js';
-import { BatonError } from '../../core/errors.js';
-import type { Tenant, User } from '../../core/model.js';
-import type { Services } from '../../core/services.js';
-import { requestContext } from '../request-context.js';
-import { auditAdminChange } from './admin-audit.js';
+import { definedOnly } from '../../core/defined-only.js';
+import type { User } from '../../core/model.js';
 import type { AdminRoutes } from './admin-instance.js';
-import { forReaders, forWriters } from './caller.js';
-import { pageOf, pageQuery } from './pagination.js';
+import { adminCallerOf, forReaders, forWriters } from './caller.js';
+import { pageAnswer, pageBody, pageQuery } from './pagination.js';
 import { Input, iso, Nullable, responses, TenantParams, Timestamp } from './schemas.js';
 
 const UserBody = Type.Object({
@@ -27,10 +22,30 @@ const CreateUser = Input({
   email_verified: Type.Optional(Type.Boolean({ description: 'Default true, as `baton user create`' })),
 });
 
+const AttributeValue = Type.Union([Type.String({ maxLength: 256 }), Type.Number(), Type.Boolean()]);
+
+/** The fields of `baton user update`; what is left out stays. */
+const UpdateUser = Input({
+  display_name: Type.Optional(Nullable(Type.String({ maxLength: 200 }), { description: 'null removes it' })),
+  email_verified: Type.Optional(Type.Boolean()),
+  password: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 256,
+      description: 'Replaced; sessions stay signed in (revoke them to sign out)',
+    }),
+  ),
+  attributes: Type.Optional(
+    Type.Record(Type.String({ maxLength: 64 }), Nullable(AttributeValue), {
+      description: 'Merged into the attributes; a null value removes that attribute',
+    }),
+  ),
+});
+
 export const UserParams = Input({ ...TenantParams.properties, id: Type.String({ format: 'uuid' }) });
 
-const UserSearch = Input({
-  email: Type.String({ minLength: 3, maxLength: 254, description: 'The address to look for' }),
+const UserQuery = Input({
+  email: Type.Optional(Type.String({ minLength: 3, maxLength: 254, description: 'Only the user with this address' })),
   ...pageQuery,
 });
 
@@ -45,32 +60,22 @@ const userBody = (user: User) => ({
   created_at: iso(user.createdAt),
 });
 
-/** An account of the tenant by id, erased ones included (their id stays, pseudonymous). */
-export async function findUser(services: Services, tenant: Tenant, id: string): Promise<User> {
-  const user = await services.repos.users.findById(tenant.id, id);
-  if (!user) throw new BatonError('user_not_found', `No user ${id} in tenant "${tenant.name}"`);
-  return user;
-}
-
-const isErased = (user: User) => user.email === tombstoneEmail(user.id);
-
-/** `tenants/{t}/users`: accounts, created, found by address, read and erased as the CLI does. */
+/** `tenants/{t}/users`: accounts, listed, found by address, created, read, updated and erased as the CLI does. */
 export const userRoutes: AdminRoutes = (admin, services) => {
   admin.get(
     '/tenants/:tenant/users',
     {
       config: forReaders,
       schema: {
-        summary: 'Find the user with an email address',
+        summary: "List a tenant's users, oldest first, or find the one with an email address",
         params: TenantParams,
-        querystring: UserSearch,
-        response: responses({ 200: pageOf(UserBody) }),
+        querystring: UserQuery,
+        response: responses({ 200: pageBody(UserBody) }),
       },
     },
     async (request) => {
       const tenant = await services.tenants.require(request.params.tenant);
-      const user = await services.accounts.findByEmail(tenant, normalizeEmail(request.query.email));
-      return { items: user ? [userBody(user)] : [], next_cursor: null };
+      return pageAnswer(await services.users.list(tenant, definedOnly(request.query)), userBody);
     },
   );
 
@@ -88,18 +93,11 @@ export const userRoutes: AdminRoutes = (admin, services) => {
     async (request, reply) => {
       const tenant = await services.tenants.require(request.params.tenant);
       const { email, password, display_name, email_verified } = request.body;
-      const user = await services.accounts.create(tenant, {
-        email,
-        password,
-        displayName: display_name,
-        emailVerified: email_verified ?? true,
-      });
-      await auditAdminChange(services, request, {
-        tenantId: tenant.id,
-        type: 'admin.user.created',
-        userId: user.id,
-        data: { password: password !== undefined },
-      });
+      const user = await services.users.create(
+        tenant,
+        { email, ...definedOnly({ password, displayName: display_name, emailVerified: email_verified }) },
+        adminCallerOf(request),
+      );
       return reply.code(201).send(userBody(user));
     },
   );
@@ -112,8 +110,30 @@ export const userRoutes: AdminRoutes = (admin, services) => {
     },
     async (request) => {
       const tenant = await services.tenants.require(request.params.tenant);
-      const user = await findUser(services, tenant, request.params.id);
-      if (isErased(user)) throw new BatonError('user_not_found', `User ${user.id} was deleted`);
+      return userBody(await services.users.get(tenant, request.params.id));
+    },
+  );
+
+  admin.patch(
+    '/tenants/:tenant/users/:id',
+    {
+      config: forWriters,
+      schema: {
+        summary: 'Change a user, as `baton user update`: display name, verified address, password, attributes',
+        params: UserParams,
+        body: UpdateUser,
+        response: responses({ 200: UserBody }),
+      },
+    },
+    async (request) => {
+      const tenant = await services.tenants.require(request.params.tenant);
+      const { display_name, email_verified, password, attributes } = request.body;
+      const user = await services.users.update(
+        tenant,
+        request.params.id,
+        definedOnly({ displayName: display_name, emailVerified: email_verified, password, attributes }),
+        adminCallerOf(request),
+      );
       return userBody(user);
     },
   );
@@ -123,23 +143,16 @@ export const userRoutes: AdminRoutes = (admin, services) => {
     {
       config: forWriters,
       schema: {
-        summary: 'Erase a user (as `baton user delete`): personal data gone, every device signed out; idempotent',
+        summary: 'Erase a user (as `baton user delete`): personal data gone, every device signed out',
         params: UserParams,
         response: responses({ 200: Erased }),
       },
     },
     async (request) => {
       const tenant = await services.tenants.require(request.params.tenant);
-      const user = await findUser(services, tenant, request.params.id);
-      if (isErased(user)) return { id: user.id, revoked_sessions: [] };
-      const { revokedSessions } = await services.accountErasure.erase(tenant, user, requestContext(request));
-      await auditAdminChange(services, request, {
-        tenantId: tenant.id,
-        type: 'admin.user.deleted',
-        userId: user.id,
-        data: { sessions: revokedSessions },
-      });
-      return { id: user.id, revoked_sessions: revokedSessions };
+      const { id } = request.params;
+      const { revokedSessions } = await services.users.delete(tenant, id, adminCallerOf(request));
+      return { id, revoked_sessions: revokedSessions };
     },
   );
 };

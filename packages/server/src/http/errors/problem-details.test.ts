@@ -26,4 +26,14 @@ describe('problemResponse', () => {
     const outage = problemResponse(new BatonError('service_unavailable', 'Later', { retryAfter: 5 }), 'c');
     expect(outage).toMatchObject({ status: 503, headers: { 'retry-after': '5' } });
   });
+
+  it("names the refused field in the API's words: snake_case, the theme's fields under theme", () => {
+    const refusal = (setting: string) =>
+      problemResponse(new BatonError('invalid_setting', 'Refused', { setting }), 'c').body;
+    expect(refusal('displayName')).toMatchObject({ field: 'display_name', detail: 'display_name: Refused' });
+    expect(refusal('redirectUris').field).toBe('redirect_uris');
+    expect(refusal('logoUrl').field).toBe('theme.logo_url');
+    expect(refusal('userAttributes').field).toBe('attributes');
+    expect(refusal('limit').field).toBe('limit');
+  });
 });

@@ -15,7 +15,21 @@ export interface ProblemDetails {
   detail: string;
   code: DomainErrorCode;
   correlation_id: string;
+  /** The request field refused, in the API's words (`display_name`, `theme.logo_url`), when the error names one. */
+  field?: string;
 }
+
+/** Service settings whose API field is not simply their snake_case name. */
+const renamedFields: Record<string, string> = {
+  userAttributes: 'attributes',
+  logoUrl: 'theme.logo_url',
+  color: 'theme.color',
+  sessionId: 'id',
+};
+
+/** A service setting (`details.setting`, camelCase) as the management API names the field. */
+export const apiField = (setting: string): string =>
+  renamedFields[setting] ?? setting.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
 /** `user_not_found` as `User not found`: the same title for every occurrence of a type (RFC 9457 §3.1.3). */
 const titleOf = (code: DomainErrorCode) => code.charAt(0).toUpperCase() + code.slice(1).replace(/_/g, ' ');
@@ -27,13 +41,15 @@ const titleOf = (code: DomainErrorCode) => code.charAt(0).toUpperCase() + code.s
  */
 export function problemResponse(error: BatonError, correlationId: string) {
   const status = domainErrors[error.code].problemStatus;
+  const field = error.details.setting === undefined ? undefined : apiField(error.details.setting);
   const body: ProblemDetails = {
     type: `${problemTypeBase}${error.code}`,
     title: titleOf(error.code),
     status,
-    detail: error.description,
+    detail: field === undefined ? error.description : `${field}: ${error.description}`,
     code: error.code,
     correlation_id: correlationId,
+    ...(field === undefined ? {} : { field }),
   };
   return {
     status,

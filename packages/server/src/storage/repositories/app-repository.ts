@@ -12,29 +12,27 @@ export function appRepository(db: Kysely<Database>): AppRepository {
         .values({
           client_id: app.clientId,
           tenant_id: app.tenantId,
-          name: app.name,
           type: app.type,
-          secret_digest: app.secretDigest,
-          challenge_types: json(app.challengeTypes),
-          redirect_uris: json(app.redirectUris),
-          allowed_origins: json(app.allowedOrigins),
-          require_mfa: flag(app.requireMfa),
-          mfa_registration: app.mfaRegistration,
-          allow_refresh_token_export: flag(app.allowRefreshTokenExport),
-          allow_session_transfer: flag(app.allowSessionTransfer),
-          accept_session_transfer: flag(app.acceptSessionTransfer),
-          access_token_ttl: app.accessTokenTtl,
-          id_token_ttl: app.idTokenTtl,
-          refresh_retry_window: app.refreshRetryWindow,
-          session_idle_ttl: app.sessionIdleTtl,
-          session_absolute_ttl: app.sessionAbsoluteTtl,
-          user_attributes: json(app.userAttributes),
-          post_logout_redirect_uris: json(app.postLogoutRedirectUris),
-          scopes: json(app.scopes),
-          admin: app.admin,
+          ...settingsRow(app),
           created_at: app.createdAt,
         })
         .execute();
+    },
+    async update(app) {
+      await db
+        .updateTable('apps')
+        .set(settingsRow(app))
+        .where('client_id', '=', app.clientId)
+        .where('tenant_id', '=', app.tenantId)
+        .execute();
+    },
+    async delete(tenantId, clientId) {
+      const deleted = await db
+        .deleteFrom('apps')
+        .where('client_id', '=', clientId)
+        .where('tenant_id', '=', tenantId)
+        .executeTakeFirst();
+      return Number(deleted.numDeletedRows) === 1;
     },
     async find(tenantId, clientId) {
       const row = await db
@@ -55,6 +53,31 @@ export function appRepository(db: Kysely<Database>): AppRepository {
       return rows.map(toApp);
     },
   };
+}
+
+/** The columns an update may change: all but the ids, the type and the creation time. */
+function settingsRow(app: App) {
+  return {
+    name: app.name,
+    secret_digest: app.secretDigest,
+    challenge_types: json(app.challengeTypes),
+    redirect_uris: json(app.redirectUris),
+    allowed_origins: json(app.allowedOrigins),
+    require_mfa: flag(app.requireMfa),
+    mfa_registration: app.mfaRegistration,
+    allow_refresh_token_export: flag(app.allowRefreshTokenExport),
+    allow_session_transfer: flag(app.allowSessionTransfer),
+    accept_session_transfer: flag(app.acceptSessionTransfer),
+    access_token_ttl: app.accessTokenTtl,
+    id_token_ttl: app.idTokenTtl,
+    refresh_retry_window: app.refreshRetryWindow,
+    session_idle_ttl: app.sessionIdleTtl,
+    session_absolute_ttl: app.sessionAbsoluteTtl,
+    user_attributes: json(app.userAttributes),
+    post_logout_redirect_uris: json(app.postLogoutRedirectUris),
+    scopes: json(app.scopes),
+    admin: app.admin,
+  } satisfies Partial<Selectable<AppsTable>>;
 }
 
 function toApp(row: Selectable<AppsTable>): App {

@@ -19,6 +19,8 @@ function countingRepository(found: Tenant | null) {
     create: async () => true,
     list: async () => [],
     findById: async () => null,
+    update: async () => {},
+    delete: async () => true,
     findByName: async () => {
       calls.findByName += 1;
       return found && { ...found };

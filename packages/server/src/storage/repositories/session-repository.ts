@@ -81,6 +81,17 @@ const treeSql = `WITH RECURSIVE tree(id) AS (
     SELECT child.id FROM sessions child JOIN tree ON child.parent_id = tree.id
   )`;
 const lockTreeSql = `${treeSql} UPDATE sessions SET id = id WHERE id IN (SELECT id FROM tree)`;
+/** Every session an app opened and their descendants, the parameters naming the tenant and the app. */
+const clientTreeSql = `WITH RECURSIVE tree(id) AS (
+    SELECT id FROM sessions WHERE tenant_id = ? AND client_id = ?
+    UNION
+    SELECT child.id FROM sessions child JOIN tree ON child.parent_id = tree.id
+  )`;
+const lockClientTreeSql = `${clientTreeSql} UPDATE sessions SET id = id WHERE id IN (SELECT id FROM tree)`;
+const revokeClientTreeSql = `${clientTreeSql}
+  UPDATE sessions SET revoked_at = ?, revoked_reason = ?
+  WHERE id IN (SELECT id FROM tree) AND revoked_at IS NULL
+  RETURNING id`;
 const revokeTreeSql = `${treeSql}
   UPDATE sessions SET revoked_at = ?, revoked_reason = ?
   WHERE id IN (SELECT id FROM tree) AND revoked_at IS NULL
@@ -175,6 +186,20 @@ export function sessionRepository(sql: DirectSql): SessionRepository {
         // second statement sees the children committed meanwhile, which the first one's snapshot could not.
         await tx.run(lockTreeSql, [sessionId]);
         const revoked = await tx.query<Pick<SessionsTable, 'id'>>(revokeTreeSql, [sessionId, now, reason]);
+        return revoked.map((session) => session.id);
+      });
+    },
+
+    revokeClient(tenantId, clientId, reason, now) {
+      return sql.transaction(async (tx) => {
+        // As revokeTree: lock, then read again, so children added meanwhile are found.
+        await tx.run(lockClientTreeSql, [tenantId, clientId]);
+        const revoked = await tx.query<Pick<SessionsTable, 'id'>>(revokeClientTreeSql, [
+          tenantId,
+          clientId,
+          now,
+          reason,
+        ]);
         return revoked.map((session) => session.id);
       });
     },

@@ -39,8 +39,52 @@ export function tenantRepository(db: Kysely<Database>): TenantRepository {
       const row = await db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toTenant(row) : null;
     },
+    async update(tenant) {
+      await db
+        .updateTable('tenants')
+        .set({
+          display_name: tenant.displayName,
+          signing_alg: tenant.signingAlg,
+          code_length: tenant.codeLength,
+          theme: json(tenant.theme),
+        })
+        .where('id', '=', tenant.id)
+        .execute();
+    },
+    delete(tenantId) {
+      return db.transaction().execute(async (tx) => {
+        // Children before the rows they reference: tokens and codes, then sessions, devices and users.
+        for (const table of tenantRowsBySessions)
+          await tx.deleteFrom(table).where('tenant_id', '=', tenantId).execute();
+        await tx.deleteFrom('sessions').where('tenant_id', '=', tenantId).execute();
+        const users = tx.selectFrom('users').select('id').where('tenant_id', '=', tenantId);
+        await tx.deleteFrom('credentials').where('user_id', 'in', users).execute();
+        for (const table of tenantRowsByUsers) await tx.deleteFrom(table).where('tenant_id', '=', tenantId).execute();
+        const deleted = await tx.deleteFrom('tenants').where('id', '=', tenantId).executeTakeFirst();
+        return Number(deleted.numDeletedRows) === 1;
+      });
+    },
   };
 }
+
+/** A tenant's rows that refer to its sessions. */
+const tenantRowsBySessions = [
+  'refresh_tokens',
+  'session_transfer_tokens',
+  'authorization_codes',
+  'browser_sessions',
+] as const;
+/** Its other rows, those referring to its users before the users; then the tenant's own. */
+const tenantRowsByUsers = [
+  'devices',
+  'mfa_methods',
+  'continuation_tokens',
+  'one_time_codes',
+  'users',
+  'apps',
+  'signing_keys',
+  'audit_events',
+] as const;
 
 function toTenant(row: Selectable<TenantsTable>): Tenant {
   return {

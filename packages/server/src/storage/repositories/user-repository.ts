@@ -62,6 +62,32 @@ export function userRepository(sql: DirectSql): UserRepository {
     },
     findByEmail: (tenantId, email) => one('SELECT * FROM users WHERE tenant_id = ? AND email = ?', [tenantId, email]),
     findById: (tenantId, id) => one('SELECT * FROM users WHERE tenant_id = ? AND id = ?', [tenantId, id]),
+    async list(tenantId, { email, after, limit }) {
+      // An erased account keeps a tombstone that is not an address (account-erasure.ts): it has no '@'.
+      const filters = [
+        { condition: "tenant_id = ? AND email LIKE '%@%'", values: [tenantId] },
+        ...(email !== undefined ? [{ condition: 'email = ?', values: [email] }] : []),
+        ...(after
+          ? [
+              {
+                condition: '(created_at > ? OR (created_at = ? AND id > ?))',
+                values: [after.createdAt, after.createdAt, after.id],
+              },
+            ]
+          : []),
+      ];
+      const rows = await sql.query<Selectable<UsersTable>>(
+        `SELECT * FROM users WHERE ${filters.map((filter) => filter.condition).join(' AND ')} ORDER BY created_at, id LIMIT ?`,
+        [...filters.flatMap((filter) => filter.values), limit],
+      );
+      return rows.map(toUser);
+    },
+    async update(user) {
+      await sql.run(
+        'UPDATE users SET email_verified = ?, display_name = ?, attributes = ? WHERE tenant_id = ? AND id = ?',
+        [flag(user.emailVerified), user.displayName, json(user.attributes), user.tenantId, user.id],
+      );
+    },
     async findPasswordHash(userId) {
       const [row] = await sql.query<Pick<CredentialsTable, 'secret'>>(
         "SELECT secret FROM credentials WHERE user_id = ? AND type = 'password'",
