@@ -100,6 +100,8 @@ describe('UserAdministration', () => {
     await expectRejection(users().get(tenant, 'no-such-id'), 'user_not_found');
     await users().delete(tenant, user.id, operator);
     await expectRejection(users().get(tenant, user.id), 'user_not_found');
+    expect(await users().delete(tenant, user.id, operator)).toEqual({ revokedSessions: [] });
+    await expectRejection(users().delete(tenant, 'no-such-id', operator), 'user_not_found');
     expect(events('user.deleted')).toEqual([
       expect.objectContaining({ userId: user.id, data: expect.objectContaining({ actor: 'cli:ops' }) }),
     ]);

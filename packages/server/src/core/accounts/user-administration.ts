@@ -72,7 +72,7 @@ export class UserAdministration {
 
   async get(tenant: Tenant, id: string): Promise<User> {
     const user = await this.repos.users.findById(tenant.id, id);
-    if (!user?.email.includes('@'))
+    if (!user || isErased(user))
       throw new BatonError('user_not_found', `No user ${id} in tenant "${tenant.name}"`, { setting: 'id' });
     return user;
   }
@@ -143,10 +143,19 @@ export class UserAdministration {
   }
 
   /** Erases the account's personal data and signs out every device (AccountErasure). */
+  /**
+   * Erases the account. Deleting one already erased changes nothing and is no error (a
+   * retried DELETE); an id that never was an account here is `user_not_found`.
+   */
   async delete(tenant: Tenant, id: string, caller: AdminCaller): Promise<{ revokedSessions: string[] }> {
+    const user = await this.repos.users.findById(tenant.id, id);
+    if (user && isErased(user)) return { revokedSessions: [] };
     return this.erasure.erase(tenant, await this.get(tenant, id), caller);
   }
 }
+
+/** An erased account keeps its id and a tombstone that is no address in place of its email. */
+const isErased = (user: User) => !user.email.includes('@');
 
 /** Attribute names as app declarations spell them; values a string (at most 256 characters), a number or a boolean. */
 function assertAttributes(attributes: Record<string, unknown>): void {
