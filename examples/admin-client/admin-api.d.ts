@@ -123,6 +123,44 @@ export interface paths {
                         };
                     };
                 };
+                /** @description The body is larger than the server reads (64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
                 /** @description The database does not answer; try again after Retry-After */
                 503: {
                     headers: {
@@ -285,6 +323,44 @@ export interface paths {
                         };
                     };
                 };
+                /** @description The body is larger than the server reads (64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
                 /** @description The database does not answer; try again after Retry-After */
                 503: {
                     headers: {
@@ -429,6 +505,44 @@ export interface paths {
                         };
                     };
                 };
+                /** @description The body is larger than the server reads (64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
                 /** @description The database does not answer; try again after Retry-After */
                 503: {
                     headers: {
@@ -536,6 +650,44 @@ export interface paths {
                 };
                 /** @description No such tenant or resource (also: a tenant of which the credential knows nothing) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is larger than the server reads (64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (application/json) */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -681,6 +833,44 @@ export interface paths {
                 };
                 /** @description No such tenant or resource (also: a tenant of which the credential knows nothing) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is larger than the server reads (64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (application/json) */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -849,6 +1039,44 @@ export interface paths {
                 };
                 /** @description No such tenant or resource (also: a tenant of which the credential knows nothing) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is larger than the server reads (64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (application/json) */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1051,6 +1279,44 @@ export interface paths {
                         };
                     };
                 };
+                /** @description The body is larger than the server reads (64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
                 /** @description The database does not answer; try again after Retry-After */
                 503: {
                     headers: {
@@ -1215,6 +1481,44 @@ export interface paths {
                         };
                     };
                 };
+                /** @description The body is larger than the server reads (64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
                 /** @description The database does not answer; try again after Retry-After */
                 503: {
                     headers: {
@@ -1326,6 +1630,44 @@ export interface paths {
                 };
                 /** @description No such tenant or resource (also: a tenant of which the credential knows nothing) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is larger than the server reads (64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (application/json) */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1527,6 +1869,44 @@ export interface paths {
                         };
                     };
                 };
+                /** @description The body is larger than the server reads (64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
                 /** @description The database does not answer; try again after Retry-After */
                 503: {
                     headers: {
@@ -1645,6 +2025,44 @@ export interface paths {
                 };
                 /** @description No such tenant or resource (also: a tenant of which the credential knows nothing) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is larger than the server reads (64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (application/json) */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1798,6 +2216,44 @@ export interface paths {
                 };
                 /** @description No such tenant or resource (also: a tenant of which the credential knows nothing) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is larger than the server reads (64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (application/json) */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1975,6 +2431,44 @@ export interface paths {
                         };
                     };
                 };
+                /** @description The body is larger than the server reads (64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
                 /** @description The database does not answer; try again after Retry-After */
                 503: {
                     headers: {
@@ -2118,6 +2612,44 @@ export interface paths {
                         };
                     };
                 };
+                /** @description The body is larger than the server reads (64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
                 /** @description The database does not answer; try again after Retry-After */
                 503: {
                     headers: {
@@ -2226,6 +2758,44 @@ export interface paths {
                 };
                 /** @description No such tenant or resource (also: a tenant of which the credential knows nothing) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is larger than the server reads (64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (application/json) */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2372,6 +2942,44 @@ export interface paths {
                 };
                 /** @description No such tenant or resource (also: a tenant of which the credential knows nothing) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is larger than the server reads (64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (application/json) */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2544,6 +3152,44 @@ export interface paths {
                         };
                     };
                 };
+                /** @description The body is larger than the server reads (64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
                 /** @description The database does not answer; try again after Retry-After */
                 503: {
                     headers: {
@@ -2652,6 +3298,44 @@ export interface paths {
                 };
                 /** @description No such tenant or resource (also: a tenant of which the credential knows nothing) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is larger than the server reads (64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (application/json) */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2790,6 +3474,44 @@ export interface paths {
                 };
                 /** @description No such tenant or resource (also: a tenant of which the credential knows nothing) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is larger than the server reads (64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (application/json) */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2969,6 +3691,44 @@ export interface paths {
                         };
                     };
                 };
+                /** @description The body is larger than the server reads (64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
                 /** @description The database does not answer; try again after Retry-After */
                 503: {
                     headers: {
@@ -3117,6 +3877,44 @@ export interface paths {
                         };
                     };
                 };
+                /** @description The body is larger than the server reads (64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
                 /** @description The database does not answer; try again after Retry-After */
                 503: {
                     headers: {
@@ -3246,6 +4044,44 @@ export interface paths {
                 };
                 /** @description No such tenant or resource (also: a tenant of which the credential knows nothing) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is larger than the server reads (64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (application/json) */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -88,8 +88,8 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     // Headers or a body that trickle in (slowloris) are cut off with 408.
     requestTimeout: options.requestTimeoutMs,
     http: { headersTimeout: options.requestTimeoutMs, connectionsCheckingInterval: timeoutCheckMs },
-    // A URL the router cannot read (bad percent-encoding, an overlong segment) reaches no route; it still gets an OAuth error.
-    frameworkErrors: (error, request, reply) => writeError(error, request, reply, 'oauth'),
+    // A URL the router cannot read (bad percent-encoding, an overlong segment) reaches no route; it still gets an error in its format.
+    frameworkErrors: (error, request, reply) => writeError(error, request, reply),
   });
   await app.register(formBody, { bodyLimit: options.bodyLimit });
   const routesAdded = answerOtherMethods(app);
@@ -122,7 +122,6 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
       new BatonError('endpoint_not_found', `No endpoint ${request.method} ${request.url.split('?')[0]}`),
       request,
       reply,
-      'oauth',
     ),
   );
 

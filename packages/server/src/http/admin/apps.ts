@@ -5,7 +5,7 @@ import { appView } from '../../views/app-view.js';
 import type { AdminRoutes } from './admin-instance.js';
 import { adminCallerOf, forReaders, forWriters } from './caller.js';
 import { pageAnswer, pageBody, pageQuery } from './pagination.js';
-import { Input, Nullable, responses, TenantParams, Timestamp } from './schemas.js';
+import { PathId, Input, Nullable, responses, TenantParams, Timestamp } from './schemas.js';
 
 const ChallengeType = Type.Union([Type.Literal('oob'), Type.Literal('password'), Type.Literal('redirect')]);
 const MfaRegistration = Type.Union([Type.Literal('own-address'), Type.Literal('any-address')]);
@@ -86,7 +86,7 @@ const UpdateApp = Input({ name: Type.Optional(AppName), ...appSettings });
 
 const AppParams = Input({
   ...TenantParams.properties,
-  client_id: Type.String({ minLength: 1, maxLength: 100 }),
+  client_id: PathId,
 });
 
 const DeletedApp = Type.Object({

@@ -42,6 +42,8 @@ const commonErrors = {
   401: problem('No credential, or one that is invalid or expired'),
   403: problem('The credential may not do this'),
   404: problem('No such tenant or resource (also: a tenant of which the credential knows nothing)'),
+  413: problem('The body is larger than the server reads (64 KiB)'),
+  415: problem('The body is not JSON (application/json)'),
   503: problem('The database does not answer; try again after Retry-After'),
 };
 
@@ -53,6 +55,13 @@ export function responses<T extends Record<number, TSchema>>(successes: T, optio
     ...(options.conflict ? { 409: problem('It already exists') } : {}),
   };
 }
+
+/**
+ * An id in a path (a client_id, a session id): printable ASCII without spaces, which every
+ * id Baton makes is. A NUL or a control character never reaches the database (PostgreSQL
+ * refuses NUL in text, which would be a 500).
+ */
+export const PathId = Type.String({ minLength: 1, maxLength: 100, pattern: '^[\\x21-\\x7E]+$' });
 
 export const TenantParams = Input({
   tenant: Type.String({ minLength: 1, maxLength: 63, description: 'The tenant name' }),

@@ -3,7 +3,7 @@ import type { Device, Session } from '../../core/model.js';
 import { sessionEndReason } from '../../core/sessions/refresh-tokens.js';
 import type { AdminRoutes } from './admin-instance.js';
 import { adminCallerOf, forReaders, forWriters } from './caller.js';
-import { Input, iso, isoOrNull, Nullable, responses, TenantParams, Timestamp } from './schemas.js';
+import { PathId, Input, iso, isoOrNull, Nullable, responses, TenantParams, Timestamp } from './schemas.js';
 import { UserParams } from './users.js';
 
 const SessionBody = Type.Object({
@@ -40,7 +40,7 @@ const Revoked = Type.Object({
   revoked: Type.Array(Type.String(), { description: 'The sessions ended now (none when they already were)' }),
 });
 
-const SessionParams = Input({ ...TenantParams.properties, id: Type.String({ minLength: 1, maxLength: 100 }) });
+const SessionParams = Input({ ...TenantParams.properties, id: PathId });
 
 /** `tenants/{t}/users/{id}/sessions` and `tenants/{t}/sessions/{id}`: the device graph, and revoking a branch or all of it. */
 export const sessionRoutes: AdminRoutes = (admin, services) => {

@@ -22,6 +22,14 @@ const sendJson = (reply: FastifyReply, response: JsonAnswer) =>
   reply.code(response.status).headers(response.headers).send(response.body);
 
 /**
+ * The format for a request no route took (a URL the router cannot read, a path that does
+ * not exist): problem details under the management API's prefix, OAuth JSON elsewhere.
+ */
+function wireOfUnroutedRequest(url: string): WireFormat {
+  return url.startsWith('/admin/') ? 'problem' : 'oauth';
+}
+
+/**
  * The one place an error becomes a response: the error as a domain error, logged (in full
  * when the caller was not meant to see it), the unread body discarded, and the writer of
  * the wire format chosen.
@@ -33,7 +41,7 @@ export function errorWriter(services: Services): WriteError {
     html: htmlErrorPage(services),
     problem: (refusal, request, reply) => sendJson(reply, problemResponse(refusal.error, request.id)),
   };
-  return (error, request, reply, format = request.routeOptions.config?.wire ?? 'oauth') => {
+  return (error, request, reply, format = request.routeOptions.config?.wire ?? wireOfUnroutedRequest(request.url)) => {
     const refusal = asDomainError(error);
     const { code, description } = refusal.error;
     if (refusal.unexpected) request.log.error({ err: error }, 'unexpected error');
