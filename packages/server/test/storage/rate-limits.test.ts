@@ -10,6 +10,16 @@ const policy = { windowMs, lockFor: (failures: number) => (failures >= 3 ? 10_00
 describe.each(engines)('rate-limit repository on %s', (engine) => {
   const store = useStore(engine);
 
+  it('reserves while a successful attempt clears the key at the same moment, without failing', async () => {
+    const { rateLimits } = store().repos;
+    const key = `account:${randomUUID()}`;
+    // A clear (DELETE) landing between a reservation's insert and its read once left it no row to read: a 500.
+    const raced = await Promise.allSettled(
+      Array.from({ length: 200 }, (_, i) => (i % 2 ? rateLimits.clear(key) : rateLimits.reserve(key, t0 + i, policy))),
+    );
+    expect(raced.filter((result) => result.status === 'rejected')).toEqual([]);
+  });
+
   it('counts each reserved attempt per key, locks when the policy says so, and counts nothing while locked', async () => {
     const { rateLimits } = store().repos;
     const [key, other] = [`account:${randomUUID()}`, `ip:${randomUUID()}`];

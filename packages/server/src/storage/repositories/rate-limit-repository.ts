@@ -14,14 +14,13 @@ export function rateLimitRepository(sql: DirectSql): RateLimitRepository {
     },
     reserve(key, now, { windowMs, lockFor }) {
       return sql.transaction(async (tx) => {
-        await tx.run(
-          'INSERT INTO rate_limits (key, failures, locked_until, updated_at) VALUES (?, 0, 0, ?) ON CONFLICT (key) DO NOTHING',
-          [key, now],
-        );
-        // Reads the row while taking its lock on PostgreSQL, so racing reservations of one key queue here; SQLite's write transaction already serialises them.
+        // One statement creates the row or locks the one there (PostgreSQL; SQLite's write transaction already
+        // serialises reservations) and reads it: a clear racing between an insert and a later read left no row.
         const [row] = await tx.query<Omit<RateLimitsTable, 'key'>>(
-          'UPDATE rate_limits SET updated_at = updated_at WHERE key = ? RETURNING failures, locked_until, updated_at',
-          [key],
+          `INSERT INTO rate_limits (key, failures, locked_until, updated_at) VALUES (?, 0, 0, ?)
+           ON CONFLICT (key) DO UPDATE SET updated_at = rate_limits.updated_at
+           RETURNING failures, locked_until, updated_at`,
+          [key, now],
         );
         const lockedUntil = Number(row!.locked_until);
         const updatedAt = Number(row!.updated_at);
