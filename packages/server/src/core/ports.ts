@@ -97,13 +97,22 @@ export interface SessionRepository {
   find(id: string): Promise<Session | null>;
   /** Records activity on a session that has no refresh token of its own in use (a browser SSO session). */
   touch(id: string, now: number): Promise<void>;
+  /** A stored refresh token: a session's current or previous one, or one issued before migration 0014 until it expires. */
   findRefreshToken(digest: string): Promise<RefreshTokenWithSession | null>;
   /**
    * Compare-and-set: marks `presentedDigest` consumed only if it is not yet, and in the
-   * same transaction stores `successor` and touches the session. Exactly one of any
-   * number of concurrent calls for one token rotates.
+   * same transaction stores `successor`, deletes the token the presented one replaced (a
+   * session keeps its current and previous token only) and touches the session. Exactly one
+   * of any number of concurrent calls for one token rotates. `keepPresented` spares the
+   * presented token that later deletion (a token issued before migration 0014, which only
+   * its row recognises as this session's: it goes at its expiry).
    */
-  rotate(presentedDigest: string, successor: RefreshTokenRecord, now: number): Promise<RotationResult>;
+  rotate(
+    presentedDigest: string,
+    successor: RefreshTokenRecord,
+    now: number,
+    options?: { keepPresented?: boolean },
+  ): Promise<RotationResult>;
   /** Revokes the session and every descendant not yet revoked; returns their ids. */
   revokeTree(sessionId: string, reason: string, now: number): Promise<string[]>;
   /** Revokes every session of a user; returns their ids. */

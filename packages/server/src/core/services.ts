@@ -18,6 +18,7 @@ import { CodeCheck } from './otp/code-check.js';
 import { OneTimeCodes } from './otp/one-time-codes.js';
 import { noTelemetry, type Mailer, type Repositories, type Telemetry } from './ports.js';
 import { SessionService } from './sessions/session-service.js';
+import { refreshTokenKeysOf } from './sessions/refresh-token-format.js';
 import { SessionTransfer } from './handoff/session-transfer.js';
 import { Authorization } from './browser/authorization.js';
 import { AuthorizeDecisions } from './browser/authorize-decision.js';
@@ -53,7 +54,7 @@ export function createServices({
   const keys = new KeyRing(repos.signingKeys, masterKey, clock);
   const tokens = new TokenIssuer(keys, clock, publicUrl);
   const accounts = new AccountService(repos, clock);
-  const sessions = new SessionService(repos, audit, clock, masterKey.derive('refresh-successor'), telemetry);
+  const sessions = new SessionService(repos, audit, clock, refreshTokenKeysOf(masterKey), telemetry);
   const continuations = new ContinuationTokens(repos.continuations, clock);
   const accountErasure = new AccountErasure(repos, sessions, audit);
   const sessionTransfer = new SessionTransfer(repos, sessions, audit, clock);

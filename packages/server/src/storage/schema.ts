@@ -112,6 +112,8 @@ export interface RefreshTokensTable {
   issued_at: number;
   expires_at: number;
   consumed_at: number | null;
+  /** The token this one replaced, whose row the next rotation deletes (null at sign-in and before 0014). */
+  previous_digest: string | null;
 }
 
 export interface SigningKeysTable {

@@ -49,6 +49,22 @@ describe.each(engines)('refresh-token rotation on %s', (engine) => {
     expect(events.length).toBeGreaterThanOrEqual(1);
   });
 
+  it('revokes the session when a token rotated long ago, no longer stored, comes back; a forged one only fails', async () => {
+    const signIn = await signInWithPassword(t.base, t.app.clientId, t.user.email, t.userPassword);
+    const sessionOf = async (token: string) => (await t.services.sessions.findByRefreshToken(t.tenant, token))?.session;
+    const sessionId = (await sessionOf(signIn.body.refresh_token))!.id;
+    const tokens: string[] = [signIn.body.refresh_token];
+    for (let count = 0; count < 4; count++) tokens.push((await refresh(tokens.at(-1)!)).body.refresh_token);
+    const forged = Buffer.from(tokens[1]!, 'base64url');
+    forged[forged.length - 1]! ^= 1;
+    expectNativeAuthError(await refresh(forged.toString('base64url')), 400, 'invalid_grant');
+    expect((await t.services.sessions.find(sessionId))?.revokedAt).toBeNull();
+    expect(await sessionOf(tokens[1]!)).toBeUndefined();
+    expectNativeAuthError(await refresh(tokens[1]!), 400, 'invalid_grant');
+    expect((await t.services.sessions.find(sessionId))?.revokedReason).toBe('refresh_token_reuse');
+    expectNativeAuthError(await refresh(tokens[4]!), 400, 'invalid_grant');
+  });
+
   it('gives twenty concurrent refreshes of one token a single successor', async () => {
     const signIn = await signInWithPassword(t.base, t.app.clientId, t.user.email, t.userPassword);
     const results = await Promise.all(Array.from({ length: 20 }, () => refresh(signIn.body.refresh_token)));

@@ -86,6 +86,20 @@ describe.each(engines)('RFC 7009 revocation on %s', (engine) => {
     expectNativeAuthError(await refresh(tokens.refresh_token), 400, 'invalid_grant');
   });
 
+  it('ends the session of a refresh token rotated long ago, no longer stored, and of none for a forged one', async () => {
+    const tokens = await signIn();
+    let current = tokens.refresh_token;
+    for (let count = 0; count < 3; count++) current = (await refresh(current)).body.refresh_token;
+    const forged = Buffer.from(tokens.refresh_token, 'base64url');
+    forged[forged.length - 1]! ^= 1;
+    expect((await revoke(forged.toString('base64url'))).status).toBe(200);
+    expect((await t.services.sessions.find(tokens.sessionId))?.revokedAt).toBeNull();
+    expect(await t.services.sessions.findByRefreshToken(t.tenant, tokens.refresh_token)).toBeNull();
+    expect((await revoke(tokens.refresh_token)).status).toBe(200);
+    expect((await t.services.sessions.find(tokens.sessionId))?.revokedReason).toBe('revoked_by_client');
+    expectNativeAuthError(await refresh(current), 400, 'invalid_grant');
+  });
+
   it('answers 200 for a token it does not know, and asks for a missing one', async () => {
     expect((await revoke('not-a-token-we-issued')).status).toBe(200);
     expectError(await revoke(undefined), 400, 'invalid_request');

@@ -51,6 +51,19 @@ describe('in-memory session repository', () => {
     expect((await repos.sessions.findRefreshToken('rt-s1-next'))?.session.lastUsedAt).toBe(t0 + 5);
   });
 
+  it('keeps the current token and the one it replaced, as the SQL repositories do', async () => {
+    const repos = await opened([['s1', null]]);
+    const session = (await repos.sessions.find('s1'))!;
+    const digests = ['rt-s1', 'rt-s1-1', 'rt-s1-2', 'rt-s1-3'];
+    for (let generation = 1; generation <= 3; generation++)
+      await repos.sessions.rotate(
+        digests[generation - 1]!,
+        aToken(session, { digest: digests[generation]!, generation }),
+        t0,
+      );
+    expect(repos.db.refreshTokens.where().map((token) => token.digest)).toEqual(['rt-s1-2', 'rt-s1-3']);
+  });
+
   it('revokes a tree through revoked branches, answering only the sessions it revoked now', async () => {
     const repos = await opened([
       ['root', null],

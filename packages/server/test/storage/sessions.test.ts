@@ -121,6 +121,24 @@ describe.each(engines)('session repository on %s', (engine) => {
       expect(await repos.sessions.find(session.id)).toMatchObject({ lastUsedAt: t0 + 1000 });
     });
 
+    it('keeps the current token and the one it replaced; a kept presented token stays until it expires', async () => {
+      const { repos } = store();
+      const user = await storedUser(repos);
+      const generationsLeft = async (keepFirst: boolean) => {
+        const { session, token } = await openedSession(repos, user);
+        const chain = [token, ...[1, 2, 3].map((generation) => aToken(session, { generation }))];
+        for (let generation = 1; generation <= 3; generation++) {
+          const keepPresented = keepFirst && generation === 1;
+          await repos.sessions.rotate(chain[generation - 1]!.digest, chain[generation]!, t0 + generation, {
+            keepPresented,
+          });
+        }
+        return (await tokensOf(session.id)).map((t) => t.generation).sort();
+      };
+      expect(await generationsLeft(false)).toEqual([2, 3]);
+      expect(await generationsLeft(true)).toEqual([0, 2, 3]);
+    });
+
     it('refuses to rotate a token that does not exist', async () => {
       const { repos } = store();
       const user = await storedUser(repos);

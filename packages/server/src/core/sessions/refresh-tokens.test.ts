@@ -1,8 +1,15 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { digest } from '../../crypto/digest.js';
 import type { Session } from '../model.js';
-import { refreshTokenRecord, sessionEndReason, successorOf } from './refresh-tokens.js';
+import { readRefreshToken } from './refresh-token-format.js';
+import {
+  firstRefreshToken,
+  legacySuccessorOf,
+  refreshTokenRecord,
+  sessionEndReason,
+  successorOf,
+} from './refresh-tokens.js';
 
 const t0 = Date.UTC(2026, 0, 1);
 const hour = 3_600_000;
@@ -24,17 +31,44 @@ const session: Session = {
 };
 
 describe('successorOf', () => {
-  const key = randomBytes(32);
+  const keys = { successor: randomBytes(32), mac: randomBytes(32) };
+  const sessionId = randomUUID();
+  const token = firstRefreshToken(sessionId, keys);
 
-  it('derives the same 256-bit successor from the same token and key', () => {
-    expect(successorOf('token-a', key)).toBe(successorOf('token-a', Buffer.from(key)));
-    expect(successorOf('token-a', key)).toMatch(/^[\w-]{43}$/);
+  it('derives the same successor, one generation on, from the same token and keys', () => {
+    const successor = successorOf(token, { sessionId, generation: 0 }, keys);
+    expect(successorOf(token, { sessionId, generation: 0 }, { ...keys, successor: Buffer.from(keys.successor) })).toBe(
+      successor,
+    );
+    expect(readRefreshToken(successor, keys.mac)).toEqual({ sessionId, generation: 1 });
   });
 
   it('derives different successors for different tokens or keys', () => {
-    expect(successorOf('token-a', key)).not.toBe(successorOf('token-b', key));
-    expect(successorOf('token-a', key)).not.toBe(successorOf('token-a', randomBytes(32)));
-    expect(successorOf('token-a', key)).not.toBe('token-a');
+    const successor = successorOf(token, { sessionId, generation: 0 }, keys);
+    const other = firstRefreshToken(sessionId, keys);
+    expect(successorOf(other, { sessionId, generation: 0 }, keys)).not.toBe(successor);
+    expect(successorOf(token, { sessionId, generation: 0 }, { ...keys, successor: randomBytes(32) })).not.toBe(
+      successor,
+    );
+    expect(successor).not.toBe(token);
+  });
+
+  it('keeps the successor a token issued before migration 0014 got: a keyed HMAC, 256 bits', () => {
+    expect(legacySuccessorOf('legacy-token', keys)).toMatch(/^[\w-]{43}$/);
+    expect(legacySuccessorOf('legacy-token', keys)).toBe(legacySuccessorOf('legacy-token', { ...keys }));
+    expect(Buffer.from(legacySuccessorOf('legacy-token', keys), 'base64url')).toEqual(
+      Buffer.from(successorOf('legacy-token', { sessionId, generation: 7 }, keys), 'base64url').subarray(21, 53),
+    );
+  });
+});
+
+describe('firstRefreshToken', () => {
+  it('names the session at generation 0 around a fresh secret', () => {
+    const keys = { successor: randomBytes(32), mac: randomBytes(32) };
+    const sessionId = randomUUID();
+    const first = firstRefreshToken(sessionId, keys);
+    expect(readRefreshToken(first, keys.mac)).toEqual({ sessionId, generation: 0 });
+    expect(firstRefreshToken(sessionId, keys)).not.toBe(first);
   });
 });
 

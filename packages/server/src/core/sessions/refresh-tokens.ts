@@ -1,12 +1,33 @@
-import { digest, hmac, randomToken } from '../../crypto/digest.js';
+import { digest, hmac } from '../../crypto/digest.js';
 import type { RefreshTokenRecord, Session } from '../model.js';
+import {
+  formatRefreshToken,
+  newRefreshTokenSecret,
+  type RefreshTokenClaims,
+  type RefreshTokenKeys,
+} from './refresh-token-format.js';
 
 /**
- * The refresh token that replaces `presented`: a keyed HMAC of it, so every retry of one
- * rotation, on any instance, derives the same successor without storing it in the clear.
+ * The refresh token that replaces `presented` (of `session`, at `generation`): its secret is a
+ * keyed HMAC of the presented token, so every retry of one rotation, on any instance, derives
+ * the same successor without storing it in the clear.
  */
-export function successorOf(presented: string, key: Buffer): string {
-  return hmac(key, `refresh-successor:${presented}`);
+export function successorOf(presented: string, replaced: RefreshTokenClaims, keys: RefreshTokenKeys): string {
+  const secret = Buffer.from(legacySuccessorOf(presented, keys), 'base64url');
+  return formatRefreshToken({ sessionId: replaced.sessionId, generation: replaced.generation + 1 }, secret, keys.mac);
+}
+
+/**
+ * The successor a token got before tokens named their session (migration 0014): a retry of
+ * a token rotated just before the upgrade still finds it.
+ */
+export function legacySuccessorOf(presented: string, keys: RefreshTokenKeys): string {
+  return hmac(keys.successor, `refresh-successor:${presented}`);
+}
+
+/** The token a session is opened with. */
+export function firstRefreshToken(sessionId: string, keys: RefreshTokenKeys): string {
+  return formatRefreshToken({ sessionId, generation: 0 }, newRefreshTokenSecret(), keys.mac);
 }
 
 /** A refresh-token row for `token`; it lives until the session's idle or absolute limit. */
@@ -28,8 +49,6 @@ export function refreshTokenRecord(
     consumedAt: null,
   };
 }
-
-export const newRefreshToken = (): string => randomToken();
 
 /** Why a session can no longer be used at `now`, or null when it can. */
 export function sessionEndReason(session: Session, now: number): string | null {

@@ -1,8 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { digest } from '../../crypto/digest.js';
 import type { App, Session, Tenant, User } from '../model.js';
 import { expectRejection } from '../testing/domain-expectations.js';
 import { type DomainHarness, inMemoryServices } from '../testing/in-memory-services.js';
+import {
+  formatRefreshToken,
+  newRefreshTokenSecret,
+  readRefreshToken,
+  refreshTokenKeysOf,
+} from './refresh-token-format.js';
+import { legacySuccessorOf, refreshTokenRecord } from './refresh-tokens.js';
 import type { OpenSessionInput, RefreshInput } from './session-service.js';
 
 const second = 1000;
@@ -81,6 +89,7 @@ describe('SessionService', () => {
           issuedAt: now,
           expiresAt: now + idleTtl * second,
           consumedAt: null,
+          previousDigest: null,
         },
       ]);
     });
@@ -297,6 +306,145 @@ describe('SessionService', () => {
       harness.clock.advance(retryWindow * second + 1);
       const next = await refresh(active.refreshToken);
       expect(storedSession(next.session.id)?.revokedAt).toBeNull();
+    });
+  });
+
+  describe('bounded storage', () => {
+    const keys = () => refreshTokenKeysOf(harness.masterKey);
+    const refreshTimes = async (first: string, times: number) => {
+      const tokens = [first];
+      for (let count = 0; count < times; count++) tokens.push((await refresh(tokens.at(-1)!)).refreshToken);
+      return tokens;
+    };
+    /** A session's token as Baton issued them before migration 0014: 256 random bits, recognised by its row alone. */
+    const legacyToken = (session: Session, fields: { generation: number; consumedAt?: number }) => {
+      const token = randomBytes(32).toString('base64url');
+      const record = refreshTokenRecord(token, session, {
+        scope: grantedScope,
+        generation: fields.generation,
+        dpopJkt: null,
+        now: harness.clock.now(),
+      });
+      harness.db.refreshTokens.insert({ ...record, consumedAt: fields.consumedAt ?? null, previousDigest: null });
+      return token;
+    };
+
+    it('keeps the current token and the previous one only, however often the session is refreshed', async () => {
+      const active = await open();
+      const tokens = await refreshTimes(active.refreshToken, 50);
+      expect(tokensOf(active.session).map((token) => [token.generation, token.consumedAt === null])).toEqual([
+        [49, false],
+        [50, true],
+      ]);
+      expect(readRefreshToken(tokens[50]!, keys().mac)).toEqual({ sessionId: active.session.id, generation: 50 });
+    });
+
+    it('takes a token older than the previous one for reuse, by the session and generation it carries', async () => {
+      const active = await open();
+      const watch = await open({
+        parent: active.session,
+        device: { name: 'W', platform: 'wearos', kind: 'companion' },
+      });
+      const tokens = await refreshTimes(active.refreshToken, 10);
+      expect(storedToken(tokens[3]!)).toBeNull();
+      await expectRejection(refresh(tokens[3]!), 'refresh_token_reused', /already used/);
+      expect(storedSession(active.session.id)?.revokedReason).toBe('refresh_token_reuse');
+      expect(storedSession(watch.session.id)?.revokedReason).toBe('refresh_token_reuse');
+      const [event] = await harness.repos.audit.list({ tenantId: tenant.id, type: 'refresh_token.reuse_detected' });
+      expect(event?.data).toMatchObject({ generation: 3 });
+      await expectRejection(refresh(tokens[10]!), 'invalid_refresh_token', /revoked/);
+    });
+
+    it('refuses a forged token (a known session id, a made-up MAC) as invalid, and revokes nothing', async () => {
+      const active = await open();
+      const tokens = await refreshTimes(active.refreshToken, 3);
+      const madeUp = formatRefreshToken(
+        { sessionId: active.session.id, generation: 0 },
+        newRefreshTokenSecret(),
+        randomBytes(32),
+      );
+      const renumbered = Buffer.from(tokens[3]!, 'base64url');
+      renumbered.writeUInt32BE(1, 17);
+      for (const forged of [madeUp, renumbered.toString('base64url')]) {
+        await expectRejection(refresh(forged), 'invalid_refresh_token', /invalid/);
+        await expectRejection(
+          harness.services.sessions.inspect({ tenant, app, presented: forged }),
+          'invalid_refresh_token',
+        );
+      }
+      expect(await harness.services.sessions.ownerOfRefreshToken(tenant, madeUp)).toBeNull();
+      expect(storedSession(active.session.id)?.revokedAt).toBeNull();
+      expect(await harness.repos.audit.list({ tenantId: tenant.id, type: 'refresh_token.reuse_detected' })).toEqual([]);
+      await refresh(tokens[3]!);
+    });
+
+    it('takes an older token presented to another app, or of a session that has ended, as invalid only', async () => {
+      const other = await harness.services.apps.register(tenant, { name: 'Other' });
+      const active = await open();
+      const tokens = await refreshTimes(active.refreshToken, 3);
+      await expectRejection(
+        harness.services.sessions.refresh({ tenant, app: other.app, presented: tokens[0]! }),
+        'invalid_refresh_token',
+      );
+      expect(storedSession(active.session.id)?.revokedAt).toBeNull();
+      harness.clock.advance((idleTtl + 1) * second);
+      await expectRejection(refresh(tokens[0]!), 'invalid_refresh_token');
+      expect(storedSession(active.session.id)?.revokedAt).toBeNull();
+    });
+
+    it('names the session of an older token for RFC 7009 revocation, and none for introspection', async () => {
+      const active = await open();
+      const tokens = await refreshTimes(active.refreshToken, 3);
+      expect(await harness.services.sessions.ownerOfRefreshToken(tenant, tokens[0]!)).toEqual({
+        sessionId: active.session.id,
+        clientId: app.clientId,
+      });
+      expect(await harness.services.sessions.findByRefreshToken(tenant, tokens[0]!)).toBeNull();
+    });
+
+    it('refreshes a token issued before migration 0014 into the new format, and still knows it afterwards', async () => {
+      const active = await open();
+      const legacy = legacyToken(active.session, { generation: 7 });
+      const next = await refresh(legacy);
+      expect(readRefreshToken(next.refreshToken, keys().mac)).toEqual({ sessionId: active.session.id, generation: 8 });
+      expect((await refresh(legacy)).refreshToken).toBe(next.refreshToken);
+      await refreshTimes(next.refreshToken, 3);
+      expect(storedToken(legacy)?.consumedAt).not.toBeNull();
+      await expectRejection(refresh(legacy), 'refresh_token_reused');
+      expect(storedSession(active.session.id)?.revokedReason).toBe('refresh_token_reuse');
+    });
+
+    /** What an instance before migration 0014 stored when it rotated `presented` at generation `generation`. */
+    const rotatedTheOldWay = (session: Session, presented: string, generation: number) => {
+      const successor = legacySuccessorOf(presented, keys());
+      harness.db.refreshTokens.update(digest(presented), { consumedAt: harness.clock.now() });
+      harness.db.refreshTokens.insert({
+        ...refreshTokenRecord(successor, session, {
+          scope: grantedScope,
+          generation: generation + 1,
+          dpopJkt: null,
+          now: harness.clock.now(),
+        }),
+        previousDigest: null,
+      });
+      return successor;
+    };
+
+    it('answers a retry of a token rotated just before the upgrade with the successor it got then', async () => {
+      const active = await open();
+      const legacy = legacyToken(active.session, { generation: 2 });
+      const successor = rotatedTheOldWay(active.session, legacy, 2);
+      harness.clock.advance(retryWindow * second);
+      expect((await refresh(legacy)).refreshToken).toBe(successor);
+      const next = await refresh(successor);
+      expect(readRefreshToken(next.refreshToken, keys().mac)).toEqual({ sessionId: active.session.id, generation: 4 });
+    });
+
+    it('answers a retry of a token an instance not yet upgraded rotated with the successor it got there', async () => {
+      const active = await open();
+      const successor = rotatedTheOldWay(active.session, active.refreshToken, 0);
+      expect((await refresh(active.refreshToken)).refreshToken).toBe(successor);
+      expect(storedSession(active.session.id)?.revokedAt).toBeNull();
     });
   });
 

@@ -7,7 +7,14 @@ import type { App, Device, DeviceKind, RefreshTokenRecord, RequestContext, Sessi
 import { noTelemetry, type Repositories, type Telemetry } from '../ports.js';
 import { narrowScope } from '../tokens/scopes.js';
 import { meetsAppPolicy } from './session-policy.js';
-import { newRefreshToken, refreshTokenRecord, sessionEndReason, successorOf } from './refresh-tokens.js';
+import { readRefreshToken, type RefreshTokenKeys } from './refresh-token-format.js';
+import {
+  firstRefreshToken,
+  legacySuccessorOf,
+  refreshTokenRecord,
+  sessionEndReason,
+  successorOf,
+} from './refresh-tokens.js';
 
 export interface OpenSessionInput {
   tenant: Tenant;
@@ -67,7 +74,7 @@ export class SessionService {
     private readonly repos: Repositories,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
-    private readonly successorKey: Buffer,
+    private readonly keys: RefreshTokenKeys,
     private readonly telemetry: Telemetry = noTelemetry,
   ) {}
 
@@ -108,7 +115,7 @@ export class SessionService {
       revokedAt: null,
       revokedReason: null,
     };
-    const refreshToken = newRefreshToken();
+    const refreshToken = firstRefreshToken(session.id, this.keys);
     const dpopJkt = input.dpopJkt ?? null;
     const opened = await this.repos.sessions.open(
       device,
@@ -129,11 +136,13 @@ export class SessionService {
     const { app, presented } = input;
     let { token, session, user } = await this.usable(input);
     const now = this.clock.now();
-    const successor = successorOf(presented, this.successorKey);
     const requested = input.requestedScope ?? [];
     if (token.consumedAt === null) {
       // A refused request must leave the token current, or the client's next try would count as reuse.
       const scope = narrowScope(token.scope, requested);
+      const successor = successorOf(presented, token, this.keys);
+      // A token issued before tokens named their session is recognised by its row alone: it stays until it expires.
+      const keepPresented = readRefreshToken(presented, this.keys.mac) === null;
       const dpopJkt = token.dpopJkt ?? input.dpopJkt ?? null;
       const record = refreshTokenRecord(successor, session, {
         scope: token.scope,
@@ -141,7 +150,7 @@ export class SessionService {
         dpopJkt,
         now,
       });
-      const { rotated } = await this.repos.sessions.rotate(token.digest, record, now);
+      const { rotated } = await this.repos.sessions.rotate(token.digest, record, now, { keepPresented });
       if (rotated) {
         this.telemetry.count('refresh_token.rotated');
         return { session: { ...session, lastUsedAt: now }, user, refreshToken: successor, scope, dpopJkt };
@@ -149,10 +158,10 @@ export class SessionService {
       token = (await this.repos.sessions.findRefreshToken(token.digest))?.token ?? token;
     }
     // The successor as the first presentation stored it, binding included.
-    const next = await this.retryOrRevoke(token, session, app, successor, input.context);
+    const next = await this.retryOrRevoke(token, session, app, presented, input.context);
     this.telemetry.count('refresh_token.retried');
     const scope = narrowScope(token.scope, requested);
-    return { session: next.session, user, refreshToken: successor, scope, dpopJkt: next.token.dpopJkt };
+    return { session: next.session, user, refreshToken: next.refreshToken, scope, dpopJkt: next.token.dpopJkt };
   }
 
   /**
@@ -164,15 +173,7 @@ export class SessionService {
     const { token, session, user } = await this.usable(input);
     if (token.consumedAt === null) return { session, user };
     return {
-      session: (
-        await this.retryOrRevoke(
-          token,
-          session,
-          input.app,
-          successorOf(input.presented, this.successorKey),
-          input.context,
-        )
-      ).session,
+      session: (await this.retryOrRevoke(token, session, input.app, input.presented, input.context)).session,
       user,
     };
   }
@@ -181,6 +182,7 @@ export class SessionService {
   private async usable(input: RefreshInput): Promise<{ token: RefreshTokenRecord; session: Session; user: User }> {
     const { tenant, app } = input;
     const found = await this.repos.sessions.findRefreshToken(digest(input.presented));
+    if (!found) await this.detectOlderToken(input);
     if (!found || found.token.tenantId !== tenant.id)
       throw new BatonError('invalid_refresh_token', 'The refresh token is invalid, expired or revoked');
     const { token, session, user, installationId } = found;
@@ -233,19 +235,44 @@ export class SessionService {
     await this.audit.record({ ...event, type: 'refresh_token.exported_use' }, context);
   }
 
-  /** A rotated token again: the same successor inside the retry window, else the session tree is revoked. */
+  /**
+   * A rotated token again: the same successor inside the retry window, else the session tree is revoked.
+   * A token rotated before migration 0014, or by an instance not yet upgraded, got its successor in the old form.
+   */
   private async retryOrRevoke(
     token: RefreshTokenRecord,
     session: Session,
     app: App,
-    successor: string,
+    presented: string,
     context?: RequestContext,
-  ): Promise<{ token: RefreshTokenRecord; session: Session }> {
-    const next = await this.repos.sessions.findRefreshToken(digest(successor));
+  ): Promise<{ token: RefreshTokenRecord; session: Session; refreshToken: string }> {
     const withinWindow =
       token.consumedAt !== null && this.clock.now() - token.consumedAt <= app.refreshRetryWindow * 1000;
-    if (withinWindow && next && next.token.consumedAt === null && next.session.revokedAt === null) return next;
-    await this.revoke(session.id, 'refresh_token_reuse', context, { generation: token.generation });
+    const successors = [successorOf(presented, token, this.keys), legacySuccessorOf(presented, this.keys)];
+    for (const refreshToken of withinWindow ? successors : []) {
+      const next = await this.repos.sessions.findRefreshToken(digest(refreshToken));
+      if (next && next.token.consumedAt === null && next.session.revokedAt === null) return { ...next, refreshToken };
+    }
+    return this.reused(session.id, token.generation, context);
+  }
+
+  /**
+   * A token no longer stored: storage keeps a session's current and previous token only, so
+   * one that carries a valid MAC is an older token of its session, and presenting it is reuse.
+   * Anything else (a forged MAC, a session of another tenant or app, one that has ended) is
+   * just invalid: knowing a session id must not be enough to revoke it.
+   */
+  private async detectOlderToken(input: RefreshInput): Promise<void> {
+    const claims = readRefreshToken(input.presented, this.keys.mac);
+    const session = claims && (await this.repos.sessions.find(claims.sessionId));
+    if (!claims || !session) return;
+    if (session.tenantId !== input.tenant.id || session.clientId !== input.app.clientId) return;
+    if (sessionEndReason(session, this.clock.now())) return;
+    await this.reused(session.id, claims.generation, input.context);
+  }
+
+  private async reused(sessionId: string, generation: number, context?: RequestContext): Promise<never> {
+    await this.revoke(sessionId, 'refresh_token_reuse', context, { generation });
     throw new BatonError('refresh_token_reused', 'The refresh token was already used; the session has been revoked');
   }
 
@@ -303,10 +330,22 @@ export class SessionService {
     return this.repos.sessions.listByUser(tenant.id, user.id);
   }
 
-  /** The session a refresh token belongs to, if it is still in use (for introspection and revocation). */
+  /** The stored refresh token and its session (for introspection: a token no longer stored is inactive). */
   async findByRefreshToken(tenant: Tenant, token: string) {
     const found = await this.repos.sessions.findRefreshToken(digest(token));
     return found && found.token.tenantId === tenant.id ? found : null;
+  }
+
+  /**
+   * The session a refresh token of any generation was issued in, and its client (for RFC 7009
+   * revocation, which ends the session whichever of its tokens is presented).
+   */
+  async ownerOfRefreshToken(tenant: Tenant, token: string): Promise<{ sessionId: string; clientId: string } | null> {
+    const found = await this.findByRefreshToken(tenant, token);
+    if (found) return { sessionId: found.session.id, clientId: found.token.clientId };
+    const claims = readRefreshToken(token, this.keys.mac);
+    const session = claims && (await this.repos.sessions.find(claims.sessionId));
+    return session && session.tenantId === tenant.id ? { sessionId: session.id, clientId: session.clientId } : null;
   }
 
   async find(id: string): Promise<Session | null> {

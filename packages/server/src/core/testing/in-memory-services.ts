@@ -41,6 +41,8 @@ export function inMemoryServices() {
   return {
     services,
     anotherInstance,
+    /** The keys every instance derives its secrets from (refresh tokens are checked with them in tests). */
+    masterKey,
     repos,
     db: repos.db,
     clock,

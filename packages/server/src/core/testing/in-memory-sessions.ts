@@ -22,7 +22,7 @@ export function inMemorySessions(db: MemoryDatabase): SessionRepository {
       db.refreshTokens.assertAbsent(token.digest);
       if (device) db.devices.insert(device);
       db.sessions.insert(session);
-      db.refreshTokens.insert(token);
+      db.refreshTokens.insert({ ...token, previousDigest: null });
       return true;
     },
 
@@ -35,9 +35,10 @@ export function inMemorySessions(db: MemoryDatabase): SessionRepository {
     },
 
     async findRefreshToken(digest) {
-      const token = db.refreshTokens.get(digest);
-      const session = token && db.sessions.get(token.sessionId);
-      if (!token || !session) return null;
+      const stored = db.refreshTokens.get(digest);
+      const session = stored && db.sessions.get(stored.sessionId);
+      if (!stored || !session) return null;
+      const { previousDigest: _, ...token } = stored;
       return {
         token,
         session,
@@ -46,11 +47,14 @@ export function inMemorySessions(db: MemoryDatabase): SessionRepository {
       };
     },
 
-    async rotate(presentedDigest, successor, now) {
-      if (db.refreshTokens.get(presentedDigest)?.consumedAt !== null) return { rotated: false };
+    async rotate(presentedDigest, successor, now, options = {}) {
+      const presented = db.refreshTokens.get(presentedDigest);
+      if (!presented || presented.consumedAt !== null) return { rotated: false };
       db.refreshTokens.assertAbsent(successor.digest);
       db.refreshTokens.update(presentedDigest, { consumedAt: now });
-      db.refreshTokens.insert(successor);
+      // Only the current token and the previous one are kept; older ones are recognised by their MAC.
+      if (presented.previousDigest !== null) db.refreshTokens.delete(presented.previousDigest);
+      db.refreshTokens.insert({ ...successor, previousDigest: options.keepPresented ? null : presentedDigest });
       db.sessions.update(successor.sessionId, { lastUsedAt: now });
       return { rotated: true };
     },

@@ -15,6 +15,11 @@ import type {
 } from '../model.js';
 import { MemoryTable } from './memory-table.js';
 
+/** A refresh-token row: the record and the token it replaced, which the next rotation deletes. */
+export interface StoredRefreshToken extends RefreshTokenRecord {
+  previousDigest: string | null;
+}
+
 export interface PasswordCredential {
   userId: string;
   hash: string;
@@ -54,7 +59,7 @@ export function createMemoryDatabase() {
     credentials: new MemoryTable<PasswordCredential>('credentials', (credential) => credential.userId),
     devices: new MemoryTable<Device>('devices', (device) => device.id),
     sessions: new MemoryTable<Session>('sessions', (session) => session.id),
-    refreshTokens: new MemoryTable<RefreshTokenRecord>('refresh_tokens', (token) => token.digest),
+    refreshTokens: new MemoryTable<StoredRefreshToken>('refresh_tokens', (token) => token.digest),
     signingKeys: new MemoryTable<SigningKey>('signing_keys', (key) => key.kid),
     continuations: new MemoryTable<ContinuationRecord>('continuation_tokens', (record) => record.digest),
     auditEvents: new MemoryTable<AuditEvent & { id: number }>('audit_events', (event) => String(event.id)),

@@ -24,8 +24,8 @@ export function revokeRoute(app: FastifyInstance, { services }: RouteDeps) {
     return reply.code(200).send();
 
     async function sessionOwning(token: string): Promise<{ sessionId: string; clientId: string } | null> {
-      const refresh = await services.sessions.findByRefreshToken(tenant, token);
-      if (refresh) return { sessionId: refresh.session.id, clientId: refresh.token.clientId };
+      const refresh = await services.sessions.ownerOfRefreshToken(tenant, token);
+      if (refresh) return refresh;
       const claims = await services.accessTokens.verify(tenant, token).catch(() => null);
       return claims?.sid ? { sessionId: claims.sid, clientId: claims.client_id } : null;
     }

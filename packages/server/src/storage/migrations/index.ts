@@ -13,6 +13,7 @@ import { continuationTokensByUser } from './0010-continuation-tokens-by-user.js'
 import { mfaRegistration } from './0011-mfa-registration.js';
 import { appScopes } from './0012-app-scopes.js';
 import { appAdminLevel } from './0013-app-admin-level.js';
+import { boundedRefreshTokens } from './0014-bounded-refresh-tokens.js';
 
 /** Migrations in order; names sort, and a released one never changes. */
 export function migrationProvider(engine: Engine): MigrationProvider {
@@ -30,6 +31,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '0011-mfa-registration': mfaRegistration,
     '0012-app-scopes': appScopes,
     '0013-app-admin-level': appAdminLevel,
+    '0014-bounded-refresh-tokens': boundedRefreshTokens,
   };
   return { getMigrations: async () => migrations };
 }

@@ -27,8 +27,11 @@ type RefreshTokenRow = Selectable<RefreshTokensTable> &
 type Prefixed<P extends string, T> = { [K in keyof T & string as `${P}${K}`]: T[K] };
 type Nullable<T> = { [K in keyof T]: T[K] | null };
 
-/** The rotation's compare-and-set: only the first presentation of a token claims it. */
-const claimSql = 'UPDATE refresh_tokens SET consumed_at = ? WHERE digest = ? AND consumed_at IS NULL';
+/** The rotation's compare-and-set: only the first presentation of a token claims it, and learns its predecessor. */
+const claimSql =
+  'UPDATE refresh_tokens SET consumed_at = ? WHERE digest = ? AND consumed_at IS NULL RETURNING previous_digest';
+/** A session keeps its current token and the previous one (the retry window); older ones are known by their MAC. */
+const deleteTokenSql = 'DELETE FROM refresh_tokens WHERE digest = ?';
 const insertToken = insertInto<Selectable<RefreshTokensTable>>('refresh_tokens', [
   'digest',
   'session_id',
@@ -40,6 +43,7 @@ const insertToken = insertInto<Selectable<RefreshTokensTable>>('refresh_tokens',
   'issued_at',
   'expires_at',
   'consumed_at',
+  'previous_digest',
 ]);
 const insertSession = insertInto<Selectable<SessionsTable>>('sessions', [
   'id',
@@ -114,7 +118,7 @@ export function sessionRepository(sql: DirectSql): SessionRepository {
         if (session.parentId !== null && (await tx.run(lockLiveSessionSql, [session.parentId])) !== 1) return false;
         if (device) await insertDevice(tx, deviceRow(device));
         await insertSession(tx, sessionRow(session));
-        await insertToken(tx, tokenRow(token));
+        await insertToken(tx, tokenRow(token, null));
         return true;
       });
     },
@@ -165,10 +169,12 @@ export function sessionRepository(sql: DirectSql): SessionRepository {
       };
     },
 
-    async rotate(presentedDigest, successor, now) {
+    async rotate(presentedDigest, successor, now, options = {}) {
       return sql.transaction(async (tx) => {
-        if ((await tx.run(claimSql, [now, presentedDigest])) !== 1) return { rotated: false };
-        await insertToken(tx, tokenRow(successor));
+        const [claimed] = await tx.query<Pick<RefreshTokensTable, 'previous_digest'>>(claimSql, [now, presentedDigest]);
+        if (!claimed) return { rotated: false };
+        if (claimed.previous_digest !== null) await tx.run(deleteTokenSql, [claimed.previous_digest]);
+        await insertToken(tx, tokenRow(successor, options.keepPresented ? null : presentedDigest));
         await tx.run(touchSql, [now, successor.sessionId]);
         return { rotated: true };
       });
@@ -286,7 +292,7 @@ function toSession(row: Selectable<SessionsTable>): Session {
   };
 }
 
-function tokenRow(token: RefreshTokenRecord): Selectable<RefreshTokensTable> {
+function tokenRow(token: RefreshTokenRecord, previousDigest: string | null): Selectable<RefreshTokensTable> {
   return {
     digest: token.digest,
     session_id: token.sessionId,
@@ -298,6 +304,7 @@ function tokenRow(token: RefreshTokenRecord): Selectable<RefreshTokensTable> {
     issued_at: token.issuedAt,
     expires_at: token.expiresAt,
     consumed_at: token.consumedAt,
+    previous_digest: previousDigest,
   };
 }
 
