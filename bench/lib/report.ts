@@ -29,7 +29,8 @@ export const targets = {
   signInsVsArgon2: 0.8,
   dpopVsPlainRefresh: 0.75,
   seededVsEmptyRefresh: 0.9,
-  seedSeconds: 60,
+  /** Held against the time per million sessions: a smaller seed, for a quick check, is faster per session. */
+  seedSecondsPerMillion: 60,
 } as const;
 
 const num = (value: number, digits = 0) =>
@@ -64,6 +65,7 @@ export function formatReport(
   const signInRates = m.signIns.map(signInRate);
   const { seeded, workers } = m;
   const sessions = num(seeded.sessions);
+  const seedPerMillion = (seeded.seedSeconds / seeded.sessions) * 1e6;
   const ratios = {
     refreshVsPeer: m.batonRefresh.rps / m.peerRefresh.rps,
     refreshVsFloor: m.batonRefresh.rps / m.floor.rps,
@@ -114,7 +116,7 @@ export function formatReport(
     `| DPoP-bound refresh / plain refresh | ${num(ratios.dpopVsPlainRefresh, 2)}x | >= ${targets.dpopVsPlainRefresh}x | ${verdict(ratios.dpopVsPlainRefresh >= targets.dpopVsPlainRefresh)} |`,
     `| Baton refresh with ${sessions} sessions / empty database | ${percent(ratios.seededVsEmptyRefresh)} | >= ${targets.seededVsEmptyRefresh * 100}% | ${verdict(ratios.seededVsEmptyRefresh >= targets.seededVsEmptyRefresh)} |`,
     `| Baton refresh p99 with ${sessions} sessions | ${ms(seeded.refresh.p99)} ms | < ${targets.refreshP99Ms} ms | ${verdict(seeded.refresh.p99 < targets.refreshP99Ms)} |`,
-    `| Seeding ${sessions} sessions | ${num(seeded.seedSeconds, 1)} s | < ${targets.seedSeconds} s | ${verdict(seeded.seedSeconds < targets.seedSeconds)} |`,
+    `| Seeding ${sessions} sessions (per million: ${num(seedPerMillion, 1)} s) | ${num(seeded.seedSeconds, 1)} s | < ${targets.seedSecondsPerMillion} s a million | ${verdict(seedPerMillion < targets.seedSecondsPerMillion)} |`,
     `| SQLite file per session, after the seed / after the run | ${num(seeded.bytesAfterSeed / seeded.sessions)} / ${num(seeded.bytesAfterRun / seeded.sessions)} bytes | (reported) | |`,
     `| Refresh, SQLite: 2 workers / 1 worker (a) | ${num(workers.sqlite.refresh.rps / m.batonRefresh.rps, 2)}x | ${twoWorkers} | |`,
     `| Sign-ins, SQLite: 2 workers / 1 worker (d, median) | ${num(signInRate(workers.sqlite.signIns) / signInRate(signIns), 2)}x | ${twoWorkers} | |`,
