@@ -13,7 +13,7 @@ export const loadMeasurements = 6 + signInRuns + 1 + 4;
  */
 const setupSeconds = 90;
 /** Seeding the large database, per million sessions, on the 2-core reference machine. */
-const seedSecondsPerMillion = 70;
+const seedSecondsPerMillion = 50;
 /** The CPU check before each run waits at least this long for a quiet machine. */
 const quietCheckSeconds = 1;
 
