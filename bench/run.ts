@@ -42,6 +42,8 @@ const setup = {
   attempts: Number(flags.attempts),
   sessions: Number(flags.sessions),
 };
+if (!Number.isInteger(setup.sessions) || setup.sessions < 1)
+  throw new Error(`--sessions is the number of sessions to seed, at least 1 (got "${flags.sessions}")`);
 /**
  * Refresh-token lineages per server. A run that stops mid-request loses the successors
  * of the requests in flight (at most one per connection, twice per attempt with the
