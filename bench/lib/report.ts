@@ -105,6 +105,7 @@ export function formatReport(
     'Server CPU: share of one core the server used (all its processes: workers, and PostgreSQL on the PostgreSQL rows); other CPU: what every other process on the machine used meanwhile (near 0% means an undisturbed run).',
     `Sign-in requests (median run): ${num(signIns.rps)} req/s, p50 ${ms(signIns.p50)} ms, p99 ${ms(signIns.p99)} ms per request.`,
     `(f)'s database: ${sessions} sessions written straight into the file before the server started (a device, the session and two refresh-token rows each) in ${num(seeded.seedSeconds, 1)} s.`,
+    "PostgreSQL rows: a throwaway cluster with the tests' settings (fsync, synchronous_commit and full_page_writes off: no disk syncs, as SQLite's NORMAL between checkpoints), pinned with Baton.",
     '',
     '| Ratio | value | target | verdict |',
     '| --- | ---: | ---: | --- |',
