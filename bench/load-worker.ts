@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import autocannon, { type Request } from 'autocannon';
-import { cpuBetween, snapshot } from './lib/cpu.js';
+import { cpuBetween, processTree, snapshot } from './lib/cpu.js';
 import { dpopProver } from './lib/dpop-proof.js';
 import { percentiles, type LoadResult, type LoadSpec, type Scenario } from './lib/load-spec.js';
 
@@ -141,13 +141,12 @@ async function run(seconds: number, requests: Request[]) {
 const warmup: Tally = { flowLatencies: [] };
 const measured: Tally = { flowLatencies: [] };
 if (spec.warmupSeconds > 0) await run(spec.warmupSeconds, requestsFor(spec.scenario, warmup));
-const watched = [spec.serverPid, process.pid];
+const watched = [...spec.serverPids.flatMap(processTree), process.pid];
 const before = snapshot(watched);
 const { result, latencies } = await run(spec.seconds, requestsFor(spec.scenario, measured));
-const {
-  processes: [server, loader],
-  others,
-} = cpuBetween(before, snapshot(watched));
+const { processes, others } = cpuBetween(before, snapshot(watched));
+const loader = processes.pop()!;
+const server = processes.reduce((a, b) => a + b, 0);
 const seconds = result.duration;
 const firstFailure = warmup.firstFailure ?? measured.firstFailure;
 const flows =
@@ -168,6 +167,6 @@ const output: LoadResult = {
   ...(flows ? { flows } : {}),
   ...(firstFailure ? { firstFailure } : {}),
   ...(spec.scenario.kind === 'refresh' ? { tokens: pool } : {}),
-  cpu: { server: server!, loader: loader!, others },
+  cpu: { server, loader, others },
 };
 process.stdout.write(`${JSON.stringify(output)}\n`);

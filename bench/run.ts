@@ -1,10 +1,13 @@
 /**
  * `npm run bench`: Baton against the certified `oidc-provider` and against the floor of
- * its own stack, and Baton's DPoP-bound refresh against its plain one, on 127.0.0.1, each
- * server pinned to core 0 and autocannon to core 1.
+ * its own stack, Baton's DPoP-bound refresh against its plain one, its refresh with a
+ * database already holding many sessions against an empty one, and one server process
+ * against two, on SQLite and on PostgreSQL; on 127.0.0.1, each server pinned to core 0
+ * (both cores with two workers) and autocannon to core 1.
  * `npm run bench -- --write` also puts the output into bench/RESULTS.md.
  * Options: --seconds N (measured run, default 12), --warmup N (default 3), --attempts N
- * (runs of a measurement other processes disturbed, default 3), --profile DIR (Baton's
+ * (runs of a measurement other processes disturbed, default 3), --sessions N (sessions
+ * seeded for the large-database row, default 1,000,000), --profile DIR (Baton's main
  * server writes a V8 CPU profile there: `node --cpu-prof`).
  */
 import { execFileSync } from 'node:child_process';
@@ -16,10 +19,11 @@ import { parseArgs } from 'node:util';
 import type { LoadResult, Scenario } from './lib/load-spec.js';
 import { runLoad } from './lib/load.js';
 import { waitForQuiet } from './lib/cpu.js';
-import { assertPinningAvailable, serverCore, spawnPinned } from './lib/pinned.js';
-import { benchDuration, loadMeasurements, minutesAndSeconds } from './lib/duration.js';
-import { formatReport, type Measurements } from './lib/report.js';
-import { startBaton } from './servers/baton.js';
+import { assertPinningAvailable, bothCores, serverCore, spawnPinned } from './lib/pinned.js';
+import { benchDuration, loadMeasurements, minutesAndSeconds, signInRuns } from './lib/duration.js';
+import { formatReport, type Measurements, type WorkerRows } from './lib/report.js';
+import { type BatonUnderTest, startBaton } from './servers/baton.js';
+import { startBenchPostgres } from './servers/postgres.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -27,6 +31,7 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string', default: '12' },
     warmup: { type: 'string', default: '3' },
     attempts: { type: 'string', default: '3' },
+    sessions: { type: 'string', default: '1000000' },
     profile: { type: 'string' },
   },
 });
@@ -35,7 +40,10 @@ const setup = {
   seconds: Number(flags.seconds),
   warmupSeconds: Number(flags.warmup),
   attempts: Number(flags.attempts),
+  sessions: Number(flags.sessions),
 };
+if (!Number.isInteger(setup.sessions) || setup.sessions < 1)
+  throw new Error(`--sessions is the number of sessions to seed, at least 1 (got "${flags.sessions}")`);
 /**
  * Refresh-token lineages per server. A run that stops mid-request loses the successors
  * of the requests in flight (at most one per connection, twice per attempt with the
@@ -55,7 +63,11 @@ const tsxArgs = (file: string) => ['--import', 'tsx', join(import.meta.dirname, 
  * anyway (they used more than `busyMachine` cores meanwhile) is repeated, up to
  * `--attempts` runs, and the least disturbed one counts.
  */
-async function measure(label: string, server: { url: string; pid: number }, scenario: Scenario): Promise<LoadResult> {
+async function measure(
+  label: string,
+  server: { url: string; pids: number[] },
+  scenario: Scenario,
+): Promise<LoadResult> {
   let best: LoadResult | undefined;
   for (let attempt = 1; attempt <= setup.attempts && !(best && best.cpu.others <= busyMachine); attempt += 1) {
     await quiet();
@@ -64,7 +76,7 @@ async function measure(label: string, server: { url: string; pid: number }, scen
     );
     const result = await runLoad({
       url: server.url,
-      serverPid: server.pid,
+      serverPids: server.pids,
       connections: setup.connections,
       warmupSeconds: setup.warmupSeconds,
       seconds: setup.seconds,
@@ -78,8 +90,11 @@ async function measure(label: string, server: { url: string; pid: number }, scen
     // a rotated token cannot be presented again: the next run goes on with the successors
     if (scenario.kind === 'refresh') scenario = { ...scenario, tokens: result.tokens ?? [] };
   }
+  loads.push(best!);
   return best!;
 }
+/** Every measurement kept, to tell whether any request failed. */
+const loads: LoadResult[] = [];
 
 async function quiet(): Promise<void> {
   const others = await waitForQuiet(busyMachine);
@@ -95,13 +110,13 @@ assertPinningAvailable(availableParallelism());
 const started = performance.now();
 const expected = benchDuration(setup);
 progress(
-  `takes about ${minutesAndSeconds(expected.least)} (${loadMeasurements} measurements of ${setup.warmupSeconds} s warm-up + ${setup.seconds} s, the argon2id rate, and set-up), ` +
+  `takes about ${minutesAndSeconds(expected.least)} (${loadMeasurements} measurements of ${setup.warmupSeconds} s warm-up + ${setup.seconds} s, the argon2id rate, the seed of ${setup.sessions.toLocaleString('en-US')} sessions, and set-up), ` +
     `up to ${minutesAndSeconds(expected.most)} when other processes disturb runs and they are repeated (--attempts ${setup.attempts}); leave the machine idle meanwhile`,
 );
 
 progress('floor server');
 const floor = spawnPinned(serverCore, tsxArgs('servers/floor-server.ts'));
-const floorServer = { url: ((await floor.ready) as { url: string }).url, pid: floor.child.pid! };
+const floorServer = { url: ((await floor.ready) as { url: string }).url, pids: [floor.child.pid!] };
 const floorResult = await measure('(c) floor', floorServer, {
   kind: 'fixed',
   path: '/token',
@@ -122,7 +137,7 @@ const peerInfo = (await peer.ready) as {
   serviceSecret: string;
   tokens: string[];
 };
-const peerServer = { url: peerInfo.url, pid: peer.child.pid! };
+const peerServer = { url: peerInfo.url, pids: [peer.child.pid!] };
 const peerRefresh = await measure('(a) oidc-provider refresh', peerServer, {
   kind: 'refresh',
   path: '/token',
@@ -138,21 +153,54 @@ const peerClientCredentials = await measure('(b) oidc-provider client_credential
 });
 await peer.stop();
 
-progress('Baton (CLI setup, baton serve, sign-ins and handoffs for the refresh pools)');
-const baton = await startBaton(flags.profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${flags.profile}`] } : {});
+const refreshScenario = (baton: BatonUnderTest, tokens: string[]): Scenario => ({
+  kind: 'refresh',
+  path: `${baton.tenantPath}/oauth2/v2.0/token`,
+  headers: {},
+  form: { grant_type: 'refresh_token', client_id: baton.publicClientId },
+  tokens,
+});
+const signInScenario = (baton: BatonUnderTest): Scenario => ({
+  kind: 'sign-in',
+  tenantPath: baton.tenantPath,
+  clientId: baton.publicClientId,
+  usernames: baton.usernames,
+  password: baton.password,
+});
+/** Servers still running if the run stops early: stopped in reverse order, once each (their stop() is idempotent). */
+const running: Array<{ stop(): Promise<unknown> }> = [];
+async function tracked<T extends { stop(): Promise<unknown> }>(server: Promise<T>): Promise<T> {
+  running.push(await server);
+  return running.at(-1) as T;
+}
+
 try {
+  progress(
+    `Baton (CLI setup, baton serve, sign-ins and handoffs for the refresh pools), and a second one on a database seeded with ${setup.sessions.toLocaleString('en-US')} sessions`,
+  );
+  const one = { BATON_WORKERS: '1' };
+  const baton = await tracked(
+    startBaton({ env: one, ...(flags.profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${flags.profile}`] } : {}) }),
+  );
+  const seeded = await tracked(startBaton({ env: one, seedSessions: setup.sessions }));
+  const seed = seeded.seed!;
+  progress(
+    `  seeded ${seed.sessions.toLocaleString('en-US')} sessions in ${seed.seconds.toFixed(1)} s, ${Math.round(seed.databaseBytes / seed.sessions)} bytes/session`,
+  );
   const tokenPath = `${baton.tenantPath}/oauth2/v2.0/token`;
-  const [plainTokens, dpopBound] = [
+  const [plainTokens, dpopBound, seededTokens] = [
     await baton.refreshTokens(refreshLineages),
     await baton.dpopRefreshTokens(refreshLineages),
+    await seeded.refreshTokens(refreshLineages),
   ];
-  const batonRefresh = await measure('(a) Baton refresh', baton, {
-    kind: 'refresh',
-    path: tokenPath,
-    headers: {},
-    form: { grant_type: 'refresh_token', client_id: baton.publicClientId },
-    tokens: plainTokens,
-  });
+  // the two refresh rows the large database is held against, back to back
+  const batonRefresh = await measure('(a) Baton refresh', baton, refreshScenario(baton, plainTokens));
+  const seededRefresh = await measure(
+    `(f) Baton refresh, ${seed.sessions.toLocaleString('en-US')} sessions in the database`,
+    seeded,
+    refreshScenario(seeded, seededTokens),
+  );
+  const { databaseBytes: seededBytesAfterRun } = await seeded.stop();
   const batonDpopRefresh = await measure('(e) Baton DPoP-bound refresh', baton, {
     kind: 'refresh',
     path: tokenPath,
@@ -167,18 +215,51 @@ try {
     headers: basic(baton.service.clientId, baton.service.secret),
     form: { grant_type: 'client_credentials', scope: 'api:read' },
   });
-  const signIns = await measure('(d) Baton password sign-ins', baton, {
-    kind: 'sign-in',
-    tenantPath: baton.tenantPath,
-    clientId: baton.publicClientId,
-    usernames: baton.usernames,
-    password: baton.password,
-  });
+  const signIns: LoadResult[] = [];
+  for (let run = 1; run <= signInRuns; run += 1)
+    signIns.push(
+      await measure(`(d) Baton password sign-ins, run ${run} of ${signInRuns}`, baton, signInScenario(baton)),
+    );
   await baton.stop();
+
+  progress('Baton on SQLite with 2 workers, pinned to both cores');
+  const sqliteTwo = await tracked(startBaton({ env: { BATON_WORKERS: '2' }, cores: bothCores }));
+  const sqliteTwoRefresh = await measure(
+    '(g) Baton refresh, SQLite, 2 workers',
+    sqliteTwo,
+    refreshScenario(sqliteTwo, await sqliteTwo.refreshTokens(refreshLineages)),
+  );
+  const sqliteTwoSignIns = await measure('(g) Baton sign-ins, SQLite, 2 workers', sqliteTwo, signInScenario(sqliteTwo));
+  await sqliteTwo.stop();
+
+  progress('PostgreSQL: a throwaway cluster; Baton on it with 1 worker, then 2');
+  const postgres = await tracked(startBenchPostgres());
+  const postgresRefresh: LoadResult[] = [];
+  for (const [workers, cores] of [
+    [1, serverCore],
+    [2, bothCores],
+  ] as const) {
+    postgres.pin(cores);
+    const database = await postgres.newDatabase(`bench_${workers}_workers`);
+    const onPostgres = await tracked(startBaton({ env: { BATON_WORKERS: String(workers) }, cores, database }));
+    postgresRefresh.push(
+      await measure(
+        `(g) Baton refresh, PostgreSQL, ${workers} worker${workers > 1 ? 's' : ''}`,
+        onPostgres,
+        refreshScenario(onPostgres, await onPostgres.refreshTokens(refreshLineages)),
+      ),
+    );
+    await onPostgres.stop();
+  }
+  await postgres.stop();
 
   await quiet();
   progress('(d) argon2id hashes/s on one core');
   const argon2 = spawnPinned(serverCore, [...tsxArgs('argon2-rate.ts'), String(Math.min(setup.seconds, 8)), '1,4']);
+  const workers: WorkerRows = {
+    sqlite: { refresh: sqliteTwoRefresh, signIns: sqliteTwoSignIns },
+    postgres: { refresh: postgresRefresh[0]!, twoWorkersRefresh: postgresRefresh[1]! },
+  };
   const measurements: Measurements = {
     batonRefresh,
     batonDpopRefresh,
@@ -188,18 +269,25 @@ try {
     floor: floorResult,
     signIns,
     argon2: (await argon2.ready) as Measurements['argon2'],
+    seeded: {
+      refresh: seededRefresh,
+      sessions: seed.sessions,
+      seedSeconds: seed.seconds,
+      bytesAfterSeed: seed.databaseBytes,
+      bytesAfterRun: seededBytesAfterRun!,
+    },
+    workers,
   };
 
   const report = formatReport(measurements, setup);
   process.stdout.write(`\n${report}\n`);
   if (flags.write) writeResults(report);
-  const broken = Object.values(measurements).some((m) => 'failed' in m && m.failed + m.errors > 0);
-  if (broken) {
+  if (loads.some((m) => m.failed + m.errors > 0)) {
     progress('some requests failed: these numbers do not describe a clean run');
     process.exitCode = 1;
   }
 } finally {
-  await baton.stop();
+  for (const server of running.reverse()) await server.stop();
 }
 progress(`done in ${minutesAndSeconds((performance.now() - started) / 1000)}`);
 

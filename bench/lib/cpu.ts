@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Linux's clock tick for /proc times (USER_HZ, 100 on every mainstream kernel). */
@@ -18,15 +18,31 @@ function machineBusyTicks(): number {
   return total - fields[3]! - fields[4]!;
 }
 
-function processTicks(pid: number): number {
+/** The fields of /proc/PID/stat after the command name (which may hold spaces), or null once the process is gone. */
+function statFields(pid: number | string): string[] | null {
   try {
-    // the command name (field 2) may hold spaces; the fields after its closing parenthesis are fixed
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return 0;
+    return null;
   }
+}
+
+function processTicks(pid: number): number {
+  const fields = statFields(pid);
+  return fields ? Number(fields[11]) + Number(fields[12]) : 0;
+}
+
+/** `pid` and every process under it now: Baton's workers, PostgreSQL's backends. */
+export function processTree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    const parent = /^\d+$/.test(entry) ? Number(statFields(entry)?.[1]) : Number.NaN;
+    if (Number.isInteger(parent)) children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i += 1) tree.push(...(children.get(tree[i]!) ?? []));
+  return tree;
 }
 
 export function snapshot(pids: number[]): Snapshot {

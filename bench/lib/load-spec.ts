@@ -30,8 +30,11 @@ export interface LoadSpec {
   warmupSeconds: number;
   seconds: number;
   scenario: Scenario;
-  /** The server process, whose CPU use the worker records during the measured run. */
-  serverPid: number;
+  /**
+   * The server's processes (Baton, and PostgreSQL when it holds Baton's database), whose CPU
+   * use, with that of every process under them, the worker records during the measured run.
+   */
+  serverPids: number[];
 }
 
 export interface Latency {
@@ -52,7 +55,7 @@ export interface LoadResult extends Latency {
   firstFailure?: string;
   /** For refresh runs: the unused tokens left in the pool, for another run. */
   tokens?: string[];
-  /** CPU in cores during the measured run: the server, autocannon, and every other process on the machine. */
+  /** CPU in cores during the measured run: the server (all its processes), autocannon, and every other process on the machine. */
   cpu: { server: number; loader: number; others: number };
 }
 

@@ -1,9 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { processTree } from './cpu.js';
 
 /** The core every server under test runs on, and the one the load generator runs on. */
 export const serverCore = 0;
 export const loadCore = 1;
+/** A server with two workers runs on both cores: it shares the load generator's. */
+export const bothCores = `${serverCore},${loadCore}`;
 
 /** Stops the run with an install hint when `taskset` (util-linux) or a second core is missing. */
 export function assertPinningAvailable(cores: number): void {
@@ -27,11 +30,11 @@ export interface PinnedProcess {
 }
 
 /**
- * Runs `node <args>` pinned to `core` with `taskset`. The child announces itself with
+ * Runs `node <args>` pinned to `core` (a core, or a taskset list such as `bothCores`) with `taskset`. The child announces itself with
  * one JSON line on stdout; its stderr goes to `stderr` (a file descriptor, or ignored).
  */
 export function spawnPinned(
-  core: number,
+  core: number | string,
   args: string[],
   options: { env?: NodeJS.ProcessEnv; stderr?: number | 'inherit' | 'ignore' } = {},
 ): PinnedProcess {
@@ -65,4 +68,9 @@ export function spawnPinned(
       await exited;
     },
   };
+}
+
+/** Pins a running process and its descendants (PostgreSQL's postmaster and backends) to `cores`; children forked later inherit it. */
+export function pinRunning(pid: number, cores: number | string): void {
+  for (const each of processTree(pid)) spawnSync('taskset', ['-a', '-p', '-c', String(cores), String(each)]);
 }

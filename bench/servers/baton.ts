@@ -1,20 +1,24 @@
 import { grantTypes, tokenTypes } from '@baton/protocol';
 import { execFile } from 'node:child_process';
 import { randomBytes, type JsonWebKey } from 'node:crypto';
-import { mkdtempSync, openSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { dpopProver, newDpopKey } from '../lib/dpop-proof.js';
 import { serverCore, spawnPinned } from '../lib/pinned.js';
+import { type SeedResult, seedSessions } from '../lib/session-seed.js';
 
 const batonBin = join(import.meta.dirname, '..', '..', 'packages', 'server', 'bin', 'baton.js');
 const run = promisify(execFile);
 
 export interface BatonUnderTest {
   url: string;
-  pid: number;
+  /** The server's process (the primary, with `BATON_WORKERS` > 1), and PostgreSQL's postmaster when it holds the database. */
+  pids: number[];
+  /** The sessions written into the database before it started, or null. */
+  seed: SeedResult | null;
   /** `/{tenant}`: the prefix of the tenant's endpoints. */
   tenantPath: string;
   /** A public native-auth app (password sign-in, refresh); it may hand sessions off (the phone). */
@@ -35,7 +39,8 @@ export interface BatonUnderTest {
    * a session transfer token and redeems it as the companion with a DPoP proof.
    */
   dpopRefreshTokens(count: number): Promise<{ key: JsonWebKey; tokens: string[] }>;
-  stop(): Promise<void>;
+  /** Stops the server; on SQLite, says how large the database file was once it closed (its WAL checkpointed). */
+  stop(): Promise<{ databaseBytes: number | null }>;
 }
 
 async function freePort(): Promise<number> {
@@ -47,18 +52,28 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * The real `baton serve` on a fresh SQLite file, pinned to the server core. The tenant,
- * apps and user are made with the CLI, as an operator would. `env` adds settings;
- * `nodeArgs` go to the server's node (e.g. `--cpu-prof`).
+ * The real `baton serve`, pinned to `cores` (the server core unless said), on a fresh
+ * SQLite file or on `database` (a PostgreSQL URL, its postmaster `databasePid`). The
+ * tenant, apps and user are made with the CLI, as an operator would; with `seedSessions`,
+ * that many sessions are then written straight into the SQLite file before the server
+ * starts. `env` adds settings (`BATON_WORKERS`); `nodeArgs` go to the server's node (e.g.
+ * `--cpu-prof`).
  */
 export async function startBaton(
-  options: { env?: Record<string, string>; nodeArgs?: string[] } = {},
+  options: {
+    env?: Record<string, string>;
+    nodeArgs?: string[];
+    cores?: number | string;
+    database?: { url: string; pid: number };
+    seedSessions?: number;
+  } = {},
 ): Promise<BatonUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), 'baton-bench-'));
+  const databaseFile = join(dir, 'baton.db');
   const port = await freePort();
   const fullEnv = {
     ...process.env,
-    BATON_DATABASE_URL: join(dir, 'baton.db'),
+    BATON_DATABASE_URL: options.database?.url ?? databaseFile,
     BATON_DATA_DIR: dir,
     BATON_MASTER_KEY: randomBytes(32).toString('base64'),
     BATON_PORT: String(port),
@@ -74,7 +89,6 @@ export async function startBaton(
 
   const tenant = 'bench';
   const usernames = Array.from({ length: 10 }, (_, i) => `bench-user-${i}@example.com`);
-  const [username] = usernames as [string];
   const password = `bench ${randomBytes(9).toString('base64url')}`;
   await cli('tenant', 'create', tenant);
   const [publicApp, serviceApp, companionApp] = await Promise.all([
@@ -105,7 +119,16 @@ export async function startBaton(
     ...usernames.map((email) => cli('user', 'create', '--tenant', tenant, '--email', email, '--password', password)),
   ]);
 
-  const server = spawnPinned(serverCore, [...(options.nodeArgs ?? []), batonBin, 'serve', '--json'], {
+  const seed = options.seedSessions
+    ? await seedSessions(databaseFile, {
+        tenant,
+        clientId: publicApp!.client_id!,
+        usernames,
+        masterKey: fullEnv.BATON_MASTER_KEY,
+        count: options.seedSessions,
+      })
+    : null;
+  const server = spawnPinned(options.cores ?? serverCore, [...(options.nodeArgs ?? []), batonBin, 'serve', '--json'], {
     env: fullEnv,
     stderr: openSync(join(dir, 'baton.log'), 'a'),
   });
@@ -131,7 +154,7 @@ export async function startBaton(
     if (response.status !== 200) throw new Error(`Baton ${step} answered ${response.status}: ${JSON.stringify(body)}`);
     return body;
   }
-  async function signIn(): Promise<string> {
+  async function signIn(username: string): Promise<string> {
     const initiated = await post('initiate', { username, challenge_type: 'password redirect' });
     const challenged = await post('challenge', {
       continuation_token: initiated.continuation_token!,
@@ -145,20 +168,26 @@ export async function startBaton(
     });
     return tokens.refresh_token!;
   }
-  /** `count` results of `make`, four in flight at a time. */
-  async function collect(count: number, make: () => Promise<string>): Promise<string[]> {
+  /**
+   * `count` results of `make`, four in flight at a time, each of the four signing in its own
+   * account: sign-ins racing at one account race at its attempt counter, which is not what
+   * filling a pool should measure (and on PostgreSQL such a race can fail a sign-in with a 500).
+   */
+  async function collect(count: number, make: (username: string) => Promise<string>): Promise<string[]> {
     const made: string[] = [];
     await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        while (made.length < count) made.push(await make());
+      usernames.slice(0, 4).map(async (username) => {
+        while (made.length < count) made.push(await make(username));
       }),
     );
     return made.slice(0, count);
   }
 
+  let stopped: Promise<{ databaseBytes: number | null }> | undefined;
   return {
     url,
-    pid: server.child.pid!,
+    pids: [server.child.pid!, ...(options.database ? [options.database.pid] : [])],
+    seed,
     tenantPath,
     publicClientId,
     companionClientId,
@@ -170,10 +199,10 @@ export async function startBaton(
     async dpopRefreshTokens(count) {
       const key = newDpopKey();
       const proof = dpopProver(key, tokenUrl);
-      const tokens = await collect(count, async () => {
+      const tokens = await collect(count, async (username) => {
         const transfer = await post('token', {
           grant_type: grantTypes.tokenExchange,
-          subject_token: await signIn(),
+          subject_token: await signIn(username),
           subject_token_type: tokenTypes.refreshToken,
           requested_token_type: tokenTypes.sessionTransferToken,
           audience: companionClientId,
@@ -194,9 +223,15 @@ export async function startBaton(
       });
       return { key, tokens };
     },
-    async stop() {
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
+    stop() {
+      stopped ??= server.stop().then(() => {
+        const databaseBytes = options.database
+          ? null
+          : [databaseFile, `${databaseFile}-wal`].reduce((sum, f) => sum + (existsSync(f) ? statSync(f).size : 0), 0);
+        rmSync(dir, { recursive: true, force: true });
+        return { databaseBytes };
+      });
+      return stopped;
     },
   };
 }

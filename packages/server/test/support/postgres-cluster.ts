@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { freePort } from './free-port.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,8 @@ import { join } from 'node:path';
  */
 export interface PostgresCluster {
   url: string;
+  /** The postmaster's process id (the benchmark pins it and counts its CPU). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   }
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    pid: Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n', 1)[0]),
     async stop() {
       await new Promise<void>((resolve) => {
         const [file, argv] = asRoot
