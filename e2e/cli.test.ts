@@ -506,9 +506,8 @@ describe("the baton CLI for an operator's day one", { timeout: 180_000 }, () => 
     expect(updated.json).toMatchObject({
       name: 'ops',
       display_name: 'Ops Inc',
-      color: '#0a7d4f',
       code_length: 6,
-      logo_url: null,
+      theme: { color: '#0a7d4f' },
     });
     const listed = (await baton('tenant', 'list')).json.find((t: { name: string }) => t.name === 'ops');
     expect(listed).toEqual({ ...updated.json });
@@ -615,7 +614,7 @@ describe("the baton CLI for an operator's day one", { timeout: 180_000 }, () => 
         id: created.json.id,
         email: 'lin@example.com',
         email_verified: true,
-        name: null,
+        display_name: null,
         attributes: { city: 'Oslo' },
         created_at: expect.any(String),
       },
@@ -634,9 +633,9 @@ describe("the baton CLI for an operator's day one", { timeout: 180_000 }, () => 
       '--attribute',
       'city=',
     );
-    expect(byEmail.json).toMatchObject({ id: created.json.id, name: 'Lin', attributes: { plan: 'pro' } });
+    expect(byEmail.json).toMatchObject({ id: created.json.id, display_name: 'Lin', attributes: { plan: 'pro' } });
     const byId = await baton('user', 'update', created.json.id, '--tenant', 'ops', '--email-verified', 'false');
-    expect(byId.json).toMatchObject({ email_verified: false, name: 'Lin' });
+    expect(byId.json).toMatchObject({ email_verified: false, display_name: 'Lin' });
     const both = await baton(
       'user',
       'update',

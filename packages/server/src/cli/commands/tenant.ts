@@ -1,8 +1,8 @@
 import { Option, type Command, type OptionValues } from 'commander';
-import type { Tenant } from '../../core/model.js';
 import type { UpdateTenantInput } from '../../core/tenants/tenant-service.js';
 import { BatonError } from '../../core/errors.js';
 import { cliCaller, withRuntime } from '../context.js';
+import { tenantView } from '../../views/tenant-view.js';
 import { shown, type RunCommand } from '../output.js';
 
 /** The settings `tenant create` and `tenant update` share; left out, create takes the default and update keeps the value. */
@@ -34,20 +34,6 @@ function tenantSettings(o: OptionValues): UpdateTenantInput {
   };
 }
 
-/** A tenant as `tenant list` and `tenant update` print it: every setting. */
-function tenantJson(tenant: Tenant) {
-  return {
-    id: tenant.id,
-    name: tenant.name,
-    display_name: tenant.displayName,
-    signing_alg: tenant.signingAlg,
-    code_length: tenant.codeLength,
-    logo_url: tenant.theme.logoUrl ?? null,
-    color: tenant.theme.color ?? null,
-    created_at: new Date(tenant.createdAt).toISOString(),
-  };
-}
-
 export function tenantCommands(program: Command, run: RunCommand) {
   const tenant = program.command('tenant').description('manage tenants');
   run(
@@ -67,7 +53,7 @@ export function tenantCommands(program: Command, run: RunCommand) {
   );
 
   run(tenant.command('list').description('list the tenants with every setting'), async (out) => {
-    const listed = (await withRuntime((rt) => rt.services.tenants.list())).map(tenantJson);
+    const listed = (await withRuntime((rt) => rt.services.tenants.list())).map(tenantView);
     out.result(listed, () =>
       listed.length === 0
         ? 'No tenants'
@@ -86,7 +72,7 @@ export function tenantCommands(program: Command, run: RunCommand) {
       const updated = await withRuntime(async (rt) =>
         rt.services.tenants.update(await rt.services.tenants.require(name!), tenantSettings(o), cliCaller()),
       );
-      const result = tenantJson(updated);
+      const result = tenantView(updated);
       out.result(result, () => shown`Updated tenant "${result.name}"`);
     },
   );

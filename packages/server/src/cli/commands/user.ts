@@ -5,6 +5,7 @@ import type { Tenant, User } from '../../core/model.js';
 import { maxPageSize } from '../../core/paging.js';
 import type { Runtime } from '../../runtime.js';
 import { cliCaller, withRuntime } from '../context.js';
+import { userView } from '../../views/user-view.js';
 import { shown, type RunCommand } from '../output.js';
 
 /** `--attribute name=value`, repeatable; the value is text (the management API takes numbers and booleans too). */
@@ -12,18 +13,6 @@ function attributePair(value: string, previous: Record<string, string> | undefin
   const at = value.indexOf('=');
   if (at < 1) throw new InvalidArgumentError('Give it as name=value.');
   return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
-}
-
-/** A user as `user list` and `user update` print it. */
-function userJson(user: User) {
-  return {
-    id: user.id,
-    email: user.email,
-    email_verified: user.emailVerified,
-    name: user.displayName,
-    attributes: user.attributes,
-    created_at: new Date(user.createdAt).toISOString(),
-  };
 }
 
 /** The account a command names: by its id (the argument), or by --email; exactly one of them. */
@@ -74,12 +63,12 @@ export function userCommands(program: Command, run: RunCommand) {
         } while (cursor);
         return all;
       });
-      const listed = users.map(userJson);
+      const listed = users.map(userView);
       out.result(listed, () =>
         listed.length === 0
           ? 'No users'
           : listed
-              .map((u) => shown`${u.id}  ${u.email}${u.email_verified ? '' : ' (unverified)'}  ${u.name ?? ''}`)
+              .map((u) => shown`${u.id}  ${u.email}${u.email_verified ? '' : ' (unverified)'}  ${u.display_name ?? ''}`)
               .join('\n'),
       );
     },
@@ -114,7 +103,7 @@ export function userCommands(program: Command, run: RunCommand) {
         const found = await namedUser(rt, tenant, id, o);
         return rt.services.users.update(tenant, found.id, input, cliCaller());
       });
-      const result = userJson(updated);
+      const result = userView(updated);
       out.result(result, () => shown`Updated user ${result.email} (${result.id})`);
     },
   );

@@ -1,12 +1,12 @@
 import { type Static, Type } from 'typebox';
 import { definedOnly } from '../../core/defined-only.js';
-import type { Tenant } from '../../core/model.js';
 import { byCreation, pageByCreation } from '../../core/paging.js';
 import type { UpdateTenantInput } from '../../core/tenants/tenant-service.js';
+import { tenantView } from '../../views/tenant-view.js';
 import type { AdminRoutes } from './admin-instance.js';
 import { adminCallerOf, forOperator, forReaders } from './caller.js';
 import { pageAnswer, pageBody, pageQuery } from './pagination.js';
-import { Input, iso, Nullable, responses, TenantParams, Timestamp } from './schemas.js';
+import { Input, Nullable, responses, TenantParams, Timestamp } from './schemas.js';
 
 const Algorithm = Type.Union([Type.Literal('ES256'), Type.Literal('RS256')]);
 
@@ -52,19 +52,6 @@ const settingsOf = (body: Static<typeof UpdateTenant>): UpdateTenantInput => ({
   ...(body.theme ? { theme: definedOnly({ logoUrl: body.theme.logo_url, color: body.theme.color }) } : {}),
 });
 
-export const tenantBody = (tenant: Tenant) => ({
-  id: tenant.id,
-  name: tenant.name,
-  display_name: tenant.displayName,
-  signing_alg: tenant.signingAlg,
-  code_length: tenant.codeLength,
-  theme: {
-    ...(tenant.theme.logoUrl ? { logo_url: tenant.theme.logoUrl } : {}),
-    ...(tenant.theme.color ? { color: tenant.theme.color } : {}),
-  },
-  created_at: iso(tenant.createdAt),
-});
-
 /** `tenants`: the operator sees and creates every tenant; an app sees its own alone. */
 export const tenantRoutes: AdminRoutes = (admin, services) => {
   admin.get(
@@ -83,7 +70,7 @@ export const tenantRoutes: AdminRoutes = (admin, services) => {
         caller?.kind === 'app'
           ? pageByCreation([caller.tenant], request.query, byCreation)
           : await services.tenants.page(request.query);
-      return pageAnswer(page, tenantBody);
+      return pageAnswer(page, tenantView);
     },
   );
 
@@ -102,7 +89,7 @@ export const tenantRoutes: AdminRoutes = (admin, services) => {
         { name: request.body.name, ...settingsOf(request.body) },
         adminCallerOf(request),
       );
-      return reply.code(201).send(tenantBody(tenant));
+      return reply.code(201).send(tenantView(tenant));
     },
   );
 
@@ -112,7 +99,7 @@ export const tenantRoutes: AdminRoutes = (admin, services) => {
       config: forReaders,
       schema: { summary: 'Read a tenant', params: TenantParams, response: responses({ 200: TenantBody }) },
     },
-    async (request) => tenantBody(await services.tenants.require(request.params.tenant)),
+    async (request) => tenantView(await services.tenants.require(request.params.tenant)),
   );
 
   admin.patch(
@@ -129,7 +116,7 @@ export const tenantRoutes: AdminRoutes = (admin, services) => {
     },
     async (request) => {
       const tenant = await services.tenants.require(request.params.tenant);
-      return tenantBody(await services.tenants.update(tenant, settingsOf(request.body), adminCallerOf(request)));
+      return tenantView(await services.tenants.update(tenant, settingsOf(request.body), adminCallerOf(request)));
     },
   );
 

@@ -1,10 +1,10 @@
 import { Type } from 'typebox';
 import { definedOnly } from '../../core/defined-only.js';
-import type { User } from '../../core/model.js';
+import { userView } from '../../views/user-view.js';
 import type { AdminRoutes } from './admin-instance.js';
 import { adminCallerOf, forReaders, forWriters } from './caller.js';
 import { pageAnswer, pageBody, pageQuery } from './pagination.js';
-import { Input, iso, Nullable, responses, TenantParams, Timestamp } from './schemas.js';
+import { Input, Nullable, responses, TenantParams, Timestamp } from './schemas.js';
 
 const UserBody = Type.Object({
   id: Type.String(),
@@ -51,15 +51,6 @@ const UserQuery = Input({
 
 const Erased = Type.Object({ id: Type.String(), revoked_sessions: Type.Array(Type.String()) });
 
-const userBody = (user: User) => ({
-  id: user.id,
-  email: user.email,
-  email_verified: user.emailVerified,
-  display_name: user.displayName,
-  attributes: user.attributes,
-  created_at: iso(user.createdAt),
-});
-
 /** `tenants/{t}/users`: accounts, listed, found by address, created, read, updated and erased as the CLI does. */
 export const userRoutes: AdminRoutes = (admin, services) => {
   admin.get(
@@ -75,7 +66,7 @@ export const userRoutes: AdminRoutes = (admin, services) => {
     },
     async (request) => {
       const tenant = await services.tenants.require(request.params.tenant);
-      return pageAnswer(await services.users.list(tenant, definedOnly(request.query)), userBody);
+      return pageAnswer(await services.users.list(tenant, definedOnly(request.query)), userView);
     },
   );
 
@@ -98,7 +89,7 @@ export const userRoutes: AdminRoutes = (admin, services) => {
         { email, ...definedOnly({ password, displayName: display_name, emailVerified: email_verified }) },
         adminCallerOf(request),
       );
-      return reply.code(201).send(userBody(user));
+      return reply.code(201).send(userView(user));
     },
   );
 
@@ -110,7 +101,7 @@ export const userRoutes: AdminRoutes = (admin, services) => {
     },
     async (request) => {
       const tenant = await services.tenants.require(request.params.tenant);
-      return userBody(await services.users.get(tenant, request.params.id));
+      return userView(await services.users.get(tenant, request.params.id));
     },
   );
 
@@ -134,7 +125,7 @@ export const userRoutes: AdminRoutes = (admin, services) => {
         definedOnly({ displayName: display_name, emailVerified: email_verified, password, attributes }),
         adminCallerOf(request),
       );
-      return userBody(user);
+      return userView(user);
     },
   );
 
