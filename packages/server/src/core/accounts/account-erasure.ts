@@ -7,6 +7,9 @@ import type { SessionService } from '../sessions/session-service.js';
 /** What an erased account keeps in place of its address: unique, and not an address, so no sign-in or sign-up can name it. */
 const tombstoneEmail = (userId: string) => `deleted:${userId}`;
 
+/** Whether the account was erased: its address is the tombstone. */
+export const isErased = (user: User) => user.email === tombstoneEmail(user.id);
+
 /**
  * Deletes an account as far as its personal data goes (a user's right to erasure). What
  * identified the user is erased first, so no new sign-in can find the account; then every

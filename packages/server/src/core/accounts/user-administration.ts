@@ -8,7 +8,7 @@ import type { Tenant, User } from '../model.js';
 import { creationPosition, pageLimit, pageOf, readCursor, type Page, type PageRequest } from '../paging.js';
 import type { Repositories } from '../ports.js';
 import type { SessionService } from '../sessions/session-service.js';
-import type { AccountErasure } from './account-erasure.js';
+import { type AccountErasure, isErased } from './account-erasure.js';
 import { normalizeEmail, type AccountService, type CreateUserInput } from './account-service.js';
 
 /** What an administrator may change of an account; what is left out stays. */
@@ -153,9 +153,6 @@ export class UserAdministration {
     return this.erasure.erase(tenant, await this.get(tenant, id), caller);
   }
 }
-
-/** An erased account keeps its id and a tombstone that is no address in place of its email. */
-const isErased = (user: User) => !user.email.includes('@');
 
 /** Attribute names as app declarations spell them; values a string (at most 256 characters), a number or a boolean. */
 function assertAttributes(attributes: Record<string, unknown>): void {
