@@ -92,14 +92,19 @@ export async function startWorkerGroup(
 /** Resolves with the worker's address once it listens; rejects with its error if it cannot start. */
 function listening(worker: Worker): Promise<string> {
   return new Promise((resolve, reject) => {
-    const onExit = (code: number) => reject(new WorkerStartError(`A worker exited (${code}) before it was listening`));
-    worker.once('exit', onExit);
-    worker.on('message', (report: WorkerReport) => {
+    // Both listeners go once the worker has reported (or died): later messages are prom-client's.
+    const settle = () => worker.off('exit', onExit).off('message', onMessage);
+    const onExit = (code: number) => {
+      settle();
+      reject(new WorkerStartError(`A worker exited (${code}) before it was listening`));
+    };
+    const onMessage = (report: WorkerReport) => {
       if (report.kind !== 'listening' && report.kind !== 'failed') return;
-      worker.off('exit', onExit);
+      settle();
       if (report.kind === 'listening') resolve(report.url);
       else reject(new WorkerStartError(report.message, report.code));
-    });
+    };
+    worker.once('exit', onExit).on('message', onMessage);
   });
 }
 
