@@ -10,13 +10,17 @@ import { isolatedBatonEnv } from './support/baton-env.js';
 import { runBaton, runBatonJson, stopAllProcesses } from './support/baton-process.js';
 import { serveBaton, type ServedBaton } from './support/baton-server.js';
 
-/** The processes whose parent is `pid`: a primary's workers. */
-function childrenOf(pid: number): number[] {
+/**
+ * A primary's workers: its child processes that run `baton.js`. (tsx may also start an
+ * esbuild service under it, on a cold transform cache.)
+ */
+function workersOf(pid: number): number[] {
   return readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
     .filter((entry) => {
       try {
-        return /^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${entry}/status`, 'utf8'))?.[1] === String(pid);
+        const parent = /^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${entry}/status`, 'utf8'))?.[1];
+        return parent === String(pid) && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('baton.js');
       } catch {
         return false; // it ended while we looked
       }
@@ -66,7 +70,7 @@ describe.each(engines)('baton serve with BATON_WORKERS=2 on %s', (engine) => {
     server = await serveBaton(['--json'], { env, timeoutMs: 60_000 });
     const report = JSON.parse(server.stdout());
     expect(report.workers).toBe(2);
-    expect(childrenOf(server.child.pid!)).toHaveLength(2);
+    expect(workersOf(server.child.pid!)).toHaveLength(2);
     base = `${server.url}/demo`;
     clientId = report.demo.client_id;
     expect(
@@ -102,10 +106,10 @@ describe.each(engines)('baton serve with BATON_WORKERS=2 on %s', (engine) => {
   });
 
   it('replaces a worker that dies, and the replacement serves', async () => {
-    const [victim] = childrenOf(server.child.pid!);
+    const [victim] = workersOf(server.child.pid!);
     process.kill(victim!, 'SIGKILL');
     const workers = await eventually(
-      () => childrenOf(server.child.pid!),
+      () => workersOf(server.child.pid!),
       (pids) => pids.length === 2 && !pids.includes(victim!),
     );
     expect(workers).toHaveLength(2);
@@ -115,7 +119,7 @@ describe.each(engines)('baton serve with BATON_WORKERS=2 on %s', (engine) => {
   }, 60_000);
 
   it('stops every worker on SIGTERM and exits 0', async () => {
-    const workers = childrenOf(server.child.pid!);
+    const workers = workersOf(server.child.pid!);
     const exit = await server.stop('SIGTERM');
     expect(exit.code).toBe(0);
     for (const pid of workers) expect(() => process.kill(pid, 0)).toThrow();
