@@ -62,6 +62,7 @@ export const domainErrors = {
 
   // Administration (tenants, apps, sessions from the CLI and the management API)
   invalid_setting: wire('invalid_request'),
+  invalid_policy: wire('invalid_request'),
   tenant_exists: wire('invalid_request', {}, conflict),
   session_not_found: wire('invalid_request', {}, notFound),
   admin_credentials_required: wire('invalid_token'),

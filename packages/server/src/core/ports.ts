@@ -17,6 +17,7 @@ import type {
   TransferTokenRecord,
   User,
 } from './model.js';
+import type { PolicyDocument } from './policy/policy-document.js';
 
 export interface TenantRepository {
   /** False when the name is taken. */
@@ -229,6 +230,31 @@ export interface DpopReplayRepository {
   remember(key: string, expiresAt: number, now: number): Promise<boolean>;
 }
 
+/** One version of a tenant's conditional-access document. */
+export interface StoredPolicy {
+  version: number;
+  document: PolicyDocument;
+  createdAt: number;
+  /** The actor who set it (AdminCaller.actor). */
+  createdBy: string;
+}
+
+export interface PolicyRepository {
+  /** The tenant's newest version, or null when it never had a document. */
+  latest(tenantId: string): Promise<StoredPolicy | null>;
+  /** Only the newest version's number, 0 when there is none: what every instance polls. */
+  latestVersion(tenantId: string): Promise<number>;
+  /** Adds `policy` as a version of the tenant's document; false when another set took that version first. */
+  add(tenantId: string, policy: StoredPolicy): Promise<boolean>;
+}
+
+/** Where an address is: ISO 3166 alpha-2, `""` when unknown (core/policy's `request.country`). */
+export interface CountryLookup {
+  countryOf(ip: string): string;
+}
+
+export const noCountries: CountryLookup = { countryOf: () => '' };
+
 export interface AuthorizationCodeRepository {
   insert(code: AuthorizationCode): Promise<void>;
   find(digest: string): Promise<AuthorizationCode | null>;
@@ -322,6 +348,7 @@ export interface Repositories {
   requestCounters: RequestCounterRepository;
   transferTokens: TransferTokenRepository;
   dpopProofs: DpopReplayRepository;
+  policies: PolicyRepository;
   authorizationCodes: AuthorizationCodeRepository;
   browserSessions: BrowserSessionRepository;
   expiredRecords: ExpiredRecordRepository;

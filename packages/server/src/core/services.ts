@@ -16,7 +16,15 @@ import { SignInCompletion } from './flows/sign-in-completion.js';
 import { SignUp } from './flows/sign-up.js';
 import { CodeCheck } from './otp/code-check.js';
 import { OneTimeCodes } from './otp/one-time-codes.js';
-import { noTelemetry, type Mailer, type Repositories, type Telemetry } from './ports.js';
+import {
+  type CountryLookup,
+  noCountries,
+  noTelemetry,
+  type Mailer,
+  type Repositories,
+  type Telemetry,
+} from './ports.js';
+import { PolicyService } from './policy/policy-service.js';
 import { SessionService } from './sessions/session-service.js';
 import { refreshTokenKeysOf } from './sessions/refresh-token-format.js';
 import { SessionTransfer } from './handoff/session-transfer.js';
@@ -38,6 +46,8 @@ export interface ServiceOptions {
   limits: ThrottleLimits;
   /** Counts domain events for the metrics listener; nothing is counted without it. */
   telemetry?: Telemetry;
+  /** Where addresses are, for policies' `request.country`; every address is unknown without it. */
+  countries?: CountryLookup;
 }
 
 /** Wires the domain together; the HTTP layer and the CLI both start from here. */
@@ -49,6 +59,7 @@ export function createServices({
   mailer,
   limits,
   telemetry = noTelemetry,
+  countries = noCountries,
 }: ServiceOptions) {
   const audit = new AuditLog(repos.audit, clock, telemetry);
   const keys = new KeyRing(repos.signingKeys, masterKey, clock);
@@ -92,6 +103,7 @@ export function createServices({
     continuations,
     accessTokens: new AccessTokenVerifier(keys, tokens, sessions, clock),
     tenants: new TenantService(repos, masterKey, clock, audit),
+    policies: new PolicyService(repos, audit, clock, countries),
     apps: new AppService(repos, clock, audit, sessions),
     nativeSignIn,
     signUp: new SignUp(accounts, continuations, codes, codeCheck, nativeSignIn, throttle, audit),

@@ -237,6 +237,16 @@ export interface BrowserSessionsTable {
   created_at: number;
 }
 
+export interface PoliciesTable {
+  tenant_id: string;
+  version: number;
+  /** JSON: the document as it was set (core/policy/policy-document.ts). */
+  document: string;
+  created_at: number;
+  /** Who set it: `cli:<user>`, `operator` or `app:<client_id>`. */
+  created_by: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   apps: AppsTable;
@@ -256,4 +266,5 @@ export interface Database {
   dpop_proofs: DpopProofsTable;
   authorization_codes: AuthorizationCodesTable;
   browser_sessions: BrowserSessionsTable;
+  policies: PoliciesTable;
 }

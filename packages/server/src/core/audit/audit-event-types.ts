@@ -36,6 +36,7 @@ export const auditEventTypes = {
   'app.updated': "an administrator changed an app's settings",
   'app.deleted': 'an administrator deleted an app (its sessions were revoked)',
   'app.secret_rotated': "an administrator replaced a confidential app's client secret",
+  'policy.set': "an administrator set a new version of the tenant's conditional-access policy",
   'user.created': 'an administrator created a user',
   'user.updated': "an administrator changed a user's profile, password or verification",
   'user.deleted': "a user's personal data was erased and every session revoked",

@@ -1,4 +1,4 @@
-import type { AppRepository, SigningKeyRepository, TenantRepository } from '../ports.js';
+import type { AppRepository, PolicyRepository, SigningKeyRepository, TenantRepository } from '../ports.js';
 import type { MemoryDatabase } from './memory-database.js';
 
 const byCreation = <Row extends { createdAt: number }>(left: Row, right: Row) => left.createdAt - right.createdAt;
@@ -46,6 +46,7 @@ export function inMemoryTenants(db: MemoryDatabase): TenantRepository {
         db.users,
         db.apps,
         db.signingKeys,
+        db.policies,
         db.auditEvents,
       ];
       for (const table of tables) table.deleteWhere(ofTenant);
@@ -88,6 +89,27 @@ export function inMemorySigningKeys(db: MemoryDatabase): SigningKeyRepository {
       for (const active of db.signingKeys.where((row) => row.tenantId === key.tenantId && row.status === 'active'))
         db.signingKeys.update(active.kid, { status: 'retired', retiredAt: now, expiresAt: retiredExpiresAt });
       db.signingKeys.insert({ ...key, status: 'active', retiredAt: null, expiresAt: null });
+    },
+  };
+}
+
+export function inMemoryPolicies(db: MemoryDatabase): PolicyRepository {
+  const ofTenant = (tenantId: string) =>
+    db.policies.where((row) => row.tenantId === tenantId).sort((a, b) => b.version - a.version);
+  return {
+    async latest(tenantId) {
+      const [row] = ofTenant(tenantId);
+      if (!row) return null;
+      const { tenantId: _, ...policy } = row;
+      return policy;
+    },
+    async latestVersion(tenantId) {
+      return ofTenant(tenantId)[0]?.version ?? 0;
+    },
+    async add(tenantId, policy) {
+      if (db.policies.has(`${tenantId} ${policy.version}`)) return false;
+      db.policies.insert({ ...policy, tenantId });
+      return true;
     },
   };
 }

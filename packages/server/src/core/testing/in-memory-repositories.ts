@@ -2,7 +2,7 @@ import type { Repositories } from '../ports.js';
 import { inMemoryMfaMethods, inMemoryUsers } from './in-memory-accounts.js';
 import { inMemoryAudit } from './in-memory-audit.js';
 import { inMemoryDpopProofs, inMemoryRateLimits, inMemoryRequestCounters } from './in-memory-counters.js';
-import { inMemoryApps, inMemorySigningKeys, inMemoryTenants } from './in-memory-directory.js';
+import { inMemoryApps, inMemoryPolicies, inMemorySigningKeys, inMemoryTenants } from './in-memory-directory.js';
 import { inMemoryExpiredRecords } from './in-memory-expired-records.js';
 import {
   inMemoryAuthorizationCodes,
@@ -37,6 +37,7 @@ export function inMemoryRepositories(
     requestCounters: inMemoryRequestCounters(db),
     transferTokens: inMemoryTransferTokens(db),
     dpopProofs: inMemoryDpopProofs(db),
+    policies: inMemoryPolicies(db),
     authorizationCodes: inMemoryAuthorizationCodes(db),
     browserSessions: inMemoryBrowserSessions(db),
     expiredRecords: inMemoryExpiredRecords(db),

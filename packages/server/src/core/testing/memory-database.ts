@@ -14,6 +14,11 @@ import type {
   User,
 } from '../model.js';
 import { MemoryTable } from './memory-table.js';
+import type { StoredPolicy } from '../ports.js';
+
+export interface PolicyRow extends StoredPolicy {
+  tenantId: string;
+}
 
 /** A refresh-token row: the record and the token it replaced, which the next rotation deletes. */
 export interface StoredRefreshToken extends RefreshTokenRecord {
@@ -71,6 +76,7 @@ export function createMemoryDatabase() {
     dpopProofs: new MemoryTable<{ key: string; expiresAt: number }>('dpop_proofs', (proof) => proof.key),
     authorizationCodes: new MemoryTable<AuthorizationCode>('authorization_codes', (code) => code.digest),
     browserSessions: new MemoryTable<BrowserSessionRow>('browser_sessions', (row) => row.digest),
+    policies: new MemoryTable<PolicyRow>('policies', (row) => `${row.tenantId} ${row.version}`),
   };
 }
 

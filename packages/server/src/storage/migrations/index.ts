@@ -14,6 +14,7 @@ import { mfaRegistration } from './0011-mfa-registration.js';
 import { appScopes } from './0012-app-scopes.js';
 import { appAdminLevel } from './0013-app-admin-level.js';
 import { boundedRefreshTokens } from './0014-bounded-refresh-tokens.js';
+import { policies } from './0015-policies.js';
 
 /** Migrations in order; names sort, and a released one never changes. */
 export function migrationProvider(engine: Engine): MigrationProvider {
@@ -32,6 +33,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '0012-app-scopes': appScopes,
     '0013-app-admin-level': appAdminLevel,
     '0014-bounded-refresh-tokens': boundedRefreshTokens,
+    '0015-policies': policies,
   };
   return { getMigrations: async () => migrations };
 }

@@ -18,6 +18,7 @@ import { authorizationCodeRepository } from './authorization-code-repository.js'
 import { browserSessionRepository } from './browser-session-repository.js';
 import { cachedApps, cachedTenants } from './lookup-cache.js';
 import { expiredRecordRepository } from './expired-record-repository.js';
+import { policyRepository } from './policy-repository.js';
 import { timingCalls } from '../repository-calls.js';
 
 export interface RepositoryOptions {
@@ -44,6 +45,7 @@ export function createRepositories(
     requestCounters: requestCounterRepository(sql),
     transferTokens: transferTokenRepository(db),
     dpopProofs: dpopReplayRepository(sql),
+    policies: policyRepository(sql),
     authorizationCodes: authorizationCodeRepository(db),
     browserSessions: browserSessionRepository(db),
     expiredRecords: expiredRecordRepository(sql),

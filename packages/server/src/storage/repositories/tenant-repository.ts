@@ -83,6 +83,7 @@ const tenantRowsByUsers = [
   'users',
   'apps',
   'signing_keys',
+  'policies',
   'audit_events',
 ] as const;
 

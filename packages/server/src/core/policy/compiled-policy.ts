@@ -1,0 +1,102 @@
+import { compileCondition, type Condition, type PolicyFacts } from './policy-language.js';
+import {
+  type EvaluationPoint,
+  invalidPolicy,
+  type PolicyControls,
+  type PolicyDocument,
+  type RuleState,
+} from './policy-document.js';
+
+/** What the rules in force say about one request at one point. */
+export interface PolicyDecision {
+  /** `require_mfa` only while the session lacks a second factor; with one, the rule is met and the answer is allow. */
+  decision: 'allow' | 'block' | 'require_mfa';
+  /** Enabled rules that matched (those that failed to evaluate included: see `failed`). */
+  rules: string[];
+  /** Report-only rules that matched: audited, no effect. */
+  reportOnly: string[];
+  /** Rules whose condition could not be evaluated; a blocking or MFA rule then counts as matched (fail closed). */
+  failed: Array<{ rule: string; message: string }>;
+  /** The lifetime cap and the prohibitions of the enabled rules that matched. */
+  limits: { maxSessionSeconds?: number; forbidSessionTransfer: boolean; forbidRefreshTokenExport: boolean };
+}
+
+interface CompiledRule {
+  name: string;
+  state: Exclude<RuleState, 'disabled'>;
+  at: ReadonlySet<EvaluationPoint>;
+  condition: Condition;
+  controls: PolicyControls;
+}
+
+const always: Condition = () => true;
+
+/** A tenant's document with every condition compiled once, for its version's whole life. */
+export class CompiledPolicy {
+  private constructor(
+    readonly version: number,
+    private readonly rules: readonly CompiledRule[],
+  ) {}
+
+  /** No rules: what a tenant without a document has. */
+  static readonly none = new CompiledPolicy(0, []);
+
+  /** Compiles every rule, or refuses the document naming the rule, its field and the column. */
+  static compile(document: PolicyDocument, version: number): CompiledPolicy {
+    const rules: CompiledRule[] = [];
+    document.rules.forEach((rule, index) => {
+      let condition = always;
+      if (rule.when !== undefined) {
+        const compiled = compileCondition(rule.when);
+        if (typeof compiled !== 'function')
+          throw invalidPolicy(
+            `rules[${index}] ("${rule.name}").when`,
+            `${compiled.column === undefined ? '' : `column ${compiled.column}: `}${compiled.message}`,
+          );
+        condition = compiled;
+      }
+      if (rule.state !== 'disabled')
+        rules.push({ name: rule.name, state: rule.state, at: new Set(rule.at), condition, controls: rule.then });
+    });
+    return new CompiledPolicy(version, rules);
+  }
+
+  evaluate(point: EvaluationPoint, facts: PolicyFacts): PolicyDecision {
+    const decision: PolicyDecision = {
+      decision: 'allow',
+      rules: [],
+      reportOnly: [],
+      failed: [],
+      limits: { forbidSessionTransfer: false, forbidRefreshTokenExport: false },
+    };
+    let block = false;
+    let mfa = false;
+    for (const rule of this.rules) {
+      if (!rule.at.has(point)) continue;
+      let matched: boolean;
+      try {
+        matched = rule.condition(facts);
+      } catch (error) {
+        decision.failed.push({ rule: rule.name, message: (error as Error).message.split('\n')[0] ?? '' });
+        // An unanswerable condition is taken as met where that is the safe side: blocking and MFA.
+        matched = rule.controls.block === true || rule.controls.require_mfa === true;
+      }
+      if (!matched) continue;
+      if (rule.state === 'report_only') {
+        decision.reportOnly.push(rule.name);
+        continue;
+      }
+      decision.rules.push(rule.name);
+      block ||= rule.controls.block === true;
+      mfa ||= rule.controls.require_mfa === true;
+      const { limits } = decision;
+      if (rule.controls.max_session_seconds !== undefined)
+        limits.maxSessionSeconds = Math.min(limits.maxSessionSeconds ?? Infinity, rule.controls.max_session_seconds);
+      limits.forbidSessionTransfer ||= rule.controls.forbid_session_transfer === true;
+      limits.forbidRefreshTokenExport ||= rule.controls.forbid_refresh_token_export === true;
+    }
+    if (block) decision.decision = 'block';
+    else if (mfa && !facts.session.amr.includes('mfa')) decision.decision = 'require_mfa';
+    return decision;
+  }
+}

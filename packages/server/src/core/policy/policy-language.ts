@@ -1,0 +1,116 @@
+import { BlockList, isIP } from 'node:net';
+import { Environment, type ParseResult } from '@marcbachmann/cel-js';
+
+/**
+ * What a rule's `when` can read, computed once per request by the point of evaluation
+ * (the contract in ARCHITECTURE.md, "Conditional access", lists them).
+ */
+export interface PolicyFacts {
+  request: {
+    /** The caller's address after the trusted-proxy rules. */
+    ip: string;
+    /** ISO 3166 alpha-2 of `ip`, `""` when unknown. */
+    country: string;
+    /** The point of evaluation. */
+    at: string;
+  };
+  app: { client_id: string; name: string };
+  device: { kind: string; platform: string; new: boolean };
+  session: { amr: string[]; age_seconds: number; dpop_bound: boolean; handed_off: boolean };
+  user: { email: string; email_verified: boolean; attributes: Record<string, unknown> };
+  risk: { failed_attempts: number };
+  now: Date;
+}
+
+/** The variables' CEL types: an unknown name or a wrong type is an error when a document is set, not when it runs. */
+const variables = {
+  request: { ip: 'string', country: 'string', at: 'string' },
+  app: { client_id: 'string', name: 'string' },
+  device: { kind: 'string', platform: 'string', new: 'bool' },
+  session: { amr: 'list<string>', age_seconds: 'int', dpop_bound: 'bool', handed_off: 'bool' },
+  user: { email: 'string', email_verified: 'bool', attributes: 'map<string, dyn>' },
+  risk: { failed_attempts: 'int' },
+} as const;
+
+/** Address ranges parsed once per distinct list: rules name the same few lists on every request. */
+const rangeLists = new Map<string, BlockList>();
+const maxRangeLists = 1000;
+
+/** `ip_in(ip, ['10.0.0.0/8', '2001:db8::/32'])`; an address that is not one is in no range, a range that is not one is an error. */
+function ipIn(ip: string, cidrs: readonly string[]): boolean {
+  const family = isIP(ip);
+  if (family === 0) return false;
+  const id = cidrs.join(' ');
+  let list = rangeLists.get(id);
+  if (!list) {
+    list = new BlockList();
+    for (const cidr of cidrs) {
+      const [address = '', bits, ...rest] = cidr.split('/');
+      const cidrFamily = isIP(address);
+      const prefix = Number(bits ?? (cidrFamily === 6 ? 128 : 32));
+      if (
+        cidrFamily === 0 ||
+        rest.length > 0 ||
+        !Number.isInteger(prefix) ||
+        prefix < 0 ||
+        prefix > (cidrFamily === 6 ? 128 : 32)
+      )
+        throw new Error(`ip_in: "${cidr}" is not an address range (like "10.0.0.0/8")`);
+      list.addSubnet(address, prefix, cidrFamily === 6 ? 'ipv6' : 'ipv4');
+    }
+    if (rangeLists.size >= maxRangeLists) rangeLists.clear();
+    rangeLists.set(id, list);
+  }
+  return list.check(ip, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+const environment = (() => {
+  const env = new Environment({ limits: { maxAstNodes: 500, maxDepth: 32, maxListElements: 1000 } });
+  for (const [name, schema] of Object.entries(variables)) env.registerVariable({ name, schema });
+  return env
+    .registerVariable('now', 'google.protobuf.Timestamp')
+    .registerFunction('ip_in(string, list<string>): bool', ipIn);
+})();
+
+/** A rule's condition, type-checked: evaluating it answers true or false, or throws when the facts cannot answer it. */
+export type Condition = (facts: PolicyFacts) => boolean;
+
+export interface ExpressionProblem {
+  /** What is wrong, in the library's words. */
+  message: string;
+  /** 1-based column of the offending part, when the library names one. */
+  column?: number;
+}
+
+/** Compiles `expression` once; returns why not when it does not parse, names an unknown variable, or is not a bool. */
+export function compileCondition(expression: string): Condition | ExpressionProblem {
+  let parsed: ParseResult;
+  try {
+    parsed = environment.parse(expression);
+  } catch (error) {
+    return problemOf(error);
+  }
+  const checked = parsed.check();
+  if (!checked.valid) return problemOf(checked.error);
+  if (checked.type !== 'bool') return { message: `the condition must be true or false, but it is a ${checked.type}` };
+  return (facts) => parsed(celContext(facts)) === true;
+}
+
+function problemOf(error: unknown): ExpressionProblem {
+  const { summary, message, range } = (error ?? {}) as {
+    summary?: string;
+    message?: string;
+    range?: { start: number };
+  };
+  const text = summary ?? message?.split('\n')[0] ?? 'the expression does not compile';
+  return range ? { message: text, column: range.start + 1 } : { message: text };
+}
+
+/** CEL's integers are 64-bit (BigInt); the facts' numbers are whole. */
+function celContext(facts: PolicyFacts): Record<string, unknown> {
+  return {
+    ...facts,
+    session: { ...facts.session, age_seconds: BigInt(Math.floor(facts.session.age_seconds)) },
+    risk: { failed_attempts: BigInt(facts.risk.failed_attempts) },
+  };
+}
