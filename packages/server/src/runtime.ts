@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { insecureSettings, type Config } from './config/config.js';
 import type { Clock } from './core/clock.js';
+import type { CountryLookup } from './core/ports.js';
 import { systemClock } from './core/clock.js';
 import { createServices, type Services } from './core/services.js';
 import { MasterKey } from './crypto/master-key.js';
@@ -12,6 +13,7 @@ import { startMetricsListener, type MetricsListener } from './metrics/metrics-li
 import { createCodeMailer } from './mail/code-mailer.js';
 import { migrate, openDatabase, type DatabaseHandle } from './storage/database.js';
 import { createRepositories } from './storage/repositories/index.js';
+import { openCountryDatabase } from './geo/country-database.js';
 import { assertSchemaPresent, assertSqliteFilePresent } from './storage/installation.js';
 
 export interface Runtime {
@@ -42,7 +44,9 @@ export async function openRuntime(
       logger.warn({ err: error }, 'a database connection was closed by the server; the pool opens another'),
   });
   let masterKey: MasterKey;
+  let countries: CountryLookup;
   try {
+    countries = openCountryDatabase(config.geoipDatabase);
     if (!create) await assertSchemaPresent(database, config.databaseUrl);
     masterKey = MasterKey.load({ ...config, create }, (message) => logger.warn(message));
     await migrate(database);
@@ -59,6 +63,7 @@ export async function openRuntime(
     mailer: createCodeMailer(config, logger),
     limits: { flowStartsPerIpPerMinute: config.flowStartsPerMinute },
     telemetry: metrics?.telemetry,
+    countries,
   });
   return { config, logger, database, services, metrics, close: () => database.close() };
 }

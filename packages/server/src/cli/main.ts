@@ -4,6 +4,7 @@ import { auditCommands } from './commands/audit.js';
 import { backupCommand } from './commands/backup.js';
 import { keyCommands } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
+import { policyCommands } from './commands/policy.js';
 import { serveCommand } from './commands/serve.js';
 import { sessionCommands } from './commands/sessions.js';
 import { tenantCommands } from './commands/tenant.js';
@@ -50,6 +51,7 @@ for (const register of [
   userCommands,
   sessionCommands,
   keyCommands,
+  policyCommands,
   auditCommands,
   backupCommand,
 ])

@@ -34,6 +34,11 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads the IP country database from BATON_GEOIP_DB, the bundled one without it', () => {
+    expect(loadConfig({}).geoipDatabase).toBeUndefined();
+    expect(loadConfig({ BATON_GEOIP_DB: ' /srv/geo/countries.mmdb ' }).geoipDatabase).toBe('/srv/geo/countries.mmdb');
+  });
+
   it('opens the metrics listener on BATON_METRICS_PORT, on loopback unless BATON_METRICS_HOST says otherwise', () => {
     expect(loadConfig({ BATON_METRICS_PORT: '9464' })).toMatchObject({ metricsPort: 9464, metricsHost: '127.0.0.1' });
     expect(loadConfig({ BATON_METRICS_PORT: '9464', BATON_METRICS_HOST: '0.0.0.0' }).metricsHost).toBe('0.0.0.0');

@@ -28,6 +28,8 @@ export interface Config {
   metricsHost: string;
   /** Server processes `baton serve` runs (`BATON_WORKERS`), each a whole server sharing the port. */
   workers: number;
+  /** The IP country database (`.mmdb`) policies' `request.country` comes from (`BATON_GEOIP_DB`); the bundled one without it. */
+  geoipDatabase: string | undefined;
   production: boolean;
 }
 
@@ -65,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     metricsPort: env.BATON_METRICS_PORT?.trim() ? parsePort(env.BATON_METRICS_PORT, 'BATON_METRICS_PORT') : undefined,
     metricsHost: env.BATON_METRICS_HOST?.trim() || defaults.metricsHost,
     workers: parseWorkers(env.BATON_WORKERS, defaultWorkers(overrides.databaseUrl ?? databaseUrl)),
+    geoipDatabase: env.BATON_GEOIP_DB?.trim() || undefined,
     production,
     ...overrides,
   };

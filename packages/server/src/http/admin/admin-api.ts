@@ -9,6 +9,7 @@ import { appRoutes } from './apps.js';
 import { auditRoutes } from './audit.js';
 import { authenticateCaller, checkAccess } from './caller.js';
 import { keyRoutes } from './keys.js';
+import { policyRoutes } from './policy.js';
 import { sessionRoutes } from './sessions.js';
 import { tenantRoutes } from './tenants.js';
 import { userRoutes } from './users.js';
@@ -42,7 +43,8 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
           info: {
             title: 'Baton management API',
             version: '1',
-            description: 'Tenants, apps, users, sessions, audit trail and signing keys. See docs/admin-api.md.',
+            description:
+              'Tenants, apps, users, sessions, audit trail, signing keys and conditional-access policy. See docs/admin-api.md.',
           },
           servers: [{ url: options.publicUrl }],
           components: {
@@ -74,7 +76,7 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
           'problem',
         ),
       );
-      for (const routes of [tenantRoutes, appRoutes, userRoutes, sessionRoutes, auditRoutes, keyRoutes])
+      for (const routes of [tenantRoutes, appRoutes, userRoutes, sessionRoutes, auditRoutes, keyRoutes, policyRoutes])
         routes(scope, services);
       scope.get('/openapi.json', { schema: { hide: true }, config: { wire: 'problem' } }, async () => scope.swagger());
     },
