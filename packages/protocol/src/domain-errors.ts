@@ -94,6 +94,9 @@ export const domainErrors = {
   invalid_transfer_token: wire('invalid_grant'),
   session_ended: wire('invalid_grant'),
   session_lacks_mfa: wire('invalid_grant'),
+  // Conditional access (core/policy): what the tenant's policy decided at a refresh, a handoff or a web sign-in
+  policy_blocked: wire('invalid_grant', { errorCodes: [entraErrorCodes.blockedByConditionalAccess] }),
+  policy_requires_mfa: wire('interaction_required', { errorCodes: [entraErrorCodes.strongAuthRequired] }),
   malformed_scope: wire('invalid_scope'),
   scope_not_registered: wire('invalid_scope'),
   scope_not_granted: wire('invalid_scope'),

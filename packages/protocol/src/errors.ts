@@ -22,6 +22,10 @@ export const errorCatalog = {
     description: 'The authorization endpoint supports only response_type=code.',
   },
   login_required: { status: 400, description: 'prompt=none was asked but the user is not signed in.' },
+  interaction_required: {
+    status: 400,
+    description: 'The user must sign in again, with a second factor, before this session can go on.',
+  },
   account_selection_required: {
     status: 400,
     description: 'prompt=none was asked but the browser is signed in as another user than the one the request carries.',
@@ -89,6 +93,7 @@ export const entraErrorCodes = {
   tenantNotFound: 90002,
   clientNotFound: 700016,
   strongAuthRequired: 50076,
+  blockedByConditionalAccess: 53003,
   strongAuthRegistrationRequired: 50079,
   accountLocked: 50053,
   invalidOobValue: 50181,

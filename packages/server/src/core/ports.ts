@@ -87,6 +87,8 @@ export interface RefreshTokenWithSession {
   user: User | null;
   /** The installation of the session's device, when Baton's SDK named it at sign-in. */
   installationId: string | null;
+  /** What the session's device is, as it said at sign-in (what policies read as `device.*`). */
+  device: Pick<Device, 'kind' | 'platform'> | null;
 }
 
 export interface SessionRepository {
@@ -114,6 +116,8 @@ export interface SessionRepository {
     now: number,
     options?: { keepPresented?: boolean },
   ): Promise<RotationResult>;
+  /** Brings the session's absolute expiry forward to `until` (a policy's `max_session_seconds`); never pushes it back. */
+  capLifetime(sessionId: string, until: number): Promise<void>;
   /** Revokes the session and every descendant not yet revoked; returns their ids. */
   revokeTree(sessionId: string, reason: string, now: number): Promise<string[]>;
   /** Revokes every session of a user; returns their ids. */

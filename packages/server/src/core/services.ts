@@ -24,6 +24,7 @@ import {
   type Repositories,
   type Telemetry,
 } from './ports.js';
+import { PolicyGate } from './policy/policy-gate.js';
 import { PolicyService } from './policy/policy-service.js';
 import { SessionService } from './sessions/session-service.js';
 import { refreshTokenKeysOf } from './sessions/refresh-token-format.js';
@@ -65,7 +66,9 @@ export function createServices({
   const keys = new KeyRing(repos.signingKeys, masterKey, clock);
   const tokens = new TokenIssuer(keys, clock, publicUrl);
   const accounts = new AccountService(repos, clock);
-  const sessions = new SessionService(repos, audit, clock, refreshTokenKeysOf(masterKey), telemetry);
+  const policies = new PolicyService(repos, audit, clock, countries);
+  const policyGate = new PolicyGate(policies, repos, audit, clock, countries);
+  const sessions = new SessionService(repos, audit, clock, refreshTokenKeysOf(masterKey), policyGate, telemetry);
   const continuations = new ContinuationTokens(repos.continuations, clock);
   const accountErasure = new AccountErasure(repos, sessions, audit);
   const sessionTransfer = new SessionTransfer(repos, sessions, audit, clock);
@@ -103,7 +106,8 @@ export function createServices({
     continuations,
     accessTokens: new AccessTokenVerifier(keys, tokens, sessions, clock),
     tenants: new TenantService(repos, masterKey, clock, audit),
-    policies: new PolicyService(repos, audit, clock, countries),
+    policies,
+    policyGate,
     apps: new AppService(repos, clock, audit, sessions),
     nativeSignIn,
     signUp: new SignUp(accounts, continuations, codes, codeCheck, nativeSignIn, throttle, audit),
@@ -122,7 +126,7 @@ export function createServices({
     sessionTransfer,
     browserSessions,
     authorization,
-    authorizeDecisions: new AuthorizeDecisions(authorization, browserSessions),
+    authorizeDecisions: new AuthorizeDecisions(authorization, browserSessions, policyGate),
     dpop: new DpopProofVerifier(repos.dpopProofs, clock),
     secondFactor: new SecondFactor(
       repos,

@@ -22,6 +22,7 @@ describe.each(engines)('session repository on %s', (engine) => {
         session,
         user,
         installationId: device.installationId,
+        device: { kind: device.kind, platform: device.platform },
       });
       expect(await repos.sessions.listByUser(user.tenantId, user.id)).toEqual([{ ...session, device }]);
     });
@@ -92,6 +93,7 @@ describe.each(engines)('session repository on %s', (engine) => {
         session: { ...session, lastUsedAt: t0 + 1000 },
         user,
         installationId: null,
+        device: { kind: 'primary', platform: 'android' },
       });
     });
 

@@ -36,6 +36,12 @@ export const auditEventTypes = {
   'app.updated': "an administrator changed an app's settings",
   'app.deleted': 'an administrator deleted an app (its sessions were revoked)',
   'app.secret_rotated': "an administrator replaced a confidential app's client secret",
+  'policy.blocked':
+    'the conditional-access policy blocked a sign-in, refresh, session transfer or web sign-in (data.rules names the rules)',
+  'policy.mfa_required':
+    'the conditional-access policy asked for a second factor the session lacked (data.rules names the rules)',
+  'policy.report_only':
+    'report-only rules of the conditional-access policy matched; nothing was changed (data.rules names them)',
   'policy.set': "an administrator set a new version of the tenant's conditional-access policy",
   'user.created': 'an administrator created a user',
   'user.updated': "an administrator changed a user's profile, password or verification",

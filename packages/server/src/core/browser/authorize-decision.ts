@@ -1,5 +1,6 @@
 import { BatonError } from '../errors.js';
 import type { App, RequestContext, Session, Tenant, User } from '../model.js';
+import type { PolicyGate } from '../policy/policy-gate.js';
 import type { Authorization, AuthorizationRequest } from './authorization.js';
 import type { BrowserSessions } from './browser-sessions.js';
 
@@ -27,6 +28,7 @@ export class AuthorizeDecisions {
   constructor(
     private readonly authorization: Authorization,
     private readonly browserSessions: BrowserSessions,
+    private readonly policy: PolicyGate,
   ) {}
 
   async decide(
@@ -53,11 +55,49 @@ export class AuthorizeDecisions {
           return { ...outcome, transferToken: input.transferToken };
         }
       } else if (current && this.authorization.accepts(request, app, current.session)) {
-        return { kind: 'signed_in', browser: current };
+        if (await this.meetsPolicy(tenant, app, current.session, current.user, input.context))
+          return { kind: 'signed_in', browser: current };
+        if (request.prompt === 'none')
+          return refused(
+            'policy_requires_mfa',
+            "The tenant's conditional-access policy asks for a second factor this sign-in lacks",
+          );
       }
     }
     if (request.prompt === 'none') return refused('login_required', 'The user is not signed in');
     return { kind: 'sign_in' };
+  }
+
+  /**
+   * The tenant's policy at `web_sso` for the SSO cookie's session: a block is thrown (a page
+   * says so); a second factor the session lacks sends the browser to sign in again.
+   */
+  private async meetsPolicy(
+    tenant: Tenant,
+    app: App,
+    session: Session,
+    user: User,
+    context: RequestContext,
+  ): Promise<boolean> {
+    const decision = await this.policy.decide(
+      'web_sso',
+      {
+        tenantId: tenant.id,
+        app,
+        user,
+        device: { kind: 'browser', platform: 'web', new: false },
+        session: {
+          amr: session.amr,
+          authTime: session.authTime,
+          dpopBound: false,
+          handedOff: session.parentId !== null,
+        },
+        ip: context.ip,
+      },
+      context,
+      session.id,
+    );
+    return decision.decision === 'allow';
   }
 
   /**
@@ -92,7 +132,10 @@ export class AuthorizeDecisions {
   }
 }
 
-const refused = (code: 'login_required' | 'account_selection_required', description: string): AuthorizeDecision => ({
+const refused = (
+  code: 'login_required' | 'account_selection_required' | 'policy_requires_mfa',
+  description: string,
+): AuthorizeDecision => ({
   kind: 'refused',
   error: new BatonError(code, description),
 });

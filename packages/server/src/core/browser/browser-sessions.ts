@@ -54,6 +54,8 @@ export class BrowserSessions {
       scope: grantedUserScope([]),
       device: { name: (input.userAgent ?? 'browser').slice(0, 200), platform: 'web', kind: 'browser' },
       parent: input.parent ?? null,
+      // A browser signed in from an app's session is web SSO; one signed in on the pages passed its sign-in's policy.
+      ...(input.parent ? { policy: { at: 'web_sso' as const, context: input.context } } : {}),
     });
     const cookie = randomToken();
     await this.repos.browserSessions.insert(digest(cookie), tenant.id, active.session.id, this.clock.now());

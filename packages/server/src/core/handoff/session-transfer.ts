@@ -56,14 +56,22 @@ export class SessionTransfer {
         'The audience must be an app of this tenant registered to accept session transfers (--accept-session-transfer)',
       );
     }
-    const { session } = await this.sessions.inspect({
-      tenant,
-      app,
-      presented: input.subjectToken,
-      dpopJkt: input.dpopJkt,
-      installationId: input.installationId ?? undefined,
-      context: input.context,
-    });
+    const { session, limits } = await this.sessions.inspect(
+      {
+        tenant,
+        app,
+        presented: input.subjectToken,
+        dpopJkt: input.dpopJkt,
+        installationId: input.installationId ?? undefined,
+        context: input.context,
+      },
+      'session_transfer',
+    );
+    if (limits.forbidSessionTransfer)
+      throw new BatonError(
+        'transfer_not_allowed',
+        "The tenant's conditional-access policy does not let this session be handed off",
+      );
     const token = randomToken();
     const now = this.clock.now();
     await this.repos.transferTokens.insert({
@@ -107,6 +115,7 @@ export class SessionTransfer {
       device: input.device,
       parent,
       dpopJkt: input.dpopJkt,
+      policy: { at: 'session_transfer', context: input.context },
     });
     await this.audit.record(
       {

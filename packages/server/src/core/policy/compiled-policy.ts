@@ -23,6 +23,8 @@ export interface PolicyDecision {
 
 interface CompiledRule {
   name: string;
+  /** Whether the condition reads `risk`, which costs a query to know. */
+  readsRisk: boolean;
   state: Exclude<RuleState, 'disabled'>;
   at: ReadonlySet<EvaluationPoint>;
   condition: Condition;
@@ -56,19 +58,30 @@ export class CompiledPolicy {
         condition = compiled;
       }
       if (rule.state !== 'disabled')
-        rules.push({ name: rule.name, state: rule.state, at: new Set(rule.at), condition, controls: rule.then });
+        rules.push({
+          name: rule.name,
+          state: rule.state,
+          at: new Set(rule.at),
+          condition,
+          controls: rule.then,
+          readsRisk: /\brisk\b/.test(rule.when ?? ''),
+        });
     });
     return new CompiledPolicy(version, rules);
   }
 
+  /** Whether any rule is evaluated at `point`: without one, nothing needs computing. */
+  appliesAt(point: EvaluationPoint): boolean {
+    return this.rules.some((rule) => rule.at.has(point));
+  }
+
+  /** Whether a rule evaluated at `point` reads `risk` (a word of its condition, even in a string: a spare query, never a missed one). */
+  readsRiskAt(point: EvaluationPoint): boolean {
+    return this.rules.some((rule) => rule.at.has(point) && rule.readsRisk);
+  }
+
   evaluate(point: EvaluationPoint, facts: PolicyFacts): PolicyDecision {
-    const decision: PolicyDecision = {
-      decision: 'allow',
-      rules: [],
-      reportOnly: [],
-      failed: [],
-      limits: { forbidSessionTransfer: false, forbidRefreshTokenExport: false },
-    };
+    const decision = allowed();
     let block = false;
     let mfa = false;
     for (const rule of this.rules) {
@@ -99,4 +112,15 @@ export class CompiledPolicy {
     else if (mfa && !facts.session.amr.includes('mfa')) decision.decision = 'require_mfa';
     return decision;
   }
+}
+
+/** The decision of a policy with no rule at the point: nothing matched, nothing limited. */
+export function allowed(): PolicyDecision {
+  return {
+    decision: 'allow',
+    rules: [],
+    reportOnly: [],
+    failed: [],
+    limits: { forbidSessionTransfer: false, forbidRefreshTokenExport: false },
+  };
 }

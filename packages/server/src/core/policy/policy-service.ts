@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { BatonError } from '../errors.js';
 import type { AdminCaller } from '../audit/admin-caller.js';
-import type { App, Tenant } from '../model.js';
+import type { Tenant } from '../model.js';
 import type { CountryLookup, Repositories } from '../ports.js';
 import { CompiledPolicy, type PolicyDecision } from './compiled-policy.js';
 import {
@@ -12,6 +12,7 @@ import {
   readPolicyDocument,
   type PolicyDocument,
 } from './policy-document.js';
+import { policyFacts } from './policy-facts.js';
 import type { PolicyFacts } from './policy-language.js';
 
 /** How long an instance trusts the version it has before asking the database again: a new version is in force everywhere within this, plus a request. */
@@ -118,25 +119,19 @@ export class PolicyService {
     const app = await this.repos.apps.find(tenant.id, request.clientId);
     if (!app) throw new BatonError('unknown_client', `No app ${request.clientId} in tenant ${tenant.name}`);
     const now = this.clock.now();
-    const failed = await this.repos.audit.list({
-      tenantId: tenant.id,
-      type: 'sign_in.failed',
-      userId: user.id,
-      since: now - 3600_000,
-      limit: 1000,
-    });
-    const ip = request.ip ?? '';
-    const facts: PolicyFacts = {
-      request: { ip, country: ip ? this.countries.countryOf(ip) : '', at: request.at },
-      app: appFacts(app),
-      device: { kind: request.deviceKind ?? 'primary', platform: request.platform ?? '', new: false },
-      session: { amr: request.amr ?? ['pwd'], age_seconds: 0, dpop_bound: false, handed_off: false },
-      user: { email: user.email, email_verified: user.emailVerified, attributes: user.attributes },
-      risk: { failed_attempts: failed.length },
-      now: new Date(now),
-    };
+    const facts = await policyFacts(
+      request.at,
+      {
+        tenantId: tenant.id,
+        app,
+        user,
+        device: { kind: request.deviceKind ?? 'primary', platform: request.platform ?? '', new: false },
+        session: { amr: request.amr ?? ['pwd'], authTime: now, dpopBound: false, handedOff: false },
+        ip: request.ip ?? null,
+      },
+      { countries: this.countries, audit: this.repos.audit, now },
+      true,
+    );
     return { version: policy.version, ...policy.evaluate(request.at, facts), facts };
   }
 }
-
-const appFacts = (app: App) => ({ client_id: app.clientId, name: app.name });

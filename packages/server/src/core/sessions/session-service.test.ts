@@ -368,7 +368,7 @@ describe('SessionService', () => {
       for (const forged of [madeUp, renumbered.toString('base64url')]) {
         await expectRejection(refresh(forged), 'invalid_refresh_token', /invalid/);
         await expectRejection(
-          harness.services.sessions.inspect({ tenant, app, presented: forged }),
+          harness.services.sessions.inspect({ tenant, app, presented: forged }, 'session_transfer'),
           'invalid_refresh_token',
         );
       }
@@ -451,7 +451,10 @@ describe('SessionService', () => {
   describe('inspect', () => {
     it('checks a token without rotating it', async () => {
       const active = await open();
-      const inspected = await harness.services.sessions.inspect({ tenant, app, presented: active.refreshToken });
+      const inspected = await harness.services.sessions.inspect(
+        { tenant, app, presented: active.refreshToken },
+        'session_transfer',
+      );
       expect(inspected.session.id).toBe(active.session.id);
       expect(storedToken(active.refreshToken)?.consumedAt).toBeNull();
     });

@@ -5,6 +5,9 @@ import type { Clock } from '../clock.js';
 import { BatonError } from '../errors.js';
 import type { App, Device, DeviceKind, RefreshTokenRecord, RequestContext, Session, Tenant, User } from '../model.js';
 import { noTelemetry, type Repositories, type Telemetry } from '../ports.js';
+import type { EvaluationPoint } from '../policy/policy-document.js';
+import type { PolicyDecision } from '../policy/compiled-policy.js';
+import type { PolicyGate } from '../policy/policy-gate.js';
 import { narrowScope } from '../tokens/scopes.js';
 import { meetsAppPolicy } from './session-policy.js';
 import { readRefreshToken, type RefreshTokenKeys } from './refresh-token-format.js';
@@ -34,6 +37,12 @@ export interface OpenSessionInput {
   parent?: Session | null;
   /** The key of the request's DPoP proof: the session's refresh tokens then work only with proofs from it. */
   dpopJkt?: string | null;
+  /**
+   * Where the tenant's policy is evaluated before a handed-off session opens (a redeemed
+   * transfer token, a web view signed in from an app's session), with the request it came in.
+   * A sign-in's own point is its flow's, after the first factor.
+   */
+  policy?: { at: Extract<EvaluationPoint, 'session_transfer' | 'web_sso'>; context: RequestContext };
 }
 
 export interface RefreshInput {
@@ -51,6 +60,9 @@ export interface RefreshInput {
   installationId?: string | undefined;
   context?: RequestContext;
 }
+
+/** What the policy in force limits about a session it let go on. */
+export type PolicyLimits = PolicyDecision['limits'];
 
 export interface ActiveSession {
   session: Session;
@@ -75,6 +87,7 @@ export class SessionService {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly keys: RefreshTokenKeys,
+    private readonly policy: PolicyGate,
     private readonly telemetry: Telemetry = noTelemetry,
   ) {}
 
@@ -98,7 +111,36 @@ export class SessionService {
         'This app requires multi-factor authentication, and the session this one comes from was signed in without it: sign in here',
       );
     }
-    const absoluteExpiresAt = now + input.app.sessionAbsoluteTtl * 1000;
+    const dpopJkt = input.dpopJkt ?? null;
+    const limits = input.policy
+      ? await this.policy.enforce(
+          input.policy.at,
+          {
+            tenantId: input.tenant.id,
+            app: input.app,
+            user: input.user,
+            device: { kind: input.device.kind, platform: input.device.platform, new: device !== null },
+            session: {
+              amr: input.amr,
+              authTime: parent?.authTime ?? now,
+              dpopBound: dpopJkt !== null,
+              handedOff: parent !== null && parent !== undefined,
+            },
+            ip: input.policy.context.ip,
+          },
+          input.policy.context,
+          parent?.id ?? null,
+        )
+      : null;
+    if (limits?.forbidSessionTransfer && input.policy?.at === 'session_transfer')
+      throw new BatonError(
+        'transfer_not_allowed',
+        "The tenant's conditional-access policy does not let this session be handed off",
+      );
+    const absoluteExpiresAt = Math.min(
+      now + input.app.sessionAbsoluteTtl * 1000,
+      limits?.maxSessionSeconds === undefined ? Infinity : now + limits.maxSessionSeconds * 1000,
+    );
     const session: Session = {
       id: randomUUID(),
       tenantId: input.tenant.id,
@@ -116,7 +158,6 @@ export class SessionService {
       revokedReason: null,
     };
     const refreshToken = firstRefreshToken(session.id, this.keys);
-    const dpopJkt = input.dpopJkt ?? null;
     const opened = await this.repos.sessions.open(
       device,
       session,
@@ -134,7 +175,7 @@ export class SessionService {
    */
   async refresh(input: RefreshInput): Promise<ActiveSession> {
     const { app, presented } = input;
-    let { token, session, user } = await this.usable(input);
+    let { token, session, user } = await this.usable(input, 'refresh');
     const now = this.clock.now();
     const requested = input.requestedScope ?? [];
     if (token.consumedAt === null) {
@@ -169,23 +210,33 @@ export class SessionService {
    * without rotating (a session transfer must not consume the phone's token). A rotated
    * token is accepted only inside the retry window; after it, it is reuse.
    */
-  async inspect(input: RefreshInput): Promise<{ session: Session; user: User }> {
-    const { token, session, user } = await this.usable(input);
-    if (token.consumedAt === null) return { session, user };
+  async inspect(
+    input: RefreshInput,
+    point: EvaluationPoint,
+  ): Promise<{ session: Session; user: User; limits: PolicyLimits }> {
+    const { token, session, user, limits } = await this.usable(input, point);
+    if (token.consumedAt === null) return { session, user, limits };
     return {
       session: (await this.retryOrRevoke(token, session, input.app, input.presented, input.context)).session,
       user,
+      limits,
     };
   }
 
-  /** Every check a refresh token must pass before it is used: owner, lifetime, DPoP key, device, account. */
-  private async usable(input: RefreshInput): Promise<{ token: RefreshTokenRecord; session: Session; user: User }> {
+  /**
+   * Every check a refresh token must pass before it is used: owner, lifetime, DPoP key,
+   * account, the tenant's policy at `point`, device. Nothing here consumes the token.
+   */
+  private async usable(
+    input: RefreshInput,
+    point: EvaluationPoint,
+  ): Promise<{ token: RefreshTokenRecord; session: Session; user: User; limits: PolicyLimits }> {
     const { tenant, app } = input;
     const found = await this.repos.sessions.findRefreshToken(digest(input.presented));
     if (!found) await this.detectOlderToken(input);
     if (!found || found.token.tenantId !== tenant.id)
       throw new BatonError('invalid_refresh_token', 'The refresh token is invalid, expired or revoked');
-    const { token, session, user, installationId } = found;
+    const { token, session, user, installationId, device } = found;
     if (token.clientId !== app.clientId)
       throw new BatonError('invalid_refresh_token', 'The refresh token was issued to another client');
     const now = this.clock.now();
@@ -197,13 +248,44 @@ export class SessionService {
         'The refresh token is bound to a DPoP key; present a proof signed with that key',
       );
     }
-    if (installationId !== null && installationId !== input.installationId)
-      await this.foreignDevice(app, session, input.installationId ?? null, input.context);
     if (!user) {
       await this.revoke(session.id, 'user_deleted', input.context);
       throw new BatonError('invalid_refresh_token', 'The account no longer exists');
     }
-    return { token, session, user };
+    const limits = await this.policy.enforce(
+      point,
+      {
+        tenantId: tenant.id,
+        app,
+        user,
+        device: { kind: device?.kind ?? 'primary', platform: device?.platform ?? '', new: false },
+        session: {
+          amr: session.amr,
+          authTime: session.authTime,
+          dpopBound: token.dpopJkt !== null,
+          handedOff: session.parentId !== null,
+        },
+        ip: input.context?.ip ?? null,
+      },
+      input.context,
+      session.id,
+    );
+    if (installationId !== null && installationId !== input.installationId)
+      await this.foreignDevice(app, session, input.installationId ?? null, input.context, limits);
+    await this.capLifetime(session, limits.maxSessionSeconds, now);
+    return { token, session, user, limits };
+  }
+
+  /** A policy's `max_session_seconds`: the session's absolute lifetime, from its start, is this at most from now on. */
+  private async capLifetime(session: Session, maxSeconds: number | undefined, now: number): Promise<void> {
+    if (maxSeconds === undefined) return;
+    const until = session.createdAt + maxSeconds * 1000;
+    if (until < session.absoluteExpiresAt) await this.repos.sessions.capLifetime(session.id, until);
+    if (now >= until)
+      throw new BatonError(
+        'invalid_refresh_token',
+        "The session has reached the lifetime the tenant's conditional-access policy allows; sign in again",
+      );
   }
 
   /**
@@ -216,7 +298,8 @@ export class SessionService {
     app: App,
     session: Session,
     installationId: string | null,
-    context?: RequestContext,
+    context: RequestContext | undefined,
+    limits: PolicyLimits,
   ): Promise<void> {
     const event = {
       tenantId: session.tenantId,
@@ -225,7 +308,7 @@ export class SessionService {
       sessionId: session.id,
       data: { deviceId: session.deviceId, installationId },
     };
-    if (!app.allowRefreshTokenExport) {
+    if (!app.allowRefreshTokenExport || limits.forbidRefreshTokenExport) {
       await this.audit.record({ ...event, type: 'refresh_token.foreign_device_refused' }, context);
       throw new BatonError(
         'invalid_refresh_token',

@@ -39,12 +39,19 @@ export function inMemorySessions(db: MemoryDatabase): SessionRepository {
       const session = stored && db.sessions.get(stored.sessionId);
       if (!stored || !session) return null;
       const { previousDigest: _, ...token } = stored;
+      const device = db.devices.get(session.deviceId);
       return {
         token,
         session,
         user: findUser(session.tenantId, session.userId),
-        installationId: db.devices.get(session.deviceId)?.installationId ?? null,
+        installationId: device?.installationId ?? null,
+        device: device ? { kind: device.kind, platform: device.platform } : null,
       };
+    },
+
+    async capLifetime(sessionId, until) {
+      const session = db.sessions.get(sessionId);
+      if (session && until < session.absoluteExpiresAt) db.sessions.update(sessionId, { absoluteExpiresAt: until });
     },
 
     async rotate(presentedDigest, successor, now, options = {}) {

@@ -38,6 +38,8 @@ function message({ error, unexpected }: Refusal): string {
       return 'This page has expired. Go back to the app and start again.';
     case 'unknown_tenant':
       return 'This sign-in address is not valid.';
+    case 'policy_blocked':
+      return "This sign-in is not allowed by the organisation's access policy. Ask its administrator if you think it should be.";
     default:
       return describeRefusal(error).message;
   }

@@ -14,7 +14,7 @@ const findRefreshTokenSql = `
     s.absolute_expires_at AS s_absolute_expires_at, s.revoked_at AS s_revoked_at, s.revoked_reason AS s_revoked_reason,
     u.id AS u_id, u.email AS u_email, u.email_verified AS u_email_verified, u.display_name AS u_display_name,
     u.attributes AS u_attributes, u.created_at AS u_created_at,
-    d.installation_id AS d_installation_id
+    d.installation_id AS d_installation_id, d.kind AS d_kind, d.platform AS d_platform
   FROM refresh_tokens t
   JOIN sessions s ON s.id = t.session_id
   LEFT JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id
@@ -23,9 +23,12 @@ const findRefreshTokenSql = `
 
 type RefreshTokenRow = Selectable<RefreshTokensTable> &
   Prefixed<'s_', Omit<Selectable<SessionsTable>, 'id'>> &
-  Nullable<Prefixed<'u_', Omit<Selectable<UsersTable>, 'tenant_id'>>> & { d_installation_id: string | null };
+  Nullable<Prefixed<'u_', Omit<Selectable<UsersTable>, 'tenant_id'>>> &
+  Nullable<Prefixed<'d_', Pick<Selectable<DevicesTable>, 'installation_id' | 'kind' | 'platform'>>>;
 type Prefixed<P extends string, T> = { [K in keyof T & string as `${P}${K}`]: T[K] };
 type Nullable<T> = { [K in keyof T]: T[K] | null };
+
+const capLifetimeSql = 'UPDATE sessions SET absolute_expires_at = ? WHERE id = ? AND absolute_expires_at > ?';
 
 /** The rotation's compare-and-set: only the first presentation of a token claims it, and learns its predecessor. */
 const claimSql =
@@ -166,7 +169,12 @@ export function sessionRepository(sql: DirectSql): SessionRepository {
                 created_at: row.u_created_at!,
               }),
         installationId: row.d_installation_id,
+        device: row.d_kind === null ? null : { kind: row.d_kind, platform: row.d_platform ?? '' },
       };
+    },
+
+    async capLifetime(sessionId, until) {
+      await sql.run(capLifetimeSql, [until, sessionId, until]);
     },
 
     async rotate(presentedDigest, successor, now, options = {}) {

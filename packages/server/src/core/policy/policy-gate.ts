@@ -1,0 +1,90 @@
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Clock } from '../clock.js';
+import { BatonError } from '../errors.js';
+import type { RequestContext } from '../model.js';
+import type { CountryLookup, Repositories } from '../ports.js';
+import { allowed, type PolicyDecision } from './compiled-policy.js';
+import type { EvaluationPoint } from './policy-document.js';
+import { policyFacts, type PolicySubject } from './policy-facts.js';
+import type { PolicyService } from './policy-service.js';
+
+/**
+ * Where every way into a session and every way it goes on meets the tenant's policy: the
+ * facts computed once, the version in force evaluated, the outcome audited. A tenant
+ * without rules at the point costs one cached lookup.
+ */
+export class PolicyGate {
+  constructor(
+    private readonly policies: PolicyService,
+    private readonly repos: Repositories,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+    private readonly countries: CountryLookup,
+  ) {}
+
+  /**
+   * The decision for `subject` at `point`, audited: `policy.blocked` and `policy.mfa_required`
+   * name the rules behind them, `policy.report_only` the report-only rules that matched. A
+   * block is thrown (`policy_blocked`) and revokes nothing; `require_mfa` is returned, for
+   * the point to turn into its own step.
+   */
+  async decide(
+    point: EvaluationPoint,
+    subject: PolicySubject,
+    context: RequestContext | undefined,
+    sessionId: string | null = null,
+  ): Promise<PolicyDecision> {
+    const policy = await this.policies.inForce(subject.tenantId);
+    if (!policy.appliesAt(point)) return allowed();
+    const now = this.clock.now();
+    const facts = await policyFacts(
+      point,
+      subject,
+      { countries: this.countries, audit: this.repos.audit, now },
+      policy.readsRiskAt(point),
+    );
+    const decision = policy.evaluate(point, facts);
+    const event = {
+      tenantId: subject.tenantId,
+      userId: subject.user.id,
+      clientId: subject.app.clientId,
+      sessionId,
+    };
+    const data = { at: point, version: policy.version, failed: decision.failed };
+    if (decision.reportOnly.length > 0)
+      await this.audit.record(
+        { ...event, type: 'policy.report_only', data: { ...data, rules: decision.reportOnly } },
+        context,
+      );
+    if (decision.decision === 'block') {
+      await this.audit.record({ ...event, type: 'policy.blocked', data: { ...data, rules: decision.rules } }, context);
+      throw new BatonError('policy_blocked', "Access has been blocked by the tenant's conditional-access policy");
+    }
+    if (decision.decision === 'require_mfa')
+      await this.audit.record(
+        { ...event, type: 'policy.mfa_required', data: { ...data, rules: decision.rules } },
+        context,
+      );
+    return decision;
+  }
+
+  /**
+   * `decide` where a second factor cannot be asked for in place (a refresh, a session
+   * transfer, a web sign-in without the pages): a session that lacks one it needs is
+   * `policy_requires_mfa` (interaction_required), and the app must sign the user in again.
+   */
+  async enforce(
+    point: EvaluationPoint,
+    subject: PolicySubject,
+    context: RequestContext | undefined,
+    sessionId: string | null = null,
+  ): Promise<PolicyDecision['limits']> {
+    const decision = await this.decide(point, subject, context, sessionId);
+    if (decision.decision === 'require_mfa')
+      throw new BatonError(
+        'policy_requires_mfa',
+        "The tenant's conditional-access policy asks for a second factor this session lacks: sign in again",
+      );
+    return decision.limits;
+  }
+}
