@@ -81,6 +81,7 @@ describe('native auth V2: bad input gets the nested V2 error, and uses nothing u
   it('refuses another HTTP method on a link, and an unknown sign-in method', async () => {
     const res = await fetch(`${t.url}${signInLink}`);
     expect(res.status).toBe(405);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('methodNotAllowed');
     const { continuationToken } = await v2.passwordChallenge();
     expectV2Error(
       await v2.call('/acme/native-auth/v2/sign-in/methods/sms/challenge', { continuationToken }),

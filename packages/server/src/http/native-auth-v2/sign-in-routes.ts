@@ -4,7 +4,7 @@ import { clientAddress, deviceHint, requestContext } from '../request-context.js
 import { nativeAuthV2, type RouteDeps } from '../route-options.js';
 import { challengeAnswer, sendRedirect, verifyAnswer } from './answers.js';
 import { answerSignIn } from './sign-in-outcome.js';
-import { v2Request } from './v2-request.js';
+import { v2Capabilities, v2Request } from './v2-request.js';
 
 /** V2's names for the engine's challenge types: a method id is its type. */
 const methodTypes = { password: 'password', email: 'oob' } as const;
@@ -16,9 +16,6 @@ function methodOf(id: string): MethodId {
   if (id === 'password' || id === 'email') return id;
   throw new BatonError('unknown_method', `No sign-in method "${id}": use a challenge link the start answered with`);
 }
-
-/** The second factor is asked for and registered by the V2 client itself: it can always handle both steps. */
-export const v2Capabilities = 'mfa_required registration_required';
 
 /**
  * V2 sign-in: start (`sign_in` link, the username) lists the account's methods; a method's
