@@ -1,19 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { v2Client } from './v2-client.js';
+import { describe, expect, it } from 'vitest';
+import type { TestServer } from '../support/test-server.js';
+import { useV2Server, v2Client, type V2Client } from './v2-client.js';
 
 const shop = 'https://shop.example';
 const stranger = 'https://evil.example';
 
 describe('native auth V2: CORS for a browser app', () => {
   let t: TestServer;
-  let v2: ReturnType<typeof v2Client>;
-  beforeAll(async () => {
-    t = await startTestServer();
+  let v2: V2Client;
+  useV2Server(async (server) => {
+    t = server;
     v2 = v2Client(t, (await t.registerApp({ name: 'Shop', allowedOrigins: [shop] })).app.clientId);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const preflight = (path: string, origin: string, method: string) =>

@@ -1,17 +1,15 @@
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { expectV2Error, v2Client } from './v2-client.js';
+import { describe, expect, it } from 'vitest';
+import type { TestServer } from '../support/test-server.js';
+import { wrongCode } from '../native-auth/native-client.js';
+import { expectV2Error, useV2Server, v2Client, type V2Client } from './v2-client.js';
 
 describe('native auth V2: email-code sign-in', () => {
   let t: TestServer;
-  let v2: ReturnType<typeof v2Client>;
-  beforeAll(async () => {
-    t = await startTestServer();
+  let v2: V2Client;
+  useV2Server(async (server) => {
+    t = server;
     v2 = v2Client(t);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   /** Start and the email method's challenge: the verify answer, and the code mailed. */
@@ -42,8 +40,7 @@ describe('native auth V2: email-code sign-in', () => {
     });
     const verify = (otp: string) =>
       v2.call(challenged._links.verify.href, { continuationToken: challenged.continuationToken, otp });
-    const wrong = code === '00000000' ? '11111111' : '00000000';
-    expectV2Error(await verify(wrong.slice(0, code.length)), 400, 'invalidGrant', 'invalidOneTimeCode');
+    expectV2Error(await verify(wrongCode(code)), 400, 'invalidGrant', 'invalidOneTimeCode');
     const proved = await verify(code);
     expect(proved.body.state, JSON.stringify(proved.body)).toBe('continue');
     const tokens = await v2.redeem(proved.body);

@@ -1,21 +1,17 @@
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App, User } from '../../src/core/model.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { expectV2Error, v2Client } from './v2-client.js';
+import { describe, expect, it } from 'vitest';
+import type { User } from '../../src/core/model.js';
+import type { TestServer } from '../support/test-server.js';
+import { wrongCode } from '../native-auth/native-client.js';
+import { expectV2Error, useV2Server, v2Client, type V2Client } from './v2-client.js';
 
 describe('native auth V2: MFA, with just-in-time registration and the later challenge', () => {
   let t: TestServer;
-  let mfaApp: App;
-  let v2: ReturnType<typeof v2Client>;
+  let v2: V2Client;
   let users = 0;
-  beforeAll(async () => {
-    t = await startTestServer();
-    mfaApp = (await t.registerApp({ name: 'Bank', requireMfa: true })).app;
-    v2 = v2Client(t, mfaApp.clientId);
-  });
-  afterAll(async () => {
-    await t?.close();
+  useV2Server(async (server) => {
+    t = server;
+    v2 = v2Client(t, (await t.registerApp({ name: 'Bank', requireMfa: true })).app.clientId);
   });
 
   const newUser = (): Promise<User> =>
@@ -26,7 +22,7 @@ describe('native auth V2: MFA, with just-in-time registration and the later chal
     });
 
   /** Entry, start and the password: the answer to the proved first factor. */
-  const password = async (client: ReturnType<typeof v2Client>, user: User) => {
+  const password = async (client: V2Client, user: User) => {
     const challenged = await client.passwordChallenge(user.email);
     const res = await client.call(challenged._links.verify.href, {
       continuationToken: challenged.continuationToken,
@@ -73,10 +69,9 @@ describe('native auth V2: MFA, with just-in-time registration and the later chal
       codeLength: code.length,
       _links: { activate: { href: '/acme/native-auth/v2/register/activate' } },
     });
-    const wrong = code === '00000000' ? '11111111' : '00000000';
     const submit = (otp: string) =>
       v2.call(activate._links.activate.href, { continuationToken: activate.continuationToken, otp });
-    expectV2Error(await submit(wrong.slice(0, code.length)), 400, 'invalidGrant', 'invalidOneTimeCode');
+    expectV2Error(await submit(wrongCode(code)), 400, 'invalidGrant', 'invalidOneTimeCode');
     const proved = await submit(code);
     expect(proved.body.state, JSON.stringify(proved.body)).toBe('continue');
     const tokens = await v2.redeem(proved.body);
@@ -137,10 +132,9 @@ describe('native auth V2: MFA, with just-in-time registration and the later chal
       _links: { verify: { href: '/acme/native-auth/v2/mfa/verify' } },
     });
     const code = await t.mail.nextCode(user.email);
-    const wrong = code === '00000000' ? '11111111' : '00000000';
     const verify = (otp: string) =>
       v2.call(sent.body._links.verify.href, { continuationToken: sent.body.continuationToken, otp });
-    expectV2Error(await verify(wrong.slice(0, code.length)), 400, 'invalidGrant', 'invalidOneTimeCode');
+    expectV2Error(await verify(wrongCode(code)), 400, 'invalidGrant', 'invalidOneTimeCode');
     const proved = await verify(code);
     expect(proved.body.state, JSON.stringify(proved.body)).toBe('continue');
     const tokens = await v2.redeem(proved.body);

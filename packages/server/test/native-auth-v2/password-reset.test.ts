@@ -1,18 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { User } from '../../src/core/model.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { expectV2Error, v2Client } from './v2-client.js';
+import type { TestServer } from '../support/test-server.js';
+import { wrongCode } from '../native-auth/native-client.js';
+import { expectV2Error, useV2Server, v2Client, type V2Client } from './v2-client.js';
 
 describe('native auth V2: password reset', () => {
   let t: TestServer;
-  let v2: ReturnType<typeof v2Client>;
+  let v2: V2Client;
   let users = 0;
-  beforeAll(async () => {
-    t = await startTestServer();
+  useV2Server(async (server) => {
+    t = server;
     v2 = v2Client(t);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const newUser = (): Promise<User> =>
@@ -48,10 +46,9 @@ describe('native auth V2: password reset', () => {
     });
     expect(challenged.body).toMatchObject({ action: 'verify', type: 'email', _links: { verify: expect.any(Object) } });
     const code = await t.mail.nextCode(user.email);
-    const wrong = code === '00000000' ? '11111111' : '00000000';
     const verify = (otp: string) =>
       v2.call(challenged.body._links.verify.href, { continuationToken: challenged.body.continuationToken, otp });
-    expectV2Error(await verify(wrong.slice(0, code.length)), 400, 'invalidGrant', 'invalidOneTimeCode');
+    expectV2Error(await verify(wrongCode(code)), 400, 'invalidGrant', 'invalidOneTimeCode');
     const verified = await verify(code);
     expect(verified.body).toEqual({
       continuationToken: expect.any(String),

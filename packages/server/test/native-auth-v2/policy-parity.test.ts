@@ -1,18 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { attemptPolicies } from '../../src/core/abuse/attempt-limiter.js';
 import type { User } from '../../src/core/model.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { expectV2Error, v2Client } from './v2-client.js';
+import type { TestServer } from '../support/test-server.js';
+import { expectV2Error, useV2Server, v2Client, type V2Client } from './v2-client.js';
 
 describe('native auth V2: lockouts and audit events are the flow engine’s, as in V1', () => {
   let t: TestServer;
-  let v2: ReturnType<typeof v2Client>;
-  beforeAll(async () => {
-    t = await startTestServer();
+  let v2: V2Client;
+  useV2Server(async (server) => {
+    t = server;
     v2 = v2Client(t);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const newUser = (email: string): Promise<User> =>

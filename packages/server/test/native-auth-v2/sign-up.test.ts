@@ -1,17 +1,18 @@
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { expectV2Error, v2Client } from './v2-client.js';
+import { describe, expect, it } from 'vitest';
+import type { TestServer } from '../support/test-server.js';
+import { wrongCode } from '../native-auth/native-client.js';
+import { expectV2Error, useV2Server, v2Client, type V2Client } from './v2-client.js';
 
 describe('native auth V2: sign-up', () => {
   let t: TestServer;
-  let v2: ReturnType<typeof v2Client>;
-  let loyalty: ReturnType<typeof v2Client>;
-  let bank: ReturnType<typeof v2Client>;
+  let v2: V2Client;
+  let loyalty: V2Client;
+  let bank: V2Client;
   let people = 0;
   const newEmail = () => `new${++people}@example.com`;
-  beforeAll(async () => {
-    t = await startTestServer();
+  useV2Server(async (server) => {
+    t = server;
     v2 = v2Client(t);
     const loyaltyApp = await t.registerApp({
       name: 'Loyalty',
@@ -20,12 +21,9 @@ describe('native auth V2: sign-up', () => {
     loyalty = v2Client(t, loyaltyApp.app.clientId);
     bank = v2Client(t, (await t.registerApp({ name: 'Bank', requireMfa: true })).app.clientId);
   });
-  afterAll(async () => {
-    await t?.close();
-  });
 
   /** Entry, the sign_up link and the code: the answer to the code. */
-  const throughCode = async (client: ReturnType<typeof v2Client>, email: string) => {
+  const throughCode = async (client: V2Client, email: string) => {
     const entered = await client.entry();
     const started = await client.call(entered.body.sign_up, {
       continuationToken: entered.body.continuation_token,
@@ -45,10 +43,9 @@ describe('native auth V2: sign-up', () => {
         resend: { href: '/acme/native-auth/v2/sign-up/challenge' },
       },
     });
-    const wrong = code === '00000000' ? '11111111' : '00000000';
     const verify = (otp: string) =>
       client.call(started.body._links.verify.href, { continuationToken: started.body.continuationToken, otp });
-    expectV2Error(await verify(wrong.slice(0, code.length)), 400, 'invalidGrant', 'invalidOneTimeCode');
+    expectV2Error(await verify(wrongCode(code)), 400, 'invalidGrant', 'invalidOneTimeCode');
     const verified = await verify(code);
     expect(verified.status, JSON.stringify(verified.body)).toBe(200);
     return verified.body;
@@ -112,17 +109,27 @@ describe('native auth V2: sign-up', () => {
     expect(user?.attributes).toMatchObject({ displayName: 'Loyal Member', memberNumber: '1234' });
   });
 
-  it('refuses an existing account at start', async () => {
+  it('answers an address that has an account with the sign-in challenge (MSAL’s existing-account path)', async () => {
     const entered = await v2.entry();
-    expectV2Error(
-      await v2.call(entered.body.sign_up, {
-        continuationToken: entered.body.continuation_token,
-        username: t.user.email,
-      }),
-      400,
-      'invalidRequest',
-      'userAlreadyExists',
-    );
+    const res = await v2.call(entered.body.sign_up, {
+      continuationToken: entered.body.continuation_token,
+      username: t.user.email.toUpperCase(),
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({
+      action: 'challenge',
+      challengeContext: { authenticationFactor: 'singleFactor' },
+      _embedded: { methods: [{ id: 'password' }, { id: 'email' }] },
+    });
+    const challenged = await v2.call(res.body._embedded.methods[0]._links.challenge.href, {
+      continuationToken: res.body.continuationToken,
+    });
+    const proved = await v2.call(challenged.body._links.verify.href, {
+      continuationToken: challenged.body.continuationToken,
+      password: t.userPassword,
+    });
+    expect(proved.body.state).toBe('continue');
+    expect(t.mail.messages.filter((m) => m.to.includes(t.user.email))).toHaveLength(0);
   });
 
   it('on an MFA app, asks the new account to register its second factor with a code before the finish', async () => {

@@ -7,6 +7,7 @@ import type { Services } from '../../core/services.js';
 import { sendRedirect, verifyAnswer } from './answers.js';
 import { link } from './links.js';
 import { answerHandOver } from './sign-in-outcome.js';
+import { startSignIn } from './sign-in-start.js';
 import { v2Capabilities, v2Request } from './v2-request.js';
 
 type At = Awaited<ReturnType<typeof v2Request>>;
@@ -47,15 +48,23 @@ export function signUpV2Routes(app: FastifyInstance, { services }: RouteDeps) {
   app.post('/:tenant/native-auth/v2/sign-up', nativeAuthV2, async (request, reply) => {
     const at = await v2Request(services, request, ['username']);
     const codeRequest = await services.authorizeChallenge.entry(at.tenant, at.app, at.p.continuationToken);
-    const started = await services.signUp.start(at.tenant, at.app, {
-      username: at.p.username,
-      password: undefined,
-      attributes: undefined,
-      challengeType: 'oob password',
-      capabilities: v2Capabilities,
-      client: clientAddress(request),
-      codeRequest,
-    });
+    const started = await services.signUp
+      .start(at.tenant, at.app, {
+        username: at.p.username,
+        password: undefined,
+        attributes: undefined,
+        challengeType: 'oob password',
+        capabilities: v2Capabilities,
+        client: clientAddress(request),
+        codeRequest,
+      })
+      .catch((error: unknown) => {
+        if (error instanceof BatonError && error.code === 'user_already_exists') return null;
+        throw error;
+      });
+    // An address that has an account signs in instead: V2 has no user-exists error, MSAL takes this
+    // start as its existing-account path (a sign-in challenge).
+    if (started === null) return startSignIn(services, request, reply, at, at.p.username, codeRequest);
     if (started.kind === 'redirect') return sendRedirect(reply, started, request.id);
     const sent = await services.signUp.challenge(at.tenant, at.app, {
       continuationToken: started.continuationToken,
