@@ -4,6 +4,7 @@ import { useV2Server, v2Client, type V2Client } from './v2-client.js';
 
 const shop = 'https://shop.example';
 const stranger = 'https://evil.example';
+const blog = 'https://blog.example';
 
 describe('native auth V2: CORS for a browser app', () => {
   let t: TestServer;
@@ -11,6 +12,7 @@ describe('native auth V2: CORS for a browser app', () => {
   useV2Server(async (server) => {
     t = server;
     v2 = v2Client(t, (await t.registerApp({ name: 'Shop', allowedOrigins: [shop] })).app.clientId);
+    await t.registerApp({ name: 'Blog', allowedOrigins: [blog] });
   });
 
   const preflight = (path: string, origin: string, method: string) =>
@@ -54,5 +56,21 @@ describe('native auth V2: CORS for a browser app', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe(shop);
     expect(res.headers.get('access-control-expose-headers')).toContain('x-ms-request-id');
     expect(res.headers.get('x-ms-request-id')).toBeTruthy();
+  });
+
+  it("holds a link call to the origins of the flow's own app, which its continuation token names", async () => {
+    const entered = await v2.entry();
+    const fromBlog = await fetch(`${t.url}${entered.body.sign_in}`, {
+      method: 'POST',
+      headers: { origin: blog, 'content-type': 'application/json' },
+      body: JSON.stringify({ continuationToken: entered.body.continuation_token, username: t.user.email }),
+    });
+    expect(fromBlog.status).toBe(403);
+    expect(((await fromBlog.json()) as { error: { code: string } }).error.code).toBe('accessDenied');
+    const fromShop = await v2.call(entered.body.sign_in, {
+      continuationToken: entered.body.continuation_token,
+      username: t.user.email,
+    });
+    expect(fromShop.status).toBe(200);
   });
 });

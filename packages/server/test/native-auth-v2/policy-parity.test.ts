@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { attemptPolicies } from '../../src/core/abuse/attempt-limiter.js';
 import type { User } from '../../src/core/model.js';
-import type { TestServer } from '../support/test-server.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
 import { expectV2Error, useV2Server, v2Client, type V2Client } from './v2-client.js';
 
 describe('native auth V2: lockouts and audit events are the flow engine’s, as in V1', () => {
@@ -47,5 +47,32 @@ describe('native auth V2: lockouts and audit events are the flow engine’s, as 
     expect(await audited()).toHaveLength(0);
     expect((await v2.token(code)).status).toBe(200);
     expect(await audited()).toMatchObject([{ clientId: t.app.clientId, data: { amr: ['pwd'] } }]);
+  });
+});
+
+describe('native auth V2: the per-address limit on flow starts', () => {
+  let t: TestServer | undefined;
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('counts a journey once, at its entry, and refuses entries past the limit with slowDown', async () => {
+    t = await startTestServer({ manualClock: true, config: { flowStartsPerMinute: 2, trustProxy: ['127.0.0.1'] } });
+    const server = t;
+    const from = { 'x-forwarded-for': '198.51.100.7' };
+    const v2 = v2Client(server);
+    for (let journey = 0; journey < 2; journey++) {
+      const entered = await v2.entry({}, from);
+      expect(entered.status, JSON.stringify(entered.body)).toBe(200);
+      const started = await fetch(`${server.url}${entered.body.sign_in}`, {
+        method: 'POST',
+        headers: { ...from, 'content-type': 'application/json' },
+        body: JSON.stringify({ continuationToken: entered.body.continuation_token, username: server.user.email }),
+      });
+      expect(started.status).toBe(200);
+    }
+    const refused = await v2.entry({}, from);
+    expectV2Error(refused, 429, 'slowDown');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });

@@ -33,13 +33,15 @@ describe('AuthorizeChallenge (native auth V2 over the shared flows)', () => {
       client: testClient,
     });
     const signIn = harness.services.nativeSignIn;
-    const started = await signIn.initiate(tenant, app, {
-      username: user.email,
-      challengeType: 'password oob',
-      capabilities: 'mfa_required registration_required',
-      client: testClient,
-      codeRequest: await frame().entry(tenant, app, entryToken),
-    });
+    const started = await frame().begin(tenant, app, entryToken, (codeRequest) =>
+      signIn.initiate(tenant, app, {
+        username: user.email,
+        challengeType: 'password oob',
+        capabilities: 'mfa_required registration_required',
+        client: testClient,
+        codeRequest,
+      }),
+    );
     const challenged = await signIn.challenge(tenant, app, {
       continuationToken: continuationOf(started),
       challengeType: 'password',
@@ -65,6 +67,29 @@ describe('AuthorizeChallenge (native auth V2 over the shared flows)', () => {
       device: { ...device, dpopJkt: extra.dpopJkt ?? null },
       context: testContext,
     });
+
+  it('uses an entry up once a journey has started from it, not when the start fails', async () => {
+    const entryToken = await frame().enter(tenant, app, {
+      scope: undefined,
+      codeChallenge: undefined,
+      codeChallengeMethod: undefined,
+      dpopJkt: null,
+      client: testClient,
+    });
+    const start = (username: string) =>
+      frame().begin(tenant, app, entryToken, (codeRequest) =>
+        harness.services.nativeSignIn.initiate(tenant, app, {
+          username,
+          challengeType: 'password',
+          capabilities: undefined,
+          client: testClient,
+          codeRequest,
+        }),
+      );
+    await expectRejection(start('nobody@example.com'), 'user_not_found');
+    expect(await start(user.email)).toMatchObject({ kind: 'continue' });
+    await expectRejection(start(user.email), 'invalid_continuation_token');
+  });
 
   it('names the app of a flow from its token alone: link calls carry no client', async () => {
     expect((await frame().appOf(tenant, await proved())).clientId).toBe(app.clientId);

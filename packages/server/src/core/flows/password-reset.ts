@@ -65,7 +65,8 @@ export class PasswordReset {
       codeRequest?: CodeRequest;
     },
   ): Promise<StepResult> {
-    await this.throttle.flowStart(tenant.id, input.client);
+    // A flow begun at authorize-challenge was counted there (the entry is the stored row it limits).
+    if (!input.codeRequest) await this.throttle.flowStart(tenant.id, input.client);
     const offered = usableChallengeTypes(input.challengeType, app);
     const user = await this.accounts.requireByEmail(tenant, normalizeEmail(input.username));
     if (!offered.includes('oob')) return cannotContinue(input.challengeType, needs('Password reset', 'oob', app));

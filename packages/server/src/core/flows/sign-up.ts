@@ -68,7 +68,8 @@ export class SignUp {
       codeRequest?: CodeRequest;
     },
   ): Promise<StepResult> {
-    await this.throttle.flowStart(tenant.id, input.client);
+    // A flow begun at authorize-challenge was counted there (the entry is the stored row it limits).
+    if (!input.codeRequest) await this.throttle.flowStart(tenant.id, input.client);
     const email = normalizeNewEmail(input.username);
     const offered = usableChallengeTypes(input.challengeType, app);
     if (!offered.includes('oob')) return cannotContinue(input.challengeType, needs('Sign-up', 'oob', app));

@@ -14,18 +14,19 @@ import { v2Capabilities, v2Request } from './v2-request.js';
 export function resetPasswordV2Routes(app: FastifyInstance, { services }: RouteDeps) {
   app.post('/:tenant/native-auth/v2/reset-password', nativeAuthV2, async (request, reply) => {
     const { tenant, app: client, paths, p } = await v2Request(services, request, ['username']);
-    const codeRequest = await services.authorizeChallenge.entry(tenant, client, p.continuationToken);
-    const started = await services.passwordReset.start(tenant, client, {
-      username: p.username,
-      challengeType: 'oob',
-      capabilities: v2Capabilities,
-      client: clientAddress(request),
-      codeRequest,
+    return services.authorizeChallenge.begin(tenant, client, p.continuationToken, async (codeRequest) => {
+      const started = await services.passwordReset.start(tenant, client, {
+        username: p.username,
+        challengeType: 'oob',
+        capabilities: v2Capabilities,
+        client: clientAddress(request),
+        codeRequest,
+      });
+      if (started.kind === 'redirect') return sendRedirect(reply, started, request.id);
+      return challengeAnswer(started.continuationToken, 'singleFactor', [
+        { id: 'email', type: 'email', challenge: paths.resetChallenge },
+      ]);
     });
-    if (started.kind === 'redirect') return sendRedirect(reply, started, request.id);
-    return challengeAnswer(started.continuationToken, 'singleFactor', [
-      { id: 'email', type: 'email', challenge: paths.resetChallenge },
-    ]);
   });
 
   app.post('/:tenant/native-auth/v2/reset-password/challenge', nativeAuthV2, async (request, reply) => {

@@ -13,8 +13,9 @@ import { v2Request } from './v2-request.js';
 export function signInV2Routes(app: FastifyInstance, { services }: RouteDeps) {
   app.post('/:tenant/native-auth/v2/sign-in', nativeAuthV2, async (request, reply) => {
     const at = await v2Request(services, request, ['username']);
-    const codeRequest = await services.authorizeChallenge.entry(at.tenant, at.app, at.p.continuationToken);
-    return startSignIn(services, request, reply, at, at.p.username, codeRequest);
+    return services.authorizeChallenge.begin(at.tenant, at.app, at.p.continuationToken, (codeRequest) =>
+      startSignIn(services, request, reply, at, at.p.username, codeRequest),
+    );
   });
 
   app.post<{ Params: { method: string } }>(

@@ -47,31 +47,32 @@ export function signUpV2Routes(app: FastifyInstance, { services }: RouteDeps) {
 
   app.post('/:tenant/native-auth/v2/sign-up', nativeAuthV2, async (request, reply) => {
     const at = await v2Request(services, request, ['username']);
-    const codeRequest = await services.authorizeChallenge.entry(at.tenant, at.app, at.p.continuationToken);
-    const started = await services.signUp
-      .start(at.tenant, at.app, {
-        username: at.p.username,
-        password: undefined,
-        attributes: undefined,
-        challengeType: 'oob password',
-        capabilities: v2Capabilities,
-        client: clientAddress(request),
-        codeRequest,
-      })
-      .catch((error: unknown) => {
-        if (error instanceof BatonError && error.code === 'user_already_exists') return null;
-        throw error;
+    return services.authorizeChallenge.begin(at.tenant, at.app, at.p.continuationToken, async (codeRequest) => {
+      const started = await services.signUp
+        .start(at.tenant, at.app, {
+          username: at.p.username,
+          password: undefined,
+          attributes: undefined,
+          challengeType: 'oob password',
+          capabilities: v2Capabilities,
+          client: clientAddress(request),
+          codeRequest,
+        })
+        .catch((error: unknown) => {
+          if (error instanceof BatonError && error.code === 'user_already_exists') return null;
+          throw error;
+        });
+      // An address that has an account signs in instead: V2 has no user-exists error, MSAL takes
+      // this start as its existing-account path (a sign-in challenge).
+      if (started === null) return startSignIn(services, request, reply, at, at.p.username, codeRequest);
+      if (started.kind === 'redirect') return sendRedirect(reply, started, request.id);
+      const sent = await services.signUp.challenge(at.tenant, at.app, {
+        continuationToken: started.continuationToken,
+        challengeType: 'oob',
       });
-    // An address that has an account signs in instead: V2 has no user-exists error, MSAL takes this
-    // start as its existing-account path (a sign-in challenge).
-    if (started === null) return startSignIn(services, request, reply, at, at.p.username, codeRequest);
-    if (started.kind === 'redirect') return sendRedirect(reply, started, request.id);
-    const sent = await services.signUp.challenge(at.tenant, at.app, {
-      continuationToken: started.continuationToken,
-      challengeType: 'oob',
+      if (sent.kind === 'redirect') return sendRedirect(reply, sent, request.id);
+      return codeSent(at, sent);
     });
-    if (sent.kind === 'redirect') return sendRedirect(reply, sent, request.id);
-    return codeSent(at, sent);
   });
 
   app.post('/:tenant/native-auth/v2/sign-up/challenge', nativeAuthV2, async (request, reply) => {
