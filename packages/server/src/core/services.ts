@@ -84,6 +84,7 @@ export function createServices({
     repos.mfaMethods,
     browserSessions,
     challengeCodes,
+    policyGate,
   );
   const throttle = new RequestThrottle(repos.requestCounters, clock, limits);
   const codes = new OneTimeCodes(repos.codes, mailer, throttle, clock, masterKey.derive('one-time-code'));

@@ -6,6 +6,7 @@ import { engines } from '../support/databases.js';
 import { freePort } from '../support/free-port.js';
 import { postForm, signInWithPassword } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { expectV2Error, v2Client } from '../native-auth-v2/v2-client.js';
 
 const operator = { actor: 'operator', context: { ip: null, userAgent: null, correlationId: 'test' } } as const;
 
@@ -56,6 +57,28 @@ describe.each(engines)('conditional-access outcomes at the token endpoint on %s'
     await setPolicy([{ name: 'mfa-everywhere', state: 'enabled', at: ['refresh'], then: { require_mfa: true } }]);
     await settle();
     expectNativeAuthError(await refresh(token), 400, 'interaction_required', { errorCode: 50076 });
+    await setPolicy([]);
+    await settle();
+  });
+
+  it('a block at sign_in answers the password step of V1 (token endpoint) and of V2 (verify) with 53003, only once the password is right', async () => {
+    await setPolicy([
+      { name: 'closed', state: 'enabled', at: ['sign_in'], when: "request.ip == '127.0.0.1'", then: { block: true } },
+    ]);
+    await settle();
+    const wrong = await signInWithPassword(t.base, t.app.clientId, t.user.email, 'not the password');
+    expectNativeAuthError(wrong, 400, 'invalid_grant', { errorCode: 50126 });
+    const v1 = await signInWithPassword(t.base, t.app.clientId, t.user.email, t.userPassword);
+    expectNativeAuthError(v1, 400, 'invalid_grant', { errorCode: 53003 });
+    const v2 = v2Client(t);
+    const challenge = await v2.passwordChallenge();
+    const verified = await v2.call(challenge._links.verify.href, {
+      continuationToken: challenge.continuationToken,
+      password: t.userPassword,
+    });
+    expectV2Error(verified, 400, 'invalidGrant');
+    const events = await t.services.repos.audit.list({ tenantId: t.tenant.id, type: 'policy.blocked' });
+    expect(events.filter((event) => event.data?.at === 'sign_in')).toHaveLength(2);
     await setPolicy([]);
     await settle();
   });

@@ -44,7 +44,14 @@ export class BrowserSessions {
     tenant: Tenant,
     app: App,
     user: User,
-    input: { amr: string[]; userAgent: string | null; context: RequestContext; parent?: Session },
+    input: {
+      amr: string[];
+      userAgent: string | null;
+      context: RequestContext;
+      parent?: Session;
+      /** A sign-in's policy capped the session's lifetime. */
+      maxSessionSeconds?: number | undefined;
+    },
   ): Promise<BrowserSignIn> {
     const active = await this.sessions.open({
       tenant,
@@ -54,6 +61,7 @@ export class BrowserSessions {
       scope: grantedUserScope([]),
       device: { name: (input.userAgent ?? 'browser').slice(0, 200), platform: 'web', kind: 'browser' },
       parent: input.parent ?? null,
+      maxSessionSeconds: input.maxSessionSeconds,
       // A browser signed in from an app's session is web SSO; one signed in on the pages passed its sign-in's policy.
       ...(input.parent ? { policy: { at: 'web_sso' as const, context: input.context } } : {}),
     });

@@ -144,6 +144,7 @@ export class AuthorizeChallenge {
       requestedScope: codeRequest.scope,
       device: { ...input.device, dpopJkt },
       context: input.context,
+      policyDecided: true,
     });
   }
 }

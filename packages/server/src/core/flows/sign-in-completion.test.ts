@@ -28,6 +28,7 @@ describe('SignInCompletion', () => {
       harness.repos.mfaMethods,
       services.browserSessions,
       new ChallengeCodes(services.continuations),
+      services.policyGate,
     );
     ({ tenant, app } = await harness.tenantWithApp());
     mfaApp = (await services.apps.register(tenant, { name: 'Bank', requireMfa: true })).app;
@@ -100,5 +101,53 @@ describe('SignInCompletion', () => {
     expect(await complete(mfaApp, [passwordProof], ['registration_required'])).toMatchObject({ kind: 'redirect' });
     expect(sessions()).toEqual([]);
     expect(continuations()).toEqual([]);
+  });
+
+  describe("with the tenant's policy at sign_in", () => {
+    const setPolicy = async (...rules: unknown[]) => {
+      await harness.services.policies.set(tenant, { rules }, { actor: 'operator', context: testContext });
+    };
+    const events = (type: string) => harness.db.auditEvents.where((event) => event.type === type);
+
+    it('a block refuses the sign-in once the password is proved, opening nothing', async () => {
+      await setPolicy({
+        name: 'no-ios',
+        state: 'enabled',
+        at: ['sign_in'],
+        when: "device.platform == 'ios'",
+        then: { block: true },
+      });
+      await expect(complete(app, [passwordProof])).rejects.toMatchObject({ code: 'policy_blocked' });
+      expect(sessions()).toEqual([]);
+      expect(events('policy.blocked').map((event) => event.data?.rules)).toEqual([['no-ios']]);
+    });
+
+    it('require_mfa makes an app without --require-mfa take the MFA step, and the two factors then sign in', async () => {
+      await setPolicy({
+        name: 'mfa-from-abroad',
+        state: 'enabled',
+        at: ['sign_in'],
+        when: "!ip_in(request.ip, ['10.0.0.0/8'])",
+        then: { require_mfa: true },
+      });
+      await harness.addMethod(user, 'ada.backup@example.com');
+      await expectFlowStep(complete(app, [passwordProof]), 'mfa_required');
+      expect(events('policy.mfa_required').map((event) => event.data?.rules)).toEqual([['mfa-from-abroad']]);
+      await complete(app, [passwordProof, codeProof('ada.backup@example.com', 'second-factor')]);
+      expect(sessions()).toMatchObject([{ clientId: app.clientId, amr: ['pwd', 'otp', 'mfa'] }]);
+    });
+
+    it('caps the lifetime of the session it opens with max_session_seconds', async () => {
+      await setPolicy({ name: 'short', state: 'enabled', at: ['sign_in'], then: { max_session_seconds: 900 } });
+      await complete(app, [passwordProof]);
+      expect(sessions()[0]?.absoluteExpiresAt).toBe(harness.clock.now() + 900_000);
+    });
+
+    it("the app's --require-mfa is a rule of the same decision: it holds with a document that allows everything", async () => {
+      await setPolicy({ name: 'report', state: 'report_only', at: ['sign_in'], then: { block: true } });
+      await expectFlowStep(complete(mfaApp, [passwordProof]), 'registration_required');
+      expect(events('policy.report_only').map((event) => event.data?.rules)).toEqual([['report']]);
+      expect(events('policy.mfa_required')).toEqual([]);
+    });
   });
 });

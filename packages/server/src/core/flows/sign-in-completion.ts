@@ -9,6 +9,8 @@ import type { ContinuationTokens } from './continuation-tokens.js';
 import type { BrowserSessions } from '../browser/browser-sessions.js';
 import { amrOf, provesPassword, provesTwoFactors, type Proof } from './proofs.js';
 import type { ChallengeCodes } from './challenge-codes.js';
+import { allowed, type PolicyDecision } from '../policy/compiled-policy.js';
+import { type PolicyGate, withAppRule } from '../policy/policy-gate.js';
 import { handOverToSignIn } from './sign-in-state.js';
 import { type CodeRequest, redirect, type SignInEnding, type SignInResult } from './steps.js';
 
@@ -35,6 +37,11 @@ export interface VerifiedFactor {
   into?: SignInEnding;
   /** The authorize-challenge request the flow began with (native auth V2). */
   codeRequest?: CodeRequest;
+  /**
+   * The tenant's policy already decided this sign-in (a V2 code being redeemed, decided when
+   * it was earned): evaluating it again would audit the same sign-in twice.
+   */
+  policyDecided?: true;
 }
 
 /** State of the MFA and registration flows: who signed in and with what, so far. */
@@ -61,22 +68,29 @@ export class SignInCompletion {
     private readonly mfaMethods: MfaMethodRepository,
     private readonly browserSessions: BrowserSessions,
     private readonly codes: ChallengeCodes,
+    private readonly policy: PolicyGate,
   ) {}
 
+  /**
+   * The tenant's policy at `sign_in` comes first, now that the first factor is proved (a
+   * block is thrown; nobody learns the policy without the password), and with it the app's
+   * own MFA requirement, a built-in rule of the same decision.
+   */
   async complete(s: VerifiedFactor): Promise<SignInResult> {
-    let twoFactors = false;
-    if (s.app.requireMfa) {
-      const methods = (await this.mfaMethods.list(s.user.id)).map((m) => m.target);
-      twoFactors = provesTwoFactors(s.proofs, methods);
-      if (!twoFactors) return this.requireSecondFactor(s, methods.length > 0);
-    }
-    if (s.into === 'continuation' || s.into === 'code') return this.toCode(s);
+    let methods: string[] | undefined;
+    const registered = async () => (methods ??= (await this.mfaMethods.list(s.user.id)).map((m) => m.target));
+    // Two factors need two proofs: a single one spares the query for the methods.
+    const twoFactors = s.proofs.length > 1 && provesTwoFactors(s.proofs, await registered());
     const amr = amrOf(s.proofs, twoFactors);
+    const decision = await this.decide(s, amr);
+    if (decision.decision === 'require_mfa') return this.requireSecondFactor(s, (await registered()).length > 0);
+    if (s.into === 'continuation' || s.into === 'code') return this.toCode(s);
     if (s.into === 'browser') {
       const browser = await this.browserSessions.start(s.tenant, s.app, s.user, {
         amr,
         userAgent: s.context.userAgent,
         context: s.context,
+        maxSessionSeconds: decision.limits.maxSessionSeconds,
       });
       await this.audit.record(
         {
@@ -100,6 +114,7 @@ export class SignInCompletion {
       scope: grantedUserScope(s.requestedScope),
       device: { ...device, kind: 'primary' },
       dpopJkt: dpopJkt ?? null,
+      maxSessionSeconds: decision.limits.maxSessionSeconds,
     });
     await this.audit.record(
       {
@@ -113,6 +128,21 @@ export class SignInCompletion {
       s.context,
     );
     return this.tokens.issue({ tenant: s.tenant, app: s.app, session: active });
+  }
+
+  /** The policy's decision on this sign-in, once per step that proves something (not at a V2 finish or redemption). */
+  private decide(s: VerifiedFactor, amr: string[]): Promise<PolicyDecision> {
+    const subject = {
+      tenantId: s.tenant.id,
+      app: s.app,
+      user: s.user,
+      device: { kind: s.into === 'browser' ? 'browser' : 'primary', platform: s.device.platform, new: true },
+      session: { amr, authTime: null, dpopBound: Boolean(s.device.dpopJkt), handedOff: false },
+      ip: s.context.ip,
+    };
+    // The app's own rule holds at every step; the document's was decided when the code was earned.
+    if (s.into === 'code' || s.policyDecided) return Promise.resolve(withAppRule(allowed(), subject));
+    return this.policy.decide('sign_in', subject, s.context);
   }
 
   /**

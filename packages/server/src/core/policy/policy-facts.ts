@@ -10,7 +10,13 @@ export interface PolicySubject {
   user: User;
   device: { kind: DeviceKind | string; platform: string; new: boolean };
   /** The session going on, or the one a sign-in is about to open. */
-  session: { amr: string[]; authTime: number; dpopBound: boolean; handedOff: boolean };
+  session: {
+    amr: string[];
+    /** When the user proved who they are; null for a sign-in happening now. */
+    authTime: number | null;
+    dpopBound: boolean;
+    handedOff: boolean;
+  };
   /** The caller's address after the trusted-proxy rules, or null (a CLI what-if without --ip). */
   ip: string | null;
 }
@@ -50,7 +56,7 @@ export async function policyFacts(
     device: { kind: device.kind, platform: device.platform, new: device.new },
     session: {
       amr: session.amr,
-      age_seconds: Math.max(0, Math.floor((sources.now - session.authTime) / 1000)),
+      age_seconds: session.authTime === null ? 0 : Math.max(0, Math.floor((sources.now - session.authTime) / 1000)),
       dpop_bound: session.dpopBound,
       handed_off: session.handedOff,
     },

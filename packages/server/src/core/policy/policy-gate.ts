@@ -8,6 +8,19 @@ import type { EvaluationPoint } from './policy-document.js';
 import { policyFacts, type PolicySubject } from './policy-facts.js';
 import type { PolicyService } from './policy-service.js';
 
+/** The name the app's own MFA requirement (`--require-mfa`) goes by among the rules of a decision. */
+export const appMfaRule = 'app:require_mfa';
+
+/**
+ * The app's `--require-mfa`, a built-in rule of every decision: a session of such an app
+ * needs a second factor, whatever the tenant's document says. Its flows have audited it
+ * (`mfa.required`) since before policies, so it adds no `policy.*` event.
+ */
+export function withAppRule(decision: PolicyDecision, subject: Pick<PolicySubject, 'app' | 'session'>): PolicyDecision {
+  if (!subject.app.requireMfa || subject.session.amr.includes('mfa') || decision.decision === 'block') return decision;
+  return { ...decision, decision: 'require_mfa', rules: [...decision.rules, appMfaRule] };
+}
+
 /**
  * Where every way into a session and every way it goes on meets the tenant's policy: the
  * facts computed once, the version in force evaluated, the outcome audited. A tenant
@@ -35,7 +48,7 @@ export class PolicyGate {
     sessionId: string | null = null,
   ): Promise<PolicyDecision> {
     const policy = await this.policies.inForce(subject.tenantId);
-    if (!policy.appliesAt(point)) return allowed();
+    if (!policy.appliesAt(point)) return withAppRule(allowed(), subject);
     const now = this.clock.now();
     const facts = await policyFacts(
       point,
@@ -65,7 +78,7 @@ export class PolicyGate {
         { ...event, type: 'policy.mfa_required', data: { ...data, rules: decision.rules } },
         context,
       );
-    return decision;
+    return withAppRule(decision, subject);
   }
 
   /**

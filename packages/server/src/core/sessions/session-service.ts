@@ -43,6 +43,8 @@ export interface OpenSessionInput {
    * A sign-in's own point is its flow's, after the first factor.
    */
   policy?: { at: Extract<EvaluationPoint, 'session_transfer' | 'web_sso'>; context: RequestContext };
+  /** A sign-in's policy capped the session's lifetime (`max_session_seconds`). */
+  maxSessionSeconds?: number | undefined;
 }
 
 export interface RefreshInput {
@@ -122,7 +124,7 @@ export class SessionService {
             device: { kind: input.device.kind, platform: input.device.platform, new: device !== null },
             session: {
               amr: input.amr,
-              authTime: parent?.authTime ?? now,
+              authTime: parent?.authTime ?? null,
               dpopBound: dpopJkt !== null,
               handedOff: parent !== null && parent !== undefined,
             },
@@ -139,7 +141,7 @@ export class SessionService {
       );
     const absoluteExpiresAt = Math.min(
       now + input.app.sessionAbsoluteTtl * 1000,
-      limits?.maxSessionSeconds === undefined ? Infinity : now + limits.maxSessionSeconds * 1000,
+      now + (limits?.maxSessionSeconds ?? input.maxSessionSeconds ?? Infinity) * 1000,
     );
     const session: Session = {
       id: randomUUID(),
