@@ -32,6 +32,18 @@ export type SdkErrorCode =
   | 'no_account'
   /** The session is over (revoked, expired, refresh token reused): sign in again. */
   | 'session_ended'
+  /**
+   * The tenant's conditional-access policy refuses this request now (Entra's 53003). The
+   * session is kept: the same account may be let through later (another network, a policy
+   * changed), so the app says so and offers to try again rather than signing out.
+   */
+  | 'blocked_by_policy'
+  /**
+   * The tenant's policy asks for a second factor this session was signed in without
+   * (`interaction_required`, 50076): sign the user in again, with MFA. The session is kept
+   * until that sign-in replaces it.
+   */
+  | 'interaction_required'
   /** `exportRefreshToken()` with `allowRefreshTokenExport` off in the SDK configuration. */
   | 'export_disabled'
   /** `exportRefreshToken()` for an app registered without `--allow-refresh-token-export`. */

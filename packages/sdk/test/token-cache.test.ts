@@ -147,6 +147,40 @@ describe('the token cache and sign-out, against a real Baton', () => {
     });
   });
 
+  describe("the tenant's conditional-access policy at refresh", () => {
+    const operator = { actor: 'operator', context: { ip: null, userAgent: null, correlationId: 'test' } } as const;
+    const setPolicy = async (rules: unknown[]) => {
+      await t.services.policies.set(t.tenant, { rules }, operator);
+      // every instance takes a new version within a second
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+    };
+
+    it('a block is blocked_by_policy and keeps the session: the same account refreshes once the policy lets it', async () => {
+      const { client, store } = setup();
+      const account = await signedIn(client);
+      await setPolicy([{ name: 'stop', state: 'enabled', at: ['refresh'], then: { block: true } }]);
+      await expect(account.getAccessToken({ forceRefresh: true })).rejects.toMatchObject({
+        code: 'blocked_by_policy',
+        serverError: 'invalid_grant',
+        status: 400,
+      });
+      expect(await storedSession(store)).not.toBeNull();
+      await setPolicy([]);
+      expect(await account.getAccessToken({ forceRefresh: true })).toEqual(expect.any(String));
+    });
+
+    it('a second factor the session lacks is interaction_required: sign in again with MFA', async () => {
+      const { client, store } = setup();
+      const account = await signedIn(client);
+      await setPolicy([{ name: 'mfa', state: 'enabled', at: ['refresh'], then: { require_mfa: true } }]);
+      const error = await account.getAccessToken({ forceRefresh: true }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BatonSdkError);
+      expect(error).toMatchObject({ code: 'interaction_required', serverError: 'interaction_required' });
+      expect(await storedSession(store)).not.toBeNull();
+      await setPolicy([]);
+    });
+  });
+
   it('keeps the session when the server cannot be reached', async () => {
     let offline = false;
     const { client, clock, store } = setup({

@@ -19,6 +19,7 @@ const byError: Partial<Record<string, SdkErrorCode>> = {
   slow_down: 'rate_limited',
   unauthorized_client: 'unauthorized_client',
   invalid_target: 'invalid_target',
+  interaction_required: 'interaction_required',
 };
 
 /** The SDK error for a server's error answer (see docs/errors.md for the wire side). */
@@ -47,7 +48,9 @@ export function errorFromAnswer(answer: Answer): BatonSdkError {
           ? 'invalid_attributes'
           : serverError === 'invalid_grant' && codes.includes(entraErrorCodes.badCredentials)
             ? 'invalid_password'
-            : (byError[serverError] ?? 'server_error');
+            : serverError === 'invalid_grant' && codes.includes(entraErrorCodes.blockedByConditionalAccess)
+              ? 'blocked_by_policy'
+              : (byError[serverError] ?? 'server_error');
   return new BatonSdkError(code, description, details);
 }
 

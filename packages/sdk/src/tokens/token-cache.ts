@@ -125,7 +125,8 @@ export class TokenCache {
     );
     if (!answer.ok) {
       const error = errorFromAnswer(answer);
-      if (error.serverError !== 'invalid_grant') throw error;
+      // A policy's refusal leaves the session to a later try; only an ended session is forgotten.
+      if (error.serverError !== 'invalid_grant' || error.code === 'blocked_by_policy') throw error;
       await this.forget();
       throw new BatonSdkError('session_ended', `The session has ended (${error.message}): sign in again`, {
         serverError: 'invalid_grant',
