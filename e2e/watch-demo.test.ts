@@ -9,7 +9,7 @@ import { repoRoot, runToEnd, spawnProcess, stopAllProcesses } from './support/ba
 describe('npm run demo:watch', () => {
   afterAll(stopAllProcesses);
 
-  it('signs in on the phone, hands off, keeps the watch working across refreshes, and ends on revocation', async () => {
+  it('signs in on the phone, hands off, keeps the watch working across refreshes, meets a policy at its next refresh, and ends on revocation', async () => {
     const exit = await runToEnd(spawnProcess('npm', ['run', '--silent', 'demo:watch'], { cwd: repoRoot }), 90_000);
     expect(exit.code, exit.stdout + exit.stderr).toBe(0);
     const lines = exit.stdout.split('\n');
@@ -22,6 +22,10 @@ describe('npm run demo:watch', () => {
       at(/\[baton\].*one-time code for ada@example\.com: \d{6,8}/),
       at(/\[phone\].*signed in/),
       at(/\[phone\].*phone switched off/),
+      at(/\[watch\].*refresh #2: new access token/),
+      at(/\[demo\].*baton policy set .*blocking watches outside the Netherlands/),
+      at(/\[watch\].*blocked by the tenant's conditional-access policy \(53003\); still signed in/),
+      at(/\[demo\].*baton policy set .*the rule lifted/),
       at(/\[watch\].*refresh #5: new access token/),
       at(/\[demo\].*baton sessions revoke/),
       at(/\[watch\].*signed out: sign in again on your phone/),
@@ -39,7 +43,7 @@ describe('npm run demo:watch', () => {
     expect(paired).toBeLessThan(steps[3]!);
     // The watch works after the phone has gone: API calls between the phone's exit and the revocation.
     expect(
-      lines.slice(steps[2], steps[4]).filter((l) => /\[watch\].*GET \/api\/me -> 200 .*dpop: true/.test(l)).length,
+      lines.slice(steps[2], steps[8]).filter((l) => /\[watch\].*GET \/api\/me -> 200 .*dpop: true/.test(l)).length,
     ).toBeGreaterThanOrEqual(3);
   }, 100_000);
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,10 +10,26 @@ import { baton, exited, say, start } from './processes.js';
  * `npm run demo:watch`: Baton, a phone and a watch as three processes on this machine.
  * The phone signs in with an email code and, once the pairing code the watch shows matches
  * its own, hands off to the watch, then exits; the watch keeps calling a protected API
- * across several 5-second access tokens; then the session is revoked with
- * `baton sessions revoke` and the watch says so.
+ * across several 5-second access tokens. Meanwhile the tenant's conditional-access policy
+ * blocks watches outside the Netherlands (`baton policy set`): the watch's next refresh is
+ * refused while it stays signed in, and works again once the rule is lifted. Then the
+ * session is revoked with `baton sessions revoke` and the watch says so.
  */
+const refreshesBeforePolicy = 2;
 const refreshesBeforeRevoke = 5;
+/** The contract's own example (ARCHITECTURE.md, "Conditional access"). */
+const noWatchAbroad = {
+  rules: [
+    {
+      name: 'no-watch-abroad',
+      state: 'enabled',
+      at: ['refresh', 'session_transfer'],
+      when: "device.kind == 'companion' && request.country != 'NL'",
+      then: { block: true },
+    },
+  ],
+};
+
 const tenant = 'wearables';
 const user = 'ada@example.com';
 
@@ -70,6 +86,7 @@ closeApi = () => api.close();
 say('demo', `protected API (examples/protected-api) on ${apiUrl}, serving the watch app's tokens`);
 
 let revoked = false;
+let policy = 'none' as 'none' | 'set' | 'lifted';
 const watch = start(
   'script',
   './watch.ts',
@@ -89,7 +106,18 @@ const watch = start(
       say('demo', `the watch shows ${shown}; typing it into the phone to compare`);
       phone.stdin?.write(`${shown}\n`);
     }
-    if (!revoked && line.startsWith(`refresh #${refreshesBeforeRevoke}:`)) {
+    if (policy === 'none' && line.startsWith(`refresh #${refreshesBeforePolicy}:`)) {
+      policy = 'set';
+      void setPolicy(
+        noWatchAbroad,
+        'a rule blocking watches outside the Netherlands (127.0.0.1 is in no country); the watch meets it at its next refresh, its phone gone',
+      );
+    }
+    if (policy === 'set' && line.startsWith('blocked by the tenant')) {
+      policy = 'lifted';
+      void setPolicy({ rules: [] }, 'the rule lifted; the same session goes on');
+    }
+    if (!revoked && policy === 'lifted' && line.startsWith(`refresh #${refreshesBeforeRevoke}:`)) {
       revoked = true;
       void revoke();
     }
@@ -115,7 +143,19 @@ const phoneCode = await exited(phone);
 if (phoneCode !== 0) finish(1, `the phone failed (exit ${phoneCode})`);
 say('demo', 'the phone is gone; the watch carries on by itself');
 const watchCode = await exited(watch);
-finish(watchCode === 0 && revoked ? 0 : 1, watchCode === 0 && revoked ? 'done' : `the watch ended with ${watchCode}`);
+const ok = watchCode === 0 && revoked && policy === 'lifted';
+finish(
+  ok ? 0 : 1,
+  ok ? 'done' : `the watch ended with ${watchCode}${policy === 'lifted' ? '' : ', never blocked by the policy'}`,
+);
+
+async function setPolicy(document: unknown, why: string) {
+  const file = join(dir, 'policy.json');
+  writeFileSync(file, JSON.stringify(document));
+  say('demo', `$ baton policy set --tenant ${tenant} --file policy.json   # ${why}`);
+  const { version } = await baton<{ version: number }>(['policy', 'set', '--tenant', tenant, '--file', file], env);
+  say('baton', `policy version ${version} in force`);
+}
 
 async function revoke() {
   say('demo', `$ baton sessions revoke --tenant ${tenant} --user ${user}`);

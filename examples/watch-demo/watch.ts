@@ -60,7 +60,9 @@ while (Date.now() < deadline) {
       log('signed out: sign in again on your phone');
       process.exit(0);
     }
-    log(`could not call the API: ${(error as Error).message}; trying again`);
+    if (error instanceof BatonSdkError && error.code === 'blocked_by_policy') {
+      log("blocked by the tenant's conditional-access policy (53003); still signed in, trying again");
+    } else log(`could not call the API: ${(error as Error).message}; trying again`);
   }
   await new Promise((resolve) => setTimeout(resolve, 1500));
 }
