@@ -22,6 +22,7 @@ import { waitForQuiet } from './lib/cpu.js';
 import { assertPinningAvailable, bothCores, serverCore, spawnPinned } from './lib/pinned.js';
 import { benchDuration, loadMeasurements, minutesAndSeconds, signInRuns } from './lib/duration.js';
 import { formatReport, type Measurements, type WorkerRows } from './lib/report.js';
+import { twentyRulePolicy } from './lib/policy-document.js';
 import { type BatonUnderTest, startBaton } from './servers/baton.js';
 import { startBenchPostgres } from './servers/postgres.js';
 
@@ -195,6 +196,13 @@ try {
   ];
   // the two refresh rows the large database is held against, back to back
   const batonRefresh = await measure('(a) Baton refresh', baton, refreshScenario(baton, plainTokens));
+  await baton.setPolicy(twentyRulePolicy());
+  const policyRefresh = await measure(
+    '(h) Baton refresh, a 20-rule conditional-access policy in force',
+    baton,
+    refreshScenario(baton, batonRefresh.tokens ?? []),
+  );
+  await baton.setPolicy({ rules: [] });
   const seededRefresh = await measure(
     `(f) Baton refresh, ${seed.sessions.toLocaleString('en-US')} sessions in the database`,
     seeded,
@@ -262,6 +270,7 @@ try {
   };
   const measurements: Measurements = {
     batonRefresh,
+    policyRefresh,
     batonDpopRefresh,
     peerRefresh,
     batonClientCredentials,

@@ -3,9 +3,9 @@ export const signInRuns = 3;
 /**
  * How many load measurements `npm run bench` makes: (a) and (b) for both servers, (c), (d)
  * `signInRuns` times, (e), (f), and (g): refresh with 2 workers on SQLite, sign-ins with 2
- * workers, refresh with 1 and 2 workers on PostgreSQL.
+ * workers, refresh with 1 and 2 workers on PostgreSQL; and (h), refresh under a policy.
  */
-export const loadMeasurements = 6 + signInRuns + 1 + 4;
+export const loadMeasurements = 6 + signInRuns + 1 + 4 + 1;
 /**
  * Starting the servers (five Batons, one of them on a seeded database, and a PostgreSQL
  * cluster) and filling Baton's refresh-token pools (a password sign-in, argon2id included,

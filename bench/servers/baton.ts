@@ -1,7 +1,7 @@
 import { grantTypes, tokenTypes } from '@baton/protocol';
 import { execFile } from 'node:child_process';
 import { randomBytes, type JsonWebKey } from 'node:crypto';
-import { existsSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { dpopProver, newDpopKey } from '../lib/dpop-proof.js';
 import { serverCore, spawnPinned } from '../lib/pinned.js';
 import { type SeedResult, seedSessions } from '../lib/session-seed.js';
+import { policyFreshnessMs } from '../../packages/server/src/core/policy/policy-service.js';
 
 const batonBin = join(import.meta.dirname, '..', '..', 'packages', 'server', 'bin', 'baton.js');
 const run = promisify(execFile);
@@ -39,6 +40,8 @@ export interface BatonUnderTest {
    * a session transfer token and redeems it as the companion with a DPoP proof.
    */
   dpopRefreshTokens(count: number): Promise<{ key: JsonWebKey; tokens: string[] }>;
+  /** `baton policy set` with `document`, and the second every instance takes to see it. */
+  setPolicy(document: unknown): Promise<void>;
   /** Stops the server; on SQLite, says how large the database file was once it closed (its WAL checkpointed). */
   stop(): Promise<{ databaseBytes: number | null }>;
 }
@@ -222,6 +225,12 @@ export async function startBaton(
         return redeemed.refresh_token!;
       });
       return { key, tokens };
+    },
+    async setPolicy(document) {
+      const file = join(dir, 'policy.json');
+      writeFileSync(file, JSON.stringify(document));
+      await cli('policy', 'set', '--tenant', tenant, '--file', file);
+      await new Promise((resolve) => setTimeout(resolve, policyFreshnessMs + 100));
     },
     stop() {
       stopped ??= server.stop().then(() => {

@@ -1,4 +1,4 @@
-import { compileCondition, type Condition, type PolicyFacts } from './policy-language.js';
+import { celContextOf, compileCondition, type Condition, type PolicyFacts } from './policy-language.js';
 import {
   type EvaluationPoint,
   invalidPolicy,
@@ -82,13 +82,14 @@ export class CompiledPolicy {
 
   evaluate(point: EvaluationPoint, facts: PolicyFacts): PolicyDecision {
     const decision = allowed();
+    const context = celContextOf(facts);
     let block = false;
     let mfa = false;
     for (const rule of this.rules) {
       if (!rule.at.has(point)) continue;
       let matched: boolean;
       try {
-        matched = rule.condition(facts);
+        matched = rule.condition(context);
       } catch (error) {
         decision.failed.push({ rule: rule.name, message: (error as Error).message.split('\n')[0] ?? '' });
         // An unanswerable condition is taken as met where that is the safe side: blocking and MFA.

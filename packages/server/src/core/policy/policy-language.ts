@@ -1,4 +1,4 @@
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, SocketAddress } from 'node:net';
 import { Environment, type ParseResult } from '@marcbachmann/cel-js';
 
 /**
@@ -36,10 +36,23 @@ const variables = {
 const rangeLists = new Map<string, BlockList>();
 const maxRangeLists = 1000;
 
+/** Addresses as BlockList checks them, made once per address: making one cost more than the check. */
+const socketAddresses = new Map<string, SocketAddress | null>();
+const maxSocketAddresses = 10_000;
+
+function socketAddressOf(ip: string): SocketAddress | null {
+  let address = socketAddresses.get(ip);
+  if (address === undefined) {
+    const family = isIP(ip);
+    address = family === 0 ? null : new SocketAddress({ address: ip, family: family === 6 ? 'ipv6' : 'ipv4' });
+    if (socketAddresses.size >= maxSocketAddresses) socketAddresses.clear();
+    socketAddresses.set(ip, address);
+  }
+  return address;
+}
+
 /** `ip_in(ip, ['10.0.0.0/8', '2001:db8::/32'])`; an address that is not one is in no range, a range that is not one is an error. */
 function ipIn(ip: string, cidrs: readonly string[]): boolean {
-  const family = isIP(ip);
-  if (family === 0) return false;
   const id = cidrs.join(' ');
   let list = rangeLists.get(id);
   if (!list) {
@@ -61,7 +74,8 @@ function ipIn(ip: string, cidrs: readonly string[]): boolean {
     if (rangeLists.size >= maxRangeLists) rangeLists.clear();
     rangeLists.set(id, list);
   }
-  return list.check(ip, family === 6 ? 'ipv6' : 'ipv4');
+  const address = socketAddressOf(ip);
+  return address !== null && list.check(address);
 }
 
 const environment = (() => {
@@ -72,8 +86,11 @@ const environment = (() => {
     .registerFunction('ip_in(string, list<string>): bool', ipIn);
 })();
 
+/** The facts as CEL reads them (celContextOf), made once per evaluation for every rule. */
+export type CelContext = Record<string, unknown>;
+
 /** A rule's condition, type-checked: evaluating it answers true or false, or throws when the facts cannot answer it. */
-export type Condition = (facts: PolicyFacts) => boolean;
+export type Condition = (context: CelContext) => boolean;
 
 export interface ExpressionProblem {
   /** What is wrong, in the library's words. */
@@ -93,7 +110,7 @@ export function compileCondition(expression: string): Condition | ExpressionProb
   const checked = parsed.check();
   if (!checked.valid) return problemOf(checked.error);
   if (checked.type !== 'bool') return { message: `the condition must be true or false, but it is a ${checked.type}` };
-  return (facts) => parsed(celContext(facts)) === true;
+  return (context) => parsed(context) === true;
 }
 
 function problemOf(error: unknown): ExpressionProblem {
@@ -106,8 +123,8 @@ function problemOf(error: unknown): ExpressionProblem {
   return range ? { message: text, column: range.start + 1 } : { message: text };
 }
 
-/** CEL's integers are 64-bit (BigInt); the facts' numbers are whole. */
-function celContext(facts: PolicyFacts): Record<string, unknown> {
+/** The facts as CEL reads them: its integers are 64-bit (BigInt), the facts' numbers whole. */
+export function celContextOf(facts: PolicyFacts): CelContext {
   return {
     ...facts,
     session: { ...facts.session, age_seconds: BigInt(Math.floor(facts.session.age_seconds)) },
