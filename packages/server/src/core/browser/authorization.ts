@@ -5,7 +5,7 @@ import { assertThat, BatonError } from '../errors.js';
 import type { App, ClientAddress, RequestContext, Session, Tenant } from '../model.js';
 import type { Repositories } from '../ports.js';
 import { sessionEndReason } from '../sessions/refresh-tokens.js';
-import { meetsAppPolicy } from '../sessions/session-policy.js';
+import { meetsAppRule } from '../policy/policy-gate.js';
 import type { SessionService } from '../sessions/session-service.js';
 import { mayRedirectTo } from '../apps/redirect-uris.js';
 import { pkceValue, verifierMatches } from '../tokens/pkce.js';
@@ -127,7 +127,7 @@ export class Authorization {
    * when older than `max_age`, and not when `app` requires a second factor it lacks.
    */
   accepts(request: AuthorizationRequest, app: App, session: Session): boolean {
-    if (request.prompt === 'login' || !meetsAppPolicy(app, session)) return false;
+    if (request.prompt === 'login' || !meetsAppRule(app, session)) return false;
     return request.maxAge === undefined || session.authTime >= this.clock.now() - request.maxAge * 1000;
   }
 

@@ -1,7 +1,7 @@
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import { BatonError } from '../errors.js';
-import type { RequestContext } from '../model.js';
+import type { App, RequestContext, Session } from '../model.js';
 import type { CountryLookup, Repositories } from '../ports.js';
 import { allowed, type PolicyDecision } from './compiled-policy.js';
 import type { EvaluationPoint } from './policy-document.js';
@@ -12,12 +12,22 @@ import type { PolicyService } from './policy-service.js';
 export const appMfaRule = 'app:require_mfa';
 
 /**
+ * Whether a session, however it was signed in, meets the app's built-in rule: an app created
+ * with `--require-mfa` takes only a session whose sign-in included a second factor, so a
+ * password-only sign-in at one app cannot open a session at another that demands more (a
+ * handoff, a web view, the hosted pages' SSO).
+ */
+export function meetsAppRule(app: Pick<App, 'requireMfa'>, session: Pick<Session, 'amr'>): boolean {
+  return !app.requireMfa || session.amr.includes('mfa');
+}
+
+/**
  * The app's `--require-mfa`, a built-in rule of every decision: a session of such an app
  * needs a second factor, whatever the tenant's document says. Its flows have audited it
  * (`mfa.required`) since before policies, so it adds no `policy.*` event.
  */
 export function withAppRule(decision: PolicyDecision, subject: Pick<PolicySubject, 'app' | 'session'>): PolicyDecision {
-  if (!subject.app.requireMfa || subject.session.amr.includes('mfa') || decision.decision === 'block') return decision;
+  if (meetsAppRule(subject.app, subject.session) || decision.decision === 'block') return decision;
   return { ...decision, decision: 'require_mfa', rules: [...decision.rules, appMfaRule] };
 }
 

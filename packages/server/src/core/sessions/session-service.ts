@@ -9,7 +9,7 @@ import type { EvaluationPoint } from '../policy/policy-document.js';
 import type { PolicyDecision } from '../policy/compiled-policy.js';
 import type { PolicyGate } from '../policy/policy-gate.js';
 import { narrowScope } from '../tokens/scopes.js';
-import { meetsAppPolicy } from './session-policy.js';
+import { meetsAppRule } from '../policy/policy-gate.js';
 import { readRefreshToken, type RefreshTokenKeys } from './refresh-token-format.js';
 import {
   firstRefreshToken,
@@ -107,7 +107,7 @@ export class SessionService {
           ...input.device,
         };
     const { parent } = input;
-    if (parent && !meetsAppPolicy(input.app, parent)) {
+    if (parent && !meetsAppRule(input.app, parent)) {
       throw new BatonError(
         'session_lacks_mfa',
         'This app requires multi-factor authentication, and the session this one comes from was signed in without it: sign in here',
