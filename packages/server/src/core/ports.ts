@@ -230,7 +230,11 @@ export interface TransferTokenRepository {
 }
 
 export interface DpopReplayRepository {
-  /** Remembers a proof until `expiresAt`; false when it was seen before (a replay). */
+  /**
+   * Remembers a proof until `expiresAt`; false when it was seen before and is still
+   * remembered at `now` (a replay). One statement: proofs past their expiry are forgotten by
+   * the sweep (ExpiredRecordRepository), or replaced here when their key comes again.
+   */
   remember(key: string, expiresAt: number, now: number): Promise<boolean>;
 }
 
@@ -315,7 +319,7 @@ export interface Mailer extends CodeMailer {
 export interface ExpiredRecordRepository {
   /**
    * Deletes up to `limit` records of each kind that expires (continuation tokens, one-time
-   * codes, session transfer tokens, authorization codes, request counts, refresh tokens)
+   * codes, session transfer tokens, authorization codes, request counts, refresh tokens, DPoP proofs)
    * that expired before `before`, and as many attempt counts whose last failure and lockout both ended
    * before it; returns how many it deleted in all.
    */

@@ -10,6 +10,7 @@ const shortLived = [
   'authorization_codes',
   'request_counters',
   'refresh_tokens',
+  'dpop_proofs',
 ] as const;
 
 describe.each(engines)('expired-record repository on %s', (engine) => {
@@ -73,6 +74,7 @@ describe.each(engines)('expired-record repository on %s', (engine) => {
       })
       .execute();
     await handle.db.insertInto('request_counters').values({ key, count: 1, expires_at: expiresAt }).execute();
+    await repos.dpopProofs.remember(key, expiresAt, t0 - 60_000);
     await repos.sessions.rotate(
       token.digest,
       aToken(session, { digest: key, generation: 1, issuedAt: t0, expiresAt }),
@@ -96,6 +98,8 @@ describe.each(engines)('expired-record repository on %s', (engine) => {
       found.push('request_counters');
     if (await db.selectFrom('refresh_tokens').select('digest').where('digest', '=', key).executeTakeFirst())
       found.push('refresh_tokens');
+    if (await db.selectFrom('dpop_proofs').select('key').where('key', '=', key).executeTakeFirst())
+      found.push('dpop_proofs');
     return found;
   }
 

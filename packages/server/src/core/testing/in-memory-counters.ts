@@ -61,13 +61,13 @@ export function inMemoryRequestCounters(db: MemoryDatabase): RequestCounterRepos
   };
 }
 
-/** DPoP proofs seen, forgetting those too old to be presented again. */
+/** DPoP proofs seen; an expired record's key may come again, as the SQL upsert lets it. */
 export function inMemoryDpopProofs(db: MemoryDatabase): DpopReplayRepository {
   return {
     async remember(key, expiresAt, now) {
-      db.dpopProofs.deleteWhere((proof) => proof.expiresAt < now);
-      if (db.dpopProofs.has(key)) return false;
-      db.dpopProofs.insert({ key, expiresAt });
+      const seen = db.dpopProofs.get(key);
+      if (seen && seen.expiresAt >= now) return false;
+      db.dpopProofs.put({ key, expiresAt });
       return true;
     },
   };

@@ -30,6 +30,7 @@ export function inMemoryExpiredRecords(db: MemoryDatabase): ExpiredRecordReposit
         deleteOldest(db.authorizationCodes, expiresAt, expired, limit),
         deleteOldest(db.requestCounters, expiresAt, expired, limit),
         deleteOldest(db.refreshTokens, expiresAt, expired, limit),
+        deleteOldest(db.dpopProofs, expiresAt, expired, limit),
         deleteOldest(
           db.rateLimits,
           (row) => row.updatedAt,

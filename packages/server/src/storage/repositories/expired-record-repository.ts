@@ -16,7 +16,7 @@ const deadAttemptCounts: BoundedDelete = (sql, before, limit) =>
     [before, before, limit],
   );
 
-/** The tables swept by expiry with their keys (migrations 0007 to 0009 index it), then the attempt counts. */
+/** The tables swept by expiry with their keys (migrations 0003 and 0007 to 0009 index it), then the attempt counts. */
 const deletes: BoundedDelete[] = [
   byExpiry('continuation_tokens', 'digest'),
   byExpiry('one_time_codes', 'id'),
@@ -24,6 +24,7 @@ const deletes: BoundedDelete[] = [
   byExpiry('authorization_codes', 'digest'),
   byExpiry('request_counters', 'key'),
   byExpiry('refresh_tokens', 'digest'),
+  byExpiry('dpop_proofs', 'key'),
   deadAttemptCounts,
 ];
 
