@@ -58,6 +58,14 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
     return { client, done };
   }
 
+  /** A new password user, signed in to the plain app over V2 in a fresh page. */
+  async function newUserSignedIn(email: string): Promise<MsalPage> {
+    await s.createUser(email, password);
+    const { client, done } = await signedInWithPassword(s.web, email);
+    expectState(done, 'completed');
+    return client;
+  }
+
   /** Asserts the app holds `email`'s account, then signs out (MSAL refuses a new flow while an account is cached). */
   async function expectSignedInThenSignOut(client: MsalPage, email: string) {
     expect((await client.currentAccount()).account?.username).toBe(email);
@@ -214,6 +222,26 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
   });
 
   describe('an app that requires MFA', () => {
+    /** A later sign-in: the password, then the one email method offered, chosen; the state waits for the code. */
+    async function mfaChallenged(client: MsalPage, email: string) {
+      const later = await client.start('signInV2', { username: email });
+      const mfa = await client.step(later, 'submitPassword', password);
+      expectState(mfa, 'authMethodSelectionRequired');
+      expect(mfa.details.methods).toEqual([expect.objectContaining({ type: 'email' })]);
+      const challenge = await client.selectAuthMethod(mfa, 'email');
+      expectState(challenge, 'mfaVerificationRequired');
+      return { hint: mfa.details.methods?.[0]?.hint, challenge };
+    }
+
+    /** Submits the second factor's code: the account holds both factors and the ID token says so. Then signs out. */
+    async function expectTwoFactorsWith(client: MsalPage, on: StepSummary, code: string, email: string) {
+      const verified = await client.step(on, 'submitChallenge', code);
+      expectState(verified, 'completed');
+      expect(verified.account).toMatchObject({ username: email, idTokenClaims: { amr: ['pwd', 'otp', 'mfa'] } });
+      await expectSignedInThenSignOut(client, email);
+      return verified.account!;
+    }
+
     it('registers the sign-in address on first sign-in with the code sent to it (another address refused); the next sign-in asks for a code', async () => {
       const email = 'frances@example.com';
       await s.createUser(email, password);
@@ -233,28 +261,15 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
       expect(challenged.details.codeLength).toBe(code.length);
       const wrong = await client.step(challenged, 'submitChallenge', wrongCodeFor(code));
       expect(wrong.error?.checks).toContain('isInvalidChallenge');
-      const registered = await client.step(challenged, 'submitChallenge', code);
-      expectState(registered, 'completed');
-      // Two factors, the password and the code, and the ID token says so.
-      expect(registered.account).toMatchObject({ username: email, idTokenClaims: { amr: ['pwd', 'otp', 'mfa'] } });
-      const userId = registered.account!.idTokenClaims!.oid as string;
-      expect(await s.t.services.repos.mfaMethods.list(userId)).toEqual([
+      const account = await expectTwoFactorsWith(client, challenged, code, email);
+      expect(await s.t.services.repos.mfaMethods.list(account.idTokenClaims!.oid as string)).toEqual([
         expect.objectContaining({ type: 'email', target: email }),
       ]);
-      await expectSignedInThenSignOut(client, email);
 
-      const later = await client.start('signInV2', { username: email });
-      const mfa = await client.step(later, 'submitPassword', password);
-      expectState(mfa, 'authMethodSelectionRequired');
-      expect(mfa.details.methods).toEqual([expect.objectContaining({ type: 'email' })]);
-      const mfaChallenge = await client.selectAuthMethod(mfa, 'email');
-      expectState(mfaChallenge, 'mfaVerificationRequired');
+      const { challenge } = await mfaChallenged(client, email);
       const mfaCode = await s.t.mail.nextCode(email);
-      expect(mfaChallenge.details.codeLength).toBe(mfaCode.length);
-      const verified = await client.step(mfaChallenge, 'submitChallenge', mfaCode);
-      expectState(verified, 'completed');
-      expect(verified.account).toMatchObject({ username: email, idTokenClaims: { amr: ['pwd', 'otp', 'mfa'] } });
-      await expectSignedInThenSignOut(client, email);
+      expect(challenge.details.codeLength).toBe(mfaCode.length);
+      await expectTwoFactorsWith(client, challenge, mfaCode, email);
     });
 
     it('registers another address with a code, and the next sign-in verifies a code sent there (wrong code first)', async () => {
@@ -265,64 +280,41 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
       expectState(first, 'authMethodRegistrationRequired');
       const challenged = await client.selectAuthMethod(first, 'email', second);
       expectState(challenged, 'authMethodVerificationRequired');
-      const registered = await client.step(challenged, 'submitChallenge', await s.t.mail.nextCode(second));
-      expectState(registered, 'completed');
-      expect(registered.account?.idTokenClaims?.amr).toContain('mfa');
-      await expectSignedInThenSignOut(client, email);
+      await expectTwoFactorsWith(client, challenged, await s.t.mail.nextCode(second), email);
 
-      const later = await client.start('signInV2', { username: email });
-      const mfa = await client.step(later, 'submitPassword', password);
-      expectState(mfa, 'authMethodSelectionRequired');
-      const [method] = mfa.details.methods ?? [];
+      const { hint, challenge } = await mfaChallenged(client, email);
       // The app may show where the code goes, never the whole address.
-      expect(method?.hint).not.toBe(second);
-      const mfaChallenge = await client.selectAuthMethod(mfa, 'email');
-      expectState(mfaChallenge, 'mfaVerificationRequired');
+      expect(hint).not.toBe(second);
       const mfaCode = await s.t.mail.nextCode(second);
-      const wrong = await client.step(mfaChallenge, 'submitChallenge', wrongCodeFor(mfaCode));
+      const wrong = await client.step(challenge, 'submitChallenge', wrongCodeFor(mfaCode));
       expect(wrong.error?.checks).toContain('isInvalidChallenge');
-      const verified = await client.step(mfaChallenge, 'submitChallenge', mfaCode);
-      expectState(verified, 'completed');
-      expect(verified.account).toMatchObject({ username: email, idTokenClaims: { amr: ['pwd', 'otp', 'mfa'] } });
-      await expectSignedInThenSignOut(client, email);
+      await expectTwoFactorsWith(client, challenge, mfaCode, email);
     });
   });
 
   it('getAccessToken({forceRefresh:true}) after a V2 sign-in returns a new access token, and Baton rotated the refresh token', async () => {
     const email = 'radia@example.com';
-    await s.createUser(email, password);
-    const { client, done } = await signedInWithPassword(s.web, email);
-    expectState(done, 'completed');
+    const client = await newUserSignedIn(email);
 
-    const cached = await client.accessToken();
-    expect(cached).toMatchObject({ checks: ['isCompleted'], fromCache: true });
-    const [firstRefreshToken] = await client.cachedRefreshTokens();
-    expect(firstRefreshToken).toEqual(expect.any(String));
-
+    // The refresh token of a V2 sign-in is an ordinary one: the refresh_token grant, rotated.
+    const [[issued], cached] = [await client.cachedRefreshTokens(), await client.accessToken()];
     const refreshed = await client.accessToken({ forceRefresh: true });
-    expect(refreshed.error, JSON.stringify(refreshed.error)).toBeUndefined();
-    expect(refreshed).toMatchObject({ checks: ['isCompleted'], fromCache: false });
+    expect([cached.fromCache, refreshed.fromCache, refreshed.error]).toEqual([true, false, undefined]);
     expect(refreshed.accessToken).not.toBe(cached.accessToken);
-    expect(
-      client.wire.some(
-        (call) => isCallTo(call, '/oauth2/v2.0/token') && call.body?.includes('grant_type=refresh_token'),
-      ),
-    ).toBe(true);
-
-    const [currentRefreshToken] = await client.cachedRefreshTokens();
-    expect(currentRefreshToken).not.toBe(firstRefreshToken);
-    const consumed = await s.t.services.repos.sessions.findRefreshToken(digest(firstRefreshToken!));
-    const current = await s.t.services.repos.sessions.findRefreshToken(digest(currentRefreshToken!));
-    expect(consumed?.token).toMatchObject({ generation: 0, consumedAt: expect.any(Number) });
-    expect(current?.token).toMatchObject({ generation: 1, consumedAt: null, sessionId: consumed?.token.sessionId });
+    const refreshCalls = client.wire.filter((call) => call.body?.includes('grant_type=refresh_token'));
+    expect(refreshCalls.map((call) => isCallTo(call, '/oauth2/v2.0/token'))).toEqual([true]);
+    const [rotated] = await client.cachedRefreshTokens();
+    const stored = await s.t.services.repos.sessions.findRefreshToken(digest(issued!));
+    expect(stored?.token).toMatchObject({ generation: 0, consumedAt: expect.any(Number) });
+    expect(await s.t.services.repos.sessions.findRefreshToken(digest(rotated!))).toMatchObject({
+      token: { generation: 1, consumedAt: null, sessionId: stored?.token.sessionId },
+    });
     await expectSignedInThenSignOut(client, email);
   });
 
   it('signOut() leaves no account; signInV2 is refused while one is cached and starts again after', async () => {
     const email = 'annie@example.com';
-    await s.createUser(email, password);
-    const { client, done } = await signedInWithPassword(s.web, email);
-    expectState(done, 'completed');
+    const client = await newUserSignedIn(email);
 
     const refused = await client.start('signInV2', { username: email });
     expect(refused.state).toBe('failed');
