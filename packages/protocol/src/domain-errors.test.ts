@@ -45,4 +45,21 @@ describe('domainErrors', () => {
       nativeAuth: { suberror, errorCodes: [399246] },
     });
   });
+
+  it.each([
+    ['wrong_password', 'invalidGrant', 'invalidUserNameOrPassword'],
+    ['invalid_code', 'invalidGrant', 'invalidOneTimeCode'],
+    ['user_not_found', 'invalidRequest', 'userNotFound'],
+    ['password_banned', 'invalidRequest', 'passwordBanned'],
+    ['password_too_short', 'invalidRequest', 'passwordTooShort'],
+    ['invalid_attributes', 'invalidRequest', 'attributeValidationError'],
+    ['invalid_continuation_token', 'invalidGrant', 'invalidContinuationToken'],
+  ] as const)('renders %s in native auth V2 as %s with the inner error %s MSAL checks', (code, v2Code, innerError) => {
+    expect(domainErrors[code].nativeAuthV2).toEqual({ code: v2Code, innerError });
+  });
+
+  it('spells the OAuth code in camelCase for V2 where no error says otherwise', () => {
+    expect(domainErrors.malformed_request.nativeAuthV2).toEqual({ code: 'invalidRequest' });
+    expect(domainErrors.unknown_client.nativeAuthV2).toEqual({ code: 'invalidClient' });
+  });
 });

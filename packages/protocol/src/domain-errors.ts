@@ -11,6 +11,12 @@ export interface DomainErrorWire {
     /** AADSTS numbers; the first also prefixes the description (`AADSTS50126: ...`). */
     errorCodes: readonly number[];
   };
+  /**
+   * Native auth V2's nested error (`{error: {code, message, innerError: {code}}}`): the
+   * OAuth code in camelCase unless the error says otherwise, and the inner code MSAL's
+   * checks read (`invalidUserNameOrPassword`, `invalidOneTimeCode`, `userNotFound`, ...).
+   */
+  nativeAuthV2: { code: string; innerError?: string };
   /** The body field, in both JSON formats, that lists the error's `attributes`. */
   attributesField?: 'invalid_attributes' | 'required_attributes';
   /**
@@ -21,16 +27,28 @@ export interface DomainErrorWire {
   problemStatus: number;
 }
 
+/** `invalid_grant` as native auth V2 spells it: `invalidGrant`. */
+const camelCase = (code: string) => code.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
 function wire(
   oauth: ErrorCode,
   nativeAuth: { suberror?: Suberror; errorCodes?: readonly number[] } = {},
-  extra: { status?: number; problemStatus?: number; attributesField?: DomainErrorWire['attributesField'] } = {},
+  extra: {
+    status?: number;
+    problemStatus?: number;
+    attributesField?: DomainErrorWire['attributesField'];
+    v2?: { code?: string; innerError?: string };
+  } = {},
 ): DomainErrorWire {
   const status = extra.status ?? errorCatalog[oauth].status;
   return {
     oauth,
     status,
     nativeAuth: { errorCodes: [], ...nativeAuth },
+    nativeAuthV2: {
+      code: extra.v2?.code ?? camelCase(oauth),
+      ...(extra.v2?.innerError ? { innerError: extra.v2.innerError } : {}),
+    },
     ...(extra.attributesField ? { attributesField: extra.attributesField } : {}),
     problemStatus: extra.problemStatus ?? status,
   };
@@ -39,10 +57,19 @@ function wire(
 const notFound = { problemStatus: 404 };
 const conflict = { problemStatus: 409 };
 
-const continuationRefused = wire('invalid_grant', { errorCodes: [entraErrorCodes.invalidContinuationToken] });
+const continuationRefused = wire(
+  'invalid_grant',
+  { errorCodes: [entraErrorCodes.invalidContinuationToken] },
+  { v2: { innerError: 'invalidContinuationToken' } },
+);
 const invalidInput = wire('invalid_request', { errorCodes: [entraErrorCodes.invalidInput] });
-const weakPassword = (suberror: Suberror) =>
-  wire('invalid_grant', { suberror, errorCodes: [entraErrorCodes.passwordTooWeak] });
+/** A password the policy refuses: V1 says invalid_grant with a suberror, V2 invalidRequest with MSAL's inner code. */
+const weakPassword = (suberror: Suberror, innerError: string) =>
+  wire(
+    'invalid_grant',
+    { suberror, errorCodes: [entraErrorCodes.passwordTooWeak] },
+    { v2: { code: 'invalidRequest', innerError } },
+  );
 
 /**
  * The domain's error codes, each saying what happened, and how every wire format renders
@@ -102,22 +129,46 @@ export const domainErrors = {
   // Native-auth flows
   invalid_continuation_token: continuationRefused,
   step_out_of_order: continuationRefused,
-  continuation_expired: wire('expired_token', { errorCodes: [entraErrorCodes.expiredContinuationToken] }),
+  continuation_expired: wire(
+    'expired_token',
+    { errorCodes: [entraErrorCodes.expiredContinuationToken] },
+    { v2: { innerError: 'expiredContinuationToken' } },
+  ),
   invalid_username: wire('invalid_request', { errorCodes: [entraErrorCodes.invalidUsername] }),
-  user_not_found: wire('user_not_found', { errorCodes: [entraErrorCodes.userNotFound] }, notFound),
-  user_already_exists: wire('user_already_exists', { errorCodes: [entraErrorCodes.userExists] }, conflict),
-  wrong_password: wire('invalid_grant', { errorCodes: [entraErrorCodes.badCredentials] }),
-  account_locked: wire('invalid_grant', { errorCodes: [entraErrorCodes.accountLocked] }),
-  invalid_code: wire('invalid_grant', { suberror: 'invalid_oob_value', errorCodes: [entraErrorCodes.invalidOobValue] }),
-  password_blank: weakPassword('password_is_invalid'),
-  password_too_short: weakPassword('password_too_short'),
-  password_too_long: weakPassword('password_too_long'),
-  password_reused: weakPassword('password_recently_used'),
-  password_banned: weakPassword('password_banned'),
+  user_not_found: wire(
+    'user_not_found',
+    { errorCodes: [entraErrorCodes.userNotFound] },
+    { ...notFound, v2: { code: 'invalidRequest', innerError: 'userNotFound' } },
+  ),
+  user_already_exists: wire(
+    'user_already_exists',
+    { errorCodes: [entraErrorCodes.userExists] },
+    { ...conflict, v2: { code: 'invalidRequest', innerError: 'userAlreadyExists' } },
+  ),
+  wrong_password: wire(
+    'invalid_grant',
+    { errorCodes: [entraErrorCodes.badCredentials] },
+    { v2: { innerError: 'invalidUserNameOrPassword' } },
+  ),
+  account_locked: wire(
+    'invalid_grant',
+    { errorCodes: [entraErrorCodes.accountLocked] },
+    { v2: { innerError: 'userLocked' } },
+  ),
+  invalid_code: wire(
+    'invalid_grant',
+    { suberror: 'invalid_oob_value', errorCodes: [entraErrorCodes.invalidOobValue] },
+    { v2: { innerError: 'invalidOneTimeCode' } },
+  ),
+  password_blank: weakPassword('password_is_invalid', 'passwordIsInvalid'),
+  password_too_short: weakPassword('password_too_short', 'passwordTooShort'),
+  password_too_long: weakPassword('password_too_long', 'passwordTooLong'),
+  password_reused: weakPassword('password_recently_used', 'passwordRecentlyUsed'),
+  password_banned: weakPassword('password_banned', 'passwordBanned'),
   invalid_attributes: wire(
     'invalid_grant',
     { suberror: 'attribute_validation_failed' },
-    { attributesField: 'invalid_attributes' },
+    { attributesField: 'invalid_attributes', v2: { code: 'invalidRequest', innerError: 'attributeValidationError' } },
   ),
   no_usable_challenge_type: wire('unsupported_challenge_type', {
     errorCodes: [entraErrorCodes.missingRedirectChallenge],

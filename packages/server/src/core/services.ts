@@ -8,6 +8,8 @@ import { UserAdministration } from './accounts/user-administration.js';
 import { AppService } from './apps/app-service.js';
 import { AuditLog } from './audit/audit-log.js';
 import type { Clock } from './clock.js';
+import { AuthorizeChallenge } from './flows/authorize-challenge.js';
+import { ChallengeCodes } from './flows/challenge-codes.js';
 import { ContinuationTokens } from './flows/continuation-tokens.js';
 import { SecondFactor } from './flows/mfa.js';
 import { NativeSignIn } from './flows/native-sign-in.js';
@@ -59,7 +61,16 @@ export function createServices({
   const accountErasure = new AccountErasure(repos, sessions, audit);
   const sessionTransfer = new SessionTransfer(repos, sessions, audit, clock);
   const browserSessions = new BrowserSessions(repos, sessions, sessionTransfer, audit, clock);
-  const completion = new SignInCompletion(sessions, tokens, audit, continuations, repos.mfaMethods, browserSessions);
+  const challengeCodes = new ChallengeCodes(continuations);
+  const completion = new SignInCompletion(
+    sessions,
+    tokens,
+    audit,
+    continuations,
+    repos.mfaMethods,
+    browserSessions,
+    challengeCodes,
+  );
   const throttle = new RequestThrottle(repos.requestCounters, clock, limits);
   const codes = new OneTimeCodes(repos.codes, mailer, throttle, clock, masterKey.derive('one-time-code'));
   const limiter = new AttemptLimiter(repos.rateLimits, clock);
@@ -94,6 +105,14 @@ export function createServices({
     tenants: new TenantService(repos, masterKey, clock, audit),
     apps: new AppService(repos, clock, audit, sessions),
     nativeSignIn,
+    authorizeChallenge: new AuthorizeChallenge(
+      repos,
+      continuations,
+      nativeSignIn,
+      completion,
+      challengeCodes,
+      throttle,
+    ),
     signUp: new SignUp(accounts, continuations, codes, codeCheck, nativeSignIn, throttle, audit),
     passwordReset: new PasswordReset(
       repos,

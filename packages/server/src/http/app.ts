@@ -21,6 +21,8 @@ import { registerRoutes } from './native-auth/register-routes.js';
 import { resetPasswordRoutes } from './native-auth/reset-password-routes.js';
 import { signInRoutes } from './native-auth/sign-in-routes.js';
 import { signUpRoutes } from './native-auth/sign-up-routes.js';
+import { authorizeChallengeRoute } from './native-auth-v2/authorize-challenge-route.js';
+import { signInV2Routes } from './native-auth-v2/sign-in-routes.js';
 import { introspectRoute } from './oauth/introspect-route.js';
 import { revokeRoute } from './oauth/revoke-route.js';
 import { tokenRoute } from './oauth/token-route.js';
@@ -147,6 +149,8 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     signUpRoutes,
     resetPasswordRoutes,
     registerRoutes,
+    authorizeChallengeRoute,
+    signInV2Routes,
   ])
     routes(app, deps);
   routesAdded();

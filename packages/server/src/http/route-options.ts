@@ -21,3 +21,5 @@ export function tenantOf(services: Services, request: FastifyRequest): Promise<T
 }
 
 export const nativeAuth = { config: { wire: 'native-auth' as const } };
+
+export const nativeAuthV2 = { config: { wire: 'native-auth-v2' as const } };

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { digest, randomToken, safeEqual } from '../../crypto/digest.js';
+import { digest, randomToken } from '../../crypto/digest.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import { assertThat, BatonError } from '../errors.js';
@@ -9,6 +8,7 @@ import { sessionEndReason } from '../sessions/refresh-tokens.js';
 import { meetsAppPolicy } from '../sessions/session-policy.js';
 import type { SessionService } from '../sessions/session-service.js';
 import { mayRedirectTo } from '../apps/redirect-uris.js';
+import { pkceValue, verifierMatches } from '../tokens/pkce.js';
 import { grantedUserScope, parseScope } from '../tokens/scopes.js';
 import type { IssuedTokens } from '../tokens/issued-tokens.js';
 import type { TokenIssuer } from '../tokens/token-issuer.js';
@@ -45,8 +45,6 @@ export interface AuthorizationParams {
   max_age?: string | undefined;
   login_hint?: string | undefined;
 }
-
-const pkceValue = /^[A-Za-z0-9._~-]{43,128}$/;
 
 /**
  * The authorization code flow with PKCE (S256 only) and exact redirect-URI matching. Codes
@@ -187,8 +185,7 @@ export class Authorization {
       throw invalid('redirect_uri does not match the authorization request');
     if (!input.codeVerifier || !pkceValue.test(input.codeVerifier))
       throw invalid('code_verifier is missing or malformed (PKCE)');
-    const challenge = createHash('sha256').update(input.codeVerifier).digest('base64url');
-    if (!safeEqual(challenge, record.codeChallenge))
+    if (!verifierMatches(input.codeVerifier, record.codeChallenge))
       throw invalid('code_verifier does not match the code_challenge (PKCE)');
     if (record.consumedAt !== null)
       return this.replayed(record.digest, record.issuedSessionId, tenant, app, input.context);

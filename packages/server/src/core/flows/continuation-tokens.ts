@@ -6,7 +6,15 @@ import type { App, ContinuationRecord, Tenant, User } from '../model.js';
 import type { ContinuationRepository, UserRepository } from '../ports.js';
 
 /** The native-auth flows a continuation token can belong to; a token never crosses flows. */
-export type FlowName = 'sign-in' | 'sign-up' | 'reset-password' | 'mfa' | 'register' | 'authorize';
+export type FlowName =
+  | 'sign-in'
+  | 'sign-up'
+  | 'reset-password'
+  | 'mfa'
+  | 'register'
+  | 'authorize'
+  | 'authorize-challenge'
+  | 'authorization-code';
 
 export interface Continuation<S> {
   token: string;
@@ -25,16 +33,16 @@ export class ContinuationTokens {
     private readonly clock: Clock,
   ) {}
 
-  /** The first token of a flow; the flow as a whole must end within `maxFlowLifetime`. */
-  issue<S extends object>(tenant: Tenant, app: App, flow: FlowName, userId: string | null, state: S): Promise<string> {
-    return this.save(
-      tenant.id,
-      app.clientId,
-      flow,
-      userId,
-      state,
-      this.clock.now() + tenantDefaults.maxFlowLifetime * 1000,
-    );
+  /** The first token of a flow; the flow as a whole must end within `lifetime` seconds (`maxFlowLifetime`). */
+  issue<S extends object>(
+    tenant: Tenant,
+    app: App,
+    flow: FlowName,
+    userId: string | null,
+    state: S,
+    lifetime = tenantDefaults.maxFlowLifetime,
+  ): Promise<string> {
+    return this.save(tenant.id, app.clientId, flow, userId, state, this.clock.now() + lifetime * 1000);
   }
 
   /**
@@ -105,6 +113,11 @@ export class ContinuationTokens {
       throw new BatonError('continuation_expired', 'The continuation token has expired; start the flow again');
     }
     return { token, record, state: record.state as S };
+  }
+
+  /** Whether `token` names a stored continuation of `flow`, valid or not: which of two stores a value is for. */
+  async isOf(flow: FlowName, token: string): Promise<boolean> {
+    return (await this.store.find(digest(token)))?.flow === flow;
   }
 
   /** The flow a continuation token belongs to, for endpoints several flows share. */

@@ -13,32 +13,24 @@ import type { Repositories } from '../ports.js';
 import { accountOf, type Continuation, type ContinuationTokens } from './continuation-tokens.js';
 import { codeProof, passwordProof, provedSoFar, type Proof } from './proofs.js';
 import { passwordFirst, type DeviceHint, type SignInCompletion } from './sign-in-completion.js';
+import { handOverToSignIn, type SignInState } from './sign-in-state.js';
 import {
+  assertEnding,
   cannotContinue,
+  type CodeRequest,
   parseCapabilities,
+  type SignInEnding,
   usableChallengeTypes,
   type SignInResult,
   type StepResult,
 } from './steps.js';
-
-/**
- * Sign-in state carried by continuation tokens. `continuation` is the hand-over from a
- * finished sign-up, password reset or method registration to `grant_type=continuation_token`.
- */
-export interface SignInState {
-  flowId: string;
-  stage: 'initiated' | 'password' | 'oob' | 'continuation';
-  capabilities: string[];
-  /** What the finished flow proved, for `continuation`. */
-  proofs?: Proof[];
-}
 
 export interface TokenStepInput {
   continuationToken: string | undefined;
   scope: string[];
   device: DeviceHint;
   context: RequestContext;
-  into?: 'tokens' | 'browser';
+  into?: SignInEnding;
 }
 
 /** Native-auth sign-in (`initiate`, `challenge`, and `token` with a credential), as Entra shapes it. */
@@ -67,6 +59,7 @@ export class NativeSignIn {
       challengeType: string | undefined;
       capabilities: string | undefined;
       client: ClientAddress;
+      codeRequest?: CodeRequest;
     },
   ): Promise<StepResult> {
     await this.throttle.flowStart(tenant.id, input.client);
@@ -78,6 +71,7 @@ export class NativeSignIn {
       flowId: randomUUID(),
       stage: 'initiated',
       capabilities: parseCapabilities(input.capabilities),
+      ...(input.codeRequest ? { codeRequest: input.codeRequest } : {}),
     };
     return {
       kind: 'continue',
@@ -118,6 +112,29 @@ export class NativeSignIn {
       };
     }
     return cannotContinue(input.challengeType, 'This account cannot sign in with the challenge types offered');
+  }
+
+  /**
+   * The ways this sign-in can prove who the user is, for a client that lets the user choose
+   * (native auth V2 lists them): the password when the account has one and the app takes
+   * it; an email code when the app takes codes and does not require MFA (see `challenge`).
+   */
+  async methods(
+    tenant: Tenant,
+    app: App,
+    token: string | undefined,
+  ): Promise<{ type: 'password' | 'oob'; hint: string }[]> {
+    const continuation = await this.continuations.read<SignInState>(tenant, app, ['sign-in'], token);
+    const user = await accountOf(this.repos.users, tenant, continuation);
+    const hasPassword = (await this.repos.users.findPasswordHash(user.id)) !== null;
+    const hint = maskEmail(user.email);
+    const methods = [
+      ...(app.challengeTypes.includes('password') && hasPassword ? [{ type: 'password' as const, hint }] : []),
+      ...(app.challengeTypes.includes('oob') && !app.requireMfa ? [{ type: 'oob' as const, hint }] : []),
+    ];
+    if (methods.length === 0)
+      throw new BatonError('no_usable_challenge_type', 'This account cannot sign in with the methods this app uses');
+    return methods;
   }
 
   /** `grant_type=password`. A wrong password leaves the continuation token usable for a retry. */
@@ -184,9 +201,9 @@ export class NativeSignIn {
     return this.finish(tenant, app, continuation, user, provedSoFar(continuation.state), input);
   }
 
-  /** Hands a finished flow over to `grant_type=continuation_token`. */
+  /** Hands a finished flow over to `grant_type=continuation_token` (or, V2, to the finishing authorize-challenge). */
   continueToSignIn(tenant: Tenant, app: App, user: User, state: Omit<SignInState, 'stage'>): Promise<string> {
-    return this.continuations.issue(tenant, app, 'sign-in', user.id, { ...state, stage: 'continuation' });
+    return handOverToSignIn(this.continuations, tenant, app, user, state);
   }
 
   private async stage(
@@ -213,6 +230,7 @@ export class NativeSignIn {
     proofs: Proof[],
     input: TokenStepInput,
   ): Promise<SignInResult> {
+    assertEnding(continuation.state, input.into);
     if (!(await this.continuations.consume(continuation)))
       throw new BatonError('invalid_continuation_token', 'The continuation token was already used');
     return this.completion.complete({
@@ -225,6 +243,7 @@ export class NativeSignIn {
       device: input.device,
       context: input.context,
       ...(input.into ? { into: input.into } : {}),
+      ...(continuation.state.codeRequest ? { codeRequest: continuation.state.codeRequest } : {}),
     });
   }
 }

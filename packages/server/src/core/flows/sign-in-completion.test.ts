@@ -3,6 +3,7 @@ import type { App, Tenant, User } from '../model.js';
 import { expectFlowStep } from '../testing/domain-expectations.js';
 import { type DomainHarness, inMemoryServices, testContext } from '../testing/in-memory-services.js';
 import { codeProof, passwordProof, type Proof } from './proofs.js';
+import { ChallengeCodes } from './challenge-codes.js';
 import { passwordFirst, SignInCompletion } from './sign-in-completion.js';
 
 const address = 'ada@example.com';
@@ -26,6 +27,7 @@ describe('SignInCompletion', () => {
       services.continuations,
       harness.repos.mfaMethods,
       services.browserSessions,
+      new ChallengeCodes(services.continuations),
     );
     ({ tenant, app } = await harness.tenantWithApp());
     mfaApp = (await services.apps.register(tenant, { name: 'Bank', requireMfa: true })).app;

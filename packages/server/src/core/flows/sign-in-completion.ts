@@ -8,7 +8,9 @@ import type { TokenIssuer } from '../tokens/token-issuer.js';
 import type { ContinuationTokens } from './continuation-tokens.js';
 import type { BrowserSessions } from '../browser/browser-sessions.js';
 import { amrOf, provesPassword, provesTwoFactors, type Proof } from './proofs.js';
-import { redirect, type SignInResult } from './steps.js';
+import type { ChallengeCodes } from './challenge-codes.js';
+import { handOverToSignIn } from './sign-in-state.js';
+import { type CodeRequest, redirect, type SignInEnding, type SignInResult } from './steps.js';
 
 /** What the client told us about the device it runs on, and the key it proved it holds there. */
 export interface DeviceHint {
@@ -29,8 +31,10 @@ export interface VerifiedFactor {
   requestedScope: string[];
   device: DeviceHint;
   context: RequestContext;
-  /** What a finished sign-in becomes: tokens for an app (the default), or a browser SSO session for the hosted pages. */
-  into?: 'tokens' | 'browser';
+  /** What a finished sign-in becomes (SignInEnding); tokens unless the caller says otherwise. */
+  into?: SignInEnding;
+  /** The authorize-challenge request the flow began with (native auth V2). */
+  codeRequest?: CodeRequest;
 }
 
 /** State of the MFA and registration flows: who signed in and with what, so far. */
@@ -38,6 +42,7 @@ export interface SecondFactorState {
   flowId: string;
   proofs: Proof[];
   capabilities: string[];
+  codeRequest?: CodeRequest;
 }
 
 /**
@@ -55,6 +60,7 @@ export class SignInCompletion {
     private readonly continuations: ContinuationTokens,
     private readonly mfaMethods: MfaMethodRepository,
     private readonly browserSessions: BrowserSessions,
+    private readonly codes: ChallengeCodes,
   ) {}
 
   async complete(s: VerifiedFactor): Promise<SignInResult> {
@@ -64,6 +70,7 @@ export class SignInCompletion {
       twoFactors = provesTwoFactors(s.proofs, methods);
       if (!twoFactors) return this.requireSecondFactor(s, methods.length > 0);
     }
+    if (s.into === 'continuation' || s.into === 'code') return this.toCode(s);
     const amr = amrOf(s.proofs, twoFactors);
     if (s.into === 'browser') {
       const browser = await this.browserSessions.start(s.tenant, s.app, s.user, {
@@ -109,6 +116,22 @@ export class SignInCompletion {
   }
 
   /**
+   * A proved first-party (V2) sign-in: first a continuation token to the finishing
+   * authorize-challenge, then there the code. The tokens come when the code is redeemed,
+   * which completes the sign-in again from the same proofs.
+   */
+  private async toCode(s: VerifiedFactor): Promise<SignInResult> {
+    if (!s.codeRequest) throw new Error('A sign-in without an authorize-challenge request cannot end in a code');
+    const carried = { proofs: s.proofs, capabilities: s.capabilities, codeRequest: s.codeRequest };
+    if (s.into === 'code') return this.codes.issue(s.tenant, s.app, s.user, carried);
+    const continuationToken = await handOverToSignIn(this.continuations, s.tenant, s.app, s.user, {
+      flowId: randomUUID(),
+      ...carried,
+    });
+    return { kind: 'continue', continuationToken };
+  }
+
+  /**
    * Stops a sign-in short of two factors. The second factor follows the password: a flow
    * that proved no password (an email-code sign-in, a code-only account) cannot reach two
    * factors at all, so it is sent to the browser rather than asked for another code.
@@ -121,7 +144,12 @@ export class SignInCompletion {
         `This app requires multi-factor authentication and the client did not declare the "${capability}" capability`,
       );
     }
-    const state: SecondFactorState = { flowId: randomUUID(), proofs: s.proofs, capabilities: s.capabilities };
+    const state: SecondFactorState = {
+      flowId: randomUUID(),
+      proofs: s.proofs,
+      capabilities: s.capabilities,
+      ...(s.codeRequest ? { codeRequest: s.codeRequest } : {}),
+    };
     const continuationToken = await this.continuations.issue(
       s.tenant,
       s.app,

@@ -50,10 +50,52 @@ export type SecondFactorStep = Extract<FlowStep, { kind: 'mfa_required' | 'regis
 export type SignUpStep = Extract<FlowStep, { kind: 'credential_required' | 'attributes_required' }>;
 
 /**
- * The end of a sign-in: tokens, Entra's `challenge_type: redirect` when the client cannot
- * go on natively, (on the hosted pages) a browser SSO session, or a second factor to prove first.
+ * What a first-party authorization request (native auth V2's `authorize-challenge` entry)
+ * asked for; a flow that carries one ends in an authorization code that honours it: the
+ * scope, the PKCE challenge and the DPoP key the code is bound to.
  */
-export type SignInResult = IssuedTokens | Redirect | BrowserSignIn | SecondFactorStep;
+export interface CodeRequest {
+  scope: string[];
+  codeChallenge: string | null;
+  dpopJkt: string | null;
+}
+
+/** A single-use authorization code for a finished first-party sign-in, redeemed at the token endpoint. */
+export interface CodeIssued {
+  kind: 'authorization_code';
+  code: string;
+}
+
+/**
+ * The end of a sign-in: tokens, Entra's `challenge_type: redirect` when the client cannot
+ * go on natively, (on the hosted pages) a browser SSO session, a second factor to prove
+ * first, or (native auth V2) a continuation token to the finish and then the code it gives.
+ */
+export type SignInResult = IssuedTokens | Redirect | BrowserSignIn | SecondFactorStep | Continue | CodeIssued;
+
+/**
+ * What a finished sign-in becomes: tokens for an app (the default), a browser SSO session
+ * (the hosted pages), a continuation token to `authorize-challenge` and, there, an
+ * authorization code (native auth V2).
+ */
+export type SignInEnding = 'tokens' | 'browser' | 'continuation' | 'code';
+
+/**
+ * A flow begun at `authorize-challenge` (it carries a CodeRequest) ends in a code and only
+ * there: issuing tokens straight away would skip the PKCE and DPoP binding the code carries.
+ * A flow begun elsewhere cannot end in a code, having no request to honour. Checked before
+ * the flow's token is used up.
+ */
+export function assertEnding(state: { codeRequest?: CodeRequest }, into: SignInEnding | undefined): void {
+  const endsInCode = into === 'continuation' || into === 'code';
+  if (endsInCode !== (state.codeRequest !== undefined))
+    throw new BatonError(
+      'invalid_continuation_token',
+      endsInCode
+        ? 'This continuation token was not issued by authorize-challenge'
+        : 'This continuation token belongs to an authorize-challenge flow: finish it there',
+    );
+}
 
 export const redirect = (reason: string): Redirect => ({ kind: 'redirect', reason });
 

@@ -6,6 +6,7 @@ import { asDomainError, type Refusal } from './as-domain-error.js';
 import { htmlErrorPage } from './html-error.js';
 import type { JsonErrorResponse } from './json-error.js';
 import { nativeAuthErrorResponse } from './native-auth-error.js';
+import { nativeAuthV2ErrorResponse } from './native-auth-v2-error.js';
 import { oauthErrorResponse } from './oauth-error.js';
 import { problemResponse } from './problem-details.js';
 import type { WireFormat } from './wire-format.js';
@@ -38,6 +39,8 @@ export function errorWriter(services: Services): WriteError {
   const writers: Record<WireFormat, ErrorWriter> = {
     oauth: (refusal, _request, reply) => sendJson(reply, oauthErrorResponse(refusal.error)),
     'native-auth': (refusal, request, reply) => sendJson(reply, nativeAuthErrorResponse(refusal.error, request.id)),
+    'native-auth-v2': (refusal, request, reply) =>
+      sendJson(reply, nativeAuthV2ErrorResponse(refusal.error, request.id)),
     html: htmlErrorPage(services),
     problem: (refusal, request, reply) => sendJson(reply, problemResponse(refusal.error, request.id)),
   };

@@ -1,0 +1,59 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { SignInResult } from '../../core/flows/steps.js';
+import type { App, Tenant } from '../../core/model.js';
+import type { Services } from '../../core/services.js';
+import { challengeAnswer, continueAnswer, sendRedirect } from './answers.js';
+import { link, type V2Paths } from './links.js';
+
+/**
+ * A proved credential's outcome as V2 answers it: `state: continue` to the finish, the
+ * second factor as `action: challenge` with `multiFactor` and the registered methods, or
+ * `action: enroll` when a method must be registered first.
+ */
+export async function answerSignIn(
+  services: Services,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  at: { tenant: Tenant; app: App; paths: V2Paths },
+  result: SignInResult,
+) {
+  const { tenant, app, paths } = at;
+  switch (result.kind) {
+    case 'continue':
+      return continueAnswer(paths, result.continuationToken);
+    case 'mfa_required': {
+      const { continuationToken, methods } = await services.secondFactor.introspect(
+        tenant,
+        app,
+        result.continuationToken,
+      );
+      return challengeAnswer(
+        continuationToken,
+        'multiFactor',
+        methods.map((m) => ({ id: m.id, type: 'email', hint: m.label, challenge: paths.mfaChallenge(m.id) })),
+      );
+    }
+    case 'registration_required': {
+      const { continuationToken, methods } = await services.secondFactor.registrationMethods(
+        tenant,
+        app,
+        result.continuationToken,
+      );
+      return {
+        continuationToken,
+        action: 'enroll',
+        _embedded: {
+          methods: methods.map((m) => ({
+            type: m.channel,
+            hint: m.label,
+            _links: { enroll: link(paths.enroll(m.channel)) },
+          })),
+        },
+      };
+    }
+    case 'redirect':
+      return sendRedirect(reply, result, request.id);
+    default:
+      throw new Error(`A V2 credential step ended in "${result.kind}"`);
+  }
+}
