@@ -49,12 +49,28 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
       return [JSON.parse(call.body) as Record<string, unknown>];
     });
 
-  /** A user with `password` signed in to `app` over V2 in a fresh page: start, password, completed. */
+  /**
+   * `signInV2` for an account with a password. Baton offers the password and a code to the
+   * address: the app shows the choice and the user picks the password. An app that requires
+   * MFA (`mfa`) starts with the password alone, so MSAL asks for it at once.
+   */
+  async function passwordRequired(client: MsalPage, email: string, mfa = false): Promise<StepSummary> {
+    const started = await client.start('signInV2', { username: email });
+    if (mfa) {
+      expectState(started, 'passwordRequired');
+      return started;
+    }
+    expectState(started, 'authMethodSelectionRequired');
+    expect(started.details.methods?.map((method) => method.type)).toEqual(['password', 'email']);
+    const chosen = await client.selectAuthMethod(started, 'password');
+    expectState(chosen, 'passwordRequired');
+    return chosen;
+  }
+
+  /** A user with `password` signed in to `app` over V2 in a fresh page: start, password chosen and given. */
   async function signedInWithPassword(app: App, email: string): Promise<{ client: MsalPage; done: StepSummary }> {
     const client = await open(app);
-    const started = await client.start('signInV2', { username: email });
-    expectState(started, 'passwordRequired');
-    const done = await client.step(started, 'submitPassword', password);
+    const done = await client.step(await passwordRequired(client, email, app.requireMfa), 'submitPassword', password);
     return { client, done };
   }
 
@@ -160,8 +176,7 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
     expect(unknown.state).toBe('failed');
     expect(unknown.error?.checks).toContain('isUserNotFound');
 
-    const started = await client.start('signInV2', { username: email });
-    expectState(started, 'passwordRequired');
+    const started = await passwordRequired(client, email);
     expect(started.scenario).toBe('signIn');
     const wrong = await client.step(started, 'submitPassword', 'still not the password');
     expect(wrong.state).toBe('failed');
@@ -213,8 +228,7 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
     expectState(await client.step(reset, 'signIn'), 'completed');
     await expectSignedInThenSignOut(client, email);
 
-    const old = await client.start('signInV2', { username: email });
-    expectState(old, 'passwordRequired');
+    const old = await passwordRequired(client, email);
     const refused = await client.step(old, 'submitPassword', password);
     expect(refused.error?.checks).toContain('isInvalidPassword');
     expectState(await client.step(old, 'submitPassword', newPassword), 'completed');
@@ -224,8 +238,7 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
   describe('an app that requires MFA', () => {
     /** A later sign-in: the password, then the one email method offered, chosen; the state waits for the code. */
     async function mfaChallenged(client: MsalPage, email: string) {
-      const later = await client.start('signInV2', { username: email });
-      const mfa = await client.step(later, 'submitPassword', password);
+      const mfa = await client.step(await passwordRequired(client, email, true), 'submitPassword', password);
       expectState(mfa, 'authMethodSelectionRequired');
       expect(mfa.details.methods).toEqual([expect.objectContaining({ type: 'email' })]);
       const challenge = await client.selectAuthMethod(mfa, 'email');
@@ -325,7 +338,7 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
     expect(after.account).toBeNull();
     expect(after.error?.error).toBe('no_cached_account_found');
     expect(await client.cachedRefreshTokens()).toEqual([]);
-    expectState(await client.start('signInV2', { username: email }), 'passwordRequired');
+    await passwordRequired(client, email);
   });
 
   it('V1 on the same server and app: an account signed up over V2 signs in over V1 (signIn), and back over V2', async () => {
