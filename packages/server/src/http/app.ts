@@ -22,7 +22,10 @@ import { resetPasswordRoutes } from './native-auth/reset-password-routes.js';
 import { signInRoutes } from './native-auth/sign-in-routes.js';
 import { signUpRoutes } from './native-auth/sign-up-routes.js';
 import { authorizeChallengeRoute } from './native-auth-v2/authorize-challenge-route.js';
+import { mfaV2Routes } from './native-auth-v2/mfa-routes.js';
+import { resetPasswordV2Routes } from './native-auth-v2/reset-password-routes.js';
 import { signInV2Routes } from './native-auth-v2/sign-in-routes.js';
+import { signUpV2Routes } from './native-auth-v2/sign-up-routes.js';
 import { introspectRoute } from './oauth/introspect-route.js';
 import { revokeRoute } from './oauth/revoke-route.js';
 import { tokenRoute } from './oauth/token-route.js';
@@ -151,6 +154,9 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     registerRoutes,
     authorizeChallengeRoute,
     signInV2Routes,
+    signUpV2Routes,
+    resetPasswordV2Routes,
+    mfaV2Routes,
   ])
     routes(app, deps);
   routesAdded();

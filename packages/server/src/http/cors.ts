@@ -85,7 +85,7 @@ export function registerCors(app: FastifyInstance, services: Services, publicUrl
       allow(reply, '*');
       return;
     }
-    const clientId = clientIdOf(request);
+    const clientId = clientIdOf(request) ?? (await flowClientOf(path, request));
     const permitted = clientId ? await appAllows(path, clientId, origin) : await tenantAllows(path, origin);
     if (permitted === false)
       throw new BatonError(
@@ -109,6 +109,22 @@ export function registerCors(app: FastifyInstance, services: Services, publicUrl
     const tenant = await tenantOfPath(path);
     return (
       tenant !== null && (await services.repos.apps.list(tenant.id)).some((a) => a.allowedOrigins.includes(origin))
+    );
+  }
+
+  /**
+   * The app a native auth V2 link call belongs to: such calls carry no client_id, their
+   * continuation token names the app, whose own origins then apply. Undefined when the
+   * body has no token the tenant knows (the route reports that).
+   */
+  async function flowClientOf(path: string, request: FastifyRequest): Promise<string | undefined> {
+    const body = request.body as { continuationToken?: unknown } | null | undefined;
+    const token = body && typeof body === 'object' ? body.continuationToken : undefined;
+    const tenant = typeof token === 'string' ? await tenantOfPath(path) : null;
+    if (!tenant || typeof token !== 'string') return undefined;
+    return services.authorizeChallenge.appOf(tenant, token).then(
+      (app) => app.clientId,
+      () => undefined,
     );
   }
 

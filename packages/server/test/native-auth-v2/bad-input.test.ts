@@ -1,17 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { postForm, postRaw } from '../support/http.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { expectV2Error, v2Client } from './v2-client.js';
+import type { TestServer } from '../support/test-server.js';
+import { expectV2Error, useV2Server, v2Client, type V2Client } from './v2-client.js';
 
 describe('native auth V2: bad input gets the nested V2 error, and uses nothing up', () => {
   let t: TestServer;
-  let v2: ReturnType<typeof v2Client>;
-  beforeAll(async () => {
-    t = await startTestServer();
+  let v2: V2Client;
+  useV2Server(async (server) => {
+    t = server;
     v2 = v2Client(t);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const signInLink = '/acme/native-auth/v2/sign-in';
@@ -81,6 +78,7 @@ describe('native auth V2: bad input gets the nested V2 error, and uses nothing u
   it('refuses another HTTP method on a link, and an unknown sign-in method', async () => {
     const res = await fetch(`${t.url}${signInLink}`);
     expect(res.status).toBe(405);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('methodNotAllowed');
     const { continuationToken } = await v2.passwordChallenge();
     expectV2Error(
       await v2.call('/acme/native-auth/v2/sign-in/methods/sms/challenge', { continuationToken }),

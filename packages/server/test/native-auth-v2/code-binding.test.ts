@@ -1,19 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dpopProof, newDpopKey } from '../support/dpop.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { expectV2Error, v2Client } from './v2-client.js';
+import type { TestServer } from '../support/test-server.js';
+import { expectV2Error, useV2Server, v2Client, type V2Client } from './v2-client.js';
 
 describe('native auth V2: the code is bound to the PKCE challenge and DPoP key of the entry', () => {
   let t: TestServer;
-  let v2: ReturnType<typeof v2Client>;
-  beforeAll(async () => {
-    t = await startTestServer();
+  let v2: V2Client;
+  useV2Server(async (server) => {
+    t = server;
     v2 = v2Client(t);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   /** Entry (with `extra` and `headers`), password sign-in, finish: the code. */

@@ -1,21 +1,18 @@
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { engines } from '../support/databases.js';
 import { postForm } from '../support/http.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import type { TestServer } from '../support/test-server.js';
 import { decodeClientInfo } from '../support/tokens.js';
-import { expectV2Error, v2Client } from './v2-client.js';
+import { expectV2Error, useV2Server, v2Client, type V2Client } from './v2-client.js';
 
 describe.each(engines)('native auth V2: entry, password sign-in, finish and token on %s', (engine) => {
   let t: TestServer;
-  let v2: ReturnType<typeof v2Client>;
-  beforeAll(async () => {
-    t = await startTestServer({ engine });
+  let v2: V2Client;
+  useV2Server(async (server) => {
+    t = server;
     v2 = v2Client(t);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  }, engine);
 
   it('answers the entry with a continuation token and the three journeys as absolute paths under the tenant', async () => {
     const res = await v2.entry();

@@ -1,6 +1,19 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { EngineName } from '../support/databases.js';
 import { type HttpResult, postForm } from '../support/http.js';
-import type { TestServer } from '../support/test-server.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+/** A test server for a suite, started before it and closed after it; `ready` sets the suite up. */
+export function useV2Server(ready: (t: TestServer) => void | Promise<void>, engine: EngineName = 'sqlite'): void {
+  let t: TestServer | undefined;
+  beforeAll(async () => {
+    t = await startTestServer({ engine });
+    await ready(t);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+}
 
 /**
  * A V2 client that calls what MSAL 5.31 calls, the way it calls it: the entry and the
@@ -61,6 +74,8 @@ export function v2Client(t: TestServer, clientId = t.app.clientId) {
 
   return { entry, call, finish, token, startSignIn, passwordChallenge, redeem };
 }
+
+export type V2Client = ReturnType<typeof v2Client>;
 
 /** A nested V2 error, as MSAL's ErrorNormalizerV2 reads it. */
 export function expectV2Error(res: HttpResult, status: number, code: string, innerError?: string): void {

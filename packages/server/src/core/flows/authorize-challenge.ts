@@ -63,10 +63,28 @@ export class AuthorizeChallenge {
     return this.continuations.issue(tenant, app, 'authorize-challenge', null, { codeRequest });
   }
 
-  /** The request an entry token keeps, for the journey that starts from it. */
-  async entry(tenant: Tenant, app: App, token: string | undefined): Promise<CodeRequest> {
-    const c = await this.continuations.read<{ codeRequest: CodeRequest }>(tenant, app, ['authorize-challenge'], token);
-    return c.state.codeRequest;
+  /**
+   * Starts a journey from an entry token: `start` is the flow's own start, given the request
+   * the entry kept; the entry is used up once the start has succeeded (a failed start, an
+   * unknown username say, leaves it for a retry). The entry counted as the flow's start
+   * against the per-address limit, so a start given a CodeRequest does not count again.
+   */
+  async begin<T>(
+    tenant: Tenant,
+    app: App,
+    token: string | undefined,
+    start: (codeRequest: CodeRequest) => Promise<T>,
+  ): Promise<T> {
+    const entry = await this.continuations.read<{ codeRequest: CodeRequest }>(
+      tenant,
+      app,
+      ['authorize-challenge'],
+      token,
+    );
+    const started = await start(entry.state.codeRequest);
+    if (!(await this.continuations.consume(entry)))
+      throw new BatonError('invalid_continuation_token', 'This entry already started a journey');
+    return started;
   }
 
   /** The app a V2 flow's continuation token was issued to: link calls carry no client_id. */

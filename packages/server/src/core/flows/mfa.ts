@@ -11,7 +11,14 @@ import { accountOf, type Continuation, type ContinuationTokens } from './continu
 import type { NativeSignIn, TokenStepInput } from './native-sign-in.js';
 import { codeProof, provedSoFar, provesMethodAddress } from './proofs.js';
 import type { SecondFactorState, SignInCompletion } from './sign-in-completion.js';
-import { cannotContinue, needs, usableChallengeTypes, type SignInResult, type StepResult } from './steps.js';
+import {
+  assertEnding,
+  cannotContinue,
+  needs,
+  usableChallengeTypes,
+  type SignInResult,
+  type StepResult,
+} from './steps.js';
 
 /** A method a code can go to, as `introspect` and register/introspect list it. */
 export interface MethodView {
@@ -97,6 +104,7 @@ export class SecondFactor {
       context: input.context,
       flow: 'mfa',
     });
+    assertEnding(c.state, input.into);
     if (!(await this.continuations.consume(c)))
       throw new BatonError('invalid_continuation_token', 'The continuation token was already used');
     await this.audit.record(
@@ -113,6 +121,7 @@ export class SecondFactor {
       device: input.device,
       context: input.context,
       ...(input.into ? { into: input.into } : {}),
+      ...(c.state.codeRequest ? { codeRequest: c.state.codeRequest } : {}),
     });
   }
 
@@ -134,7 +143,8 @@ export class SecondFactor {
    * register/challenge: the address to register. It must be the account's sign-in address
    * unless the app takes any address (`mfaRegistration`), so the password alone cannot
    * plant another mailbox. An address a code already proved in this flow (the one sign-up
-   * verified) is `preverified`; any other gets a code, the sign-in address included.
+   * verified) is `preverified`, unless the client has no such step (`codeAlways`: native
+   * auth V2 always activates with a code); any other gets a code, the sign-in address included.
    */
   async registrationChallenge(
     tenant: Tenant,
@@ -144,6 +154,7 @@ export class SecondFactor {
       challengeType: string | undefined;
       target: string | undefined;
       channel: string | undefined;
+      codeAlways?: boolean;
     },
   ): Promise<StepResult> {
     const c = await this.continuations.read<RegistrationState>(tenant, app, ['register'], input.continuationToken);
@@ -159,7 +170,7 @@ export class SecondFactor {
         "This app registers only the account's sign-in address as a verification method: give it as challenge_target",
       );
     }
-    if (provesMethodAddress(provedSoFar(c.state), target)) {
+    if (!input.codeAlways && provesMethodAddress(provedSoFar(c.state), target)) {
       return {
         kind: 'continue',
         challengeType: 'preverified',
@@ -239,6 +250,7 @@ export class SecondFactor {
       flowId: c.state.flowId,
       capabilities: c.state.capabilities,
       proofs,
+      ...(c.state.codeRequest ? { codeRequest: c.state.codeRequest } : {}),
     });
   }
 

@@ -62,7 +62,8 @@ export class NativeSignIn {
       codeRequest?: CodeRequest;
     },
   ): Promise<StepResult> {
-    await this.throttle.flowStart(tenant.id, input.client);
+    // A flow begun at authorize-challenge was counted there (the entry is the stored row it limits).
+    if (!input.codeRequest) await this.throttle.flowStart(tenant.id, input.client);
     const challengeTypes = usableChallengeTypes(input.challengeType, app);
     const user = await this.accounts.requireByEmail(tenant, normalizeEmail(input.username));
     if (!challengeTypes.some((t) => t !== 'redirect'))

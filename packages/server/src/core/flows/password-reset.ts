@@ -15,12 +15,21 @@ import type { SessionService } from '../sessions/session-service.js';
 import { accountOf, type Continuation, type ContinuationTokens } from './continuation-tokens.js';
 import type { NativeSignIn } from './native-sign-in.js';
 import { codeProof, passwordProof } from './proofs.js';
-import { cannotContinue, needs, parseCapabilities, usableChallengeTypes, type StepResult } from './steps.js';
+import {
+  cannotContinue,
+  type CodeRequest,
+  needs,
+  parseCapabilities,
+  usableChallengeTypes,
+  type StepResult,
+} from './steps.js';
 
 interface ResetState {
   flowId: string;
   capabilities: string[];
   stage: 'started' | 'code-sent' | 'verified' | 'submitted';
+  /** The authorize-challenge request the flow began with (native auth V2): it ends in a code. */
+  codeRequest?: CodeRequest;
 }
 
 /** Seconds MSAL waits between polls; the reset is done by the time of the first one. */
@@ -53,9 +62,11 @@ export class PasswordReset {
       challengeType: string | undefined;
       capabilities: string | undefined;
       client: ClientAddress;
+      codeRequest?: CodeRequest;
     },
   ): Promise<StepResult> {
-    await this.throttle.flowStart(tenant.id, input.client);
+    // A flow begun at authorize-challenge was counted there (the entry is the stored row it limits).
+    if (!input.codeRequest) await this.throttle.flowStart(tenant.id, input.client);
     const offered = usableChallengeTypes(input.challengeType, app);
     const user = await this.accounts.requireByEmail(tenant, normalizeEmail(input.username));
     if (!offered.includes('oob')) return cannotContinue(input.challengeType, needs('Password reset', 'oob', app));
@@ -63,6 +74,7 @@ export class PasswordReset {
       flowId: randomUUID(),
       capabilities: parseCapabilities(input.capabilities),
       stage: 'started',
+      ...(input.codeRequest ? { codeRequest: input.codeRequest } : {}),
     };
     return {
       kind: 'continue',
@@ -168,6 +180,7 @@ export class PasswordReset {
         flowId: c.state.flowId,
         capabilities: c.state.capabilities,
         proofs: [codeProof(user.email, 'reset'), passwordProof],
+        ...(c.state.codeRequest ? { codeRequest: c.state.codeRequest } : {}),
       }),
     };
   }

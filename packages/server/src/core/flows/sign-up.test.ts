@@ -112,19 +112,70 @@ describe('SignUp', () => {
     expect((await stored())?.attributes).toEqual({ country: 'NL' });
   });
 
-  it('at an MFA app lets the address the sign-up code proved be registered without another code', async () => {
+  /** A sign-up at an MFA app, then registering the address its code proved. */
+  async function registerProvedAddress(options: { codeAlways?: boolean } = {}) {
     const app = await registerApp({ requireMfa: true });
     const handOver = continuationOf(
       await go(app, await codeSent(app, { password }), { grantType: 'oob', code: theCode() }),
     );
     const registration = await expectFlowStep(signInWith(app, handOver), 'registration_required');
-    const step = await harness.services.secondFactor.registrationChallenge(tenant, app, {
+    return harness.services.secondFactor.registrationChallenge(tenant, app, {
       continuationToken: registration,
       challengeType: 'oob',
       target: address,
       channel: 'email',
+      ...options,
     });
-    expect(step).toMatchObject({ kind: 'continue', challengeType: 'preverified' });
+  }
+
+  it('at an MFA app lets the address the sign-up code proved be registered without another code', async () => {
+    expect(await registerProvedAddress()).toMatchObject({ kind: 'continue', challengeType: 'preverified' });
     expect(harness.outbox.codes).toHaveLength(1);
+  });
+
+  describe('submitAttributes (native auth V2: the password is an attribute)', () => {
+    const submit = (app: App, continuationToken: string, attributes: Record<string, unknown>) =>
+      signUp().submitAttributes(tenant, app, { continuationToken, attributes, context: testContext });
+
+    it('takes the password and other attributes in one step; a refusal keeps nothing and leaves the token usable', async () => {
+      const app = await registerApp({ userAttributes: [{ name: 'country', type: 'string', required: true }] });
+      const afterCode = await expectFlowStep(
+        go(app, await codeSent(app), { grantType: 'oob', code: theCode() }),
+        'credential_required',
+      );
+      await expectRejection(submit(app, afterCode, { password: 'password', country: 'NL' }), 'password_banned');
+      await expectRejection(submit(app, afterCode, { password, country: 42 }), 'invalid_attributes');
+      await expectRejection(submit(app, afterCode, { password: 7 }), 'invalid_attributes', /password/);
+      await expectRejection(submit(app, afterCode, { email: 'other@example.com' }), 'invalid_attributes', /email/);
+      continuationOf(await submit(app, afterCode, { password, country: 'NL', email: address }));
+      const user = (await stored())!;
+      expect(user.attributes).toEqual({ country: 'NL' });
+      expect(await verifyPassword(await harness.repos.users.findPasswordHash(user.id), password)).toBe(true);
+    });
+
+    it('asks only for what is still missing after each submission', async () => {
+      const app = await registerApp({ userAttributes: [{ name: 'country', type: 'string', required: true }] });
+      const afterCode = await expectFlowStep(
+        go(app, await codeSent(app), { grantType: 'oob', code: theCode() }),
+        'credential_required',
+      );
+      const step = await submit(app, afterCode, { password });
+      expect(step).toMatchObject({ kind: 'attributes_required', attributes: [{ name: 'country' }] });
+      expect(await stored()).toBeNull();
+    });
+
+    it('refuses attributes before the code', async () => {
+      const app = await registerApp();
+      await expectRejection(submit(app, await codeSent(app), { password }), 'step_out_of_order');
+    });
+  });
+
+  it('sends a code for the proved address when the client has no preverified step (V2)', async () => {
+    expect(await registerProvedAddress({ codeAlways: true })).toMatchObject({
+      kind: 'continue',
+      challengeType: 'oob',
+      code: { target: address },
+    });
+    expect(harness.outbox.codes).toHaveLength(2);
   });
 });

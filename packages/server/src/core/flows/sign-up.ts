@@ -15,6 +15,7 @@ import type { NativeSignIn } from './native-sign-in.js';
 import { codeProof, passwordProof } from './proofs.js';
 import {
   cannotContinue,
+  type CodeRequest,
   type Continue,
   needs,
   parseCapabilities,
@@ -32,6 +33,8 @@ interface SignUpState {
   attributes: Record<string, unknown>;
   verified: boolean;
   stage: 'started' | 'code-sent' | 'password-required' | 'attributes-required';
+  /** The authorize-challenge request the flow began with (native auth V2): it ends in a code. */
+  codeRequest?: CodeRequest;
 }
 
 /**
@@ -62,9 +65,11 @@ export class SignUp {
       challengeType: string | undefined;
       capabilities: string | undefined;
       client: ClientAddress;
+      codeRequest?: CodeRequest;
     },
   ): Promise<StepResult> {
-    await this.throttle.flowStart(tenant.id, input.client);
+    // A flow begun at authorize-challenge was counted there (the entry is the stored row it limits).
+    if (!input.codeRequest) await this.throttle.flowStart(tenant.id, input.client);
     const email = normalizeNewEmail(input.username);
     const offered = usableChallengeTypes(input.challengeType, app);
     if (!offered.includes('oob')) return cannotContinue(input.challengeType, needs('Sign-up', 'oob', app));
@@ -83,6 +88,7 @@ export class SignUp {
       attributes,
       verified: false,
       stage: 'started',
+      ...(input.codeRequest ? { codeRequest: input.codeRequest } : {}),
     };
     return { kind: 'continue', continuationToken: await this.continuations.issue(tenant, app, 'sign-up', null, state) };
   }
@@ -145,11 +151,8 @@ export class SignUp {
       state.verified = true;
     } else if (input.grantType === 'password') {
       if (!state.verified) throw notVerified();
-      if (!makesPasswordAccounts(app))
-        throw new BatonError('malformed_request', 'This app creates code-only accounts: sign-up takes no password');
       if (input.password === undefined) throw new BatonError('malformed_request', 'password is required');
-      assertPasswordAcceptable(input.password, { email: state.email });
-      state.passwordHash = await hashPassword(input.password);
+      state.passwordHash = await choosePassword(app, state, input.password);
     } else if (input.grantType === 'attributes') {
       if (!state.verified) throw notVerified();
       const attributes = parseAttributes(input.attributes);
@@ -158,7 +161,46 @@ export class SignUp {
     } else {
       throw new BatonError('malformed_request', 'grant_type must be oob, password or attributes');
     }
+    return this.proceed(tenant, app, c, state, input.context);
+  }
 
+  /**
+   * Native auth V2's `submitAttributes`: the password travels as the attribute `password`,
+   * with any others, in one step. Everything is checked before anything is kept, so a weak
+   * password or a refused attribute leaves the token as it was for a retry. `email` is the
+   * username, never an attribute: sent again unchanged it is ignored.
+   */
+  async submitAttributes(
+    tenant: Tenant,
+    app: App,
+    input: { continuationToken: string | undefined; attributes: Record<string, unknown>; context: RequestContext },
+  ): Promise<Continue | SignUpStep> {
+    const c = await this.continuations.read<SignUpState>(tenant, app, ['sign-up'], input.continuationToken);
+    if (!c.state.verified) throw notVerified();
+    const { password, email, ...attributes } = input.attributes;
+    const state = { ...c.state };
+    if (email !== undefined && email !== state.email)
+      throw new BatonError('invalid_attributes', 'email is the username and cannot be changed', {
+        attributes: [{ name: 'email' }],
+      });
+    assertAttributesValid(app, attributes);
+    if (password !== undefined) {
+      if (typeof password !== 'string')
+        throw new BatonError('invalid_attributes', 'password must be a string', { attributes: [{ name: 'password' }] });
+      state.passwordHash = await choosePassword(app, state, password);
+    }
+    state.attributes = { ...state.attributes, ...attributes };
+    return this.proceed(tenant, app, c, state, input.context);
+  }
+
+  /** What the sign-up still needs, or, when nothing, the account and the hand-over to sign-in. */
+  private async proceed(
+    tenant: Tenant,
+    app: App,
+    c: Continuation<SignUpState>,
+    state: SignUpState,
+    context: RequestContext,
+  ): Promise<Continue | SignUpStep> {
     if (makesPasswordAccounts(app) && state.passwordHash === null) {
       return {
         kind: 'credential_required',
@@ -189,13 +231,14 @@ export class SignUp {
         clientId: app.clientId,
         data: { password: state.passwordHash !== null },
       },
-      input.context,
+      context,
     );
     const continuationToken = await this.signIn.continueToSignIn(tenant, app, user, {
       // The code verified this address earlier in the flow: registering it as the second factor needs no other (`preverified`).
       flowId: state.flowId,
       capabilities: state.capabilities,
       proofs: [codeProof(user.email, 'sign-up'), ...(state.passwordHash !== null ? [passwordProof] : [])],
+      ...(state.codeRequest ? { codeRequest: state.codeRequest } : {}),
     });
     return { kind: 'continue', continuationToken };
   }
@@ -206,5 +249,13 @@ export class SignUp {
 }
 
 const makesPasswordAccounts = (app: App) => app.challengeTypes.includes('password');
+
+/** The password an account being created will have: only for password accounts, and only one the policy accepts. */
+async function choosePassword(app: App, state: SignUpState, password: string): Promise<string> {
+  if (!makesPasswordAccounts(app))
+    throw new BatonError('malformed_request', 'This app creates code-only accounts: sign-up takes no password');
+  assertPasswordAcceptable(password, { email: state.email });
+  return hashPassword(password);
+}
 const userExists = () => new BatonError('user_already_exists', 'An account with this username already exists');
 const notVerified = () => new BatonError('step_out_of_order', 'Verify the email address with the code first');

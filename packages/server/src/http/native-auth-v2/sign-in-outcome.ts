@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SignInResult } from '../../core/flows/steps.js';
+import { deviceHint, requestContext } from '../request-context.js';
 import type { App, Tenant } from '../../core/model.js';
 import type { Services } from '../../core/services.js';
 import { challengeAnswer, continueAnswer, sendRedirect } from './answers.js';
@@ -56,4 +57,27 @@ export async function answerSignIn(
     default:
       throw new Error(`A V2 credential step ended in "${result.kind}"`);
   }
+}
+
+/**
+ * A finished sign-up, reset or registration hands over to sign-in; V2 takes the hand-over
+ * through the completion at once, so what the app still requires (a second factor, a
+ * method to register) is the answer here, and only a complete sign-in reaches the finish.
+ */
+export async function answerHandOver(
+  services: Services,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  at: { tenant: Tenant; app: App; paths: V2Paths },
+  handOverToken: string,
+) {
+  const result = await services.nativeSignIn.signInWithContinuation(at.tenant, at.app, {
+    continuationToken: handOverToken,
+    username: undefined,
+    scope: [],
+    device: deviceHint(request),
+    context: requestContext(request),
+    into: 'continuation',
+  });
+  return answerSignIn(services, request, reply, at, result);
 }

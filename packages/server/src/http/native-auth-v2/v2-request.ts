@@ -6,6 +6,9 @@ import { readParams } from '../../oauth/params.js';
 import { tenantOf } from '../route-options.js';
 import { v2Paths, type V2Paths } from './links.js';
 
+/** A V2 client handles the second factor and method registration itself: the engine may stop at either step. */
+export const v2Capabilities = 'mfa_required registration_required';
+
 /** The JSON object a V2 link call sends; anything else (a form, an array, text) is refused. */
 export function jsonBody(request: FastifyRequest): Record<string, unknown> {
   const type = request.headers['content-type'] ?? '';
