@@ -3,6 +3,7 @@ import type { App } from '../../packages/server/src/core/model.js';
 import { digest } from '../../packages/server/src/crypto/digest.js';
 import type { MsalPage, StepSummary, WireCall } from './support/browser.js';
 import { startMsalSuite, type MsalSuite } from './support/msal-suite.js';
+import { servePage } from './support/page-server.js';
 
 const password = 'Blue kettles whistle at dawn 42';
 const newPassword = 'Seven quiet otters fold maps 19';
@@ -116,6 +117,7 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
 
       const weak = await client.step(asked, 'submitPassword', 'password');
       expect(weak.state).toBe('failed');
+      expect(weak.error).toMatchObject({ error: 'invalidRequest', innerErrorCode: 'passwordBanned' });
       expect(weak.error?.checks).toContain('isInvalidPassword');
 
       const continued = await client.step(asked, 'submitPassword', password);
@@ -165,6 +167,22 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
       expect(user).toMatchObject({ emailVerified: true, attributes: { loyaltyTier: 'bronze' } });
       await expectSignedInThenSignOut(client, email);
     });
+
+    it('of an address that already has an account signs in instead: the choice of method, then existingAccountPasswordRequired', async () => {
+      const email = 'ada.existing@example.com';
+      const existing = await s.createUser(email, password);
+      const client = await open(s.web);
+      const started = await client.start('signUpV2', { username: email });
+      expectState(started, 'authMethodSelectionRequired');
+      expect(started.scenario).toBe('signIn');
+      expect(started.details.methods?.map((method) => method.type)).toEqual(['password', 'email']);
+      const chosen = await client.selectAuthMethod(started, 'password');
+      expectState(chosen, 'existingAccountPasswordRequired');
+      const signedIn = await client.step(chosen, 'submitPassword', password);
+      expectState(signedIn, 'completed');
+      expect(signedIn.account?.idTokenClaims).toMatchObject({ oid: existing.id, amr: ['pwd'] });
+      await expectSignedInThenSignOut(client, email);
+    });
   });
 
   it('signs in with a password: an unknown user is isUserNotFound, a wrong password isInvalidPassword, the right one on the same state completes', async () => {
@@ -174,6 +192,7 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
 
     const unknown = await client.start('signInV2', { username: 'nobody@example.com' });
     expect(unknown.state).toBe('failed');
+    expect(unknown.error).toMatchObject({ error: 'invalidRequest', innerErrorCode: 'userNotFound' });
     expect(unknown.error?.checks).toContain('isUserNotFound');
 
     const started = await passwordRequired(client, email);
@@ -265,7 +284,7 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
       // Knowing the password is not enough to plant a mailbox of one's own as the second factor.
       const planted = await client.selectAuthMethod(first, 'email', 'mallory@example.org');
       expect(planted.state).toBe('failed');
-      expect(planted.error?.error).toEqual(expect.any(String));
+      expect(planted.error?.error).toBe('invalidRequest');
       expect(s.t.mail.messages.some((m) => m.to.includes('mallory@example.org'))).toBe(false);
 
       const challenged = await client.selectAuthMethod(first, 'email', email);
@@ -273,6 +292,7 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
       const code = await s.t.mail.nextCode(email);
       expect(challenged.details.codeLength).toBe(code.length);
       const wrong = await client.step(challenged, 'submitChallenge', wrongCodeFor(code));
+      expect(wrong.error).toMatchObject({ error: 'invalidGrant', innerErrorCode: 'invalidOneTimeCode' });
       expect(wrong.error?.checks).toContain('isInvalidChallenge');
       const account = await expectTwoFactorsWith(client, challenged, code, email);
       expect(await s.t.services.repos.mfaMethods.list(account.idTokenClaims!.oid as string)).toEqual([
@@ -341,7 +361,19 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
     await passwordRequired(client, email);
   });
 
-  it('V1 on the same server and app: an account signed up over V2 signs in over V1 (signIn), and back over V2', async () => {
+  it('cannot call Baton from an origin the app did not register', async () => {
+    const stranger = await servePage();
+    try {
+      const client = await s.open(msalConfig(s.web), stranger.origin);
+      const refused = await client.start('signInV2', { username: 'nobody@example.com' });
+      expect(refused.state).toBe('failed');
+      expect(refused.error?.error).toBe('http_request_failed');
+    } finally {
+      await stranger.close();
+    }
+  });
+
+  it('V1 on the same server and app: an account signed up over V2 signs in over V1 (signIn), which never calls authorize-challenge', async () => {
     const email = 'lise@example.com';
     const v2 = await open(s.web);
     const started = await v2.start('signUpV2', { username: email });
