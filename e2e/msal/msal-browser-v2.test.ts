@@ -373,6 +373,21 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
     }
   });
 
+  it('answers isBrowserRequired() when the app signs in only on the hosted pages (challenge types: redirect)', async () => {
+    const email = 'chien-shiung@example.com';
+    await s.createUser(email, password);
+    const { app: hostedOnly } = await s.t.registerApp({
+      name: 'Hosted only',
+      allowedOrigins: [s.pageServer.origin],
+      challengeTypes: ['redirect'],
+    });
+    const client = await open(hostedOnly);
+    const refused = await client.start('signInV2', { username: email });
+    expect(refused.state).toBe('failed');
+    expect(refused.error).toMatchObject({ error: 'invalid_grant', subError: 'web_redirect_required' });
+    expect(refused.error?.checks).toContain('isBrowserRequired');
+  });
+
   it('V1 on the same server and app: an account signed up over V2 signs in over V1 (signIn), which never calls authorize-challenge', async () => {
     const email = 'lise@example.com';
     const v2 = await open(s.web);
