@@ -67,7 +67,10 @@ describe('native auth V2: MFA, with just-in-time registration and the later chal
       type: 'email',
       hint: user.email,
       codeLength: code.length,
-      _links: { activate: { href: '/acme/native-auth/v2/register/activate' } },
+      _links: {
+        activate: { href: '/acme/native-auth/v2/register/activate' },
+        resend: { href: '/acme/native-auth/v2/register/resend' },
+      },
     });
     const submit = (otp: string) =>
       v2.call(activate._links.activate.href, { continuationToken: activate.continuationToken, otp });
@@ -151,5 +154,58 @@ describe('native auth V2: MFA, with just-in-time registration and the later chal
       400,
       'unsupportedChallengeType',
     );
+  });
+
+  it('answers the registration resend link with the activate step again', async () => {
+    const user = await newUser();
+    const { activate, code } = await register(user);
+    const resent = await v2.call(activate._links.resend.href, { continuationToken: activate.continuationToken });
+    expect(resent.status, JSON.stringify(resent.body)).toBe(200);
+    expect(resent.body).toMatchObject({ action: 'activate', hint: user.email });
+    const proved = await v2.call(resent.body._links.activate.href, {
+      continuationToken: resent.body.continuationToken,
+      otp: code,
+    });
+    expect(proved.body.state).toBe('continue');
+  });
+
+  it('asks for the second factor after a password reset, before the finish', async () => {
+    const user = await newUser();
+    const first = await register(user);
+    await v2.call(first.activate._links.activate.href, {
+      continuationToken: first.activate.continuationToken,
+      otp: first.code,
+    });
+    const entered = await v2.entry();
+    const started = await v2.call(entered.body.reset_password, {
+      continuationToken: entered.body.continuation_token,
+      username: user.email,
+    });
+    const challenged = await v2.call(started.body._embedded.methods[0]._links.challenge.href, {
+      continuationToken: started.body.continuationToken,
+    });
+    const verified = await v2.call(challenged.body._links.verify.href, {
+      continuationToken: challenged.body.continuationToken,
+      otp: await t.mail.nextCode(user.email),
+    });
+    const updated = await v2.call(
+      verified.body._links.update.href,
+      { continuationToken: verified.body.continuationToken, newPassword: 'a brand new passphrase' },
+      'PUT',
+    );
+    const polled = await v2.call(updated.body._links.poll.href, { continuationToken: updated.body.continuationToken });
+    expect(polled.body, JSON.stringify(polled.body)).toMatchObject({
+      action: 'challenge',
+      challengeContext: { authenticationFactor: 'multiFactor' },
+    });
+    const sent = await v2.call(polled.body._embedded.methods[0]._links.challenge.href, {
+      continuationToken: polled.body.continuationToken,
+    });
+    const proved = await v2.call(sent.body._links.verify.href, {
+      continuationToken: sent.body.continuationToken,
+      otp: await t.mail.nextCode(user.email),
+    });
+    expect(proved.body.state).toBe('continue');
+    expect((await v2.redeem(proved.body)).status).toBe(200);
   });
 });

@@ -28,6 +28,7 @@ describe.each(engines)('discovery and JWKS on %s', (engine) => {
       userinfo_endpoint: `${t.base}/oidc/userinfo`,
       revocation_endpoint: `${t.base}/oauth2/v2.0/revoke`,
       introspection_endpoint: `${t.base}/oauth2/v2.0/token/introspect`,
+      authorization_challenge_endpoint: `${t.base}/oauth2/v2.0/authorize-challenge`,
     });
     expect(res.body.grant_types_supported).toEqual(
       expect.arrayContaining(['password', 'refresh_token', 'client_credentials']),

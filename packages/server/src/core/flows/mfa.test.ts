@@ -133,4 +133,15 @@ describe('SecondFactor', () => {
     expect(await harness.repos.mfaMethods.list(user.id)).toMatchObject([{ target: backup }]);
     expect(harness.outbox.notices).toMatchObject([{ to: address }]);
   });
+
+  it('resends a registration code to the address it went to, and only once a code was sent', async () => {
+    const app = await mfaApp();
+    const registration = await expectFlowStep(signInWithPassword(app), 'registration_required');
+    await expectRejection(mfa().registrationResend(tenant, app, registration), 'step_out_of_order');
+    const sent = continuationOf(await registerAddress(app, registration, address));
+    harness.clock.advance(60_000);
+    const resent = await mfa().registrationResend(tenant, app, sent);
+    expect(resent).toMatchObject({ kind: 'continue', challengeType: 'oob', code: { target: address } });
+    expect(harness.outbox.codes.filter((c) => c.to === address)).toHaveLength(2);
+  });
 });

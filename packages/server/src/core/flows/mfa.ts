@@ -187,6 +187,24 @@ export class SecondFactor {
   }
 
   /**
+   * Sends a registration's code again, to the address it went to: native auth V2's `resend`
+   * link names no address. Within the resend interval the code already sent stands.
+   */
+  async registrationResend(tenant: Tenant, app: App, token: string | undefined): Promise<StepResult> {
+    const c = await this.continuations.read<RegistrationState>(tenant, app, ['register'], token);
+    const target = c.state.target;
+    if (c.state.stage !== 'code-sent' || !target)
+      throw new BatonError('step_out_of_order', 'No code was sent in this registration: enroll an address first');
+    const sent = await this.codes.send(tenant, c.state.flowId, target, 'register');
+    return {
+      kind: 'continue',
+      challengeType: 'oob',
+      continuationToken: await this.continuations.next(c, c.state),
+      code: { channel: 'email', target, ...sent },
+    };
+  }
+
+  /**
    * register/continue: the code (or nothing, after `preverified`); the method is stored and
    * the sign-in goes on. Another address than the sign-in address is stored only once the
    * sign-in address has been told, so a method planted with a stolen password is noticed.

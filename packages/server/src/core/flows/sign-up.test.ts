@@ -147,7 +147,7 @@ describe('SignUp', () => {
       await expectRejection(submit(app, afterCode, { password, country: 42 }), 'invalid_attributes');
       await expectRejection(submit(app, afterCode, { password: 7 }), 'invalid_attributes', /password/);
       await expectRejection(submit(app, afterCode, { email: 'other@example.com' }), 'invalid_attributes', /email/);
-      continuationOf(await submit(app, afterCode, { password, country: 'NL', email: address }));
+      continuationOf(await submit(app, afterCode, { password, country: 'NL', email: address.toUpperCase() }));
       const user = (await stored())!;
       expect(user.attributes).toEqual({ country: 'NL' });
       expect(await verifyPassword(await harness.repos.users.findPasswordHash(user.id), password)).toBe(true);

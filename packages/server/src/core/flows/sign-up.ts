@@ -179,7 +179,7 @@ export class SignUp {
     if (!c.state.verified) throw notVerified();
     const { password, email, ...attributes } = input.attributes;
     const state = { ...c.state };
-    if (email !== undefined && email !== state.email)
+    if (email !== undefined && (typeof email !== 'string' || email.trim().toLowerCase() !== state.email))
       throw new BatonError('invalid_attributes', 'email is the username and cannot be changed', {
         attributes: [{ name: 'email' }],
       });

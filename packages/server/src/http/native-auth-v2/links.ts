@@ -34,6 +34,7 @@ export function v2Paths(tenant: Tenant) {
     mfaVerify: `${v2}/mfa/verify`,
     enroll: (type: string) => `${v2}/register/${type}`,
     activate: `${v2}/register/activate`,
+    registrationResend: `${v2}/register/resend`,
   };
 }
 

@@ -2,10 +2,24 @@ import type { FastifyInstance } from 'fastify';
 import { BatonError } from '../../core/errors.js';
 import { deviceHint, requestContext } from '../request-context.js';
 import { nativeAuthV2, type RouteDeps } from '../route-options.js';
-import { link } from './links.js';
+import type { StepResult } from '../../core/flows/steps.js';
+import { link, type V2Paths } from './links.js';
 import { answerHandOver, answerSignIn } from './sign-in-outcome.js';
 import { sendRedirect, verifyAnswer } from './answers.js';
 import { v2Request } from './v2-request.js';
+
+/** `action: activate`: the code went to the address being registered; `activate` takes it, `resend` sends it again. */
+function activateAnswer(paths: V2Paths, step: StepResult) {
+  if (step.kind !== 'continue' || !step.code) throw new Error('V2 registration sends a code');
+  return {
+    continuationToken: step.continuationToken,
+    action: 'activate',
+    type: 'email',
+    hint: step.code.target,
+    codeLength: step.code.codeLength,
+    _links: { activate: link(paths.activate), resend: link(paths.registrationResend) },
+  };
+}
 
 /**
  * The second factor over V2: a registered method's `challenge` link sends it a code, `verify`
@@ -61,15 +75,12 @@ export function mfaV2Routes(app: FastifyInstance, { services }: RouteDeps) {
       channel: 'email',
       codeAlways: true,
     });
-    if (step.kind !== 'continue' || !step.code) throw new Error('V2 registration sends a code');
-    return {
-      continuationToken: step.continuationToken,
-      action: 'activate',
-      type: 'email',
-      hint: step.code.target,
-      codeLength: step.code.codeLength,
-      _links: { activate: link(paths.activate) },
-    };
+    return activateAnswer(paths, step);
+  });
+
+  app.post('/:tenant/native-auth/v2/register/resend', nativeAuthV2, async (request) => {
+    const { tenant, app: client, paths, p } = await v2Request(services, request, []);
+    return activateAnswer(paths, await services.secondFactor.registrationResend(tenant, client, p.continuationToken));
   });
 
   app.post('/:tenant/native-auth/v2/register/activate', nativeAuthV2, async (request, reply) => {

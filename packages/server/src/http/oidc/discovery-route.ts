@@ -17,6 +17,8 @@ export function discoveryRoutes(app: FastifyInstance, { services, publicUrl }: R
       revocation_endpoint: `${base}/oauth2/v2.0/revoke`,
       introspection_endpoint: `${base}/oauth2/v2.0/token/introspect`,
       end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+      // OAuth 2.0 for First-Party Applications' metadata: native auth V2's entry and finish.
+      authorization_challenge_endpoint: `${base}/oauth2/v2.0/authorize-challenge`,
       grant_types_supported: supportedGrantTypes(),
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
