@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../packages/server/src/core/model.js';
 import { digest } from '../../packages/server/src/crypto/digest.js';
@@ -303,6 +304,34 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
       const mfaCode = await s.t.mail.nextCode(email);
       expect(challenge.details.codeLength).toBe(mfaCode.length);
       await expectTwoFactorsWith(client, challenge, mfaCode, email);
+    });
+
+    it('resets a password with the second factor before the sign-in: code, new password, MFA challenge, signInContinuation, signIn()', async () => {
+      const email = 'grete@example.com';
+      const user = await s.createUser(email, password);
+      await s.t.services.repos.mfaMethods.add({
+        id: randomUUID(),
+        tenantId: s.t.tenant.id,
+        userId: user.id,
+        type: 'email',
+        target: email,
+        createdAt: Date.now(),
+      });
+      const client = await open(s.bank);
+      const started = await client.start('resetPasswordV2', { username: email });
+      expectState(started, 'codeRequired');
+      const verified = await client.step(started, 'submitCode', await s.t.mail.nextCode(email));
+      expectState(verified, 'newPasswordRequired');
+      const reset = await client.step(verified, 'submitNewPassword', newPassword);
+      expectState(reset, 'authMethodSelectionRequired');
+      const challenge = await client.selectAuthMethod(reset, 'email');
+      expectState(challenge, 'mfaVerificationRequired');
+      const continued = await client.step(challenge, 'submitChallenge', await s.t.mail.nextCode(email));
+      expectState(continued, 'signInContinuation');
+      const signedIn = await client.step(continued, 'signIn');
+      expectState(signedIn, 'completed');
+      expect(signedIn.account?.idTokenClaims?.amr).toContain('mfa');
+      await expectSignedInThenSignOut(client, email);
     });
 
     it('registers another address (resendChallenge at once keeps the code sent), and the next sign-in verifies a code sent there (wrong code first)', async () => {
