@@ -38,6 +38,16 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
     expect(step.state).toBe(state);
   }
 
+  /**
+   * Asserts the step failed as the app sees it: V2's nested error (`code`, `innerError.code`) and
+   * the `is...()` check MSAL offers for it.
+   */
+  function expectRefused(step: StepSummary, error: string, innerErrorCode: string, check: string) {
+    expect(step.state).toBe('failed');
+    expect(step.error).toMatchObject({ error, innerErrorCode });
+    expect(step.error?.checks).toContain(check);
+  }
+
   /** Whether `call` went to `path` under the tenant base (MSAL may add a query string). */
   const isCallTo = (call: WireCall, path: string) => {
     const url = new URL(call.url);
@@ -117,9 +127,7 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
       });
 
       const weak = await client.step(asked, 'submitPassword', 'password');
-      expect(weak.state).toBe('failed');
-      expect(weak.error).toMatchObject({ error: 'invalidRequest', innerErrorCode: 'passwordBanned' });
-      expect(weak.error?.checks).toContain('isInvalidPassword');
+      expectRefused(weak, 'invalidRequest', 'passwordBanned', 'isInvalidPassword');
 
       const continued = await client.step(asked, 'submitPassword', password);
       expectState(continued, 'signInContinuation');
@@ -192,16 +200,12 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
     const client = await open(s.web);
 
     const unknown = await client.start('signInV2', { username: 'nobody@example.com' });
-    expect(unknown.state).toBe('failed');
-    expect(unknown.error).toMatchObject({ error: 'invalidRequest', innerErrorCode: 'userNotFound' });
-    expect(unknown.error?.checks).toContain('isUserNotFound');
+    expectRefused(unknown, 'invalidRequest', 'userNotFound', 'isUserNotFound');
 
     const started = await passwordRequired(client, email);
     expect(started.scenario).toBe('signIn');
     const wrong = await client.step(started, 'submitPassword', 'still not the password');
-    expect(wrong.state).toBe('failed');
-    expect(wrong.error).toMatchObject({ error: 'invalidGrant', innerErrorCode: 'invalidUserNameOrPassword' });
-    expect(wrong.error?.checks).toContain('isInvalidPassword');
+    expectRefused(wrong, 'invalidGrant', 'invalidUserNameOrPassword', 'isInvalidPassword');
 
     const retried = await client.step(started, 'submitPassword', password);
     expectState(retried, 'completed');
@@ -223,8 +227,7 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
     expect(started.details).toMatchObject({ codeLength: code.length, channel: 'email' });
 
     const wrong = await client.step(started, 'submitCode', wrongCodeFor(code));
-    expect(wrong.error).toMatchObject({ error: 'invalidGrant', innerErrorCode: 'invalidOneTimeCode' });
-    expect(wrong.error?.checks).toContain('isInvalidCode');
+    expectRefused(wrong, 'invalidGrant', 'invalidOneTimeCode', 'isInvalidCode');
 
     const retried = await client.step(started, 'submitCode', code);
     expectState(retried, 'completed');
@@ -250,7 +253,7 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
 
     const old = await passwordRequired(client, email);
     const refused = await client.step(old, 'submitPassword', password);
-    expect(refused.error?.checks).toContain('isInvalidPassword');
+    expectRefused(refused, 'invalidGrant', 'invalidUserNameOrPassword', 'isInvalidPassword');
     expectState(await client.step(old, 'submitPassword', newPassword), 'completed');
     await expectSignedInThenSignOut(client, email);
   });
@@ -293,8 +296,7 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
       const code = await s.t.mail.nextCode(email);
       expect(challenged.details.codeLength).toBe(code.length);
       const wrong = await client.step(challenged, 'submitChallenge', wrongCodeFor(code));
-      expect(wrong.error).toMatchObject({ error: 'invalidGrant', innerErrorCode: 'invalidOneTimeCode' });
-      expect(wrong.error?.checks).toContain('isInvalidChallenge');
+      expectRefused(wrong, 'invalidGrant', 'invalidOneTimeCode', 'isInvalidChallenge');
       const account = await expectTwoFactorsWith(client, challenged, code, email);
       expect(await s.t.services.repos.mfaMethods.list(account.idTokenClaims!.oid as string)).toEqual([
         expect.objectContaining({ type: 'email', target: email }),
@@ -355,7 +357,7 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
       expect(hint).not.toBe(second);
       const mfaCode = await s.t.mail.nextCode(second);
       const wrong = await client.step(challenge, 'submitChallenge', wrongCodeFor(mfaCode));
-      expect(wrong.error?.checks).toContain('isInvalidChallenge');
+      expectRefused(wrong, 'invalidGrant', 'invalidOneTimeCode', 'isInvalidChallenge');
       await expectTwoFactorsWith(client, challenge, mfaCode, email);
     });
   });
