@@ -22,7 +22,7 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
   beforeAll(async () => {
     s = await startMsalSuite();
   }, 60_000);
-  afterEach(() => s.closePages());
+  afterEach(() => s?.closePages());
   afterAll(() => s?.close());
 
   /** The V2 configuration docs/msal.md gives: only authApiProxyUrl points at Baton; V2 reads no challengeTypes. */
