@@ -49,6 +49,23 @@ describe("native auth V2 through MSAL 5.31's own V2 network client", () => {
   const scopes = ['openid', 'profile', 'offline_access'];
   const msal = (clientId = t.app.clientId) => new MsalClient(t.base, clientId, httpClient);
 
+  /** A code method's challenge, then its verify with the code mailed to `email`. */
+  async function proveWithCode(
+    client: CustomAuthApiClientV2,
+    ctx: Context,
+    method: { challengeHref: string },
+    continuationToken: string,
+    email: string,
+  ) {
+    const sent = await client.requestChallenge(method.challengeHref, { continuationToken }, ctx);
+    if (sent.nextAction !== 'verify') throw new Error(sent.nextAction);
+    return client.verifyChallenge(
+      sent.verifyHref,
+      { continuationToken: sent.continuationToken, otp: await t.mail.nextCode(email) },
+      ctx,
+    );
+  }
+
   it('signs in with a wrong then the right password and redeems the code', async () => {
     const client = msal();
     const ctx = context();
@@ -145,17 +162,7 @@ describe("native auth V2 through MSAL 5.31's own V2 network client", () => {
       { continuationToken: entry.continuationToken, username: user.email },
       ctx,
     );
-    const challenge = await client.requestChallenge(
-      start.methods[0]!.challengeHref,
-      { continuationToken: start.continuationToken },
-      ctx,
-    );
-    if (challenge.nextAction !== 'verify') throw new Error(challenge.nextAction);
-    const verified = await client.verifyChallenge(
-      challenge.verifyHref,
-      { continuationToken: challenge.continuationToken, otp: await t.mail.nextCode(user.email) },
-      ctx,
-    );
+    const verified = await proveWithCode(client, ctx, start.methods[0]!, start.continuationToken, user.email);
     if (verified.nextAction !== 'update') throw new Error(verified.nextAction);
     const updated = await client.submitNewPassword(
       verified.updateHref,
@@ -220,17 +227,7 @@ describe("native auth V2 through MSAL 5.31's own V2 network client", () => {
     const mfa = await passwordSignIn(second);
     if (mfa.nextAction !== 'challenge') throw new Error(mfa.nextAction);
     expect(mfa.authenticationFactor).toBe('multiFactor');
-    const sent = await client.requestChallenge(
-      mfa.methods[0]!.challengeHref,
-      { continuationToken: mfa.continuationToken },
-      second,
-    );
-    if (sent.nextAction !== 'verify') throw new Error(sent.nextAction);
-    const proved = await client.verifyChallenge(
-      sent.verifyHref,
-      { continuationToken: sent.continuationToken, otp: await t.mail.nextCode(user.email) },
-      second,
-    );
+    const proved = await proveWithCode(client, second, mfa.methods[0]!, mfa.continuationToken, user.email);
     if (proved.nextAction !== 'continue') throw new Error(proved.nextAction);
     const tokens = await client.completeWithTokens(
       { continuationToken: proved.continuationToken, continueHref: proved.continueHref },
