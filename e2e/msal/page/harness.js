@@ -1,6 +1,9 @@
 // The page side of e2e/msal: drives msalCustomAuth as an app would and hands the test plain
 // summaries. Result states stay in the page (they hold live client objects); the test names
 // them by the stateId a summary carries, so it can retry on the same state after an error.
+// V1 (signIn, signUp, resetPassword) and V2 (signInV2, signUpV2, resetPasswordV2) results
+// share the summary: V1 states expose what they offer through getters, V2 states through
+// read-only properties.
 (() => {
   const states = [];
   let app;
@@ -34,6 +37,10 @@
       if (typeof state[getter] === 'function')
         details[getter.slice(3, 4).toLowerCase() + getter.slice(4)] = state[getter]();
     }
+    // V2: methods to choose or register, attributes asked for (the password among them), the code's length and where it went.
+    for (const property of ['codeLength', 'sentTo', 'channel', 'methods', 'attributes', 'requestedPasswordAttribute']) {
+      if (state[property] !== undefined) details[property] = state[property];
+    }
     return details;
   }
 
@@ -45,6 +52,9 @@
       codes: data.errorCodes,
       subError: data.subError,
       attributes: data.attributes,
+      // V2 nests its errors: the check methods read the inner code and the attribute details.
+      innerErrorCode: data.innerErrorCode,
+      attributeValidationDetails: data.attributeValidationDetails,
       checks: trueChecks(error),
     };
   }
@@ -66,6 +76,7 @@
     return {
       stateId,
       state: state?.stateType,
+      scenario: result.scenario,
       checks: trueChecks(result),
       details: state ? stateDetails(state) : {},
       ...(result.error ? { error: errorSummary(result.error) } : {}),
@@ -77,7 +88,7 @@
     async create(config) {
       app = await window.msalCustomAuth.CustomAuthPublicClientApplication.create(config);
     },
-    /** `signUp`, `signIn` or `resetPassword` on the app. */
+    /** `signUp`, `signIn` or `resetPassword` on the app, or their V2 (`signInV2`, ...). */
     async start(method, input) {
       return summarize(await app[method](input));
     },
@@ -91,6 +102,16 @@
       return summarize(
         await state.challengeAuthMethod({ authMethodType: state.getAuthMethods()[0], verificationContact }),
       );
+    },
+    /**
+     * V2: the method of `type` the state lists, chosen for an MFA challenge, or registered with the
+     * address the user typed (`verificationContact`).
+     */
+    async selectAuthMethod(stateId, type, verificationContact) {
+      const state = states[stateId];
+      const method = state.methods.find((candidate) => candidate.type === type);
+      if (!method) throw new Error(`no ${type} method among ${JSON.stringify(state.methods)}`);
+      return summarize(await state.selectAuthMethod(method, verificationContact));
     },
     /** MFA challenge to the method `introspect` listed first. */
     async requestMfaCode(stateId) {

@@ -39,7 +39,26 @@ export interface ErrorSummary {
   codes?: number[];
   subError?: string;
   attributes?: Array<{ name: string }>;
+  /** V2: the code nested in `error.innerError`, e.g. `invalidUserNameOrPassword`. */
+  innerErrorCode?: string;
+  /** V2: `error.innerError.details`, e.g. `[{code: 'attributeValidationFailed', attributeIds: ['password']}]`. */
+  attributeValidationDetails?: Array<{ code?: string; attributeIds?: string[] }>;
   checks: string[];
+}
+
+/** V2: a method a state offers, to choose (`id`, `hint`) or to register (`channels`). */
+export interface MethodV2 {
+  type: string;
+  id?: string;
+  hint?: string;
+  channels?: string[];
+}
+
+/** V2: an attribute sign-up asks for. */
+export interface AttributeV2 {
+  attributeId: string;
+  type?: string;
+  required?: boolean;
 }
 
 export interface AccountSummary {
@@ -54,6 +73,8 @@ export interface StepSummary {
   /** Names the state for later calls (retries reuse it). */
   stateId: number;
   state?: string;
+  /** V2: the flow the result belongs to (`signIn`, `signUp`, `passwordReset`). */
+  scenario?: string;
   /** The `is...()` checks of the result that answer true, e.g. `isCodeRequired`. */
   checks: string[];
   details: {
@@ -63,6 +84,9 @@ export interface StepSummary {
     requiredAttributes?: Array<{ name: string; type?: string; required?: boolean }>;
     sentTo?: string;
     channel?: string;
+    methods?: MethodV2[];
+    attributes?: AttributeV2[];
+    requestedPasswordAttribute?: AttributeV2;
   };
   error?: ErrorSummary;
   account?: AccountSummary;
@@ -118,7 +142,10 @@ export class MsalPage {
     return client;
   }
 
-  start(method: 'signUp' | 'signIn' | 'resetPassword', input: Record<string, unknown>): Promise<StepSummary> {
+  start(
+    method: 'signUp' | 'signIn' | 'resetPassword' | 'signUpV2' | 'signInV2' | 'resetPasswordV2',
+    input: Record<string, unknown>,
+  ): Promise<StepSummary> {
     return this.call('start', method, input);
   }
 
@@ -129,6 +156,11 @@ export class MsalPage {
 
   registerMethod(on: StepSummary, verificationContact: string): Promise<StepSummary> {
     return this.call('registerMethod', on.stateId, verificationContact);
+  }
+
+  /** V2: chooses the method of `type` for an MFA challenge, or registers it with `verificationContact`. */
+  selectAuthMethod(on: StepSummary, type: string, verificationContact?: string): Promise<StepSummary> {
+    return this.call('selectAuthMethod', on.stateId, type, verificationContact);
   }
 
   requestMfaCode(on: StepSummary): Promise<StepSummary> {
