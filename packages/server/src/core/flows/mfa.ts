@@ -167,7 +167,7 @@ export class SecondFactor {
     if (target !== user.email && app.mfaRegistration !== 'any-address') {
       throw new BatonError(
         'method_target_not_allowed',
-        "This app registers only the account's sign-in address as a verification method: give it as challenge_target",
+        "This app registers only the account's sign-in address as a verification method: register that address",
       );
     }
     if (!input.codeAlways && provesMethodAddress(provedSoFar(c.state), target)) {
@@ -286,6 +286,6 @@ function normalizeTarget(value: string | undefined): string {
   try {
     return normalizeNewEmail(value);
   } catch {
-    throw new BatonError('invalid_method_target', 'challenge_target must be an email address');
+    throw new BatonError('invalid_method_target', 'The address to register must be an email address');
   }
 }

@@ -62,6 +62,13 @@ export function verifyAnswer(
  * Entra's answer when the client must continue in a browser: a flat OAuth error whose
  * suberror is `web_redirect_required`, the one shape MSAL's isBrowserRequired() recognises.
  */
+/**
+ * The challenge types a V2 journey's start offers the flow engine: its own, and `redirect`,
+ * because MSAL's V2 client always takes the web fallback (`isBrowserRequired()`); an app
+ * that signs in only on the hosted pages is then told so rather than refused.
+ */
+export const withWebFallback = (challengeTypes: string) => `${challengeTypes} redirect`;
+
 export function sendRedirect(reply: FastifyReply, redirect: Redirect, correlationId: string) {
   return reply.code(400).send({
     error: 'invalid_grant',

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { clientAddress, requestContext } from '../request-context.js';
 import { nativeAuthV2, type RouteDeps } from '../route-options.js';
-import { challengeAnswer, sendRedirect, verifyAnswer } from './answers.js';
+import { challengeAnswer, sendRedirect, verifyAnswer, withWebFallback } from './answers.js';
 import { link } from './links.js';
 import { answerHandOver } from './sign-in-outcome.js';
 import { v2Capabilities, v2Request } from './v2-request.js';
@@ -17,7 +17,7 @@ export function resetPasswordV2Routes(app: FastifyInstance, { services }: RouteD
     return services.authorizeChallenge.begin(tenant, client, p.continuationToken, async (codeRequest) => {
       const started = await services.passwordReset.start(tenant, client, {
         username: p.username,
-        challengeType: 'oob',
+        challengeType: withWebFallback('oob'),
         capabilities: v2Capabilities,
         client: clientAddress(request),
         codeRequest,

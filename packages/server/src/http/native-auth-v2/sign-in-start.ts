@@ -4,7 +4,7 @@ import type { CodeRequest } from '../../core/flows/steps.js';
 import type { App, Tenant } from '../../core/model.js';
 import type { Services } from '../../core/services.js';
 import { clientAddress } from '../request-context.js';
-import { challengeAnswer, sendRedirect } from './answers.js';
+import { challengeAnswer, sendRedirect, withWebFallback } from './answers.js';
 import type { V2Paths } from './links.js';
 import { v2Capabilities } from './v2-request.js';
 
@@ -35,7 +35,7 @@ export async function startSignIn(
   const { tenant, app, paths } = at;
   const started = await services.nativeSignIn.initiate(tenant, app, {
     username,
-    challengeType: Object.values(methodTypes).join(' '),
+    challengeType: withWebFallback(Object.values(methodTypes).join(' ')),
     capabilities: v2Capabilities,
     client: clientAddress(request),
     codeRequest,

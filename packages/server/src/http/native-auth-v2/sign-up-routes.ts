@@ -4,7 +4,7 @@ import { BatonError } from '../../core/errors.js';
 import { clientAddress, requestContext } from '../request-context.js';
 import { nativeAuthV2, type RouteDeps } from '../route-options.js';
 import type { Services } from '../../core/services.js';
-import { sendRedirect, verifyAnswer } from './answers.js';
+import { sendRedirect, verifyAnswer, withWebFallback } from './answers.js';
 import { link } from './links.js';
 import { answerHandOver } from './sign-in-outcome.js';
 import { startSignIn } from './sign-in-start.js';
@@ -53,7 +53,7 @@ export function signUpV2Routes(app: FastifyInstance, { services }: RouteDeps) {
           username: at.p.username,
           password: undefined,
           attributes: undefined,
-          challengeType: 'oob password',
+          challengeType: withWebFallback('oob password'),
           capabilities: v2Capabilities,
           client: clientAddress(request),
           codeRequest,
