@@ -18,7 +18,7 @@ export async function serveBaton(
   if (!port) throw new Error('serveBaton needs BATON_PORT in options.env');
   const url = `http://127.0.0.1:${port}`;
   const served = spawnBaton(['serve', ...args], options);
-  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 45_000);
   for (;;) {
     if (served.child.exitCode !== null || served.child.signalCode !== null) {
       throw new Error(
