@@ -5,10 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/core/model.js';
 import { expectError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
-import { postForm } from '../support/http.js';
+import { postForm, signInWithPassword } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { verifyTenantJwt } from '../support/tokens.js';
 import { nativeSsoClient, tokenExchange } from './native-sso-client.js';
+
+const operator = { actor: 'operator', context: { ip: null, userAgent: null, correlationId: 'test' } } as const;
 
 /** OpenID Connect Native SSO 1.0 over HTTP: the device secret, the exchange, what is refused, revocation. */
 describe.each(engines)('Native SSO across apps of one group on %s', (engine) => {
@@ -263,6 +265,27 @@ describe.each(engines)('Native SSO across apps of one group on %s', (engine) => 
       await refreshFails(mail, device.mail.refresh_token);
       await refreshFails(calendar, device.calendar.refresh_token);
       expectError(await exchange(calendar, device.calendar.id_token, device.mail.device_secret!), 400, 'invalid_grant');
+    });
+
+    it("erasing the account ends every app's session on its devices, and the secret stops working", async () => {
+      const user = await t.services.accounts.create(t.tenant, {
+        email: `grace-${engine}@example.com`,
+        password: t.userPassword,
+        emailVerified: true,
+      });
+      const res = await signInWithPassword(t.base, mail.clientId, user.email, t.userPassword, 'openid device_sso');
+      expect(res.status).toBe(200);
+      const sibling = await exchange(calendar, res.body.id_token, res.body.device_secret);
+      expect(sibling.status).toBe(200);
+      await t.services.users.delete(t.tenant, user.id, operator);
+      await refreshFails(calendar, sibling.body.refresh_token);
+      expectError(await exchange(calendar, res.body.id_token, res.body.device_secret), 400, 'invalid_grant');
+      const [row] = await t.server.runtime.database.db
+        .selectFrom('devices')
+        .selectAll()
+        .where('id', '=', await deviceOf(sessionOf(res.body.id_token)))
+        .execute();
+      expect(row!.sso_secret_digest).toBeNull();
     });
 
     it('a revoked device refuses concurrent exchanges, both of them', async () => {
