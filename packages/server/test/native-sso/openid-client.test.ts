@@ -39,6 +39,7 @@ describe.each(engines)('openid-client runs the Native SSO exchange on %s', (engi
     const signedIn = await nativeSsoClient(t).signIn(mail);
     const config = await discover(calendar.clientId);
     client.enableNonRepudiationChecks(config);
+    expect(config.serverMetadata().scopes_supported).toContain('device_sso');
     const tokens = await nativeSso(config, signedIn.id_token, signedIn.device_secret!);
     expect(tokens.claims()).toMatchObject({
       iss: config.serverMetadata().issuer,
