@@ -1,8 +1,9 @@
 import { tokenTypes } from '@baton/protocol';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { App } from '../../src/core/model.js';
 import { postForm, signInWithPassword, type HttpResult } from '../support/http.js';
-import type { TestServer } from '../support/test-server.js';
+import type { EngineName } from '../support/databases.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
 
 export const tokenExchange = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
@@ -48,4 +49,30 @@ export function nativeSsoClient(t: TestServer) {
       });
     },
   };
+}
+
+/** The apps of a suite: two of the group `acme-suite`, and one of another group. */
+export interface Suite {
+  t: TestServer;
+  mail: App;
+  calendar: App;
+  game: App;
+}
+
+/** A test server for the suite, with Mail and Calendar in one SSO group and Game in another, for a `describe`. */
+export function useSuiteServer(engine: EngineName): () => Suite {
+  let suite: Suite | undefined;
+  beforeAll(async () => {
+    const t = await startTestServer({ engine, manualClock: true });
+    suite = {
+      t,
+      mail: (await t.registerApp({ name: 'Mail', ssoGroup: 'acme-suite' })).app,
+      calendar: (await t.registerApp({ name: 'Calendar', ssoGroup: 'acme-suite' })).app,
+      game: (await t.registerApp({ name: 'Game', ssoGroup: 'other-suite' })).app,
+    };
+  });
+  afterAll(async () => {
+    await suite?.t.close();
+  });
+  return () => suite!;
 }

@@ -1,26 +1,22 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import type { App } from '../../src/core/model.js';
 import { expectError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { nativeSsoClient } from './native-sso-client.js';
+import type { TestServer } from '../support/test-server.js';
+import { nativeSsoClient, useSuiteServer } from './native-sso-client.js';
 
 const operator = { actor: 'operator', context: { ip: null, userAgent: null, correlationId: 'test' } } as const;
 
 /** A Native SSO exchange opens a sign-in of its own app: the app's MFA rule and the tenant's policy at sign_in hold. */
 describe.each(engines)('Native SSO and conditional access on %s', (engine) => {
+  const suite = useSuiteServer(engine);
   let t: TestServer;
   let mail: App;
   let calendar: App;
   let bank: App;
   beforeAll(async () => {
-    t = await startTestServer({ engine });
-    mail = (await t.registerApp({ name: 'Mail', ssoGroup: 'acme-suite' })).app;
-    calendar = (await t.registerApp({ name: 'Calendar', ssoGroup: 'acme-suite' })).app;
+    ({ t, mail, calendar } = suite());
     bank = (await t.registerApp({ name: 'Bank', ssoGroup: 'acme-suite', requireMfa: true })).app;
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const setPolicy = (rules: unknown[]) => t.services.policies.set(t.tenant, { rules }, operator);

@@ -1,33 +1,28 @@
 import { createHash } from 'node:crypto';
 import { tokenTypes } from '@baton/protocol';
 import { decodeJwt, SignJWT, generateKeyPair } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/core/model.js';
 import { expectError } from '../support/assertions.js';
 import { engines } from '../support/databases.js';
 import { postForm, signInWithPassword } from '../support/http.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import type { TestServer } from '../support/test-server.js';
 import { verifyTenantJwt } from '../support/tokens.js';
-import { nativeSsoClient, tokenExchange } from './native-sso-client.js';
+import { nativeSsoClient, tokenExchange, useSuiteServer } from './native-sso-client.js';
 
 const operator = { actor: 'operator', context: { ip: null, userAgent: null, correlationId: 'test' } } as const;
 
 /** OpenID Connect Native SSO 1.0 over HTTP: the device secret, the exchange, what is refused, revocation. */
 describe.each(engines)('Native SSO across apps of one group on %s', (engine) => {
+  const suite = useSuiteServer(engine);
   let t: TestServer;
   let mail: App;
   let calendar: App;
   let otherGroup: App;
   let ungrouped: App;
   beforeAll(async () => {
-    t = await startTestServer({ engine, manualClock: true });
-    mail = (await t.registerApp({ name: 'Mail', ssoGroup: 'acme-suite' })).app;
-    calendar = (await t.registerApp({ name: 'Calendar', ssoGroup: 'acme-suite' })).app;
-    otherGroup = (await t.registerApp({ name: 'Game', ssoGroup: 'other-suite' })).app;
+    ({ t, mail, calendar, game: otherGroup } = suite());
     ungrouped = (await t.registerApp({ name: 'Loner' })).app;
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const client = () => nativeSsoClient(t);

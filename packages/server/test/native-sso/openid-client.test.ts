@@ -1,28 +1,17 @@
 import { tokenTypes } from '@baton/protocol';
 import * as client from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/core/model.js';
+import { describe, expect, it } from 'vitest';
 import { engines } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { nativeSsoClient, tokenExchange } from './native-sso-client.js';
+import { nativeSsoClient, tokenExchange, useSuiteServer } from './native-sso-client.js';
 
 /** openid-client, a certified relying party, performs the Native SSO exchange through its generic grant request. */
 describe.each(engines)('openid-client runs the Native SSO exchange on %s', (engine) => {
-  let t: TestServer;
-  let mail: App;
-  let calendar: App;
-  beforeAll(async () => {
-    t = await startTestServer({ engine });
-    mail = (await t.registerApp({ name: 'Mail', ssoGroup: 'acme-suite' })).app;
-    calendar = (await t.registerApp({ name: 'Calendar', ssoGroup: 'acme-suite' })).app;
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const suite = useSuiteServer(engine);
+  const t = () => suite().t;
 
   /** Discovery against the issuer; plain http is allowed because the test server has no TLS. */
   const discover = (clientId: string) =>
-    client.discovery(new URL(`${t.base}/v2.0`), clientId, undefined, client.None(), {
+    client.discovery(new URL(`${t().base}/v2.0`), clientId, undefined, client.None(), {
       execute: [client.allowInsecureRequests],
     });
 
@@ -36,15 +25,15 @@ describe.each(engines)('openid-client runs the Native SSO exchange on %s', (engi
     });
 
   it("signs the sibling app in with the device's ID token and secret, the ID token validated against the JWKS", async () => {
-    const signedIn = await nativeSsoClient(t).signIn(mail);
-    const config = await discover(calendar.clientId);
+    const signedIn = await nativeSsoClient(t()).signIn(suite().mail);
+    const config = await discover(suite().calendar.clientId);
     client.enableNonRepudiationChecks(config);
     expect(config.serverMetadata().scopes_supported).toContain('device_sso');
     const tokens = await nativeSso(config, signedIn.id_token, signedIn.device_secret!);
     expect(tokens.claims()).toMatchObject({
       iss: config.serverMetadata().issuer,
-      aud: calendar.clientId,
-      sub: t.user.id,
+      aud: suite().calendar.clientId,
+      sub: t().user.id,
       sid: expect.any(String),
       ds_hash: expect.any(String),
     });
@@ -54,9 +43,9 @@ describe.each(engines)('openid-client runs the Native SSO exchange on %s', (engi
   });
 
   it('surfaces invalid_grant for a device secret that does not match', async () => {
-    const first = await nativeSsoClient(t).signIn(mail);
-    const second = await nativeSsoClient(t).signIn(mail);
-    const config = await discover(calendar.clientId);
+    const first = await nativeSsoClient(t()).signIn(suite().mail);
+    const second = await nativeSsoClient(t()).signIn(suite().mail);
+    const config = await discover(suite().calendar.clientId);
     await expect(nativeSso(config, first.id_token, second.device_secret!)).rejects.toMatchObject({
       error: 'invalid_grant',
       status: 400,

@@ -1,27 +1,16 @@
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/core/model.js';
+import { describe, expect, it } from 'vitest';
 import { engines } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
 import { v2Client } from '../native-auth-v2/v2-client.js';
-import { nativeSsoClient } from './native-sso-client.js';
+import { nativeSsoClient, useSuiteServer } from './native-sso-client.js';
 
 /** device_sso on native auth V2: the code's redemption returns the device secret, and a sibling can exchange it. */
 describe.each(engines)('Native SSO after a native auth V2 sign-in on %s', (engine) => {
-  let t: TestServer;
-  let mail: App;
-  let calendar: App;
-  beforeAll(async () => {
-    t = await startTestServer({ engine });
-    mail = (await t.registerApp({ name: 'Mail', ssoGroup: 'acme-suite' })).app;
-    calendar = (await t.registerApp({ name: 'Calendar', ssoGroup: 'acme-suite' })).app;
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const suite = useSuiteServer(engine);
 
   /** Entry with `scope`, password sign-in, finish, code redemption: the token answer. */
   async function signInV2(scope: string) {
+    const { t, mail } = suite();
     const v2 = v2Client(t, mail.clientId);
     const entered = await v2.entry({ scope });
     const started = await v2.call(entered.body.sign_in, {
@@ -45,7 +34,7 @@ describe.each(engines)('Native SSO after a native auth V2 sign-in on %s', (engin
     const tokens = await signInV2('openid profile offline_access device_sso');
     expect(tokens.device_secret).toEqual(expect.any(String));
     expect(decodeJwt(tokens.id_token)).toMatchObject({ sid: expect.any(String), ds_hash: expect.any(String) });
-    const res = await nativeSsoClient(t).exchange(calendar, tokens.id_token, tokens.device_secret);
+    const res = await nativeSsoClient(suite().t).exchange(suite().calendar, tokens.id_token, tokens.device_secret);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
   });
 

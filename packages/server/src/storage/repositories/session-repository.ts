@@ -79,28 +79,30 @@ const insertDevice = insertInto<DeviceRow>('devices', [
 const touchSql = 'UPDATE sessions SET last_used_at = ? WHERE id = ?';
 /** Locks a session row (PostgreSQL) if it is not revoked; SQLite's write transaction serialises anyway. */
 const lockLiveSessionSql = 'UPDATE sessions SET id = id WHERE id = ? AND revoked_at IS NULL';
-/** A session and its descendants, the first parameter naming the session. */
-const treeSql = `WITH RECURSIVE tree(id) AS (
-    SELECT id FROM sessions WHERE id = ?
+/**
+ * The sessions `roots` picks (a condition over `sessions`, its parameters first) and their
+ * descendants: a statement that locks them, and one that revokes the live ones (then
+ * `revoked_at` and `revoked_reason`) and returns their ids.
+ */
+function treeStatements(roots: string) {
+  const tree = `WITH RECURSIVE tree(id) AS (
+    SELECT id FROM sessions WHERE ${roots}
     UNION
     SELECT child.id FROM sessions child JOIN tree ON child.parent_id = tree.id
   )`;
-const lockTreeSql = `${treeSql} UPDATE sessions SET id = id WHERE id IN (SELECT id FROM tree)`;
-/** Every session an app opened and their descendants, the parameters naming the tenant and the app. */
-const clientTreeSql = `WITH RECURSIVE tree(id) AS (
-    SELECT id FROM sessions WHERE tenant_id = ? AND client_id = ?
-    UNION
-    SELECT child.id FROM sessions child JOIN tree ON child.parent_id = tree.id
-  )`;
-const lockClientTreeSql = `${clientTreeSql} UPDATE sessions SET id = id WHERE id IN (SELECT id FROM tree)`;
-const revokeClientTreeSql = `${clientTreeSql}
+  return {
+    lock: `${tree} UPDATE sessions SET id = id WHERE id IN (SELECT id FROM tree)`,
+    revoke: `${tree}
   UPDATE sessions SET revoked_at = ?, revoked_reason = ?
   WHERE id IN (SELECT id FROM tree) AND revoked_at IS NULL
-  RETURNING id`;
-const revokeTreeSql = `${treeSql}
-  UPDATE sessions SET revoked_at = ?, revoked_reason = ?
-  WHERE id IN (SELECT id FROM tree) AND revoked_at IS NULL
-  RETURNING id`;
+  RETURNING id`,
+  };
+}
+const sessionTree = treeStatements('id = ?');
+/** Every session an app opened, and their descendants. */
+const clientTree = treeStatements('tenant_id = ? AND client_id = ?');
+/** Every session on a device (a Native SSO device is one sign-in), and their descendants. */
+const deviceTree = treeStatements('device_id = ?');
 const revokeUserSql = `UPDATE sessions SET revoked_at = ?, revoked_reason = ?
   WHERE tenant_id = ? AND user_id = ? AND revoked_at IS NULL
   RETURNING id`;
@@ -119,17 +121,6 @@ const revokeSessionDeviceSecretSql = `UPDATE devices SET sso_secret_digest = NUL
   RETURNING id`;
 const revokeUserDeviceSecretsSql = `UPDATE devices SET sso_secret_digest = NULL
   WHERE tenant_id = ? AND user_id = ? AND sso_secret_digest IS NOT NULL`;
-/** Every session on a device and their descendants, the parameter naming the device. */
-const deviceTreeSql = `WITH RECURSIVE tree(id) AS (
-    SELECT id FROM sessions WHERE device_id = ?
-    UNION
-    SELECT child.id FROM sessions child JOIN tree ON child.parent_id = tree.id
-  )`;
-const lockDeviceTreeSql = `${deviceTreeSql} UPDATE sessions SET id = id WHERE id IN (SELECT id FROM tree)`;
-const revokeDeviceTreeSql = `${deviceTreeSql}
-  UPDATE sessions SET revoked_at = ?, revoked_reason = ?
-  WHERE id IN (SELECT id FROM tree) AND revoked_at IS NULL
-  RETURNING id`;
 const listByUserSql = `
   SELECT s.*, d.name AS d_name, d.platform AS d_platform, d.kind AS d_kind,
     d.installation_id AS d_installation_id, d.created_at AS d_created_at
@@ -225,13 +216,11 @@ export function sessionRepository(sql: DirectSql): SessionRepository {
         // A Native SSO device is one sign-in: its secret goes first (waiting for a sibling's session being opened on
         // it), then every app's session on it goes with this one.
         const [ssoDevice] = await tx.query<Pick<DevicesTable, 'id'>>(revokeSessionDeviceSecretSql, [sessionId]);
-        const [lock, revoke, root] = ssoDevice
-          ? [lockDeviceTreeSql, revokeDeviceTreeSql, ssoDevice.id]
-          : [lockTreeSql, revokeTreeSql, sessionId];
+        const [tree, root] = ssoDevice ? [deviceTree, ssoDevice.id] : [sessionTree, sessionId];
         // First lock the tree (waiting for any child being added under it), then read it again: on PostgreSQL the
         // second statement sees the children committed meanwhile, which the first one's snapshot could not.
-        await tx.run(lock, [root]);
-        const revoked = await tx.query<Pick<SessionsTable, 'id'>>(revoke, [root, now, reason]);
+        await tx.run(tree.lock, [root]);
+        const revoked = await tx.query<Pick<SessionsTable, 'id'>>(tree.revoke, [root, now, reason]);
         return revoked.map((session) => session.id);
       });
     },
@@ -248,13 +237,8 @@ export function sessionRepository(sql: DirectSql): SessionRepository {
     revokeClient(tenantId, clientId, reason, now) {
       return sql.transaction(async (tx) => {
         // As revokeTree: lock, then read again, so children added meanwhile are found.
-        await tx.run(lockClientTreeSql, [tenantId, clientId]);
-        const revoked = await tx.query<Pick<SessionsTable, 'id'>>(revokeClientTreeSql, [
-          tenantId,
-          clientId,
-          now,
-          reason,
-        ]);
+        await tx.run(clientTree.lock, [tenantId, clientId]);
+        const revoked = await tx.query<Pick<SessionsTable, 'id'>>(clientTree.revoke, [tenantId, clientId, now, reason]);
         return revoked.map((session) => session.id);
       });
     },
