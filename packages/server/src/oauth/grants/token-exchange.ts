@@ -1,8 +1,8 @@
 import { grantTypes, tokenTypes } from '@baton/protocol';
 import { BatonError } from '../../core/errors.js';
-import { parseScope } from '../../core/tokens/scopes.js';
 import { readParams } from '../params.js';
 import type { Grant } from './grant.js';
+import { nativeSsoExchange } from './native-sso-exchange.js';
 
 /**
  * RFC 8693 token exchange, told apart by the subject's token type:
@@ -29,32 +29,8 @@ export const tokenExchangeGrant: Grant = {
     );
     if (!p.subject_token) throw new BatonError('malformed_request', 'subject_token is required');
 
-    if (p.subject_token_type === tokenTypes.idToken) {
-      if (p.actor_token_type !== tokenTypes.deviceSecret || !p.actor_token)
-        throw new BatonError(
-          'malformed_request',
-          `An ID token is exchanged with the device secret: actor_token and actor_token_type ${tokenTypes.deviceSecret}`,
-        );
-      if (p.audience !== ctx.services.tokens.issuer(ctx.tenant))
-        throw new BatonError(
-          'malformed_request',
-          `audience must be the issuer, ${ctx.services.tokens.issuer(ctx.tenant)}`,
-        );
-      const active = await ctx.services.nativeSso.exchange(ctx.tenant, ctx.app, {
-        idToken: p.subject_token,
-        deviceSecret: p.actor_token,
-        scope: parseScope(p.scope),
-        dpopJkt: ctx.device.dpopJkt ?? null,
-        context: ctx.context,
-      });
-      const tokens = await ctx.services.tokens.issue({
-        tenant: ctx.tenant,
-        app: ctx.app,
-        session: active,
-        deviceSecret: p.actor_token,
-      });
-      return { kind: 'exchanged_tokens', tokens };
-    }
+    if (p.subject_token_type === tokenTypes.idToken)
+      return nativeSsoExchange(ctx, { ...p, subject_token: p.subject_token });
 
     if (p.subject_token_type === tokenTypes.refreshToken) {
       if (p.requested_token_type !== tokenTypes.sessionTransferToken) {
