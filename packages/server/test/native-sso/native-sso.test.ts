@@ -148,10 +148,12 @@ describe.each(engines)('Native SSO across apps of one group on %s', (engine) => 
     const refusedFor = async (reason: string) =>
       (await auditOf('native_sso.refused')).filter((e) => (e.data as { reason?: string }).reason === reason);
 
-    it('an app of another group, or of none', async () => {
+    it('an app of another group, or of none; nothing is written', async () => {
       const tokens = await signIn(mail);
+      const before = await t.services.sessions.list(t.tenant, t.user);
       expectError(await exchange(otherGroup, tokens.id_token, tokens.device_secret!), 400, 'invalid_grant');
       expectError(await exchange(ungrouped, tokens.id_token, tokens.device_secret!), 400, 'invalid_grant');
+      expect(await t.services.sessions.list(t.tenant, t.user)).toEqual(before);
       expect(await refusedFor('other_sso_group')).not.toHaveLength(0);
       expect(await refusedFor('app_not_in_sso_group')).not.toHaveLength(0);
     });
