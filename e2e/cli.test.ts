@@ -100,6 +100,8 @@ describe('the baton CLI with --json', () => {
       '--allow-refresh-token-export',
       '--allow-session-transfer',
       '--accept-session-transfer',
+      '--sso-group',
+      'acme-suite',
     );
     expect(created.code).toBe(0);
     expect(created.json).toEqual({ client_id: expect.any(String) });
@@ -119,6 +121,7 @@ describe('the baton CLI with --json', () => {
       allowRefreshTokenExport: true,
       allowSessionTransfer: true,
       acceptSessionTransfer: true,
+      ssoGroup: 'acme-suite',
     });
   });
 
@@ -152,6 +155,7 @@ describe('the baton CLI with --json', () => {
       allowRefreshTokenExport: false,
       allowSessionTransfer: false,
       acceptSessionTransfer: false,
+      ssoGroup: null,
       scopes: ['orders.read', 'api://orders/.default'],
       admin: null,
     });

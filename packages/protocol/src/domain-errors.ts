@@ -121,6 +121,8 @@ export const domainErrors = {
   invalid_transfer_token: wire('invalid_grant'),
   session_ended: wire('invalid_grant'),
   session_lacks_mfa: wire('invalid_grant'),
+  // Native SSO (core/device-sso): the ID token and device secret do not sign this app in
+  native_sso_refused: wire('invalid_grant'),
   // Conditional access (core/policy): what the tenant's policy decided at a refresh, a handoff or a web sign-in
   policy_blocked: wire('invalid_grant', { errorCodes: [entraErrorCodes.blockedByConditionalAccess] }),
   policy_requires_mfa: wire('interaction_required', { errorCodes: [entraErrorCodes.strongAuthRequired] }),

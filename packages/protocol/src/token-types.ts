@@ -15,6 +15,8 @@ export const tokenTypes = {
   refreshToken: 'urn:ietf:params:oauth:token-type:refresh_token',
   idToken: 'urn:ietf:params:oauth:token-type:id_token',
   sessionTransferToken: 'urn:baton:params:oauth:token-type:session_transfer_token',
+  /** OpenID Connect Native SSO 1.0: the `actor_token` of the exchange. */
+  deviceSecret: 'urn:openid:params:token-type:device-secret',
 } as const;
 
 /** The successful answer of the token endpoint. */
@@ -31,4 +33,6 @@ export interface TokenResponse {
   issued_token_type?: string;
   /** Present on user tokens of apps registered with --allow-refresh-token-export. */
   refresh_token_export?: 'allowed';
+  /** OpenID Connect Native SSO 1.0: the device's secret, when the scope has `device_sso`. */
+  device_secret?: string;
 }

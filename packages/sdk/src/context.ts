@@ -2,6 +2,7 @@ import { FormClient, type Params } from './http/form-client.js';
 import { defaultPlatform, randomId, type Platform } from './platform.js';
 import { MemoryStore } from './storage/memory-store.js';
 import type { SecureStore } from './storage/secure-store.js';
+import type { SharedDeviceStore } from './storage/shared-device-store.js';
 
 /** What every SDK entry point (NativeAuthClient, Companion) is configured with. */
 export interface ClientConfig {
@@ -21,6 +22,13 @@ export interface ClientConfig {
   installationId?: string;
   /** fetch, clock and device description; defaults to the runtime's. */
   platform?: Partial<Platform>;
+  /**
+   * Native SSO: the store the apps of this app's SSO group (`--sso-group`) share on this
+   * device. With it the SDK asks for `device_sso`, keeps the group's device secret and ID
+   * token there after every sign-in and refresh, and `signInWithDeviceSso()` can sign in
+   * with another app's sign-in. Node only (`SharedDeviceFile`); browsers have none.
+   */
+  sharedDevice?: SharedDeviceStore;
 }
 
 /** The shared plumbing of one configured client. */
@@ -28,6 +36,8 @@ export interface SdkContext {
   config: ClientConfig;
   platform: Platform;
   store: SecureStore;
+  /** The group's shared-device store (Native SSO), or null. */
+  sharedDevice: SharedDeviceStore | null;
   http: FormClient;
   scope: string;
   /** Store key of this app's session. */
@@ -49,8 +59,14 @@ export function createContext(config: ClientConfig): SdkContext {
     config,
     platform,
     store,
+    sharedDevice: config.sharedDevice ?? null,
     http: new FormClient(config.baseUrl, config.clientId, platform),
-    scope: (config.scopes ?? ['openid', 'profile', 'offline_access']).join(' '),
+    scope: [
+      ...new Set([
+        ...(config.scopes ?? ['openid', 'profile', 'offline_access']), // Native SSO: the scope that asks for the device secret.
+        ...(config.sharedDevice ? ['device_sso'] : []),
+      ]),
+    ].join(' '),
     sessionKey: `baton.session:${config.clientId}`,
     deviceParams: async () => ({
       installation_id: await installationId(),

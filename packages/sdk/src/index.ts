@@ -36,6 +36,11 @@ export type { ClientConfig } from './context.js';
 export { defaultPlatform, type Platform, type DeviceInfo } from './platform.js';
 export type { SecureStore, KeyPair, KeyPairKind } from './storage/secure-store.js';
 export { MemoryStore } from './storage/memory-store.js';
+export {
+  MemorySharedDeviceStore,
+  type DeviceSsoPair,
+  type SharedDeviceStore,
+} from './storage/shared-device-store.js';
 export { IndexedDbStore, type IndexedDbStoreOptions } from './storage/indexeddb-store.js';
 export { DpopSigner, type ProofRequest } from './dpop/dpop-proof.js';
 export { Companion, type PairOptions } from './handoff/companion.js';

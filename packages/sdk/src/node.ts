@@ -16,6 +16,7 @@ import {
 
 export * from './index.js';
 export { FileStore, type FileStoreOptions } from './storage/file-store.js';
+export { SharedDeviceFile, type SharedDeviceFileOptions } from './storage/shared-device-file.js';
 
 /** This machine as the SDK names it to the server: host name and OS. */
 export function nodeDevice(name = hostname()): DeviceInfo {

@@ -4,6 +4,7 @@ import { errorFromAnswer } from '../http/wire-errors.js';
 import { Account } from '../tokens/account.js';
 import { AccountSlot } from '../tokens/account-slot.js';
 import { recordFrom } from '../tokens/session-record.js';
+import { deviceSsoExchangeParams, shareDeviceSso } from '../tokens/device-sso.js';
 import { TokenCache } from '../tokens/token-cache.js';
 import { postToken } from '../tokens/token-endpoint.js';
 import type { FlowContext } from './flow.js';
@@ -34,8 +35,11 @@ export class NativeAuthClient {
       ...base,
       challengeType: [...new Set([...config.challengeTypes, 'redirect'])].join(' '),
       capabilities: (config.capabilities ?? ['mfa_required', 'registration_required']).join(' '),
-      openAccount: async (body) =>
-        this.slot.set(new Account(base, await TokenCache.save(base, recordFrom(body, base.platform.now()), null))),
+      openAccount: async (body) => {
+        const cache = await TokenCache.save(base, recordFrom(body, base.platform.now()), null);
+        await shareDeviceSso(base, body);
+        return this.slot.set(new Account(base, cache));
+      },
     };
   }
 
@@ -66,6 +70,28 @@ export class NativeAuthClient {
     if (!answer.ok) {
       const error = errorFromAnswer(answer);
       throw error.serverError === 'invalid_grant'
+        ? new BatonSdkError('session_ended', error.message, { serverError: 'invalid_grant', status: answer.status })
+        : error;
+    }
+    return this.ctx.openAccount(answer.body);
+  }
+
+  /**
+   * Native SSO: signs in with the sign-in of another app of this app's SSO group on this
+   * device, from the shared-device store (`sharedDevice` in the configuration), without a
+   * prompt. The new session is this app's own. `no_account` when no app of the group is
+   * signed in here; `session_ended` when that sign-in has ended (revoked, signed out) or
+   * belongs to another group; `interaction_required` when this app needs a second factor
+   * the device's sign-in did not prove; `blocked_by_policy` as for any sign-in.
+   */
+  async signInWithDeviceSso(): Promise<Account> {
+    const pair = await this.ctx.sharedDevice?.read();
+    if (!pair)
+      throw new BatonSdkError('no_account', 'No app of this SSO group is signed in on this device (or none is shared)');
+    const answer = await postToken(this.ctx, deviceSsoExchangeParams(this.ctx, pair));
+    if (!answer.ok) {
+      const error = errorFromAnswer(answer);
+      throw error.serverError === 'invalid_grant' && error.code !== 'blocked_by_policy'
         ? new BatonSdkError('session_ended', error.message, { serverError: 'invalid_grant', status: answer.status })
         : error;
     }

@@ -1,7 +1,6 @@
-import { chmod, mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JWK } from 'jose';
-import { base64url, fromBase64url, randomId, type WebCryptoKey } from '../platform.js';
+import { SealedFile } from './sealed-file.js';
 import {
   exportJwk,
   generateKeyPair,
@@ -23,8 +22,6 @@ interface Contents {
   keyPairs: Record<string, { kind: KeyPairKind; privateJwk: JWK; publicJwk: JWK }>;
 }
 
-const additionalData = new TextEncoder().encode('baton-sdk file store v1');
-
 /**
  * An encrypted file store for Node. Everything (tokens, installation id, key pairs) lives
  * in one file (`store.enc`, mode 0600) encrypted with AES-256-GCM under a key kept in a
@@ -38,16 +35,19 @@ const additionalData = new TextEncoder().encode('baton-sdk file store v1');
  * safe as the key file. One process at a time may use a store.
  */
 export class FileStore implements SecureStore {
-  private readonly dataFile: string;
-  private readonly keyFile: string;
-  private key: Promise<WebCryptoKey> | null = null;
+  private readonly file: SealedFile;
   private contents: Promise<Contents> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly pairs = new Map<string, Promise<KeyPair>>();
 
-  constructor(private readonly options: FileStoreOptions) {
-    this.dataFile = join(options.directory, 'store.enc');
-    this.keyFile = options.keyFile ?? join(options.directory, 'store.key');
+  constructor(options: FileStoreOptions) {
+    const keyFile = options.keyFile ?? join(options.directory, 'store.key');
+    this.file = new SealedFile(
+      options.directory,
+      join(options.directory, 'store.enc'),
+      keyFile,
+      'baton-sdk file store v1',
+    );
   }
 
   async get(key: string) {
@@ -99,70 +99,14 @@ export class FileStore implements SecureStore {
     const next = this.queue.then(async () => {
       const contents = await this.load();
       change(contents);
-      await this.write(contents);
+      await this.file.write(contents);
     });
     this.queue = next.catch(() => undefined);
     return next;
   }
 
   private load(): Promise<Contents> {
-    this.contents ??= this.read();
+    this.contents ??= this.file.read<Contents>().then((stored) => stored ?? { entries: {}, keyPairs: {} });
     return this.contents;
-  }
-
-  private async read(): Promise<Contents> {
-    let text: string;
-    try {
-      text = await readFile(this.dataFile, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: {}, keyPairs: {} };
-      throw error;
-    }
-    const sealed = JSON.parse(text) as { v: number; iv: string; data: string };
-    const plain = await globalThis.crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: fromBase64url(sealed.iv), additionalData },
-      await this.aesKey(),
-      fromBase64url(sealed.data),
-    );
-    return JSON.parse(new TextDecoder().decode(plain)) as Contents;
-  }
-
-  private async write(contents: Contents): Promise<void> {
-    const iv = globalThis.crypto.getRandomValues(new Uint8Array(12));
-    const data = await globalThis.crypto.subtle.encrypt(
-      { name: 'AES-GCM', iv, additionalData },
-      await this.aesKey(),
-      new TextEncoder().encode(JSON.stringify(contents)),
-    );
-    const temporary = `${this.dataFile}.${randomId(6)}.tmp`;
-    await writeFile(temporary, JSON.stringify({ v: 1, iv: base64url(iv), data: base64url(new Uint8Array(data)) }), {
-      mode: 0o600,
-    });
-    await rename(temporary, this.dataFile);
-  }
-
-  private aesKey(): Promise<WebCryptoKey> {
-    this.key ??= this.readOrCreateKey();
-    return this.key;
-  }
-
-  private async readOrCreateKey(): Promise<WebCryptoKey> {
-    await mkdir(this.options.directory, { recursive: true, mode: 0o700 });
-    let raw: Uint8Array<ArrayBuffer>;
-    try {
-      const handle = await open(this.keyFile, 'wx', 0o600);
-      raw = globalThis.crypto.getRandomValues(new Uint8Array(32));
-      await handle.writeFile(base64url(raw));
-      await handle.close();
-      await chmod(this.keyFile, 0o600);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (process.platform !== 'win32' && ((await stat(this.keyFile)).mode & 0o077) !== 0) {
-        throw new Error(`${this.keyFile} is readable by other users; make it mode 0600 (chmod 600) before using it`);
-      }
-      raw = fromBase64url((await readFile(this.keyFile, 'utf8')).trim());
-    }
-    if (raw.length !== 32) throw new Error(`${this.keyFile} does not hold a 256-bit key`);
-    return globalThis.crypto.subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
   }
 }

@@ -143,5 +143,7 @@ export class Account implements SessionTransferSource {
     await this.cache.forget();
     if (answer instanceof BatonSdkError) throw answer;
     if (answer && !answer.ok) throw errorFromAnswer(answer);
+    // Revoking ends every app's session on a Native SSO device: the shared pair is of no use to the group now.
+    if (answer) await this.ctx.sharedDevice?.clear();
   }
 }

@@ -3,6 +3,7 @@ import { DpopSigner } from '../dpop/dpop-proof.js';
 import { BatonSdkError } from '../errors.js';
 import { errorFromAnswer } from '../http/wire-errors.js';
 import { recordFrom, type AccountClaims, type SessionRecord } from './session-record.js';
+import { deviceSecretParams, shareDeviceSso } from './device-sso.js';
 import { singleFlight } from './single-flight.js';
 import { postToken } from './token-endpoint.js';
 
@@ -120,7 +121,7 @@ export class TokenCache {
     }
     const answer = await postToken(
       this.ctx,
-      { grant_type: 'refresh_token', refresh_token: previous.refreshToken },
+      { grant_type: 'refresh_token', refresh_token: previous.refreshToken, ...(await deviceSecretParams(this.ctx)) },
       this.dpop,
     );
     if (!answer.ok) {
@@ -136,6 +137,7 @@ export class TokenCache {
     const next = recordFrom(answer.body, this.ctx.platform.now());
     if (this.isEnded) throw new BatonSdkError('session_ended', 'This session was signed out during the refresh');
     await this.ctx.store.set(this.ctx.sessionKey, JSON.stringify(next));
+    await shareDeviceSso(this.ctx, answer.body);
     this.current = next;
     return next;
   }

@@ -56,6 +56,11 @@ export interface App {
   allowRefreshTokenExport: boolean;
   allowSessionTransfer: boolean;
   acceptSessionTransfer: boolean;
+  /**
+   * The Native SSO group (`--sso-group`): apps of one tenant in one group share a sign-in on
+   * a device (core/device-sso). Null: the app shares with no other.
+   */
+  ssoGroup: string | null;
   /** Seconds. */
   accessTokenTtl: number;
   idTokenTtl: number;

@@ -94,9 +94,19 @@ export interface RefreshTokenWithSession {
 export interface SessionRepository {
   /**
    * Atomically: the device (if new), the session and its first refresh token; false (and
-   * nothing written) when the session has a parent that is revoked by then.
+   * nothing written) when the session has a parent that is revoked by then, or (Native SSO)
+   * when its device no longer holds the secret whose digest `deviceSecretDigest` is.
    */
-  open(device: Device | null, session: Session, token: RefreshTokenRecord): Promise<boolean>;
+  open(
+    device: Device | null,
+    session: Session,
+    token: RefreshTokenRecord,
+    options?: { deviceSecretDigest?: string },
+  ): Promise<boolean>;
+  /** A device, with the digest of its Native SSO secret (null when it has none, or it was revoked). */
+  findDevice(deviceId: string): Promise<(Device & { ssoSecretDigest: string | null }) | null>;
+  /** Gives the session's device a new Native SSO secret (replacing any); false when the session is revoked by then. */
+  setDeviceSecret(sessionId: string, secretDigest: string): Promise<boolean>;
   find(id: string): Promise<Session | null>;
   /** Records activity on a session that has no refresh token of its own in use (a browser SSO session). */
   touch(id: string, now: number): Promise<void>;
@@ -118,9 +128,13 @@ export interface SessionRepository {
   ): Promise<RotationResult>;
   /** Brings the session's absolute expiry forward to `until` (a policy's `max_session_seconds`); never pushes it back. */
   capLifetime(sessionId: string, until: number): Promise<void>;
-  /** Revokes the session and every descendant not yet revoked; returns their ids. */
+  /**
+   * Revokes the session and every descendant not yet revoked; returns their ids. On a device
+   * with a Native SSO secret, atomically: the secret is revoked, and with it every session on
+   * the device (of every app) and their descendants.
+   */
   revokeTree(sessionId: string, reason: string, now: number): Promise<string[]>;
-  /** Revokes every session of a user; returns their ids. */
+  /** Revokes every session of a user, and the Native SSO secrets of the user's devices; returns their ids. */
   revokeUser(tenantId: string, userId: string, reason: string, now: number): Promise<string[]>;
   /** Revokes every session an app opened, and their descendants (of any app); returns their ids. */
   revokeClient(tenantId: string, clientId: string, reason: string, now: number): Promise<string[]>;

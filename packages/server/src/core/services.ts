@@ -1,3 +1,5 @@
+import { DeviceSecrets } from './device-sso/device-secrets.js';
+import { NativeSsoExchange } from './device-sso/native-sso-exchange.js';
 import { KeyRing } from './keys/key-ring.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import { AttemptLimiter } from './abuse/attempt-limiter.js';
@@ -66,7 +68,7 @@ export function createServices({
 }: ServiceOptions) {
   const audit = new AuditLog(repos.audit, clock, telemetry);
   const keys = new KeyRing(repos.signingKeys, masterKey, clock);
-  const tokens = new TokenIssuer(keys, clock, publicUrl);
+  const tokens = new TokenIssuer(keys, clock, publicUrl, new DeviceSecrets(repos));
   const accounts = new AccountService(repos, clock);
   const policies = new PolicyService(repos, audit, clock, countries);
   const policyGate = new PolicyGate(policies, repos, audit, clock, countries);
@@ -144,6 +146,7 @@ export function createServices({
       clock,
     ),
     sessionTransfer,
+    nativeSso: new NativeSsoExchange(repos, sessions, keys, tokens, audit, clock),
     browserSessions,
     authorization,
     authorizeDecisions: new AuthorizeDecisions(authorization, browserSessions, policyGate),

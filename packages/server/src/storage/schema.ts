@@ -40,6 +40,8 @@ export interface AppsTable {
   allow_refresh_token_export: number;
   allow_session_transfer: number;
   accept_session_transfer: number;
+  /** The Native SSO group (0017), or null. */
+  sso_group: string | null;
   access_token_ttl: number;
   id_token_ttl: number;
   refresh_retry_window: number;
@@ -82,6 +84,8 @@ export interface DevicesTable {
   /** The client's own id for its installation, when it sends one (Baton's SDK does). */
   installation_id: string | null;
   created_at: number;
+  /** SHA-256 digest of the device's Native SSO secret (0017); null when it has none or it was revoked. */
+  sso_secret_digest: string | null;
 }
 
 export interface SessionsTable {

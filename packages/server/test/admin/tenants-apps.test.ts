@@ -240,6 +240,19 @@ describe.each(engines)('tenants and apps in the management API, on %s', (engine)
     expect(event).toMatchObject({ clientId, data: { actor: 'operator', after: { name: 'Ops console', admin: null } } });
   });
 
+  it('registers an app in a Native SSO group, moves it out with null, and refuses a group name with a space', async () => {
+    const created = await h.call('POST', '/tenants/acme/apps', { body: { name: 'Mail', sso_group: 'acme-suite' } });
+    expect(created.status).toBe(201);
+    expect(created.body.sso_group).toBe('acme-suite');
+    const { client_id: clientId } = created.body;
+    expect((await h.call('GET', `/tenants/acme/apps/${clientId}`)).body.sso_group).toBe('acme-suite');
+    const left = await h.call('PATCH', `/tenants/acme/apps/${clientId}`, { body: { sso_group: null } });
+    expect(left.body.sso_group).toBeNull();
+    const refused = await h.call('PATCH', `/tenants/acme/apps/${clientId}`, { body: { sso_group: 'acme suite' } });
+    expectProblem(refused, 400, 'invalid_setting');
+    expect(refused.body.field).toBe('sso_group');
+  });
+
   it('refuses an app update that changes the type, an unknown field, a bad setting (naming the field) and no such app', async () => {
     const { client_id: clientId } = (await h.call('POST', '/tenants/acme/apps', { body: { name: 'Fixed' } })).body;
     for (const body of [{ type: 'confidential' }, { secret: 'mine' }, { name: '' }])

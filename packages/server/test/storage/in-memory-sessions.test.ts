@@ -77,6 +77,17 @@ describe('in-memory session repository', () => {
     expect((await repos.sessions.find('other'))?.revokedAt).toBeNull();
   });
 
+  it("keeps the Native SSO promises: a session opens only on a device holding the secret named, and revoking one revokes the device's secret and every session on it", async () => {
+    const repos = await opened([['mail', null]]);
+    expect(await repos.sessions.setDeviceSecret('mail', 'digest')).toBe(true);
+    const calendar = aSession(user, 'device-mail', { id: 'calendar' });
+    expect(await repos.sessions.open(null, calendar, aToken(calendar), { deviceSecretDigest: 'other' })).toBe(false);
+    expect(await repos.sessions.open(null, calendar, aToken(calendar), { deviceSecretDigest: 'digest' })).toBe(true);
+    expect((await repos.sessions.revokeTree('calendar', 'signed_out', t0 + 1)).sort()).toEqual(['calendar', 'mail']);
+    expect((await repos.sessions.findDevice('device-mail'))?.ssoSecretDigest).toBeNull();
+    expect(await repos.sessions.setDeviceSecret('mail', 'again')).toBe(false);
+  });
+
   it('hands out copies: changing what was read changes nothing stored', async () => {
     const repos = await opened([['s1', null]]);
     const session = (await repos.sessions.find('s1'))!;

@@ -96,6 +96,10 @@ function withAppSettings(command: Command): Command {
     .option('--accept-session-transfer', 'let this app redeem session transfer tokens')
     .option('--no-accept-session-transfer', 'stop this app redeeming session transfer tokens')
     .option(
+      '--sso-group <name>',
+      "share sign-in on a device with the tenant's other apps of this group (Native SSO; 'none' leaves the group)",
+    )
+    .option(
       '--scope <scope>',
       'a scope client_credentials may grant this app (repeatable)',
       collectChecked(scopeProblem),
@@ -137,6 +141,7 @@ function appSettings(o: OptionValues): RegisterAppInput {
     allowRefreshTokenExport: o.allowRefreshTokenExport,
     allowSessionTransfer: o.allowSessionTransfer,
     acceptSessionTransfer: o.acceptSessionTransfer,
+    ssoGroup: o.ssoGroup === 'none' ? null : o.ssoGroup,
     scopes: o.scope,
     admin: o.admin === 'none' ? null : o.admin,
     userAttributes: o.attribute === undefined ? undefined : (o.attribute as string[]).map(parseAttributeSpec),

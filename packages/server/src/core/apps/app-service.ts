@@ -34,6 +34,8 @@ export interface RegisterAppInput {
   allowRefreshTokenExport?: boolean;
   allowSessionTransfer?: boolean;
   acceptSessionTransfer?: boolean;
+  /** The Native SSO group, or null for none. */
+  ssoGroup?: string | null;
   userAttributes?: AttributeDefinition[];
   postLogoutRedirectUris?: string[];
   /** Scopes `client_credentials` may grant (machine clients). */
@@ -75,6 +77,7 @@ const defaultSettings: AppSettings = {
   allowRefreshTokenExport: false,
   allowSessionTransfer: false,
   acceptSessionTransfer: false,
+  ssoGroup: null,
   ...appDefaults,
   userAttributes: [],
   postLogoutRedirectUris: [],
@@ -274,6 +277,12 @@ function applySettings(base: AppSettings, input: UpdateAppInput, type: AppType):
     'invalid_setting',
     'Admin access is "read" or "write"',
     { setting: 'admin' },
+  );
+  assertThat(
+    settings.ssoGroup === null || /^[\x21-\x7E]{1,100}$/.test(settings.ssoGroup),
+    'invalid_setting',
+    'An SSO group is a name of 1-100 printable characters without spaces',
+    { setting: 'ssoGroup' },
   );
   assertThat(
     settings.admin === null || type === 'confidential',

@@ -27,6 +27,8 @@ export const auditEventTypes = {
   'session_transfer.issued': 'a session transfer token was issued',
   'session_transfer.redeemed': 'a session transfer token was redeemed by its audience',
   'session_transfer.replayed': 'a used session transfer token was presented again',
+  'native_sso.exchanged': "a sibling app exchanged the device's ID token and device secret for a session (Native SSO)",
+  'native_sso.refused': 'a Native SSO exchange was refused (data.reason says why)',
   'browser_session.started': 'a browser SSO session began',
   'authorization_code.replayed': 'a used authorization code was presented again: the session it opened was revoked',
   'tenant.created': 'an administrator created a tenant',

@@ -29,6 +29,13 @@ export interface OpenSessionInput {
   /** Opens the session on a device already recorded (a web app's session in the browser of its SSO session). */
   existingDeviceId?: string;
   /**
+   * Native SSO: the secret (its digest) the existing device must still hold when the session
+   * opens; a device revoked meanwhile opens nothing (`session_ended`).
+   */
+  deviceSecretDigest?: string;
+  /** When the user proved who they are, when that was before this session (Native SSO: the device's sign-in). */
+  authTime?: number;
+  /**
    * The session this one is opened from (a companion's, a web view's, a web app's). The
    * child inherits when the user proved who they are, cannot outlive the parent's absolute
    * lifetime (a handoff never extends a sign-in), and is refused to an app whose policy the
@@ -42,7 +49,7 @@ export interface OpenSessionInput {
    * transfer token, a web view signed in from an app's session), with the request it came in.
    * A sign-in's own point is its flow's, after the first factor.
    */
-  policy?: { at: Extract<EvaluationPoint, 'session_transfer' | 'web_sso'>; context: RequestContext };
+  policy?: { at: Extract<EvaluationPoint, 'sign_in' | 'session_transfer' | 'web_sso'>; context: RequestContext };
   /** A sign-in's policy capped the session's lifetime (`max_session_seconds`). */
   maxSessionSeconds?: number | undefined;
 }
@@ -124,7 +131,7 @@ export class SessionService {
             device: { kind: input.device.kind, platform: input.device.platform, new: device !== null },
             session: {
               amr: input.amr,
-              authTime: parent?.authTime ?? null,
+              authTime: parent?.authTime ?? input.authTime ?? null,
               dpopBound: dpopJkt !== null,
               handedOff: parent !== null && parent !== undefined,
             },
@@ -150,7 +157,7 @@ export class SessionService {
       clientId: input.app.clientId,
       deviceId,
       parentId: parent?.id ?? null,
-      authTime: parent?.authTime ?? now,
+      authTime: parent?.authTime ?? input.authTime ?? now,
       amr: input.amr,
       createdAt: now,
       lastUsedAt: now,
@@ -164,6 +171,7 @@ export class SessionService {
       device,
       session,
       refreshTokenRecord(refreshToken, session, { scope: input.scope, generation: 0, dpopJkt, now }),
+      input.deviceSecretDigest ? { deviceSecretDigest: input.deviceSecretDigest } : {},
     );
     if (!opened) throw new BatonError('session_ended', 'The session this one comes from has ended');
     return { session, user: input.user, refreshToken, scope: input.scope, dpopJkt };

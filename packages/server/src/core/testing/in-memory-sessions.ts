@@ -14,8 +14,10 @@ export function inMemorySessions(db: MemoryDatabase): SessionRepository {
     return user && user.tenantId === tenantId ? user : null;
   };
   return {
-    async open(device, session, token) {
+    async open(device, session, token, options = {}) {
       if (session.parentId !== null && db.sessions.get(session.parentId)?.revokedAt !== null) return false;
+      const { deviceSecretDigest } = options;
+      if (deviceSecretDigest && db.deviceSecrets.get(session.deviceId)?.digest !== deviceSecretDigest) return false;
       // Every key is checked before anything is written, so a duplicate leaves nothing behind (a rolled-back transaction).
       if (device) db.devices.assertAbsent(device.id);
       db.sessions.assertAbsent(session.id);
@@ -67,7 +69,25 @@ export function inMemorySessions(db: MemoryDatabase): SessionRepository {
     },
 
     async revokeTree(sessionId, reason, now) {
-      return revokeTrees(db, (session) => session.id === sessionId, reason, now);
+      // A Native SSO device is one sign-in: its secret goes, and every app's session on it.
+      const deviceId = db.sessions.get(sessionId)?.deviceId;
+      if (deviceId === undefined || !db.deviceSecrets.get(deviceId))
+        return revokeTrees(db, (session) => session.id === sessionId, reason, now);
+      db.deviceSecrets.delete(deviceId);
+      return revokeTrees(db, (session) => session.deviceId === deviceId, reason, now);
+    },
+
+    async findDevice(deviceId) {
+      const device = db.devices.get(deviceId);
+      return device && { ...device, ssoSecretDigest: db.deviceSecrets.get(deviceId)?.digest ?? null };
+    },
+
+    async setDeviceSecret(sessionId, digest) {
+      const session = db.sessions.get(sessionId);
+      if (!session || session.revokedAt !== null) return false;
+      db.deviceSecrets.delete(session.deviceId);
+      db.deviceSecrets.insert({ deviceId: session.deviceId, digest });
+      return true;
     },
 
     async revokeClient(tenantId, clientId, reason, now) {
@@ -75,6 +95,8 @@ export function inMemorySessions(db: MemoryDatabase): SessionRepository {
     },
 
     async revokeUser(tenantId, userId, reason, now) {
+      for (const device of db.devices.where((device) => device.tenantId === tenantId && device.userId === userId))
+        db.deviceSecrets.delete(device.id);
       const live = db.sessions
         .where((session) => session.tenantId === tenantId && session.userId === userId && session.revokedAt === null)
         .map((session) => session.id);

@@ -63,6 +63,8 @@ export function createMemoryDatabase() {
     users: new MemoryTable<User>('users', (user) => user.id),
     credentials: new MemoryTable<PasswordCredential>('credentials', (credential) => credential.userId),
     devices: new MemoryTable<Device>('devices', (device) => device.id),
+    /** devices.sso_secret_digest: a device's Native SSO secret digest, by device id. */
+    deviceSecrets: new MemoryTable<{ deviceId: string; digest: string }>('device_secrets', (row) => row.deviceId),
     sessions: new MemoryTable<Session>('sessions', (session) => session.id),
     refreshTokens: new MemoryTable<StoredRefreshToken>('refresh_tokens', (token) => token.digest),
     signingKeys: new MemoryTable<SigningKey>('signing_keys', (key) => key.kid),

@@ -3,10 +3,15 @@ import type { KeyRing } from '../keys/key-ring.js';
 import type { Tenant, User } from '../model.js';
 import type { TokenIssuer } from './token-issuer.js';
 
-/** What an `id_token_hint` Baton signed says: the app it was issued to and the user it is about. */
+/**
+ * What an ID token Baton signed says: the app it was issued to, the user it is about, and
+ * (Native SSO) the session it was issued in and the hash of the device's secret.
+ */
 export interface IdTokenHint {
   clientId: string;
   userId: string | null;
+  sessionId: string | null;
+  dsHash: string | null;
 }
 
 /**
@@ -22,14 +27,16 @@ export async function readIdTokenHint(
 ): Promise<IdTokenHint | null> {
   try {
     const { payload } = await compactVerify(hint, await keys.verifier(tenant.id), { algorithms: ['ES256', 'RS256'] });
-    const claims = JSON.parse(new TextDecoder().decode(payload)) as { iss?: unknown; aud?: unknown; sub?: unknown };
+    const claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
     const aud: unknown = Array.isArray(claims.aud) ? claims.aud[0] : claims.aud;
     if (claims.iss !== tokens.issuer(tenant) || typeof aud !== 'string') return null;
-    return { clientId: aud, userId: typeof claims.sub === 'string' ? claims.sub : null };
+    return { clientId: aud, userId: text(claims.sub), sessionId: text(claims.sid), dsHash: text(claims.ds_hash) };
   } catch {
     return null;
   }
 }
+
+const text = (claim: unknown): string | null => (typeof claim === 'string' ? claim : null);
 
 /**
  * Whether a logout may end `signedIn`'s browser session without asking: only on a hint

@@ -17,4 +17,6 @@ export interface IssuedTokens {
   idToken?: string;
   /** Whether the app's registration allows exporting the refresh token (`--allow-refresh-token-export`). */
   refreshTokenExport?: boolean;
+  /** OpenID Connect Native SSO: the device's secret, when the scope has `device_sso`. */
+  deviceSecret?: string;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { DeviceSecrets } from '../device-sso/device-secrets.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { Clock } from '../clock.js';
 import type { App, Tenant } from '../model.js';
@@ -11,6 +12,8 @@ export type TokenRequest = { tenant: Tenant; app: App } & (
       /** The session with its new refresh token; its scope and DPoP binding are the token set's. */
       session: ActiveSession;
       nonce?: string;
+      /** The device secret the client presented (Native SSO): kept when the device still holds it. */
+      deviceSecret?: string | undefined;
     }
   | {
       session?: undefined;
@@ -37,6 +40,7 @@ export class TokenIssuer {
     private readonly keys: KeyRing,
     private readonly clock: Clock,
     private readonly publicUrl: string,
+    private readonly deviceSecrets: DeviceSecrets,
   ) {}
 
   issuer(tenant: Tenant): string {
@@ -77,6 +81,8 @@ export class TokenIssuer {
     };
     if (!active) return tokens;
     const { user, session } = active;
+    // Native SSO (scope device_sso): the device's secret, and its hash in the ID token beside `sid`.
+    const device = await this.deviceSecrets.forTokens(active, request.deviceSecret);
     const idToken = sign({
       iss,
       aud: app.clientId,
@@ -95,6 +101,7 @@ export class TokenIssuer {
       exp: iat + app.idTokenTtl,
       ver: '2.0',
       ...(request.nonce ? { nonce: request.nonce } : {}),
+      ...(device ? { ds_hash: device.dsHash } : {}),
     });
     return {
       ...tokens,
@@ -102,6 +109,7 @@ export class TokenIssuer {
       refreshToken: active.refreshToken,
       idToken,
       refreshTokenExport: app.allowRefreshTokenExport,
+      ...(device ? { deviceSecret: device.secret } : {}),
     };
   }
 }

@@ -34,6 +34,7 @@ const AppBody = Type.Object({
   allow_refresh_token_export: Type.Boolean(),
   allow_session_transfer: Type.Boolean(),
   accept_session_transfer: Type.Boolean(),
+  sso_group: Nullable(Type.String()),
   scopes: Type.Array(Type.String()),
   admin: Nullable(AdminLevel),
   attributes: Type.Array(Type.Object(attributeFields), { description: 'The user attributes sign-up collects' }),
@@ -63,6 +64,11 @@ const appSettings = {
   allow_refresh_token_export: Type.Optional(Type.Boolean()),
   allow_session_transfer: Type.Optional(Type.Boolean()),
   accept_session_transfer: Type.Optional(Type.Boolean()),
+  sso_group: Type.Optional(
+    Nullable(Type.String({ minLength: 1, maxLength: 100 }), {
+      description: 'The Native SSO group: apps of the tenant in one group share sign-in on a device; null: none',
+    }),
+  ),
   scopes: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50 })),
   admin: Type.Optional(Nullable(AdminLevel, { description: 'null: no management access' })),
   attributes: Type.Optional(Type.Array(Input(attributeFields), { maxItems: 50 })),
@@ -121,6 +127,7 @@ function settingsOf(body: Static<typeof UpdateApp>): UpdateAppInput {
       allowRefreshTokenExport: body.allow_refresh_token_export,
       allowSessionTransfer: body.allow_session_transfer,
       acceptSessionTransfer: body.accept_session_transfer,
+      ssoGroup: body.sso_group,
       scopes: body.scopes,
       admin: body.admin,
       userAttributes: body.attributes,

@@ -15,6 +15,7 @@ export function tokenResponse(tokens: IssuedTokens): TokenResponse {
     ...(tokens.userId !== undefined ? { client_info: clientInfo(tokens.userId, tokens.tenantId) } : {}),
     // Tells Baton's SDK the registration allows exportRefreshToken() (its own opt-in is still needed).
     ...(tokens.refreshTokenExport ? { refresh_token_export: 'allowed' as const } : {}),
+    ...(tokens.deviceSecret !== undefined ? { device_secret: tokens.deviceSecret } : {}),
   };
 }
 

@@ -31,7 +31,7 @@ export function discoveryRoutes(app: FastifyInstance, { services, publicUrl }: R
       token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
       revocation_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-      scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+      scopes_supported: ['openid', 'profile', 'email', 'offline_access', 'device_sso'],
       claims_supported: [
         'iss',
         'sub',
@@ -43,6 +43,7 @@ export function discoveryRoutes(app: FastifyInstance, { services, publicUrl }: R
         'oid',
         'tid',
         'sid',
+        'ds_hash',
         'amr',
         'preferred_username',
         'email',

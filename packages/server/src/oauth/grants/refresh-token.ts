@@ -7,7 +7,7 @@ import type { Grant } from './grant.js';
 export const refreshTokenGrant: Grant = {
   type: 'refresh_token',
   async handle({ services, tenant, app, params, context, device }) {
-    const p = readParams(['refresh_token', 'scope'], params);
+    const p = readParams(['refresh_token', 'scope', 'device_secret'], params);
     if (!p.refresh_token) throw new BatonError('malformed_request', 'refresh_token is required');
     const active = await services.sessions.refresh({
       tenant,
@@ -18,6 +18,6 @@ export const refreshTokenGrant: Grant = {
       installationId: device.installationId ?? undefined,
       context,
     });
-    return services.tokens.issue({ tenant, app, session: active });
+    return services.tokens.issue({ tenant, app, session: active, deviceSecret: p.device_secret });
   },
 };

@@ -64,7 +64,9 @@ const insertSession = insertInto<Selectable<SessionsTable>>('sessions', [
   'revoked_at',
   'revoked_reason',
 ]);
-const insertDevice = insertInto<Selectable<DevicesTable>>('devices', [
+/** A device row as the session rows carry it: its Native SSO secret is read and written on its own. */
+type DeviceRow = Omit<Selectable<DevicesTable>, 'sso_secret_digest'>;
+const insertDevice = insertInto<DeviceRow>('devices', [
   'id',
   'tenant_id',
   'user_id',
@@ -77,31 +79,48 @@ const insertDevice = insertInto<Selectable<DevicesTable>>('devices', [
 const touchSql = 'UPDATE sessions SET last_used_at = ? WHERE id = ?';
 /** Locks a session row (PostgreSQL) if it is not revoked; SQLite's write transaction serialises anyway. */
 const lockLiveSessionSql = 'UPDATE sessions SET id = id WHERE id = ? AND revoked_at IS NULL';
-/** A session and its descendants, the first parameter naming the session. */
-const treeSql = `WITH RECURSIVE tree(id) AS (
-    SELECT id FROM sessions WHERE id = ?
+/**
+ * The sessions `roots` picks (a condition over `sessions`, its parameters first) and their
+ * descendants: a statement that locks them, and one that revokes the live ones (then
+ * `revoked_at` and `revoked_reason`) and returns their ids.
+ */
+function treeStatements(roots: string) {
+  const tree = `WITH RECURSIVE tree(id) AS (
+    SELECT id FROM sessions WHERE ${roots}
     UNION
     SELECT child.id FROM sessions child JOIN tree ON child.parent_id = tree.id
   )`;
-const lockTreeSql = `${treeSql} UPDATE sessions SET id = id WHERE id IN (SELECT id FROM tree)`;
-/** Every session an app opened and their descendants, the parameters naming the tenant and the app. */
-const clientTreeSql = `WITH RECURSIVE tree(id) AS (
-    SELECT id FROM sessions WHERE tenant_id = ? AND client_id = ?
-    UNION
-    SELECT child.id FROM sessions child JOIN tree ON child.parent_id = tree.id
-  )`;
-const lockClientTreeSql = `${clientTreeSql} UPDATE sessions SET id = id WHERE id IN (SELECT id FROM tree)`;
-const revokeClientTreeSql = `${clientTreeSql}
+  return {
+    lock: `${tree} UPDATE sessions SET id = id WHERE id IN (SELECT id FROM tree)`,
+    revoke: `${tree}
   UPDATE sessions SET revoked_at = ?, revoked_reason = ?
   WHERE id IN (SELECT id FROM tree) AND revoked_at IS NULL
-  RETURNING id`;
-const revokeTreeSql = `${treeSql}
-  UPDATE sessions SET revoked_at = ?, revoked_reason = ?
-  WHERE id IN (SELECT id FROM tree) AND revoked_at IS NULL
-  RETURNING id`;
+  RETURNING id`,
+  };
+}
+const sessionTree = treeStatements('id = ?');
+/** Every session an app opened, and their descendants. */
+const clientTree = treeStatements('tenant_id = ? AND client_id = ?');
+/** Every session on a device (a Native SSO device is one sign-in), and their descendants. */
+const deviceTree = treeStatements('device_id = ?');
 const revokeUserSql = `UPDATE sessions SET revoked_at = ?, revoked_reason = ?
   WHERE tenant_id = ? AND user_id = ? AND revoked_at IS NULL
   RETURNING id`;
+/**
+ * Native SSO: a device's secret, and locking the device while it still holds one (PostgreSQL
+ * row lock), so a sibling's session opens either before a revocation (which then finds it)
+ * or not at all.
+ */
+const findDeviceSql = 'SELECT * FROM devices WHERE id = ?';
+const lockDeviceWithSecretSql = 'UPDATE devices SET id = id WHERE id = ? AND sso_secret_digest = ?';
+const setDeviceSecretSql = `UPDATE devices SET sso_secret_digest = ?
+  WHERE id = (SELECT device_id FROM sessions WHERE id = ? AND revoked_at IS NULL)`;
+/** Revokes the secret of a session's device; returns the device when it had one (a Native SSO device). */
+const revokeSessionDeviceSecretSql = `UPDATE devices SET sso_secret_digest = NULL
+  WHERE id = (SELECT device_id FROM sessions WHERE id = ?) AND sso_secret_digest IS NOT NULL
+  RETURNING id`;
+const revokeUserDeviceSecretsSql = `UPDATE devices SET sso_secret_digest = NULL
+  WHERE tenant_id = ? AND user_id = ? AND sso_secret_digest IS NOT NULL`;
 const listByUserSql = `
   SELECT s.*, d.name AS d_name, d.platform AS d_platform, d.kind AS d_kind,
     d.installation_id AS d_installation_id, d.created_at AS d_created_at
@@ -114,11 +133,15 @@ type SessionWithDeviceRow = Selectable<SessionsTable> &
 
 export function sessionRepository(sql: DirectSql): SessionRepository {
   return {
-    open(device, session, token) {
+    open(device, session, token, options = {}) {
       return sql.transaction(async (tx) => {
         // Holding the parent's row while the child is added: a revocation of the tree either ran first (and the
         // parent is revoked here) or waits, and then finds the child (revokeTree).
         if (session.parentId !== null && (await tx.run(lockLiveSessionSql, [session.parentId])) !== 1) return false;
+        // The same for a device's Native SSO secret: a revocation cleared it first, or waits and finds this session.
+        const { deviceSecretDigest } = options;
+        if (deviceSecretDigest && (await tx.run(lockDeviceWithSecretSql, [session.deviceId, deviceSecretDigest])) !== 1)
+          return false;
         if (device) await insertDevice(tx, deviceRow(device));
         await insertSession(tx, sessionRow(session));
         await insertToken(tx, tokenRow(token, null));
@@ -190,31 +213,42 @@ export function sessionRepository(sql: DirectSql): SessionRepository {
 
     revokeTree(sessionId, reason, now) {
       return sql.transaction(async (tx) => {
+        // A Native SSO device is one sign-in: its secret goes first (waiting for a sibling's session being opened on
+        // it), then every app's session on it goes with this one.
+        const [ssoDevice] = await tx.query<Pick<DevicesTable, 'id'>>(revokeSessionDeviceSecretSql, [sessionId]);
+        const [tree, root] = ssoDevice ? [deviceTree, ssoDevice.id] : [sessionTree, sessionId];
         // First lock the tree (waiting for any child being added under it), then read it again: on PostgreSQL the
         // second statement sees the children committed meanwhile, which the first one's snapshot could not.
-        await tx.run(lockTreeSql, [sessionId]);
-        const revoked = await tx.query<Pick<SessionsTable, 'id'>>(revokeTreeSql, [sessionId, now, reason]);
+        await tx.run(tree.lock, [root]);
+        const revoked = await tx.query<Pick<SessionsTable, 'id'>>(tree.revoke, [root, now, reason]);
         return revoked.map((session) => session.id);
       });
+    },
+
+    async findDevice(deviceId) {
+      const [row] = await sql.query<Selectable<DevicesTable>>(findDeviceSql, [deviceId]);
+      return row ? { ...toDevice(row), ssoSecretDigest: row.sso_secret_digest } : null;
+    },
+
+    async setDeviceSecret(sessionId, secretDigest) {
+      return (await sql.run(setDeviceSecretSql, [secretDigest, sessionId])) === 1;
     },
 
     revokeClient(tenantId, clientId, reason, now) {
       return sql.transaction(async (tx) => {
         // As revokeTree: lock, then read again, so children added meanwhile are found.
-        await tx.run(lockClientTreeSql, [tenantId, clientId]);
-        const revoked = await tx.query<Pick<SessionsTable, 'id'>>(revokeClientTreeSql, [
-          tenantId,
-          clientId,
-          now,
-          reason,
-        ]);
+        await tx.run(clientTree.lock, [tenantId, clientId]);
+        const revoked = await tx.query<Pick<SessionsTable, 'id'>>(clientTree.revoke, [tenantId, clientId, now, reason]);
         return revoked.map((session) => session.id);
       });
     },
 
-    async revokeUser(tenantId, userId, reason, now) {
-      const revoked = await sql.query<Pick<SessionsTable, 'id'>>(revokeUserSql, [now, reason, tenantId, userId]);
-      return revoked.map((session) => session.id);
+    revokeUser(tenantId, userId, reason, now) {
+      return sql.transaction(async (tx) => {
+        await tx.run(revokeUserDeviceSecretsSql, [tenantId, userId]);
+        const revoked = await tx.query<Pick<SessionsTable, 'id'>>(revokeUserSql, [now, reason, tenantId, userId]);
+        return revoked.map((session) => session.id);
+      });
     },
 
     async listByUser(tenantId, userId) {
@@ -236,7 +270,7 @@ export function sessionRepository(sql: DirectSql): SessionRepository {
   };
 }
 
-function deviceRow(device: Device): Selectable<DevicesTable> {
+function deviceRow(device: Device): DeviceRow {
   return {
     id: device.id,
     tenant_id: device.tenantId,
@@ -249,7 +283,7 @@ function deviceRow(device: Device): Selectable<DevicesTable> {
   };
 }
 
-function toDevice(row: Selectable<DevicesTable>): Device {
+function toDevice(row: DeviceRow): Device {
   return {
     id: row.id,
     tenantId: row.tenant_id,
