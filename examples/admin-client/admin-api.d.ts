@@ -956,6 +956,7 @@ export interface paths {
                                 allow_refresh_token_export: boolean;
                                 allow_session_transfer: boolean;
                                 accept_session_transfer: boolean;
+                                device_code: boolean;
                                 scopes: string[];
                                 admin: ("read" | "write") | null;
                                 /** @description The user attributes sign-up collects */
@@ -1141,6 +1142,8 @@ export interface paths {
                         allow_refresh_token_export?: boolean;
                         allow_session_transfer?: boolean;
                         accept_session_transfer?: boolean;
+                        /** @description May start the device authorization grant (RFC 8628) */
+                        device_code?: boolean;
                         scopes?: string[];
                         /** @description null: no management access */
                         admin?: ("read" | "write") | null;
@@ -1180,6 +1183,7 @@ export interface paths {
                             allow_refresh_token_export: boolean;
                             allow_session_transfer: boolean;
                             accept_session_transfer: boolean;
+                            device_code: boolean;
                             scopes: string[];
                             admin: ("read" | "write") | null;
                             /** @description The user attributes sign-up collects */
@@ -1384,6 +1388,7 @@ export interface paths {
                             allow_refresh_token_export: boolean;
                             allow_session_transfer: boolean;
                             accept_session_transfer: boolean;
+                            device_code: boolean;
                             scopes: string[];
                             admin: ("read" | "write") | null;
                             /** @description The user attributes sign-up collects */
@@ -1733,6 +1738,8 @@ export interface paths {
                         allow_refresh_token_export?: boolean;
                         allow_session_transfer?: boolean;
                         accept_session_transfer?: boolean;
+                        /** @description May start the device authorization grant (RFC 8628) */
+                        device_code?: boolean;
                         scopes?: string[];
                         /** @description null: no management access */
                         admin?: ("read" | "write") | null;
@@ -1772,6 +1779,7 @@ export interface paths {
                             allow_refresh_token_export: boolean;
                             allow_session_transfer: boolean;
                             accept_session_transfer: boolean;
+                            device_code: boolean;
                             scopes: string[];
                             admin: ("read" | "write") | null;
                             /** @description The user attributes sign-up collects */
@@ -3982,6 +3990,568 @@ export interface paths {
                         "application/json": {
                             kid: string;
                             alg: "ES256" | "RS256";
+                        };
+                    };
+                };
+                /** @description The request is malformed: a field is missing, unknown, too long or of the wrong type */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description No credential, or one that is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The credential may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description No such tenant or resource (also: a tenant of which the credential knows nothing) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is larger than the server reads (64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The database does not answer; try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/tenants/{tenant}/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The version in force and its document */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The tenant name */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 0 when no policy was ever set */
+                            version: number;
+                            /** @description Rules with name, state, at, when (CEL) and then; see docs/policy.md */
+                            document: {
+                                rules: {
+                                    [key: string]: unknown;
+                                }[];
+                            };
+                            created_at: string | null;
+                            created_by: string | null;
+                        };
+                    };
+                };
+                /** @description The request is malformed: a field is missing, unknown, too long or of the wrong type */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description No credential, or one that is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The credential may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description No such tenant or resource (also: a tenant of which the credential knows nothing) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is larger than the server reads (64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The database does not answer; try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        /** Check and compile a document and make it the next version, in force on every instance within 2 s */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The tenant name */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            /** @description Rules with name, state, at, when (CEL) and then; see docs/policy.md */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        rules: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            version: number;
+                        };
+                    };
+                };
+                /** @description The request is malformed: a field is missing, unknown, too long or of the wrong type */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description No credential, or one that is invalid or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The credential may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description No such tenant or resource (also: a tenant of which the credential knows nothing) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is larger than the server reads (64 KiB) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (application/json) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+                /** @description The database does not answer; try again after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** Format: uri */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            correlation_id: string;
+                            /** @description The request field refused (`display_name`, `theme.logo_url`), when there is one */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/tenants/{tenant}/policy/what-if": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Evaluate a request that did not happen against the version in force (or a document given) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The tenant name */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The account's email */
+                        email: string;
+                        client_id: string;
+                        at: "sign_in" | "refresh" | "session_transfer" | "web_sso" | "device_approval";
+                        ip?: string;
+                        /** @description Default: primary */
+                        device_kind?: string;
+                        platform?: string;
+                        /** @description Default: ["pwd"] */
+                        amr?: string[];
+                        /** @description Rules with name, state, at, when (CEL) and then; see docs/policy.md */
+                        document?: {
+                            rules: {
+                                [key: string]: unknown;
+                            }[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            decision: "allow" | "block" | "require_mfa";
+                            rules: string[];
+                            report_only: string[];
+                            failed: {
+                                rule: string;
+                                message: string;
+                            }[];
+                            limits: {
+                                max_session_seconds?: number;
+                                forbid_session_transfer: boolean;
+                                forbid_refresh_token_export: boolean;
+                            };
+                            /** @description 0 when a document was given in place of the one in force */
+                            version: number;
+                            /** @description The variables the rules were evaluated on */
+                            facts: {
+                                [key: string]: unknown;
+                            };
                         };
                     };
                 };

@@ -8,6 +8,7 @@ import type { Generated } from 'kysely';
 import type {
   AdminLevel,
   AppType,
+  DeviceAuthorizationStatus,
   DeviceKind,
   MfaMethod,
   MfaRegistration,
@@ -40,6 +41,7 @@ export interface AppsTable {
   allow_refresh_token_export: number;
   allow_session_transfer: number;
   accept_session_transfer: number;
+  device_code: number;
   access_token_ttl: number;
   id_token_ttl: number;
   refresh_retry_window: number;
@@ -205,6 +207,26 @@ export interface SessionTransferTokensTable {
   consumed_at: number | null;
 }
 
+export interface DeviceAuthorizationsTable {
+  device_code_digest: string;
+  user_code_digest: string;
+  tenant_id: string;
+  client_id: string;
+  scope: string;
+  device_name: string;
+  device_platform: string;
+  poll_interval: number;
+  created_at: number;
+  expires_at: number;
+  last_polled_at: number | null;
+  status: DeviceAuthorizationStatus;
+  user_id: string | null;
+  /** The session that approved or denied; the device's session becomes its child. */
+  approving_session_id: string | null;
+  max_session_seconds: number | null;
+  decided_at: number | null;
+}
+
 export interface DpopProofsTable {
   /** Digest of the proof key's thumbprint and the proof's jti. */
   key: string;
@@ -263,6 +285,7 @@ export interface Database {
   rate_limits: RateLimitsTable;
   request_counters: RequestCountersTable;
   session_transfer_tokens: SessionTransferTokensTable;
+  device_authorizations: DeviceAuthorizationsTable;
   dpop_proofs: DpopProofsTable;
   authorization_codes: AuthorizationCodesTable;
   browser_sessions: BrowserSessionsTable;

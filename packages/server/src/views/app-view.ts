@@ -19,6 +19,7 @@ export function appView(app: App) {
     allow_refresh_token_export: app.allowRefreshTokenExport,
     allow_session_transfer: app.allowSessionTransfer,
     accept_session_transfer: app.acceptSessionTransfer,
+    device_code: app.deviceCode,
     scopes: app.scopes,
     admin: app.admin,
     attributes: app.userAttributes,

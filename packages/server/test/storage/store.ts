@@ -69,6 +69,7 @@ export const anApp = (tenantId: string, fields: Partial<App> = {}): App => ({
   allowRefreshTokenExport: false,
   allowSessionTransfer: false,
   acceptSessionTransfer: false,
+  deviceCode: false,
   accessTokenTtl: 3600,
   idTokenTtl: 3600,
   refreshRetryWindow: 10,

@@ -95,6 +95,8 @@ function withAppSettings(command: Command): Command {
     .option('--no-allow-session-transfer', 'stop this app asking for session transfer tokens')
     .option('--accept-session-transfer', 'let this app redeem session transfer tokens')
     .option('--no-accept-session-transfer', 'stop this app redeeming session transfer tokens')
+    .option('--device-code', 'let this app sign in with the device authorization grant (RFC 8628: TVs, cars, consoles)')
+    .option('--no-device-code', 'stop this app starting the device authorization grant')
     .option(
       '--scope <scope>',
       'a scope client_credentials may grant this app (repeatable)',
@@ -137,6 +139,7 @@ function appSettings(o: OptionValues): RegisterAppInput {
     allowRefreshTokenExport: o.allowRefreshTokenExport,
     allowSessionTransfer: o.allowSessionTransfer,
     acceptSessionTransfer: o.acceptSessionTransfer,
+    deviceCode: o.deviceCode,
     scopes: o.scope,
     admin: o.admin === 'none' ? null : o.admin,
     userAttributes: o.attribute === undefined ? undefined : (o.attribute as string[]).map(parseAttributeSpec),

@@ -34,6 +34,7 @@ export interface RegisterAppInput {
   allowRefreshTokenExport?: boolean;
   allowSessionTransfer?: boolean;
   acceptSessionTransfer?: boolean;
+  deviceCode?: boolean;
   userAttributes?: AttributeDefinition[];
   postLogoutRedirectUris?: string[];
   /** Scopes `client_credentials` may grant (machine clients). */
@@ -75,6 +76,7 @@ const defaultSettings: AppSettings = {
   allowRefreshTokenExport: false,
   allowSessionTransfer: false,
   acceptSessionTransfer: false,
+  deviceCode: false,
   ...appDefaults,
   userAttributes: [],
   postLogoutRedirectUris: [],
