@@ -103,11 +103,17 @@ export class DeviceAuthorizations {
   }
 
   /**
-   * The pending device a typed user code names, for the person to see before deciding.
-   * Every look-up is an attempt of the approving user and of their address: guesses lock
-   * out as wrong passwords do, and a code that names nothing is audited.
+   * The pending device a typed user code names, for the person to see before deciding (or,
+   * with no approver yet, before signing in on the hosted page). Every look-up is an
+   * attempt of the approving user (or, before sign-in, of the address) and of the address:
+   * guesses lock out as wrong passwords do, and a code that names nothing is audited.
    */
-  async pending(tenant: Tenant, typed: string, approver: Approver, context: RequestContext): Promise<PendingDevice> {
+  async pending(
+    tenant: Tenant,
+    typed: string,
+    approver: Approver | null,
+    context: RequestContext,
+  ): Promise<PendingDevice> {
     const { record, app } = await this.find(tenant, typed, approver, context);
     return { app, device: record.device, userCode: typed };
   }
@@ -250,13 +256,13 @@ export class DeviceAuthorizations {
   private async find(
     tenant: Tenant,
     typed: string,
-    approver: Approver,
+    approver: Approver | null,
     context: RequestContext,
   ): Promise<{ record: DeviceAuthorization; app: App }> {
     let found: { record: DeviceAuthorization; app: App } | null = null;
     const { succeeded } = await this.limiter.attempt(
       // Its own count: mistyped device codes must not lock the user's password sign-in.
-      { tenantId: tenant.id, account: `device-code:${approver.user.id}`, ip: context.ip },
+      { tenantId: tenant.id, account: `device-code:${approver?.user.id ?? `ip:${context.ip}`}`, ip: context.ip },
       async () => {
         const code = normalUserCode(typed);
         const record = code ? await this.repos.deviceAuthorizations.findByUserCode(userCodeDigest(code)) : null;
@@ -271,8 +277,8 @@ export class DeviceAuthorizations {
       {
         tenantId: tenant.id,
         type: 'device_code.guess_refused',
-        userId: approver.user.id,
-        sessionId: approver.session.id,
+        userId: approver?.user.id ?? null,
+        sessionId: approver?.session.id ?? null,
       },
       context,
     );
