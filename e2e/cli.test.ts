@@ -100,6 +100,7 @@ describe('the baton CLI with --json', () => {
       '--allow-refresh-token-export',
       '--allow-session-transfer',
       '--accept-session-transfer',
+      '--device-code',
     );
     expect(created.code).toBe(0);
     expect(created.json).toEqual({ client_id: expect.any(String) });
@@ -119,6 +120,7 @@ describe('the baton CLI with --json', () => {
       allowRefreshTokenExport: true,
       allowSessionTransfer: true,
       acceptSessionTransfer: true,
+      deviceCode: true,
     });
   });
 
@@ -152,6 +154,7 @@ describe('the baton CLI with --json', () => {
       allowRefreshTokenExport: false,
       allowSessionTransfer: false,
       acceptSessionTransfer: false,
+      deviceCode: false,
       scopes: ['orders.read', 'api://orders/.default'],
       admin: null,
     });
