@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createProtectedApi } from '../protected-api/protected-api.js';
-import { baton, exited, say, start } from './processes.js';
+import { baton, exited, freePort, parseLogLine, say, start, waitForServer } from './processes.js';
 
 /**
  * `npm run demo:watch`: Baton, a phone and a watch as three processes on this machine.
@@ -53,14 +52,15 @@ say(
 const base = `${publicUrl}/${tenant}`;
 const server = start('serve', '', env, (line) => {
   // Without BATON_SMTP_URL, Baton logs one-time codes instead of mailing them.
-  const entry = parse(line);
+  const entry = parseLogLine(line);
   if (typeof entry?.code === 'string' && entry.to === user) {
     say('baton', `one-time code for ${user}: ${entry.code} (logged, no SMTP configured); typing it into the phone`);
     phone.stdin?.write(`${entry.code}\n`);
   }
 });
 children.push(server);
-await waitForBaton(`${base}/v2.0/.well-known/openid-configuration`);
+if (!(await waitForServer(`${base}/v2.0/.well-known/openid-configuration`, server)))
+  finish(1, 'Baton did not start within 20 s');
 say('baton', `serving on ${publicUrl}`);
 
 const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -130,38 +130,4 @@ function finish(code: number, message: string): never {
   void closeApi();
   rmSync(dir, { recursive: true, force: true });
   process.exit(code);
-}
-
-function parse(line: string): Record<string, unknown> | null {
-  try {
-    return JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
-}
-
-async function waitForBaton(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (server.exitCode !== null) finish(1, 'Baton did not start');
-    if (
-      await fetch(url).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  finish(1, 'Baton did not answer within 20 s');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -6,7 +7,7 @@ export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const batonBin = fileURLToPath(new URL('../../packages/server/bin/baton.js', import.meta.url));
 const tsx = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
 
-const colors = { baton: 33, phone: 36, watch: 35, demo: 32 } as const;
+const colors = { baton: 33, phone: 36, watch: 35, tv: 35, demo: 32 } as const;
 export type Speaker = keyof typeof colors;
 
 /** One line of the demo's story, prefixed with who says it. */
@@ -46,4 +47,40 @@ export function exited(child: ChildProcess): Promise<number | null> {
   return child.exitCode !== null
     ? Promise.resolve(child.exitCode)
     : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+/** A JSON log line of Baton's, or null for any other line. */
+export function parseLogLine(line: string): Record<string, unknown> | null {
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+/** Polls `url` until it answers 2xx (true), `server` exits or 20 s pass (false). */
+export async function waitForServer(url: string, server: ChildProcess): Promise<boolean> {
+  for (let i = 0; i < 200; i++) {
+    if (server.exitCode !== null) return false;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
 }

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createProtectedApi } from '../protected-api/protected-api.js';
+import { baton, exited, freePort, parseLogLine, say, start, waitForServer } from '../watch-demo/processes.js';
+
+/**
+ * `npm run demo:tv`: Baton, a TV and a phone as processes on this machine. The TV shows a
+ * code and a QR code (the device authorization grant); the phone signs in with an email
+ * code and approves it natively; the TV calls a protected API across several 5-second
+ * access tokens; then the phone's session is revoked with `baton sessions revoke`, and the
+ * TV, whose session is its child, is signed out too.
+ */
+const refreshesBeforeRevoke = 2;
+const tenant = 'living-room';
+const user = 'ada@example.com';
+
+const dir = mkdtempSync(join(tmpdir(), 'baton-tv-demo-'));
+const [batonPort, apiPort] = [await freePort(), await freePort()];
+const publicUrl = `http://127.0.0.1:${batonPort}`;
+const env = {
+  ...process.env,
+  BATON_DATABASE_URL: join(dir, 'baton.db'),
+  BATON_MASTER_KEY: randomBytes(32).toString('base64'),
+  BATON_PUBLIC_URL: publicUrl,
+  BATON_PORT: String(batonPort),
+  BATON_LOG_LEVEL: 'info',
+  BATON_SMTP_URL: '',
+  NODE_ENV: 'development',
+};
+const children: ReturnType<typeof start>[] = [];
+let closeApi = async () => {};
+let phoneSession: string | null = null;
+let phone: ReturnType<typeof start> | null = null;
+const timer = setTimeout(() => finish(1, 'the demo did not finish within 90 s'), 90_000);
+
+say('demo', `setting up tenant "${tenant}" in ${dir} (the TV's access tokens live 5 s)`);
+await baton(['tenant', 'create', tenant], env);
+const phoneApp = await baton<{ client_id: string }>(
+  ['app', 'create', '--tenant', tenant, '--name', 'Phone app', '--challenge-types', 'oob', '--allow-session-transfer'],
+  env,
+);
+const tvApp = await baton<{ client_id: string }>(
+  ['app', 'create', '--tenant', tenant, '--name', 'TV app', '--device-code', '--access-token-ttl', '5'],
+  env,
+);
+await baton(['user', 'create', '--tenant', tenant, '--email', user, '--name', 'Ada Lovelace'], env);
+say('demo', `phone app ${phoneApp.client_id} (--allow-session-transfer), TV app ${tvApp.client_id} (--device-code)`);
+
+const base = `${publicUrl}/${tenant}`;
+const server = start('serve', '', env, (line) => {
+  // Without BATON_SMTP_URL, Baton logs one-time codes instead of mailing them.
+  const entry = parseLogLine(line);
+  if (typeof entry?.code === 'string' && entry.to === user) {
+    say('baton', `one-time code for ${user}: ${entry.code} (logged, no SMTP configured); typing it into the phone`);
+    phone?.stdin?.write(`${entry.code}\n`);
+  }
+});
+children.push(server);
+if (!(await waitForServer(`${base}/v2.0/.well-known/openid-configuration`, server)))
+  finish(1, 'Baton did not start within 20 s');
+say('baton', `serving on ${publicUrl}`);
+
+const apiUrl = `http://127.0.0.1:${apiPort}`;
+const api = createProtectedApi({ issuerBase: base, audiences: [tvApp.client_id], publicUrl: apiUrl });
+await api.listen({ port: apiPort, host: '127.0.0.1' });
+closeApi = () => api.close();
+say('demo', `protected API (examples/protected-api) on ${apiUrl}, serving the TV app's tokens`);
+
+let revoked = false;
+const tv = start(
+  'script',
+  '../tv-demo/tv.ts',
+  { ...env, BATON_BASE: base, TV_CLIENT_ID: tvApp.client_id, TV_STORE: join(dir, 'tv-store'), API_URL: apiUrl },
+  (line) => {
+    say('tv', line);
+    // What the user would read on the TV and type into the phone (or scan); the demo passes it on for them.
+    const shown = /^user code ([A-Z]{4}-[A-Z]{4})$/.exec(line)?.[1];
+    if (shown && !phone) startPhone(shown);
+    if (!revoked && line.startsWith(`refresh #${refreshesBeforeRevoke}:`)) {
+      revoked = true;
+      void revoke();
+    }
+  },
+);
+children.push(tv);
+
+const tvCode = await exited(tv);
+finish(tvCode === 0 && revoked ? 0 : 1, tvCode === 0 && revoked ? 'done' : `the TV ended with ${tvCode}`);
+
+function startPhone(userCode: string) {
+  say('demo', `the TV shows ${userCode}; the phone approves it`);
+  phone = start(
+    'script',
+    '../tv-demo/phone.ts',
+    { ...env, BATON_BASE: base, PHONE_CLIENT_ID: phoneApp.client_id, DEMO_USER: user, TV_USER_CODE: userCode },
+    (line) => {
+      say('phone', line);
+      phoneSession = /^signed in \(session ([\w-]+)\)$/.exec(line)?.[1] ?? phoneSession;
+    },
+  );
+  children.push(phone);
+}
+
+async function revoke() {
+  say('demo', `$ baton sessions revoke --tenant ${tenant} --session ${phoneSession} (the phone's session)`);
+  const result = await baton(['sessions', 'revoke', '--tenant', tenant, '--session', String(phoneSession)], env);
+  say('baton', `revoked ${JSON.stringify(result)}; the TV finds out at its next refresh`);
+}
+
+function finish(code: number, message: string): never {
+  clearTimeout(timer);
+  say('demo', message);
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  void closeApi();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(code);
+}
