@@ -1,9 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createProtectedApi } from '../protected-api/protected-api.js';
-import { baton, exited, freePort, parseLogLine, say, start, waitForServer } from '../watch-demo/processes.js';
+import {
+  baton,
+  demoEnvironment,
+  exited,
+  freePort,
+  say,
+  serveBaton,
+  start,
+  startDemoApi,
+} from '../watch-demo/processes.js';
 
 /**
  * `npm run demo:tv`: Baton, a TV and a phone as processes on this machine. The TV shows a
@@ -17,18 +24,9 @@ const tenant = 'living-room';
 const user = 'ada@example.com';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-tv-demo-'));
-const [batonPort, apiPort] = [await freePort(), await freePort()];
-const publicUrl = `http://127.0.0.1:${batonPort}`;
-const env = {
-  ...process.env,
-  BATON_DATABASE_URL: join(dir, 'baton.db'),
-  BATON_MASTER_KEY: randomBytes(32).toString('base64'),
-  BATON_PUBLIC_URL: publicUrl,
-  BATON_PORT: String(batonPort),
-  BATON_LOG_LEVEL: 'info',
-  BATON_SMTP_URL: '',
-  NODE_ENV: 'development',
-};
+const batonPort = await freePort();
+const env = demoEnvironment(dir, batonPort);
+const publicUrl = String(env.BATON_PUBLIC_URL);
 const children: ReturnType<typeof start>[] = [];
 let closeApi = async () => {};
 let phoneSession: string | null = null;
@@ -49,24 +47,12 @@ await baton(['user', 'create', '--tenant', tenant, '--email', user, '--name', 'A
 say('demo', `phone app ${phoneApp.client_id} (--allow-session-transfer), TV app ${tvApp.client_id} (--device-code)`);
 
 const base = `${publicUrl}/${tenant}`;
-const server = start('serve', '', env, (line) => {
-  // Without BATON_SMTP_URL, Baton logs one-time codes instead of mailing them.
-  const entry = parseLogLine(line);
-  if (typeof entry?.code === 'string' && entry.to === user) {
-    say('baton', `one-time code for ${user}: ${entry.code} (logged, no SMTP configured); typing it into the phone`);
-    phone?.stdin?.write(`${entry.code}\n`);
-  }
-});
+const { server, ready } = await serveBaton(env, base, user, (code) => phone?.stdin?.write(`${code}\n`));
 children.push(server);
-if (!(await waitForServer(`${base}/v2.0/.well-known/openid-configuration`, server)))
-  finish(1, 'Baton did not start within 20 s');
-say('baton', `serving on ${publicUrl}`);
-
-const apiUrl = `http://127.0.0.1:${apiPort}`;
-const api = createProtectedApi({ issuerBase: base, audiences: [tvApp.client_id], publicUrl: apiUrl });
-await api.listen({ port: apiPort, host: '127.0.0.1' });
-closeApi = () => api.close();
-say('demo', `protected API (examples/protected-api) on ${apiUrl}, serving the TV app's tokens`);
+if (!ready) finish(1, 'Baton did not start within 20 s');
+const api = await startDemoApi(base, tvApp.client_id, 'TV app');
+const apiUrl = api.url;
+closeApi = api.close;
 
 let revoked = false;
 const tv = start(

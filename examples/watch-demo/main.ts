@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createProtectedApi } from '../protected-api/protected-api.js';
-import { baton, exited, freePort, parseLogLine, say, start, waitForServer } from './processes.js';
+import { baton, demoEnvironment, exited, freePort, say, serveBaton, start, startDemoApi } from './processes.js';
 
 /**
  * `npm run demo:watch`: Baton, a phone and a watch as three processes on this machine.
@@ -17,18 +15,9 @@ const tenant = 'wearables';
 const user = 'ada@example.com';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-watch-demo-'));
-const [batonPort, watchPort, apiPort] = [await freePort(), await freePort(), await freePort()];
-const publicUrl = `http://127.0.0.1:${batonPort}`;
-const env = {
-  ...process.env,
-  BATON_DATABASE_URL: join(dir, 'baton.db'),
-  BATON_MASTER_KEY: randomBytes(32).toString('base64'),
-  BATON_PUBLIC_URL: publicUrl,
-  BATON_PORT: String(batonPort),
-  BATON_LOG_LEVEL: 'info',
-  BATON_SMTP_URL: '',
-  NODE_ENV: 'development',
-};
+const [batonPort, watchPort] = [await freePort(), await freePort()];
+const env = demoEnvironment(dir, batonPort);
+const publicUrl = String(env.BATON_PUBLIC_URL);
 const children: ReturnType<typeof start>[] = [];
 let closeApi = async () => {};
 const timer = setTimeout(() => finish(1, 'the demo did not finish within 90 s'), 90_000);
@@ -50,24 +39,12 @@ say(
 );
 
 const base = `${publicUrl}/${tenant}`;
-const server = start('serve', '', env, (line) => {
-  // Without BATON_SMTP_URL, Baton logs one-time codes instead of mailing them.
-  const entry = parseLogLine(line);
-  if (typeof entry?.code === 'string' && entry.to === user) {
-    say('baton', `one-time code for ${user}: ${entry.code} (logged, no SMTP configured); typing it into the phone`);
-    phone.stdin?.write(`${entry.code}\n`);
-  }
-});
+const { server, ready } = await serveBaton(env, base, user, (code) => phone.stdin?.write(`${code}\n`));
 children.push(server);
-if (!(await waitForServer(`${base}/v2.0/.well-known/openid-configuration`, server)))
-  finish(1, 'Baton did not start within 20 s');
-say('baton', `serving on ${publicUrl}`);
-
-const apiUrl = `http://127.0.0.1:${apiPort}`;
-const api = createProtectedApi({ issuerBase: base, audiences: [watchApp.client_id], publicUrl: apiUrl });
-await api.listen({ port: apiPort, host: '127.0.0.1' });
-closeApi = () => api.close();
-say('demo', `protected API (examples/protected-api) on ${apiUrl}, serving the watch app's tokens`);
+if (!ready) finish(1, 'Baton did not start within 20 s');
+const api = await startDemoApi(base, watchApp.client_id, 'watch app');
+const apiUrl = api.url;
+closeApi = api.close;
 
 let revoked = false;
 const watch = start(

@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { createProtectedApi } from '../protected-api/protected-api.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const batonBin = fileURLToPath(new URL('../../packages/server/bin/baton.js', import.meta.url));
@@ -50,7 +53,7 @@ export function exited(child: ChildProcess): Promise<number | null> {
 }
 
 /** A JSON log line of Baton's, or null for any other line. */
-export function parseLogLine(line: string): Record<string, unknown> | null {
+function parseLogLine(line: string): Record<string, unknown> | null {
   try {
     return JSON.parse(line) as Record<string, unknown>;
   } catch {
@@ -59,7 +62,7 @@ export function parseLogLine(line: string): Record<string, unknown> | null {
 }
 
 /** Polls `url` until it answers 2xx (true), `server` exits or 20 s pass (false). */
-export async function waitForServer(url: string, server: ChildProcess): Promise<boolean> {
+async function waitForServer(url: string, server: ChildProcess): Promise<boolean> {
   for (let i = 0; i < 200; i++) {
     if (server.exitCode !== null) return false;
     if (
@@ -83,4 +86,51 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** Baton's environment for a demo: a new SQLite file and master key in `dir`; one-time codes logged (no SMTP). */
+export function demoEnvironment(dir: string, port: number): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    BATON_DATABASE_URL: join(dir, 'baton.db'),
+    BATON_MASTER_KEY: randomBytes(32).toString('base64'),
+    BATON_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    BATON_PORT: String(port),
+    BATON_LOG_LEVEL: 'info',
+    BATON_SMTP_URL: '',
+    NODE_ENV: 'development',
+  };
+}
+
+/**
+ * `baton serve` for a demo, each one-time code it logs for `user` handed to `typeCode`
+ * (the phone's stdin); `ready` once the tenant at `base` answers, false if it never did.
+ */
+export async function serveBaton(
+  env: NodeJS.ProcessEnv,
+  base: string,
+  user: string,
+  typeCode: (code: string) => void,
+): Promise<{ server: ChildProcess; ready: boolean }> {
+  const server = start('serve', '', env, (line) => {
+    // Without BATON_SMTP_URL, Baton logs one-time codes instead of mailing them.
+    const entry = parseLogLine(line);
+    if (typeof entry?.code === 'string' && entry.to === user) {
+      say('baton', `one-time code for ${user}: ${entry.code} (logged, no SMTP configured); typing it into the phone`);
+      typeCode(entry.code);
+    }
+  });
+  const ready = await waitForServer(`${base}/v2.0/.well-known/openid-configuration`, server);
+  if (ready) say('baton', `serving on ${env.BATON_PUBLIC_URL}`);
+  return { server, ready };
+}
+
+/** The protected API (examples/protected-api) on a free port, taking the tokens of the app `audience`. */
+export async function startDemoApi(base: string, audience: string, appName: string) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const api = createProtectedApi({ issuerBase: base, audiences: [audience], publicUrl: url });
+  await api.listen({ port, host: '127.0.0.1' });
+  say('demo', `protected API (examples/protected-api) on ${url}, serving the ${appName}'s tokens`);
+  return { url, close: () => api.close() };
 }
