@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   baton,
   demoEnvironment,
+  demoRun,
+  demoTenant,
   exited,
   freePort,
   say,
@@ -24,35 +26,24 @@ const tenant = 'living-room';
 const user = 'ada@example.com';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-tv-demo-'));
-const batonPort = await freePort();
-const env = demoEnvironment(dir, batonPort);
-const publicUrl = String(env.BATON_PUBLIC_URL);
-const children: ReturnType<typeof start>[] = [];
-let closeApi = async () => {};
+const env = demoEnvironment(dir, await freePort());
+const { children, onFinish, finish } = demoRun(dir);
 let phoneSession: string | null = null;
 let phone: ReturnType<typeof start> | null = null;
-const timer = setTimeout(() => finish(1, 'the demo did not finish within 90 s'), 90_000);
 
 say('demo', `setting up tenant "${tenant}" in ${dir} (the TV's access tokens live 5 s)`);
-await baton(['tenant', 'create', tenant], env);
-const phoneApp = await baton<{ client_id: string }>(
-  ['app', 'create', '--tenant', tenant, '--name', 'Phone app', '--challenge-types', 'oob', '--allow-session-transfer'],
-  env,
-);
-const tvApp = await baton<{ client_id: string }>(
-  ['app', 'create', '--tenant', tenant, '--name', 'TV app', '--device-code', '--access-token-ttl', '5'],
-  env,
-);
-await baton(['user', 'create', '--tenant', tenant, '--email', user, '--name', 'Ada Lovelace'], env);
-say('demo', `phone app ${phoneApp.client_id} (--allow-session-transfer), TV app ${tvApp.client_id} (--device-code)`);
+const { phoneApp, deviceApp: tvApp } = await demoTenant(env, tenant, user, {
+  name: 'TV app',
+  flags: ['--device-code', '--access-token-ttl', '5'],
+});
 
-const base = `${publicUrl}/${tenant}`;
+const base = `${env.BATON_PUBLIC_URL}/${tenant}`;
 const { server, ready } = await serveBaton(env, base, user, (code) => phone?.stdin?.write(`${code}\n`));
 children.push(server);
 if (!ready) finish(1, 'Baton did not start within 20 s');
 const api = await startDemoApi(base, tvApp.client_id, 'TV app');
 const apiUrl = api.url;
-closeApi = api.close;
+onFinish(api.close);
 
 let revoked = false;
 const tv = start(
@@ -93,13 +84,4 @@ async function revoke() {
   say('demo', `$ baton sessions revoke --tenant ${tenant} --session ${phoneSession} (the phone's session)`);
   const result = await baton(['sessions', 'revoke', '--tenant', tenant, '--session', String(phoneSession)], env);
   say('baton', `revoked ${JSON.stringify(result)}; the TV finds out at its next refresh`);
-}
-
-function finish(code: number, message: string): never {
-  clearTimeout(timer);
-  say('demo', message);
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  void closeApi();
-  rmSync(dir, { recursive: true, force: true });
-  process.exit(code);
 }

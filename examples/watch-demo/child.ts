@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { type Account, BatonSdkError, type NativeAuthClient, type Platform } from '@baton/sdk/node';
+import { type Account, BatonSdkError, MemoryStore, NativeAuthClient, type Platform } from '@baton/sdk/node';
 
 /**
  * What the demos' device processes (phone, watch, TV) share: their settings from the
@@ -22,8 +22,19 @@ export async function nextTypedLine(): Promise<string> {
   return String((await typed.next()).value ?? '').trim();
 }
 
-/** Signs `username` in with the code Baton emails (the demo reads it from Baton's log and types it in). */
-export async function signInWithEmailCode(client: NativeAuthClient, username: string): Promise<Account> {
+/**
+ * The phone signs the demo's user in with the code Baton emails (the demo reads it from
+ * Baton's log and types it in). Its tokens live only in memory: once the process is gone, so are they.
+ */
+export async function signInOnThePhone(): Promise<Account> {
+  const client = new NativeAuthClient({
+    baseUrl: requiredEnv('BATON_BASE'),
+    clientId: requiredEnv('PHONE_CLIENT_ID'),
+    challengeTypes: ['oob'],
+    store: new MemoryStore(),
+    platform: { device: { name: "Ada's phone (demo)", platform: 'demo phone' } },
+  });
+  const username = requiredEnv('DEMO_USER');
   log(`signing in as ${username} with an email code`);
   const started = await client.signIn({ username });
   if (started.kind !== 'sign_in_code_required')

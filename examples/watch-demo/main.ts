@@ -1,7 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { baton, demoEnvironment, exited, freePort, say, serveBaton, start, startDemoApi } from './processes.js';
+import {
+  baton,
+  demoEnvironment,
+  demoRun,
+  demoTenant,
+  exited,
+  freePort,
+  say,
+  serveBaton,
+  start,
+  startDemoApi,
+} from './processes.js';
 
 /**
  * `npm run demo:watch`: Baton, a phone and a watch as three processes on this machine.
@@ -17,34 +28,21 @@ const user = 'ada@example.com';
 const dir = mkdtempSync(join(tmpdir(), 'baton-watch-demo-'));
 const [batonPort, watchPort] = [await freePort(), await freePort()];
 const env = demoEnvironment(dir, batonPort);
-const publicUrl = String(env.BATON_PUBLIC_URL);
-const children: ReturnType<typeof start>[] = [];
-let closeApi = async () => {};
-const timer = setTimeout(() => finish(1, 'the demo did not finish within 90 s'), 90_000);
+const { children, onFinish, finish } = demoRun(dir);
 
 say('demo', `setting up tenant "${tenant}" in ${dir} (access tokens live 5 s)`);
-await baton(['tenant', 'create', tenant], env);
-const phoneApp = await baton<{ client_id: string }>(
-  ['app', 'create', '--tenant', tenant, '--name', 'Phone app', '--challenge-types', 'oob', '--allow-session-transfer'],
-  env,
-);
-const watchApp = await baton<{ client_id: string }>(
-  ['app', 'create', '--tenant', tenant, '--name', 'Watch app', '--accept-session-transfer', '--access-token-ttl', '5'],
-  env,
-);
-await baton(['user', 'create', '--tenant', tenant, '--email', user, '--name', 'Ada Lovelace'], env);
-say(
-  'demo',
-  `phone app ${phoneApp.client_id} (--allow-session-transfer), watch app ${watchApp.client_id} (--accept-session-transfer), user ${user}`,
-);
+const { phoneApp, deviceApp: watchApp } = await demoTenant(env, tenant, user, {
+  name: 'Watch app',
+  flags: ['--accept-session-transfer', '--access-token-ttl', '5'],
+});
 
-const base = `${publicUrl}/${tenant}`;
+const base = `${env.BATON_PUBLIC_URL}/${tenant}`;
 const { server, ready } = await serveBaton(env, base, user, (code) => phone.stdin?.write(`${code}\n`));
 children.push(server);
 if (!ready) finish(1, 'Baton did not start within 20 s');
 const api = await startDemoApi(base, watchApp.client_id, 'watch app');
 const apiUrl = api.url;
-closeApi = api.close;
+onFinish(api.close);
 
 let revoked = false;
 const watch = start(
@@ -98,13 +96,4 @@ async function revoke() {
   say('demo', `$ baton sessions revoke --tenant ${tenant} --user ${user}`);
   const result = await baton(['sessions', 'revoke', '--tenant', tenant, '--user', user], env);
   say('baton', `revoked ${JSON.stringify(result)}; the watch finds out at its next refresh`);
-}
-
-function finish(code: number, message: string): never {
-  clearTimeout(timer);
-  say('demo', message);
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  void closeApi();
-  rmSync(dir, { recursive: true, force: true });
-  process.exit(code);
 }

@@ -1,18 +1,11 @@
-import { connectWebSocketTransport, MemoryStore, NativeAuthClient, type Transport } from '@baton/sdk/node';
-import { log, nextTypedLine, requiredEnv, signInWithEmailCode } from './child.js';
+import { connectWebSocketTransport, type Transport } from '@baton/sdk/node';
+import { log, nextTypedLine, requiredEnv, signInOnThePhone } from './child.js';
 
 /**
  * The phone: signs in with an email code, hands the session off to the watch over a
- * WebSocket, and exits. Its tokens live only in memory: once it is gone, the watch is on its own.
+ * WebSocket, and exits. Once it is gone, the watch is on its own.
  */
-const client = new NativeAuthClient({
-  baseUrl: requiredEnv('BATON_BASE'),
-  clientId: requiredEnv('PHONE_CLIENT_ID'),
-  challengeTypes: ['oob'],
-  store: new MemoryStore(),
-  platform: { device: { name: "Ada's phone (demo)", platform: 'demo phone' } },
-});
-const account = await signInWithEmailCode(client, requiredEnv('DEMO_USER'));
+const account = await signInOnThePhone();
 
 const transport = await connect(requiredEnv('WATCH_URL'));
 log('connected to the watch; waiting for its pairing request');

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -133,4 +134,57 @@ export async function startDemoApi(base: string, audience: string, appName: stri
   await api.listen({ port, host: '127.0.0.1' });
   say('demo', `protected API (examples/protected-api) on ${url}, serving the ${appName}'s tokens`);
   return { url, close: () => api.close() };
+}
+
+/**
+ * One demo's run: the processes it started and what else to close, and `finish`, which
+ * stops them all, removes `dir` and exits; after `limitMs` it finishes as a failure.
+ */
+export function demoRun(dir: string, limitMs = 90_000) {
+  const children: ChildProcess[] = [];
+  const closers: Array<() => Promise<void>> = [];
+  const finish = (code: number, message: string): never => {
+    clearTimeout(timer);
+    say('demo', message);
+    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    for (const close of closers) void close();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(code);
+  };
+  const timer = setTimeout(() => finish(1, `the demo did not finish within ${limitMs / 1000} s`), limitMs);
+  return { children, onFinish: (close: () => Promise<void>) => closers.push(close), finish };
+}
+
+/** The demo's tenant, its phone app (email codes, --allow-session-transfer), `device` (the other app) and its user. */
+export async function demoTenant(
+  env: NodeJS.ProcessEnv,
+  tenant: string,
+  user: string,
+  device: { name: string; flags: string[] },
+): Promise<{ phoneApp: { client_id: string }; deviceApp: { client_id: string } }> {
+  await baton(['tenant', 'create', tenant], env);
+  const phoneApp = await baton<{ client_id: string }>(
+    [
+      'app',
+      'create',
+      '--tenant',
+      tenant,
+      '--name',
+      'Phone app',
+      '--challenge-types',
+      'oob',
+      '--allow-session-transfer',
+    ],
+    env,
+  );
+  const deviceApp = await baton<{ client_id: string }>(
+    ['app', 'create', '--tenant', tenant, '--name', device.name, ...device.flags],
+    env,
+  );
+  await baton(['user', 'create', '--tenant', tenant, '--email', user, '--name', 'Ada Lovelace'], env);
+  say(
+    'demo',
+    `phone app ${phoneApp.client_id} (--allow-session-transfer), ${device.name} ${deviceApp.client_id} (${device.flags.join(' ')}), user ${user}`,
+  );
+  return { phoneApp, deviceApp };
 }
