@@ -102,6 +102,7 @@ describe('the baton CLI with --json', () => {
       '--accept-session-transfer',
       '--sso-group',
       'acme-suite',
+      '--device-code',
     );
     expect(created.code).toBe(0);
     expect(created.json).toEqual({ client_id: expect.any(String) });
@@ -122,6 +123,7 @@ describe('the baton CLI with --json', () => {
       allowSessionTransfer: true,
       acceptSessionTransfer: true,
       ssoGroup: 'acme-suite',
+      deviceCode: true,
     });
   });
 
@@ -156,6 +158,7 @@ describe('the baton CLI with --json', () => {
       allowSessionTransfer: false,
       acceptSessionTransfer: false,
       ssoGroup: null,
+      deviceCode: false,
       scopes: ['orders.read', 'api://orders/.default'],
       admin: null,
     });

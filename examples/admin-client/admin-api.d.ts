@@ -957,6 +957,7 @@ export interface paths {
                                 allow_session_transfer: boolean;
                                 accept_session_transfer: boolean;
                                 sso_group: string | null;
+                                device_code: boolean;
                                 scopes: string[];
                                 admin: ("read" | "write") | null;
                                 /** @description The user attributes sign-up collects */
@@ -1144,6 +1145,8 @@ export interface paths {
                         accept_session_transfer?: boolean;
                         /** @description The Native SSO group: apps of the tenant in one group share sign-in on a device; null: none */
                         sso_group?: string | null;
+                        /** @description May start the device authorization grant (RFC 8628) */
+                        device_code?: boolean;
                         scopes?: string[];
                         /** @description null: no management access */
                         admin?: ("read" | "write") | null;
@@ -1184,6 +1187,7 @@ export interface paths {
                             allow_session_transfer: boolean;
                             accept_session_transfer: boolean;
                             sso_group: string | null;
+                            device_code: boolean;
                             scopes: string[];
                             admin: ("read" | "write") | null;
                             /** @description The user attributes sign-up collects */
@@ -1389,6 +1393,7 @@ export interface paths {
                             allow_session_transfer: boolean;
                             accept_session_transfer: boolean;
                             sso_group: string | null;
+                            device_code: boolean;
                             scopes: string[];
                             admin: ("read" | "write") | null;
                             /** @description The user attributes sign-up collects */
@@ -1740,6 +1745,8 @@ export interface paths {
                         accept_session_transfer?: boolean;
                         /** @description The Native SSO group: apps of the tenant in one group share sign-in on a device; null: none */
                         sso_group?: string | null;
+                        /** @description May start the device authorization grant (RFC 8628) */
+                        device_code?: boolean;
                         scopes?: string[];
                         /** @description null: no management access */
                         admin?: ("read" | "write") | null;
@@ -1780,6 +1787,7 @@ export interface paths {
                             allow_session_transfer: boolean;
                             accept_session_transfer: boolean;
                             sso_group: string | null;
+                            device_code: boolean;
                             scopes: string[];
                             admin: ("read" | "write") | null;
                             /** @description The user attributes sign-up collects */

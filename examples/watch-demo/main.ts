@@ -1,10 +1,18 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createProtectedApi } from '../protected-api/protected-api.js';
-import { baton, exited, say, start } from './processes.js';
+import {
+  baton,
+  demoEnvironment,
+  demoRun,
+  demoTenant,
+  exited,
+  freePort,
+  say,
+  serveBaton,
+  start,
+  startDemoApi,
+} from './processes.js';
 
 /**
  * `npm run demo:watch`: Baton, a phone and a watch as three processes on this machine.
@@ -34,56 +42,23 @@ const tenant = 'wearables';
 const user = 'ada@example.com';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-watch-demo-'));
-const [batonPort, watchPort, apiPort] = [await freePort(), await freePort(), await freePort()];
-const publicUrl = `http://127.0.0.1:${batonPort}`;
-const env = {
-  ...process.env,
-  BATON_DATABASE_URL: join(dir, 'baton.db'),
-  BATON_MASTER_KEY: randomBytes(32).toString('base64'),
-  BATON_PUBLIC_URL: publicUrl,
-  BATON_PORT: String(batonPort),
-  BATON_LOG_LEVEL: 'info',
-  BATON_SMTP_URL: '',
-  NODE_ENV: 'development',
-};
-const children: ReturnType<typeof start>[] = [];
-let closeApi = async () => {};
-const timer = setTimeout(() => finish(1, 'the demo did not finish within 90 s'), 90_000);
+const [batonPort, watchPort] = [await freePort(), await freePort()];
+const env = demoEnvironment(dir, batonPort);
+const { children, onFinish, finish } = demoRun(dir);
 
 say('demo', `setting up tenant "${tenant}" in ${dir} (access tokens live 5 s)`);
-await baton(['tenant', 'create', tenant], env);
-const phoneApp = await baton<{ client_id: string }>(
-  ['app', 'create', '--tenant', tenant, '--name', 'Phone app', '--challenge-types', 'oob', '--allow-session-transfer'],
-  env,
-);
-const watchApp = await baton<{ client_id: string }>(
-  ['app', 'create', '--tenant', tenant, '--name', 'Watch app', '--accept-session-transfer', '--access-token-ttl', '5'],
-  env,
-);
-await baton(['user', 'create', '--tenant', tenant, '--email', user, '--name', 'Ada Lovelace'], env);
-say(
-  'demo',
-  `phone app ${phoneApp.client_id} (--allow-session-transfer), watch app ${watchApp.client_id} (--accept-session-transfer), user ${user}`,
-);
-
-const base = `${publicUrl}/${tenant}`;
-const server = start('serve', '', env, (line) => {
-  // Without BATON_SMTP_URL, Baton logs one-time codes instead of mailing them.
-  const entry = parse(line);
-  if (typeof entry?.code === 'string' && entry.to === user) {
-    say('baton', `one-time code for ${user}: ${entry.code} (logged, no SMTP configured); typing it into the phone`);
-    phone.stdin?.write(`${entry.code}\n`);
-  }
+const { phoneApp, deviceApp: watchApp } = await demoTenant(env, tenant, user, {
+  name: 'Watch app',
+  flags: ['--accept-session-transfer', '--access-token-ttl', '5'],
 });
-children.push(server);
-await waitForBaton(`${base}/v2.0/.well-known/openid-configuration`);
-say('baton', `serving on ${publicUrl}`);
 
-const apiUrl = `http://127.0.0.1:${apiPort}`;
-const api = createProtectedApi({ issuerBase: base, audiences: [watchApp.client_id], publicUrl: apiUrl });
-await api.listen({ port: apiPort, host: '127.0.0.1' });
-closeApi = () => api.close();
-say('demo', `protected API (examples/protected-api) on ${apiUrl}, serving the watch app's tokens`);
+const base = `${env.BATON_PUBLIC_URL}/${tenant}`;
+const { server, ready } = await serveBaton(env, base, user, (code) => phone.stdin?.write(`${code}\n`));
+children.push(server);
+if (!ready) finish(1, 'Baton did not start within 20 s');
+const api = await startDemoApi(base, watchApp.client_id, 'watch app');
+const apiUrl = api.url;
+onFinish(api.close);
 
 let revoked = false;
 let policy = 'none' as 'none' | 'set' | 'lifted';
@@ -161,47 +136,4 @@ async function revoke() {
   say('demo', `$ baton sessions revoke --tenant ${tenant} --user ${user}`);
   const result = await baton(['sessions', 'revoke', '--tenant', tenant, '--user', user], env);
   say('baton', `revoked ${JSON.stringify(result)}; the watch finds out at its next refresh`);
-}
-
-function finish(code: number, message: string): never {
-  clearTimeout(timer);
-  say('demo', message);
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  void closeApi();
-  rmSync(dir, { recursive: true, force: true });
-  process.exit(code);
-}
-
-function parse(line: string): Record<string, unknown> | null {
-  try {
-    return JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
-}
-
-async function waitForBaton(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (server.exitCode !== null) finish(1, 'Baton did not start');
-    if (
-      await fetch(url).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  finish(1, 'Baton did not answer within 20 s');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }

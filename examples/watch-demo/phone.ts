@@ -1,50 +1,20 @@
-import { createInterface } from 'node:readline';
-import { connectWebSocketTransport, MemoryStore, NativeAuthClient, type Transport } from '@baton/sdk/node';
+import { connectWebSocketTransport, type Transport } from '@baton/sdk/node';
+import { log, nextTypedLine, requiredEnv, signInOnThePhone } from './child.js';
 
 /**
  * The phone: signs in with an email code, hands the session off to the watch over a
- * WebSocket, and exits. Its tokens live only in memory: once it is gone, the watch is on its own.
+ * WebSocket, and exits. Once it is gone, the watch is on its own.
  */
-const env = (name: string) =>
-  process.env[name] ??
-  (() => {
-    throw new Error(`${name} is not set`);
-  })();
-const log = (line: string) => process.stdout.write(`${line}\n`);
+const account = await signInOnThePhone();
 
-const client = new NativeAuthClient({
-  baseUrl: env('BATON_BASE'),
-  clientId: env('PHONE_CLIENT_ID'),
-  challengeTypes: ['oob'],
-  store: new MemoryStore(),
-  platform: { device: { name: "Ada's phone (demo)", platform: 'demo phone' } },
-});
-
-const username = env('DEMO_USER');
-log(`signing in as ${username} with an email code`);
-const started = await client.signIn({ username });
-if (started.kind !== 'sign_in_code_required')
-  throw new Error(`unexpected sign-in step: ${started.kind === 'error' ? started.message : started.kind}`);
-log(`Baton sent a code (${started.codeLength} digits) to ${started.sentTo}; type it in:`);
-const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
-const code = String((await lines.next()).value ?? '').trim();
-log(`code entered: ${code}`);
-const signedIn = await started.submitCode(code);
-if (signedIn.kind !== 'signed_in')
-  throw new Error(
-    `sign-in failed: ${signedIn.kind === 'error' ? `${signedIn.code}: ${signedIn.message}` : signedIn.kind}`,
-  );
-const account = signedIn.account;
-log(`signed in (session ${account.claims.sessionId})`);
-
-const transport = await connect(env('WATCH_URL'));
+const transport = await connect(requiredEnv('WATCH_URL'));
 log('connected to the watch; waiting for its pairing request');
 // A person would compare the two screens; the demo is not interactive, so the code the
 // watch shows reaches the phone another way (the demo reads the watch's output) and the
 // phone compares them: a key other than the watch's would give another code, and no handoff.
-const watchCode = String((await lines.next()).value ?? '').trim();
+const watchCode = await nextTypedLine();
 const result = await account.handOff(transport, {
-  audience: env('WATCH_CLIENT_ID'),
+  audience: requiredEnv('WATCH_CLIENT_ID'),
   confirm: ({ deviceName, code: pairingCode }) => {
     const matches = pairingCode === watchCode;
     log(

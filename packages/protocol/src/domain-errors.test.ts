@@ -11,12 +11,14 @@ describe('domainErrors', () => {
     for (const number of wire.nativeAuth.errorCodes) expect(Number.isInteger(number)).toBe(true);
   });
 
-  it('keeps the status of the wire code unless a request error says more', () => {
+  it('keeps the status of the wire code unless a request error or a device poll says more', () => {
     const ownStatus = Object.entries(domainErrors).filter(
       ([, wire]) => wire.status !== errorCatalog[wire.oauth].status,
     );
     expect(ownStatus.map(([code]) => code).sort()).toEqual([
+      'device_denied',
       'headers_too_large',
+      'polling_too_fast',
       'request_timeout',
       'request_too_large',
     ]);

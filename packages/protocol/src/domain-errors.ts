@@ -123,6 +123,15 @@ export const domainErrors = {
   session_lacks_mfa: wire('invalid_grant'),
   // Native SSO (core/device-sso): the ID token and device secret do not sign this app in
   native_sso_refused: wire('invalid_grant'),
+  // The device authorization grant (RFC 8628): what a polling device and an approving user are told.
+  // The polling answers are 400 as RFC 8628 §3.5 has them, whatever status the codes carry elsewhere.
+  device_code_not_allowed: wire('unauthorized_client'),
+  invalid_device_code: wire('invalid_grant'),
+  authorization_pending: wire('authorization_pending'),
+  polling_too_fast: wire('slow_down', {}, { status: 400 }),
+  device_denied: wire('access_denied', {}, { status: 400 }),
+  device_code_expired: wire('expired_token'),
+  invalid_user_code: wire('invalid_grant'),
   // Conditional access (core/policy): what the tenant's policy decided at a refresh, a handoff or a web sign-in
   policy_blocked: wire('invalid_grant', { errorCodes: [entraErrorCodes.blockedByConditionalAccess] }),
   policy_requires_mfa: wire('interaction_required', { errorCodes: [entraErrorCodes.strongAuthRequired] }),

@@ -46,7 +46,11 @@ export const errorCatalog = {
     description: 'The endpoint does not take this HTTP method; the Allow header lists those it takes.',
   },
   user_not_found: { status: 400, description: 'No account matches the username.' },
-  expired_token: { status: 400, description: 'The continuation token has expired.' },
+  expired_token: { status: 400, description: 'The continuation token or device code has expired.' },
+  authorization_pending: {
+    status: 400,
+    description: 'The user has not yet approved or denied the device; poll again after the interval.',
+  },
   unsupported_challenge_type: { status: 400, description: 'None of the challenge types offered can be used.' },
   credential_required: { status: 400, description: 'A credential is required to continue.' },
   attributes_required: { status: 400, description: 'Required attributes are missing.' },

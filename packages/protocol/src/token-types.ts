@@ -8,6 +8,7 @@ export const grantTypes = {
   authorizationCode: 'authorization_code',
   clientCredentials: 'client_credentials',
   tokenExchange: 'urn:ietf:params:oauth:grant-type:token-exchange',
+  deviceCode: 'urn:ietf:params:oauth:grant-type:device_code',
 } as const;
 
 export const tokenTypes = {

@@ -56,6 +56,10 @@ export type SdkErrorCode =
   | 'handoff_failed'
   /** No answer in time (pairing, handoff). */
   | 'timeout'
+  /** The person said no: they denied a device's sign-in (`access_denied`). */
+  | 'access_denied'
+  /** The app stopped what it had started (a device sign-in's polling, through its AbortSignal). */
+  | 'cancelled'
   /** Any other error the server returned; `serverError` holds its `error`. */
   | 'server_error';
 

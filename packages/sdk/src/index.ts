@@ -29,7 +29,8 @@ export {
   type ResetPasswordResult,
 } from './native-auth/reset-password-states.js';
 export type { CodeChallenge } from './native-auth/flow.js';
-export { Account, type SignOutOptions } from './tokens/account.js';
+export { Account, type DeviceDecision, type SignOutOptions } from './tokens/account.js';
+export { DeviceSignIn, type DeviceCode, type DeviceSignInOptions } from './device/device-sign-in.js';
 export type { AccountClaims, SessionRecord } from './tokens/session-record.js';
 export { BatonSdkError, isSdkError, type SdkErrorCode } from './errors.js';
 export type { ClientConfig } from './context.js';

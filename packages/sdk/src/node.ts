@@ -1,7 +1,7 @@
 /**
  * @baton/sdk/node: everything in the main entry, plus what only Node has: the encrypted
- * file store, WebSocket transports over the `ws` package, and the device description
- * from the operating system.
+ * file store, WebSocket transports over the `ws` package, the device description from
+ * the operating system, and QR codes drawn in a terminal (device sign-in).
  */
 import { hostname, platform as osPlatform } from 'node:os';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -17,6 +17,7 @@ import {
 export * from './index.js';
 export { FileStore, type FileStoreOptions } from './storage/file-store.js';
 export { SharedDeviceFile, type SharedDeviceFileOptions } from './storage/shared-device-file.js';
+export { terminalQrCode } from './device/terminal-qr.js';
 
 /** This machine as the SDK names it to the server: host name and OS. */
 export function nodeDevice(name = hostname()): DeviceInfo {

@@ -20,6 +20,7 @@ const byError: Partial<Record<string, SdkErrorCode>> = {
   unauthorized_client: 'unauthorized_client',
   invalid_target: 'invalid_target',
   interaction_required: 'interaction_required',
+  access_denied: 'access_denied',
 };
 
 /** The SDK error for a server's error answer (see docs/errors.md for the wire side). */

@@ -16,6 +16,14 @@ export interface SignOutOptions {
   revoke?: boolean;
 }
 
+/** What `approveDevice` decided, and for which app on which device. */
+export interface DeviceDecision {
+  approved: boolean;
+  clientId: string;
+  app: string;
+  device: { name: string; platform: string };
+}
+
 /** A signed-in user on this device: tokens on demand, authorized requests, export, handoff, sign-out. */
 export class Account implements SessionTransferSource {
   constructor(
@@ -61,15 +69,41 @@ export class Account implements SessionTransferSource {
 
   /** `fetch` with the access token: `Authorization: DPoP` plus a proof for a bound session, else `Bearer`. */
   async fetch(url: string, init: RequestInit = {}): Promise<Response> {
-    const token = await this.getAccessToken();
     const headers = new Headers(init.headers);
-    if (this.cache.dpop) {
-      headers.set('authorization', `DPoP ${token}`);
-      headers.set('dpop', await this.cache.dpop.proof({ method: init.method ?? 'GET', url, accessToken: token }));
-    } else {
-      headers.set('authorization', `Bearer ${token}`);
-    }
+    for (const [name, value] of Object.entries(await this.authorization(init.method ?? 'GET', url)))
+      headers.set(name, value);
     return this.ctx.platform.fetch(url, { ...init, headers });
+  }
+
+  /**
+   * Approves (or, with `approve: false`, denies) the device showing `userCode` (a TV, a
+   * car: the device authorization grant) as this account. The device's session becomes a
+   * child of this one: it ends when this one does. The app must be registered with
+   * `--allow-session-transfer`. A code that names no waiting device is `server_error`
+   * with `serverError: 'invalid_grant'`; too many such guesses are `rate_limited`.
+   */
+  async approveDevice(userCode: string, options: { approve?: boolean } = {}): Promise<DeviceDecision> {
+    const path = 'oauth2/v2.0/devicecode/approve';
+    const answer = await this.ctx.http.post(
+      path,
+      { user_code: userCode, decision: options.approve === false ? 'deny' : 'approve' },
+      await this.authorization('POST', this.ctx.http.url(path)),
+    );
+    if (!answer.ok) throw errorFromAnswer(answer);
+    const device = (answer.body.device ?? {}) as { name?: unknown; platform?: unknown };
+    return {
+      approved: answer.body.decision === 'approve',
+      clientId: String(answer.body.client_id),
+      app: String(answer.body.app),
+      device: { name: String(device.name), platform: String(device.platform) },
+    };
+  }
+
+  /** The Authorization (and, for a bound session, DPoP) headers of a request to a resource. */
+  private async authorization(method: string, url: string): Promise<Record<string, string>> {
+    const token = await this.getAccessToken();
+    if (!this.cache.dpop) return { authorization: `Bearer ${token}` };
+    return { authorization: `DPoP ${token}`, dpop: await this.cache.dpop.proof({ method, url, accessToken: token }) };
   }
 
   /**

@@ -61,6 +61,8 @@ export interface App {
    * a device (core/device-sso). Null: the app shares with no other.
    */
   ssoGroup: string | null;
+  /** May start the device authorization grant (RFC 8628, `--device-code`): TVs, cars, consoles. */
+  deviceCode: boolean;
   /** Seconds. */
   accessTokenTtl: number;
   idTokenTtl: number;
@@ -213,6 +215,35 @@ export interface TransferTokenRecord {
   createdAt: number;
   expiresAt: number;
   consumedAt: number | null;
+}
+
+/** Where a device authorization stands: waiting for the user, decided, or traded for tokens (once). */
+export type DeviceAuthorizationStatus = 'pending' | 'approved' | 'denied' | 'redeemed';
+
+/**
+ * A device authorization (RFC 8628): the device polls with its device code, a person
+ * approves or denies it with the user code. Both codes are stored only as digests.
+ */
+export interface DeviceAuthorization {
+  deviceCodeDigest: string;
+  userCodeDigest: string;
+  tenantId: string;
+  clientId: string;
+  scope: string;
+  /** The device as its authorization request described itself, shown to the person approving. */
+  device: { name: string; platform: string };
+  /** Seconds the device must wait between polls; grows by 5 each time it polls faster. */
+  interval: number;
+  createdAt: number;
+  expiresAt: number;
+  lastPolledAt: number | null;
+  status: DeviceAuthorizationStatus;
+  /** Who approved or denied it, and from which session: the device's session becomes that session's child. */
+  userId: string | null;
+  approvingSessionId: string | null;
+  /** What the policy in force at approval capped the device's session to (`max_session_seconds`). */
+  maxSessionSeconds: number | null;
+  decidedAt: number | null;
 }
 
 export interface AuthorizationCode {

@@ -15,6 +15,7 @@ import type {
   SigningKey,
   Tenant,
   TransferTokenRecord,
+  DeviceAuthorization,
   User,
 } from './model.js';
 import type { PolicyDocument } from './policy/policy-document.js';
@@ -243,6 +244,32 @@ export interface TransferTokenRepository {
   consume(digest: string, now: number): Promise<boolean>;
 }
 
+/** What a decision on a pending device authorization records. */
+export interface DeviceDecision {
+  status: 'approved' | 'denied';
+  userId: string;
+  approvingSessionId: string;
+  maxSessionSeconds: number | null;
+  decidedAt: number;
+}
+
+export interface DeviceAuthorizationRepository {
+  /** False when the user code is taken (a collision: the caller draws another). */
+  insert(record: DeviceAuthorization): Promise<boolean>;
+  findByDeviceCode(digest: string): Promise<DeviceAuthorization | null>;
+  findByUserCode(digest: string): Promise<DeviceAuthorization | null>;
+  /**
+   * Records a poll at `now`. Atomic: when the last poll was less than the interval ago the
+   * interval grows by `slowDownSeconds` and the answer is `tooFast`, so of two polls at
+   * the same moment on two instances one is too fast.
+   */
+  poll(deviceCodeDigest: string, now: number, slowDownSeconds: number): Promise<{ tooFast: boolean }>;
+  /** Approves or denies a pending, unexpired authorization; true for exactly one of any concurrent callers. */
+  decide(deviceCodeDigest: string, decision: DeviceDecision): Promise<boolean>;
+  /** Marks an approved authorization redeemed; true for exactly one of any concurrent callers, on any instance. */
+  redeem(deviceCodeDigest: string): Promise<boolean>;
+}
+
 export interface DpopReplayRepository {
   /**
    * Remembers a proof until `expiresAt`; false when it was seen before and is still
@@ -369,6 +396,7 @@ export interface Repositories {
   rateLimits: RateLimitRepository;
   requestCounters: RequestCounterRepository;
   transferTokens: TransferTokenRepository;
+  deviceAuthorizations: DeviceAuthorizationRepository;
   dpopProofs: DpopReplayRepository;
   policies: PolicyRepository;
   authorizationCodes: AuthorizationCodeRepository;

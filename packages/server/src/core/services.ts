@@ -33,6 +33,7 @@ import { PolicyService } from './policy/policy-service.js';
 import { SessionService } from './sessions/session-service.js';
 import { refreshTokenKeysOf } from './sessions/refresh-token-format.js';
 import { SessionTransfer } from './handoff/session-transfer.js';
+import { DeviceAuthorizations } from './device-authorization/device-authorizations.js';
 import { Authorization } from './browser/authorization.js';
 import { AuthorizeDecisions } from './browser/authorize-decision.js';
 import { BrowserSessions } from './browser/browser-sessions.js';
@@ -147,6 +148,7 @@ export function createServices({
     ),
     sessionTransfer,
     nativeSso: new NativeSsoExchange(repos, sessions, keys, tokens, audit, clock),
+    deviceAuthorizations: new DeviceAuthorizations(repos, sessions, policyGate, limiter, audit, clock),
     browserSessions,
     authorization,
     authorizeDecisions: new AuthorizeDecisions(authorization, browserSessions, policyGate),

@@ -28,6 +28,7 @@ import { signInV2Routes } from './native-auth-v2/sign-in-routes.js';
 import { signUpV2Routes } from './native-auth-v2/sign-up-routes.js';
 import { introspectRoute } from './oauth/introspect-route.js';
 import { revokeRoute } from './oauth/revoke-route.js';
+import { deviceAuthorizationRoutes } from './oauth/device-authorization-routes.js';
 import { tokenRoute } from './oauth/token-route.js';
 import { discoveryRoutes } from './oidc/discovery-route.js';
 import { userinfoRoute } from './oidc/userinfo-route.js';
@@ -146,6 +147,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     discoveryRoutes,
     userinfoRoute,
     tokenRoute,
+    deviceAuthorizationRoutes,
     revokeRoute,
     introspectRoute,
     signInRoutes,

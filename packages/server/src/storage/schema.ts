@@ -8,6 +8,7 @@ import type { Generated } from 'kysely';
 import type {
   AdminLevel,
   AppType,
+  DeviceAuthorizationStatus,
   DeviceKind,
   MfaMethod,
   MfaRegistration,
@@ -42,6 +43,7 @@ export interface AppsTable {
   accept_session_transfer: number;
   /** The Native SSO group (0017), or null. */
   sso_group: string | null;
+  device_code: number;
   access_token_ttl: number;
   id_token_ttl: number;
   refresh_retry_window: number;
@@ -209,6 +211,26 @@ export interface SessionTransferTokensTable {
   consumed_at: number | null;
 }
 
+export interface DeviceAuthorizationsTable {
+  device_code_digest: string;
+  user_code_digest: string;
+  tenant_id: string;
+  client_id: string;
+  scope: string;
+  device_name: string;
+  device_platform: string;
+  poll_interval: number;
+  created_at: number;
+  expires_at: number;
+  last_polled_at: number | null;
+  status: DeviceAuthorizationStatus;
+  user_id: string | null;
+  /** The session that approved or denied; the device's session becomes its child. */
+  approving_session_id: string | null;
+  max_session_seconds: number | null;
+  decided_at: number | null;
+}
+
 export interface DpopProofsTable {
   /** Digest of the proof key's thumbprint and the proof's jti. */
   key: string;
@@ -267,6 +289,7 @@ export interface Database {
   rate_limits: RateLimitsTable;
   request_counters: RequestCountersTable;
   session_transfer_tokens: SessionTransferTokensTable;
+  device_authorizations: DeviceAuthorizationsTable;
   dpop_proofs: DpopProofsTable;
   authorization_codes: AuthorizationCodesTable;
   browser_sessions: BrowserSessionsTable;

@@ -20,6 +20,7 @@ export function appView(app: App) {
     allow_session_transfer: app.allowSessionTransfer,
     accept_session_transfer: app.acceptSessionTransfer,
     sso_group: app.ssoGroup,
+    device_code: app.deviceCode,
     scopes: app.scopes,
     admin: app.admin,
     attributes: app.userAttributes,

@@ -269,6 +269,18 @@ describe.each(engines)('tenants and apps in the management API, on %s', (engine)
     expectProblem(await h.call('PATCH', '/tenants/acme/apps/no-such-app', { body: {} }), 404, 'unknown_client');
   });
 
+  it('registers an app for the device authorization grant (device_code), and takes it away again', async () => {
+    const created = await h.call('POST', '/tenants/acme/apps', { body: { name: 'TV', device_code: true } });
+    expect(created.status).toBe(201);
+    expect(created.body.device_code).toBe(true);
+    const clientId = created.body.client_id as string;
+    const start = () => postForm(`${h.t.base}/oauth2/v2.0/devicecode`, { client_id: clientId });
+    expect((await start()).status).toBe(200);
+    const updated = await h.call('PATCH', `/tenants/acme/apps/${clientId}`, { body: { device_code: false } });
+    expect(updated.body.device_code).toBe(false);
+    expect((await start()).body.error).toBe('unauthorized_client');
+  });
+
   it("rotates a confidential app's secret: the new one is shown once and works, the old one stops; a public app has none", async () => {
     const created = await h.call('POST', '/tenants/acme/apps', { body: { name: 'Rotating', type: 'confidential' } });
     const { client_id: clientId, client_secret: oldSecret } = created.body;

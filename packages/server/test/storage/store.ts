@@ -70,6 +70,7 @@ export const anApp = (tenantId: string, fields: Partial<App> = {}): App => ({
   allowSessionTransfer: false,
   acceptSessionTransfer: false,
   ssoGroup: null,
+  deviceCode: false,
   accessTokenTtl: 3600,
   idTokenTtl: 3600,
   refreshRetryWindow: 10,

@@ -95,6 +95,8 @@ function withAppSettings(command: Command): Command {
     .option('--no-allow-session-transfer', 'stop this app asking for session transfer tokens')
     .option('--accept-session-transfer', 'let this app redeem session transfer tokens')
     .option('--no-accept-session-transfer', 'stop this app redeeming session transfer tokens')
+    .option('--device-code', 'let this app sign in with the device authorization grant (RFC 8628: TVs, cars, consoles)')
+    .option('--no-device-code', 'stop this app starting the device authorization grant')
     .option(
       '--sso-group <name>',
       "share sign-in on a device with the tenant's other apps of this group (Native SSO; 'none' leaves the group)",
@@ -142,6 +144,7 @@ function appSettings(o: OptionValues): RegisterAppInput {
     allowSessionTransfer: o.allowSessionTransfer,
     acceptSessionTransfer: o.acceptSessionTransfer,
     ssoGroup: o.ssoGroup === 'none' ? null : o.ssoGroup,
+    deviceCode: o.deviceCode,
     scopes: o.scope,
     admin: o.admin === 'none' ? null : o.admin,
     userAttributes: o.attribute === undefined ? undefined : (o.attribute as string[]).map(parseAttributeSpec),

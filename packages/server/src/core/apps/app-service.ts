@@ -36,6 +36,7 @@ export interface RegisterAppInput {
   acceptSessionTransfer?: boolean;
   /** The Native SSO group, or null for none. */
   ssoGroup?: string | null;
+  deviceCode?: boolean;
   userAttributes?: AttributeDefinition[];
   postLogoutRedirectUris?: string[];
   /** Scopes `client_credentials` may grant (machine clients). */
@@ -78,6 +79,7 @@ const defaultSettings: AppSettings = {
   allowSessionTransfer: false,
   acceptSessionTransfer: false,
   ssoGroup: null,
+  deviceCode: false,
   ...appDefaults,
   userAttributes: [],
   postLogoutRedirectUris: [],

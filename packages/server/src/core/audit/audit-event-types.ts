@@ -29,6 +29,13 @@ export const auditEventTypes = {
   'session_transfer.replayed': 'a used session transfer token was presented again',
   'native_sso.exchanged': "a sibling app exchanged the device's ID token and device secret for a session (Native SSO)",
   'native_sso.refused': 'a Native SSO exchange was refused (data.reason says why)',
+  'device_code.issued': 'a device asked for a device code and a user code (RFC 8628)',
+  'device_code.approved': 'a user approved a device code, on the hosted page or from a signed-in app',
+  'device_code.denied': 'a user denied a device code',
+  'device_code.redeemed':
+    "a device traded its approved device code for tokens: its session is the approving session's child",
+  'device_code.replayed': 'a device code already traded for tokens was presented again',
+  'device_code.guess_refused': 'a user code that names no pending device was typed (a mistake, or a guess)',
   'browser_session.started': 'a browser SSO session began',
   'authorization_code.replayed': 'a used authorization code was presented again: the session it opened was revoked',
   'tenant.created': 'an administrator created a tenant',

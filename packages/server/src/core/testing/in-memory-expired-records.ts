@@ -28,6 +28,7 @@ export function inMemoryExpiredRecords(db: MemoryDatabase): ExpiredRecordReposit
         deleteOldest(db.codes, expiresAt, expired, limit),
         deleteOldest(db.transferTokens, expiresAt, expired, limit),
         deleteOldest(db.authorizationCodes, expiresAt, expired, limit),
+        deleteOldest(db.deviceAuthorizations, expiresAt, expired, limit),
         deleteOldest(db.requestCounters, expiresAt, expired, limit),
         deleteOldest(db.refreshTokens, expiresAt, expired, limit),
         deleteOldest(db.dpopProofs, expiresAt, expired, limit),

@@ -2,6 +2,7 @@ import type {
   AuthorizationCodeRepository,
   BrowserSessionRepository,
   ContinuationRepository,
+  DeviceAuthorizationRepository,
   OneTimeCodeRepository,
   TransferTokenRepository,
 } from '../ports.js';
@@ -105,6 +106,41 @@ export function inMemoryBrowserSessions(db: MemoryDatabase): BrowserSessionRepos
     },
     async delete(digest) {
       db.browserSessions.delete(digest);
+    },
+  };
+}
+
+/** Device authorizations: each change of state checks the state it changes, as the SQL conditional updates do. */
+export function inMemoryDeviceAuthorizations(db: MemoryDatabase): DeviceAuthorizationRepository {
+  const table = db.deviceAuthorizations;
+  return {
+    async insert(record) {
+      if (table.where((row) => row.userCodeDigest === record.userCodeDigest).length > 0) return false;
+      table.insert(record);
+      return true;
+    },
+    async findByDeviceCode(digest) {
+      return table.get(digest);
+    },
+    async findByUserCode(digest) {
+      return table.where((row) => row.userCodeDigest === digest)[0] ?? null;
+    },
+    async poll(digest, now, slowDownSeconds) {
+      const row = table.get(digest);
+      if (!row) return { tooFast: false };
+      const tooFast = row.lastPolledAt !== null && row.lastPolledAt + row.interval * 1000 > now;
+      table.update(digest, { lastPolledAt: now, interval: row.interval + (tooFast ? slowDownSeconds : 0) });
+      return { tooFast };
+    },
+    async decide(digest, decision) {
+      const row = table.get(digest);
+      if (row?.status !== 'pending' || row.expiresAt <= decision.decidedAt) return false;
+      const { status, ...recorded } = decision;
+      return table.update(digest, { status, ...recorded });
+    },
+    async redeem(digest) {
+      if (table.get(digest)?.status !== 'approved') return false;
+      return table.update(digest, { status: 'redeemed' });
     },
   };
 }

@@ -8,6 +8,7 @@ import {
   inMemoryAuthorizationCodes,
   inMemoryBrowserSessions,
   inMemoryContinuations,
+  inMemoryDeviceAuthorizations,
   inMemoryOneTimeCodes,
   inMemoryTransferTokens,
 } from './in-memory-flow-records.js';
@@ -36,6 +37,7 @@ export function inMemoryRepositories(
     rateLimits: inMemoryRateLimits(db),
     requestCounters: inMemoryRequestCounters(db),
     transferTokens: inMemoryTransferTokens(db),
+    deviceAuthorizations: inMemoryDeviceAuthorizations(db),
     dpopProofs: inMemoryDpopProofs(db),
     policies: inMemoryPolicies(db),
     authorizationCodes: inMemoryAuthorizationCodes(db),

@@ -11,6 +11,7 @@ import type {
   SigningKey,
   Tenant,
   TransferTokenRecord,
+  DeviceAuthorization,
   User,
 } from '../model.js';
 import { MemoryTable } from './memory-table.js';
@@ -77,6 +78,10 @@ export function createMemoryDatabase() {
     transferTokens: new MemoryTable<TransferTokenRecord>('session_transfer_tokens', (record) => record.digest),
     dpopProofs: new MemoryTable<{ key: string; expiresAt: number }>('dpop_proofs', (proof) => proof.key),
     authorizationCodes: new MemoryTable<AuthorizationCode>('authorization_codes', (code) => code.digest),
+    deviceAuthorizations: new MemoryTable<DeviceAuthorization>(
+      'device_authorizations',
+      (record) => record.deviceCodeDigest,
+    ),
     browserSessions: new MemoryTable<BrowserSessionRow>('browser_sessions', (row) => row.digest),
     policies: new MemoryTable<PolicyRow>('policies', (row) => `${row.tenantId} ${row.version}`),
   };

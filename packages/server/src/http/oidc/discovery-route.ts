@@ -17,6 +17,7 @@ export function discoveryRoutes(app: FastifyInstance, { services, publicUrl }: R
       revocation_endpoint: `${base}/oauth2/v2.0/revoke`,
       introspection_endpoint: `${base}/oauth2/v2.0/token/introspect`,
       end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+      device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
       // OAuth 2.0 for First-Party Applications' metadata: native auth V2's entry and finish.
       authorization_challenge_endpoint: `${base}/oauth2/v2.0/authorize-challenge`,
       grant_types_supported: supportedGrantTypes(),

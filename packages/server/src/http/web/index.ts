@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../core/services.js';
 import type { WriteError } from '../errors/write-error.js';
 import { authorizeRoute } from './authorize-route.js';
+import { devicePages } from './device-pages.js';
 import { stylesheet } from './layout.js';
 import { logoutRoute } from './logout-route.js';
 import { Csrf } from './security.js';
@@ -25,7 +26,15 @@ export async function registerWeb(app: FastifyInstance, services: Services, publ
     // cookies are the browser's business: the API endpoints neither read nor set them
     await web.register(cookie);
     web.setErrorHandler((error, request, reply) => writeError(error, request, reply, 'html'));
-    for (const routes of [authorizeRoute, signInPages, switchAccountPages, signUpPages, resetPages, logoutRoute])
+    for (const routes of [
+      authorizeRoute,
+      signInPages,
+      switchAccountPages,
+      signUpPages,
+      resetPages,
+      logoutRoute,
+      devicePages,
+    ])
       routes(web, deps);
   });
 }

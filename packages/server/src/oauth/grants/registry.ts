@@ -3,6 +3,7 @@ import { authorizationCodeGrant } from './authorization-code.js';
 import { clientCredentialsGrant } from './client-credentials.js';
 import type { Grant } from './grant.js';
 import { continuationTokenGrant } from './continuation-token.js';
+import { deviceCodeGrant } from './device-code.js';
 import { mfaOobGrant, oobGrant } from './oob.js';
 import { passwordGrant } from './password.js';
 import { refreshTokenGrant } from './refresh-token.js';
@@ -19,6 +20,7 @@ const grants = new Map<string, Grant>(
     authorizationCodeGrant,
     clientCredentialsGrant,
     tokenExchangeGrant,
+    deviceCodeGrant,
   ].map((g) => [g.type, g]),
 );
 

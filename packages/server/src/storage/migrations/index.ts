@@ -15,6 +15,7 @@ import { appScopes } from './0012-app-scopes.js';
 import { appAdminLevel } from './0013-app-admin-level.js';
 import { boundedRefreshTokens } from './0014-bounded-refresh-tokens.js';
 import { policies } from './0015-policies.js';
+import { deviceAuthorization } from './0016-device-authorization.js';
 import { deviceSso } from './0017-device-sso.js';
 
 /** Migrations in order; names sort, and a released one never changes. */
@@ -35,7 +36,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '0013-app-admin-level': appAdminLevel,
     '0014-bounded-refresh-tokens': boundedRefreshTokens,
     '0015-policies': policies,
-    // 0016 belongs to the device authorization grant, on another branch.
+    '0016-device-authorization': deviceAuthorization,
     '0017-device-sso': deviceSso,
   };
   return { getMigrations: async () => migrations };

@@ -7,16 +7,7 @@ import { flag, isSet, json, parse } from './rows.js';
 export function appRepository(db: Kysely<Database>): AppRepository {
   return {
     async create(app) {
-      await db
-        .insertInto('apps')
-        .values({
-          client_id: app.clientId,
-          tenant_id: app.tenantId,
-          type: app.type,
-          ...settingsRow(app),
-          created_at: app.createdAt,
-        })
-        .execute();
+      await db.insertInto('apps').values(appRow(app)).execute();
     },
     async update(app) {
       await db
@@ -56,6 +47,17 @@ export function appRepository(db: Kysely<Database>): AppRepository {
 }
 
 /** The columns an update may change: all but the ids, the type and the creation time. */
+/** The app as its row in `apps`. */
+export function appRow(app: App) {
+  return {
+    client_id: app.clientId,
+    tenant_id: app.tenantId,
+    type: app.type,
+    ...settingsRow(app),
+    created_at: app.createdAt,
+  };
+}
+
 function settingsRow(app: App) {
   return {
     name: app.name,
@@ -69,6 +71,7 @@ function settingsRow(app: App) {
     allow_session_transfer: flag(app.allowSessionTransfer),
     accept_session_transfer: flag(app.acceptSessionTransfer),
     sso_group: app.ssoGroup,
+    device_code: flag(app.deviceCode),
     access_token_ttl: app.accessTokenTtl,
     id_token_ttl: app.idTokenTtl,
     refresh_retry_window: app.refreshRetryWindow,
@@ -97,6 +100,7 @@ function toApp(row: Selectable<AppsTable>): App {
     allowSessionTransfer: isSet(row.allow_session_transfer),
     acceptSessionTransfer: isSet(row.accept_session_transfer),
     ssoGroup: row.sso_group,
+    deviceCode: isSet(row.device_code),
     accessTokenTtl: row.access_token_ttl,
     idTokenTtl: row.id_token_ttl,
     refreshRetryWindow: row.refresh_retry_window,

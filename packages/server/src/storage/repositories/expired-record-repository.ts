@@ -16,12 +16,13 @@ const deadAttemptCounts: BoundedDelete = (sql, before, limit) =>
     [before, before, limit],
   );
 
-/** The tables swept by expiry with their keys (migrations 0003 and 0007 to 0009 index it), then the attempt counts. */
+/** The tables swept by expiry with their keys (migrations 0003, 0007 to 0009 and 0016 index it), then the attempt counts. */
 const deletes: BoundedDelete[] = [
   byExpiry('continuation_tokens', 'digest'),
   byExpiry('one_time_codes', 'id'),
   byExpiry('session_transfer_tokens', 'digest'),
   byExpiry('authorization_codes', 'digest'),
+  byExpiry('device_authorizations', 'device_code_digest'),
   byExpiry('request_counters', 'key'),
   byExpiry('refresh_tokens', 'digest'),
   byExpiry('dpop_proofs', 'key'),

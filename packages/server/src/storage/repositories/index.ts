@@ -14,6 +14,7 @@ import { rateLimitRepository } from './rate-limit-repository.js';
 import { requestCounterRepository } from './request-counter-repository.js';
 import { dpopReplayRepository } from './dpop-replay-repository.js';
 import { transferTokenRepository } from './transfer-token-repository.js';
+import { deviceAuthorizationRepository } from './device-authorization-repository.js';
 import { authorizationCodeRepository } from './authorization-code-repository.js';
 import { browserSessionRepository } from './browser-session-repository.js';
 import { cachedApps, cachedTenants } from './lookup-cache.js';
@@ -44,6 +45,7 @@ export function createRepositories(
     rateLimits: rateLimitRepository(sql),
     requestCounters: requestCounterRepository(sql),
     transferTokens: transferTokenRepository(db),
+    deviceAuthorizations: deviceAuthorizationRepository(db),
     dpopProofs: dpopReplayRepository(sql),
     policies: policyRepository(sql),
     authorizationCodes: authorizationCodeRepository(db),

@@ -71,6 +71,7 @@ export function tenantRepository(db: Kysely<Database>): TenantRepository {
 const tenantRowsBySessions = [
   'refresh_tokens',
   'session_transfer_tokens',
+  'device_authorizations',
   'authorization_codes',
   'browser_sessions',
 ] as const;
