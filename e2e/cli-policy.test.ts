@@ -57,23 +57,11 @@ describe('the baton CLI for conditional-access policies', { timeout: 120_000 }, 
       document: blockAbroad,
       created_by: expect.stringMatching(/^cli:/),
     });
-    const whatIf = (ip: string) =>
-      baton(
-        'policy',
-        'what-if',
-        '--tenant',
-        'acme',
-        '--user',
-        'ada@example.com',
-        '--app',
-        clientId,
-        '--at',
-        'refresh',
-        '--device-kind',
-        'companion',
-        '--ip',
-        ip,
-      );
+    const whatIfArgs = (ip: string) => [
+      ...['policy', 'what-if', '--tenant', 'acme', '--user', 'ada@example.com', '--app', clientId],
+      ...['--at', 'refresh', '--device-kind', 'companion', '--ip', ip],
+    ];
+    const whatIf = (ip: string) => baton(...whatIfArgs(ip));
     expect((await whatIf('8.8.8.8')).json).toMatchObject({
       decision: 'block',
       rules: ['no-watch-abroad'],
@@ -82,25 +70,7 @@ describe('the baton CLI for conditional-access policies', { timeout: 120_000 }, 
       facts: { request: { ip: '8.8.8.8', country: 'US', at: 'refresh' }, device: { kind: 'companion' } },
     });
     expect((await whatIf('145.97.1.1')).json).toMatchObject({ decision: 'allow', rules: [] });
-    const human = await runBaton(
-      [
-        'policy',
-        'what-if',
-        '--tenant',
-        'acme',
-        '--user',
-        'ada@example.com',
-        '--app',
-        clientId,
-        '--at',
-        'refresh',
-        '--device-kind',
-        'companion',
-        '--ip',
-        '8.8.8.8',
-      ],
-      { env },
-    );
+    const human = await runBaton(whatIfArgs('8.8.8.8'), { env });
     expect(human.stdout).toBe('block (rules: no-watch-abroad)\nreport-only matches: trial\ncountry: US\n');
   });
 
