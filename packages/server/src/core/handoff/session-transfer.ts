@@ -56,7 +56,7 @@ export class SessionTransfer {
         'The audience must be an app of this tenant registered to accept session transfers (--accept-session-transfer)',
       );
     }
-    const { session, limits } = await this.sessions.inspect(
+    const { session } = await this.sessions.inspect(
       {
         tenant,
         app,
@@ -67,11 +67,6 @@ export class SessionTransfer {
       },
       'session_transfer',
     );
-    if (limits.forbidSessionTransfer)
-      throw new BatonError(
-        'transfer_not_allowed',
-        "The tenant's conditional-access policy does not let this session be handed off",
-      );
     const token = randomToken();
     const now = this.clock.now();
     await this.repos.transferTokens.insert({

@@ -95,6 +95,7 @@ export class PolicyGate {
    * `decide` where a second factor cannot be asked for in place (a refresh, a session
    * transfer, a web sign-in without the pages): a session that lacks one it needs is
    * `policy_requires_mfa` (interaction_required), and the app must sign the user in again.
+   * At `session_transfer`, `forbid_session_transfer` refuses the handoff, at either end.
    */
   async enforce(
     point: EvaluationPoint,
@@ -107,6 +108,11 @@ export class PolicyGate {
       throw new BatonError(
         'policy_requires_mfa',
         "The tenant's conditional-access policy asks for a second factor this session lacks: sign in again",
+      );
+    if (point === 'session_transfer' && decision.limits.forbidSessionTransfer)
+      throw new BatonError(
+        'transfer_not_allowed',
+        "The tenant's conditional-access policy does not let this session be handed off",
       );
     return decision.limits;
   }

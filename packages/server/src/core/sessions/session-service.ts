@@ -133,7 +133,7 @@ export class SessionService {
               amr: input.amr,
               authTime: parent?.authTime ?? input.authTime ?? null,
               dpopBound: dpopJkt !== null,
-              handedOff: parent !== null && parent !== undefined,
+              handedOff: Boolean(parent),
             },
             ip: input.policy.context.ip,
           },
@@ -141,11 +141,6 @@ export class SessionService {
           parent?.id ?? null,
         )
       : null;
-    if (limits?.forbidSessionTransfer && input.policy?.at === 'session_transfer')
-      throw new BatonError(
-        'transfer_not_allowed',
-        "The tenant's conditional-access policy does not let this session be handed off",
-      );
     const absoluteExpiresAt = Math.min(
       now + input.app.sessionAbsoluteTtl * 1000,
       now + (limits?.maxSessionSeconds ?? input.maxSessionSeconds ?? Infinity) * 1000,
@@ -220,16 +215,12 @@ export class SessionService {
    * without rotating (a session transfer must not consume the phone's token). A rotated
    * token is accepted only inside the retry window; after it, it is reuse.
    */
-  async inspect(
-    input: RefreshInput,
-    point: EvaluationPoint,
-  ): Promise<{ session: Session; user: User; limits: PolicyLimits }> {
-    const { token, session, user, limits } = await this.usable(input, point);
-    if (token.consumedAt === null) return { session, user, limits };
+  async inspect(input: RefreshInput, point: EvaluationPoint): Promise<{ session: Session; user: User }> {
+    const { token, session, user } = await this.usable(input, point);
+    if (token.consumedAt === null) return { session, user };
     return {
       session: (await this.retryOrRevoke(token, session, input.app, input.presented, input.context)).session,
       user,
-      limits,
     };
   }
 
@@ -240,7 +231,7 @@ export class SessionService {
   private async usable(
     input: RefreshInput,
     point: EvaluationPoint,
-  ): Promise<{ token: RefreshTokenRecord; session: Session; user: User; limits: PolicyLimits }> {
+  ): Promise<{ token: RefreshTokenRecord; session: Session; user: User }> {
     const { tenant, app } = input;
     const found = await this.repos.sessions.findRefreshToken(digest(input.presented));
     if (!found) await this.detectOlderToken(input);
@@ -283,7 +274,7 @@ export class SessionService {
     if (installationId !== null && installationId !== input.installationId)
       await this.foreignDevice(app, session, input.installationId ?? null, input.context, limits);
     await this.capLifetime(session, limits.maxSessionSeconds, now);
-    return { token, session, user, limits };
+    return { token, session, user };
   }
 
   /** A policy's `max_session_seconds`: the session's absolute lifetime, from its start, is this at most from now on. */
