@@ -173,6 +173,8 @@ export interface AuditFilter {
 
 export interface AuditRepository {
   record(event: AuditEvent): Promise<void>;
+  /** How many events the filter names (its `limit` aside). */
+  count(filter: AuditFilter): Promise<number>;
   /** Newest first; `beforeId` continues a listing after the last event it showed. */
   list(filter: AuditFilter): Promise<Array<AuditEvent & { id: number }>>;
   /** Deletes up to `limit` of the oldest events recorded before `before` (of one tenant, or of all); returns how many. */

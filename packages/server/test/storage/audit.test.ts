@@ -65,6 +65,21 @@ describe.each(engines)('audit repository on %s', (engine) => {
     expect(await audit.list({ tenantId: 'tenant-none' })).toEqual([]);
   });
 
+  it('counts the events a filter names, as list selects them', async () => {
+    const { audit } = store().repos;
+    for (const [type, userId, offset] of [
+      ['sign_in.failed', 'u1', 1],
+      ['sign_in.failed', 'u1', 2],
+      ['sign_in.succeeded', 'u1', 3],
+      ['sign_in.failed', 'u2', 4],
+    ] as const)
+      await audit.record(anEvent('tenant-f', { type, userId, createdAt: t0 + offset }));
+    expect(await audit.count({ tenantId: 'tenant-f' })).toBe(4);
+    expect(await audit.count({ tenantId: 'tenant-f', type: 'sign_in.failed', userId: 'u1' })).toBe(2);
+    expect(await audit.count({ tenantId: 'tenant-f', type: 'sign_in.failed', since: t0 + 2 })).toBe(2);
+    expect(await audit.count({ tenantId: 'tenant-none' })).toBe(0);
+  });
+
   it('filters by time (since inclusive, until exclusive) and continues after an event already seen', async () => {
     const { audit } = store().repos;
     for (const offset of [1, 2, 3, 4])

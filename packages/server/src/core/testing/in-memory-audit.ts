@@ -1,4 +1,5 @@
-import type { AuditRepository } from '../ports.js';
+import type { AuditEvent } from '../model.js';
+import type { AuditFilter, AuditRepository } from '../ports.js';
 import type { MemoryDatabase } from './memory-database.js';
 
 /** Audit events numbered in the order they are recorded, newest first when listed. */
@@ -21,19 +22,14 @@ export function inMemoryAudit(db: MemoryDatabase): AuditRepository {
         createdAt: event.createdAt,
       });
     },
-    async list({ tenantId, type, userId, since, until, beforeId, limit = 100 }) {
+    async count(filter) {
+      return db.auditEvents.where(matching(filter)).length;
+    },
+    async list(filter) {
       return db.auditEvents
-        .where(
-          (event) =>
-            event.tenantId === tenantId &&
-            (!type || event.type === type) &&
-            (!userId || event.userId === userId) &&
-            (since === undefined || event.createdAt >= since) &&
-            (until === undefined || event.createdAt < until) &&
-            (beforeId === undefined || event.id < beforeId),
-        )
+        .where(matching(filter))
         .sort((left, right) => right.id - left.id)
-        .slice(0, limit);
+        .slice(0, filter.limit ?? 100);
     },
     async deleteBefore(before, limit, tenantId) {
       const oldest = db.auditEvents
@@ -44,4 +40,15 @@ export function inMemoryAudit(db: MemoryDatabase): AuditRepository {
       return oldest.length;
     },
   };
+}
+
+/** The events a filter names, as the SQL repository's WHERE clause selects them. */
+function matching({ tenantId, type, userId, since, until, beforeId }: AuditFilter) {
+  return (event: AuditEvent & { id: number }) =>
+    event.tenantId === tenantId &&
+    (!type || event.type === type) &&
+    (!userId || event.userId === userId) &&
+    (since === undefined || event.createdAt >= since) &&
+    (until === undefined || event.createdAt < until) &&
+    (beforeId === undefined || event.id < beforeId);
 }

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { AuditRepository } from '../../core/ports.js';
+import type { AuditFilter, AuditRepository } from '../../core/ports.js';
 import { insertInto, type DirectSql } from '../direct-sql.js';
 import type { AuditEventsTable } from '../schema.js';
 import { json, parse } from './rows.js';
@@ -17,8 +17,29 @@ const insert = insertInto<Omit<Selectable<AuditEventsTable>, 'id'>>('audit_event
   'created_at',
 ]);
 
+/** The WHERE clause of a filter, for listing events and for counting them. */
+function whereOf({ tenantId, type, userId, since, until, beforeId }: AuditFilter) {
+  const filters = [
+    { condition: 'tenant_id = ?', value: tenantId },
+    ...(type ? [{ condition: 'type = ?', value: type }] : []),
+    ...(userId ? [{ condition: 'user_id = ?', value: userId }] : []),
+    ...(since !== undefined ? [{ condition: 'created_at >= ?', value: since }] : []),
+    ...(until !== undefined ? [{ condition: 'created_at < ?', value: until }] : []),
+    ...(beforeId !== undefined ? [{ condition: 'id < ?', value: beforeId }] : []),
+  ];
+  return { conditions: filters.map((filter) => filter.condition).join(' AND '), values: filters.map((f) => f.value) };
+}
+
 export function auditRepository(sql: DirectSql): AuditRepository {
   return {
+    async count(filter) {
+      const { conditions, values } = whereOf(filter);
+      const [row] = await sql.query<{ count: number | string }>(
+        `SELECT COUNT(*) AS count FROM audit_events WHERE ${conditions}`,
+        values,
+      );
+      return Number(row?.count ?? 0);
+    },
     async record(event) {
       await insert(sql, {
         tenant_id: event.tenantId,
@@ -33,18 +54,11 @@ export function auditRepository(sql: DirectSql): AuditRepository {
         created_at: event.createdAt,
       });
     },
-    async list({ tenantId, type, userId, since, until, beforeId, limit = 100 }) {
-      const filters = [
-        { condition: 'tenant_id = ?', value: tenantId },
-        ...(type ? [{ condition: 'type = ?', value: type }] : []),
-        ...(userId ? [{ condition: 'user_id = ?', value: userId }] : []),
-        ...(since !== undefined ? [{ condition: 'created_at >= ?', value: since }] : []),
-        ...(until !== undefined ? [{ condition: 'created_at < ?', value: until }] : []),
-        ...(beforeId !== undefined ? [{ condition: 'id < ?', value: beforeId }] : []),
-      ];
+    async list(filter) {
+      const { conditions, values } = whereOf(filter);
       const rows = await sql.query<Selectable<AuditEventsTable>>(
-        `SELECT * FROM audit_events WHERE ${filters.map((filter) => filter.condition).join(' AND ')} ORDER BY id DESC LIMIT ?`,
-        [...filters.map((filter) => filter.value), limit],
+        `SELECT * FROM audit_events WHERE ${conditions} ORDER BY id DESC LIMIT ?`,
+        [...values, filter.limit ?? 100],
       );
       return rows.map((row) => ({
         id: Number(row.id),
