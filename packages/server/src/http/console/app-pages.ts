@@ -51,7 +51,7 @@ function flagSummary(app: AppJson): string {
 
 async function appsPage(operator: Operator, tenant: string, cursor: string | undefined, values: AppForm = {}) {
   const page = await operator.api.read<PageOf<AppJson>>(`${apiPath`/tenants/${tenant}/apps`}${query({ cursor })}`);
-  return html`<section class="panel" aria-labelledby="list"><h2 id="list">Apps</h2>
+  return html`<section class="panel" aria-labelledby="list"><h2 id="list">Registered apps</h2>
 <table><thead><tr><th scope="col">Name</th><th scope="col">Client ID</th><th scope="col">Type</th><th scope="col">Admin</th><th scope="col">Flags</th></tr></thead>
 <tbody>${page.items.map(
     (app) =>

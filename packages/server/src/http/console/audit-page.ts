@@ -10,6 +10,9 @@ import { nextPageLink } from './next-page.js';
 /** An event's data, cut short for the table: the API has it whole. */
 const brief = (text: string) => (text.length > 160 ? `${text.slice(0, 159)}…` : text);
 
+/** Events per page: a screenful. */
+const pageSize = 25;
+
 const filterFields = ['type', 'user', 'since', 'until', 'cursor'] as const;
 
 /** A `datetime-local` value (minutes, no zone) read as UTC, as the form's labels say; anything else goes to the API as it is. */
@@ -60,6 +63,7 @@ export const auditPage: ConsolePages = (scope, deps) => {
             since: instant(filters.since),
             until: instant(filters.until),
             cursor: filters.cursor,
+            limit: String(pageSize),
           })}`,
         )
       : userId;
@@ -85,7 +89,7 @@ ${
     ? html`<table><thead><tr><th scope="col">When</th><th scope="col">Type</th><th scope="col">User</th><th scope="col">App</th><th scope="col">IP</th><th scope="col">Data</th></tr></thead>
 <tbody>${events.body.items.map(
         (e) =>
-          html`<tr><td>${when(e.at)}</td><td>${e.type}</td><td>${e.user_id ? html`<a href="${consoleUrl`/tenants/${tenant}/users/${e.user_id}`}"><code>${e.user_id.slice(0, 8)}</code></a>` : ''}</td><td><code>${e.client_id ?? ''}</code></td><td>${e.ip ?? ''}</td><td><code>${brief(JSON.stringify(e.data))}</code></td></tr>`,
+          html`<tr><td class="nowrap">${when(e.at)}</td><td>${e.type}</td><td>${e.user_id ? html`<a href="${consoleUrl`/tenants/${tenant}/users/${e.user_id}`}"><code class="nowrap">${e.user_id.slice(0, 8)}</code></a>` : ''}</td><td><code>${e.client_id ?? ''}</code></td><td>${e.ip ?? ''}</td><td><code>${brief(JSON.stringify(e.data))}</code></td></tr>`,
       )}</tbody></table>
 ${events.body.items.length === 0 ? html`<p role="status">No events.</p>` : ''}
 ${nextPageLink(consoleUrl`/tenants/${tenant}/audit`, kept, events.body.next_cursor)}`

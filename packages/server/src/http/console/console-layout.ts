@@ -81,7 +81,7 @@ export function problemAlert(problem: Problem): SafeHtml {
   return html`<div class="alert" role="alert">
 <p><strong>${problem.title}</strong> (${String(problem.status)})</p>
 <p>${problem.detail}</p>
-${problem.field ? html`<p>Field: <code>${problem.field}</code></p>` : ''}
+${problem.field && !problem.detail.startsWith(problem.field) ? html`<p>Field: <code>${problem.field}</code></p>` : ''}
 </div>`;
 }
 
@@ -113,9 +113,10 @@ code{font-size:.85rem;word-break:break-all}
 button{width:auto;padding:.5rem 1rem}
 button.quiet{background:#374151}
 button.danger{background:#b91c1c}
-.row{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-end}
+.row{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start;margin-bottom:1rem}
 .row .field{flex:1 1 12rem;margin-bottom:0}
-.row button{margin-bottom:.1rem}
+.row>button{margin-top:1.85rem}
+.nowrap{white-space:nowrap}
 .checks{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;margin-bottom:1rem}
 .checks .field{margin:0}
 select,textarea{width:100%;padding:.5rem;border:1px solid #9ca3af;border-radius:.375rem;font:inherit}

@@ -24,7 +24,7 @@ export function deviceTree(
     const nodes = children.get(parent) ?? [];
     return html`${nodes.map((s) => {
       const label = `${s.device.name} (${s.app.name ?? s.app.client_id})`;
-      return html`<li aria-label="${label}">
+      return html`<li>
 <strong>${s.device.name}</strong> · ${s.device.platform} · ${s.device.kind}<br>
 App: ${s.app.name ?? ''} <code>${s.app.client_id}</code><br>
 Last used ${when(s.last_used_at)} · signed in ${when(s.created_at)} with ${s.amr.join(', ')} ·

@@ -14,7 +14,7 @@ async function tenantsPage(
   values: { name?: string | undefined; display_name?: string | undefined } = {},
 ) {
   const page = await operator.api.read<PageOf<TenantJson>>(`/tenants${query({ cursor })}`);
-  return html`<section class="panel" aria-labelledby="list"><h2 id="list">Tenants</h2>
+  return html`<section class="panel" aria-labelledby="list"><h2 id="list">Tenants you manage</h2>
 <table><thead><tr><th scope="col">Name</th><th scope="col">Display name</th><th scope="col">Signing</th><th scope="col">Created</th></tr></thead>
 <tbody>${page.items.map((t) => html`<tr><td><a href="${consoleUrl`/tenants/${t.name}`}">${t.name}</a></td><td>${t.display_name}</td><td>${t.signing_alg}</td><td>${when(t.created_at)}</td></tr>`)}</tbody></table>
 ${nextPageLink(consoleUrl`/tenants`, {}, page.next_cursor)}
