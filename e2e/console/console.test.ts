@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemCaller } from '../../packages/server/src/core/audit/admin-caller.js';
@@ -298,7 +299,7 @@ describe('the operator console in headless Chromium', { timeout: 60_000 }, () =>
     expect(await page.getByRole('status').textContent()).toContain('You are signed out.');
   });
 
-  it('took a screenshot of each main screen', () => {
+  it('took a screenshot of each main screen, each shown in docs/console.md', () => {
     const expected = [
       'console-app',
       'console-apps',
@@ -312,5 +313,8 @@ describe('the operator console in headless Chromium', { timeout: 60_000 }, () =>
     expect([...shots.taken].sort()).toEqual(expected);
     for (const name of expected) expect(shots.read(name).subarray(0, 8).toString('hex'), name).toBe('89504e470d0a1a0a');
     expect(committedScreenshots('console')).toEqual(expected);
+    const doc = readFileSync(new URL('../../docs/console.md', import.meta.url), 'utf8');
+    const shown = [...doc.matchAll(/\]\(screenshots\/([\w-]+)\.png\)/g)].map((m) => m[1]).sort();
+    expect(shown).toEqual(expected);
   });
 });
