@@ -1,4 +1,6 @@
+import type { FastifyReply } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConsoleSessions } from '../../src/http/console/console-session.js';
 import type { TestServer } from '../support/test-server.js';
 import { formOf, titleOf, WebClient, type Page } from '../web/web-client.js';
 import { consoleSignIn, operatorToken, startConsoleServer } from './console-client.js';
@@ -19,7 +21,9 @@ function cookieAttributes(page: Page, name: string): Record<string, string | tru
 
 /** The alert a refused request leaves on the page, as text. */
 const alertOf = (page: Page) =>
-  (/<div class="alert" role="alert">([\s\S]*?)<\/div>/.exec(page.html)?.[1] ?? '').replace(/<[^>]+>/g, ' ');
+  (/<div class="alert" role="alert">([\s\S]*?)<\/div>/.exec(page.html)?.[1] ?? '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
 
 describe('the operator console: its cookie, CSRF, credentials and headers', () => {
   let t: TestServer;
@@ -131,6 +135,48 @@ describe('the operator console: its cookie, CSRF, credentials and headers', () =
     const { browser: other } = await consoleSignIn(t, { token: operatorToken });
     other.setCookie('baton_console', `${sealed.slice(0, -4)}AAAA`, '/admin');
     expect((await other.get(`${t.url}/admin/tenants`)).location).toBe(`${t.url}/admin/sign-in`);
+  });
+
+  it('shows what the API refuses in place of a page: an unknown tenant, another tenant for an app, a path the console lacks', async () => {
+    const { browser } = await consoleSignIn(t, { token: operatorToken });
+    const unknown = await browser.get(`${t.url}/admin/tenants/nope/apps`);
+    expect(unknown.status).toBe(404);
+    expect(titleOf(unknown)).toBe('Not available');
+    expect(alertOf(unknown)).toContain('Tenant "nope" not found');
+    await t.services.tenants.create({ name: 'other' });
+    const { browser: app } = await consoleSignIn(t, {
+      tenant: 'acme',
+      client_id: appSecret.clientId,
+      client_secret: appSecret.secret,
+    });
+    const elsewhere = await app.get(`${t.url}/admin/tenants/other/users`);
+    expect(elsewhere.status).toBe(404);
+    expect(alertOf(elsewhere)).toContain('Tenant "other" not found');
+    const missing = await browser.get(`${t.url}/admin/no-such-screen`);
+    expect(missing.status).toBe(404);
+    expect(titleOf(missing)).toBe('Page not found');
+    expect((await fetch(`${t.url}/admin/v1/no-such-route`)).headers.get('content-type')).toMatch(/problem\+json/);
+  });
+
+  it('sends the operator back to sign in when the API stops accepting a credential that has not expired', async () => {
+    const replaced = await startConsoleServer({}, { adminToken: 'the-token-after-a-restart-0123456789abcdef' });
+    try {
+      const { browser } = await consoleSignIn(replaced, { token: 'the-token-after-a-restart-0123456789abcdef' });
+      // A cookie sealed before BATON_ADMIN_TOKEN was changed: it opens, and the API refuses the token it holds.
+      const stale = new ConsoleSessions(replaced.services.cookieSeal, replaced.clock, replaced.url);
+      let value = '';
+      stale.save({ setCookie: (_name: string, v: string) => (value = v) } as unknown as FastifyReply, {
+        kind: 'operator',
+        token: operatorToken,
+        expiresAt: replaced.clock.now() + 60_000,
+      });
+      browser.setCookie('baton_console', value, '/admin');
+      const refused = await browser.get(`${replaced.url}/admin/tenants`);
+      expect(refused.status).toBe(303);
+      expect(refused.location).toBe(`${replaced.url}/admin/sign-in?expired=1`);
+    } finally {
+      await replaced.close();
+    }
   });
 
   it('signs out: the cookie is cleared and the pages ask for a sign-in again', async () => {

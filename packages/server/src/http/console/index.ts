@@ -44,6 +44,13 @@ export async function registerConsole(
           );
         return writeError(error, request, reply, 'html');
       });
+      scope.setNotFoundHandler((_request, reply) =>
+        sendPage(
+          reply,
+          { title: 'Page not found', status: 404 },
+          html`<p>The console has no such page. <a href="${consolePath}/tenants">Go to the tenants</a>.</p>`,
+        ),
+      );
       scope.get('/assets/console.css', async (_request, reply) =>
         reply
           .type('text/css; charset=utf-8')
