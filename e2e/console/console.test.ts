@@ -83,6 +83,17 @@ describe('the operator console in headless Chromium', { timeout: 60_000 }, () =>
   const click = (page: Page, name: string) => page.getByRole('button', { name, exact: true }).click();
   const alert = (page: Page) => page.getByRole('alert').textContent();
   const notice = (page: Page) => page.locator('.notice').textContent();
+  /** A new browser signed in with an admin app of the test tenant, on the tenant's page. */
+  const signInWithApp = async (app: { clientId: string; secret: string }) => {
+    const page = await open();
+    await page.goto(`${t.url}/admin/sign-in`);
+    await page.getByLabel('Tenant').fill('acme');
+    await page.getByLabel('Client ID').fill(app.clientId);
+    await page.getByLabel('Client secret').fill(app.secret);
+    await click(page, 'Sign in with the app');
+    await heading(page, 'Tenant acme');
+    return page;
+  };
   const clientCredentials = (clientId: string, secret: string) =>
     postForm(`${t.base}/oauth2/v2.0/token`, { grant_type: 'client_credentials' }, basicAuth(clientId, secret));
 
@@ -108,13 +119,7 @@ describe('the operator console in headless Chromium', { timeout: 60_000 }, () =>
   });
 
   it('signs in with a write admin app, registers a confidential app, changes its flags and rotates its secret (shown once)', async () => {
-    const page = await open();
-    await page.goto(`${t.url}/admin/sign-in`);
-    await page.getByLabel('Tenant').fill('acme');
-    await page.getByLabel('Client ID').fill(writer.clientId);
-    await page.getByLabel('Client secret').fill(writer.secret);
-    await click(page, 'Sign in with the app');
-    await heading(page, 'Tenant acme');
+    const page = await signInWithApp(writer);
     expect(await page.locator('.who').textContent()).toContain(`app ${writer.clientId} of tenant acme`);
     await page.getByRole('navigation').getByRole('link', { name: 'Apps' }).click();
     await heading(page, 'Apps');
@@ -268,13 +273,7 @@ describe('the operator console in headless Chromium', { timeout: 60_000 }, () =>
   });
 
   it('signs in with a read-only admin app, which sees only its tenant, cannot change anything and is told why', async () => {
-    const page = await open();
-    await page.goto(`${t.url}/admin/sign-in`);
-    await page.getByLabel('Tenant').fill('acme');
-    await page.getByLabel('Client ID').fill(reader.clientId);
-    await page.getByLabel('Client secret').fill(reader.secret);
-    await click(page, 'Sign in with the app');
-    await heading(page, 'Tenant acme');
+    const page = await signInWithApp(reader);
     await page.getByRole('link', { name: 'Tenants', exact: true }).click();
     await heading(page, 'Tenants');
     expect(await page.locator('tbody tr').allTextContents()).toEqual([expect.stringContaining('acme')]);

@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { readParams } from '../../oauth/params.js';
 import { html, type SafeHtml } from '../web/html.js';
 import type { AppJson, PageOf } from './api-types.js';
-import { doneNotice, type Frame, sendPage, when } from './console-layout.js';
+import { doneNotice, type Frame, sendPage, tenantScreen, when } from './console-layout.js';
 import type { ConsolePages, Operator } from './console-deps.js';
 import { buttonForm, checkbox, input, postForm, select } from './forms.js';
 import { apiPath, consoleUrl, query } from './management-api.js';
@@ -91,7 +91,7 @@ function appPage(
   const url = consoleUrl`/tenants/${tenant}/apps/${app.client_id}`;
   return sendPage(
     reply,
-    { title: app.name, signedIn: operator.banner, tenant: { name: tenant, section: 'apps' }, ...frame },
+    tenantScreen(operator.banner, tenant, 'apps', app.name, frame),
     html`${
       frame.secret
         ? html`<section class="panel secret" aria-labelledby="secret"><h2 id="secret">Client secret</h2>
@@ -125,7 +125,7 @@ export const appPages: ConsolePages = (scope, deps) => {
     const { cursor } = readParams(['cursor'], request.query);
     return sendPage(
       reply,
-      { title: 'Apps', signedIn: operator.banner, tenant: { name: tenant, section: 'apps' } },
+      tenantScreen(operator.banner, tenant, 'apps', 'Apps'),
       await appsPage(operator, tenant, cursor),
     );
   });
@@ -142,12 +142,7 @@ export const appPages: ConsolePages = (scope, deps) => {
     if (!created.ok)
       return sendPage(
         reply,
-        {
-          title: 'Apps',
-          signedIn: operator.banner,
-          tenant: { name: tenant, section: 'apps' },
-          problem: created.problem,
-        },
+        tenantScreen(operator.banner, tenant, 'apps', 'Apps', { problem: created.problem }),
         await appsPage(operator, tenant, undefined, form),
       );
     const { client_secret: secret, ...app } = created.body;

@@ -1,7 +1,7 @@
 import { readParams } from '../../oauth/params.js';
 import { html } from '../web/html.js';
 import type { AuditEventJson, PageOf, UserJson } from './api-types.js';
-import { sendPage, when } from './console-layout.js';
+import { sendPage, tenantScreen, when } from './console-layout.js';
 import type { ConsolePages, Operator } from './console-deps.js';
 import { input } from './forms.js';
 import { type Answer, apiPath, consoleUrl, query } from './management-api.js';
@@ -70,12 +70,7 @@ export const auditPage: ConsolePages = (scope, deps) => {
     const { cursor: _, ...kept } = filters;
     return sendPage(
       reply,
-      {
-        title: 'Audit log',
-        signedIn: operator.banner,
-        tenant: { name: tenant, section: 'audit' },
-        problem: events.ok ? undefined : events.problem,
-      },
+      tenantScreen(operator.banner, tenant, 'audit', 'Audit log', { problem: events.ok ? undefined : events.problem }),
       html`<section class="panel" aria-labelledby="filters"><h2 id="filters">Filters</h2>
 <form method="get" action="${consoleUrl`/tenants/${tenant}/audit`}"><div class="row">
 ${input({ name: 'type', label: 'Type', value: filters.type, hint: 'e.g. session.revoked (docs/audit.md)' })}

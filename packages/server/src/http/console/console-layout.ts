@@ -67,6 +67,17 @@ ${body}
   );
 }
 
+/** The frame of one of a tenant's screens, for the operator signed in; `more` adds the API's answer. */
+export function tenantScreen(
+  signedIn: Frame['signedIn'],
+  tenant: string,
+  section: Section,
+  title: string,
+  more: Pick<Frame, 'notice' | 'problem'> = {},
+): Frame {
+  return { title, tenant: { name: tenant, section }, ...(signedIn ? { signedIn } : {}), ...more };
+}
+
 function tenantNav(tenant: string, current: Section | undefined): SafeHtml {
   const base = `${consolePath}/tenants/${encodeURIComponent(tenant)}`;
   return html`<nav class="sections" aria-label="Tenant ${tenant}"><ul>

@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { evaluationPoints } from '../../core/policy/policy-document.js';
 import { html } from '../web/html.js';
 import type { DecisionJson, PolicyJson } from './api-types.js';
-import { doneNotice, type Frame, sendPage, when } from './console-layout.js';
+import { doneNotice, type Frame, sendPage, tenantScreen, when } from './console-layout.js';
 import type { ConsolePages, Operator } from './console-deps.js';
 import { input, postForm, select } from './forms.js';
 import { apiPath, consoleUrl, type Problem } from './management-api.js';
@@ -34,7 +34,7 @@ async function showPolicy(
   const d = view.decision;
   return sendPage(
     reply,
-    { title: 'Policy', signedIn: operator.banner, tenant: { name: tenant, section: 'policy' }, ...frame },
+    tenantScreen(operator.banner, tenant, 'policy', 'Policy', frame),
     html`<section class="panel" aria-labelledby="document"><h2 id="document">Document</h2>
 <p id="in-force">${
       policy.version === 0

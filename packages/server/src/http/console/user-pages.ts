@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { readParams } from '../../oauth/params.js';
 import { html } from '../web/html.js';
 import type { PageOf, SessionJson, UserJson } from './api-types.js';
-import { doneNotice, type Frame, sendPage, when } from './console-layout.js';
+import { doneNotice, type Frame, sendPage, tenantScreen, when } from './console-layout.js';
 import type { ConsolePages, Operator } from './console-deps.js';
 import { buttonForm, input } from './forms.js';
 import { apiPath, consoleUrl, query } from './management-api.js';
@@ -28,7 +28,7 @@ async function userPage(
   const url = consoleUrl`/tenants/${tenant}/users/${id}`;
   return sendPage(
     reply,
-    { title: user.email, signedIn: operator.banner, tenant: { name: tenant, section: 'users' }, ...frame },
+    tenantScreen(operator.banner, tenant, 'users', user.email, frame),
     html`<section class="panel" aria-labelledby="about"><h2 id="about">Account</h2>
 <dl><dt>ID</dt><dd><code>${user.id}</code></dd><dt>Display name</dt><dd>${user.display_name ?? ''}</dd>
 <dt>Address verified</dt><dd>${user.email_verified ? 'yes' : 'no'}</dd><dt>Created</dt><dd>${when(user.created_at)}</dd></dl>
@@ -69,13 +69,10 @@ ${nextPageLink(consoleUrl`/tenants/${tenant}/users`, { email }, found.body.next_
       : html``;
     return sendPage(
       reply,
-      {
-        title: 'Users',
-        signedIn: operator.banner,
-        tenant: { name: tenant, section: 'users' },
+      tenantScreen(operator.banner, tenant, 'users', 'Users', {
         problem: found.ok ? undefined : found.problem,
         notice: doneNotice(request.query, { deleted: 'The user was deleted and every device signed out.' }),
-      },
+      }),
       html`<section class="panel" aria-labelledby="search"><h2 id="search">Find a user</h2>
 <form method="get" action="${consoleUrl`/tenants/${tenant}/users`}"><div class="row">
 ${input({ name: 'email', label: 'Email address', type: 'search', value: email })}
@@ -124,7 +121,7 @@ ${input({ name: 'email', label: 'Email address', type: 'search', value: email })
     const user = await operator.api.read<UserJson>(apiPath`/tenants/${tenant}/users/${id}`);
     return sendPage(
       reply,
-      { title: `Delete ${user.email}?`, signedIn: operator.banner, tenant: { name: tenant, section: 'users' } },
+      tenantScreen(operator.banner, tenant, 'users', `Delete ${user.email}?`),
       confirmDelete(operator, tenant, user),
     );
   });
@@ -139,12 +136,7 @@ ${input({ name: 'email', label: 'Email address', type: 'search', value: email })
     const user = await operator.api.read<UserJson>(path);
     return sendPage(
       reply,
-      {
-        title: `Delete ${user.email}?`,
-        signedIn: operator.banner,
-        tenant: { name: tenant, section: 'users' },
-        problem: erased.problem,
-      },
+      tenantScreen(operator.banner, tenant, 'users', `Delete ${user.email}?`, { problem: erased.problem }),
       confirmDelete(operator, tenant, user),
     );
   });
