@@ -92,6 +92,32 @@ describe('the operator console: its cookie, CSRF, credentials and headers', () =
     expect(await t.services.repos.tenants.findByName('made-here')).not.toBeNull();
   });
 
+  it('records a change made in the console as the API would: who, from where, under the page’s correlation id', async () => {
+    const { browser } = await consoleSignIn(t, { token: operatorToken });
+    const form = formOf(await browser.get(`${t.url}/admin/tenants`), '/admin/tenants');
+    const correlationId = 'console-request-0001';
+    const created = await fetch(`${t.url}/admin/tenants`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'user-agent': 'Operator browser/1.0',
+        'client-request-id': correlationId,
+        cookie: `baton_csrf=${browser.cookie('baton_csrf')}; baton_console=${browser.cookie('baton_console')}`,
+      },
+      body: new URLSearchParams({ ...form.fields, name: 'audited' }),
+    });
+    expect(created.status).toBe(303);
+    const tenant = (await t.services.repos.tenants.findByName('audited'))!;
+    const [event] = (await t.services.audit.page(tenant, { type: 'tenant.created' })).items;
+    expect(event).toMatchObject({
+      ip: '127.0.0.1',
+      userAgent: 'Operator browser/1.0',
+      correlationId,
+      data: { actor: 'operator' },
+    });
+  });
+
   it('refuses a bad admin token, a wrong secret and an app without --admin, showing why and setting no cookie', async () => {
     const badToken = await consoleSignIn(t, { token: 'not-the-operator-token' });
     expect(badToken.answer.status).toBe(401);

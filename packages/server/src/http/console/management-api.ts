@@ -47,7 +47,8 @@ export function query(values: Record<string, string | undefined>): string {
  * The management API, called in-process (Fastify inject) with the operator's credential:
  * the console has no other way to the data, so it can do and see exactly what the API
  * lets that credential do and see. The browser's address and user agent go along, so the
- * audit trail records where a change came from.
+ * audit trail records where a change came from, and the page's correlation id, so its log
+ * lines and audit events tie to the API calls it made.
  */
 export class ManagementApi {
   constructor(
@@ -65,6 +66,7 @@ export class ManagementApi {
       remoteAddress: this.from.ip,
       headers: {
         authorization: `Bearer ${this.token}`,
+        'client-request-id': this.from.id,
         ...(userAgent ? { 'user-agent': userAgent } : {}),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
