@@ -176,7 +176,9 @@ describe('the operator console in headless Chromium', { timeout: 60_000 }, () =>
     await operator.getByRole('button', { name: 'Revoke Ada’s Watch (Watch app) and its branch' }).click();
     await heading(operator, t.user.email);
     expect(await notice(operator)).toContain('The session and its branch are revoked.');
-    expect(await operator.locator('.tree > li li', { hasText: 'Ada’s Watch' }).textContent()).toContain('revoked');
+    expect(await operator.locator('.tree > li li', { hasText: 'Ada’s Watch' }).textContent()).toMatch(
+      /revoked \d{4}-\d{2}-\d{2} /,
+    );
     const watchRefresh = await handoff.refresh(watch, redeemed.body.refresh_token as string, watchKey);
     expect(watchRefresh.status).toBe(400);
     expect(watchRefresh.body.error).toBe('invalid_grant');

@@ -205,6 +205,16 @@ describe('the operator console: its cookie, CSRF, credentials and headers', () =
     }
   });
 
+  it('is not served where the management API is not (BATON_ADMIN_API=off)', async () => {
+    const off = await startConsoleServer({}, { adminApi: false });
+    try {
+      expect((await fetch(`${off.url}/admin/sign-in`)).status).toBe(404);
+      expect((await fetch(`${off.url}/admin/v1/tenants`)).status).toBe(404);
+    } finally {
+      await off.close();
+    }
+  });
+
   it('signs out: the cookie is cleared and the pages ask for a sign-in again', async () => {
     const { browser } = await consoleSignIn(t, { token: operatorToken });
     const page = await browser.get(`${t.url}/admin/tenants`);

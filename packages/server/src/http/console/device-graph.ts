@@ -28,7 +28,7 @@ export function deviceTree(
 <strong>${s.device.name}</strong> · ${s.device.platform} · ${s.device.kind}<br>
 App: ${s.app.name ?? ''} <code>${s.app.client_id}</code><br>
 Last used ${when(s.last_used_at)} · signed in ${when(s.created_at)} with ${s.amr.join(', ')} ·
-<span class="status-${s.status}">${s.status}</span>
+<span class="status-${s.status}">${s.status}</span>${s.revoked_at ? ` ${when(s.revoked_at)}` : ''}
 ${s.status === 'active' ? buttonForm(revokeUrl(s.id), csrf, 'Revoke branch', { danger: true, label: `Revoke ${label} and its branch`, hidden: { user: userId } }) : ''}
 ${(children.get(s.id) ?? []).length > 0 ? html`<ul>${branch(s.id)}</ul>` : ''}
 </li>`;
