@@ -107,6 +107,11 @@ describe('the operator console in headless Chromium', { timeout: 60_000 }, () =>
     await operator.keyboard.press('Enter');
     await heading(operator, 'Tenants');
     expect(await operator.locator('.who').textContent()).toContain('the operator (admin token)');
+    // The first Tab reaches a link past the banner and the navigation.
+    await operator.keyboard.press('Tab');
+    expect(await operator.evaluate(() => document.activeElement?.textContent)).toBe('Skip to the page');
+    await operator.keyboard.press('Enter');
+    expect(await operator.evaluate(() => document.activeElement?.id)).toBe('main');
     await operator.getByLabel('Name', { exact: true }).fill('globex');
     await operator.getByLabel('Display name').fill('Globex Corporation');
     await click(operator, 'Create tenant');

@@ -29,8 +29,9 @@ export interface Frame {
 
 /**
  * Every console page: the hosted pages' headers (strict CSP, no script, no framing, no
- * caching) and look, wider; a banner with who is signed in, the tenant's navigation,
- * one main landmark with one h1, and the API's answer (a notice or its problem) first.
+ * caching) and look, wider; a link past the banner for the keyboard, a banner with who is
+ * signed in, the tenant's navigation, one main landmark with one h1, and the API's answer
+ * (a notice or its problem) first.
  */
 export function sendPage(reply: FastifyReply, frame: Frame, body: SafeHtml): FastifyReply {
   securePage(reply);
@@ -46,6 +47,7 @@ export function sendPage(reply: FastifyReply, frame: Frame, body: SafeHtml): Fas
 <link rel="stylesheet" href="${consolePath}/assets/console.css">
 </head>
 <body>
+<a class="skip" href="#main">Skip to the page</a>
 <header class="topbar">
 <a class="brand" href="${consolePath}/tenants">Baton console</a>
 ${
@@ -56,7 +58,7 @@ ${
 }
 </header>
 ${frame.tenant ? tenantNav(frame.tenant.name, frame.tenant.section) : ''}
-<main class="console">
+<main class="console" id="main" tabindex="-1">
 <h1>${frame.title}</h1>
 ${frame.notice ? html`<p class="notice" role="status">${frame.notice}</p>` : ''}
 ${frame.problem ? problemAlert(frame.problem) : ''}
@@ -105,6 +107,8 @@ export function when(iso: string | null): string {
 export const consoleStylesheet = `
 :root{--accent:#2f5fd0}
 body{display:block;min-height:0}
+.skip{position:absolute;left:-10000px;top:.5rem;padding:.5rem 1rem;background:#fff;color:#111827;border-radius:.375rem}
+.skip:focus{left:1rem;z-index:1}
 .topbar{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;justify-content:space-between;padding:.5rem 1.5rem;background:#111827;color:#fff}
 .topbar a{color:#fff;font-weight:600;text-decoration:none}
 .topbar .who{display:flex;gap:1rem;align-items:center}
