@@ -109,9 +109,9 @@ describe('the operator console in headless Chromium', { timeout: 60_000 }, () =>
     expect(await operator.locator('.who').textContent()).toContain('the operator (admin token)');
     // The first Tab reaches a link past the banner and the navigation.
     await operator.keyboard.press('Tab');
-    expect(await operator.evaluate(() => document.activeElement?.textContent)).toBe('Skip to the page');
+    expect(await operator.locator(':focus').textContent()).toBe('Skip to the page');
     await operator.keyboard.press('Enter');
-    expect(await operator.evaluate(() => document.activeElement?.id)).toBe('main');
+    expect(await operator.locator(':focus').getAttribute('id')).toBe('main');
     await operator.getByLabel('Name', { exact: true }).fill('globex');
     await operator.getByLabel('Display name').fill('Globex Corporation');
     await click(operator, 'Create tenant');

@@ -163,7 +163,7 @@ describe('the operator console: its cookie, CSRF, credentials and headers', () =
     expect((await other.get(`${t.url}/admin/tenants`)).location).toBe(`${t.url}/admin/sign-in`);
   });
 
-  it('shows what the API refuses in place of a page: an unknown tenant, another tenant for an app, a path the console lacks', async () => {
+  it('shows what the API refuses in place of a page: an unknown tenant, another tenant for an app; a path or method the console lacks is a page too', async () => {
     const { browser } = await consoleSignIn(t, { token: operatorToken });
     const unknown = await browser.get(`${t.url}/admin/tenants/nope/apps`);
     expect(unknown.status).toBe(404);
@@ -178,6 +178,9 @@ describe('the operator console: its cookie, CSRF, credentials and headers', () =
     const elsewhere = await app.get(`${t.url}/admin/tenants/other/users`);
     expect(elsewhere.status).toBe(404);
     expect(alertOf(elsewhere)).toContain('Tenant "other" not found');
+    const wrongMethod = await fetch(`${t.url}/admin/tenants`, { method: 'PUT' });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const missing = await browser.get(`${t.url}/admin/no-such-screen`);
     expect(missing.status).toBe(404);
     expect(titleOf(missing)).toBe('Page not found');

@@ -3,7 +3,7 @@ import { readParams } from '../../oauth/params.js';
 import { html, type SafeHtml } from '../web/html.js';
 import type { AppJson, PageOf } from './api-types.js';
 import { doneNotice, type Frame, sendPage, tenantScreen, when } from './console-layout.js';
-import type { ConsolePages, Operator } from './console-deps.js';
+import { type ConsolePages, type Operator, page } from './console-deps.js';
 import { buttonForm, checkbox, input, postForm, select } from './forms.js';
 import { apiPath, consoleUrl, query } from './management-api.js';
 import { nextPageLink } from './next-page.js';
@@ -119,7 +119,7 @@ ${flagBoxes((flag) => app[flag])}`,
 
 /** `/admin/tenants/{t}/apps`: list, register, change flags, rotate a secret. */
 export const appPages: ConsolePages = (scope, deps) => {
-  scope.get<{ Params: { tenant: string } }>('/tenants/:tenant/apps', async (request, reply) => {
+  scope.get<{ Params: { tenant: string } }>('/tenants/:tenant/apps', page, async (request, reply) => {
     const operator = deps.operator(request, reply);
     const { tenant } = request.params;
     const { cursor } = readParams(['cursor'], request.query);
@@ -130,7 +130,7 @@ export const appPages: ConsolePages = (scope, deps) => {
     );
   });
 
-  scope.post<{ Params: { tenant: string } }>('/tenants/:tenant/apps', async (request, reply) => {
+  scope.post<{ Params: { tenant: string } }>('/tenants/:tenant/apps', page, async (request, reply) => {
     const form = deps.form(request, formFields);
     const operator = deps.operator(request, reply);
     const { tenant } = request.params;
@@ -154,6 +154,7 @@ export const appPages: ConsolePages = (scope, deps) => {
 
   scope.get<{ Params: { tenant: string; client_id: string } }>(
     '/tenants/:tenant/apps/:client_id',
+    page,
     async (request, reply) => {
       const operator = deps.operator(request, reply);
       const { tenant, client_id } = request.params;
@@ -166,6 +167,7 @@ export const appPages: ConsolePages = (scope, deps) => {
 
   scope.post<{ Params: { tenant: string; client_id: string } }>(
     '/tenants/:tenant/apps/:client_id',
+    page,
     async (request, reply) => {
       const form = deps.form(request, formFields);
       const operator = deps.operator(request, reply);
@@ -179,6 +181,7 @@ export const appPages: ConsolePages = (scope, deps) => {
 
   scope.post<{ Params: { tenant: string; client_id: string } }>(
     '/tenants/:tenant/apps/:client_id/rotate-secret',
+    page,
     async (request, reply) => {
       deps.form(request, []);
       const operator = deps.operator(request, reply);

@@ -2,7 +2,7 @@ import { readParams } from '../../oauth/params.js';
 import { html } from '../web/html.js';
 import type { AuditEventJson, PageOf, UserJson } from './api-types.js';
 import { sendPage, tenantScreen, when } from './console-layout.js';
-import type { ConsolePages, Operator } from './console-deps.js';
+import { type ConsolePages, type Operator, page } from './console-deps.js';
 import { input } from './forms.js';
 import { type Answer, apiPath, consoleUrl, query } from './management-api.js';
 import { nextPageLink } from './next-page.js';
@@ -49,7 +49,7 @@ async function userIdOf(
 
 /** `/admin/tenants/{t}/audit`: the audit trail, newest first, filtered by type, user and time, a page at a time. */
 export const auditPage: ConsolePages = (scope, deps) => {
-  scope.get<{ Params: { tenant: string } }>('/tenants/:tenant/audit', async (request, reply) => {
+  scope.get<{ Params: { tenant: string } }>('/tenants/:tenant/audit', page, async (request, reply) => {
     const operator = deps.operator(request, reply);
     const { tenant } = request.params;
     const filters = readParams(filterFields, request.query);

@@ -34,6 +34,9 @@ export interface ConsoleDeps {
   operatorOf(request: FastifyRequest): Operator | undefined;
 }
 
+/** The options of every console route: its errors (a 405 on another method included) are pages. */
+export const page = { config: { wire: 'html' as const } };
+
 /** Registers one group of console pages. */
 export type ConsolePages = (scope: FastifyInstance, deps: ConsoleDeps) => void;
 

@@ -6,7 +6,7 @@ import { html } from '../web/html.js';
 import { Csrf } from '../web/security.js';
 import { appPages } from './app-pages.js';
 import { auditPage } from './audit-page.js';
-import { consoleDeps } from './console-deps.js';
+import { consoleDeps, page } from './console-deps.js';
 import { consoleStylesheet, sendPage } from './console-layout.js';
 import { consolePath } from './console-session.js';
 import { ApiRefusal, SignInAgain } from './management-api.js';
@@ -51,14 +51,14 @@ export async function registerConsole(
           html`<p>The console has no such page. <a href="${consolePath}/tenants">Go to the tenants</a>.</p>`,
         ),
       );
-      scope.get('/assets/console.css', async (_request, reply) =>
+      scope.get('/assets/console.css', page, async (_request, reply) =>
         reply
           .type('text/css; charset=utf-8')
           .header('cache-control', 'public, max-age=3600')
           .removeHeader('pragma')
           .send(consoleStylesheet),
       );
-      scope.get('/', async (_request, reply) => reply.redirect(`${consolePath}/tenants`, 303));
+      scope.get('/', page, async (_request, reply) => reply.redirect(`${consolePath}/tenants`, 303));
       for (const pages of [signInPages, tenantPages, appPages, userPages, auditPage, policyPage]) pages(scope, deps);
     },
     { prefix: consolePath },

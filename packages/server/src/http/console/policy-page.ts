@@ -3,7 +3,7 @@ import { evaluationPoints } from '../../core/policy/policy-document.js';
 import { html } from '../web/html.js';
 import type { DecisionJson, PolicyJson } from './api-types.js';
 import { doneNotice, type Frame, sendPage, tenantScreen, when } from './console-layout.js';
-import type { ConsolePages, Operator } from './console-deps.js';
+import { type ConsolePages, type Operator, page } from './console-deps.js';
 import { input, postForm, select } from './forms.js';
 import { apiPath, consoleUrl, type Problem } from './management-api.js';
 
@@ -100,7 +100,7 @@ function parseDocument(text: string): { document: unknown } | { problem: Problem
 
 /** `/admin/tenants/{t}/policy`: show, set (the API's validation errors shown with the rule and position), what-if. */
 export const policyPage: ConsolePages = (scope, deps) => {
-  scope.get<{ Params: { tenant: string } }>('/tenants/:tenant/policy', async (request, reply) => {
+  scope.get<{ Params: { tenant: string } }>('/tenants/:tenant/policy', page, async (request, reply) => {
     const operator = deps.operator(request, reply);
     return showPolicy(
       reply,
@@ -113,7 +113,7 @@ export const policyPage: ConsolePages = (scope, deps) => {
     );
   });
 
-  scope.post<{ Params: { tenant: string } }>('/tenants/:tenant/policy', async (request, reply) => {
+  scope.post<{ Params: { tenant: string } }>('/tenants/:tenant/policy', page, async (request, reply) => {
     const { document: text = '' } = deps.form(request, ['document']);
     const operator = deps.operator(request, reply);
     const { tenant } = request.params;
@@ -126,7 +126,7 @@ export const policyPage: ConsolePages = (scope, deps) => {
     return showPolicy(reply, operator, tenant, { text }, { problem: saved.problem });
   });
 
-  scope.post<{ Params: { tenant: string } }>('/tenants/:tenant/policy/what-if', async (request, reply) => {
+  scope.post<{ Params: { tenant: string } }>('/tenants/:tenant/policy/what-if', page, async (request, reply) => {
     const form = deps.form(request, whatIfFields);
     const operator = deps.operator(request, reply);
     const { tenant } = request.params;

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { html } from '../web/html.js';
 import { doneNotice, sendPage } from './console-layout.js';
-import type { ConsoleDeps, ConsolePages } from './console-deps.js';
+import { type ConsoleDeps, type ConsolePages, page } from './console-deps.js';
 import { type ConsoleCredential, consolePath, operatorSignInMs } from './console-session.js';
 import { input, postForm } from './forms.js';
 import { apiPath, consoleUrl, ManagementApi, type Problem } from './management-api.js';
@@ -117,9 +117,9 @@ async function signIn(
 
 /** Sign-in (the admin token, or an admin app's client credentials) and sign-out. */
 export const signInPages: ConsolePages = (scope, deps) => {
-  scope.get('/sign-in', async (request, reply) => signInPage(request, reply, deps));
+  scope.get('/sign-in', page, async (request, reply) => signInPage(request, reply, deps));
 
-  scope.post('/sign-in', async (request, reply) => {
+  scope.post('/sign-in', page, async (request, reply) => {
     const fields = deps.form(request, ['method', 'token', 'tenant', 'client_id', 'client_secret']);
     const result = await signIn(deps, request, fields);
     if ('problem' in result)
@@ -135,7 +135,7 @@ export const signInPages: ConsolePages = (scope, deps) => {
     );
   });
 
-  scope.post('/sign-out', async (request, reply) => {
+  scope.post('/sign-out', page, async (request, reply) => {
     deps.form(request, []);
     deps.sessions.clear(reply);
     return reply.redirect(`${consolePath}/sign-in?done=signed_out`, 303);

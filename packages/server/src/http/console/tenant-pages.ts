@@ -2,7 +2,7 @@ import { html } from '../web/html.js';
 import type { PageOf, TenantJson } from './api-types.js';
 import { doneNotice, sendPage, when } from './console-layout.js';
 import { readParams } from '../../oauth/params.js';
-import type { ConsolePages, Operator } from './console-deps.js';
+import { type ConsolePages, type Operator, page } from './console-deps.js';
 import { input, postForm } from './forms.js';
 import { apiPath, consoleUrl, query } from './management-api.js';
 import { nextPageLink } from './next-page.js';
@@ -33,13 +33,13 @@ ${input({ name: 'display_name', label: 'Display name', value: values.display_nam
 
 /** `/admin/tenants` and one tenant's overview. */
 export const tenantPages: ConsolePages = (scope, deps) => {
-  scope.get('/tenants', async (request, reply) => {
+  scope.get('/tenants', page, async (request, reply) => {
     const operator = deps.operator(request, reply);
     const { cursor } = readParams(['cursor'], request.query);
     return sendPage(reply, { title: 'Tenants', signedIn: operator.banner }, await tenantsPage(operator, cursor));
   });
 
-  scope.post('/tenants', async (request, reply) => {
+  scope.post('/tenants', page, async (request, reply) => {
     const { name, display_name } = deps.form(request, ['name', 'display_name']);
     const operator = deps.operator(request, reply);
     const created = await operator.api.send<TenantJson>('POST', '/tenants', {
@@ -54,7 +54,7 @@ export const tenantPages: ConsolePages = (scope, deps) => {
     );
   });
 
-  scope.get<{ Params: { tenant: string } }>('/tenants/:tenant', async (request, reply) => {
+  scope.get<{ Params: { tenant: string } }>('/tenants/:tenant', page, async (request, reply) => {
     const operator = deps.operator(request, reply);
     const tenant = await operator.api.read<TenantJson>(apiPath`/tenants/${request.params.tenant}`);
     return sendPage(

@@ -3,7 +3,7 @@ import { readParams } from '../../oauth/params.js';
 import { html } from '../web/html.js';
 import type { PageOf, SessionJson, UserJson } from './api-types.js';
 import { doneNotice, type Frame, sendPage, tenantScreen, when } from './console-layout.js';
-import type { ConsolePages, Operator } from './console-deps.js';
+import { type ConsolePages, type Operator, page } from './console-deps.js';
 import { buttonForm, input } from './forms.js';
 import { apiPath, consoleUrl, query } from './management-api.js';
 import { deviceTree } from './device-graph.js';
@@ -53,7 +53,7 @@ function deviceTreeOf(sessions: SessionJson[], tenant: string, operator: Operato
 
 /** `/admin/tenants/{t}/users`: search by address, a user and their device graph, revoke, sign out everywhere, delete. */
 export const userPages: ConsolePages = (scope, deps) => {
-  scope.get<TenantParams>('/tenants/:tenant/users', async (request, reply) => {
+  scope.get<TenantParams>('/tenants/:tenant/users', page, async (request, reply) => {
     const operator = deps.operator(request, reply);
     const { tenant } = request.params;
     const { email, cursor } = readParams(['email', 'cursor'], request.query);
@@ -82,7 +82,7 @@ ${input({ name: 'email', label: 'Email address', type: 'search', value: email })
     );
   });
 
-  scope.get<UserParams>('/tenants/:tenant/users/:id', async (request, reply) => {
+  scope.get<UserParams>('/tenants/:tenant/users/:id', page, async (request, reply) => {
     const operator = deps.operator(request, reply);
     const { tenant, id } = request.params;
     return userPage(reply, operator, tenant, id, {
@@ -95,6 +95,7 @@ ${input({ name: 'email', label: 'Email address', type: 'search', value: email })
 
   scope.post<{ Params: { tenant: string; session: string } }>(
     '/tenants/:tenant/sessions/:session/revoke',
+    page,
     async (request, reply) => {
       const { user } = deps.form(request, ['user']);
       const operator = deps.operator(request, reply);
@@ -106,7 +107,7 @@ ${input({ name: 'email', label: 'Email address', type: 'search', value: email })
     },
   );
 
-  scope.post<UserParams>('/tenants/:tenant/users/:id/sign-out-everywhere', async (request, reply) => {
+  scope.post<UserParams>('/tenants/:tenant/users/:id/sign-out-everywhere', page, async (request, reply) => {
     deps.form(request, []);
     const operator = deps.operator(request, reply);
     const { tenant, id } = request.params;
@@ -115,7 +116,7 @@ ${input({ name: 'email', label: 'Email address', type: 'search', value: email })
     return userPage(reply, operator, tenant, id, { problem: revoked.problem });
   });
 
-  scope.get<UserParams>('/tenants/:tenant/users/:id/delete', async (request, reply) => {
+  scope.get<UserParams>('/tenants/:tenant/users/:id/delete', page, async (request, reply) => {
     const operator = deps.operator(request, reply);
     const { tenant, id } = request.params;
     const user = await operator.api.read<UserJson>(apiPath`/tenants/${tenant}/users/${id}`);
@@ -126,7 +127,7 @@ ${input({ name: 'email', label: 'Email address', type: 'search', value: email })
     );
   });
 
-  scope.post<UserParams>('/tenants/:tenant/users/:id/delete', async (request, reply) => {
+  scope.post<UserParams>('/tenants/:tenant/users/:id/delete', page, async (request, reply) => {
     deps.form(request, []);
     const operator = deps.operator(request, reply);
     const { tenant, id } = request.params;
