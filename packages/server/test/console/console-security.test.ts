@@ -199,10 +199,13 @@ describe('the operator console: its cookie, CSRF, credentials and headers', () =
         token: operatorToken,
         expiresAt: replaced.clock.now() + 60_000,
       });
-      browser.setCookie('baton_console', value, '/admin');
-      const refused = await browser.get(`${replaced.url}/admin/tenants`);
-      expect(refused.status).toBe(303);
-      expect(refused.location).toBe(`${replaced.url}/admin/sign-in?expired=1`);
+      // A page that reads, and pages that show the API's refusals themselves (a search, the audit filters).
+      for (const path of ['/admin/tenants', '/admin/tenants/acme/users', '/admin/tenants/acme/audit']) {
+        browser.setCookie('baton_console', value, '/admin');
+        const refused = await browser.get(`${replaced.url}${path}`);
+        expect(refused.status, path).toBe(303);
+        expect(refused.location).toBe(`${replaced.url}/admin/sign-in?expired=1`);
+      }
     } finally {
       await replaced.close();
     }

@@ -26,7 +26,7 @@ async function userIdOf(
   user: string | undefined,
 ): Promise<Answer<string | undefined>> {
   if (!user?.includes('@')) return { ok: true, status: 200, body: user || undefined };
-  const found = await operator.api.call<PageOf<UserJson>>(
+  const found = await operator.api.send<PageOf<UserJson>>(
     'GET',
     `${apiPath`/tenants/${tenant}/users`}${query({ email: user })}`,
   );
@@ -55,7 +55,7 @@ export const auditPage: ConsolePages = (scope, deps) => {
     const filters = readParams(filterFields, request.query);
     const userId = await userIdOf(operator, tenant, filters.user?.trim());
     const events = userId.ok
-      ? await operator.api.call<PageOf<AuditEventJson>>(
+      ? await operator.api.send<PageOf<AuditEventJson>>(
           'GET',
           `${apiPath`/tenants/${tenant}/audit`}${query({
             type: filters.type?.trim(),

@@ -57,7 +57,7 @@ export class ManagementApi {
     private readonly token: string,
   ) {}
 
-  /** Any call; a 401 is the caller's to read (the sign-in page checks a credential this way). */
+  /** Any call; a 401 is the caller's to read: the sign-in page checks a credential this way, pages use send or read. */
   async call<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<Answer<T>> {
     const userAgent = this.from.headers['user-agent'];
     const res = await this.app.inject({
@@ -78,8 +78,8 @@ export class ManagementApi {
       : { ok: false, status: res.statusCode, problem: parsed as Problem };
   }
 
-  /** A change: its answer, problem included, for the page to show; a credential that stopped working signs out. */
-  async send<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<Answer<T>> {
+  /** A call whose answer, problem included, the page shows (a change, a search); a credential that stopped working signs out. */
+  async send<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<Answer<T>> {
     const answer = await this.call<T>(method, path, body);
     if (answer.status === 401) throw new SignInAgain('expired');
     return answer;

@@ -57,7 +57,7 @@ export const userPages: ConsolePages = (scope, deps) => {
     const operator = deps.operator(request, reply);
     const { tenant } = request.params;
     const { email, cursor } = readParams(['email', 'cursor'], request.query);
-    const found = await operator.api.call<PageOf<UserJson>>(
+    const found = await operator.api.send<PageOf<UserJson>>(
       'GET',
       `${apiPath`/tenants/${tenant}/users`}${query({ email: email?.trim(), cursor })}`,
     );
