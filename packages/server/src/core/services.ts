@@ -110,6 +110,8 @@ export function createServices({
     repos,
     /** Keys the hosted pages' CSRF tokens. */
     csrfKey: masterKey.derive('csrf'),
+    /** Seals what a browser keeps for the server alone (the operator console's credential cookie). */
+    cookieSeal: masterKey as Pick<MasterKey, 'encrypt' | 'decrypt'>,
     audit,
     keys,
     tokens,

@@ -12,6 +12,7 @@ import { BatonError } from '../core/errors.js';
 import type { Services } from '../core/services.js';
 import { answerClientError } from './client-errors.js';
 import { registerAdminApi } from './admin/admin-api.js';
+import { registerConsole } from './console/index.js';
 import { registerCors } from './cors.js';
 import { registerHealth } from './health.js';
 import { answerOtherMethods } from './method-not-allowed.js';
@@ -135,13 +136,15 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
   registerHealth(app, options.services);
 
   await registerWeb(app, options.services, options.publicUrl, writeError);
-  if (options.admin?.enabled)
+  if (options.admin?.enabled) {
     await registerAdminApi(app, {
       services: options.services,
       publicUrl: options.publicUrl,
       adminToken: options.admin.token,
       writeError,
     });
+    await registerConsole(app, options.services, options.publicUrl, writeError);
+  }
   const deps: RouteDeps = { services: options.services, publicUrl: options.publicUrl };
   for (const routes of [
     discoveryRoutes,

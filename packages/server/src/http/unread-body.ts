@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -19,6 +20,8 @@ export const discardLimit = 16 * 1024 * 1024;
 export function discardUnreadBody(request: FastifyRequest, reply: FastifyReply, limit = discardLimit): void {
   const raw = request.raw;
   if (raw.complete || raw.destroyed) return;
+  // A request made in-process (Fastify inject: the console calling the management API) has no connection to keep or close.
+  if (!(raw.socket instanceof Socket)) return;
   // Fastify asks Node to close right after the answer; Baton closes once the body is in instead.
   reply.removeHeader('connection');
   let discarded = 0;

@@ -139,6 +139,32 @@ function directoryCycles(imports: readonly Import[]): string[] {
 
 const imports = productionFiles().flatMap(importsOf);
 
+/**
+ * What the operator console (http/console) may import besides http/: the services' type
+ * (for the CSRF and cookie keys and the clock), the clock, the policy's evaluation points,
+ * the master key's type and the parameter reader. Of the management API, only its prefix.
+ */
+const consoleMayImport = new Set([
+  'core/services.ts',
+  'core/clock.ts',
+  'core/policy/policy-document.ts',
+  'crypto/master-key.ts',
+  'oauth/params.ts',
+  'http/admin/admin-api.ts',
+]);
+
+function consoleReachingAround(found: readonly Import[]): string[] {
+  return found
+    .filter(
+      (i) =>
+        i.from.startsWith('http/console/') &&
+        !i.isPackage &&
+        (!i.target.startsWith('http/') || i.target.startsWith('http/admin/')) &&
+        !consoleMayImport.has(i.target),
+    )
+    .map(describeImport);
+}
+
 describe('the layers of packages/server/src', () => {
   it('finds the imports it checks', () => {
     expect(imports.some((found) => found.from === 'core/services.ts' && found.target === 'core/keys/key-ring.ts')).toBe(
@@ -154,6 +180,20 @@ describe('the layers of packages/server/src', () => {
     it('refuses an import that breaks it', () => {
       expect(violations(rule, [rule.counterexample])).toEqual([describeImport(rule.counterexample)]);
     });
+  });
+
+  it('the console reaches data only through the management API: no domain service, repository or view, and only its wiring holds the services', () => {
+    expect(consoleReachingAround(imports)).toEqual([]);
+    const counterexample = {
+      from: 'http/console/user-pages.ts',
+      target: 'core/accounts/user-administration.ts',
+      isPackage: false,
+    };
+    expect(consoleReachingAround([counterexample])).toEqual([describeImport(counterexample)]);
+    const holders = productionFiles().filter(
+      (file) => file.startsWith('http/console/') && /\bservices\./.test(readFileSync(join(src, file), 'utf8')),
+    );
+    expect(holders).toEqual(['http/console/console-deps.ts', 'http/console/index.ts']);
   });
 
   it('has no cycle between the folders of src', () => {

@@ -36,4 +36,13 @@ describe('problemResponse', () => {
     expect(refusal('userAttributes').field).toBe('attributes');
     expect(refusal('limit').field).toBe('limit');
   });
+
+  it('does not name the field twice when the description already starts with it (a policy rule)', () => {
+    const where = 'rules[0] ("no-watch-abroad").when';
+    const body = problemResponse(
+      new BatonError('invalid_policy', `${where}: column 8: No such key: knd`, { setting: where }),
+      'c',
+    ).body;
+    expect(body).toMatchObject({ field: where, detail: `${where}: column 8: No such key: knd` });
+  });
 });

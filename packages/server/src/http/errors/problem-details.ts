@@ -46,7 +46,11 @@ export function problemResponse(error: BatonError, correlationId: string) {
     type: `${problemTypeBase}${error.code}`,
     title: titleOf(error.code),
     status,
-    detail: field === undefined ? error.description : `${field}: ${error.description}`,
+    // A description that already starts with where it points (a policy rule's `rules[0] ("x").when:`) is not prefixed twice.
+    detail:
+      field === undefined || error.description.startsWith(`${field}:`)
+        ? error.description
+        : `${field}: ${error.description}`,
     code: error.code,
     correlation_id: correlationId,
     ...(field === undefined ? {} : { field }),
