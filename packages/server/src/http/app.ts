@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { BatonError } from '../core/errors.js';
 import type { Services } from '../core/services.js';
 import { answerClientError } from './client-errors.js';
+import { accountRoutes } from './account/account-routes.js';
 import { registerAdminApi } from './admin/admin-api.js';
 import { registerCors } from './cors.js';
 import { registerHealth } from './health.js';
@@ -159,6 +160,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     signUpV2Routes,
     resetPasswordV2Routes,
     mfaV2Routes,
+    accountRoutes,
   ])
     routes(app, deps);
   routesAdded();

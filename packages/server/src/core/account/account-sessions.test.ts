@@ -83,8 +83,9 @@ describe('AccountSessions', () => {
   it('signs out everywhere but this device: keeps the line the caller hangs on, ends the rest, audits it once', async () => {
     const laptop = await harness.signIn(tenant, app, user);
     const phoneTv = await harness.signIn(tenant, app, user, phone.session);
-    const ended = await account().revokeOthers(tenant, from(watch));
+    const { revoked: ended, kept } = await account().revokeOthers(tenant, from(watch));
     expect(ended.sort()).toEqual([laptop.session.id, phoneTv.session.id].sort());
+    expect(kept.sort()).toEqual([phone.session.id, watch.session.id, webView.session.id].sort());
     expect(await statuses()).toMatchObject({
       [phone.session.id]: 'active',
       [watch.session.id]: 'active',
@@ -98,6 +99,6 @@ describe('AccountSessions', () => {
         data: expect.objectContaining({ reason: 'revoked_by_user', sessions: ended }),
       }),
     ]);
-    expect(await account().revokeOthers(tenant, from(watch))).toEqual([]);
+    expect((await account().revokeOthers(tenant, from(watch))).revoked).toEqual([]);
   });
 });

@@ -36,10 +36,13 @@ export class AccountSessions {
     return this.sessions.revoke(sessionId, revokedByUser, holder.context, {}, 'account.session_revoked');
   }
 
-  /** Signs the holder out everywhere but this device (see `elsewhere` for what is kept); returns the ids ended. */
-  async revokeOthers(tenant: Tenant, holder: AccountHolder): Promise<string[]> {
+  /**
+   * Signs the holder out everywhere but this device (see `elsewhere` for what is kept):
+   * the ids ended, and those kept.
+   */
+  async revokeOthers(tenant: Tenant, holder: AccountHolder): Promise<{ revoked: string[]; kept: string[] }> {
     const { branches, kept } = elsewhere(await this.graphs.of(tenant, holder.userId), holder.sessionId);
-    return this.sessions.revokeBranches(
+    const revoked = await this.sessions.revokeBranches(
       tenant,
       holder.userId,
       branches,
@@ -48,5 +51,6 @@ export class AccountSessions {
       holder.context,
       { kept },
     );
+    return { revoked, kept };
   }
 }
