@@ -30,8 +30,8 @@ export class AccountSessions {
 
   /** Ends one of the holder's sessions and its branch; returns the ids ended (none when it had ended already). */
   async revoke(tenant: Tenant, holder: AccountHolder, sessionId: string): Promise<string[]> {
-    const graph = await this.graphs.of(tenant, holder.userId);
-    if (!graph.some((session) => session.id === sessionId))
+    const session = await this.sessions.find(sessionId);
+    if (session?.tenantId !== tenant.id || session.userId !== holder.userId)
       throw new BatonError('session_not_found', `You have no session ${sessionId}`, { setting: 'sessionId' });
     return this.sessions.revoke(sessionId, revokedByUser, holder.context, {}, 'account.session_revoked');
   }

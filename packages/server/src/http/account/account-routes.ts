@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import { iso } from '../admin/schemas.js';
 import { deviceGraphSessionBody } from '../device-graph-body.js';
@@ -20,8 +20,7 @@ import {
  * the caller is the user of an access token carrying `baton.account`.
  */
 export function accountRoutes(app: FastifyInstance, { services, publicUrl }: RouteDeps) {
-  const holderOf = (request: Parameters<typeof accountHolderOfRequest>[1]) =>
-    accountHolderOfRequest(services, request, publicUrl);
+  const holderOf = (request: FastifyRequest) => accountHolderOfRequest(services, request, publicUrl);
 
   app.get(
     '/:tenant/account/v1/sessions',
