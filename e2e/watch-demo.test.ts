@@ -41,6 +41,15 @@ describe('npm run demo:watch', () => {
     expect(confirmed).toBeLessThan(paired);
     expect(paired).toBeGreaterThan(steps[1]!);
     expect(paired).toBeLessThan(steps[3]!);
+    // Before it switches off, the phone shows the device graph through the SDK: itself, the watch below it.
+    const graph = at(/\[phone\].*your devices \(account\.devices\(\)/);
+    const phoneLines = lines.filter((l) => l.startsWith('[phone]'));
+    const tree = phoneLines.indexOf(lines[graph]!);
+    expect(phoneLines.slice(tree + 1, tree + 3)).toEqual([
+      expect.stringMatching(/^\[phone\]\s+Ada's phone \(demo\) \[primary, .+\] this device$/),
+      expect.stringMatching(/^\[phone\]\s+└─ Ada's watch \(demo\) \[companion, Watch app\]$/),
+    ]);
+    expect(graph).toBeLessThan(steps[2]!);
     // The watch works after the phone has gone: API calls between the phone's exit and the revocation.
     expect(
       lines.slice(steps[2], steps[8]).filter((l) => /\[watch\].*GET \/api\/me -> 200 .*dpop: true/.test(l)).length,

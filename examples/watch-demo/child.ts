@@ -31,6 +31,8 @@ export async function signInOnThePhone(): Promise<Account> {
     baseUrl: requiredEnv('BATON_BASE'),
     clientId: requiredEnv('PHONE_CLIENT_ID'),
     challengeTypes: ['oob'],
+    // baton.account lets the phone list and revoke the user's devices (account.devices()).
+    scopes: ['openid', 'profile', 'offline_access', 'baton.account'],
     store: new MemoryStore(),
     platform: { device: { name: "Ada's phone (demo)", platform: 'demo phone' } },
   });

@@ -17,12 +17,15 @@ import {
 /**
  * `npm run demo:watch`: Baton, a phone and a watch as three processes on this machine.
  * The phone signs in with an email code and, once the pairing code the watch shows matches
- * its own, hands off to the watch, then exits; the watch keeps calling a protected API
- * across several 5-second access tokens. Meanwhile the tenant's conditional-access policy
+ * its own, hands off to the watch, shows the user's device graph (phone -> watch) through
+ * the SDK's account.devices(), then exits; the watch keeps calling a protected API
+ * across several 3-second access tokens. Meanwhile the tenant's conditional-access policy
  * blocks watches outside the Netherlands (`baton policy set`): the watch's next refresh is
  * refused while it stays signed in, and works again once the rule is lifted. Then the
  * session is revoked with `baton sessions revoke` and the watch says so.
  */
+/** Short enough that the watch refreshes every few seconds while you watch; the SDK refreshes with a quarter of the life left. */
+const accessTokenSeconds = 3;
 const refreshesBeforePolicy = 2;
 const refreshesBeforeRevoke = 5;
 /** The contract's own example (ARCHITECTURE.md, "Conditional access"). */
@@ -46,10 +49,10 @@ const [batonPort, watchPort] = [await freePort(), await freePort()];
 const env = demoEnvironment(dir, batonPort);
 const { children, onFinish, finish } = demoRun(dir);
 
-say('demo', `setting up tenant "${tenant}" in ${dir} (access tokens live 5 s)`);
+say('demo', `setting up tenant "${tenant}" in ${dir} (access tokens live ${accessTokenSeconds} s)`);
 const { phoneApp, deviceApp: watchApp } = await demoTenant(env, tenant, user, {
   name: 'Watch app',
-  flags: ['--accept-session-transfer', '--access-token-ttl', '5'],
+  flags: ['--accept-session-transfer', '--access-token-ttl', String(accessTokenSeconds)],
 });
 
 const base = `${env.BATON_PUBLIC_URL}/${tenant}`;

@@ -1,9 +1,11 @@
 import { connectWebSocketTransport, type Transport } from '@baton/sdk/node';
 import { log, nextTypedLine, requiredEnv, signInOnThePhone } from './child.js';
+import { deviceTree } from './device-tree.js';
 
 /**
  * The phone: signs in with an email code, hands the session off to the watch over a
- * WebSocket, and exits. Once it is gone, the watch is on its own.
+ * WebSocket, shows the user's devices as the account API sees them, and exits. Once it is
+ * gone, the watch is on its own.
  */
 const account = await signInOnThePhone();
 
@@ -27,6 +29,8 @@ log(
   `handed off to "${result.deviceName}": only a 60-second single-use transfer token, encrypted to the watch's key, crossed the wire`,
 );
 await transport.close();
+log("your devices (account.devices(), the phone's last look before it switches off):");
+for (const line of deviceTree(await account.devices())) log(`  ${line}`);
 log('phone switched off (process exits)');
 process.exit(0);
 

@@ -1,3 +1,5 @@
+import type { DeviceSession } from './devices.js';
+
 const escapeHtml = (value: unknown) =>
   String(value ?? '').replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 
@@ -26,7 +28,33 @@ ${body}
 </html>`;
 }
 
-export function homePage(viewer: Viewer | null, notice?: string): string {
+/** The live sessions as nested lists, each under the one it was handed off from; this browser's marked. */
+function deviceList(devices: readonly DeviceSession[]): string {
+  const live = devices.filter((d) => d.status === 'active');
+  const ids = new Set(live.map((d) => d.id));
+  const items = (parentId: string | null): string => {
+    const children = live.filter((d) =>
+      parentId === null ? d.parent_id === null || !ids.has(d.parent_id) : d.parent_id === parentId,
+    );
+    if (children.length === 0) return '';
+    return `<ul>${children
+      .map(
+        (d) =>
+          `<li>${escapeHtml(d.device.name)} (${escapeHtml(d.device.kind)}, ${escapeHtml(d.app.name ?? d.app.client_id)})${d.current ? ' <strong>this browser</strong>' : ''}${items(d.id)}</li>`,
+      )
+      .join('')}</ul>`;
+  };
+  return items(null);
+}
+
+/** The user's devices from Baton's account API, or why they are not shown. */
+function devicesSection(devices: readonly DeviceSession[] | null | undefined): string {
+  if (devices === undefined) return '';
+  const body = devices === null ? '<p>Not available right now: refresh the tokens.</p>' : deviceList(devices);
+  return `<section aria-labelledby="devices"><h2 id="devices">Your devices</h2>${body}</section>`;
+}
+
+export function homePage(viewer: Viewer | null, notice?: string, devices?: readonly DeviceSession[] | null): string {
   const alert = notice ? `<p role="alert">${escapeHtml(notice)}</p>` : '';
   if (!viewer) return page('Not signed in', `${alert}<p><a href="/login">Sign in with Baton</a></p>`);
   const rows: Array<[string, string | undefined]> = [
@@ -49,6 +77,7 @@ export function homePage(viewer: Viewer | null, notice?: string): string {
       .filter(([, v]) => v)
       .map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd>${escapeHtml(value)}</dd>`)
       .join('')}</dl>
+${devicesSection(devices)}
 ${how}`,
   );
 }

@@ -58,7 +58,8 @@ export class RelyingParty {
       ...extra,
       redirect_uri: this.redirectUri,
       response_type: 'code',
-      scope: 'openid profile offline_access',
+      // baton.account: the home page lists the user's devices from Baton's account API.
+      scope: 'openid profile offline_access baton.account',
       state: pending.state,
       nonce: pending.nonce,
       code_challenge: await oidc.calculatePKCECodeChallenge(pending.codeVerifier),

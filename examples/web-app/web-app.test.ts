@@ -77,6 +77,10 @@ describe('the example web app', () => {
     expect(titleOf(home)).toBe('Signed in as Ada Lovelace');
     expect(home.html).toContain('ada@example.com');
     expect(home.html).toContain('own session');
+    // With baton.account in its scope, the page lists the user's devices from Baton's account API.
+    expect(home.html).toMatch(
+      /Your devices<\/h2><ul><li>.*\(browser, Example web app\) <strong>this browser<\/strong>/,
+    );
   });
 
   it('a web view opened with a session transfer token is signed in without a page of Baton in between', async () => {
@@ -94,6 +98,10 @@ describe('the example web app', () => {
       '/',
     ]);
     expect(new URL(visited[1]!).searchParams.get('session_transfer_token')).toBe(transfer);
+    // The web view's session hangs below the phone's in the device graph the page shows (by way of its SSO session).
+    expect(page.html).toMatch(
+      /<li>[^<]*\(primary, Phone app\)<ul><li>.*\(browser, Example web app\) <strong>this browser<\/strong>/,
+    );
   });
 
   it('refresh works while the app session lives, and ends the web session once it is revoked', async () => {

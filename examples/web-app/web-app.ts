@@ -3,6 +3,7 @@ import formBody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import * as oidc from 'openid-client';
 import { BearerTokens } from './bearer-token.js';
+import { ownDevices } from './devices.js';
 import { errorPage, homePage, type Viewer } from './pages.js';
 import { RelyingParty, type SignedIn } from './relying-party.js';
 import { sessionCookie, sessionCookieOptions, Sessions } from './sessions.js';
@@ -31,7 +32,8 @@ const passedThrough = ['prompt', 'login_hint', 'session_transfer_token'] as cons
  * A small web app signed in by Baton, showing who is signed in, two ways: its own session
  * from the authorization code flow (in a web view, started with a session transfer token
  * so there is no prompt), or the native app's access token on the request itself
- * (`Authorization: Bearer`). Not started: call `listen()` on the answer.
+ * (`Authorization: Bearer`). With its own session it also shows the user's devices, from
+ * Baton's account API. Not started: call `listen()` on the answer.
  */
 export async function createWebApp(options: WebAppOptions): Promise<FastifyInstance> {
   const now = options.now ?? Date.now;
@@ -80,7 +82,11 @@ export async function createWebApp(options: WebAppOptions): Promise<FastifyInsta
       return html(reply, homePage(null, 'The access token on this request was not accepted.'), 401);
     }
     const { signedIn } = current(request).session ?? {};
-    return html(reply, homePage(signedIn ? sessionViewer(signedIn) : null));
+    if (!signedIn) return html(reply, homePage(null));
+    return html(
+      reply,
+      homePage(sessionViewer(signedIn), undefined, await ownDevices(options.issuerBase, signedIn.accessToken)),
+    );
   });
 
   app.get('/login', async (request, reply) => {

@@ -28,7 +28,6 @@ describe('domainErrors', () => {
     const ownStatus = Object.entries(domainErrors).filter(([, wire]) => wire.problemStatus !== wire.status);
     expect(Object.fromEntries(ownStatus.map(([code, wire]) => [code, wire.problemStatus]))).toEqual({
       tenant_exists: 409,
-      session_not_found: 404,
       unknown_client: 404,
       user_not_found: 404,
       user_already_exists: 409,

@@ -91,7 +91,8 @@ export const domainErrors = {
   invalid_setting: wire('invalid_request'),
   invalid_policy: wire('invalid_request'),
   tenant_exists: wire('invalid_request', {}, conflict),
-  session_not_found: wire('invalid_request', {}, notFound),
+  // Not found at every wire: the account API answers another user's session exactly as an unknown one.
+  session_not_found: wire('not_found'),
   admin_credentials_required: wire('invalid_token'),
   admin_access_denied: wire('access_denied'),
 
@@ -139,6 +140,7 @@ export const domainErrors = {
   scope_not_registered: wire('invalid_scope'),
   scope_not_granted: wire('invalid_scope'),
   invalid_access_token: wire('invalid_token'),
+  insufficient_scope: wire('insufficient_scope'),
   invalid_dpop_proof: wire('invalid_dpop_proof'),
 
   // Native-auth flows

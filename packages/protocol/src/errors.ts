@@ -39,8 +39,9 @@ export const errorCatalog = {
     description: 'The DPoP proof is missing, malformed, replayed, or for another key, method or URL.',
   },
   invalid_token: { status: 401, description: 'The access token is missing, malformed, expired or revoked.' },
+  insufficient_scope: { status: 403, description: 'The access token lacks the scope this resource requires.' },
   invalid_tenant: { status: 404, description: 'No tenant with this name exists.' },
-  not_found: { status: 404, description: 'No such endpoint.' },
+  not_found: { status: 404, description: 'No such endpoint, or no such resource at it.' },
   method_not_allowed: {
     status: 405,
     description: 'The endpoint does not take this HTTP method; the Allow header lists those it takes.',

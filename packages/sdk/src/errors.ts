@@ -58,6 +58,10 @@ export type SdkErrorCode =
   | 'timeout'
   /** The person said no: they denied a device's sign-in (`access_denied`). */
   | 'access_denied'
+  /** The account API knows no session of this user with that id (another user's is answered the same). */
+  | 'not_found'
+  /** The access token lacks a scope the request needs: the account API's `baton.account` (add it to `scopes`). */
+  | 'insufficient_scope'
   /** The app stopped what it had started (a device sign-in's polling, through its AbortSignal). */
   | 'cancelled'
   /** Any other error the server returned; `serverError` holds its `error`. */

@@ -30,6 +30,7 @@ export {
 } from './native-auth/reset-password-states.js';
 export type { CodeChallenge } from './native-auth/flow.js';
 export { Account, type DeviceDecision, type SignOutOptions } from './tokens/account.js';
+export type { DeviceSession, SignedOutElsewhere, SignInRecord } from './tokens/account-api.js';
 export { DeviceSignIn, type DeviceCode, type DeviceSignInOptions } from './device/device-sign-in.js';
 export type { AccountClaims, SessionRecord } from './tokens/session-record.js';
 export { BatonSdkError, isSdkError, type SdkErrorCode } from './errors.js';

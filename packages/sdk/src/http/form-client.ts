@@ -9,7 +9,7 @@ export type Answer =
   | { ok: false; status: number; body: Record<string, unknown> };
 
 /**
- * POSTs form-encoded parameters under the tenant base URL and reads the JSON answer.
+ * POSTs form-encoded parameters (or sends a GET or DELETE) under the tenant base URL and reads the JSON answer.
  * `client_id` goes first, as Microsoft's clients send it. Only a failure to reach the
  * server or a non-JSON body throws (`network`); error answers are returned for the
  * caller to interpret, because some of them are flow steps.
@@ -28,13 +28,22 @@ export class FormClient {
   async post(path: string, params: Params, headers: Record<string, string> = {}): Promise<Answer> {
     const body = new URLSearchParams();
     for (const [k, v] of Object.entries({ client_id: this.clientId, ...params })) if (v !== undefined) body.set(k, v);
+    return this.send(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: body.toString(),
+    });
+  }
+
+  /** A request without a body (GET, DELETE) to a resource under the tenant base URL, answered in JSON. */
+  request(method: 'GET' | 'DELETE', path: string, headers: Record<string, string> = {}): Promise<Answer> {
+    return this.send(path, { method, headers });
+  }
+
+  private async send(path: string, init: RequestInit): Promise<Answer> {
     let response: Response;
     try {
-      response = await this.platform.fetch(this.url(path), {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-        body: body.toString(),
-      });
+      response = await this.platform.fetch(this.url(path), init);
     } catch (cause) {
       throw new BatonSdkError('network', `Could not reach ${this.url(path)}`, { cause });
     }

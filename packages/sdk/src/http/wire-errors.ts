@@ -21,6 +21,8 @@ const byError: Partial<Record<string, SdkErrorCode>> = {
   invalid_target: 'invalid_target',
   interaction_required: 'interaction_required',
   access_denied: 'access_denied',
+  not_found: 'not_found',
+  insufficient_scope: 'insufficient_scope',
 };
 
 /** The SDK error for a server's error answer (see docs/errors.md for the wire side). */

@@ -4,6 +4,7 @@ import { errorFromAnswer } from '../http/wire-errors.js';
 import type { Transport } from '../transport/transport.js';
 import { handOff, type HandOffOptions, type HandOffResult } from '../handoff/phone.js';
 import { webViewUrl, type WebViewAuthorizeParams } from '../handoff/web-view.js';
+import { AccountApi, type DeviceSession, type SignedOutElsewhere, type SignInRecord } from './account-api.js';
 import type { AccountClaims } from './session-record.js';
 import type { TokenCache } from './token-cache.js';
 import { requestSessionTransfer, type SessionTransferSource, type SessionTransferToken } from './session-transfer.js';
@@ -26,10 +27,14 @@ export interface DeviceDecision {
 
 /** A signed-in user on this device: tokens on demand, authorized requests, export, handoff, sign-out. */
 export class Account implements SessionTransferSource {
+  private readonly accountApi: AccountApi;
+
   constructor(
     private readonly ctx: SdkContext,
     private readonly cache: TokenCache,
-  ) {}
+  ) {
+    this.accountApi = new AccountApi(ctx, (method, url, forceRefresh) => this.authorization(method, url, forceRefresh));
+  }
 
   get claims(): AccountClaims {
     return this.cache.claims;
@@ -99,9 +104,40 @@ export class Account implements SessionTransferSource {
     };
   }
 
+  /**
+   * The user's device graph: every session of this user (other phones, this phone's watch
+   * and web views, oldest first), `current` on this one. Needs the scope `baton.account`
+   * (add it to `scopes`); without it `insufficient_scope`.
+   */
+  devices(): Promise<DeviceSession[]> {
+    return this.accountApi.devices();
+  }
+
+  /**
+   * Ends one of the user's sessions and every session handed off from it (a lost watch and
+   * its web views); returns the ids ended. Another user's session, or one that does not
+   * exist, is `not_found`.
+   */
+  revoke(sessionId: string): Promise<string[]> {
+    return this.accountApi.revoke(sessionId);
+  }
+
+  /**
+   * Signs the user out everywhere but this device: this device's sessions, the sessions
+   * they hang on and the ones they handed off to stay; every other one ends.
+   */
+  revokeOthers(): Promise<SignedOutElsewhere> {
+    return this.accountApi.revokeOthers();
+  }
+
+  /** The user's recent sign-ins, newest first (20 unless `limit` says, at most 100). */
+  activity(limit?: number): Promise<SignInRecord[]> {
+    return this.accountApi.activity(limit);
+  }
+
   /** The Authorization (and, for a bound session, DPoP) headers of a request to a resource. */
-  private async authorization(method: string, url: string): Promise<Record<string, string>> {
-    const token = await this.getAccessToken();
+  private async authorization(method: string, url: string, forceRefresh = false): Promise<Record<string, string>> {
+    const token = await this.getAccessToken({ forceRefresh });
     if (!this.cache.dpop) return { authorization: `Bearer ${token}` };
     return { authorization: `DPoP ${token}`, dpop: await this.cache.dpop.proof({ method, url, accessToken: token }) };
   }

@@ -161,6 +161,8 @@ export interface ContinuationRepository {
 export interface AuditFilter {
   tenantId: string;
   type?: string;
+  /** Only events of one of these types. */
+  types?: readonly string[];
   userId?: string;
   /** Only events recorded at or after this time (ms since the epoch). */
   since?: number;

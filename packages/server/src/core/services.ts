@@ -4,6 +4,8 @@ import { KeyRing } from './keys/key-ring.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import { AttemptLimiter } from './abuse/attempt-limiter.js';
 import { AccountErasure } from './accounts/account-erasure.js';
+import { AccountSessions } from './account/account-sessions.js';
+import { SignInActivity } from './account/sign-in-activity.js';
 import { RequestThrottle, type ThrottleLimits } from './abuse/request-throttle.js';
 import { AccountService } from './accounts/account-service.js';
 import { UserAdministration } from './accounts/user-administration.js';
@@ -30,6 +32,7 @@ import {
 } from './ports.js';
 import { PolicyGate } from './policy/policy-gate.js';
 import { PolicyService } from './policy/policy-service.js';
+import { DeviceGraphs } from './sessions/device-graph.js';
 import { SessionService } from './sessions/session-service.js';
 import { refreshTokenKeysOf } from './sessions/refresh-token-format.js';
 import { SessionTransfer } from './handoff/session-transfer.js';
@@ -74,6 +77,7 @@ export function createServices({
   const policies = new PolicyService(repos, audit, clock, countries);
   const policyGate = new PolicyGate(policies, repos, audit, clock, countries);
   const sessions = new SessionService(repos, audit, clock, refreshTokenKeysOf(masterKey), policyGate, telemetry);
+  const graphs = new DeviceGraphs(repos, clock);
   const continuations = new ContinuationTokens(repos.continuations, clock);
   const accountErasure = new AccountErasure(repos, sessions, audit);
   const sessionTransfer = new SessionTransfer(repos, sessions, audit, clock);
@@ -118,8 +122,12 @@ export function createServices({
     accounts,
     accountErasure,
     /** Accounts as administrators manage them (CLI and management API). */
-    users: new UserAdministration(repos, accounts, accountErasure, sessions, audit, clock),
+    users: new UserAdministration(repos, accounts, accountErasure, sessions, graphs, audit, clock),
     sessions,
+    /** A user's own sessions, for the account API and the hosted account page. */
+    accountSessions: new AccountSessions(graphs, sessions),
+    /** A user's recent sign-ins, for the account API and the hosted account page. */
+    signInActivity: new SignInActivity(repos, graphs, countries),
     continuations,
     accessTokens: new AccessTokenVerifier(keys, tokens, sessions, clock),
     tenants: new TenantService(repos, masterKey, clock, audit),

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { BatonError } from '../core/errors.js';
 import type { Services } from '../core/services.js';
 import { answerClientError } from './client-errors.js';
+import { accountRoutes } from './account/account-routes.js';
 import { registerAdminApi } from './admin/admin-api.js';
 import { registerConsole } from './console/index.js';
 import { registerCors } from './cors.js';
@@ -162,6 +163,7 @@ export async function buildHttpApp(options: HttpOptions): Promise<FastifyInstanc
     signUpV2Routes,
     resetPasswordV2Routes,
     mfaV2Routes,
+    accountRoutes,
   ])
     routes(app, deps);
   routesAdded();

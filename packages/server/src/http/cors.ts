@@ -69,7 +69,7 @@ export function registerCors(app: FastifyInstance, services: Services, publicUrl
       return reply;
     }
     allow(reply, publicMetadata.test(path) ? '*' : origin)
-      .header('access-control-allow-methods', 'GET, POST, PUT, OPTIONS')
+      .header('access-control-allow-methods', 'GET, POST, PUT, DELETE, OPTIONS')
       .header('access-control-allow-headers', allowHeaders(request.headers['access-control-request-headers']))
       .header('access-control-max-age', '600')
       .code(204)

@@ -46,7 +46,7 @@ describe.each(engines)('audit repository on %s', (engine) => {
     ]);
   });
 
-  it('filters by tenant, type and user, and honours the limit', async () => {
+  it('filters by tenant, type (or one of several) and user, and honours the limit', async () => {
     const { audit } = store().repos;
     const events = [
       anEvent('tenant-c', { type: 'sign_in.failed', userId: 'u1' }),
@@ -55,13 +55,19 @@ describe.each(engines)('audit repository on %s', (engine) => {
       anEvent('tenant-d', { type: 'sign_in.failed', userId: 'u1' }),
     ];
     for (const event of events) await audit.record(event);
-    const pick = async (filter: { type?: string; userId?: string; limit?: number }) =>
+    const pick = async (filter: { type?: string; types?: string[]; userId?: string; limit?: number }) =>
       (await audit.list({ tenantId: 'tenant-c', ...filter })).map((e) => `${e.type}/${e.userId}`);
     expect(await pick({})).toEqual(['sign_in.failed/u2', 'sign_in.succeeded/u1', 'sign_in.failed/u1']);
     expect(await pick({ type: 'sign_in.failed' })).toEqual(['sign_in.failed/u2', 'sign_in.failed/u1']);
     expect(await pick({ userId: 'u1' })).toEqual(['sign_in.succeeded/u1', 'sign_in.failed/u1']);
     expect(await pick({ type: 'sign_in.failed', userId: 'u1' })).toEqual(['sign_in.failed/u1']);
     expect(await pick({ limit: 1 })).toEqual(['sign_in.failed/u2']);
+    expect(await pick({ types: ['sign_in.succeeded', 'session.revoked'] })).toEqual(['sign_in.succeeded/u1']);
+    expect(await pick({ types: ['sign_in.failed', 'sign_in.succeeded'], userId: 'u1' })).toEqual([
+      'sign_in.succeeded/u1',
+      'sign_in.failed/u1',
+    ]);
+    expect(await pick({ types: [] })).toEqual([]);
     expect(await audit.list({ tenantId: 'tenant-none' })).toEqual([]);
   });
 

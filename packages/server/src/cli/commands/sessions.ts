@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { BatonError } from '../../core/errors.js';
-import { sessionEndReason } from '../../core/sessions/refresh-tokens.js';
 import { cliCaller, withRuntime } from '../context.js';
 import { shown, type RunCommand } from '../output.js';
 
@@ -16,17 +15,16 @@ export function sessionCommands(program: Command, run: RunCommand) {
       const listed = await withRuntime(async (rt) => {
         const tenant = await rt.services.tenants.require(o.tenant);
         const user = await rt.services.accounts.requireByEmail(tenant, o.user);
-        const now = rt.services.clock.now();
         return (await rt.services.users.sessions(tenant, user.id)).map((s) => ({
           id: s.id,
-          client_id: s.clientId,
+          client_id: s.app.clientId,
           parent_id: s.parentId,
-          status: s.revokedAt !== null ? 'revoked' : sessionEndReason(s, now) ? 'expired' : 'active',
-          device: { id: s.device.id, name: s.device.name, platform: s.device.platform, kind: s.device.kind },
+          status: s.status,
+          device: s.device,
           amr: s.amr,
           created_at: new Date(s.createdAt).toISOString(),
           last_used_at: new Date(s.lastUsedAt).toISOString(),
-          expires_at: new Date(Math.min(s.absoluteExpiresAt, s.lastUsedAt + s.idleTtl * 1000)).toISOString(),
+          expires_at: new Date(s.expiresAt).toISOString(),
           revoked_at: s.revokedAt === null ? null : new Date(s.revokedAt).toISOString(),
           revoked_reason: s.revokedReason,
         }));

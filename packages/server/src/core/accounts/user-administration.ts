@@ -7,6 +7,7 @@ import { assertThat, BatonError } from '../errors.js';
 import type { Tenant, User } from '../model.js';
 import { creationPosition, pageLimit, pageOf, readCursor, type Page, type PageRequest } from '../paging.js';
 import type { Repositories } from '../ports.js';
+import type { DeviceGraphs, DeviceGraphSession } from '../sessions/device-graph.js';
 import type { SessionService } from '../sessions/session-service.js';
 import { type AccountErasure, isErased } from './account-erasure.js';
 import { normalizeEmail, type AccountService, type CreateUserInput } from './account-service.js';
@@ -43,6 +44,7 @@ export class UserAdministration {
     private readonly accounts: AccountService,
     private readonly erasure: AccountErasure,
     private readonly sessionService: SessionService,
+    private readonly graphs: DeviceGraphs,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
   ) {}
@@ -120,9 +122,9 @@ export class UserAdministration {
     return updated;
   }
 
-  /** The account's sessions with their devices, oldest first: the device graph (`parentId` links a child to its parent). */
-  async sessions(tenant: Tenant, id: string) {
-    return this.sessionService.list(tenant, await this.get(tenant, id));
+  /** The account's device graph: its sessions with their apps and devices, oldest first. */
+  async sessions(tenant: Tenant, id: string): Promise<DeviceGraphSession[]> {
+    return this.graphs.of(tenant, (await this.get(tenant, id)).id);
   }
 
   /** Revokes every session of the account; returns their ids (none is no error). */

@@ -19,6 +19,9 @@ export const auditEventTypes = {
   'registration.code_failed': 'a wrong or expired code while registering a second-factor method',
   'account.locked': 'too many failed attempts locked an account (or an address) for a while',
   'session.revoked': 'sessions were revoked (by an administrator, a logout, an erasure or a deleted app)',
+  'account.session_revoked': 'a user ended a branch of their own device graph from the account API (data.sessions)',
+  'account.signed_out_elsewhere':
+    "a user ended every session but this device's from the account API (data.sessions, data.kept)",
   'refresh_token.reuse_detected':
     'a rotated refresh token was presented again after the retry window: its session was revoked',
   'refresh_token.foreign_device_refused':

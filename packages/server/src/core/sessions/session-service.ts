@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { digest } from '../../crypto/digest.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { AuditEventType } from '../audit/audit-event-types.js';
 import type { Clock } from '../clock.js';
 import { BatonError } from '../errors.js';
 import type { App, Device, DeviceKind, RefreshTokenRecord, RequestContext, Session, Tenant, User } from '../model.js';
@@ -360,12 +361,16 @@ export class SessionService {
     throw new BatonError('refresh_token_reused', 'The refresh token was already used; the session has been revoked');
   }
 
-  /** Ends a session and every session descended from it; returns the ids ended. */
+  /**
+   * Ends a session and every session descended from it; returns the ids ended. Audited as
+   * `type`: a detected reuse, or a revocation unless the caller names its own event.
+   */
   async revoke(
     sessionId: string,
     reason: string,
     context?: RequestContext,
     data: Record<string, unknown> = {},
+    type: AuditEventType = reason === 'refresh_token_reuse' ? 'refresh_token.reuse_detected' : 'session.revoked',
   ): Promise<string[]> {
     const session = await this.repos.sessions.find(sessionId);
     if (!session) return [];
@@ -373,7 +378,7 @@ export class SessionService {
     await this.audit.record(
       {
         tenantId: session.tenantId,
-        type: reason === 'refresh_token_reuse' ? 'refresh_token.reuse_detected' : 'session.revoked',
+        type,
         userId: session.userId,
         clientId: session.clientId,
         sessionId,
@@ -381,6 +386,23 @@ export class SessionService {
       },
       context,
     );
+    return ended;
+  }
+
+  /** Ends several branches of one user's device graph as one action, audited once as `type`; returns the ids ended. */
+  async revokeBranches(
+    tenant: Tenant,
+    userId: string,
+    sessionIds: readonly string[],
+    reason: string,
+    type: AuditEventType,
+    context?: RequestContext,
+    data: Record<string, unknown> = {},
+  ): Promise<string[]> {
+    const ended: string[] = [];
+    for (const sessionId of sessionIds)
+      ended.push(...(await this.repos.sessions.revokeTree(sessionId, reason, this.clock.now())));
+    await this.audit.record({ tenantId: tenant.id, type, userId, data: { reason, sessions: ended, ...data } }, context);
     return ended;
   }
 

@@ -43,10 +43,11 @@ export function inMemoryAudit(db: MemoryDatabase): AuditRepository {
 }
 
 /** The events a filter names, as the SQL repository's WHERE clause selects them. */
-function matching({ tenantId, type, userId, since, until, beforeId }: AuditFilter) {
+function matching({ tenantId, type, types, userId, since, until, beforeId }: AuditFilter) {
   return (event: AuditEvent & { id: number }) =>
     event.tenantId === tenantId &&
     (!type || event.type === type) &&
+    (!types || types.includes(event.type)) &&
     (!userId || event.userId === userId) &&
     (since === undefined || event.createdAt >= since) &&
     (until === undefined || event.createdAt < until) &&

@@ -4,6 +4,12 @@ import { assertThat, BatonError } from '../errors.js';
 export const oidcScopes = ['openid', 'profile', 'offline_access'] as const;
 const oidcScopeSet = new Set<string>(oidcScopes);
 
+/**
+ * The scope of the account API (`{tenant}/account/v1`): a user's token carrying it may list
+ * and end that user's own sessions. Any app may ask for it at sign-in, as for any scope.
+ */
+export const accountScope = 'baton.account';
+
 /** Why `scope` is not one scope token (RFC 6749 §3.3: printable ASCII but space, `"` and `\\`), or null when it is. */
 export function scopeProblem(scope: string): string | null {
   return /^[\x21\x23-\x5B\x5D-\x7E]+$/.test(scope) && scope.length <= 256 ? null : `"${scope}" is not a valid scope`;

@@ -19,15 +19,16 @@ export interface JsonErrorResponse {
 
 /**
  * The headers both JSON formats send with an error: the authentication challenge its OAuth
- * code calls for (`dpopChallenge` at a resource that refused a DPoP proof) and Retry-After.
+ * code calls for (RFC 6750 §3 for a token refused or lacking scope, `dpopChallenge` at a
+ * resource that refused a DPoP proof) and Retry-After.
  */
 export function errorHeaders(error: DomainAnswer, options: { dpopChallenge: boolean }): Record<string, string> {
   const { oauth } = domainErrors[error.code];
   const headers: Record<string, string> = {};
   // A description may carry what the caller sent (a DPoP proof's htm): only printable ASCII goes into a header.
   const quoted = error.description.replace(/"/g, "'").replace(/[^\x20-\x7e]/g, '?');
-  if (oauth === 'invalid_token')
-    headers['www-authenticate'] = `Bearer error="invalid_token", error_description="${quoted}"`;
+  if (oauth === 'invalid_token' || oauth === 'insufficient_scope')
+    headers['www-authenticate'] = `Bearer error="${oauth}", error_description="${quoted}"`;
   if (options.dpopChallenge)
     headers['www-authenticate'] = `DPoP error="invalid_dpop_proof", error_description="${quoted}", algs="ES256 RS256"`;
   if (oauth === 'invalid_client') headers['www-authenticate'] = 'Basic realm="baton"';

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { accountScope } from '../../core/tokens/scopes.js';
 import { supportedGrantTypes } from '../../oauth/grants/registry.js';
 import { tenantOf, type RouteDeps } from '../route-options.js';
 
@@ -32,7 +33,7 @@ export function discoveryRoutes(app: FastifyInstance, { services, publicUrl }: R
       token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
       revocation_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-      scopes_supported: ['openid', 'profile', 'email', 'offline_access', 'device_sso'],
+      scopes_supported: ['openid', 'profile', 'email', 'offline_access', 'device_sso', accountScope],
       claims_supported: [
         'iss',
         'sub',

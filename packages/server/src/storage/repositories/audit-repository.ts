@@ -18,16 +18,20 @@ const insert = insertInto<Omit<Selectable<AuditEventsTable>, 'id'>>('audit_event
 ]);
 
 /** The WHERE clause of a filter, for listing events and for counting them. */
-function whereOf({ tenantId, type, userId, since, until, beforeId }: AuditFilter) {
-  const filters = [
-    { condition: 'tenant_id = ?', value: tenantId },
-    ...(type ? [{ condition: 'type = ?', value: type }] : []),
-    ...(userId ? [{ condition: 'user_id = ?', value: userId }] : []),
-    ...(since !== undefined ? [{ condition: 'created_at >= ?', value: since }] : []),
-    ...(until !== undefined ? [{ condition: 'created_at < ?', value: until }] : []),
-    ...(beforeId !== undefined ? [{ condition: 'id < ?', value: beforeId }] : []),
+function whereOf({ tenantId, type, types, userId, since, until, beforeId }: AuditFilter) {
+  const filters: Array<{ condition: string; values: unknown[] }> = [
+    { condition: 'tenant_id = ?', values: [tenantId] },
+    ...(type ? [{ condition: 'type = ?', values: [type] }] : []),
+    ...(types ? [{ condition: `type IN (${types.map(() => '?').join(', ') || 'NULL'})`, values: [...types] }] : []),
+    ...(userId ? [{ condition: 'user_id = ?', values: [userId] }] : []),
+    ...(since !== undefined ? [{ condition: 'created_at >= ?', values: [since] }] : []),
+    ...(until !== undefined ? [{ condition: 'created_at < ?', values: [until] }] : []),
+    ...(beforeId !== undefined ? [{ condition: 'id < ?', values: [beforeId] }] : []),
   ];
-  return { conditions: filters.map((filter) => filter.condition).join(' AND '), values: filters.map((f) => f.value) };
+  return {
+    conditions: filters.map((filter) => filter.condition).join(' AND '),
+    values: filters.flatMap((filter) => filter.values),
+  };
 }
 
 export function auditRepository(sql: DirectSql): AuditRepository {
