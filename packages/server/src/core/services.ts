@@ -26,6 +26,7 @@ import {
   noTelemetry,
   type Mailer,
   type Repositories,
+  type SmsSender,
   type Telemetry,
 } from './ports.js';
 import { PolicyGate } from './policy/policy-gate.js';
@@ -49,6 +50,8 @@ export interface ServiceOptions {
   clock: Clock;
   publicUrl: string;
   mailer: Mailer;
+  /** The SMS gateway; without it there are no phone methods. */
+  sms?: SmsSender;
   limits: ThrottleLimits;
   /** Counts domain events for the metrics listener; nothing is counted without it. */
   telemetry?: Telemetry;
@@ -63,6 +66,7 @@ export function createServices({
   clock,
   publicUrl,
   mailer,
+  sms,
   limits,
   telemetry = noTelemetry,
   countries = noCountries,
@@ -90,7 +94,7 @@ export function createServices({
     policyGate,
   );
   const throttle = new RequestThrottle(repos.requestCounters, clock, limits);
-  const codes = new OneTimeCodes(repos.codes, mailer, throttle, clock, masterKey.derive('one-time-code'));
+  const codes = new OneTimeCodes(repos.codes, mailer, throttle, clock, masterKey.derive('one-time-code'), sms);
   const limiter = new AttemptLimiter(repos.rateLimits, clock);
   const authorization = new Authorization(repos, sessions, tokens, continuations, throttle, audit, clock);
   const codeCheck = new CodeCheck(codes, limiter, audit);
