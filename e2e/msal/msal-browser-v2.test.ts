@@ -360,6 +360,36 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
       expectRefused(wrong, 'invalidGrant', 'invalidOneTimeCode', 'isInvalidChallenge');
       await expectTwoFactorsWith(client, challenge, mfaCode, email);
     });
+
+    it('registers a phone by SMS (wrong code first), and the next sign-in verifies a code texted there', async () => {
+      const email = 'joan@example.com';
+      const phone = '+15555550123';
+      await s.createUser(email, password);
+      const { client, done: first } = await signedInWithPassword(s.club, email);
+      expectState(first, 'authMethodRegistrationRequired');
+      expect(first.details.methods?.map((method) => method.type)).toEqual(['email', 'phone']);
+      const challenged = await client.selectAuthMethod(first, 'phone', '+1 555 555 0123');
+      expectState(challenged, 'authMethodVerificationRequired');
+      const code = await s.t.sms!.nextCode(phone);
+      expect(challenged.details.codeLength).toBe(code.length);
+      const wrong = await client.step(challenged, 'submitChallenge', wrongCodeFor(code));
+      expectRefused(wrong, 'invalidGrant', 'invalidOneTimeCode', 'isInvalidChallenge');
+      const account = await expectTwoFactorsWith(client, challenged, code, email);
+      expect(await s.t.services.repos.mfaMethods.list(account.idTokenClaims!.oid as string)).toEqual([
+        expect.objectContaining({ type: 'sms', target: phone }),
+      ]);
+      // What MSAL posted to the enroll link: the number as typed, on the sms channel.
+      expect(jsonBodies(client)).toContainEqual(
+        expect.objectContaining({ phoneNumber: '+1 555 555 0123', channel: 'sms' }),
+      );
+
+      const mfa = await client.step(await passwordRequired(client, email, true), 'submitPassword', password);
+      expectState(mfa, 'authMethodSelectionRequired');
+      expect(mfa.details.methods).toEqual([expect.objectContaining({ type: 'sms', hint: '+15*******23' })]);
+      const challenge = await client.selectAuthMethod(mfa, 'sms');
+      expectState(challenge, 'mfaVerificationRequired');
+      await expectTwoFactorsWith(client, challenge, await s.t.sms!.nextCode(phone), email);
+    });
   });
 
   it('getAccessToken({forceRefresh:true}) after a V2 sign-in returns a new access token, and Baton rotated the refresh token', async () => {
