@@ -85,6 +85,13 @@ describe.each(engines)('native auth V2: MFA by SMS through the gateway on %s', (
       authorization: `Bearer ${t.sms!.token}`,
       accepted: true,
     });
+    // Asked again at once, within the resend interval, the code already texted stands: no second text.
+    const texts = t.sms!.texts.length;
+    const resent = await v2.call(activate.body._links.resend.href, {
+      continuationToken: activate.body.continuationToken,
+    });
+    expect(resent.body).toMatchObject({ action: 'activate', type: 'sms', hint: '+31612345678' });
+    expect(t.sms!.texts).toHaveLength(texts);
     const submit = (otp: string) =>
       v2.call(activate.body._links.activate.href, { continuationToken: activate.body.continuationToken, otp });
     expectV2Error(await submit(wrongCode(code)), 400, 'invalidGrant', 'invalidOneTimeCode');

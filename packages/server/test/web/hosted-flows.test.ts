@@ -34,7 +34,7 @@ describe('the hosted sign-up, password reset and sign-in pages', () => {
   let t: TestServer;
   let app: App;
   beforeAll(async () => {
-    t = await startTestServer();
+    t = await startTestServer({ sms: {} });
     app = await registerWebApp(t);
   });
   afterAll(async () => {
@@ -282,6 +282,28 @@ describe('the hosted sign-up, password reset and sign-in pages', () => {
         expectFieldError(wrong, 'code', /wrong or has expired/);
         const tokens = await tokensFrom(await browser.submit(wrong, { code: right }), pkce, mfaApp);
         expect(decodeJwt(tokens.id_token!).amr).toEqual(expect.arrayContaining(['pwd', 'mfa']));
+      });
+
+      it('texts the code to a registered phone, saying where it went (masked)', async () => {
+        const email = fresh('mfa-sms');
+        const user = await t.services.accounts.create(t.tenant, { email, password: strong, emailVerified: true });
+        await t.services.repos.mfaMethods.add({
+          id: randomUUID(),
+          tenantId: t.tenant.id,
+          userId: user.id,
+          type: 'sms',
+          target: '+15555550177',
+          createdAt: Date.now(),
+        });
+        const { browser, pkce, first } = await open(mfaApp);
+        const confirm = await browser.submit(await browser.submit(first, { email }, '/login/identify'), {
+          password: strong,
+        });
+        expect(titleOf(confirm)).toBe('Confirm it is you');
+        expect(confirm.html).toContain('+15*******77');
+        const code = await t.sms!.nextCode('+15555550177');
+        const tokens = await tokensFrom(await browser.submit(confirm, { code }), pkce, mfaApp);
+        expect(decodeJwt(tokens.id_token!).amr).toEqual(['pwd', 'otp', 'mfa']);
       });
 
       it('lets a user with several methods choose where the code goes, and sends nothing to the others', async () => {
