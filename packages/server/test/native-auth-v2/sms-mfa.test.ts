@@ -217,6 +217,16 @@ describe('native auth V2: SMS registration refused and failing closed', () => {
     }
   });
 
+  it('refuses a kind of method it does not register, gateway or not', async () => {
+    const enroll = await s.enroll(await s.newUser());
+    const res = await s.v2.call('/acme/native-auth/v2/register/fax', {
+      continuationToken: enroll.continuationToken,
+      phoneNumber: '+15555550105',
+    });
+    expectV2Error(res, 400, 'unsupportedChallengeType');
+    expect(res.body.error.message).toMatch(/email and phone/);
+  });
+
   it('registers no phone for an app that takes only the sign-in address, nor lists one', async () => {
     const { t } = s;
     const { app } = await t.registerApp({ name: 'Own address', requireMfa: true });

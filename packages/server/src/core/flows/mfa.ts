@@ -174,7 +174,10 @@ export class SecondFactor {
   ): Promise<StepResult> {
     const c = await this.continuations.read<RegistrationState>(tenant, app, ['register'], input.continuationToken);
     if (input.challengeType !== undefined && input.challengeType !== 'oob')
-      throw new BatonError('unsupported_method_type', 'Only email (oob) methods can be registered');
+      throw new BatonError(
+        'unsupported_method_type',
+        'Only methods that take a code (oob: email or SMS) can be registered',
+      );
     const channel = registrationChannel(input.channel);
     if (channel === 'sms' && !this.codes.delivers('sms'))
       throw new BatonError('unsupported_channel', 'SMS methods need an SMS gateway, and none is configured');

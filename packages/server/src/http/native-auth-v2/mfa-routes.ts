@@ -66,10 +66,12 @@ export function mfaV2Routes(app: FastifyInstance, { services }: RouteDeps) {
 
   app.post<{ Params: { type: string } }>('/:tenant/native-auth/v2/register/:type', nativeAuthV2, async (request) => {
     const { type } = request.params;
-    if (type !== 'email' && !(type === 'phone' && services.secondFactor.textsCodes()))
+    if (type !== 'email' && type !== 'phone')
+      throw new BatonError('unsupported_method_type', `Only email and phone methods can be registered, not "${type}"`);
+    if (type === 'phone' && !services.secondFactor.textsCodes())
       throw new BatonError(
         'unsupported_method_type',
-        `Only email methods can be registered: "${type}" (SMS) needs an SMS gateway, and none is configured`,
+        'Phone (SMS) methods need an SMS gateway, and none is configured: register an email address',
       );
     const { tenant, app: client, paths, p } = await v2Request(services, request, ['email', 'phoneNumber', 'channel']);
     const step = await services.secondFactor.registrationChallenge(tenant, client, {
