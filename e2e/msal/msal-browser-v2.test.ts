@@ -278,6 +278,26 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
       return verified.account!;
     }
 
+    /**
+     * Activates a registration with its code: a wrong one first (refused, the state stays
+     * usable), then the right one; the account holds both factors and `method` is stored.
+     */
+    async function expectRegistered(
+      client: MsalPage,
+      challenged: StepSummary,
+      code: string,
+      email: string,
+      method: { type: string; target: string },
+    ) {
+      expect(challenged.details.codeLength).toBe(code.length);
+      const wrong = await client.step(challenged, 'submitChallenge', wrongCodeFor(code));
+      expectRefused(wrong, 'invalidGrant', 'invalidOneTimeCode', 'isInvalidChallenge');
+      const account = await expectTwoFactorsWith(client, challenged, code, email);
+      expect(await s.t.services.repos.mfaMethods.list(account.idTokenClaims!.oid as string)).toEqual([
+        expect.objectContaining(method),
+      ]);
+    }
+
     it('registers the sign-in address on first sign-in with the code sent to it (another address refused); the next sign-in asks for a code', async () => {
       const email = 'frances@example.com';
       await s.createUser(email, password);
@@ -293,14 +313,10 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
 
       const challenged = await client.selectAuthMethod(first, 'email', email);
       expectState(challenged, 'authMethodVerificationRequired');
-      const code = await s.t.mail.nextCode(email);
-      expect(challenged.details.codeLength).toBe(code.length);
-      const wrong = await client.step(challenged, 'submitChallenge', wrongCodeFor(code));
-      expectRefused(wrong, 'invalidGrant', 'invalidOneTimeCode', 'isInvalidChallenge');
-      const account = await expectTwoFactorsWith(client, challenged, code, email);
-      expect(await s.t.services.repos.mfaMethods.list(account.idTokenClaims!.oid as string)).toEqual([
-        expect.objectContaining({ type: 'email', target: email }),
-      ]);
+      await expectRegistered(client, challenged, await s.t.mail.nextCode(email), email, {
+        type: 'email',
+        target: email,
+      });
 
       const { challenge } = await mfaChallenged(client, email);
       const mfaCode = await s.t.mail.nextCode(email);
@@ -336,14 +352,23 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
       await expectSignedInThenSignOut(client, email);
     });
 
-    it('registers another address (resendChallenge at once keeps the code sent), and the next sign-in verifies a code sent there (wrong code first)', async () => {
-      const email = 'hedy@example.com';
-      const second = 'hedy.backup@example.org';
+    /**
+     * A new user's first sign-in at `club` (which takes any method): the methods offered to
+     * register, and the state after choosing `type` with `contact`, waiting for its code.
+     */
+    async function registering(email: string, type: string, contact: string) {
       await s.createUser(email, password);
       const { client, done: first } = await signedInWithPassword(s.club, email);
       expectState(first, 'authMethodRegistrationRequired');
-      const challenged = await client.selectAuthMethod(first, 'email', second);
+      const challenged = await client.selectAuthMethod(first, type, contact);
       expectState(challenged, 'authMethodVerificationRequired');
+      return { client, offered: first.details.methods?.map((method) => method.type), challenged };
+    }
+
+    it('registers another address (resendChallenge at once keeps the code sent), and the next sign-in verifies a code sent there (wrong code first)', async () => {
+      const email = 'hedy@example.com';
+      const second = 'hedy.backup@example.org';
+      const { client, challenged } = await registering(email, 'email', second);
       const code = await s.t.mail.nextCode(second);
       // The user asks for the code again at once: within the resend interval Baton keeps the code it sent.
       const resent = await client.step(challenged, 'resendChallenge');
@@ -359,6 +384,25 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
       const wrong = await client.step(challenge, 'submitChallenge', wrongCodeFor(mfaCode));
       expectRefused(wrong, 'invalidGrant', 'invalidOneTimeCode', 'isInvalidChallenge');
       await expectTwoFactorsWith(client, challenge, mfaCode, email);
+    });
+
+    it('registers a phone by SMS (wrong code first), and the next sign-in verifies a code texted there', async () => {
+      const email = 'joan@example.com';
+      const phone = '+15555550123';
+      const { client, offered, challenged } = await registering(email, 'phone', '+1 555 555 0123');
+      expect(offered).toEqual(['email', 'phone']);
+      await expectRegistered(client, challenged, await s.t.sms!.nextCode(phone), email, { type: 'sms', target: phone });
+      // What MSAL posted to the enroll link: the number as typed, on the sms channel.
+      expect(jsonBodies(client)).toContainEqual(
+        expect.objectContaining({ phoneNumber: '+1 555 555 0123', channel: 'sms' }),
+      );
+
+      const mfa = await client.step(await passwordRequired(client, email, true), 'submitPassword', password);
+      expectState(mfa, 'authMethodSelectionRequired');
+      expect(mfa.details.methods).toEqual([expect.objectContaining({ type: 'sms', hint: '+15*******23' })]);
+      const challenge = await client.selectAuthMethod(mfa, 'sms');
+      expectState(challenge, 'mfaVerificationRequired');
+      await expectTwoFactorsWith(client, challenge, await s.t.sms!.nextCode(phone), email);
     });
   });
 

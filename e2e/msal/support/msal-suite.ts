@@ -12,7 +12,7 @@ export interface MsalApps {
   shop: App;
   /** An app that requires MFA (only the sign-in address can be registered during a sign-in). */
   bank: App;
-  /** An app that requires MFA and lets a user register another address. */
+  /** An app that requires MFA and lets a user register another address, or a phone by SMS. */
   club: App;
 }
 
@@ -74,7 +74,8 @@ export async function startMsalSuite(): Promise<MsalSuite> {
 }
 
 async function startServerAndApps(): Promise<{ t: TestServer; pageServer: PageServer; apps: MsalApps }> {
-  const [t, pageServer] = await Promise.all([startTestServer(), servePage()]);
+  // With an SMS gateway (the local sink), so `club`, which takes any method, can register a phone.
+  const [t, pageServer] = await Promise.all([startTestServer({ sms: {} }), servePage()]);
   const allowedOrigins = [pageServer.origin];
   const register = async (input: Parameters<TestServer['registerApp']>[0]) =>
     (await t.registerApp({ allowedOrigins, ...input })).app;

@@ -10,6 +10,7 @@ import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { startMetricsListener, type MetricsListener } from './metrics/metrics-listener.js';
 import { createCodeMailer } from './mail/code-mailer.js';
+import { createSmsSender } from './sms/gateway-sender.js';
 import { migrate, openDatabase, type DatabaseHandle } from './storage/database.js';
 import { createRepositories } from './storage/repositories/index.js';
 import { openCountryDatabase } from './geo/country-database.js';
@@ -60,6 +61,7 @@ export async function openRuntime(
     clock: options.clock ?? systemClock,
     publicUrl: config.publicUrl,
     mailer: createCodeMailer(config, logger),
+    sms: createSmsSender(config.smsGateway, logger),
     limits: { flowStartsPerIpPerMinute: config.flowStartsPerMinute },
     telemetry: metrics?.telemetry,
     countries,

@@ -94,6 +94,35 @@ describe('loadConfig', () => {
     });
   });
 
+  it('offers no phone methods without BATON_SMS_GATEWAY_URL, and reads the gateway with its token', () => {
+    expect(loadConfig({}).smsGateway).toBeUndefined();
+    expect(
+      loadConfig({ BATON_SMS_GATEWAY_URL: 'https://sms.example.com/send', BATON_SMS_GATEWAY_TOKEN: ' secret ' })
+        .smsGateway,
+    ).toEqual({ url: 'https://sms.example.com/send', token: 'secret', timeoutMs: defaults.smsGatewayTimeoutMs });
+    expect(
+      loadConfig({ BATON_SMS_GATEWAY_URL: 'http://127.0.0.1:7000/sms', BATON_SMS_GATEWAY_TOKEN: 't' }).smsGateway?.url,
+    ).toBe('http://127.0.0.1:7000/sms');
+  });
+
+  it.each([
+    'sms.example.com/send',
+    'http://sms.example.com/send',
+    'ftp://127.0.0.1/sms',
+    'https://user:pass@sms.example.com/send',
+  ])('refuses BATON_SMS_GATEWAY_URL=%j, naming it', (url) => {
+    expect(() => loadConfig({ BATON_SMS_GATEWAY_URL: url, BATON_SMS_GATEWAY_TOKEN: 't' })).toThrow(
+      /BATON_SMS_GATEWAY_URL must be an https:\/\/ URL/,
+    );
+  });
+
+  it('refuses an SMS gateway without its token, and a token without a gateway', () => {
+    expect(() => loadConfig({ BATON_SMS_GATEWAY_URL: 'https://sms.example.com/send' })).toThrow(
+      /BATON_SMS_GATEWAY_TOKEN is required/,
+    );
+    expect(() => loadConfig({ BATON_SMS_GATEWAY_TOKEN: 't' })).toThrow(/without BATON_SMS_GATEWAY_URL/);
+  });
+
   it('derives the database file and the public URL from the data folder and the port', () => {
     expect(loadConfig({ BATON_DATA_DIR: '/srv/baton', BATON_PORT: '3000' })).toMatchObject({
       databaseUrl: '/srv/baton/baton.db',

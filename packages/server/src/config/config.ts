@@ -11,6 +11,8 @@ export interface Config {
   masterKey: string | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** The SMS gateway (`BATON_SMS_GATEWAY_URL` and `_TOKEN`); no phone methods without it. */
+  smsGateway: SmsGatewayConfig | undefined;
   logLevel: string;
   adminToken: string | undefined;
   /** Whether `/admin/v1` is served (BATON_ADMIN_API, or by default: see defaults.ts). */
@@ -33,6 +35,12 @@ export interface Config {
   production: boolean;
 }
 
+export interface SmsGatewayConfig {
+  url: string;
+  token: string;
+  timeoutMs: number;
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -52,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     masterKey: env.BATON_MASTER_KEY,
     smtpUrl: env.BATON_SMTP_URL,
     mailFrom: env.BATON_MAIL_FROM ?? defaults.mailFrom,
+    smsGateway: parseSmsGateway(env.BATON_SMS_GATEWAY_URL, env.BATON_SMS_GATEWAY_TOKEN),
     logLevel: env.BATON_LOG_LEVEL ?? defaults.logLevel,
     adminToken,
     adminApi: parseAdminApi(env.BATON_ADMIN_API, production, adminToken),
@@ -131,6 +140,30 @@ function parsePublicUrl(value: string | undefined, port: number): string {
     );
   }
   return trimSlash(value);
+}
+
+/**
+ * `BATON_SMS_GATEWAY_URL` and `BATON_SMS_GATEWAY_TOKEN`, both or neither. The URL is https,
+ * or http to a loopback address (a bridge on the same machine): codes and the bearer secret
+ * never cross a network in the clear.
+ */
+function parseSmsGateway(url: string | undefined, token: string | undefined): SmsGatewayConfig | undefined {
+  const urlText = url?.trim() ?? '';
+  const tokenText = token?.trim() ?? '';
+  if (urlText === '' && tokenText === '') return undefined;
+  if (urlText === '')
+    throw new ConfigError('BATON_SMS_GATEWAY_TOKEN is set without BATON_SMS_GATEWAY_URL: set both, or neither');
+  const parsed = URL.canParse(urlText) ? new URL(urlText) : null;
+  const loopback = parsed !== null && /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(parsed.hostname);
+  if (!parsed || !(parsed.protocol === 'https:' || (parsed.protocol === 'http:' && loopback)) || parsed.username)
+    throw new ConfigError(
+      `BATON_SMS_GATEWAY_URL must be an https:// URL (or http:// to a loopback address), without credentials in it; got "${url}"`,
+    );
+  if (tokenText === '')
+    throw new ConfigError(
+      'BATON_SMS_GATEWAY_TOKEN is required with BATON_SMS_GATEWAY_URL: the gateway must know Baton',
+    );
+  return { url: parsed.href, token: tokenText, timeoutMs: defaults.smsGatewayTimeoutMs };
 }
 
 function parsePort(value: string | undefined, name = 'BATON_PORT'): number {

@@ -35,6 +35,12 @@ export const defaults = {
   metricsHost: '127.0.0.1',
   /** `BATON_WORKERS`: server processes `baton serve` runs, each a whole server on the same port; one per core on PostgreSQL, one on an SQLite file. */
   workers: undefined as number | undefined,
+  /** `BATON_SMS_GATEWAY_URL`: the operator's SMS gateway, which Baton POSTs `{"to", "body"}` to (https, or http to a loopback bridge); without it there are no phone (SMS) methods. */
+  smsGatewayUrl: undefined as string | undefined,
+  /** `BATON_SMS_GATEWAY_TOKEN`: the bearer secret sent to the SMS gateway; required with BATON_SMS_GATEWAY_URL. */
+  smsGatewayToken: undefined as string | undefined,
+  /** Milliseconds Baton waits for the SMS gateway to accept a message before telling the user to try again. */
+  smsGatewayTimeoutMs: 5_000,
   /** Largest request body accepted, in bytes. */
   bodyLimit: 64 * 1024,
   /** Milliseconds a request may take to arrive in full, headers and body; no Baton request needs long. */

@@ -197,11 +197,15 @@ export interface OneTimeCode {
   consumedAt: number | null;
 }
 
+/** Where a one-time code goes: a mailbox, or a phone by SMS (only with an SMS gateway configured). */
+export type CodeChannel = 'email' | 'sms';
+
 export interface MfaMethod {
   id: string;
   tenantId: string;
   userId: string;
-  type: 'email';
+  /** An `sms` method's target is an E.164 number. */
+  type: CodeChannel;
   target: string;
   createdAt: number;
 }

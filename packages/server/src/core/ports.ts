@@ -356,6 +356,23 @@ export interface MethodAddedNotice {
   senderName: string;
 }
 
+/** A text message to a phone. */
+export interface TextMessage {
+  /** The number in E.164 form (`+31612345678`). */
+  to: string;
+  text: string;
+}
+
+/**
+ * Sends text messages through the operator's SMS gateway (`BATON_SMS_GATEWAY_URL`); only
+ * when one is configured does Baton offer phone methods. Throws `AddressRefused` when the
+ * gateway refuses the number for good and `SmsUnavailable` when it cannot take the message
+ * now (otp/code-delivery.ts).
+ */
+export interface SmsSender {
+  sendText(message: TextMessage): Promise<void>;
+}
+
 /** Every mail Baton sends: one-time codes and notices. */
 export interface Mailer extends CodeMailer {
   sendMethodAdded(notice: MethodAddedNotice): Promise<void>;

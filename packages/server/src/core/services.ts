@@ -28,6 +28,7 @@ import {
   noTelemetry,
   type Mailer,
   type Repositories,
+  type SmsSender,
   type Telemetry,
 } from './ports.js';
 import { PolicyGate } from './policy/policy-gate.js';
@@ -52,6 +53,8 @@ export interface ServiceOptions {
   clock: Clock;
   publicUrl: string;
   mailer: Mailer;
+  /** The SMS gateway; without it there are no phone methods. */
+  sms?: SmsSender;
   limits: ThrottleLimits;
   /** Counts domain events for the metrics listener; nothing is counted without it. */
   telemetry?: Telemetry;
@@ -66,6 +69,7 @@ export function createServices({
   clock,
   publicUrl,
   mailer,
+  sms,
   limits,
   telemetry = noTelemetry,
   countries = noCountries,
@@ -94,7 +98,7 @@ export function createServices({
     policyGate,
   );
   const throttle = new RequestThrottle(repos.requestCounters, clock, limits);
-  const codes = new OneTimeCodes(repos.codes, mailer, throttle, clock, masterKey.derive('one-time-code'));
+  const codes = new OneTimeCodes(repos.codes, mailer, throttle, clock, masterKey.derive('one-time-code'), sms);
   const limiter = new AttemptLimiter(repos.rateLimits, clock);
   const authorization = new Authorization(repos, sessions, tokens, continuations, throttle, audit, clock);
   const codeCheck = new CodeCheck(codes, limiter, audit);

@@ -1,5 +1,6 @@
 import type { CodeMessage, CodePurpose } from '../core/ports.js';
-import { escapeHtml, senderNameShown, type RenderedMail } from './rendered-mail.js';
+import { senderNameShown } from '../core/otp/code-text.js';
+import { escapeHtml, type RenderedMail } from './rendered-mail.js';
 
 const actions: Record<CodePurpose, string> = {
   'sign-up': 'finish creating your account',

@@ -1,5 +1,6 @@
 import type { MethodAddedNotice } from '../core/ports.js';
-import { escapeHtml, senderNameShown, type RenderedMail } from './rendered-mail.js';
+import { senderNameShown } from '../core/otp/code-text.js';
+import { escapeHtml, type RenderedMail } from './rendered-mail.js';
 
 /** Six or more digits in a row: what a reader (or a mail client) could take for a one-time code. */
 const codeLike = /\d{6,}/g;

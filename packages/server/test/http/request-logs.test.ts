@@ -1,27 +1,8 @@
 import { connect } from 'node:net';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, postForm, signInWithPassword } from '../support/http.js';
+import { logSink } from '../support/log-sink.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-
-/** What Baton logs: one JSON object per line, as an operator's log shipper reads them. */
-function logSink() {
-  const lines: Record<string, unknown>[] = [];
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk);
-      lines.push(
-        ...String(chunk)
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => JSON.parse(line) as Record<string, unknown>),
-      );
-      done();
-    },
-  });
-  return { stream, lines, text: () => text };
-}
 
 describe('request logs', () => {
   const logs = logSink();

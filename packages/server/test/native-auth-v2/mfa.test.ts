@@ -110,6 +110,23 @@ describe('native auth V2: MFA, with just-in-time registration and the later chal
     expect(res.body.error.message).toMatch(/SMS/);
   });
 
+  it('offers no phone to register without an SMS gateway, even to an app that takes any method', async () => {
+    const anyAddress = v2Client(
+      t,
+      (await t.registerApp({ name: 'Any', requireMfa: true, mfaRegistration: 'any-address' })).app.clientId,
+    );
+    const user = await newUser();
+    const enroll = await password(anyAddress, user);
+    expect(enroll._embedded.methods.map((m: { type: string }) => m.type)).toEqual(['email']);
+    const res = await anyAddress.call('/acme/native-auth/v2/register/phone', {
+      continuationToken: enroll.continuationToken,
+      phoneNumber: '+15555550100',
+      channel: 'sms',
+    });
+    expectV2Error(res, 400, 'unsupportedChallengeType');
+    expect(await t.services.repos.mfaMethods.list(user.id)).toEqual([]);
+  });
+
   it('asks a registered user for the second factor (multiFactor), a wrong then the right code', async () => {
     const user = await newUser();
     const first = await register(user);

@@ -1,13 +1,17 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { EngineName } from '../support/databases.js';
 import { type HttpResult, postForm } from '../support/http.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { startTestServer, type TestServer, type TestServerOptions } from '../support/test-server.js';
 
-/** A test server for a suite, started before it and closed after it; `ready` sets the suite up. */
-export function useV2Server(ready: (t: TestServer) => void | Promise<void>, engine: EngineName = 'sqlite'): void {
+/** A test server for a suite, started before it and closed after it; `ready` sets the suite up; `options` as startTestServer takes them. */
+export function useV2Server(
+  ready: (t: TestServer) => void | Promise<void>,
+  engine: EngineName = 'sqlite',
+  options: TestServerOptions = {},
+): void {
   let t: TestServer | undefined;
   beforeAll(async () => {
-    t = await startTestServer({ engine });
+    t = await startTestServer({ ...options, engine });
     await ready(t);
   });
   afterAll(async () => {

@@ -4,7 +4,7 @@ import { attemptPolicies } from '../../src/core/abuse/attempt-limiter.js';
 import type { Tenant, User } from '../../src/core/model.js';
 import type { EngineName } from '../support/databases.js';
 import { postForm, type HttpResult } from '../support/http.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { startTestServer, type TestServer, type TestServerOptions } from '../support/test-server.js';
 
 type Params = Record<string, string | undefined>;
 
@@ -143,12 +143,16 @@ function forgetEarlierFailures(t: TestServer): void {
 /**
  * One server for a describe block, on a manual clock: started before its tests (`ready`
  * receives it, to keep it and register apps) and closed after them. Each test starts with
- * no earlier failure from 127.0.0.1 counting towards a limit.
+ * no earlier failure from 127.0.0.1 counting towards a limit. `options` as startTestServer takes them.
  */
-export function useNativeAuthServer(engine: EngineName, ready: (t: TestServer) => void | Promise<void>): void {
+export function useNativeAuthServer(
+  engine: EngineName,
+  ready: (t: TestServer) => void | Promise<void>,
+  options: TestServerOptions = {},
+): void {
   let t: TestServer | undefined;
   beforeAll(async () => {
-    t = await startTestServer({ engine, manualClock: true });
+    t = await startTestServer({ ...options, engine, manualClock: true });
     await ready(t);
   });
   afterAll(async () => {

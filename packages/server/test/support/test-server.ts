@@ -12,6 +12,7 @@ import type { RegisterAppInput } from '../../src/core/apps/app-service.js';
 import { openRuntime, startServer, type RunningServer } from '../../src/runtime.js';
 import { freshDatabaseUrl, type EngineName } from './databases.js';
 import { startMailSink, type MailSink } from './mail-sink.js';
+import { startSmsSink, type SmsSink } from './sms-sink.js';
 
 export interface TestServer {
   /** Base URL, also the public URL: `${url}/${tenant.name}` is the tenant base. */
@@ -29,25 +30,30 @@ export interface TestServer {
   registerApp(input?: Partial<RegisterAppInput>): Promise<{ app: App; clientSecret?: string }>;
   /** Every one-time code Baton sends lands here. */
   mail: MailSink;
+  /** Every text Baton sends lands here, when the server was started with an SMS gateway (`sms`). */
+  sms: SmsSink | undefined;
   close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  engine?: EngineName;
+  manualClock?: boolean;
+  publicUrl?: string;
+  logTo?: DestinationStream;
+  sms?: { timeoutMs?: number };
+  config?: Partial<Config>;
 }
 
 /**
  * A real Baton server on 127.0.0.1 over a fresh database of `engine`, with a tenant, a
  * public app and a user. Pass `manualClock` to move time by hand, `publicUrl` to serve behind another one,
- * `logTo` to receive Baton's own log lines (info level), `config` for any other setting.
+ * `logTo` to receive Baton's own log lines (info level), `sms` to give it an SMS gateway (a local sink)
+ * answering within `sms.timeoutMs`, `config` for any other setting.
  */
-export async function startTestServer(
-  options: {
-    engine?: EngineName;
-    manualClock?: boolean;
-    publicUrl?: string;
-    logTo?: DestinationStream;
-    config?: Partial<Config>;
-  } = {},
-): Promise<TestServer> {
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const port = await freePort();
   const mail = await startMailSink();
+  const sms = options.sms ? await startSmsSink() : undefined;
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig(
     {},
@@ -61,6 +67,7 @@ export async function startTestServer(
       publicUrl: options.publicUrl ?? url,
       logLevel: 'silent',
       smtpUrl: mail.url,
+      smsGateway: sms && { url: sms.url, token: sms.token, timeoutMs: options.sms?.timeoutMs ?? 5000 },
       production: false,
       ...options.config,
     },
@@ -95,9 +102,11 @@ export async function startTestServer(
     base: `${url}/${tenant.name}`,
     registerApp,
     mail,
+    sms,
     async close() {
       await server.close();
       await mail.close();
+      await sms?.close();
     },
   };
 }

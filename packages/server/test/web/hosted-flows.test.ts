@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/core/model.js';
+import type { App, MfaMethod } from '../../src/core/model.js';
 import { expectError } from '../support/assertions.js';
 import { postForm, signInWithPassword } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -34,7 +34,7 @@ describe('the hosted sign-up, password reset and sign-in pages', () => {
   let t: TestServer;
   let app: App;
   beforeAll(async () => {
-    t = await startTestServer();
+    t = await startTestServer({ sms: {} });
     app = await registerWebApp(t);
   });
   afterAll(async () => {
@@ -259,29 +259,50 @@ describe('the hosted sign-up, password reset and sign-in pages', () => {
         mfaApp = await registerWebApp(t, { name: 'Bank', requireMfa: true });
       });
 
-      it('asks for a code sent to the registered method after the password', async () => {
-        const email = fresh('mfa');
-        const second = fresh('second');
+      /** A new account with a password and one registered second-factor method: its sign-in address. */
+      async function userWithMethod(label: string, type: MfaMethod['type'], target: string): Promise<string> {
+        const email = fresh(label);
         const user = await t.services.accounts.create(t.tenant, { email, password: strong, emailVerified: true });
         await t.services.repos.mfaMethods.add({
           id: randomUUID(),
           tenantId: t.tenant.id,
           userId: user.id,
-          type: 'email',
-          target: second,
+          type,
+          target,
           createdAt: Date.now(),
         });
+        return email;
+      }
+
+      /** The hosted sign-in with the password, up to the page that asks for the second factor's code. */
+      async function secondFactorAsked(email: string) {
         const { browser, pkce, first } = await open(mfaApp);
         const confirm = await browser.submit(await browser.submit(first, { email }, '/login/identify'), {
           password: strong,
         });
         expect(titleOf(confirm)).toBe('Confirm it is you');
+        return { browser, pkce, confirm };
+      }
+
+      it('asks for a code sent to the registered method after the password', async () => {
+        const second = fresh('second');
+        const { browser, pkce, confirm } = await secondFactorAsked(await userWithMethod('mfa', 'email', second));
         const right = await t.mail.nextCode(second);
         const wrong = await browser.submit(confirm, { code: right === '00000000' ? '11111111' : '00000000' });
         expect(titleOf(wrong)).toBe('Confirm it is you');
         expectFieldError(wrong, 'code', /wrong or has expired/);
         const tokens = await tokensFrom(await browser.submit(wrong, { code: right }), pkce, mfaApp);
         expect(decodeJwt(tokens.id_token!).amr).toEqual(expect.arrayContaining(['pwd', 'mfa']));
+      });
+
+      it('texts the code to a registered phone, saying where it went (masked)', async () => {
+        const { browser, pkce, confirm } = await secondFactorAsked(
+          await userWithMethod('mfa-sms', 'sms', '+15555550177'),
+        );
+        expect(confirm.html).toContain('+15*******77');
+        const code = await t.sms!.nextCode('+15555550177');
+        const tokens = await tokensFrom(await browser.submit(confirm, { code }), pkce, mfaApp);
+        expect(decodeJwt(tokens.id_token!).amr).toEqual(['pwd', 'otp', 'mfa']);
       });
 
       it('lets a user with several methods choose where the code goes, and sends nothing to the others', async () => {

@@ -12,6 +12,9 @@ export interface ThrottleLimits {
 /** One-time codes one mailbox (however spelled) may be sent in a tenant per window, whichever flows ask for them. */
 export const codeSendPolicy = { max: 5, windowMs: 15 * 60_000 } as const;
 
+/** Text messages one phone number may be sent per window, across every tenant: on top of the code limit, as each costs the operator money. */
+export const textSendPolicy = { max: 10, windowMs: 60 * 60_000 } as const;
+
 /**
  * Limits on what costs Baton or someone else something even when no credential is
  * guessed: starting flows (each answer tells whether an address has an account, as the
@@ -50,6 +53,16 @@ export class RequestThrottle {
       codeSendPolicy.max,
       codeSendPolicy.windowMs,
       (s) => `Too many codes were sent to this address; try again in ${s} seconds`,
+    );
+  }
+
+  /** Every tenant's texts to a number count against one limit: the gateway's bill is the operator's, whichever tenant asked. */
+  async textSend(number: string): Promise<void> {
+    await this.take(
+      `texts:${number}`,
+      textSendPolicy.max,
+      textSendPolicy.windowMs,
+      (s) => `Too many codes were sent to this phone number; try again in ${s} seconds`,
     );
   }
 

@@ -3,9 +3,10 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import { normalizeNewEmail } from '../accounts/account-service.js';
 import { BatonError } from '../errors.js';
-import type { App, MfaMethod, RequestContext, Tenant } from '../model.js';
+import type { App, CodeChannel, MfaMethod, RequestContext, Tenant } from '../model.js';
 import type { CodeCheck } from '../otp/code-check.js';
 import { maskEmail, type OneTimeCodes } from '../otp/one-time-codes.js';
+import { maskPhoneNumber, normalizePhoneNumber } from '../otp/phone-number.js';
 import type { Mailer, Repositories } from '../ports.js';
 import { accountOf, type Continuation, type ContinuationTokens } from './continuation-tokens.js';
 import type { NativeSignIn, TokenStepInput } from './native-sign-in.js';
@@ -23,8 +24,11 @@ import {
 /** A method a code can go to, as `introspect` and register/introspect list it. */
 export interface MethodView {
   id: string;
-  channel: 'email';
-  /** The address as the user is shown it: masked for a registered method, in full as the sign-in address to register. */
+  channel: CodeChannel;
+  /**
+   * The address or number as the user is shown it: masked for a registered method, in full
+   * as the sign-in address to register, empty for a phone to register (any number).
+   */
   label: string;
 }
 
@@ -36,6 +40,8 @@ interface MfaState extends SecondFactorState {
 interface RegistrationState extends SecondFactorState {
   stage?: 'code-sent' | 'verified';
   target?: string;
+  /** How the code went to `target`; email when a flow begun before SMS methods left it out. */
+  channel?: CodeChannel;
 }
 
 /**
@@ -79,12 +85,12 @@ export class SecondFactor {
     const methods = await this.repos.mfaMethods.list(await this.userId(c));
     const method = input.methodId ? methods.find((m) => m.id === input.methodId) : undefined;
     if (!method) throw new BatonError('unknown_method', 'id must name one of the methods introspect returned');
-    const sent = await this.codes.send(tenant, c.state.flowId, method.target, 'mfa');
+    const sent = await this.codes.send(tenant, c.state.flowId, method.target, 'mfa', method.type);
     return {
       kind: 'continue',
       challengeType: 'oob',
       continuationToken: await this.continuations.next(c, { ...c.state, methodId: method.id }),
-      code: { channel: 'email', targetLabel: maskEmail(method.target), ...sent },
+      code: { channel: method.type, targetLabel: masked(method.type, method.target), ...sent },
     };
   }
 
@@ -125,7 +131,11 @@ export class SecondFactor {
     });
   }
 
-  /** register/introspect: the kinds of method the user can register. */
+  /**
+   * register/introspect: the kinds of method the user can register: the sign-in address, and
+   * a phone by SMS where a gateway is configured and the app takes another target than the
+   * sign-in address (`any-address`): a phone is never the sign-in address.
+   */
   async registrationMethods(
     tenant: Tenant,
     app: App,
@@ -135,7 +145,10 @@ export class SecondFactor {
     const user = await accountOf(this.repos.users, tenant, c);
     return {
       continuationToken: await this.continuations.next(c, c.state),
-      methods: [{ id: 'email', channel: 'email', label: user.email }],
+      methods: [
+        { id: 'email', channel: 'email', label: user.email },
+        ...(this.registersPhones(app) ? [{ id: 'sms', channel: 'sms' as const, label: '' }] : []),
+      ],
     };
   }
 
@@ -145,6 +158,8 @@ export class SecondFactor {
    * plant another mailbox. An address a code already proved in this flow (the one sign-up
    * verified) is `preverified`, unless the client has no such step (`codeAlways`: native
    * auth V2 always activates with a code); any other gets a code, the sign-in address included.
+   * A phone number (`channel: sms`) is registrable only where `registrationMethods` lists it,
+   * and always gets a code by SMS.
    */
   async registrationChallenge(
     tenant: Tenant,
@@ -159,30 +174,34 @@ export class SecondFactor {
   ): Promise<StepResult> {
     const c = await this.continuations.read<RegistrationState>(tenant, app, ['register'], input.continuationToken);
     if (input.challengeType !== undefined && input.challengeType !== 'oob')
-      throw new BatonError('unsupported_method_type', 'Only email (oob) methods can be registered');
-    if (input.channel !== undefined && input.channel !== 'email')
-      throw new BatonError('unsupported_channel', 'Only the email channel can be registered');
+      throw new BatonError(
+        'unsupported_method_type',
+        'Only methods that take a code (oob: email or SMS) can be registered',
+      );
+    const channel = registrationChannel(input.channel);
+    if (channel === 'sms' && !this.codes.delivers('sms'))
+      throw new BatonError('unsupported_channel', 'SMS methods need an SMS gateway, and none is configured');
     const user = await accountOf(this.repos.users, tenant, c);
-    const target = normalizeTarget(input.target);
+    const target = channel === 'sms' ? normalizePhoneNumber(input.target) : normalizeTarget(input.target);
     if (target !== user.email && app.mfaRegistration !== 'any-address') {
       throw new BatonError(
         'method_target_not_allowed',
         "This app registers only the account's sign-in address as a verification method: register that address",
       );
     }
-    if (!input.codeAlways && provesMethodAddress(provedSoFar(c.state), target)) {
+    if (channel === 'email' && !input.codeAlways && provesMethodAddress(provedSoFar(c.state), target)) {
       return {
         kind: 'continue',
         challengeType: 'preverified',
         continuationToken: await this.continuations.next(c, { ...c.state, stage: 'verified', target }),
       };
     }
-    const sent = await this.codes.send(tenant, c.state.flowId, target, 'register');
+    const sent = await this.codes.send(tenant, c.state.flowId, target, 'register', channel);
     return {
       kind: 'continue',
       challengeType: 'oob',
-      continuationToken: await this.continuations.next(c, { ...c.state, stage: 'code-sent', target }),
-      code: { channel: 'email', target, ...sent },
+      continuationToken: await this.continuations.next(c, { ...c.state, stage: 'code-sent', target, channel }),
+      code: { channel, target, ...sent },
     };
   }
 
@@ -195,12 +214,13 @@ export class SecondFactor {
     const target = c.state.target;
     if (c.state.stage !== 'code-sent' || !target)
       throw new BatonError('step_out_of_order', 'No code was sent in this registration: enroll an address first');
-    const sent = await this.codes.send(tenant, c.state.flowId, target, 'register');
+    const channel = c.state.channel ?? 'email';
+    const sent = await this.codes.send(tenant, c.state.flowId, target, 'register', channel);
     return {
       kind: 'continue',
       challengeType: 'oob',
       continuationToken: await this.continuations.next(c, c.state),
-      code: { channel: 'email', target, ...sent },
+      code: { channel, target, ...sent },
     };
   }
 
@@ -244,13 +264,18 @@ export class SecondFactor {
     }
     if (!target || !(await this.continuations.consume(c)))
       throw new BatonError('invalid_continuation_token', 'The continuation token was already used');
+    const type = c.state.channel ?? 'email';
     if (target !== user.email)
-      await this.mailer.sendMethodAdded({ to: user.email, method: maskEmail(target), senderName: tenant.displayName });
+      await this.mailer.sendMethodAdded({
+        to: user.email,
+        method: masked(type, target),
+        senderName: tenant.displayName,
+      });
     await this.repos.mfaMethods.add({
       id: randomUUID(),
       tenantId: tenant.id,
       userId: user.id,
-      type: 'email',
+      type,
       target,
       createdAt: this.clock.now(),
     });
@@ -260,7 +285,7 @@ export class SecondFactor {
         type: 'mfa.method_registered',
         userId: user.id,
         clientId: app.clientId,
-        data: { type: 'email', target: maskEmail(target) },
+        data: { type, target: masked(type, target) },
       },
       input.context,
     );
@@ -272,6 +297,15 @@ export class SecondFactor {
     });
   }
 
+  /** Whether codes can go to phones: an SMS gateway is configured. */
+  textsCodes(): boolean {
+    return this.codes.delivers('sms');
+  }
+
+  private registersPhones(app: App): boolean {
+    return this.codes.delivers('sms') && app.mfaRegistration === 'any-address';
+  }
+
   private async userId(c: Continuation<unknown>): Promise<string> {
     if (!c.record.userId) throw new BatonError('invalid_continuation_token', 'The continuation token names no account');
     return c.record.userId;
@@ -279,7 +313,17 @@ export class SecondFactor {
 }
 
 function view(m: MfaMethod): MethodView {
-  return { id: m.id, channel: 'email', label: maskEmail(m.target) };
+  return { id: m.id, channel: m.type, label: masked(m.type, m.target) };
+}
+
+/** A method's target as it is shown where the user is not proved yet: masked. */
+const masked = (channel: CodeChannel, target: string): string =>
+  channel === 'sms' ? maskPhoneNumber(target) : maskEmail(target);
+
+/** The channel a registration asks for: email unless it says `sms`. */
+function registrationChannel(channel: string | undefined): CodeChannel {
+  if (channel === undefined || channel === 'email' || channel === 'sms') return channel ?? 'email';
+  throw new BatonError('unsupported_channel', 'Only the email and sms channels can be registered');
 }
 
 function normalizeTarget(value: string | undefined): string {

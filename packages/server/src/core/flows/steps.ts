@@ -1,14 +1,14 @@
 import type { BrowserSignIn } from '../browser/browser-sessions.js';
 import { type AttributeProblem, BatonError } from '../errors.js';
-import type { App, ChallengeType } from '../model.js';
+import type { App, ChallengeType, CodeChannel } from '../model.js';
 import type { IssuedTokens } from '../tokens/issued-tokens.js';
 
 /** A code was sent: what the client shows and checks (`code_length`, resend `interval`). */
 export interface CodeSent {
-  channel: 'email';
-  /** Masked address, for sign-in, sign-up and reset. */
+  channel: CodeChannel;
+  /** Masked address or number, for sign-in, sign-up, reset and the second factor. */
   targetLabel?: string;
-  /** The address as the user typed it, for method registration. */
+  /** The address or number as the user typed it (normalized), for method registration. */
   target?: string;
   codeLength: number;
   interval: number;

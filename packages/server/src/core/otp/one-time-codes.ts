@@ -5,8 +5,9 @@ import type { Clock } from '../clock.js';
 import { BatonError } from '../errors.js';
 import { invalidUsername } from '../accounts/account-service.js';
 import { AddressRefused } from './code-delivery.js';
-import type { Tenant } from '../model.js';
-import type { CodeMailer, CodePurpose, OneTimeCodeRepository } from '../ports.js';
+import type { CodeChannel, Tenant } from '../model.js';
+import type { CodeMailer, CodeMessage, CodePurpose, OneTimeCodeRepository, SmsSender } from '../ports.js';
+import { codeText } from './code-text.js';
 
 export const codePolicy = {
   /** Minutes a code stays valid. */
@@ -26,10 +27,11 @@ export interface CodeChallenge {
 export type CodeCheck = 'accepted' | 'wrong' | 'expired';
 
 /**
- * Email one-time codes: random digits of the tenant's length, stored only as a keyed
+ * One-time codes, by mail or (with an SMS gateway) by text: random digits of the tenant's length, stored only as a keyed
  * HMAC, valid for 10 minutes, dead after 5 wrong attempts, single-use once accepted. A code
  * belongs to one flow; resending within the interval keeps the code already sent. An
- * address gets at most `codeSendPolicy.max` codes per window, across every flow.
+ * address gets at most `codeSendPolicy.max` codes per window, across every flow; a phone
+ * number also at most `textSendPolicy.max`, across every tenant.
  */
 export class OneTimeCodes {
   constructor(
@@ -38,10 +40,23 @@ export class OneTimeCodes {
     private readonly throttle: RequestThrottle,
     private readonly clock: Clock,
     private readonly key: Buffer,
+    /** Without a gateway, no code goes to a phone. */
+    private readonly texter: SmsSender | undefined,
   ) {}
 
-  /** Sends a code to `target`, unless it was sent too many codes lately (whoever asks). */
-  async send(tenant: Tenant, flowId: string, target: string, purpose: CodePurpose): Promise<CodeChallenge> {
+  /** Whether codes can go by `channel`: mail always, SMS only through a configured gateway. */
+  delivers(channel: CodeChannel): boolean {
+    return channel === 'email' || this.texter !== undefined;
+  }
+
+  /** Sends a code to `target` (a mailbox, or an E.164 number by `sms`), unless it was sent too many codes lately (whoever asks). */
+  async send(
+    tenant: Tenant,
+    flowId: string,
+    target: string,
+    purpose: CodePurpose,
+    channel: CodeChannel = 'email',
+  ): Promise<CodeChallenge> {
     const now = this.clock.now();
     const challenge = { codeLength: tenant.codeLength, interval: codePolicy.resendInterval };
     const latest = await this.codes.latest(flowId);
@@ -53,6 +68,7 @@ export class OneTimeCodes {
       now - latest.createdAt < codePolicy.resendInterval * 1000;
     if (stillFresh) return challenge;
     await this.throttle.codeSend(tenant.id, target);
+    if (channel === 'sms') await this.throttle.textSend(target);
     const code = randomDigits(tenant.codeLength);
     const id = randomUUID();
     await this.codes.insert({
@@ -67,7 +83,7 @@ export class OneTimeCodes {
       consumedAt: null,
     });
     try {
-      await this.mailer.sendCode({
+      await this.deliver(channel, {
         to: target,
         code,
         purpose,
@@ -77,7 +93,7 @@ export class OneTimeCodes {
     } catch (error) {
       // A code nobody received is spent at once: a retry must mail a new one, not be told the old one is on its way.
       await this.codes.consume(id, now, codePolicy.maxAttempts);
-      throw error instanceof AddressRefused ? refusedAddress(purpose) : error;
+      throw error instanceof AddressRefused ? refusedAddress(purpose, channel) : error;
     }
     return challenge;
   }
@@ -97,6 +113,13 @@ export class OneTimeCodes {
       : { result: 'wrong' };
   }
 
+  private async deliver(channel: CodeChannel, message: CodeMessage): Promise<void> {
+    if (channel === 'email') return this.mailer.sendCode(message);
+    if (!this.texter)
+      throw new BatonError('unsupported_channel', 'Codes cannot be sent by SMS: no SMS gateway is configured');
+    return this.texter.sendText({ to: message.to, text: codeText(message) });
+  }
+
   private digest(flowId: string, code: string): string {
     return hmac(this.key, `${flowId}:${code}`);
   }
@@ -106,7 +129,8 @@ export class OneTimeCodes {
  * A refused address as the flow's client reads it: an invalid username in sign-in, sign-up
  * and reset, an invalid method target in MFA and registration.
  */
-function refusedAddress(purpose: CodePurpose): BatonError {
+function refusedAddress(purpose: CodePurpose, channel: CodeChannel): BatonError {
+  if (channel === 'sms') return new BatonError('invalid_method_target', 'The SMS gateway refuses this phone number');
   return purpose === 'mfa' || purpose === 'register'
     ? new BatonError('invalid_method_target', 'The mail server refuses this email address')
     : invalidUsername('the mail server refuses this address');

@@ -1,6 +1,6 @@
 import { DatabaseUnavailable } from '../../core/database-unavailable.js';
 import { BatonError } from '../../core/errors.js';
-import { MailUnavailable } from '../../core/otp/code-delivery.js';
+import { MailUnavailable, SmsUnavailable } from '../../core/otp/code-delivery.js';
 
 /** Seconds a client is asked to wait when a system Baton depends on does not answer. */
 const unavailableRetryAfter = 5;
@@ -14,15 +14,15 @@ export interface Refusal {
 
 /**
  * Any error as a domain error. Domain errors stay as they are; the framework's errors about
- * the request become `unreadable_request` (or `request_too_large`); a database or mail
- * server that does not answer is `service_unavailable` with a Retry-After; anything else is
+ * the request become `unreadable_request` (or `request_too_large`); a database, mail
+ * server or SMS gateway that does not answer is `service_unavailable` with a Retry-After; anything else is
  * `internal_error` with no detail. The last two were not meant for the caller.
  */
 export function asDomainError(error: unknown): Refusal {
   if (error instanceof BatonError) return { error, unexpected: false };
   const refused = requestError(error);
   if (refused) return { error: refused, unexpected: false };
-  if (error instanceof DatabaseUnavailable || error instanceof MailUnavailable) {
+  if (error instanceof DatabaseUnavailable || error instanceof MailUnavailable || error instanceof SmsUnavailable) {
     return {
       error: new BatonError(
         'service_unavailable',

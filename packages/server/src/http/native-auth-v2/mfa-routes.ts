@@ -8,13 +8,16 @@ import { answerHandOver, answerSignIn } from './sign-in-outcome.js';
 import { sendRedirect, verifyAnswer } from './answers.js';
 import { v2Request } from './v2-request.js';
 
-/** `action: activate`: the code went to the address being registered; `activate` takes it, `resend` sends it again. */
+/**
+ * `action: activate`: the code went to the address or number being registered; `activate`
+ * takes it, `resend` sends it again.
+ */
 function activateAnswer(paths: V2Paths, step: StepResult) {
   if (step.kind !== 'continue' || !step.code) throw new Error('V2 registration sends a code');
   return {
     continuationToken: step.continuationToken,
     action: 'activate',
-    type: 'email',
+    type: step.code.channel,
     hint: step.code.target,
     codeLength: step.code.codeLength,
     _links: { activate: link(paths.activate), resend: link(paths.registrationResend) },
@@ -23,8 +26,9 @@ function activateAnswer(paths: V2Paths, step: StepResult) {
 
 /**
  * The second factor over V2: a registered method's `challenge` link sends it a code, `verify`
- * checks it; and just-in-time registration: `enroll` (the address) sends a code, `activate`
- * checks it and the sign-in goes on. Only email methods: SMS needs a gateway Baton lacks.
+ * checks it; and just-in-time registration: `enroll` (an email address, or a phone number with
+ * `channel: sms` when an SMS gateway is configured) sends a code, `activate` checks it and the
+ * sign-in goes on.
  */
 export function mfaV2Routes(app: FastifyInstance, { services }: RouteDeps) {
   app.post<{ Params: { methodId: string } }>(
@@ -41,7 +45,7 @@ export function mfaV2Routes(app: FastifyInstance, { services }: RouteDeps) {
       if (step.kind === 'redirect') return sendRedirect(reply, step, request.id);
       return verifyAnswer(
         step,
-        { id: methodId, type: 'email' },
+        { id: methodId, type: step.code?.channel ?? 'email' },
         { verify: paths.mfaVerify, resend: paths.mfaChallenge(methodId) },
       );
     },
@@ -62,17 +66,19 @@ export function mfaV2Routes(app: FastifyInstance, { services }: RouteDeps) {
 
   app.post<{ Params: { type: string } }>('/:tenant/native-auth/v2/register/:type', nativeAuthV2, async (request) => {
     const { type } = request.params;
-    if (type !== 'email')
+    if (type !== 'email' && type !== 'phone')
+      throw new BatonError('unsupported_method_type', `Only email and phone methods can be registered, not "${type}"`);
+    if (type === 'phone' && !services.secondFactor.textsCodes())
       throw new BatonError(
         'unsupported_method_type',
-        `Only email methods can be registered: "${type}" (SMS) needs a message gateway Baton does not have`,
+        'Phone (SMS) methods need an SMS gateway, and none is configured: register an email address',
       );
-    const { tenant, app: client, paths, p } = await v2Request(services, request, ['email']);
+    const { tenant, app: client, paths, p } = await v2Request(services, request, ['email', 'phoneNumber', 'channel']);
     const step = await services.secondFactor.registrationChallenge(tenant, client, {
       continuationToken: p.continuationToken,
       challengeType: 'oob',
-      target: p.email,
-      channel: 'email',
+      target: type === 'phone' ? p.phoneNumber : p.email,
+      channel: type === 'phone' ? (p.channel ?? 'sms') : 'email',
       codeAlways: true,
     });
     return activateAnswer(paths, step);

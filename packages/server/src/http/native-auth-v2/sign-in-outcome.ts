@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { MethodView } from '../../core/flows/mfa.js';
 import type { SignInResult } from '../../core/flows/steps.js';
 import { deviceHint, requestContext } from '../request-context.js';
 import type { App, Tenant } from '../../core/model.js';
@@ -31,7 +32,7 @@ export async function answerSignIn(
       return challengeAnswer(
         continuationToken,
         'multiFactor',
-        methods.map((m) => ({ id: m.id, type: 'email', hint: m.label, challenge: paths.mfaChallenge(m.id) })),
+        methods.map((m) => ({ id: m.id, type: m.channel, hint: m.label, challenge: paths.mfaChallenge(m.id) })),
       );
     }
     case 'registration_required': {
@@ -43,13 +44,7 @@ export async function answerSignIn(
       return {
         continuationToken,
         action: 'enroll',
-        _embedded: {
-          methods: methods.map((m) => ({
-            type: m.channel,
-            hint: m.label,
-            _links: { enroll: link(paths.enroll(m.channel)) },
-          })),
-        },
+        _embedded: { methods: methods.map((m) => enrollableMethod(paths, m)) },
       };
     }
     case 'redirect':
@@ -57,6 +52,12 @@ export async function answerSignIn(
     default:
       throw new Error(`A V2 credential step ended in "${result.kind}"`);
   }
+}
+
+/** A method to register as `enroll` lists it: an email address (the one shown), or a phone by SMS (any number). */
+function enrollableMethod(paths: V2Paths, m: MethodView) {
+  if (m.channel === 'sms') return { type: 'phone', channels: ['sms'], _links: { enroll: link(paths.enroll('phone')) } };
+  return { type: 'email', hint: m.label, _links: { enroll: link(paths.enroll('email')) } };
 }
 
 /**

@@ -24,10 +24,13 @@ export function stepBody(result: StepResult) {
   };
 }
 
-/** A second-factor method as `introspect` lists it: an email (`oob`) method and the address it shows. */
+/**
+ * A second-factor method as `introspect` lists it: an `oob` method, its channel (`email`,
+ * `sms`) and the address or number it shows; a phone to register shows none.
+ */
 export const methodBody = (m: MethodView) => ({
   id: m.id,
   challenge_type: 'oob',
   challenge_channel: m.channel,
-  login_hint: m.label,
+  ...(m.label ? { login_hint: m.label } : {}),
 });
