@@ -11,7 +11,8 @@ describe('device sign-in approved from the phone, against a real Baton', { timeo
   let phoneApp: App;
   let tvApp: App;
   beforeAll(async () => {
-    t = await startTestServer();
+    // The TV waits the interval with real timers: the shortest BATON_DEVICE_CODE_INTERVAL allows.
+    t = await startTestServer({ config: { deviceCodeInterval: 1 } });
     phoneApp = (await t.registerApp({ name: 'Phone app', allowSessionTransfer: true })).app;
     tvApp = (await t.registerApp({ name: 'TV app', deviceCode: true })).app;
   });

@@ -65,6 +65,7 @@ export async function openRuntime(
     limits: { flowStartsPerIpPerMinute: config.flowStartsPerMinute },
     telemetry: metrics?.telemetry,
     countries,
+    deviceCodeInterval: config.deviceCodeInterval,
   });
   return { config, logger, database, services, metrics, close: () => database.close() };
 }

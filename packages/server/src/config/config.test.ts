@@ -30,8 +30,17 @@ describe('loadConfig', () => {
       metricsPort: undefined,
       metricsHost: '127.0.0.1',
       workers: 1,
+      deviceCodeInterval: 5,
       production: false,
     });
+  });
+
+  it("reads the device authorization grant's poll interval from BATON_DEVICE_CODE_INTERVAL, 1 to 60 seconds", () => {
+    expect(loadConfig({ BATON_DEVICE_CODE_INTERVAL: ' 2 ' }).deviceCodeInterval).toBe(2);
+    for (const value of ['0', '61', '1.5', 'soon'])
+      expect(() => loadConfig({ BATON_DEVICE_CODE_INTERVAL: value })).toThrow(
+        /BATON_DEVICE_CODE_INTERVAL must be a number of seconds from 1 to 60/,
+      );
   });
 
   it('reads the IP country database from BATON_GEOIP_DB, the bundled one without it', () => {

@@ -30,6 +30,8 @@ export interface Config {
   metricsHost: string;
   /** Server processes `baton serve` runs (`BATON_WORKERS`), each a whole server sharing the port. */
   workers: number;
+  /** Seconds a device of the device authorization grant is told to wait between polls (`BATON_DEVICE_CODE_INTERVAL`). */
+  deviceCodeInterval: number;
   /** The IP country database (`.mmdb`) policies' `request.country` comes from (`BATON_GEOIP_DB`); the bundled one without it. */
   geoipDatabase: string | undefined;
   production: boolean;
@@ -75,7 +77,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ),
     metricsPort: env.BATON_METRICS_PORT?.trim() ? parsePort(env.BATON_METRICS_PORT, 'BATON_METRICS_PORT') : undefined,
     metricsHost: env.BATON_METRICS_HOST?.trim() || defaults.metricsHost,
-    workers: parseWorkers(env.BATON_WORKERS, defaultWorkers(overrides.databaseUrl ?? databaseUrl)),
+    workers: parseInRange('BATON_WORKERS', env.BATON_WORKERS, defaultWorkers(overrides.databaseUrl ?? databaseUrl), {
+      min: 1,
+      max: 64,
+      unit: 'processes',
+    }),
+    deviceCodeInterval: parseInRange(
+      'BATON_DEVICE_CODE_INTERVAL',
+      env.BATON_DEVICE_CODE_INTERVAL,
+      defaults.deviceCodeInterval,
+      { min: 1, max: 60, unit: 'seconds' },
+    ),
     geoipDatabase: env.BATON_GEOIP_DB?.trim() || undefined,
     production,
     ...overrides,
@@ -183,11 +195,17 @@ function defaultWorkers(databaseUrl: string): number {
   return engineOf(databaseUrl) === 'sqlite' ? 1 : availableParallelism();
 }
 
-function parseWorkers(value: string | undefined, fallback: number): number {
+/** A whole number of `unit` from `min` to `max`, or `fallback` when unset. */
+function parseInRange(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  { min, max, unit }: { min: number; max: number; unit: string },
+): number {
   if (value === undefined || value.trim() === '') return fallback;
   const text = value.trim();
-  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 64)
-    throw new ConfigError(`BATON_WORKERS must be a number of processes from 1 to 64, got "${value}"`);
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max)
+    throw new ConfigError(`${name} must be a number of ${unit} from ${min} to ${max}, got "${value}"`);
   return Number(text);
 }
 

@@ -41,6 +41,8 @@ export const defaults = {
   smsGatewayToken: undefined as string | undefined,
   /** Milliseconds Baton waits for the SMS gateway to accept a message before telling the user to try again. */
   smsGatewayTimeoutMs: 5_000,
+  /** `BATON_DEVICE_CODE_INTERVAL`: seconds a TV or console is told to wait between polls of the device authorization grant (RFC 8628 suggests 5); 1 to 60. */
+  deviceCodeInterval: 5,
   /** Largest request body accepted, in bytes. */
   bodyLimit: 64 * 1024,
   /** Milliseconds a request may take to arrive in full, headers and body; no Baton request needs long. */

@@ -37,6 +37,7 @@ import { DeviceGraphs } from './sessions/device-graph.js';
 import { SessionService } from './sessions/session-service.js';
 import { refreshTokenKeysOf } from './sessions/refresh-token-format.js';
 import { SessionTransfer } from './handoff/session-transfer.js';
+import { defaults } from '../config/defaults.js';
 import { DeviceAuthorizations } from './device-authorization/device-authorizations.js';
 import { Authorization } from './browser/authorization.js';
 import { AuthorizeDecisions } from './browser/authorize-decision.js';
@@ -60,6 +61,8 @@ export interface ServiceOptions {
   telemetry?: Telemetry;
   /** Where addresses are, for policies' `request.country`; every address is unknown without it. */
   countries?: CountryLookup;
+  /** Seconds a device of the device authorization grant waits between polls at first (RFC 8628 suggests 5). */
+  deviceCodeInterval?: number;
 }
 
 /** Wires the domain together; the HTTP layer and the CLI both start from here. */
@@ -73,6 +76,7 @@ export function createServices({
   limits,
   telemetry = noTelemetry,
   countries = noCountries,
+  deviceCodeInterval = defaults.deviceCodeInterval,
 }: ServiceOptions) {
   const audit = new AuditLog(repos.audit, clock, telemetry);
   const keys = new KeyRing(repos.signingKeys, masterKey, clock);
@@ -162,7 +166,15 @@ export function createServices({
     ),
     sessionTransfer,
     nativeSso: new NativeSsoExchange(repos, sessions, keys, tokens, audit, clock),
-    deviceAuthorizations: new DeviceAuthorizations(repos, sessions, policyGate, limiter, audit, clock),
+    deviceAuthorizations: new DeviceAuthorizations(
+      repos,
+      sessions,
+      policyGate,
+      limiter,
+      audit,
+      clock,
+      deviceCodeInterval,
+    ),
     browserSessions,
     authorization,
     authorizeDecisions: new AuthorizeDecisions(authorization, browserSessions, policyGate),

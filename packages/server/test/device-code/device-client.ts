@@ -80,9 +80,13 @@ export type DeviceClient = ReturnType<typeof deviceClient>;
 /** A test server on `engine` with a manual clock, a TV app, a phone app, and a client for both. */
 export async function startDeviceServer(
   engine: EngineName,
-  options: { manualClock?: boolean } = {},
+  options: { manualClock?: boolean; pollInterval?: number } = {},
 ): Promise<{ t: TestServer; apps: DeviceApps; client: DeviceClient }> {
-  const t = await startTestServer({ engine, manualClock: options.manualClock ?? true });
+  const t = await startTestServer({
+    engine,
+    manualClock: options.manualClock ?? true,
+    config: options.pollInterval === undefined ? {} : { deviceCodeInterval: options.pollInterval },
+  });
   const { app: tv } = await t.registerApp({ name: 'Living-room TV app', deviceCode: true });
   const { app: phone } = await t.registerApp({ name: 'Phone app', allowSessionTransfer: true });
   const apps = { tv, phone };

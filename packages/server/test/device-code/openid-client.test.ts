@@ -14,8 +14,9 @@ describe.each(engines)('openid-client drives the device authorization grant on %
   let apps: DeviceApps;
   let device: DeviceClient;
   beforeAll(async () => {
-    // openid-client waits the interval with real timers: the server's clock is the real one too.
-    ({ t, apps, client: device } = await startDeviceServer(engine, { manualClock: false }));
+    // openid-client waits the interval with real timers: the server's clock is the real one too,
+    // and the interval the shortest BATON_DEVICE_CODE_INTERVAL allows.
+    ({ t, apps, client: device } = await startDeviceServer(engine, { manualClock: false, pollInterval: 1 }));
   });
   afterAll(async () => {
     await t?.close();
@@ -31,6 +32,7 @@ describe.each(engines)('openid-client drives the device authorization grant on %
     client.enableNonRepudiationChecks(config);
     const started = await client.initiateDeviceAuthorization(config, { scope: 'openid profile offline_access' });
     expect(started.verification_uri).toBe(`${t.base}/device`);
+    expect(started.interval).toBe(1);
     const polling = client.pollDeviceAuthorizationGrant(config, started);
     const phone = await device.signIn();
     expect((await device.decide(phone.accessToken, started.user_code)).status).toBe(200);

@@ -13,8 +13,6 @@ import { displayedUserCode, normalUserCode, randomUserCode } from './user-codes.
 
 /** Seconds a device code lives: time to walk to the phone and approve, too short to keep. */
 export const deviceCodeTtl = 600;
-/** Seconds a device waits between polls at first (RFC 8628 §3.2 suggests 5). */
-export const pollInterval = 5;
 /** What each too-fast poll adds to the interval (RFC 8628 §3.5). */
 export const slowDownSeconds = 5;
 
@@ -55,6 +53,8 @@ export class DeviceAuthorizations {
     private readonly limiter: AttemptLimiter,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    /** Seconds a device waits between polls at first (RFC 8628 §3.2 suggests 5). */
+    private readonly pollInterval: number,
   ) {}
 
   async start(
@@ -78,7 +78,7 @@ export class DeviceAuthorizations {
       clientId: app.clientId,
       scope,
       device: input.device,
-      interval: pollInterval,
+      interval: this.pollInterval,
       createdAt: now,
       expiresAt: now + deviceCodeTtl * 1000,
       lastPolledAt: null,
@@ -99,7 +99,7 @@ export class DeviceAuthorizations {
       },
       input.context,
     );
-    return { deviceCode, userCode: displayedUserCode(userCode), expiresIn: deviceCodeTtl, interval: pollInterval };
+    return { deviceCode, userCode: displayedUserCode(userCode), expiresIn: deviceCodeTtl, interval: this.pollInterval };
   }
 
   /**
