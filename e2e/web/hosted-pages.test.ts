@@ -377,7 +377,7 @@ describe('hosted pages and web-view SSO in headless Chromium', { timeout: 60_000
       expect(png.subarray(0, 8).toString('hex'), name).toBe('89504e470d0a1a0a');
       expect(png.length, name).toBeGreaterThan(5_000);
     }
-    expect(committedScreenshots()).toEqual(expected);
+    expect(committedScreenshots('hosted')).toEqual(expected);
     const doc = readFileSync(new URL('../../docs/hosted-pages.md', import.meta.url), 'utf8');
     const shown = [...doc.matchAll(/\]\(screenshots\/([\w-]+)\.png\)/g)].map((m) => m[1]).sort();
     expect(shown).toEqual(expected);

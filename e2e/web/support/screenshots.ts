@@ -4,16 +4,25 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 
-/** Where the committed screenshots live, shown in docs/hosted-pages.md. */
+/** Where the committed screenshots live, shown in docs/hosted-pages.md and docs/console.md. */
 export const docsScreenshots = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
 
 /**
- * Screenshots of the hosted pages. A normal run writes them to a temporary folder (so a
- * test run leaves the tree clean); `UPDATE_SCREENSHOTS=1` writes them over the committed
- * ones in docs/screenshots.
+ * The surfaces whose screenshots share docs/screenshots, told apart by a prefix of their
+ * names: the hosted pages' have none, the console's start with `console-`, the account
+ * page's (issue 19) with `account-`.
+ */
+const surfacePrefixes = { hosted: '', console: 'console-', account: 'account-' } as const;
+
+export type Surface = keyof typeof surfacePrefixes;
+
+/**
+ * Screenshots taken by a browser test. A normal run writes them to a temporary folder (so
+ * a test run leaves the tree clean); `BATON_SCREENSHOTS=1` (`npm run screenshots`) writes
+ * them over the committed ones in docs/screenshots.
  */
 export class Screenshots {
-  private readonly updating = process.env.UPDATE_SCREENSHOTS === '1';
+  private readonly updating = process.env.BATON_SCREENSHOTS === '1';
   readonly dir = this.updating ? docsScreenshots : mkdtempSync(join(tmpdir(), 'baton-screenshots-'));
   readonly taken: string[] = [];
 
@@ -42,10 +51,12 @@ export class Screenshots {
   }
 }
 
-/** The PNGs committed under docs/screenshots, by name without the extension. */
-export function committedScreenshots(): string[] {
+/** The PNGs of one surface committed under docs/screenshots, by name without the extension. */
+export function committedScreenshots(surface: Surface): string[] {
+  const others = Object.values(surfacePrefixes).filter((p) => p !== '' && p !== surfacePrefixes[surface]);
   return readdirSync(docsScreenshots)
-    .filter((f) => f.endsWith('.png'))
+    .filter((f) => f.endsWith('.png') && f.startsWith(surfacePrefixes[surface]))
     .map((f) => f.slice(0, -4))
+    .filter((name) => !others.some((p) => name.startsWith(p)))
     .sort();
 }
