@@ -48,7 +48,7 @@ ${v.tree.length ? html`<ul class="tree">${v.tree.map((n) => deviceItem(n, paths.
 ${
   v.othersSignedIn
     ? html`<p>Signs out every other phone, computer and browser. This device stays signed in, with the device it was signed in from and the ones it signed in.</p>
-<form method="get" action="${paths.everywhere}"><button type="submit">Sign out everywhere else</button></form>`
+<form method="get" action="${paths.everywhere}"><button type="submit" class="secondary">Sign out everywhere else</button></form>`
     : html`<p>No other device is signed in.</p>`
 }
 </section>

@@ -79,6 +79,7 @@ a:focus{outline:3px solid #111827;outline-offset:2px}
 .session{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:.5rem;padding:.625rem .75rem;margin:.5rem 0;border:1px solid #e5e7eb;border-radius:.5rem}
 .session.current{border:2px solid var(--accent)}
 .session p{margin:0}
+.session>div{flex:1 1 16rem}
 .badge{margin-left:.5rem;padding:.125rem .5rem;border-radius:1rem;background:var(--accent);color:#fff;font-size:.75rem;font-weight:600}
 button.secondary{width:auto;padding:.375rem .75rem;background:#fff;color:#991b1b;border:1px solid #991b1b;font-weight:400}
 table{width:100%;border-collapse:collapse;font-size:.875rem}
