@@ -6,6 +6,7 @@ import type { App } from '../../packages/server/src/core/model.js';
 import { handoffClient, type HandoffClient } from '../../packages/server/test/handoff/handoff-client.js';
 import { type DpopKey, newDpopKey } from '../../packages/server/test/support/dpop.js';
 import { startTestServer, type TestServer } from '../../packages/server/test/support/test-server.js';
+import { authorizeUrl, newPkce } from '../../packages/server/test/web/web-client.js';
 import { launchChromium } from '../msal/support/browser.js';
 import { committedScreenshots, Screenshots } from './support/screenshots.js';
 
@@ -83,18 +84,10 @@ describe('the account page in headless Chromium', { timeout: 60_000 }, () => {
     const { phone, watch } = await phoneWithWatch('Ada’s iPhone', 'Ada’s Watch');
     const transfer = await client.requestTransfer(phone.refreshToken, { audience: webView.clientId });
     const page = await open();
-    const authorize = new URL(`${t.base}/oauth2/v2.0/authorize`);
-    for (const [k, v] of Object.entries({
-      client_id: webView.clientId,
-      redirect_uri: `${t.base}/account`,
-      response_type: 'code',
-      scope: 'openid',
-      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-      code_challenge_method: 'S256',
-      session_transfer_token: transfer.body.access_token as string,
-    }))
-      authorize.searchParams.set(k, v);
-    await page.goto(authorize.toString());
+    // Its redirect URI is the account page: the sign-in lands there (the code is never redeemed).
+    await page.goto(
+      authorizeUrl(t, webView, newPkce(), { session_transfer_token: transfer.body.access_token as string }),
+    );
     await heading(page, 'Your devices');
     expect(new URL(page.url()).search).toBe('');
 
