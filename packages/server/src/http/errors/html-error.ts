@@ -40,6 +40,9 @@ function message({ error, unexpected }: Refusal): string {
       return 'This sign-in address is not valid.';
     case 'policy_blocked':
       return "This sign-in is not allowed by the organisation's access policy. Ask its administrator if you think it should be.";
+    // The account page's sign-out of a session that is another user's, unknown or already ended: one answer for each.
+    case 'session_not_found':
+      return 'None of your signed-in devices has this sign-in. Go back to your devices and try again.';
     default:
       return describeRefusal(error).message;
   }

@@ -2,15 +2,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Approver, PendingDevice } from '../../core/device-authorization/device-authorizations.js';
 import { BatonError } from '../../core/errors.js';
 import type { Tenant } from '../../core/model.js';
-import { digest, randomToken } from '../../crypto/digest.js';
 import { readParams } from '../../oauth/params.js';
-import { clientAddress, formBody, requestContext } from '../request-context.js';
+import { formBody, requestContext } from '../request-context.js';
 import { tenantOf } from '../route-options.js';
 import { html } from './html.js';
 import type { WebDeps } from './page-flow.js';
 import { choicePage, formPage, messagePage } from './pages.js';
-import { identifyPage } from './sign-in-pages.js';
 import { securePage, ssoCookie } from './security.js';
+import { signInFirst } from './sign-in-first.js';
 
 /**
  * The hosted page at `verification_uri` (RFC 8628 §3.3): the person types the code their
@@ -90,7 +89,8 @@ export function devicePages(app: FastifyInstance, deps: WebDeps) {
     if (approver) return confirm(tenant, request, reply, approver, typed);
     const pending = await lookUp(tenant, request, typed, null);
     if (!pending) return codeForm(tenant, request, reply, typed, unknownCode);
-    return signInFirst(deps, request, reply, tenant, pending);
+    const back = `${deps.publicUrl}/${tenant.name}/device?user_code=${encodeURIComponent(pending.userCode)}`;
+    return signInFirst(deps, request, reply, tenant, pending.app, back);
   });
 
   app.post('/:tenant/device/decide', async (request, reply) => {
@@ -143,35 +143,4 @@ function confirmPage(tenant: Tenant, nonce: string, csrf: string, approver: Appr
       hint: 'If you did not start this, deny: the device is told no.',
     },
   });
-}
-
-/**
- * The hosted sign-in, for the device's app, coming back to this page with the code. It is
- * an ordinary authorization request whose redirect is this page: the code it ends with is
- * never redeemed (nobody holds its PKCE verifier), what counts is the SSO cookie it sets.
- */
-async function signInFirst(
-  deps: WebDeps,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  tenant: Tenant,
-  pending: PendingDevice,
-) {
-  const { services } = deps;
-  const back = `${deps.publicUrl}/${tenant.name}/device?user_code=${encodeURIComponent(pending.userCode)}`;
-  const authorization = services.authorization.parse(pending.app, back, {
-    response_type: 'code',
-    scope: 'openid',
-    // S256 of a verifier thrown away at once.
-    code_challenge: digest(randomToken()),
-    code_challenge_method: 'S256',
-  });
-  const requestToken = await services.authorization.awaitSignIn(
-    tenant,
-    pending.app,
-    authorization,
-    clientAddress(request),
-  );
-  const hidden = { csrf: deps.csrf.token(request, reply, tenant.name, deps.publicUrl), request: requestToken };
-  return reply.send(identifyPage({ tenant, app: pending.app, nonce: securePage(reply), hidden }));
 }

@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../core/services.js';
 import type { WriteError } from '../errors/write-error.js';
+import { accountPages } from './account-pages.js';
 import { authorizeRoute } from './authorize-route.js';
 import { devicePages } from './device-pages.js';
 import { stylesheet } from './layout.js';
@@ -34,6 +35,7 @@ export async function registerWeb(app: FastifyInstance, services: Services, publ
       resetPages,
       logoutRoute,
       devicePages,
+      accountPages,
     ])
       routes(web, deps);
   });

@@ -9,12 +9,14 @@ export interface PageOptions {
   title: string;
   /** Per-response CSP nonce for the theme's style element. */
   nonce: string;
+  /** A page with more to show than a form (the account page's device tree and sign-ins). */
+  wide?: boolean;
 }
 
 const defaultColor = '#2f5fd0';
 
 /** The frame of every hosted page: the tenant's name, logo and colour, one main landmark. */
-export function layout({ tenant, title, nonce }: PageOptions, body: SafeHtml): string {
+export function layout({ tenant, title, nonce, wide }: PageOptions, body: SafeHtml): string {
   const color = tenant.theme.color ?? defaultColor;
   return html`<!doctype html>
 <html lang="en">
@@ -27,7 +29,7 @@ export function layout({ tenant, title, nonce }: PageOptions, body: SafeHtml): s
 <style nonce="${nonce}">:root { --accent: ${color}; }</style>
 </head>
 <body>
-<main class="card">
+<main class="card${wide ? ' wide' : ''}">
 <header>
 ${tenant.theme.logoUrl ? html`<img class="logo" src="${tenant.theme.logoUrl}" alt="${tenant.displayName}">` : html`<p class="brand">${tenant.displayName}</p>`}
 <h1>${title}</h1>
@@ -65,4 +67,21 @@ button:focus{outline:3px solid #111827;outline-offset:2px}
 .links{display:flex;gap:1rem;justify-content:space-between;margin-top:1rem}
 .links form{display:inline}
 .link{background:none;color:var(--accent);padding:0;width:auto;font-weight:400;text-decoration:underline}
+.card.wide{max-width:46rem}
+h2{font-size:1.125rem;margin:1.75rem 0 .5rem}
+a{color:var(--accent)}
+a:focus{outline:3px solid #111827;outline-offset:2px}
+.notice{padding:.75rem;border-radius:.375rem;background:#ecfdf5;color:#065f46}
+.notice.warning{background:#fffbeb;color:#92400e}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+.tree,.tree ul{list-style:none;margin:0;padding:0}
+.tree ul{margin-left:1rem;padding-left:1rem;border-left:2px solid #d1d5db}
+.session{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:.5rem;padding:.625rem .75rem;margin:.5rem 0;border:1px solid #e5e7eb;border-radius:.5rem}
+.session.current{border:2px solid var(--accent)}
+.session p{margin:0}
+.session>div{flex:1 1 16rem}
+.badge{margin-left:.5rem;padding:.125rem .5rem;border-radius:1rem;background:var(--accent);color:#fff;font-size:.75rem;font-weight:600}
+button.secondary{width:auto;padding:.375rem .75rem;background:#fff;color:#991b1b;border:1px solid #991b1b;font-weight:400}
+table{width:100%;border-collapse:collapse;font-size:.875rem}
+th,td{text-align:left;padding:.375rem .5rem;border-bottom:1px solid #e5e7eb;vertical-align:top}
 `;

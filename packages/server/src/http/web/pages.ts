@@ -117,7 +117,8 @@ export function messagePage(
   return layout({ tenant, title, nonce }, html`<p role="${role}">${message}</p>`);
 }
 
-function hiddenFields(hidden: Record<string, string | undefined>): SafeHtml[] {
+/** The hidden inputs of a form. */
+export function hiddenFields(hidden: Record<string, string | undefined>): SafeHtml[] {
   return Object.entries(hidden)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`);
