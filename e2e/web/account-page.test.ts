@@ -127,7 +127,7 @@ describe('the account page in headless Chromium', { timeout: 60_000 }, () => {
     await page.keyboard.press('Enter');
     await heading(page, 'Your devices');
 
-    // Tab through the whole page: every sign-out button, in the order the tree reads, then "everywhere else".
+    // Tab through the whole page: every sign-out button, in the order the tree reads, then "everywhere else" and "everywhere".
     const order: string[] = [];
     for (let i = 0; i < 20; i++) {
       await page.keyboard.press('Tab');
@@ -137,7 +137,7 @@ describe('the account page in headless Chromium', { timeout: 60_000 }, () => {
     }
     const buttons = await page.getByRole('button').allTextContents();
     expect(order).toEqual(buttons.map((b) => b.trim()));
-    expect(order.at(-1)).toBe('Sign out everywhere else');
+    expect(order.slice(-2)).toEqual(['Sign out everywhere else', 'Sign out everywhere, this device too']);
     const ipad = order.indexOf('Sign out Ada’s iPad (Acme for iOS)');
     expect(order[ipad + 1]).toBe('Sign out Ada’s other Watch (Acme for watchOS)');
     expect(order.filter((name) => name.startsWith('Sign out Chrome on Linux'))).toHaveLength(1);
@@ -163,7 +163,10 @@ describe('the account page in headless Chromium', { timeout: 60_000 }, () => {
     await page.keyboard.press('Enter');
     await heading(page, 'Your devices');
     expect(await status(page)).toMatch(/^You are signed out everywhere else/);
-    expect(await page.getByRole('button').allTextContents()).toEqual(['Sign out Chrome on Linux (Acme for iOS)']);
+    expect(await page.getByRole('button').allTextContents()).toEqual([
+      'Sign out Chrome on Linux (Acme for iOS)',
+      'Sign out everywhere, this device too',
+    ]);
     expect((await refreshes(phoneApp, phone.refreshToken)).body.error).toBe('invalid_grant');
   });
 

@@ -198,6 +198,27 @@ describe('the account page, {tenant}/account', () => {
     expect(event?.data).toMatchObject({ sessions: expect.arrayContaining([phone.sessionId]) });
   });
 
+  it('signs out everywhere, this browser too, after asking: every session ends and the cookie goes (audited once)', async () => {
+    const { phone, watchId } = await phoneAndWatch();
+    const { browser } = await signedInBrowser();
+    const page = await browser.get(accountUrl());
+    const own = /<div class="session current">[\s\S]*?name="session" value="([^"]+)"/.exec(page.html)?.[1];
+    const question = await browser.get(`${accountUrl()}/sign-out-everywhere?this_device=yes`);
+    expect(titleOf(question)).toBe('Sign out everywhere?');
+    expect(question.html).toContain('you will be signed out here too');
+    const done = await browser.submit(question, {}, '/account/sign-out-everywhere');
+    expect(titleOf(done)).toBe('Signed out everywhere');
+    expect(browser.cookie('baton_sso')).toBeUndefined();
+    for (const id of [phone.sessionId, watchId, own!]) expect(await statusOf(id)).toBe('revoked');
+    const [event] = await t.services.repos.audit.list({
+      tenantId: t.tenant.id,
+      type: 'account.signed_out_everywhere',
+      userId: t.user.id,
+      limit: 1,
+    });
+    expect(event?.data).toMatchObject({ sessions: expect.arrayContaining([phone.sessionId, watchId, own]) });
+  });
+
   it('refuses a sign-out posted without this browser’s CSRF token, and ends nothing', async () => {
     const { phone, watchId } = await phoneAndWatch();
     const { browser } = await signedInBrowser();
@@ -213,6 +234,7 @@ describe('the account page, {tenant}/account', () => {
     elsewhere.setCookie('baton_sso', browser.cookie('baton_sso')!, `/${t.tenant.name}`);
     expect((await elsewhere.post(`${accountUrl()}/sign-out`, { session: watchId, csrf })).status).toBe(403);
     expect((await browser.post(`${accountUrl()}/sign-out-everywhere`, {})).status).toBe(403);
+    expect((await browser.post(`${accountUrl()}/sign-out-everywhere`, { this_device: 'yes' })).status).toBe(403);
     expect(await statusOf(watchId)).toBe('active');
     expect(await statusOf(phone.sessionId)).toBe('active');
   });

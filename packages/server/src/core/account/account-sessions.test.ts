@@ -101,4 +101,18 @@ describe('AccountSessions', () => {
     ]);
     expect((await account().revokeOthers(tenant, from(watch))).revoked).toEqual([]);
   });
+
+  it('signs out everywhere, the asking device too, and another user keeps every session; audited once', async () => {
+    const laptop = await harness.signIn(tenant, app, user);
+    const other = await harness.signIn(tenant, app, await harness.user(tenant, 'grace@example.com'));
+    await account().revoke(tenant, from(phone), webView.session.id);
+    const ended = await account().revokeEverywhere(tenant, from(watch));
+    expect([...ended].sort()).toEqual([phone.session.id, watch.session.id, laptop.session.id].sort());
+    expect(Object.values(await statuses())).toEqual(['revoked', 'revoked', 'revoked', 'revoked']);
+    expect((await harness.services.sessions.find(other.session.id))?.revokedAt).toBeNull();
+    expect(harness.db.auditEvents.where((e) => e.type === 'account.signed_out_everywhere')).toEqual([
+      expect.objectContaining({ userId: user.id, data: { reason: 'revoked_by_user', sessions: ended } }),
+    ]);
+    expect(await account().revokeEverywhere(tenant, from(watch))).toEqual([]);
+  });
 });

@@ -53,4 +53,22 @@ export class AccountSessions {
     );
     return { revoked, kept };
   }
+
+  /** Signs the holder out everywhere, the device they call from too: the ids ended. */
+  async revokeEverywhere(tenant: Tenant, holder: AccountHolder): Promise<string[]> {
+    const graph = await this.graphs.of(tenant, holder.userId);
+    const ids = new Set(graph.map((session) => session.id));
+    // The top of every branch still standing: ending it ends everything below it.
+    const tops = graph
+      .filter((session) => session.status !== 'revoked' && (session.parentId === null || !ids.has(session.parentId)))
+      .map((session) => session.id);
+    return this.sessions.revokeBranches(
+      tenant,
+      holder.userId,
+      tops,
+      revokedByUser,
+      'account.signed_out_everywhere',
+      holder.context,
+    );
+  }
 }

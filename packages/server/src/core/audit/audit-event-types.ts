@@ -21,7 +21,9 @@ export const auditEventTypes = {
   'session.revoked': 'sessions were revoked (by an administrator, a logout, an erasure or a deleted app)',
   'account.session_revoked': 'a user ended a branch of their own device graph from the account API (data.sessions)',
   'account.signed_out_elsewhere':
-    "a user ended every session but this device's from the account API (data.sessions, data.kept)",
+    "a user ended every session but this device's from the account API or page (data.sessions, data.kept)",
+  'account.signed_out_everywhere':
+    'a user ended every session, the one they asked from too, on the hosted account page (data.sessions)',
   'refresh_token.reuse_detected':
     'a rotated refresh token was presented again after the retry window: its session was revoked',
   'refresh_token.foreign_device_refused':

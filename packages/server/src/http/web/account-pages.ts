@@ -132,29 +132,45 @@ export function accountPages(app: FastifyInstance, deps: WebDeps) {
     const tenant = await tenantOf(services, request);
     const person = await signedIn(tenant, request);
     if (!person) return backToPage(tenant, reply);
+    const thisDevice = readParams(['this_device'], request.query).this_device === 'yes';
     const sessions = await services.accountSessions.devices(tenant, person.holder);
+    const tree = deviceTree(sessions);
     const { branches, kept } = elsewhere(sessions, person.holder.sessionId);
-    const nodes = nodesOf(deviceTree(sessions));
+    const nodes = nodesOf(tree);
     return reply.send(
       everywhereQuestion({
         tenant,
         nonce: securePage(reply),
         csrf: csrfOf(tenant, request, reply),
-        ending: nodes.filter((n) => branches.includes(n.session.id)),
-        staying: nodes.filter((n) => kept.includes(n.session.id)),
+        ending: thisDevice ? tree : nodes.filter((n) => branches.includes(n.session.id)),
+        staying: thisDevice ? [] : nodes.filter((n) => kept.includes(n.session.id)),
+        thisDevice,
       }),
     );
   });
 
   app.post('/:tenant/account/sign-out-everywhere', async (request, reply) => {
     const tenant = await tenantOf(services, request);
-    const p = readParams(['csrf'], formBody(request));
+    const p = readParams(['csrf', 'this_device'], formBody(request));
     deps.csrf.verify(request, p.csrf);
     const person = await signedIn(tenant, request);
     if (!person) return backToPage(tenant, reply);
+    const ended = (revoked: string[]) =>
+      revoked.length === 1 ? '1 sign-in ended' : `${revoked.length} sign-ins ended`;
+    if (p.this_device === 'yes') {
+      const revoked = await services.accountSessions.revokeEverywhere(tenant, person.holder);
+      reply.clearCookie(ssoCookie, cookieOptions(tenant.name, deps.publicUrl));
+      return reply.send(
+        messagePage(
+          tenant,
+          securePage(reply),
+          'Signed out everywhere',
+          `Every device is signed out, this browser too (${ended(revoked)}).`,
+        ),
+      );
+    }
     const { revoked } = await services.accountSessions.revokeOthers(tenant, person.holder);
-    const ended = revoked.length === 1 ? '1 sign-in ended' : `${revoked.length} sign-ins ended`;
-    return showDevices(tenant, reply, person, `You are signed out everywhere else (${ended}).`);
+    return showDevices(tenant, reply, person, `You are signed out everywhere else (${ended(revoked)}).`);
   });
 }
 

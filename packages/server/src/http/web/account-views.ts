@@ -43,15 +43,21 @@ ${v.done ? html`<p class="notice" role="status">${v.done}</p>` : ''}
 <h2 id="devices">Signed-in devices</h2>
 ${v.tree.length ? html`<ul class="tree">${v.tree.map((n) => deviceItem(n, paths.signOut, v.now))}</ul>` : html`<p>No device is signed in.</p>`}
 </section>
-<section aria-labelledby="everywhere">
-<h2 id="everywhere">Sign out everywhere else</h2>
+${
+  v.tree.length
+    ? html`<section aria-labelledby="everywhere">
+<h2 id="everywhere">Sign out everywhere</h2>
 ${
   v.othersSignedIn
-    ? html`<p>Signs out every other phone, computer and browser. This device stays signed in, with the device it was signed in from and the ones it signed in.</p>
+    ? html`<p>"Everywhere else" signs out every other phone, computer and browser. This device stays signed in, with the device it was signed in from and the ones it signed in.</p>
 <form method="get" action="${paths.everywhere}"><button type="submit" class="secondary">Sign out everywhere else</button></form>`
     : html`<p>No other device is signed in.</p>`
 }
-</section>
+<p>"Everywhere" signs out every device, this one too.</p>
+<form method="get" action="${paths.everywhere}"><input type="hidden" name="this_device" value="yes"><button type="submit" class="secondary">Sign out everywhere, this device too</button></form>
+</section>`
+    : ''
+}
 <section aria-labelledby="activity">
 <h2 id="activity">Recent sign-ins</h2>
 ${v.signIns.length ? activityTable(v.signIns, v.now) : html`<p>No sign-ins yet.</p>`}
@@ -108,20 +114,30 @@ ${ending.some((n) => n.session.current) ? html`<p class="notice warning">This br
   });
 }
 
-/** "Sign out everywhere else?": what ends and what stays. */
+/** "Sign out everywhere else?" (what ends and what stays), or with `thisDevice` "Sign out everywhere?" (all of it). */
 export function everywhereQuestion(p: {
   tenant: Tenant;
   nonce: string;
   csrf: string;
   ending: DeviceNode[];
   staying: DeviceNode[];
+  thisDevice: boolean;
 }): string {
   const list = (nodes: DeviceNode[]) =>
     html`<ul>${nodes.map((n) => html`<li>${n.title}${n.session.current ? ' (this device)' : ''}</li>`)}</ul>`;
+  const action = accountPaths(p.tenant).everywhere;
+  if (p.thisDevice)
+    return question(p.tenant, p.nonce, 'Sign out everywhere?', {
+      body: html`<p>Signed out, with everything they signed in:</p>${list(p.ending)}
+<p class="notice warning">This browser is one of them: you will be signed out here too.</p>`,
+      action,
+      hidden: { csrf: p.csrf, this_device: 'yes' },
+      label: 'Sign out everywhere, this device too',
+    });
   return question(p.tenant, p.nonce, 'Sign out everywhere else?', {
     body: html`<p>Signed out, with everything they signed in:</p>${list(p.ending)}
 <p>Still signed in:</p>${list(p.staying)}`,
-    action: accountPaths(p.tenant).everywhere,
+    action,
     hidden: { csrf: p.csrf },
     label: 'Sign out everywhere else',
   });
