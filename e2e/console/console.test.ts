@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemCaller } from '../../packages/server/src/core/audit/admin-caller.js';
 import type { App } from '../../packages/server/src/core/model.js';
@@ -9,6 +9,7 @@ import { newDpopKey } from '../../packages/server/test/support/dpop.js';
 import { postForm } from '../../packages/server/test/support/http.js';
 import type { TestServer } from '../../packages/server/test/support/test-server.js';
 import { basicAuth } from '../../packages/server/test/support/tokens.js';
+import { heading, localPages, click } from '../support/browser-pages.js';
 import { launchChromium } from '../msal/support/browser.js';
 import { committedScreenshots, Screenshots } from '../web/support/screenshots.js';
 
@@ -39,13 +40,14 @@ describe('the operator console in headless Chromium', { timeout: 60_000 }, () =>
   let reader: { clientId: string; secret: string };
   /** The operator's browser, signed in with the admin token by the first step. */
   let operator: Page;
-  const contexts: BrowserContext[] = [];
+  let pages: ReturnType<typeof localPages>;
   const shots = new Screenshots();
 
   beforeAll(async () => {
     // The browser first: without Chromium the file fails at once, before anything else is started.
     browser = await launchChromium();
     t = await startConsoleServer();
+    pages = localPages(browser, t.url);
     ({ app: phoneApp } = await t.registerApp({ name: 'Ada’s phone app', allowSessionTransfer: true }));
     ({ app: watch } = await t.registerApp({ name: 'Watch app', acceptSessionTransfer: true }));
     handoff = handoffClient(t, { phone: phoneApp, watch });
@@ -64,23 +66,13 @@ describe('the operator console in headless Chromium', { timeout: 60_000 }, () =>
       await t.services.users.create(t.tenant, { email: `member${i}@example.com` }, systemCaller);
   }, 60_000);
   afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close()));
+    await pages?.close();
     await browser?.close();
     await t?.close();
     shots.dispose();
   });
 
-  const open = async (): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 750 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    // Nothing the console serves reaches beyond this server.
-    page.on('request', (request) => expect(new URL(request.url()).host).toBe(new URL(t.url).host));
-    return page;
-  };
-  const heading = (page: Page, title: string) =>
-    page.getByRole('heading', { level: 1, name: title, exact: true }).waitFor({ timeout: 10_000 });
-  const click = (page: Page, name: string) => page.getByRole('button', { name, exact: true }).click();
+  const open = () => pages.open();
   const alert = (page: Page) => page.getByRole('alert').textContent();
   const notice = (page: Page) => page.locator('.notice').textContent();
   /** A new browser signed in with an admin app of the test tenant, on the tenant's page. */

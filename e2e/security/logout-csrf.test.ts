@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../../packages/server/test/support/test-server.js';
 import type { RunningWebApp } from '../web/support/example-web-app.js';
 import type { AttackerSite } from './support/attacker-site.js';
-import { click, heading, startVictimScene, type VictimScene } from './support/victim-browser.js';
+import { click, heading } from '../support/browser-pages.js';
+import { startVictimScene, type VictimScene } from './support/victim-browser.js';
 
 /**
  * Review finding 4 (logout CSRF), in headless Chromium. Ada is signed in to Baton and to

@@ -7,7 +7,8 @@ import type { TestServer } from '../../packages/server/test/support/test-server.
 import { newPkce } from '../../packages/server/test/web/web-client.js';
 import type { RunningWebApp } from '../web/support/example-web-app.js';
 import type { AttackerSite } from './support/attacker-site.js';
-import { click, heading, startVictimScene, type VictimScene } from './support/victim-browser.js';
+import { click, heading } from '../support/browser-pages.js';
+import { startVictimScene, type VictimScene } from './support/victim-browser.js';
 
 const malloryPassword = 'Mallory plants her own account 77';
 

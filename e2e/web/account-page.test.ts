@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemCaller } from '../../packages/server/src/core/audit/admin-caller.js';
 import type { App } from '../../packages/server/src/core/model.js';
@@ -7,6 +7,7 @@ import { handoffClient, type HandoffClient } from '../../packages/server/test/ha
 import { type DpopKey, newDpopKey } from '../../packages/server/test/support/dpop.js';
 import { startTestServer, type TestServer } from '../../packages/server/test/support/test-server.js';
 import { authorizeUrl, newPkce } from '../../packages/server/test/web/web-client.js';
+import { heading, localPages } from '../support/browser-pages.js';
 import { launchChromium } from '../msal/support/browser.js';
 import { committedScreenshots, Screenshots } from './support/screenshots.js';
 
@@ -25,13 +26,14 @@ describe('the account page in headless Chromium', { timeout: 60_000 }, () => {
   let watchApp: App;
   let webView: App;
   let client: HandoffClient;
-  const contexts: BrowserContext[] = [];
+  let pages: ReturnType<typeof localPages>;
   const shots = new Screenshots();
 
   beforeAll(async () => {
     // The browser first: without Chromium the file fails at once, before anything else is started.
     browser = await launchChromium();
     t = await startTestServer();
+    pages = localPages(browser, t.url);
     await t.services.tenants.update(t.tenant, { displayName: 'Acme', theme: { color: '#0a6b47' } }, systemCaller);
     phoneApp = (await t.registerApp({ name: 'Acme for iOS', allowSessionTransfer: true })).app;
     watchApp = (await t.registerApp({ name: 'Acme for watchOS', acceptSessionTransfer: true })).app;
@@ -44,22 +46,13 @@ describe('the account page in headless Chromium', { timeout: 60_000 }, () => {
     client = handoffClient(t, { phone: phoneApp, watch: watchApp });
   }, 60_000);
   afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close()));
+    await pages?.close();
     await browser?.close();
     await t?.close();
     shots.dispose();
   });
 
-  const open = async (): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 750 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    // Nothing the page loads reaches beyond this server.
-    page.on('request', (request) => expect(new URL(request.url()).host).toBe(new URL(t.url).host));
-    return page;
-  };
-  const heading = (page: Page, title: string) =>
-    page.getByRole('heading', { level: 1, name: title, exact: true }).waitFor({ timeout: 10_000 });
+  const open = () => pages.open();
   const status = (page: Page) => page.getByRole('status').textContent();
   /** The accessible name of the focused element, as the keyboard user's screen reader says it. */
   const focused = async (page: Page) => {

@@ -1,8 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App, Tenant } from '../../packages/server/src/core/model.js';
 import { deviceClient, type DeviceClient } from '../../packages/server/test/device-code/device-client.js';
 import { startTestServer, type TestServer } from '../../packages/server/test/support/test-server.js';
+import { click, heading } from '../support/browser-pages.js';
 import { launchChromium } from '../msal/support/browser.js';
 
 /**
@@ -30,10 +31,6 @@ describe('the device approval page in headless Chromium', { timeout: 60_000 }, (
     await browser?.close();
     await t?.close();
   });
-
-  const heading = (page: Page, title: string) =>
-    page.getByRole('heading', { level: 1, name: title, exact: true }).waitFor({ timeout: 10_000 });
-  const click = (page: Page, name: string) => page.getByRole('button', { name, exact: true }).click();
 
   it('signs in, shows the app and the device, approves, and the TV gets tokens; then, signed in, a typed code is denied', async () => {
     const context = await browser.newContext({ viewport: { width: 420, height: 720 } });

@@ -6,6 +6,7 @@ import type { App, Tenant } from '../../packages/server/src/core/model.js';
 import { handoffClient } from '../../packages/server/test/handoff/handoff-client.js';
 import { signInWithPassword } from '../../packages/server/test/support/http.js';
 import { startTestServer, type TestServer } from '../../packages/server/test/support/test-server.js';
+import { click, heading } from '../support/browser-pages.js';
 import { launchChromium } from '../msal/support/browser.js';
 import { startExampleWebApp, type RunningWebApp } from './support/example-web-app.js';
 import { committedScreenshots, Screenshots } from './support/screenshots.js';
@@ -95,10 +96,6 @@ describe('hosted pages and web-view SSO in headless Chromium', { timeout: 60_000
     opened.push(o);
     return o;
   }
-  /** Waits for the page whose <h1> is `title`. */
-  const heading = (page: Page, title: string) =>
-    page.getByRole('heading', { level: 1, name: title, exact: true }).waitFor({ timeout: 10_000 });
-  const click = (page: Page, name: string) => page.getByRole('button', { name, exact: true }).click();
   /** The id of the element that has the focus (the page code runs in the browser, where `document` exists). */
   const focused = (page: Page) =>
     page.evaluate(

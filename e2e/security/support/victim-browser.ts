@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../../../packages/server/test/support/test-server.js';
+import { click, heading } from '../../support/browser-pages.js';
 import { launchChromium } from '../../msal/support/browser.js';
 import { startExampleWebApp, type RunningWebApp } from '../../web/support/example-web-app.js';
 import { startAttackerSite, type AttackerSite } from './attacker-site.js';
@@ -19,10 +20,6 @@ export interface VictimScene {
   closeBrowsers(): Promise<void>;
   close(): Promise<void>;
 }
-
-export const heading = (page: Page, title: string) =>
-  page.getByRole('heading', { level: 1, name: title, exact: true }).waitFor({ timeout: 10_000 });
-export const click = (page: Page, name: string) => page.getByRole('button', { name, exact: true }).click();
 
 export async function startVictimScene(): Promise<VictimScene> {
   const browser: Browser = await launchChromium();
