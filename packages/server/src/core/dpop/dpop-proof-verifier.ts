@@ -24,8 +24,8 @@ export interface DpopRequest {
 
 const refuse = (description: string) => new BatonError('invalid_dpop_proof', description);
 
-/** Imported proof keys kept, by algorithm and thumbprint: a device signs every proof with the same key. */
-const maxKeptKeys = 10_000;
+/** Checked proof headers kept, one per device key in use. */
+const maxKeptHeaders = 10_000;
 
 /**
  * RFC 9449 proof checks: a `dpop+jwt` signed by the public key in its own header, for this
@@ -33,11 +33,8 @@ const maxKeptKeys = 10_000;
  * database). Returns the key's RFC 7638 thumbprint, which tokens are bound to.
  */
 export class DpopProofVerifier {
-  /**
-   * Importing the proof's key cost more than verifying the proof with it; two JWKs with the
-   * same thumbprint are the same public key, so the import is done once per key.
-   */
-  private readonly keys = new Map<string, KeyObject>();
+  /** Checked headers by their encoding (see headerOf): importing a key cost more than verifying a proof with it. */
+  private readonly headers = new Map<string, CheckedHeader>();
 
   constructor(
     private readonly replay: DpopReplayRepository,
@@ -47,31 +44,11 @@ export class DpopProofVerifier {
   async verify(proof: string, request: DpopRequest): Promise<string> {
     const parts = proof.split('.');
     const [encodedHeader = '', encodedPayload = '', encodedSignature = ''] = parts;
-    const header = parts.length === 3 ? jsonObject(encodedHeader) : undefined;
-    if (!header) throw refuse('The DPoP proof is not a JWT');
-    const jwk = header.jwk;
-    if (header.typ !== 'dpop+jwt') throw refuse('The DPoP proof must have typ "dpop+jwt"');
-    if (!jwk || typeof jwk !== 'object' || Array.isArray(jwk) || 'd' in jwk || 'k' in jwk)
-      throw refuse('The DPoP proof must carry its public key (jwk) and no private key');
-    const alg = header.alg;
-    // No extension is understood, so a proof that marks one critical (RFC 7515 §4.1.11) is refused.
-    if (!proofAlgorithms.some((allowed) => allowed === alg) || 'crit' in header)
-      throw refuse('The DPoP proof signature or algorithm is not acceptable');
-    let jkt: string;
-    try {
-      jkt = jwkThumbprint(jwk as Record<string, unknown>);
-    } catch {
-      throw refuse("The DPoP proof's jwk is not a usable public key (EC, RSA or OKP)");
-    }
-    const key = this.keyOf(alg as ProofAlgorithm, jkt, jwk as Record<string, unknown>);
+    if (parts.length !== 3) throw refuse('The DPoP proof is not a JWT');
+    const { alg, jkt, key } = this.headerOf(encodedHeader);
     const signature = base64url.test(encodedSignature) ? Buffer.from(encodedSignature, 'base64url') : undefined;
     const payload = jsonObject(encodedPayload);
-    if (
-      !key ||
-      !signature ||
-      !payload ||
-      !jwsSignatureValid(alg as ProofAlgorithm, key, `${encodedHeader}.${encodedPayload}`, signature)
-    )
+    if (!signature || !payload || !jwsSignatureValid(alg, key, `${encodedHeader}.${encodedPayload}`, signature))
       throw refuse('The DPoP proof signature or algorithm is not acceptable');
     const now = this.clock.now();
     if (typeof payload.exp === 'number' && payload.exp * 1000 <= now) throw refuse('The DPoP proof has expired');
@@ -83,7 +60,10 @@ export class DpopProofVerifier {
       throw refuse(`The DPoP proof is older than ${dpopPolicy.maxAgeSeconds} seconds`);
     if (payload.htm !== request.method)
       throw refuse(`The DPoP proof is for ${String(payload.htm)}, not ${request.method}`);
-    if (typeof payload.htu !== 'string' || normalize(payload.htu) !== normalize(request.url))
+    if (
+      typeof payload.htu !== 'string' ||
+      (payload.htu !== request.url && normalize(payload.htu) !== normalize(request.url))
+    )
       throw refuse('The DPoP proof is for another URL (htu)');
     if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 256)
       throw refuse('The DPoP proof needs a jti');
@@ -102,20 +82,55 @@ export class DpopProofVerifier {
     return jkt;
   }
 
-  /** The proof's public key, imported for `alg`; undefined (and not kept) when it is not a key `alg` can use. */
-  private keyOf(alg: ProofAlgorithm, jkt: string, jwk: Record<string, unknown>): KeyObject | undefined {
-    const id = `${alg} ${jkt}`;
-    let key = this.keys.get(id);
-    if (!key) {
-      try {
-        key = publicKeyFor(alg, jwk);
-      } catch {
-        return undefined;
-      }
-      if (this.keys.size >= maxKeptKeys) this.keys.delete(this.keys.keys().next().value!);
-      this.keys.set(id, key);
+  /**
+   * The checked header of a proof: its algorithm, its key's thumbprint and the key, imported.
+   * A device signs every proof with the same key, so every proof it sends has the same
+   * header; decoding, checking and importing it is done once per encoded header, which
+   * determines all three.
+   */
+  private headerOf(encodedHeader: string): CheckedHeader {
+    let checked = this.headers.get(encodedHeader);
+    if (!checked) {
+      checked = checkHeader(encodedHeader);
+      if (this.headers.size >= maxKeptHeaders) this.headers.delete(this.headers.keys().next().value!);
+      this.headers.set(encodedHeader, checked);
     }
-    return key;
+    return checked;
+  }
+}
+
+interface CheckedHeader {
+  alg: ProofAlgorithm;
+  jkt: string;
+  key: KeyObject;
+}
+
+/** A proof's header as RFC 9449 wants it (typ, a public jwk, an accepted alg, nothing critical), or a refusal. */
+function checkHeader(encodedHeader: string): CheckedHeader {
+  const header = jsonObject(encodedHeader);
+  if (!header) throw refuse('The DPoP proof is not a JWT');
+  const jwk = header.jwk;
+  if (header.typ !== 'dpop+jwt') throw refuse('The DPoP proof must have typ "dpop+jwt"');
+  if (!jwk || typeof jwk !== 'object' || Array.isArray(jwk) || 'd' in jwk || 'k' in jwk)
+    throw refuse('The DPoP proof must carry its public key (jwk) and no private key');
+  const alg = header.alg;
+  // No extension is understood, so a proof that marks one critical (RFC 7515 §4.1.11) is refused.
+  if (!proofAlgorithms.some((allowed) => allowed === alg) || 'crit' in header)
+    throw refuse('The DPoP proof signature or algorithm is not acceptable');
+  let jkt: string;
+  try {
+    jkt = jwkThumbprint(jwk as Record<string, unknown>);
+  } catch {
+    throw refuse("The DPoP proof's jwk is not a usable public key (EC, RSA or OKP)");
+  }
+  try {
+    return {
+      alg: alg as ProofAlgorithm,
+      jkt,
+      key: publicKeyFor(alg as ProofAlgorithm, jwk as Record<string, unknown>),
+    };
+  } catch {
+    throw refuse('The DPoP proof signature or algorithm is not acceptable');
   }
 }
 
