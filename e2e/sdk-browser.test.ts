@@ -13,7 +13,8 @@ const entry = fileURLToPath(new URL('../packages/sdk/src/index.ts', import.meta.
  * @baton/sdk's browser entry, bundled for the browser (a Node import would fail the build),
  * in headless Chromium on its own origin against a real Baton: sign-in, the IndexedDB store
  * across page loads (non-extractable keys included), a silent refresh, and a handoff to a
- * companion living in the same page whose DPoP-bound session calls userinfo.
+ * companion living in the same page whose DPoP-bound session calls userinfo, and the phone's
+ * view of both in the account API, where ending the companion's branch signs it out.
  */
 describe('@baton/sdk in headless Chromium', { timeout: 120_000 }, () => {
   let t: TestServer;
@@ -59,7 +60,7 @@ describe('@baton/sdk in headless Chromium', { timeout: 120_000 }, () => {
       `(async () => { const sdk = await import('/sdk.js'); const args = ${JSON.stringify(args)}; ${script} })()`,
     ) as Promise<T>;
 
-  it('signs in, keeps the session and non-extractable keys in IndexedDB across page loads, refreshes, and hands off with DPoP', async () => {
+  it('signs in, keeps the session and non-extractable keys in IndexedDB across page loads, refreshes, and hands off with DPoP, and lists and ends the companion session through the account API', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(origin);
@@ -69,12 +70,14 @@ describe('@baton/sdk in headless Chromium', { timeout: 120_000 }, () => {
       watch: watchApp.clientId,
       username: t.user.email,
       password: t.userPassword,
+      // baton.account: the page lists and ends the user's devices through the account API below.
+      scopes: ['openid', 'profile', 'offline_access', 'baton.account'],
     };
 
     const first = await inPage<{ kind: string; username: string; extractable: boolean; jwk: unknown }>(
       page,
       `
-      const client = new sdk.NativeAuthClient({ baseUrl: args.base, clientId: args.phone, challengeTypes: ['password'], store: new sdk.IndexedDbStore() });
+      const client = new sdk.NativeAuthClient({ baseUrl: args.base, clientId: args.phone, challengeTypes: ['password'], scopes: args.scopes, store: new sdk.IndexedDbStore() });
       const state = await client.signIn({ username: args.username });
       const wrong = await state.submitPassword('not the password');
       if (wrong.code !== 'invalid_password') throw new Error('expected invalid_password, got ' + wrong.code);
@@ -92,7 +95,7 @@ describe('@baton/sdk in headless Chromium', { timeout: 120_000 }, () => {
       page,
       `
       const store = new sdk.IndexedDbStore();
-      const client = new sdk.NativeAuthClient({ baseUrl: args.base, clientId: args.phone, challengeTypes: ['password'], store });
+      const client = new sdk.NativeAuthClient({ baseUrl: args.base, clientId: args.phone, challengeTypes: ['password'], scopes: args.scopes, store });
       const account = await client.getAccount();
       const before = await account.getAccessToken();
       const after = await account.getAccessToken({ forceRefresh: true });
@@ -108,7 +111,7 @@ describe('@baton/sdk in headless Chromium', { timeout: 120_000 }, () => {
     const handoff = await inPage<{ dpopBound: boolean; status: number; sub: string }>(
       page,
       `
-      const phone = await new sdk.NativeAuthClient({ baseUrl: args.base, clientId: args.phone, challengeTypes: ['password'], store: new sdk.IndexedDbStore() }).getAccount();
+      const phone = await new sdk.NativeAuthClient({ baseUrl: args.base, clientId: args.phone, challengeTypes: ['password'], scopes: args.scopes, store: new sdk.IndexedDbStore() }).getAccount();
       const [phoneSide, widgetSide] = sdk.memoryTransportPair();
       const widget = new sdk.Companion({ baseUrl: args.base, clientId: args.watch, store: new sdk.IndexedDbStore({ name: 'widget' }) });
       // The widget shows its pairing code; the phone confirms only that one.
@@ -126,6 +129,38 @@ describe('@baton/sdk in headless Chromium', { timeout: 120_000 }, () => {
     expect(handoff).toEqual({ dpopBound: true, status: 200, sub: t.user.id });
     const sessions = await t.services.sessions.list(t.tenant, t.user);
     expect(sessions.filter((s) => s.clientId === watchApp.clientId && s.device.kind === 'companion')).toHaveLength(1);
+
+    const devices = await inPage<{
+      graph: { app: string; current: boolean; fromPhone: boolean }[];
+      revoked: number;
+      widgetAfter: string;
+    }>(
+      page,
+      `
+      const phone = await new sdk.NativeAuthClient({ baseUrl: args.base, clientId: args.phone, challengeTypes: ['password'], scopes: args.scopes, store: new sdk.IndexedDbStore() }).getAccount();
+      const live = (await phone.devices()).filter((d) => d.status === 'active');
+      const phoneSession = live.find((d) => d.current);
+      const graph = live.map((d) => ({ app: d.app.clientId, current: d.current, fromPhone: d.parentId === phoneSession.id }));
+      const widgetSession = live.find((d) => d.app.clientId === args.watch);
+      const revoked = (await phone.revoke(widgetSession.id)).length;
+      const widget = await new sdk.Companion({ baseUrl: args.base, clientId: args.watch, store: new sdk.IndexedDbStore({ name: 'widget' }) }).getAccount();
+      let widgetAfter = 'refreshed';
+      try { await widget.getAccessToken({ forceRefresh: true }); } catch (e) { widgetAfter = e.code; }
+      return { graph, revoked, widgetAfter };
+    `,
+      args,
+    );
+    // The account API from the page's origin (CORS), through the SDK: the phone marked as this
+    // device, the widget below it; ending the widget's branch stops its next refresh.
+    expect(devices).toEqual({
+      graph: expect.arrayContaining([
+        { app: phoneApp.clientId, current: true, fromPhone: false },
+        { app: watchApp.clientId, current: false, fromPhone: true },
+      ]),
+      revoked: 1,
+      widgetAfter: 'session_ended',
+    });
+    expect(devices.graph).toHaveLength(2);
     await context.close();
   });
 });
