@@ -20,7 +20,15 @@ import type { LoadResult, Scenario } from './lib/load-spec.js';
 import { runLoad } from './lib/load.js';
 import { waitForQuiet } from './lib/cpu.js';
 import { assertPinningAvailable, bothCores, serverCore, spawnPinned } from './lib/pinned.js';
-import { benchDuration, loadMeasurements, minutesAndSeconds, signInRuns } from './lib/duration.js';
+import {
+  benchDuration,
+  loadMeasurements,
+  minutesAndSeconds,
+  signInRuns,
+  turns,
+  turnWarmupSeconds,
+} from './lib/duration.js';
+import { combinedRounds } from './lib/rounds.js';
 import { formatReport, type Measurements, type WorkerRows } from './lib/report.js';
 import { twentyRulePolicy } from './lib/policy-document.js';
 import { type BatonUnderTest, startBaton } from './servers/baton.js';
@@ -68,19 +76,20 @@ async function measure(
   label: string,
   server: { url: string; pids: number[] },
   scenario: Scenario,
+  timing: { warmupSeconds: number; seconds: number } = setup,
 ): Promise<LoadResult> {
   let best: LoadResult | undefined;
   for (let attempt = 1; attempt <= setup.attempts && !(best && best.cpu.others <= busyMachine); attempt += 1) {
     await quiet();
     progress(
-      `${label} (${setup.warmupSeconds} s warm-up + ${setup.seconds} s)${attempt > 1 ? `, attempt ${attempt}` : ''}`,
+      `${label} (${timing.warmupSeconds} s warm-up + ${timing.seconds} s)${attempt > 1 ? `, attempt ${attempt}` : ''}`,
     );
     const result = await runLoad({
       url: server.url,
       serverPids: server.pids,
       connections: setup.connections,
-      warmupSeconds: setup.warmupSeconds,
-      seconds: setup.seconds,
+      warmupSeconds: timing.warmupSeconds,
+      seconds: timing.seconds,
       scenario,
     });
     if (result.failed + result.errors > 0)
@@ -94,6 +103,43 @@ async function measure(
   loads.push(best!);
   return best!;
 }
+interface RowInTurn {
+  label: string;
+  server: { url: string; pids: number[] };
+  scenario: Scenario;
+  /** What the row needs before each of its rounds, and after it (the policy of (h)). */
+  before?: () => Promise<void>;
+  after?: () => Promise<void>;
+}
+
+/**
+ * Rows that are held against one another, measured in turns: `turns` rounds, in each of
+ * which every row runs for its share of the measured time after a short warm-up. Measured
+ * once each, minutes apart, such rows moved against one another by up to 20% with the
+ * machine's drift; in turns, the drift falls on all of them alike. Each row's result joins
+ * its rounds (combinedRounds).
+ */
+async function measureInTurns<const Rows extends readonly RowInTurn[]>(
+  rows: Rows,
+): Promise<{ [Row in keyof Rows]: LoadResult }> {
+  const rounds: LoadResult[][] = rows.map(() => []);
+  const scenarios = rows.map((row) => row.scenario);
+  for (let round = 1; round <= turns; round += 1) {
+    for (const [index, row] of rows.entries()) {
+      await row.before?.();
+      const result = await measure(`${row.label}, round ${round} of ${turns}`, row.server, scenarios[index]!, {
+        warmupSeconds: turnWarmupSeconds,
+        seconds: setup.seconds / turns,
+      });
+      await row.after?.();
+      rounds[index]!.push(result);
+      const scenario = scenarios[index]!;
+      if (scenario.kind === 'refresh') scenarios[index] = { ...scenario, tokens: result.tokens ?? [] };
+    }
+  }
+  return rounds.map(combinedRounds) as { [Row in keyof Rows]: LoadResult };
+}
+
 /** Every measurement kept, to tell whether any request failed. */
 const loads: LoadResult[] = [];
 
@@ -111,7 +157,7 @@ assertPinningAvailable(availableParallelism());
 const started = performance.now();
 const expected = benchDuration(setup);
 progress(
-  `takes about ${minutesAndSeconds(expected.least)} (${loadMeasurements} measurements of ${setup.warmupSeconds} s warm-up + ${setup.seconds} s, the argon2id rate, the seed of ${setup.sessions.toLocaleString('en-US')} sessions, and set-up), ` +
+  `takes about ${minutesAndSeconds(expected.least)} (${loadMeasurements} measurements of ${setup.warmupSeconds} s warm-up + ${setup.seconds} s, four of them in ${turns} turns, the argon2id rate, the seed of ${setup.sessions.toLocaleString('en-US')} sessions, and set-up), ` +
     `up to ${minutesAndSeconds(expected.most)} when other processes disturb runs and they are repeated (--attempts ${setup.attempts}); leave the machine idle meanwhile`,
 );
 
@@ -189,34 +235,42 @@ try {
     `  seeded ${seed.sessions.toLocaleString('en-US')} sessions in ${seed.seconds.toFixed(1)} s, ${Math.round(seed.databaseBytes / seed.sessions)} bytes/session`,
   );
   const tokenPath = `${baton.tenantPath}/oauth2/v2.0/token`;
-  const [plainTokens, dpopBound, seededTokens] = [
+  const [plainTokens, policyTokens, dpopBound, seededTokens] = [
+    await baton.refreshTokens(refreshLineages),
     await baton.refreshTokens(refreshLineages),
     await baton.dpopRefreshTokens(refreshLineages),
     await seeded.refreshTokens(refreshLineages),
   ];
-  // the two refresh rows the large database is held against, back to back
-  const batonRefresh = await measure('(a) Baton refresh', baton, refreshScenario(baton, plainTokens));
-  await baton.setPolicy(twentyRulePolicy());
-  const policyRefresh = await measure(
-    '(h) Baton refresh, a 20-rule conditional-access policy in force',
-    baton,
-    refreshScenario(baton, batonRefresh.tokens ?? []),
-  );
-  await baton.setPolicy({ rules: [] });
-  const seededRefresh = await measure(
-    `(f) Baton refresh, ${seed.sessions.toLocaleString('en-US')} sessions in the database`,
-    seeded,
-    refreshScenario(seeded, seededTokens),
-  );
+  // plain refresh and the three rows held against it, in turns
+  const [batonRefresh, policyRefresh, seededRefresh, batonDpopRefresh] = await measureInTurns([
+    { label: '(a) Baton refresh', server: baton, scenario: refreshScenario(baton, plainTokens) },
+    {
+      label: '(h) Baton refresh, a 20-rule conditional-access policy in force',
+      server: baton,
+      // its own lineages: a refresh run may stop with (a)'s tokens in flight
+      scenario: refreshScenario(baton, policyTokens),
+      before: () => baton.setPolicy(twentyRulePolicy()),
+      after: () => baton.setPolicy({ rules: [] }),
+    },
+    {
+      label: `(f) Baton refresh, ${seed.sessions.toLocaleString('en-US')} sessions in the database`,
+      server: seeded,
+      scenario: refreshScenario(seeded, seededTokens),
+    },
+    {
+      label: '(e) Baton DPoP-bound refresh',
+      server: baton,
+      scenario: {
+        kind: 'refresh',
+        path: tokenPath,
+        headers: {},
+        form: { grant_type: 'refresh_token', client_id: baton.companionClientId },
+        tokens: dpopBound.tokens,
+        dpop: { key: dpopBound.key, htu: baton.tokenUrl },
+      },
+    },
+  ]);
   const { databaseBytes: seededBytesAfterRun } = await seeded.stop();
-  const batonDpopRefresh = await measure('(e) Baton DPoP-bound refresh', baton, {
-    kind: 'refresh',
-    path: tokenPath,
-    headers: {},
-    form: { grant_type: 'refresh_token', client_id: baton.companionClientId },
-    tokens: dpopBound.tokens,
-    dpop: { key: dpopBound.key, htu: baton.tokenUrl },
-  });
   const batonClientCredentials = await measure('(b) Baton client_credentials', baton, {
     kind: 'fixed',
     path: tokenPath,
