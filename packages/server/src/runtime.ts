@@ -40,7 +40,6 @@ export async function openRuntime(
   for (const warning of insecureSettings(config)) logger.warn(warning);
   if (!create) assertSqliteFilePresent(config.databaseUrl);
   const database = openDatabase(config.databaseUrl, {
-    sqliteCacheMb: config.sqliteCacheMb,
     onConnectionLost: (error) =>
       logger.warn({ err: error }, 'a database connection was closed by the server; the pool opens another'),
   });

@@ -198,15 +198,6 @@ describe('loadConfig', () => {
     );
   });
 
-  it('gives SQLite a 64 MiB page cache unless BATON_SQLITE_CACHE_MB says', () => {
-    expect(loadConfig({}).sqliteCacheMb).toBe(64);
-    expect(loadConfig({ BATON_SQLITE_CACHE_MB: ' 256 ' }).sqliteCacheMb).toBe(256);
-  });
-
-  it.each(['0', '-1', '1.5', '64MB', '1048577'])('refuses BATON_SQLITE_CACHE_MB=%j, naming the variable', (value) => {
-    expect(() => loadConfig({ BATON_SQLITE_CACHE_MB: value })).toThrow(/BATON_SQLITE_CACHE_MB/);
-  });
-
   it.each(['-1', '1.5', 'many'])('refuses BATON_FLOW_STARTS_PER_MINUTE=%j, naming the variable', (value) => {
     expect(() => loadConfig({ BATON_FLOW_STARTS_PER_MINUTE: value })).toThrow(/BATON_FLOW_STARTS_PER_MINUTE/);
   });

@@ -32,8 +32,6 @@ export interface Config {
   workers: number;
   /** Seconds a device of the device authorization grant is told to wait between polls (`BATON_DEVICE_CODE_INTERVAL`). */
   deviceCodeInterval: number;
-  /** SQLite's page cache per process, in MiB (`BATON_SQLITE_CACHE_MB`). */
-  sqliteCacheMb: number;
   /** The IP country database (`.mmdb`) policies' `request.country` comes from (`BATON_GEOIP_DB`); the bundled one without it. */
   geoipDatabase: string | undefined;
   production: boolean;
@@ -90,11 +88,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       defaults.deviceCodeInterval,
       { min: 1, max: 60, unit: 'seconds' },
     ),
-    sqliteCacheMb: parseInRange('BATON_SQLITE_CACHE_MB', env.BATON_SQLITE_CACHE_MB, defaults.sqliteCacheMb, {
-      min: 1,
-      max: 1_048_576,
-      unit: 'MiB',
-    }),
     geoipDatabase: env.BATON_GEOIP_DB?.trim() || undefined,
     production,
     ...overrides,

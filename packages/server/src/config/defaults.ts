@@ -35,8 +35,6 @@ export const defaults = {
   metricsHost: '127.0.0.1',
   /** `BATON_WORKERS`: server processes `baton serve` runs, each a whole server on the same port; one per core on PostgreSQL, one on an SQLite file. */
   workers: undefined as number | undefined,
-  /** `BATON_SQLITE_CACHE_MB`: the most memory (MiB) each process's SQLite connection keeps database pages in; a database smaller than this never fills it. */
-  sqliteCacheMb: 64,
   /** `BATON_SMS_GATEWAY_URL`: the operator's SMS gateway, which Baton POSTs `{"to", "body"}` to (https, or http to a loopback bridge); without it there are no phone (SMS) methods. */
   smsGatewayUrl: undefined as string | undefined,
   /** `BATON_SMS_GATEWAY_TOKEN`: the bearer secret sent to the SMS gateway; required with BATON_SMS_GATEWAY_URL. */

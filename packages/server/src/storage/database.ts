@@ -3,7 +3,6 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { defaults } from '../config/defaults.js';
 import { engineOf, type Engine } from '../config/engine.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -42,13 +41,7 @@ export const postgresConnectTimeoutMs = 5000;
  */
 export function openDatabase(
   url: string,
-  options: {
-    poolSize?: number;
-    connectTimeoutMs?: number;
-    onConnectionLost?: (error: Error) => void;
-    /** SQLite's page cache, in MiB (BATON_SQLITE_CACHE_MB). */
-    sqliteCacheMb?: number;
-  } = {},
+  options: { poolSize?: number; connectTimeoutMs?: number; onConnectionLost?: (error: Error) => void } = {},
 ): DatabaseHandle {
   const engine = engineOf(url);
   if (engine === 'postgres') {
@@ -80,8 +73,7 @@ export function openDatabase(
       },
     };
   }
-  const pragmas = sqlitePragmas(options.sqliteCacheMb ?? defaults.sqliteCacheMb);
-  const sqlite = openSqlite(url, pragmas);
+  const sqlite = openSqlite(url);
   const connection = new SqliteConnection(sqlite);
   const db = new Kysely<Database>({ dialect: sqliteDialect(connection) });
   let stopCheckpoints: (() => Promise<void>) | undefined;
@@ -90,7 +82,7 @@ export function openDatabase(
     sql: sqliteDirectSql(connection),
     engine,
     checkpointInBackground() {
-      if (url !== ':memory:') stopCheckpoints ??= checkpointInBackground(sqlite, url, pragmas);
+      if (url !== ':memory:') stopCheckpoints ??= checkpointInBackground(sqlite, url, sqlitePragmas);
     },
     async backup(path) {
       if (existsSync(path)) throw new DatabaseBackupError(`${path} already exists; a backup never overwrites a file`);
@@ -104,30 +96,19 @@ export function openDatabase(
   };
 }
 
-/**
- * How Baton opens every SQLite connection. SQLite's default page cache (2 MiB) holds a small
- * database whole, but once the file is far larger (a million sessions take 1.2 GB) nearly
- * every rotation reads its B-tree pages from the file again; the cache grows only as pages
- * are read, so a small database costs no more memory than before (bench/RESULTS.md).
- */
-function sqlitePragmas(cacheMb: number): string[] {
-  return [
-    'journal_mode = WAL',
-    'synchronous = NORMAL',
-    'foreign_keys = ON',
-    'busy_timeout = 5000',
-    `cache_size = -${cacheMb * 1024}`,
-  ];
-}
+/** How Baton opens every SQLite connection. */
+const sqlitePragmas = [
+  'journal_mode = WAL',
+  'synchronous = NORMAL',
+  'foreign_keys = ON',
+  'busy_timeout = 5000',
+] as const;
 
 /** An SQLite connection as Baton uses it (the benchmark's floor opens its file the same way). */
-export function openSqlite(
-  path: string,
-  pragmas: readonly string[] = sqlitePragmas(defaults.sqliteCacheMb),
-): BetterSqlite3.Database {
+export function openSqlite(path: string): BetterSqlite3.Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new BetterSqlite3(path);
-  for (const pragma of pragmas) sqlite.pragma(pragma);
+  for (const pragma of sqlitePragmas) sqlite.pragma(pragma);
   return sqlite;
 }
 

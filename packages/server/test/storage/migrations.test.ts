@@ -42,20 +42,6 @@ describe('SQLite', () => {
     }
   });
 
-  it('gives the connection a 64 MiB page cache, or the size asked for (BATON_SQLITE_CACHE_MB)', async () => {
-    const url = await freshDatabaseUrl('sqlite');
-    const handles = [openDatabase(url), openDatabase(url, { sqliteCacheMb: 256 })];
-    try {
-      const sizes = await Promise.all(
-        handles.map(async (handle) => (await sql<{ cache_size: number }>`PRAGMA cache_size`.execute(handle.db)).rows[0]),
-      );
-      // negative: KiB rather than pages
-      expect(sizes).toEqual([{ cache_size: -64 * 1024 }, { cache_size: -256 * 1024 }]);
-    } finally {
-      await Promise.all(handles.map((handle) => handle.close()));
-    }
-  });
-
   it('keeps refresh_tokens to its digest key and its expiry (for the sweep): every other index would be written on each rotation', async () => {
     const handle = openDatabase(await freshDatabaseUrl('sqlite'));
     try {
