@@ -1,3 +1,4 @@
+import { turns, turnWarmupSeconds } from './duration.js';
 import type { LoadResult } from './load-spec.js';
 
 /** The rows with one server process against two (g): on SQLite the 1-worker rows are (a) and (d). */
@@ -86,6 +87,7 @@ export function formatReport(
   const twoWorkers = '(reported: the load generator shares core 1)';
   return [
     `${setup.connections} connections, ${setup.warmupSeconds} s warm-up + ${setup.seconds} s measured per row; servers on core 0, autocannon on core 1.`,
+    `(a), (e), (f) and (h), held against one another, are measured in turns: ${turns} rounds, each running every one of them for ${turnWarmupSeconds} s warm-up + ${num(setup.seconds / turns, 1)} s; a row is all its rounds together (its p50 the median round's, its p99 the worst round's).`,
     'The 2-worker rows (g) run the server on cores 0 and 1 (PostgreSQL with it): the load generator shares a core with the server there, so those rows are reported, not targeted.',
     '',
     '| Measurement | req/s | p50 ms | p99 ms | server CPU | other CPU | failures |',
