@@ -24,6 +24,7 @@ import {
   benchDuration,
   loadMeasurements,
   minutesAndSeconds,
+  argon2Seconds,
   signInRuns,
   turns,
   turnWarmupSeconds,
@@ -140,6 +141,14 @@ async function measureInTurns<const Rows extends readonly RowInTurn[]>(
   return rounds.map(combinedRounds) as { [Row in keyof Rows]: LoadResult };
 }
 
+/** Raw argon2id hashes per second on the server's core (bench/argon2-rate.ts), the sign-ins' reference. */
+async function argon2Rate(label: string): Promise<Measurements['argon2'][number]> {
+  await quiet();
+  progress(`(d) argon2id hashes/s on one core, ${label}`);
+  const rate = spawnPinned(serverCore, [...tsxArgs('argon2-rate.ts'), String(argon2Seconds(setup)), '1,4']);
+  return (await rate.ready) as Measurements['argon2'][number];
+}
+
 /** Every measurement kept, to tell whether any request failed. */
 const loads: LoadResult[] = [];
 
@@ -157,7 +166,7 @@ assertPinningAvailable(availableParallelism());
 const started = performance.now();
 const expected = benchDuration(setup);
 progress(
-  `takes about ${minutesAndSeconds(expected.least)} (${loadMeasurements} measurements of ${setup.warmupSeconds} s warm-up + ${setup.seconds} s, four of them in ${turns} turns, the argon2id rate, the seed of ${setup.sessions.toLocaleString('en-US')} sessions, and set-up), ` +
+  `takes about ${minutesAndSeconds(expected.least)} (${loadMeasurements} measurements of ${setup.warmupSeconds} s warm-up + ${setup.seconds} s, four of them in ${turns} turns, the argon2id rate beside each sign-in run, the seed of ${setup.sessions.toLocaleString('en-US')} sessions, and set-up), ` +
     `up to ${minutesAndSeconds(expected.most)} when other processes disturb runs and they are repeated (--attempts ${setup.attempts}); leave the machine idle meanwhile`,
 );
 
@@ -277,11 +286,15 @@ try {
     headers: basic(baton.service.clientId, baton.service.secret),
     form: { grant_type: 'client_credentials', scope: 'api:read' },
   });
+  // each sign-in run beside its argon2id reference, so a drift of the machine falls on both
   const signIns: LoadResult[] = [];
-  for (let run = 1; run <= signInRuns; run += 1)
+  const argon2: Measurements['argon2'] = [];
+  for (let run = 1; run <= signInRuns; run += 1) {
     signIns.push(
       await measure(`(d) Baton password sign-ins, run ${run} of ${signInRuns}`, baton, signInScenario(baton)),
     );
+    argon2.push(await argon2Rate(`run ${run} of ${signInRuns}`));
+  }
   await baton.stop();
 
   progress('Baton on SQLite with 2 workers, pinned to both cores');
@@ -315,9 +328,6 @@ try {
   }
   await postgres.stop();
 
-  await quiet();
-  progress('(d) argon2id hashes/s on one core');
-  const argon2 = spawnPinned(serverCore, [...tsxArgs('argon2-rate.ts'), String(Math.min(setup.seconds, 8)), '1,4']);
   const workers: WorkerRows = {
     sqlite: { refresh: sqliteTwoRefresh, signIns: sqliteTwoSignIns },
     postgres: { refresh: postgresRefresh[0]!, twoWorkersRefresh: postgresRefresh[1]! },
@@ -331,7 +341,7 @@ try {
     peerClientCredentials,
     floor: floorResult,
     signIns,
-    argon2: (await argon2.ready) as Measurements['argon2'],
+    argon2,
     seeded: {
       refresh: seededRefresh,
       sessions: seed.sessions,
