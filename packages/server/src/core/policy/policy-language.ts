@@ -78,9 +78,32 @@ function ipIn(ip: string, cidrs: readonly string[]): boolean {
   return address !== null && list.check(address);
 }
 
+type VariableName = keyof typeof variables;
+
+/**
+ * A class per variable, its instances what a rule reads. CEL reads a registered class's
+ * fields as they are, where a plain object would be converted into the library's own
+ * type again by every rule that reads it: for a 20-rule document, most of the evaluation.
+ */
+const factClasses = Object.fromEntries(
+  Object.keys(variables).map((name) => [
+    name,
+    {
+      [name]: class {
+        constructor(values: object) {
+          Object.assign(this, values);
+        }
+      },
+    }[name]!,
+  ]),
+) as Record<VariableName, new (values: object) => object>;
+
 const environment = (() => {
   const env = new Environment({ limits: { maxAstNodes: 500, maxDepth: 32, maxListElements: 1000 } });
-  for (const [name, schema] of Object.entries(variables)) env.registerVariable({ name, schema });
+  for (const [name, fields] of Object.entries(variables) as [VariableName, Record<string, string>][]) {
+    env.registerType(name, { ctor: factClasses[name], fields });
+    env.registerVariable(name, name);
+  }
   return env
     .registerVariable('now', 'google.protobuf.Timestamp')
     .registerFunction('ip_in(string, list<string>): bool', ipIn);
@@ -123,11 +146,18 @@ function problemOf(error: unknown): ExpressionProblem {
   return range ? { message: text, column: range.start + 1 } : { message: text };
 }
 
-/** The facts as CEL reads them: its integers are 64-bit (BigInt), the facts' numbers whole. */
+/** The facts as CEL reads them: each variable an instance of its class, integers 64-bit (BigInt). */
 export function celContextOf(facts: PolicyFacts): CelContext {
   return {
-    ...facts,
-    session: { ...facts.session, age_seconds: BigInt(Math.floor(facts.session.age_seconds)) },
-    risk: { failed_attempts: BigInt(facts.risk.failed_attempts) },
+    request: new factClasses.request(facts.request),
+    app: new factClasses.app(facts.app),
+    device: new factClasses.device(facts.device),
+    session: new factClasses.session({
+      ...facts.session,
+      age_seconds: BigInt(Math.floor(facts.session.age_seconds)),
+    }),
+    user: new factClasses.user(facts.user),
+    risk: new factClasses.risk({ failed_attempts: BigInt(facts.risk.failed_attempts) }),
+    now: facts.now,
   };
 }
