@@ -31,6 +31,13 @@ describe('npm run demo:watch', () => {
       at(/\[watch\].*signed out: sign in again on your phone/),
     ];
     expect([...steps].sort((a, b) => a - b)).toEqual(steps);
+    // At the end, the graph as the operator's CLI lists it: the phone, the watch below it, both revoked.
+    const end = at(/\[demo\].*baton sessions list .*the device graph at the end/);
+    expect(end).toBeGreaterThan(steps[9]!);
+    expect(lines.slice(end + 1, end + 3)).toEqual([
+      expect.stringMatching(/^\[baton\]\s+Ada's phone \(demo\) \[primary, Phone app\] \(revoked\)$/),
+      expect.stringMatching(/^\[baton\]\s+└─ Ada's watch \(demo\) \[companion, Watch app\] \(revoked\)$/),
+    ]);
     // The phone handed off only after the code the watch showed matched its own.
     const shown = /\[watch\]\s+pairing code (\d{6})/.exec(exit.stdout)?.[1];
     expect(shown, exit.stdout).toBeDefined();

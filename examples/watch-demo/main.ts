@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deviceTree, type TreeSession } from './device-tree.js';
 import {
   baton,
   demoEnvironment,
@@ -22,7 +23,8 @@ import {
  * across several 3-second access tokens. Meanwhile the tenant's conditional-access policy
  * blocks watches outside the Netherlands (`baton policy set`): the watch's next refresh is
  * refused while it stays signed in, and works again once the rule is lifted. Then the
- * session is revoked with `baton sessions revoke` and the watch says so.
+ * session is revoked with `baton sessions revoke`, the watch says so, and the demo ends
+ * with the device graph as `baton sessions list` shows it: both sessions revoked.
  */
 /** Short enough that the watch refreshes every few seconds while you watch; the SDK refreshes with a quarter of the life left. */
 const accessTokenSeconds = 3;
@@ -121,6 +123,7 @@ const phoneCode = await exited(phone);
 if (phoneCode !== 0) finish(1, `the phone failed (exit ${phoneCode})`);
 say('demo', 'the phone is gone; the watch carries on by itself');
 const watchCode = await exited(watch);
+if (revoked) await showTheGraphAtTheEnd();
 const ok = watchCode === 0 && revoked && policy === 'lifted';
 finish(
   ok ? 0 : 1,
@@ -133,6 +136,33 @@ async function setPolicy(document: unknown, why: string) {
   say('demo', `$ baton policy set --tenant ${tenant} --file policy.json   # ${why}`);
   const { version } = await baton<{ version: number }>(['policy', 'set', '--tenant', tenant, '--file', file], env);
   say('baton', `policy version ${version} in force`);
+}
+
+/** The user's device graph once everything has ended, as the operator's CLI lists it: the phone and the watch below it, both revoked. */
+async function showTheGraphAtTheEnd() {
+  say('demo', `$ baton sessions list --tenant ${tenant} --user ${user}   # the device graph at the end`);
+  const listed = await baton<
+    Array<{
+      id: string;
+      parent_id: string | null;
+      client_id: string;
+      status: TreeSession['status'];
+      device: TreeSession['device'];
+    }>
+  >(['sessions', 'list', '--tenant', tenant, '--user', user], env);
+  const appNames = new Map([
+    [phoneApp.client_id, 'Phone app'],
+    [watchApp.client_id, 'Watch app'],
+  ]);
+  const sessions = listed.map((s) => ({
+    id: s.id,
+    parentId: s.parent_id,
+    status: s.status,
+    current: false,
+    device: s.device,
+    app: { clientId: s.client_id, name: appNames.get(s.client_id) ?? null },
+  }));
+  for (const line of deviceTree(sessions)) say('baton', `  ${line}`);
 }
 
 async function revoke() {
