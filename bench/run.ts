@@ -104,6 +104,7 @@ async function measure(
   loads.push(best!);
   return best!;
 }
+
 interface RowInTurn {
   label: string;
   server: { url: string; pids: number[] };

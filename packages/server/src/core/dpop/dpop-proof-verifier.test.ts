@@ -46,6 +46,27 @@ describe('DpopProofVerifier', () => {
     await expectRejection(verifier.verify(proofWith(header, claims, clock.now()).proof, request), 'invalid_dpop_proof');
   });
 
+  it.each([
+    ['an ordinary header', {}],
+    ['a header too long to be kept', { kid: 'k'.repeat(3000) }],
+  ])(
+    'checks every proof of a device whose proofs share %s: the same key passes each time, another key signing under that header never',
+    async (_name, extra) => {
+      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+      const jwk = publicKey.export({ format: 'jwk' });
+      const header = part({ typ: 'dpop+jwt', alg: 'ES256', jwk, ...extra });
+      const signed = (key: typeof privateKey) => {
+        const input = `${header}.${part({ htm: request.method, htu: request.url, jti: randomUUID(), iat: Math.floor(clock.now() / 1000) })}`;
+        return `${input}.${sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+      };
+      const jkt = jwkThumbprint(jwk as Record<string, unknown>);
+      expect(await verifier.verify(signed(privateKey), request)).toBe(jkt);
+      await expectRejection(verifier.verify(signed(other), request), 'invalid_dpop_proof');
+      expect(await verifier.verify(signed(privateKey), request)).toBe(jkt);
+    },
+  );
+
   it.each(['a.b', 'a.b.c.d', '!!.e30.AA', `${part([])}.${part({})}.AA`])(
     'refuses %j, which is no JWS',
     async (proof) => {

@@ -26,6 +26,12 @@ const refuse = (description: string) => new BatonError('invalid_dpop_proof', des
 
 /** Checked proof headers kept, one per device key in use. */
 const maxKeptHeaders = 10_000;
+/**
+ * Longer headers are checked every time, not kept: anyone can send a header with a key of
+ * their own, unsigned, so the memory kept is held to this size each (an RSA-4096 key's
+ * header is about 1,000 characters; an ES256 one about 250).
+ */
+const maxKeptHeaderLength = 2048;
 
 /**
  * RFC 9449 proof checks: a `dpop+jwt` signed by the public key in its own header, for this
@@ -89,6 +95,7 @@ export class DpopProofVerifier {
    * determines all three.
    */
   private headerOf(encodedHeader: string): CheckedHeader {
+    if (encodedHeader.length > maxKeptHeaderLength) return checkHeader(encodedHeader);
     let checked = this.headers.get(encodedHeader);
     if (!checked) {
       checked = checkHeader(encodedHeader);
