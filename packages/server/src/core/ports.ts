@@ -395,14 +395,17 @@ export interface DatabaseHealth {
 
 /**
  * What the domain tells operators' counters (the metrics listener): every audit event by its
- * type, and the refresh outcomes too frequent to audit (`refresh_token.rotated`,
- * `refresh_token.retried`). Write-only: no decision reads it back.
+ * type, the refresh outcomes too frequent to audit (`refresh_token.rotated`,
+ * `refresh_token.retried`), and what a tenant's policy costs. Write-only: no decision reads
+ * it back.
  */
 export interface Telemetry {
   count(event: string): void;
+  /** The rules in force evaluated at `at` against one request's facts, in `seconds`. */
+  policyEvaluated(at: string, seconds: number): void;
 }
 
-export const noTelemetry: Telemetry = { count() {} };
+export const noTelemetry: Telemetry = { count() {}, policyEvaluated() {} };
 
 export interface Repositories {
   tenants: TenantRepository;

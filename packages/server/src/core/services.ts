@@ -83,7 +83,7 @@ export function createServices({
   const tokens = new TokenIssuer(keys, clock, publicUrl, new DeviceSecrets(repos));
   const accounts = new AccountService(repos, clock);
   const policies = new PolicyService(repos, audit, clock, countries);
-  const policyGate = new PolicyGate(policies, repos, audit, clock, countries);
+  const policyGate = new PolicyGate(policies, repos, audit, clock, countries, telemetry);
   const sessions = new SessionService(repos, audit, clock, refreshTokenKeysOf(masterKey), policyGate, telemetry);
   const graphs = new DeviceGraphs(repos, clock);
   const continuations = new ContinuationTokens(repos.continuations, clock);

@@ -83,6 +83,34 @@ describe.each(engines)('Prometheus metrics on %s', (engine) => {
     expect(text).not.toContain(t.app.clientId);
   });
 
+  it("times the tenant's policy at each refresh it is evaluated at, and nothing while the tenant has no rules", async () => {
+    const evaluations = (text: string) => sample(text, 'baton_policy_evaluation_seconds_count', { at: 'refresh' }) ?? 0;
+    const signIn = await signInWithPassword(t.base, t.app.clientId, t.user.email, t.userPassword);
+    const before = await scrape();
+    expect((await refresh(signIn.body.refresh_token)).status).toBe(200);
+    expect(evaluations(await scrape())).toBe(evaluations(before));
+
+    const operator = { actor: 'operator', context: { ip: null, userAgent: null, correlationId: 'test' } };
+    const rule = {
+      name: 'no-kiosks',
+      state: 'enabled',
+      at: ['refresh'],
+      when: "device.kind == 'kiosk'",
+      then: { block: true },
+    };
+    await t.services.policies.set(t.tenant, { rules: [rule] }, operator);
+    try {
+      const next = await signInWithPassword(t.base, t.app.clientId, t.user.email, t.userPassword);
+      expect((await refresh(next.body.refresh_token)).status).toBe(200);
+      const after = await scrape();
+      expect(evaluations(after)).toBe(evaluations(before) + 1);
+      expect(sample(after, 'baton_policy_evaluation_seconds_sum', { at: 'refresh' })).toBeGreaterThan(0);
+      expect(sample(after, 'baton_policy_evaluation_seconds_count', { at: 'sign_in' }) ?? 0).toBe(0);
+    } finally {
+      await t.services.policies.set(t.tenant, { rules: [] }, operator);
+    }
+  });
+
   it('reports the password-hash queue and the process', async () => {
     const text = await scrape();
     expect(sample(text, 'baton_password_hash_queue_depth')).toBe(0);

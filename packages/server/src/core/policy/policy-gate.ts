@@ -2,7 +2,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import { BatonError } from '../errors.js';
 import type { App, RequestContext, Session } from '../model.js';
-import type { CountryLookup, Repositories } from '../ports.js';
+import { type CountryLookup, noTelemetry, type Repositories, type Telemetry } from '../ports.js';
 import { allowed, type PolicyDecision } from './compiled-policy.js';
 import type { EvaluationPoint } from './policy-document.js';
 import { policyFacts, type PolicySubject } from './policy-facts.js';
@@ -43,6 +43,7 @@ export class PolicyGate {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly countries: CountryLookup,
+    private readonly telemetry: Telemetry = noTelemetry,
   ) {}
 
   /**
@@ -66,7 +67,9 @@ export class PolicyGate {
       { countries: this.countries, audit: this.repos.audit, now },
       policy.readsRiskAt(point),
     );
+    const started = performance.now();
     const decision = policy.evaluate(point, facts);
+    this.telemetry.policyEvaluated(point, (performance.now() - started) / 1000);
     const event = {
       tenantId: subject.tenantId,
       userId: subject.user.id,

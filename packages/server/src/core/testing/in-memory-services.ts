@@ -35,7 +35,7 @@ export function inMemoryServices() {
       publicUrl: 'https://baton.test',
       mailer: outbox,
       limits: { flowStartsPerIpPerMinute: 0 },
-      telemetry: { count: (event) => counted.push(event) },
+      telemetry: { count: (event) => counted.push(event), policyEvaluated() {} },
     });
   const services = anotherInstance();
   return {
