@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import autocannon, { type Request } from 'autocannon';
 import { cpuBetween, processTree, snapshot } from './lib/cpu.js';
+import { storageBytesWritten } from './lib/storage-writes.js';
 import { dpopProver } from './lib/dpop-proof.js';
 import { percentiles, type LoadResult, type LoadSpec, type Scenario } from './lib/load-spec.js';
 
@@ -141,10 +142,13 @@ async function run(seconds: number, requests: Request[]) {
 const warmup: Tally = { flowLatencies: [] };
 const measured: Tally = { flowLatencies: [] };
 if (spec.warmupSeconds > 0) await run(spec.warmupSeconds, requestsFor(spec.scenario, warmup));
-const watched = [...spec.serverPids.flatMap(processTree), process.pid];
+const serverTree = spec.serverPids.flatMap(processTree);
+const watched = [...serverTree, process.pid];
 const before = snapshot(watched);
+const writtenBefore = storageBytesWritten(serverTree);
 const { result, latencies } = await run(spec.seconds, requestsFor(spec.scenario, measured));
 const { processes, others } = cpuBetween(before, snapshot(watched));
+const written = storageBytesWritten(serverTree) - writtenBefore;
 const loader = processes.pop()!;
 const server = processes.reduce((a, b) => a + b, 0);
 const seconds = result.duration;
@@ -168,5 +172,6 @@ const output: LoadResult = {
   ...(firstFailure ? { firstFailure } : {}),
   ...(spec.scenario.kind === 'refresh' ? { tokens: pool } : {}),
   cpu: { server, loader, others },
+  written,
 };
 process.stdout.write(`${JSON.stringify(output)}\n`);

@@ -251,6 +251,9 @@ try {
     await baton.dpopRefreshTokens(refreshLineages),
     await seeded.refreshTokens(refreshLineages),
   ];
+  // (h)'s policy, timed inside the server in each of its rounds (warm-ups included)
+  const policyEvaluation = { count: 0, seconds: 0 };
+  let evaluationsBefore = policyEvaluation;
   // plain refresh and the three rows held against it, in turns
   const [batonRefresh, policyRefresh, seededRefresh, batonDpopRefresh] = await measureInTurns([
     { label: '(a) Baton refresh', server: baton, scenario: refreshScenario(baton, plainTokens) },
@@ -259,8 +262,16 @@ try {
       server: baton,
       // its own lineages: a refresh run may stop with (a)'s tokens in flight
       scenario: refreshScenario(baton, policyTokens),
-      before: () => baton.setPolicy(twentyRulePolicy()),
-      after: () => baton.setPolicy({ rules: [] }),
+      before: async () => {
+        await baton.setPolicy(twentyRulePolicy());
+        evaluationsBefore = await baton.policyEvaluations();
+      },
+      after: async () => {
+        const after = await baton.policyEvaluations();
+        policyEvaluation.count += after.count - evaluationsBefore.count;
+        policyEvaluation.seconds += after.seconds - evaluationsBefore.seconds;
+        await baton.setPolicy({ rules: [] });
+      },
     },
     {
       label: `(f) Baton refresh, ${seed.sessions.toLocaleString('en-US')} sessions in the database`,
@@ -336,6 +347,7 @@ try {
   const measurements: Measurements = {
     batonRefresh,
     policyRefresh,
+    policyEvaluation,
     batonDpopRefresh,
     peerRefresh,
     batonClientCredentials,

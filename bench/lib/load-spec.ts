@@ -57,6 +57,8 @@ export interface LoadResult extends Latency {
   tokens?: string[];
   /** CPU in cores during the measured run: the server (all its processes), autocannon, and every other process on the machine. */
   cpu: { server: number; loader: number; others: number };
+  /** Bytes the server's processes wrote to storage during the measured run (bench/lib/storage-writes.ts). */
+  written: number;
 }
 
 /** Nearest-rank percentiles of latencies in milliseconds. */

@@ -11,6 +11,8 @@ export interface Measurements {
   batonRefresh: LoadResult;
   /** (h): (a) again with a 20-rule policy in force (bench/lib/policy-document.ts). */
   policyRefresh: LoadResult;
+  /** (h)'s evaluations of the policy and their time, as the server's metrics count them. */
+  policyEvaluation: { count: number; seconds: number };
   batonDpopRefresh: LoadResult;
   peerRefresh: LoadResult;
   batonClientCredentials: LoadResult;
@@ -45,13 +47,15 @@ const ms = (value: number) => num(value, 2);
 const percent = (value: number) => `${num(value * 100, 1)}%`;
 const verdict = (holds: boolean) => (holds ? 'HOLDS' : 'MISSED');
 const signInRate = (r: LoadResult) => r.flows!.rps;
+/** Microseconds of server CPU per answered request: steadier than the rate when the machine's speed drifts. */
+const cpuPerRequest = (r: LoadResult) => (r.cpu.server * r.seconds * 1e6) / r.ok;
 
 function row(label: string, rate: string, p50: number, p99: number, r: LoadResult): string {
   const trouble =
     r.failed + r.errors > 0
       ? ` (${r.failed} non-2xx, ${r.errors} errors${r.firstFailure ? `; first: ${r.firstFailure}` : ''})`
       : '';
-  return `| ${label} | ${rate} | ${ms(p50)} | ${ms(p99)} | ${num(r.cpu.server * 100)}% | ${num(r.cpu.others * 100)}% | ${r.failed + r.errors}${trouble} |`;
+  return `| ${label} | ${rate} | ${ms(p50)} | ${ms(p99)} | ${num(r.cpu.server * 100)}% | ${num(cpuPerRequest(r))} | ${num(r.written / r.ok / 1024, 1)} | ${num(r.cpu.others * 100)}% | ${r.failed + r.errors}${trouble} |`;
 }
 const requestRow = (label: string, r: LoadResult) => row(label, num(r.rps), r.p50, r.p99, r);
 const signInRow = (label: string, r: LoadResult) =>
@@ -87,13 +91,14 @@ export function formatReport(
     .map(([c, rate]) => `${num(rate, 1)}/s at concurrency ${c}`)
     .join(', ');
   const twoWorkers = '(reported: the load generator shares core 1)';
+  const policyMicroseconds = (m.policyEvaluation.seconds / m.policyEvaluation.count) * 1e6;
   return [
-    `${setup.connections} connections, ${setup.warmupSeconds} s warm-up + ${setup.seconds} s measured per row; servers on core 0, autocannon on core 1.`,
+    `${setup.connections} connections, ${setup.warmupSeconds} s warm-up + ${setup.seconds} s measured per row; servers on core 0, autocannon on core 1. Baton runs with its metrics listener on, as in production.`,
     `(a), (e), (f) and (h), held against one another, are measured in turns: ${turns} rounds, each running every one of them for ${turnWarmupSeconds} s warm-up + ${num(setup.seconds / turns, 1)} s; a row is all its rounds together (its p50 the median round's, its p99 the worst round's).`,
     'The 2-worker rows (g) run the server on cores 0 and 1 (PostgreSQL with it): the load generator shares a core with the server there, so those rows are reported, not targeted.',
     '',
-    '| Measurement | req/s | p50 ms | p99 ms | server CPU | other CPU | failures |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| Measurement | req/s | p50 ms | p99 ms | server CPU | CPU us/req | KiB written/req | other CPU | failures |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     requestRow('(a) Baton refresh, rotating (SQLite file, WAL)', m.batonRefresh),
     requestRow('(a) oidc-provider refresh, rotating (in-memory adapter)', m.peerRefresh),
     requestRow('(b) Baton client_credentials (JWT)', m.batonClientCredentials),
@@ -103,7 +108,7 @@ export function formatReport(
       `(d) Baton password sign-ins, whole flows (3 requests each), median of ${m.signIns.length} runs (${signInRates.map((r) => num(r, 1)).join(', ')})`,
       signIns,
     ),
-    `| (d) argon2id hashes, Baton's parameters, one core, median of ${m.argon2.length} runs (${m.argon2.map((run) => num(run.hashesPerSecond, 1)).join(', ')}), one after each sign-in run | ${num(argon2.hashesPerSecond, 1)} hashes/s | | | | ${num(argon2.others * 100)}% | ${argon2Detail} |`,
+    `| (d) argon2id hashes, Baton's parameters, one core, median of ${m.argon2.length} runs (${m.argon2.map((run) => num(run.hashesPerSecond, 1)).join(', ')}), one after each sign-in run | ${num(argon2.hashesPerSecond, 1)} hashes/s | | | | | | ${num(argon2.others * 100)}% | ${argon2Detail} |`,
     requestRow('(e) Baton refresh, rotating, DPoP-bound (fresh ES256 proof each)', m.batonDpopRefresh),
     requestRow(`(f) Baton refresh, rotating, ${sessions} sessions already in the database (SQLite)`, seeded.refresh),
     requestRow('(g) Baton refresh, SQLite, 2 workers (cores 0-1)', workers.sqlite.refresh),
@@ -112,7 +117,8 @@ export function formatReport(
     requestRow('(g) Baton refresh, PostgreSQL, 2 workers (cores 0-1)', workers.postgres.twoWorkersRefresh),
     requestRow('(h) Baton refresh, (a) with a 20-rule conditional-access policy in force', m.policyRefresh),
     '',
-    'Server CPU: share of one core the server used (all its processes: workers, and PostgreSQL on the PostgreSQL rows); other CPU: what every other process on the machine used meanwhile (near 0% means an undisturbed run).',
+    "Server CPU: share of one core the server used (all its processes: workers, and PostgreSQL on the PostgreSQL rows), and that CPU per answered request; KiB written/req: what the server's processes wrote to storage per answered request (/proc/PID/io write_bytes: the WAL and its checkpoints); other CPU: what every other process on the machine used meanwhile (near 0% means an undisturbed run).",
+    `(h)'s policy inside the server (baton_policy_evaluation_seconds, warm-ups included): ${num(policyMicroseconds, 1)} us per refresh over ${num(m.policyEvaluation.count)} evaluations, ${percent(policyMicroseconds / cpuPerRequest(m.policyRefresh))} of (h)'s server CPU per request.`,
     `Sign-in requests (median run): ${num(signIns.rps)} req/s, p50 ${ms(signIns.p50)} ms, p99 ${ms(signIns.p99)} ms per request.`,
     `(f)'s database: ${sessions} sessions written straight into the file before the server started (a device, the session and two refresh-token rows each) in ${num(seeded.seedSeconds, 1)} s.`,
     "PostgreSQL rows: a throwaway cluster with the tests' settings (fsync, synchronous_commit and full_page_writes off: no disk syncs, as SQLite's NORMAL between checkpoints), pinned with Baton.",

@@ -42,6 +42,8 @@ export interface BatonUnderTest {
   dpopRefreshTokens(count: number): Promise<{ key: JsonWebKey; tokens: string[] }>;
   /** `baton policy set` with `document`, and the second every instance takes to see it. */
   setPolicy(document: unknown): Promise<void>;
+  /** The policy evaluations at `refresh` so far, and their time, from the server's metrics (baton_policy_evaluation_seconds). */
+  policyEvaluations(): Promise<{ count: number; seconds: number }>;
   /** Stops the server; on SQLite, says how large the database file was once it closed (its WAL checkpointed). */
   stop(): Promise<{ databaseBytes: number | null }>;
 }
@@ -59,8 +61,9 @@ async function freePort(): Promise<number> {
  * SQLite file or on `database` (a PostgreSQL URL, its postmaster `databasePid`). The
  * tenant, apps and user are made with the CLI, as an operator would; with `seedSessions`,
  * that many sessions are then written straight into the SQLite file before the server
- * starts. `env` adds settings (`BATON_WORKERS`); `nodeArgs` go to the server's node (e.g.
- * `--cpu-prof`).
+ * starts. It runs with its metrics listener on, as in production (a few percent of a
+ * refresh's CPU). `env` adds settings (`BATON_WORKERS`); `nodeArgs` go to the server's node
+ * (e.g. `--cpu-prof`).
  */
 export async function startBaton(
   options: {
@@ -74,6 +77,7 @@ export async function startBaton(
   const dir = mkdtempSync(join(tmpdir(), 'baton-bench-'));
   const databaseFile = join(dir, 'baton.db');
   const port = await freePort();
+  const metricsPort = await freePort();
   const fullEnv = {
     ...process.env,
     BATON_DATABASE_URL: options.database?.url ?? databaseFile,
@@ -82,6 +86,8 @@ export async function startBaton(
     BATON_PORT: String(port),
     BATON_HOST: '127.0.0.1',
     BATON_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    // what (h) learns of the policy's own cost comes from there
+    BATON_METRICS_PORT: String(metricsPort),
     ...options.env,
   };
   const cli = async (...args: string[]) =>
@@ -231,6 +237,14 @@ export async function startBaton(
       writeFileSync(file, JSON.stringify(document));
       await cli('policy', 'set', '--tenant', tenant, '--file', file);
       await new Promise((resolve) => setTimeout(resolve, policyFreshnessMs + 100));
+    },
+    async policyEvaluations() {
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      const value = (name: string) =>
+        Number(
+          new RegExp(`^baton_policy_evaluation_seconds_${name}\\{at="refresh"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0,
+        );
+      return { count: value('count'), seconds: value('sum') };
     },
     stop() {
       stopped ??= server.stop().then(() => {
