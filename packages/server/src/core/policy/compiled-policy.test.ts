@@ -179,6 +179,41 @@ describe('evaluating the rules in force', () => {
     expect(decision.failed[0]?.message).toContain('level');
   });
 
+  it('a rule that cannot be answered changes none of the answers of the rules around it', () => {
+    const rule = (name: string, when: string) => ({
+      name,
+      state: 'report_only',
+      at: ['refresh'],
+      when,
+      then: { block: true },
+    });
+    const policy = compile([
+      rule('before', "device.kind == 'companion'"),
+      rule('missing', "user.attributes.level == 'x'"),
+      rule('after-true', 'session.dpop_bound'),
+      rule('after-false', "device.kind == 'browser'"),
+    ]);
+    expect(policy.evaluate('refresh', facts())).toMatchObject({
+      reportOnly: ['before', 'missing', 'after-true'],
+      failed: [{ rule: 'missing' }],
+    });
+  });
+
+  it('evaluates every rule of a document too large for one pass, and a condition that ends in a comment', () => {
+    const rules = Array.from({ length: 150 }, (_, index) => ({
+      name: `rule-${index}`,
+      state: 'report_only',
+      at: ['refresh'],
+      when: `session.age_seconds > ${index * 10} // older than ${index * 10} s`,
+      then: { block: true },
+    }));
+    const decision = compile(rules).evaluate('refresh', facts({ session: { age_seconds: 600 } }));
+    expect(decision.reportOnly).toEqual(rules.slice(0, 60).map((rule) => rule.name));
+    expect(decision.failed).toEqual([]);
+    const few = compile(rules.slice(55, 65)).evaluate('refresh', facts({ session: { age_seconds: 600 } }));
+    expect(few.reportOnly).toEqual(rules.slice(55, 60).map((rule) => rule.name));
+  });
+
   it('keeps the shortest session cap and every prohibition of the rules that matched', () => {
     const policy = compile([
       {

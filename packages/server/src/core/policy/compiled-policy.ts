@@ -1,4 +1,12 @@
-import { celContextOf, compileCondition, type Condition, type PolicyFacts } from './policy-language.js';
+import {
+  type CelContext,
+  celContextOf,
+  compileCondition,
+  compileConditions,
+  type Condition,
+  type Conditions,
+  type PolicyFacts,
+} from './policy-language.js';
 import {
   type EvaluationPoint,
   invalidPolicy,
@@ -26,26 +34,46 @@ interface CompiledRule {
   /** Whether the condition reads `risk`, which costs a query to know. */
   readsRisk: boolean;
   state: Exclude<RuleState, 'disabled'>;
-  at: ReadonlySet<EvaluationPoint>;
+  /** The condition as written; `true` for a rule without one. */
+  when: string;
   condition: Condition;
   controls: PolicyControls;
+}
+
+/** The rules evaluated at one point, in the document's order, and all their conditions in one pass. */
+interface RulesAtPoint {
+  rules: readonly CompiledRule[];
+  /** Null when the conditions do not compile as one list: each is then evaluated alone. */
+  conditions: Conditions | null;
+  readsRisk: boolean;
 }
 
 const always: Condition = () => true;
 
 /** A tenant's document with every condition compiled once, for its version's whole life. */
 export class CompiledPolicy {
+  private readonly byPoint = new Map<EvaluationPoint, RulesAtPoint>();
+
   private constructor(
     readonly version: number,
-    private readonly rules: readonly CompiledRule[],
-  ) {}
+    rules: readonly (CompiledRule & { at: readonly EvaluationPoint[] })[],
+  ) {
+    for (const point of new Set(rules.flatMap((rule) => rule.at))) {
+      const at = rules.filter((rule) => rule.at.includes(point));
+      this.byPoint.set(point, {
+        rules: at,
+        conditions: compileConditions(at.map((rule) => rule.when)),
+        readsRisk: at.some((rule) => rule.readsRisk),
+      });
+    }
+  }
 
   /** No rules: what a tenant without a document has. */
   static readonly none = new CompiledPolicy(0, []);
 
   /** Compiles every rule, or refuses the document naming the rule, its field and the column. */
   static compile(document: PolicyDocument, version: number): CompiledPolicy {
-    const rules: CompiledRule[] = [];
+    const rules: (CompiledRule & { at: readonly EvaluationPoint[] })[] = [];
     document.rules.forEach((rule, index) => {
       let condition = always;
       if (rule.when !== undefined) {
@@ -61,7 +89,8 @@ export class CompiledPolicy {
         rules.push({
           name: rule.name,
           state: rule.state,
-          at: new Set(rule.at),
+          at: rule.at,
+          when: rule.when ?? 'true',
           condition,
           controls: rule.then,
           readsRisk: /\brisk\b/.test(rule.when ?? ''),
@@ -72,33 +101,27 @@ export class CompiledPolicy {
 
   /** Whether any rule is evaluated at `point`: without one, nothing needs computing. */
   appliesAt(point: EvaluationPoint): boolean {
-    return this.rules.some((rule) => rule.at.has(point));
+    return this.byPoint.has(point);
   }
 
   /** Whether a rule evaluated at `point` reads `risk` (a word of its condition, even in a string: a spare query, never a missed one). */
   readsRiskAt(point: EvaluationPoint): boolean {
-    return this.rules.some((rule) => rule.at.has(point) && rule.readsRisk);
+    return this.byPoint.get(point)?.readsRisk ?? false;
   }
 
   evaluate(point: EvaluationPoint, facts: PolicyFacts): PolicyDecision {
     const decision = allowed();
+    const at = this.byPoint.get(point);
+    if (!at) return decision;
     const context = celContextOf(facts);
+    const matches = allMatches(at, context);
     let block = false;
     let mfa = false;
-    for (const rule of this.rules) {
-      if (!rule.at.has(point)) continue;
-      let matched: boolean;
-      try {
-        matched = rule.condition(context);
-      } catch (error) {
-        decision.failed.push({ rule: rule.name, message: (error as Error).message.split('\n')[0] ?? '' });
-        // An unanswerable condition is taken as met where that is the safe side: blocking and MFA.
-        matched = rule.controls.block === true || rule.controls.require_mfa === true;
-      }
-      if (!matched) continue;
+    at.rules.forEach((rule, index) => {
+      if (!(matches?.[index] ?? matchesAlone(rule, context, decision))) return;
       if (rule.state === 'report_only') {
         decision.reportOnly.push(rule.name);
-        continue;
+        return;
       }
       decision.rules.push(rule.name);
       block ||= rule.controls.block === true;
@@ -108,10 +131,30 @@ export class CompiledPolicy {
         limits.maxSessionSeconds = Math.min(limits.maxSessionSeconds ?? Infinity, rule.controls.max_session_seconds);
       limits.forbidSessionTransfer ||= rule.controls.forbid_session_transfer === true;
       limits.forbidRefreshTokenExport ||= rule.controls.forbid_refresh_token_export === true;
-    }
+    });
     if (block) decision.decision = 'block';
     else if (mfa && !facts.session.amr.includes('mfa')) decision.decision = 'require_mfa';
     return decision;
+  }
+}
+
+/** Every condition at the point in one pass; null when one of them cannot be answered (each is then asked alone). */
+function allMatches(at: RulesAtPoint, context: CelContext): boolean[] | null {
+  if (!at.conditions) return null;
+  try {
+    return at.conditions(context);
+  } catch {
+    return null;
+  }
+}
+
+/** One rule's condition; one that cannot be answered is recorded, and taken as met where that is the safe side. */
+function matchesAlone(rule: CompiledRule, context: CelContext, decision: PolicyDecision): boolean {
+  try {
+    return rule.condition(context);
+  } catch (error) {
+    decision.failed.push({ rule: rule.name, message: (error as Error).message.split('\n')[0] ?? '' });
+    return rule.controls.block === true || rule.controls.require_mfa === true;
   }
 }
 
