@@ -253,7 +253,7 @@ try {
   ];
   // (h)'s policy, timed inside the server in each of its rounds (warm-ups included)
   const policyEvaluation = { count: 0, seconds: 0 };
-  let evaluationsBefore = policyEvaluation;
+  let evaluationsBefore = { ...policyEvaluation };
   // plain refresh and the three rows held against it, in turns
   const [batonRefresh, policyRefresh, seededRefresh, batonDpopRefresh] = await measureInTurns([
     { label: '(a) Baton refresh', server: baton, scenario: refreshScenario(baton, plainTokens) },
