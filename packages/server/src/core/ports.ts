@@ -18,6 +18,7 @@ import type {
   DeviceAuthorization,
   User,
 } from './model.js';
+import type { RefreshTokenClaims } from './sessions/refresh-token-format.js';
 import type { PolicyDocument } from './policy/policy-document.js';
 
 export interface TenantRepository {
@@ -76,6 +77,16 @@ export interface UserRepository {
   erase(user: User, tombstoneEmail: string): Promise<void>;
 }
 
+/**
+ * A presented refresh token as storage looks it up: its digest, and the session and
+ * generation it carries under a valid MAC (null for a token issued before migration 0014,
+ * or a forged one).
+ */
+export interface PresentedRefreshToken {
+  digest: string;
+  claims: RefreshTokenClaims | null;
+}
+
 export interface RotationResult {
   /** True when this call consumed the presented token and stored the successor. */
   rotated: boolean;
@@ -111,22 +122,21 @@ export interface SessionRepository {
   find(id: string): Promise<Session | null>;
   /** Records activity on a session that has no refresh token of its own in use (a browser SSO session). */
   touch(id: string, now: number): Promise<void>;
-  /** A stored refresh token: a session's current or previous one, or one issued before migration 0014 until it expires. */
-  findRefreshToken(digest: string): Promise<RefreshTokenWithSession | null>;
   /**
-   * Compare-and-set: marks `presentedDigest` consumed only if it is not yet, and in the
-   * same transaction stores `successor`, deletes the token the presented one replaced (a
-   * session keeps its current and previous token only) and touches the session. Exactly one
-   * of any number of concurrent calls for one token rotates. `keepPresented` spares the
-   * presented token that later deletion (a token issued before migration 0014, which only
-   * its row recognises as this session's: it goes at its expiry).
+   * A stored refresh token: a session's current or previous one, in the slot its claims name
+   * (its digest checked too); else, by digest alone, one stored before migration 0018, until
+   * it expires.
    */
-  rotate(
-    presentedDigest: string,
-    successor: RefreshTokenRecord,
-    now: number,
-    options?: { keepPresented?: boolean },
-  ): Promise<RotationResult>;
+  findRefreshToken(presented: PresentedRefreshToken): Promise<RefreshTokenWithSession | null>;
+  /**
+   * Compare-and-set: marks the presented token consumed where it is stored, only if it is
+   * not yet, and in the same transaction writes `successor` into its session's slot
+   * (`generation % 2`, replacing the token before the presented one: a session keeps its
+   * current and previous token only) and touches the session. Exactly one of any number of
+   * concurrent calls for one token rotates. A presented token stored before migration 0018
+   * stays, consumed, until it expires (the row before it goes).
+   */
+  rotate(presented: PresentedRefreshToken, successor: RefreshTokenRecord, now: number): Promise<RotationResult>;
   /** Brings the session's absolute expiry forward to `until` (a policy's `max_session_seconds`); never pushes it back. */
   capLifetime(sessionId: string, until: number): Promise<void>;
   /**

@@ -122,6 +122,21 @@ export interface RefreshTokensTable {
   previous_digest: string | null;
 }
 
+/** A session's refresh token in slot `generation % 2`: its current one and the one it replaced (migration 0018). */
+export interface SessionRefreshTokensTable {
+  session_id: string;
+  slot: number;
+  digest: string;
+  tenant_id: string;
+  client_id: string;
+  generation: number;
+  scope: string;
+  dpop_jkt: string | null;
+  issued_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
 export interface SigningKeysTable {
   kid: string;
   tenant_id: string;
@@ -281,6 +296,7 @@ export interface Database {
   devices: DevicesTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;
+  session_refresh_tokens: SessionRefreshTokensTable;
   signing_keys: SigningKeysTable;
   continuation_tokens: ContinuationTokensTable;
   audit_events: AuditEventsTable;

@@ -1,8 +1,10 @@
 import { digest, hmac } from '../../crypto/digest.js';
 import type { RefreshTokenRecord, Session } from '../model.js';
+import type { PresentedRefreshToken } from '../ports.js';
 import {
   formatRefreshToken,
   newRefreshTokenSecret,
+  readRefreshToken,
   type RefreshTokenClaims,
   type RefreshTokenKeys,
 } from './refresh-token-format.js';
@@ -23,6 +25,11 @@ export function successorOf(presented: string, replaced: RefreshTokenClaims, key
  */
 export function legacySuccessorOf(presented: string, keys: RefreshTokenKeys): string {
   return hmac(keys.successor, `refresh-successor:${presented}`);
+}
+
+/** What storage finds `token` by: its digest, and the session and generation it names when its MAC is right. */
+export function presentedRefreshToken(token: string, keys: RefreshTokenKeys): PresentedRefreshToken {
+  return { digest: digest(token), claims: readRefreshToken(token, keys.mac) };
 }
 
 /** The token a session is opened with. */

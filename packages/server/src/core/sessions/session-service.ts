@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { digest } from '../../crypto/digest.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AuditEventType } from '../audit/audit-event-types.js';
 import type { Clock } from '../clock.js';
 import { BatonError } from '../errors.js';
 import type { App, Device, DeviceKind, RefreshTokenRecord, RequestContext, Session, Tenant, User } from '../model.js';
-import { noTelemetry, type Repositories, type Telemetry } from '../ports.js';
+import { noTelemetry, type PresentedRefreshToken, type Repositories, type Telemetry } from '../ports.js';
 import type { EvaluationPoint } from '../policy/policy-document.js';
 import type { PolicyDecision } from '../policy/compiled-policy.js';
 import type { PolicyGate } from '../policy/policy-gate.js';
 import { narrowScope } from '../tokens/scopes.js';
 import { meetsAppRule } from '../policy/policy-gate.js';
-import { readRefreshToken, type RefreshTokenKeys } from './refresh-token-format.js';
+import { readRefreshToken, type RefreshTokenClaims, type RefreshTokenKeys } from './refresh-token-format.js';
 import {
   firstRefreshToken,
   legacySuccessorOf,
+  presentedRefreshToken,
   refreshTokenRecord,
   sessionEndReason,
   successorOf,
@@ -181,15 +181,13 @@ export class SessionService {
    */
   async refresh(input: RefreshInput): Promise<ActiveSession> {
     const { app, presented } = input;
-    let { token, session, user } = await this.usable(input, 'refresh');
+    let { token, session, user, stored } = await this.usable(input, 'refresh');
     const now = this.clock.now();
     const requested = input.requestedScope ?? [];
     if (token.consumedAt === null) {
       // A refused request must leave the token current, or the client's next try would count as reuse.
       const scope = narrowScope(token.scope, requested);
       const successor = successorOf(presented, token, this.keys);
-      // A token issued before tokens named their session is recognised by its row alone: it stays until it expires.
-      const keepPresented = readRefreshToken(presented, this.keys.mac) === null;
       const dpopJkt = token.dpopJkt ?? input.dpopJkt ?? null;
       const record = refreshTokenRecord(successor, session, {
         scope: token.scope,
@@ -197,12 +195,12 @@ export class SessionService {
         dpopJkt,
         now,
       });
-      const { rotated } = await this.repos.sessions.rotate(token.digest, record, now, { keepPresented });
+      const { rotated } = await this.repos.sessions.rotate(stored, record, now);
       if (rotated) {
         this.telemetry.count('refresh_token.rotated');
         return { session: { ...session, lastUsedAt: now }, user, refreshToken: successor, scope, dpopJkt };
       }
-      token = (await this.repos.sessions.findRefreshToken(token.digest))?.token ?? token;
+      token = (await this.repos.sessions.findRefreshToken(stored))?.token ?? token;
     }
     // The successor as the first presentation stored it, binding included.
     const next = await this.retryOrRevoke(token, session, app, presented, input.context);
@@ -232,10 +230,11 @@ export class SessionService {
   private async usable(
     input: RefreshInput,
     point: EvaluationPoint,
-  ): Promise<{ token: RefreshTokenRecord; session: Session; user: User }> {
+  ): Promise<{ token: RefreshTokenRecord; session: Session; user: User; stored: PresentedRefreshToken }> {
     const { tenant, app } = input;
-    const found = await this.repos.sessions.findRefreshToken(digest(input.presented));
-    if (!found) await this.detectOlderToken(input);
+    const stored = presentedRefreshToken(input.presented, this.keys);
+    const found = await this.repos.sessions.findRefreshToken(stored);
+    if (!found) await this.detectOlderToken(input, stored.claims);
     if (!found || found.token.tenantId !== tenant.id)
       throw new BatonError('invalid_refresh_token', 'The refresh token is invalid, expired or revoked');
     const { token, session, user, installationId, device } = found;
@@ -275,7 +274,7 @@ export class SessionService {
     if (installationId !== null && installationId !== input.installationId)
       await this.foreignDevice(app, session, input.installationId ?? null, input.context, limits);
     await this.capLifetime(session, limits.maxSessionSeconds, now);
-    return { token, session, user };
+    return { token, session, user, stored };
   }
 
   /** A policy's `max_session_seconds`: the session's absolute lifetime, from its start, is this at most from now on. */
@@ -335,7 +334,7 @@ export class SessionService {
       token.consumedAt !== null && this.clock.now() - token.consumedAt <= app.refreshRetryWindow * 1000;
     const successors = [successorOf(presented, token, this.keys), legacySuccessorOf(presented, this.keys)];
     for (const refreshToken of withinWindow ? successors : []) {
-      const next = await this.repos.sessions.findRefreshToken(digest(refreshToken));
+      const next = await this.repos.sessions.findRefreshToken(presentedRefreshToken(refreshToken, this.keys));
       if (next && next.token.consumedAt === null && next.session.revokedAt === null) return { ...next, refreshToken };
     }
     return this.reused(session.id, token.generation, context);
@@ -347,8 +346,7 @@ export class SessionService {
    * Anything else (a forged MAC, a session of another tenant or app, one that has ended) is
    * just invalid: knowing a session id must not be enough to revoke it.
    */
-  private async detectOlderToken(input: RefreshInput): Promise<void> {
-    const claims = readRefreshToken(input.presented, this.keys.mac);
+  private async detectOlderToken(input: RefreshInput, claims: RefreshTokenClaims | null): Promise<void> {
     const session = claims && (await this.repos.sessions.find(claims.sessionId));
     if (!claims || !session) return;
     if (session.tenantId !== input.tenant.id || session.clientId !== input.app.clientId) return;
@@ -438,7 +436,7 @@ export class SessionService {
 
   /** The stored refresh token and its session (for introspection: a token no longer stored is inactive). */
   async findByRefreshToken(tenant: Tenant, token: string) {
-    const found = await this.repos.sessions.findRefreshToken(digest(token));
+    const found = await this.repos.sessions.findRefreshToken(presentedRefreshToken(token, this.keys));
     return found && found.token.tenantId === tenant.id ? found : null;
   }
 

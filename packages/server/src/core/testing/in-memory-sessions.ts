@@ -1,10 +1,10 @@
-import type { Session } from '../model.js';
-import type { SessionRepository } from '../ports.js';
-import type { MemoryDatabase } from './memory-database.js';
+import type { RefreshTokenRecord, Session } from '../model.js';
+import type { PresentedRefreshToken, SessionRepository } from '../ports.js';
+import { type MemoryDatabase, sessionSlotKey } from './memory-database.js';
 
 /**
  * Sessions, devices and refresh tokens, as storage/repositories/session-repository.ts keeps
- * them. Each method does all its work before it first yields, so it is one transaction: of
+ * them: a session's tokens in two slots, and tokens stored before migration 0018 by digest. Each method does all its work before it first yields, so it is one transaction: of
  * concurrent `rotate` calls for one token exactly one claims it, as the SQL
  * compare-and-set guarantees.
  */
@@ -21,10 +21,9 @@ export function inMemorySessions(db: MemoryDatabase): SessionRepository {
       // Every key is checked before anything is written, so a duplicate leaves nothing behind (a rolled-back transaction).
       if (device) db.devices.assertAbsent(device.id);
       db.sessions.assertAbsent(session.id);
-      db.refreshTokens.assertAbsent(token.digest);
       if (device) db.devices.insert(device);
       db.sessions.insert(session);
-      db.refreshTokens.insert({ ...token, previousDigest: null });
+      db.sessionRefreshTokens.insert(token);
       return true;
     },
 
@@ -36,11 +35,10 @@ export function inMemorySessions(db: MemoryDatabase): SessionRepository {
       db.sessions.update(id, { lastUsedAt: now });
     },
 
-    async findRefreshToken(digest) {
-      const stored = db.refreshTokens.get(digest);
-      const session = stored && db.sessions.get(stored.sessionId);
-      if (!stored || !session) return null;
-      const { previousDigest: _, ...token } = stored;
+    async findRefreshToken(presented) {
+      const token = storedToken(db, presented);
+      const session = token && db.sessions.get(token.sessionId);
+      if (!token || !session) return null;
       const device = db.devices.get(session.deviceId);
       return {
         token,
@@ -56,14 +54,19 @@ export function inMemorySessions(db: MemoryDatabase): SessionRepository {
       if (session && until < session.absoluteExpiresAt) db.sessions.update(sessionId, { absoluteExpiresAt: until });
     },
 
-    async rotate(presentedDigest, successor, now, options = {}) {
-      const presented = db.refreshTokens.get(presentedDigest);
-      if (!presented || presented.consumedAt !== null) return { rotated: false };
-      db.refreshTokens.assertAbsent(successor.digest);
-      db.refreshTokens.update(presentedDigest, { consumedAt: now });
+    async rotate(presented, successor, now) {
+      const token = storedToken(db, presented);
+      if (!token || token.consumedAt !== null) return { rotated: false };
+      if (db.sessionRefreshTokens.get(sessionSlotKey(token.sessionId, token.generation))?.digest === token.digest) {
+        db.sessionRefreshTokens.update(sessionSlotKey(token.sessionId, token.generation), { consumedAt: now });
+      } else {
+        // Stored before migration 0018: it stays, consumed, until it expires; the row before it goes.
+        const { previousDigest } = db.refreshTokens.get(token.digest)!;
+        db.refreshTokens.update(token.digest, { consumedAt: now });
+        if (previousDigest !== null) db.refreshTokens.delete(previousDigest);
+      }
       // Only the current token and the previous one are kept; older ones are recognised by their MAC.
-      if (presented.previousDigest !== null) db.refreshTokens.delete(presented.previousDigest);
-      db.refreshTokens.insert({ ...successor, previousDigest: options.keepPresented ? null : presentedDigest });
+      db.sessionRefreshTokens.put(successor);
       db.sessions.update(successor.sessionId, { lastUsedAt: now });
       return { rotated: true };
     },
@@ -114,6 +117,16 @@ export function inMemorySessions(db: MemoryDatabase): SessionRepository {
         });
     },
   };
+}
+
+/** The token in the slot its claims name (its digest checked), else one stored before migration 0018 by digest. */
+function storedToken(db: MemoryDatabase, { digest, claims }: PresentedRefreshToken): RefreshTokenRecord | null {
+  const inSlot = claims && db.sessionRefreshTokens.get(sessionSlotKey(claims.sessionId, claims.generation));
+  if (inSlot && inSlot.digest === digest) return inSlot;
+  const earlier = db.refreshTokens.get(digest);
+  if (!earlier) return null;
+  const { previousDigest: _, ...token } = earlier;
+  return token;
 }
 
 /**

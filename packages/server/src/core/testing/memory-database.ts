@@ -21,10 +21,13 @@ export interface PolicyRow extends StoredPolicy {
   tenantId: string;
 }
 
-/** A refresh-token row: the record and the token it replaced, which the next rotation deletes. */
+/** A refresh-token row stored before migration 0018: the record and the token it replaced, which its rotation deletes. */
 export interface StoredRefreshToken extends RefreshTokenRecord {
   previousDigest: string | null;
 }
+
+/** The key of a session's refresh-token slot: its current token and the previous one alternate between two. */
+export const sessionSlotKey = (sessionId: string, generation: number) => `${sessionId} ${generation % 2}`;
 
 export interface PasswordCredential {
   userId: string;
@@ -68,6 +71,9 @@ export function createMemoryDatabase() {
     deviceSecrets: new MemoryTable<{ deviceId: string; digest: string }>('device_secrets', (row) => row.deviceId),
     sessions: new MemoryTable<Session>('sessions', (session) => session.id),
     refreshTokens: new MemoryTable<StoredRefreshToken>('refresh_tokens', (token) => token.digest),
+    sessionRefreshTokens: new MemoryTable<RefreshTokenRecord>('session_refresh_tokens', (token) =>
+      sessionSlotKey(token.sessionId, token.generation),
+    ),
     signingKeys: new MemoryTable<SigningKey>('signing_keys', (key) => key.kid),
     continuations: new MemoryTable<ContinuationRecord>('continuation_tokens', (record) => record.digest),
     auditEvents: new MemoryTable<AuditEvent & { id: number }>('audit_events', (event) => String(event.id)),

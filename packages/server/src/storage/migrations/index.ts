@@ -17,6 +17,7 @@ import { boundedRefreshTokens } from './0014-bounded-refresh-tokens.js';
 import { policies } from './0015-policies.js';
 import { deviceAuthorization } from './0016-device-authorization.js';
 import { deviceSso } from './0017-device-sso.js';
+import { sessionRefreshTokens } from './0018-session-refresh-tokens.js';
 
 /** Migrations in order; names sort, and a released one never changes. */
 export function migrationProvider(engine: Engine): MigrationProvider {
@@ -38,6 +39,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     '0015-policies': policies,
     '0016-device-authorization': deviceAuthorization,
     '0017-device-sso': deviceSso,
+    '0018-session-refresh-tokens': sessionRefreshTokens(engine),
   };
   return { getMigrations: async () => migrations };
 }

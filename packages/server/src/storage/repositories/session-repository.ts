@@ -1,13 +1,19 @@
 import type { Selectable } from 'kysely';
 import type { Device, RefreshTokenRecord, Session } from '../../core/model.js';
-import type { SessionRepository } from '../../core/ports.js';
-import { insertInto, type DirectSql } from '../direct-sql.js';
-import type { DevicesTable, RefreshTokensTable, SessionsTable, UsersTable } from '../schema.js';
+import type { PresentedRefreshToken, SessionRepository } from '../../core/ports.js';
+import { insertInto, placeholders, type DirectSql, type StatementRunner } from '../direct-sql.js';
+import type {
+  DevicesTable,
+  RefreshTokensTable,
+  SessionRefreshTokensTable,
+  SessionsTable,
+  UsersTable,
+} from '../schema.js';
 import { json, parse } from './rows.js';
 import { toUser } from './user-repository.js';
 
-/** The token, its session and its user in one read: every refresh starts here. */
-const findRefreshTokenSql = `
+/** The token (of `table`, where `condition`), its session and its user in one read: every refresh starts here. */
+const findTokenSql = (table: string, condition: string) => `
   SELECT t.*,
     s.tenant_id AS s_tenant_id, s.user_id AS s_user_id, s.client_id AS s_client_id, s.device_id AS s_device_id, s.parent_id AS s_parent_id,
     s.auth_time AS s_auth_time, s.amr AS s_amr, s.created_at AS s_created_at, s.last_used_at AS s_last_used_at, s.idle_ttl AS s_idle_ttl,
@@ -15,13 +21,19 @@ const findRefreshTokenSql = `
     u.id AS u_id, u.email AS u_email, u.email_verified AS u_email_verified, u.display_name AS u_display_name,
     u.attributes AS u_attributes, u.created_at AS u_created_at,
     d.installation_id AS d_installation_id, d.kind AS d_kind, d.platform AS d_platform
-  FROM refresh_tokens t
+  FROM ${table} t
   JOIN sessions s ON s.id = t.session_id
   LEFT JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id
   LEFT JOIN devices d ON d.id = s.device_id
-  WHERE t.digest = ?`;
+  WHERE ${condition}`;
+/** A token by the slot its claims name; the digest is checked too, or any token naming the session would do. */
+const findSlotTokenSql = findTokenSql('session_refresh_tokens', 't.session_id = ? AND t.slot = ? AND t.digest = ?');
+/** A token stored before migration 0018, by its digest alone. */
+const findEarlierTokenSql = findTokenSql('refresh_tokens', 't.digest = ?');
 
-type RefreshTokenRow = Selectable<RefreshTokensTable> &
+/** The columns both refresh-token tables have. */
+type TokenColumns = Omit<Selectable<RefreshTokensTable>, 'previous_digest'>;
+type RefreshTokenRow = TokenColumns &
   Prefixed<'s_', Omit<Selectable<SessionsTable>, 'id'>> &
   Nullable<Prefixed<'u_', Omit<Selectable<UsersTable>, 'tenant_id'>>> &
   Nullable<Prefixed<'d_', Pick<Selectable<DevicesTable>, 'installation_id' | 'kind' | 'platform'>>>;
@@ -30,14 +42,17 @@ type Nullable<T> = { [K in keyof T]: T[K] | null };
 
 const capLifetimeSql = 'UPDATE sessions SET absolute_expires_at = ? WHERE id = ? AND absolute_expires_at > ?';
 
-/** The rotation's compare-and-set: only the first presentation of a token claims it, and learns its predecessor. */
-const claimSql =
+/** The rotation's compare-and-set: only the first presentation of a token claims it. */
+const claimSlotTokenSql = `UPDATE session_refresh_tokens SET consumed_at = ?
+  WHERE session_id = ? AND slot = ? AND digest = ? AND consumed_at IS NULL`;
+/** The same for a token stored before migration 0018, which learns its predecessor, whose row then goes. */
+const claimEarlierTokenSql =
   'UPDATE refresh_tokens SET consumed_at = ? WHERE digest = ? AND consumed_at IS NULL RETURNING previous_digest';
-/** A session keeps its current token and the previous one (the retry window); older ones are known by their MAC. */
-const deleteTokenSql = 'DELETE FROM refresh_tokens WHERE digest = ?';
-const insertToken = insertInto<Selectable<RefreshTokensTable>>('refresh_tokens', [
-  'digest',
+const deleteEarlierTokenSql = 'DELETE FROM refresh_tokens WHERE digest = ?';
+const slotTokenColumns: readonly (keyof Selectable<SessionRefreshTokensTable> & string)[] = [
   'session_id',
+  'slot',
+  'digest',
   'tenant_id',
   'client_id',
   'generation',
@@ -46,8 +61,19 @@ const insertToken = insertInto<Selectable<RefreshTokensTable>>('refresh_tokens',
   'issued_at',
   'expires_at',
   'consumed_at',
-  'previous_digest',
-]);
+];
+const insertSlotToken = insertInto<Selectable<SessionRefreshTokensTable>>('session_refresh_tokens', slotTokenColumns);
+/**
+ * A successor takes its slot in place, replacing the token before the one it replaces: a
+ * session keeps its current token and the previous one (the retry window); older ones are
+ * known by their MAC.
+ */
+const writeSlotTokenSql = `INSERT INTO session_refresh_tokens (${slotTokenColumns.join(', ')})
+  VALUES (${placeholders(slotTokenColumns.length)})
+  ON CONFLICT (session_id, slot) DO UPDATE SET ${slotTokenColumns
+    .filter((column) => column !== 'session_id' && column !== 'slot')
+    .map((column) => `${column} = excluded.${column}`)
+    .join(', ')}`;
 const insertSession = insertInto<Selectable<SessionsTable>>('sessions', [
   'id',
   'tenant_id',
@@ -144,7 +170,7 @@ export function sessionRepository(sql: DirectSql): SessionRepository {
           return false;
         if (device) await insertDevice(tx, deviceRow(device));
         await insertSession(tx, sessionRow(session));
-        await insertToken(tx, tokenRow(token, null));
+        await insertSlotToken(tx, slotTokenRow(token));
         return true;
       });
     },
@@ -158,8 +184,11 @@ export function sessionRepository(sql: DirectSql): SessionRepository {
       await sql.run(touchSql, [now, id]);
     },
 
-    async findRefreshToken(digest) {
-      const [row] = await sql.query<RefreshTokenRow>(findRefreshTokenSql, [digest]);
+    async findRefreshToken({ digest, claims }) {
+      const [inSlot] = claims
+        ? await sql.query<RefreshTokenRow>(findSlotTokenSql, [claims.sessionId, slotOf(claims.generation), digest])
+        : [];
+      const [row] = inSlot ? [inSlot] : await sql.query<RefreshTokenRow>(findEarlierTokenSql, [digest]);
       if (!row) return null;
       return {
         token: toToken(row),
@@ -200,12 +229,14 @@ export function sessionRepository(sql: DirectSql): SessionRepository {
       await sql.run(capLifetimeSql, [until, sessionId, until]);
     },
 
-    async rotate(presentedDigest, successor, now, options = {}) {
+    async rotate(presented, successor, now) {
       return sql.transaction(async (tx) => {
-        const [claimed] = await tx.query<Pick<RefreshTokensTable, 'previous_digest'>>(claimSql, [now, presentedDigest]);
-        if (!claimed) return { rotated: false };
-        if (claimed.previous_digest !== null) await tx.run(deleteTokenSql, [claimed.previous_digest]);
-        await insertToken(tx, tokenRow(successor, options.keepPresented ? null : presentedDigest));
+        if (!(await claim(tx, presented, now))) return { rotated: false };
+        const row = slotTokenRow(successor);
+        await tx.run(
+          writeSlotTokenSql,
+          slotTokenColumns.map((column) => row[column]),
+        );
         await tx.run(touchSql, [now, successor.sessionId]);
         return { rotated: true };
       });
@@ -268,6 +299,23 @@ export function sessionRepository(sql: DirectSql): SessionRepository {
       }));
     },
   };
+}
+
+/** The slot of a session's token: its current one and the previous one alternate between two. */
+const slotOf = (generation: number) => generation % 2;
+
+/**
+ * Marks the presented token consumed where it is stored (its session's slot, else a row
+ * stored before migration 0018, whose predecessor's row then goes); false when it is not
+ * there unconsumed.
+ */
+async function claim(tx: StatementRunner, { digest, claims }: PresentedRefreshToken, now: number): Promise<boolean> {
+  if (claims && (await tx.run(claimSlotTokenSql, [now, claims.sessionId, slotOf(claims.generation), digest])) === 1)
+    return true;
+  const [claimed] = await tx.query<Pick<RefreshTokensTable, 'previous_digest'>>(claimEarlierTokenSql, [now, digest]);
+  if (!claimed) return false;
+  if (claimed.previous_digest !== null) await tx.run(deleteEarlierTokenSql, [claimed.previous_digest]);
+  return true;
 }
 
 function deviceRow(device: Device): DeviceRow {
@@ -334,10 +382,11 @@ function toSession(row: Selectable<SessionsTable>): Session {
   };
 }
 
-function tokenRow(token: RefreshTokenRecord, previousDigest: string | null): Selectable<RefreshTokensTable> {
+function slotTokenRow(token: RefreshTokenRecord): Selectable<SessionRefreshTokensTable> {
   return {
-    digest: token.digest,
     session_id: token.sessionId,
+    slot: slotOf(token.generation),
+    digest: token.digest,
     tenant_id: token.tenantId,
     client_id: token.clientId,
     generation: token.generation,
@@ -346,11 +395,10 @@ function tokenRow(token: RefreshTokenRecord, previousDigest: string | null): Sel
     issued_at: token.issuedAt,
     expires_at: token.expiresAt,
     consumed_at: token.consumedAt,
-    previous_digest: previousDigest,
   };
 }
 
-function toToken(row: Selectable<RefreshTokensTable>): RefreshTokenRecord {
+function toToken(row: TokenColumns): RefreshTokenRecord {
   return {
     digest: row.digest,
     sessionId: row.session_id,
