@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../packages/server/src/core/model.js';
-import { digest } from '../../packages/server/src/crypto/digest.js';
 import type { MsalPage, StepSummary, WireCall } from './support/browser.js';
 import { startMsalSuite, type MsalSuite } from './support/msal-suite.js';
 import { servePage } from './support/page-server.js';
@@ -418,9 +417,9 @@ describe('@azure/msal-browser custom-auth V2 against Baton in headless Chromium'
     const refreshCalls = client.wire.filter((call) => call.body?.includes('grant_type=refresh_token'));
     expect(refreshCalls.map((call) => isCallTo(call, '/oauth2/v2.0/token'))).toEqual([true]);
     const [rotated] = await client.cachedRefreshTokens();
-    const stored = await s.t.services.repos.sessions.findRefreshToken(digest(issued!));
+    const stored = await s.t.services.sessions.findByRefreshToken(s.t.tenant, issued!);
     expect(stored?.token).toMatchObject({ generation: 0, consumedAt: expect.any(Number) });
-    expect(await s.t.services.repos.sessions.findRefreshToken(digest(rotated!))).toMatchObject({
+    expect(await s.t.services.sessions.findByRefreshToken(s.t.tenant, rotated!)).toMatchObject({
       token: { generation: 1, consumedAt: null, sessionId: stored?.token.sessionId },
     });
     await expectSignedInThenSignOut(client, email);

@@ -1,7 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../packages/server/src/core/model.js';
-import { digest } from '../../packages/server/src/crypto/digest.js';
 import { startTestServer, type TestServer } from '../../packages/server/test/support/test-server.js';
 import { launchChromium, MsalPage, type StepSummary, type WireCall } from './support/browser.js';
 import { servePage, type PageServer } from './support/page-server.js';
@@ -308,8 +307,8 @@ describe('@azure/msal-browser custom-auth against Baton in headless Chromium', {
     // Baton consumed generation 0 and issued generation 1, which MSAL now holds instead.
     const [currentRefreshToken] = await client.cachedRefreshTokens();
     expect(currentRefreshToken).not.toBe(firstRefreshToken);
-    const consumed = await t.services.repos.sessions.findRefreshToken(digest(firstRefreshToken!));
-    const current = await t.services.repos.sessions.findRefreshToken(digest(currentRefreshToken!));
+    const consumed = await t.services.sessions.findByRefreshToken(t.tenant, firstRefreshToken!);
+    const current = await t.services.sessions.findByRefreshToken(t.tenant, currentRefreshToken!);
     expect(consumed?.token).toMatchObject({ generation: 0, consumedAt: expect.any(Number) });
     expect(current?.token).toMatchObject({ generation: 1, consumedAt: null, sessionId: consumed?.token.sessionId });
     expect(current?.session.revokedAt).toBeNull();

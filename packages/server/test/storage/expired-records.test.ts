@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { engines } from '../support/databases.js';
-import { aToken, openedSession, storedUser, t0, useStore } from './store.js';
+import { aToken, openedSession, presentedAs, storedUser, t0, useStore } from './store.js';
 
 const shortLived = [
   'continuation_tokens',
@@ -10,6 +10,7 @@ const shortLived = [
   'authorization_codes',
   'request_counters',
   'refresh_tokens',
+  'session_refresh_tokens',
   'dpop_proofs',
 ] as const;
 
@@ -75,8 +76,25 @@ describe.each(engines)('expired-record repository on %s', (engine) => {
       .execute();
     await handle.db.insertInto('request_counters').values({ key, count: 1, expires_at: expiresAt }).execute();
     await repos.dpopProofs.remember(key, expiresAt, t0 - 60_000);
+    // A token stored before migration 0018, and one in its session's slot.
+    await handle.db
+      .insertInto('refresh_tokens')
+      .values({
+        digest: key,
+        session_id: session.id,
+        tenant_id: user.tenantId,
+        client_id: session.clientId,
+        generation: 7,
+        scope: 'openid',
+        dpop_jkt: null,
+        issued_at: t0,
+        expires_at: expiresAt,
+        consumed_at: null,
+        previous_digest: null,
+      })
+      .execute();
     await repos.sessions.rotate(
-      token.digest,
+      presentedAs(token),
       aToken(session, { digest: key, generation: 1, issuedAt: t0, expiresAt }),
       t0,
     );
@@ -98,6 +116,8 @@ describe.each(engines)('expired-record repository on %s', (engine) => {
       found.push('request_counters');
     if (await db.selectFrom('refresh_tokens').select('digest').where('digest', '=', key).executeTakeFirst())
       found.push('refresh_tokens');
+    if (await db.selectFrom('session_refresh_tokens').select('digest').where('digest', '=', key).executeTakeFirst())
+      found.push('session_refresh_tokens');
     if (await db.selectFrom('dpop_proofs').select('key').where('key', '=', key).executeTakeFirst())
       found.push('dpop_proofs');
     return found;

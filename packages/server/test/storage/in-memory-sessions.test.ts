@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { User } from '../../src/core/model.js';
 import { inMemoryRepositories } from '../../src/core/testing/in-memory-repositories.js';
-import { aDevice, aSession, aToken, aUser, t0 } from './store.js';
+import { aDevice, aSession, aToken, aUser, presentedAs, t0 } from './store.js';
 
 /**
  * The in-memory session repository the domain tests run on keeps the port's promises, as
@@ -24,9 +24,9 @@ describe('in-memory session repository', () => {
   it('writes nothing of an open that fails on a taken key', async () => {
     const repos = await opened([['s1', null]]);
     const session = aSession(user, 'device-s2', { id: 's2' });
-    await expect(
-      repos.sessions.open(aDevice(user, { id: 'device-s2' }), session, aToken(session, { digest: 'rt-s1' })),
-    ).rejects.toThrow();
+    // The first token of s1 takes its slot 0.
+    const taken = aToken({ ...session, id: 's1' });
+    await expect(repos.sessions.open(aDevice(user, { id: 'device-s2' }), session, taken)).rejects.toThrow();
     expect(await repos.sessions.find('s2')).toBeNull();
     expect(repos.db.devices.get('device-s2')).toBeNull();
   });
@@ -44,24 +44,26 @@ describe('in-memory session repository', () => {
   it('rotates a token for exactly one of racing callers, storing one successor and touching the session', async () => {
     const repos = await opened([['s1', null]]);
     const session = (await repos.sessions.find('s1'))!;
+    const presented = aToken(session, { digest: 'rt-s1' });
     const successor = aToken(session, { digest: 'rt-s1-next', generation: 1 });
-    const results = await Promise.all([1, 2, 3].map(() => repos.sessions.rotate('rt-s1', successor, t0 + 5)));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => repos.sessions.rotate(presentedAs(presented), successor, t0 + 5)),
+    );
     expect(results.filter((result) => result.rotated)).toHaveLength(1);
-    expect((await repos.sessions.findRefreshToken('rt-s1'))?.token.consumedAt).toBe(t0 + 5);
-    expect((await repos.sessions.findRefreshToken('rt-s1-next'))?.session.lastUsedAt).toBe(t0 + 5);
+    expect((await repos.sessions.findRefreshToken(presentedAs(presented)))?.token.consumedAt).toBe(t0 + 5);
+    expect((await repos.sessions.findRefreshToken(presentedAs(successor)))?.session.lastUsedAt).toBe(t0 + 5);
   });
 
   it('keeps the current token and the one it replaced, as the SQL repositories do', async () => {
     const repos = await opened([['s1', null]]);
     const session = (await repos.sessions.find('s1'))!;
-    const digests = ['rt-s1', 'rt-s1-1', 'rt-s1-2', 'rt-s1-3'];
+    const chain = ['rt-s1', 'rt-s1-1', 'rt-s1-2', 'rt-s1-3'].map((digest, generation) =>
+      aToken(session, { digest, generation }),
+    );
     for (let generation = 1; generation <= 3; generation++)
-      await repos.sessions.rotate(
-        digests[generation - 1]!,
-        aToken(session, { digest: digests[generation]!, generation }),
-        t0,
-      );
-    expect(repos.db.refreshTokens.where().map((token) => token.digest)).toEqual(['rt-s1-2', 'rt-s1-3']);
+      await repos.sessions.rotate(presentedAs(chain[generation - 1]!), chain[generation]!, t0);
+    expect(repos.db.sessionRefreshTokens.where().map((token) => token.digest)).toEqual(['rt-s1-2', 'rt-s1-3']);
+    expect(repos.db.refreshTokens.where()).toEqual([]);
   });
 
   it('revokes a tree through revoked branches, answering only the sessions it revoked now', async () => {

@@ -1,14 +1,40 @@
 import { describe, expect, it } from 'vitest';
+import type { RefreshTokenRecord } from '../../src/core/model.js';
 import { engines } from '../support/databases.js';
-import { aDevice, aSession, aToken, openedSession, storedUser, t0, useStore } from './store.js';
+import { aDevice, aSession, aToken, openedSession, presentedAs, storedUser, t0, useStore } from './store.js';
 
 describe.each(engines)('session repository on %s', (engine) => {
   const store = useStore(engine);
   const tokensOf = (sessionId: string) =>
     store()
-      .handle.db.selectFrom('refresh_tokens')
+      .handle.db.selectFrom('session_refresh_tokens')
       .select(['digest', 'generation'])
       .where('session_id', '=', sessionId)
+      .execute();
+  /** A token as an instance between migrations 0014 and 0017 stored it: by digest, naming the one it replaced. */
+  const storedBefore0018 = (token: RefreshTokenRecord, previousDigest: string | null) =>
+    store()
+      .handle.db.insertInto('refresh_tokens')
+      .values({
+        digest: token.digest,
+        session_id: token.sessionId,
+        tenant_id: token.tenantId,
+        client_id: token.clientId,
+        generation: token.generation,
+        scope: token.scope,
+        dpop_jkt: token.dpopJkt,
+        issued_at: token.issuedAt,
+        expires_at: token.expiresAt,
+        consumed_at: token.consumedAt,
+        previous_digest: previousDigest,
+      })
+      .execute();
+  const earlierTokensOf = (sessionId: string) =>
+    store()
+      .handle.db.selectFrom('refresh_tokens')
+      .select(['generation', 'consumed_at'])
+      .where('session_id', '=', sessionId)
+      .orderBy('generation')
       .execute();
 
   describe('open', () => {
@@ -17,7 +43,7 @@ describe.each(engines)('session repository on %s', (engine) => {
       const user = await storedUser(repos);
       const { device, session, token } = await openedSession(repos, user, { amr: ['pwd', 'mfa'] });
       expect(await repos.sessions.find(session.id)).toEqual(session);
-      expect(await repos.sessions.findRefreshToken(token.digest)).toEqual({
+      expect(await repos.sessions.findRefreshToken(presentedAs(token))).toEqual({
         token,
         session,
         user,
@@ -50,9 +76,8 @@ describe.each(engines)('session repository on %s', (engine) => {
       const existing = await openedSession(repos, user);
       const device = aDevice(user);
       const session = aSession(user, device.id);
-      await expect(
-        repos.sessions.open(device, session, aToken(session, { digest: existing.token.digest })),
-      ).rejects.toThrow();
+      // The existing session's first token holds its slot 0.
+      await expect(repos.sessions.open(device, session, aToken(existing.session))).rejects.toThrow();
       expect(await repos.sessions.find(session.id)).toBeNull();
       expect(await repos.sessions.listByUser(user.tenantId, user.id)).toEqual([
         { ...existing.session, device: existing.device },
@@ -69,14 +94,30 @@ describe.each(engines)('session repository on %s', (engine) => {
       const user = await storedUser(repos);
       const { session, token } = await openedSession(repos, user);
       await repos.sessions.revokeTree(session.id, 'signed_out', t0 + 5);
-      const found = await repos.sessions.findRefreshToken(token.digest);
+      const found = await repos.sessions.findRefreshToken(presentedAs(token));
       expect(found?.token).toEqual(token);
       expect(found?.session).toEqual({ ...session, revokedAt: t0 + 5, revokedReason: 'signed_out' });
       expect(found?.user).toEqual(user);
     });
 
-    it('answers null for an unknown digest', async () => {
-      expect(await store().repos.sessions.findRefreshToken('no-such-digest')).toBeNull();
+    it('answers null for an unknown digest, and for a slot that holds another token', async () => {
+      const { repos } = store();
+      expect(await repos.sessions.findRefreshToken({ digest: 'no-such-digest', claims: null })).toBeNull();
+      const { token } = await openedSession(repos, await storedUser(repos));
+      expect(await repos.sessions.findRefreshToken({ ...presentedAs(token), digest: 'no-such-digest' })).toBeNull();
+      expect(await repos.sessions.findRefreshToken({ ...presentedAs(token), claims: null })).toBeNull();
+    });
+
+    it('finds a token stored before migration 0018 by its digest, whatever it claims', async () => {
+      const { repos } = store();
+      const user = await storedUser(repos);
+      const { session } = await openedSession(repos, user);
+      const earlier = aToken(session, { generation: 6 });
+      await storedBefore0018(earlier, null);
+      expect((await repos.sessions.findRefreshToken(presentedAs(earlier)))?.token).toEqual(earlier);
+      expect((await repos.sessions.findRefreshToken({ ...presentedAs(earlier), claims: null }))?.token).toEqual(
+        earlier,
+      );
     });
   });
 
@@ -86,9 +127,9 @@ describe.each(engines)('session repository on %s', (engine) => {
       const user = await storedUser(repos);
       const { session, token } = await openedSession(repos, user);
       const successor = aToken(session, { generation: 1, issuedAt: t0 + 1000 });
-      expect(await repos.sessions.rotate(token.digest, successor, t0 + 1000)).toEqual({ rotated: true });
-      expect((await repos.sessions.findRefreshToken(token.digest))?.token.consumedAt).toBe(t0 + 1000);
-      expect(await repos.sessions.findRefreshToken(successor.digest)).toEqual({
+      expect(await repos.sessions.rotate(presentedAs(token), successor, t0 + 1000)).toEqual({ rotated: true });
+      expect((await repos.sessions.findRefreshToken(presentedAs(token)))?.token.consumedAt).toBe(t0 + 1000);
+      expect(await repos.sessions.findRefreshToken(presentedAs(successor))).toEqual({
         token: successor,
         session: { ...session, lastUsedAt: t0 + 1000 },
         user,
@@ -104,7 +145,7 @@ describe.each(engines)('session repository on %s', (engine) => {
       // Distinct successors, so a second winner could not hide behind a primary-key clash.
       const results = await Promise.all(
         Array.from({ length: 20 }, () =>
-          repos.sessions.rotate(token.digest, aToken(session, { generation: 1 }), t0 + 1000),
+          repos.sessions.rotate(presentedAs(token), aToken(session, { generation: 1 }), t0 + 1000),
         ),
       );
       expect(results.filter((r) => r.rotated)).toHaveLength(1);
@@ -115,37 +156,53 @@ describe.each(engines)('session repository on %s', (engine) => {
       const { repos } = store();
       const user = await storedUser(repos);
       const { session, token } = await openedSession(repos, user);
-      await repos.sessions.rotate(token.digest, aToken(session, { generation: 1 }), t0 + 1000);
+      await repos.sessions.rotate(presentedAs(token), aToken(session, { generation: 1 }), t0 + 1000);
       const late = aToken(session, { generation: 1 });
-      expect(await repos.sessions.rotate(token.digest, late, t0 + 2000)).toEqual({ rotated: false });
-      expect(await repos.sessions.findRefreshToken(late.digest)).toBeNull();
-      expect((await repos.sessions.findRefreshToken(token.digest))?.token.consumedAt).toBe(t0 + 1000);
+      expect(await repos.sessions.rotate(presentedAs(token), late, t0 + 2000)).toEqual({ rotated: false });
+      expect(await repos.sessions.findRefreshToken(presentedAs(late))).toBeNull();
+      expect((await repos.sessions.findRefreshToken(presentedAs(token)))?.token.consumedAt).toBe(t0 + 1000);
       expect(await repos.sessions.find(session.id)).toMatchObject({ lastUsedAt: t0 + 1000 });
     });
 
-    it('keeps the current token and the one it replaced; a kept presented token stays until it expires', async () => {
+    it('keeps the current token and the one it replaced, each in its slot', async () => {
       const { repos } = store();
       const user = await storedUser(repos);
-      const generationsLeft = async (keepFirst: boolean) => {
-        const { session, token } = await openedSession(repos, user);
-        const chain = [token, ...[1, 2, 3].map((generation) => aToken(session, { generation }))];
-        for (let generation = 1; generation <= 3; generation++) {
-          const keepPresented = keepFirst && generation === 1;
-          await repos.sessions.rotate(chain[generation - 1]!.digest, chain[generation]!, t0 + generation, {
-            keepPresented,
-          });
-        }
-        return (await tokensOf(session.id)).map((t) => t.generation).sort();
-      };
-      expect(await generationsLeft(false)).toEqual([2, 3]);
-      expect(await generationsLeft(true)).toEqual([0, 2, 3]);
+      const { session, token } = await openedSession(repos, user);
+      const chain = [token, ...[1, 2, 3].map((generation) => aToken(session, { generation }))];
+      for (let generation = 1; generation <= 3; generation++)
+        await repos.sessions.rotate(presentedAs(chain[generation - 1]!), chain[generation]!, t0 + generation);
+      expect((await tokensOf(session.id)).map((t) => t.generation).sort()).toEqual([2, 3]);
+      expect(await repos.sessions.findRefreshToken(presentedAs(chain[1]!))).toBeNull();
+    });
+
+    it('claims a token stored before migration 0018 for exactly one of racing rotations; it stays, the row before it goes', async () => {
+      const { repos } = store();
+      const user = await storedUser(repos);
+      const { session } = await openedSession(repos, user);
+      const replaced = aToken(session, { generation: 3, consumedAt: t0 });
+      const presented = aToken(session, { generation: 4 });
+      await storedBefore0018(replaced, null);
+      await storedBefore0018(presented, replaced.digest);
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          repos.sessions.rotate(presentedAs(presented), aToken(session, { generation: 5 }), t0 + 1000),
+        ),
+      );
+      expect(results.filter((r) => r.rotated)).toHaveLength(1);
+      expect(await earlierTokensOf(session.id)).toEqual([{ generation: 4, consumed_at: t0 + 1000 }]);
+      expect((await tokensOf(session.id)).map((t) => t.generation).sort()).toEqual([0, 5]);
     });
 
     it('refuses to rotate a token that does not exist', async () => {
       const { repos } = store();
       const user = await storedUser(repos);
       const { session } = await openedSession(repos, user);
-      expect(await repos.sessions.rotate('no-such-digest', aToken(session), t0)).toEqual({ rotated: false });
+      expect(await repos.sessions.rotate({ digest: 'no-such-digest', claims: null }, aToken(session), t0)).toEqual({
+        rotated: false,
+      });
+      expect(await repos.sessions.rotate({ ...presentedAs(aToken(session)) }, aToken(session), t0)).toEqual({
+        rotated: false,
+      });
       expect(await tokensOf(session.id)).toHaveLength(1);
     });
   });

@@ -11,7 +11,7 @@ import type {
   Tenant,
   User,
 } from '../../src/core/model.js';
-import type { Repositories } from '../../src/core/ports.js';
+import type { PresentedRefreshToken, Repositories } from '../../src/core/ports.js';
 import { migrate, openDatabase, type DatabaseHandle } from '../../src/storage/database.js';
 import { createRepositories } from '../../src/storage/repositories/index.js';
 import { freshDatabaseUrl, type EngineName } from '../support/databases.js';
@@ -137,6 +137,12 @@ export const aToken = (session: Session, fields: Partial<RefreshTokenRecord> = {
   expiresAt: t0 + 3_600_000,
   consumedAt: null,
   ...fields,
+});
+
+/** How a token of `token`'s session and generation is presented to storage, its MAC right. */
+export const presentedAs = (token: RefreshTokenRecord): PresentedRefreshToken => ({
+  digest: token.digest,
+  claims: { sessionId: token.sessionId, generation: token.generation },
 });
 
 export const aSigningKey = (tenantId: string, fields: Partial<SigningKey> = {}): SigningKey => ({

@@ -140,7 +140,9 @@ describe('AuthorizeChallenge (native auth V2 over the shared flows)', () => {
     await expectRejection(redeem(code), 'dpop_binding_mismatch');
     await expectRejection(redeem(code, { dpopJkt: 'key-2' }), 'dpop_binding_mismatch');
     expect(await redeem(code, { dpopJkt: 'key-1' })).toMatchObject({ kind: 'tokens' });
-    expect(harness.db.refreshTokens.where((token) => token.dpopJkt !== null)).toMatchObject([{ dpopJkt: 'key-1' }]);
+    expect(harness.db.sessionRefreshTokens.where((token) => token.dpopJkt !== null)).toMatchObject([
+      { dpopJkt: 'key-1' },
+    ]);
   });
 
   it("refuses another client's code without using it up", async () => {

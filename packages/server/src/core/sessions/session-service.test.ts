@@ -12,6 +12,7 @@ import {
 } from './refresh-token-format.js';
 import { legacySuccessorOf, refreshTokenRecord } from './refresh-tokens.js';
 import type { OpenSessionInput, RefreshInput } from './session-service.js';
+import { sessionSlotKey } from '../testing/memory-database.js';
 
 const second = 1000;
 const retryWindow = 10;
@@ -45,9 +46,15 @@ describe('SessionService', () => {
     });
   const refresh = (presented: string, fields: Partial<RefreshInput> = {}, sessions = harness.services.sessions) =>
     sessions.refresh({ tenant, app, presented, ...fields });
-  const storedToken = (token: string) => harness.db.refreshTokens.get(digest(token));
+  /** A token in its session's slot, or stored before migration 0018. */
+  const storedToken = (token: string) =>
+    harness.db.sessionRefreshTokens.where((stored) => stored.digest === digest(token))[0] ??
+    harness.db.refreshTokens.get(digest(token));
   const storedSession = (id: string) => harness.db.sessions.get(id);
-  const tokensOf = (session: Session) => harness.db.refreshTokens.where((token) => token.sessionId === session.id);
+  const tokensOf = (session: Session) =>
+    harness.db.sessionRefreshTokens
+      .where((token) => token.sessionId === session.id)
+      .sort((left, right) => left.generation - right.generation);
 
   describe('open', () => {
     it('stores the device, the session and its first refresh token, as a digest only', async () => {
@@ -89,7 +96,6 @@ describe('SessionService', () => {
           issuedAt: now,
           expiresAt: now + idleTtl * second,
           consumedAt: null,
-          previousDigest: null,
         },
       ]);
     });
@@ -414,6 +420,13 @@ describe('SessionService', () => {
       expect(storedSession(active.session.id)?.revokedReason).toBe('refresh_token_reuse');
     });
 
+    /** Moves a token from its session's slot to where an instance before migration 0018 stored it. */
+    const storedBefore0018 = (token: string) => {
+      const claims = readRefreshToken(token, keys().mac)!;
+      const slot = sessionSlotKey(claims.sessionId, claims.generation);
+      harness.db.refreshTokens.insert({ ...harness.db.sessionRefreshTokens.get(slot)!, previousDigest: null });
+      harness.db.sessionRefreshTokens.delete(slot);
+    };
     /** What an instance before migration 0014 stored when it rotated `presented` at generation `generation`. */
     const rotatedTheOldWay = (session: Session, presented: string, generation: number) => {
       const successor = legacySuccessorOf(presented, keys());
@@ -442,6 +455,7 @@ describe('SessionService', () => {
 
     it('answers a retry of a token an instance not yet upgraded rotated with the successor it got there', async () => {
       const active = await open();
+      storedBefore0018(active.refreshToken);
       const successor = rotatedTheOldWay(active.session, active.refreshToken, 0);
       expect((await refresh(active.refreshToken)).refreshToken).toBe(successor);
       expect(storedSession(active.session.id)?.revokedAt).toBeNull();

@@ -35,6 +35,7 @@ export function inMemoryTenants(db: MemoryDatabase): TenantRepository {
       db.credentials.deleteWhere((credential) => users.has(credential.userId));
       const tables: Array<{ deleteWhere(matches: typeof ofTenant): number }> = [
         db.refreshTokens,
+        db.sessionRefreshTokens,
         db.transferTokens,
         db.authorizationCodes,
         db.browserSessions,

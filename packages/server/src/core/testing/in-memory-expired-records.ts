@@ -31,6 +31,7 @@ export function inMemoryExpiredRecords(db: MemoryDatabase): ExpiredRecordReposit
         deleteOldest(db.deviceAuthorizations, expiresAt, expired, limit),
         deleteOldest(db.requestCounters, expiresAt, expired, limit),
         deleteOldest(db.refreshTokens, expiresAt, expired, limit),
+        deleteOldest(db.sessionRefreshTokens, expiresAt, expired, limit),
         deleteOldest(db.dpopProofs, expiresAt, expired, limit),
         deleteOldest(
           db.rateLimits,

@@ -21,6 +21,7 @@ export function inMemorySessions(db: MemoryDatabase): SessionRepository {
       // Every key is checked before anything is written, so a duplicate leaves nothing behind (a rolled-back transaction).
       if (device) db.devices.assertAbsent(device.id);
       db.sessions.assertAbsent(session.id);
+      db.sessionRefreshTokens.assertAbsent(sessionSlotKey(token.sessionId, token.generation));
       if (device) db.devices.insert(device);
       db.sessions.insert(session);
       db.sessionRefreshTokens.insert(token);

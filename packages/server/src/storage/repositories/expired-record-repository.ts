@@ -4,8 +4,11 @@ import type { DirectSql } from '../direct-sql.js';
 /** One bounded delete that both engines run: the oldest dead rows of a table first, `limit` at most. */
 type BoundedDelete = (sql: DirectSql, before: number, limit: number) => Promise<number>;
 
-function byExpiry(table: string, key: string): BoundedDelete {
-  const statement = `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE expires_at < ? ORDER BY expires_at LIMIT ?)`;
+/** `key`: the primary key's columns; a key of several is compared as a row value, which both engines take. */
+function byExpiry(table: string, ...key: string[]): BoundedDelete {
+  const columns = key.join(', ');
+  const compared = key.length === 1 ? columns : `(${columns})`;
+  const statement = `DELETE FROM ${table} WHERE ${compared} IN (SELECT ${columns} FROM ${table} WHERE expires_at < ? ORDER BY expires_at LIMIT ?)`;
   return (sql, before, limit) => sql.run(statement, [before, limit]);
 }
 
@@ -16,7 +19,7 @@ const deadAttemptCounts: BoundedDelete = (sql, before, limit) =>
     [before, before, limit],
   );
 
-/** The tables swept by expiry with their keys (migrations 0003, 0007 to 0009 and 0016 index it), then the attempt counts. */
+/** The tables swept by expiry with their keys (migrations 0003, 0007 to 0009, 0016 and 0018 index it), then the attempt counts. */
 const deletes: BoundedDelete[] = [
   byExpiry('continuation_tokens', 'digest'),
   byExpiry('one_time_codes', 'id'),
@@ -25,6 +28,7 @@ const deletes: BoundedDelete[] = [
   byExpiry('device_authorizations', 'device_code_digest'),
   byExpiry('request_counters', 'key'),
   byExpiry('refresh_tokens', 'digest'),
+  byExpiry('session_refresh_tokens', 'session_id', 'slot'),
   byExpiry('dpop_proofs', 'key'),
   deadAttemptCounts,
 ];

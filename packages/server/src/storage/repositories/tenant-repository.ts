@@ -70,6 +70,7 @@ export function tenantRepository(db: Kysely<Database>): TenantRepository {
 /** A tenant's rows that refer to its sessions. */
 const tenantRowsBySessions = [
   'refresh_tokens',
+  'session_refresh_tokens',
   'session_transfer_tokens',
   'device_authorizations',
   'authorization_codes',
