@@ -36,7 +36,7 @@ describe.each(engines)('companion sessions on %s', (engine) => {
   const phoneState = async (h: HandedOff) => ({
     session: await t.services.sessions.find(h.phone.sessionId),
     tokens: await t.server.runtime.database.db
-      .selectFrom('refresh_tokens')
+      .selectFrom('session_refresh_tokens')
       .selectAll()
       .where('session_id', '=', h.phone.sessionId)
       .execute(),

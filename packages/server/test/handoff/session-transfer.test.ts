@@ -25,7 +25,12 @@ describe.each(engines)('session transfer (RFC 8693 token exchange) on %s', (engi
 
   const db = () => t.server.runtime.database.db;
   const refreshTokenRows = (sessionId: string) =>
-    db().selectFrom('refresh_tokens').selectAll().where('session_id', '=', sessionId).orderBy('generation').execute();
+    db()
+      .selectFrom('session_refresh_tokens')
+      .selectAll()
+      .where('session_id', '=', sessionId)
+      .orderBy('generation')
+      .execute();
   const auditOf = (type: string) => t.services.repos.audit.list({ tenantId: t.tenant.id, type });
 
   describe('asking for a transfer token', () => {

@@ -27,6 +27,37 @@ describe.each(engines)('migrations on %s', (engine) => {
       await Promise.all(handles.map((h) => h.close()));
     }
   });
+
+  it('keeps session_refresh_tokens to its (session, slot) key and its expiry, without a rowid on SQLite', async () => {
+    const handle = openDatabase(await freshDatabaseUrl(engine));
+    try {
+      await migrate(handle);
+      if (engine === 'sqlite') {
+        const indexes = await sql<{
+          name: string;
+          origin: string;
+        }>`PRAGMA index_list(session_refresh_tokens)`.execute(handle.db);
+        expect(
+          indexes.rows.map((index) => `${index.origin} ${index.origin === 'pk' ? '' : index.name}`.trim()).sort(),
+        ).toEqual(['c session_refresh_tokens_expiry', 'pk']);
+        const [table] = (
+          await sql<{ sql: string }>`SELECT sql FROM sqlite_master WHERE name = 'session_refresh_tokens'`.execute(
+            handle.db,
+          )
+        ).rows;
+        expect(table?.sql).toMatch(/without rowid$/i);
+      } else {
+        const indexes = await sql<{ indexdef: string }>`SELECT indexdef FROM pg_indexes
+            WHERE tablename = 'session_refresh_tokens' ORDER BY indexname`.execute(handle.db);
+        expect(indexes.rows.map((index) => index.indexdef.replace(/^.* USING /, ''))).toEqual([
+          'btree (expires_at)',
+          'btree (session_id, slot)',
+        ]);
+      }
+    } finally {
+      await handle.close();
+    }
+  });
 });
 
 describe('SQLite', () => {
