@@ -27,7 +27,7 @@ export interface SeedBatchRequest {
 }
 /**
  * A session after its sign-in and one rotation (its first token consumed, the current one
- * naming it), as the values the inserts bind: a flat tuple crosses from the worker far
+ * in the other slot), as the values the inserts bind: a flat tuple crosses from the worker far
  * faster than objects do.
  */
 export type SeededSession = [
@@ -53,8 +53,8 @@ export interface SeedResult {
 /**
  * Writes `count` live sessions of `clientId` straight into a migrated SQLite file, before
  * `baton serve` opens it, in the shape a password sign-in followed by one rotation leaves:
- * a primary device, the session, its first refresh token (consumed) and the current one
- * naming it as its predecessor (migration 0014), both in the current token format under the
+ * a primary device, the session, its first refresh token (consumed) and the current one in
+ * the session's two slots (migration 0018), both in the current token format under the
  * installation's master key (bench/lib/seed-sessions-worker.ts makes them). The sessions
  * belong to `usernames`' accounts in turn; none is near its idle or absolute limit, so the
  * expiry sweep leaves them alone during the run.
@@ -81,7 +81,7 @@ export async function seedSessions(
     const indexes = db
       .prepare(
         `SELECT name, sql FROM sqlite_master
-         WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('devices', 'sessions', 'refresh_tokens')`,
+         WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('devices', 'sessions', 'session_refresh_tokens')`,
       )
       .all() as Array<{ name: string; sql: string }>;
     for (const { name } of indexes) db.exec(`DROP INDEX ${name}`);
@@ -140,9 +140,9 @@ function inserter(db: BetterSqlite3.Database, t: SeedTemplate) {
      VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, NULL, NULL)`,
   );
   const token = db.prepare(
-    `INSERT INTO refresh_tokens (digest, session_id, tenant_id, client_id, generation, scope, dpop_jkt, issued_at,
-       expires_at, consumed_at, previous_digest)
-     VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)`,
+    `INSERT INTO session_refresh_tokens (session_id, slot, digest, tenant_id, client_id, generation, scope, dpop_jkt,
+       issued_at, expires_at, consumed_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
   );
   const amr = JSON.stringify(t.amr);
   return (batch: SeededSession[]) => {
@@ -172,8 +172,8 @@ function inserter(db: BetterSqlite3.Database, t: SeedTemplate) {
         t.idleTtl,
         absoluteExpiresAt,
       );
-      token.run(first, id, t.tenantId, t.clientId, 0, t.scope, createdAt, firstExpiry, lastUsedAt, null);
-      token.run(current, id, t.tenantId, t.clientId, 1, t.scope, lastUsedAt, currentExpiry, null, first);
+      token.run(id, 0, first, t.tenantId, t.clientId, 0, t.scope, createdAt, firstExpiry, lastUsedAt);
+      token.run(id, 1, current, t.tenantId, t.clientId, 1, t.scope, lastUsedAt, currentExpiry, null);
     }
   };
 }
