@@ -107,6 +107,7 @@ export interface SessionsTable {
   revoked_reason: string | null;
 }
 
+/** Refresh tokens stored before migration 0018, found by digest until they expire (session_refresh_tokens since). */
 export interface RefreshTokensTable {
   digest: string;
   session_id: string;

@@ -4,8 +4,9 @@ import { type MemoryDatabase, sessionSlotKey } from './memory-database.js';
 
 /**
  * Sessions, devices and refresh tokens, as storage/repositories/session-repository.ts keeps
- * them: a session's tokens in two slots, and tokens stored before migration 0018 by digest. Each method does all its work before it first yields, so it is one transaction: of
- * concurrent `rotate` calls for one token exactly one claims it, as the SQL
+ * them: a session's tokens in its two slots, and tokens stored before migration 0018 by
+ * digest. Each method does all its work before it first yields, so it is one transaction:
+ * of concurrent `rotate` calls for one token exactly one claims it, as the SQL
  * compare-and-set guarantees.
  */
 export function inMemorySessions(db: MemoryDatabase): SessionRepository {
@@ -58,8 +59,9 @@ export function inMemorySessions(db: MemoryDatabase): SessionRepository {
     async rotate(presented, successor, now) {
       const token = storedToken(db, presented);
       if (!token || token.consumedAt !== null) return { rotated: false };
-      if (db.sessionRefreshTokens.get(sessionSlotKey(token.sessionId, token.generation))?.digest === token.digest) {
-        db.sessionRefreshTokens.update(sessionSlotKey(token.sessionId, token.generation), { consumedAt: now });
+      const slot = sessionSlotKey(token.sessionId, token.generation);
+      if (db.sessionRefreshTokens.get(slot)?.digest === token.digest) {
+        db.sessionRefreshTokens.update(slot, { consumedAt: now });
       } else {
         // Stored before migration 0018: it stays, consumed, until it expires; the row before it goes.
         const { previousDigest } = db.refreshTokens.get(token.digest)!;

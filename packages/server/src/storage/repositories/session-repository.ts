@@ -74,6 +74,13 @@ const writeSlotTokenSql = `INSERT INTO session_refresh_tokens (${slotTokenColumn
     .filter((column) => column !== 'session_id' && column !== 'slot')
     .map((column) => `${column} = excluded.${column}`)
     .join(', ')}`;
+const writeSlotToken = (tx: StatementRunner, token: RefreshTokenRecord) => {
+  const row = slotTokenRow(token);
+  return tx.run(
+    writeSlotTokenSql,
+    slotTokenColumns.map((column) => row[column]),
+  );
+};
 const insertSession = insertInto<Selectable<SessionsTable>>('sessions', [
   'id',
   'tenant_id',
@@ -232,11 +239,7 @@ export function sessionRepository(sql: DirectSql): SessionRepository {
     async rotate(presented, successor, now) {
       return sql.transaction(async (tx) => {
         if (!(await claim(tx, presented, now))) return { rotated: false };
-        const row = slotTokenRow(successor);
-        await tx.run(
-          writeSlotTokenSql,
-          slotTokenColumns.map((column) => row[column]),
-        );
+        await writeSlotToken(tx, successor);
         await tx.run(touchSql, [now, successor.sessionId]);
         return { rotated: true };
       });
