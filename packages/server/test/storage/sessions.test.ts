@@ -193,14 +193,14 @@ describe.each(engines)('session repository on %s', (engine) => {
       expect((await tokensOf(session.id)).map((t) => t.generation).sort()).toEqual([0, 5]);
     });
 
-    it('refuses to rotate a token that does not exist', async () => {
+    it('refuses to rotate a token that does not exist, or whose slot holds another', async () => {
       const { repos } = store();
       const user = await storedUser(repos);
       const { session } = await openedSession(repos, user);
       expect(await repos.sessions.rotate({ digest: 'no-such-digest', claims: null }, aToken(session), t0)).toEqual({
         rotated: false,
       });
-      expect(await repos.sessions.rotate({ ...presentedAs(aToken(session)) }, aToken(session), t0)).toEqual({
+      expect(await repos.sessions.rotate(presentedAs(aToken(session)), aToken(session), t0)).toEqual({
         rotated: false,
       });
       expect(await tokensOf(session.id)).toHaveLength(1);
