@@ -107,8 +107,8 @@ export interface SessionsTable {
   revoked_reason: string | null;
 }
 
-/** Refresh tokens stored before migration 0018, found by digest until they expire (session_refresh_tokens since). */
-export interface RefreshTokensTable {
+/** What both refresh-token tables keep of a token. */
+export interface RefreshTokenColumns {
   digest: string;
   session_id: string;
   tenant_id: string;
@@ -119,23 +119,17 @@ export interface RefreshTokensTable {
   issued_at: number;
   expires_at: number;
   consumed_at: number | null;
+}
+
+/** Refresh tokens stored before migration 0018, found by digest until they expire (session_refresh_tokens since). */
+export interface RefreshTokensTable extends RefreshTokenColumns {
   /** The token this one replaced, whose row the next rotation deletes (null at sign-in and before 0014). */
   previous_digest: string | null;
 }
 
 /** A session's refresh token in slot `generation % 2`: its current one and the one it replaced (migration 0018). */
-export interface SessionRefreshTokensTable {
-  session_id: string;
+export interface SessionRefreshTokensTable extends RefreshTokenColumns {
   slot: number;
-  digest: string;
-  tenant_id: string;
-  client_id: string;
-  generation: number;
-  scope: string;
-  dpop_jkt: string | null;
-  issued_at: number;
-  expires_at: number;
-  consumed_at: number | null;
 }
 
 export interface SigningKeysTable {

@@ -4,6 +4,7 @@ import type { PresentedRefreshToken, SessionRepository } from '../../core/ports.
 import { insertInto, placeholders, type DirectSql, type StatementRunner } from '../direct-sql.js';
 import type {
   DevicesTable,
+  RefreshTokenColumns,
   RefreshTokensTable,
   SessionRefreshTokensTable,
   SessionsTable,
@@ -31,9 +32,7 @@ const findSlotTokenSql = findTokenSql('session_refresh_tokens', 't.session_id = 
 /** A token stored before migration 0018, by its digest alone. */
 const findEarlierTokenSql = findTokenSql('refresh_tokens', 't.digest = ?');
 
-/** The columns both refresh-token tables have. */
-type TokenColumns = Omit<Selectable<RefreshTokensTable>, 'previous_digest'>;
-type RefreshTokenRow = TokenColumns &
+type RefreshTokenRow = RefreshTokenColumns &
   Prefixed<'s_', Omit<Selectable<SessionsTable>, 'id'>> &
   Nullable<Prefixed<'u_', Omit<Selectable<UsersTable>, 'tenant_id'>>> &
   Nullable<Prefixed<'d_', Pick<Selectable<DevicesTable>, 'installation_id' | 'kind' | 'platform'>>>;
@@ -401,7 +400,7 @@ function slotTokenRow(token: RefreshTokenRecord): Selectable<SessionRefreshToken
   };
 }
 
-function toToken(row: TokenColumns): RefreshTokenRecord {
+function toToken(row: RefreshTokenColumns): RefreshTokenRecord {
   return {
     digest: row.digest,
     sessionId: row.session_id,
