@@ -81,7 +81,8 @@ export class DpopProofVerifier {
     }
     const fresh = await this.replay.remember(
       digest(`${jkt}:${payload.jti}`),
-      (payload.iat + dpopPolicy.maxAgeSeconds + dpopPolicy.futureSkewSeconds) * 1000,
+      // Whole seconds: an iat with a fraction would not fit PostgreSQL's bigint column.
+      (Math.floor(payload.iat) + dpopPolicy.maxAgeSeconds + dpopPolicy.futureSkewSeconds) * 1000,
       now,
     );
     if (!fresh) throw refuse('The DPoP proof was already used (replayed jti)');
