@@ -69,9 +69,9 @@ export class AttemptLimiter {
       throw error;
     }
     if (!succeeded) return { succeeded, lockedNow: account.lockedUntil > now };
-    // A success forgets the account's failures; the IP's earlier failures still count.
-    await this.limits.clear(accountKey(subject));
-    await refundIp();
+    // A success forgets the account's failures; the IP's earlier failures still count. Two keys, neither waiting for
+    // the other: one group commit (SQLite) and one round trip fewer per sign-in than one after the other.
+    await Promise.all([this.limits.clear(accountKey(subject)), refundIp()]);
     return { succeeded, lockedNow: false };
   }
 }
