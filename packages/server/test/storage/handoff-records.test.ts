@@ -1,9 +1,10 @@
-import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
 import { DpopProofVerifier } from '../../src/core/dpop/dpop-proof-verifier.js';
 import type { Session, TransferTokenRecord } from '../../src/core/model.js';
 import { engines } from '../support/databases.js';
+import { dpopProof, newDpopKey } from '../support/dpop.js';
 import { openedSession, storedUser, t0, useStore } from './store.js';
 
 const aTransferToken = (session: Session, fields: Partial<TransferTokenRecord> = {}): TransferTokenRecord => ({
@@ -85,20 +86,11 @@ describe.each(engines)('DPoP proof replay repository on %s', (engine) => {
   });
 
   it('takes a proof whose iat has a fraction once, then refuses it as a replay', async () => {
-    const clock = fixedClock(t0);
-    const verifier = new DpopProofVerifier(store().repos.dpopProofs, clock);
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const verifier = new DpopProofVerifier(store().repos.dpopProofs, fixedClock(t0));
     const request = { method: 'POST', url: 'https://id.example.com/token' };
-    const input = `${part({ typ: 'dpop+jwt', alg: 'ES256', jwk: publicKey.export({ format: 'jwk' }) })}.${part({
-      htm: request.method,
-      htu: request.url,
-      jti: randomUUID(),
-      iat: t0 / 1000 + 0.1234567,
-    })}`;
-    const signature = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
-    const proof = `${input}.${signature.toString('base64url')}`;
-    expect(await verifier.verify(proof, request)).toMatch(/^[\w-]{43}$/);
+    const key = await newDpopKey();
+    const proof = await dpopProof(key, { ...request, now: t0 }, { claims: { iat: t0 / 1000 + 0.1234567 } });
+    expect(await verifier.verify(proof, request)).toBe(key.jkt);
     await expect(verifier.verify(proof, request)).rejects.toMatchObject({ code: 'invalid_dpop_proof' });
   });
 
