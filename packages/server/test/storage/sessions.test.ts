@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RefreshTokenRecord } from '../../src/core/model.js';
+import { refreshTokenColumns } from '../../src/storage/repositories/session-repository.js';
 import { engines } from '../support/databases.js';
 import { aDevice, aSession, aToken, openedSession, presentedAs, storedUser, t0, useStore } from './store.js';
 
@@ -15,19 +16,7 @@ describe.each(engines)('session repository on %s', (engine) => {
   const storedBefore0018 = (token: RefreshTokenRecord, previousDigest: string | null) =>
     store()
       .handle.db.insertInto('refresh_tokens')
-      .values({
-        digest: token.digest,
-        session_id: token.sessionId,
-        tenant_id: token.tenantId,
-        client_id: token.clientId,
-        generation: token.generation,
-        scope: token.scope,
-        dpop_jkt: token.dpopJkt,
-        issued_at: token.issuedAt,
-        expires_at: token.expiresAt,
-        consumed_at: token.consumedAt,
-        previous_digest: previousDigest,
-      })
+      .values({ ...refreshTokenColumns(token), previous_digest: previousDigest })
       .execute();
   const earlierTokensOf = (sessionId: string) =>
     store()

@@ -385,10 +385,14 @@ function toSession(row: Selectable<SessionsTable>): Session {
 }
 
 function slotTokenRow(token: RefreshTokenRecord): Selectable<SessionRefreshTokensTable> {
+  return { ...refreshTokenColumns(token), slot: slotOf(token.generation) };
+}
+
+/** The columns both refresh-token tables hold, as toToken reads them back. */
+export function refreshTokenColumns(token: RefreshTokenRecord): RefreshTokenColumns {
   return {
-    session_id: token.sessionId,
-    slot: slotOf(token.generation),
     digest: token.digest,
+    session_id: token.sessionId,
     tenant_id: token.tenantId,
     client_id: token.clientId,
     generation: token.generation,
